@@ -1,0 +1,73 @@
+/**
+ * Every failure a caller can see, as a closed table. Cloud functions return these codes; the client maps each
+ * one to a single friendly Chinese message (src/services/error-messages.ts). Adding a code here without a
+ * message there is a type error.
+ */
+export const ERROR_CODES = {
+  /** The event did not match the action's input schema (missing, wrong type, out of range, unknown keys). */
+  INPUT_INVALID: 'INPUT.INVALID',
+  /** The caller's roles do not allow this action, or the caller acts outside the pickup point they are bound to. */
+  AUTH_FORBIDDEN: 'AUTH.FORBIDDEN',
+  /** The caller has no WeChat identity (no OPENID in the context). */
+  AUTH_UNAUTHENTICATED: 'AUTH.UNAUTHENTICATED',
+  /** `event.action` names nothing this function serves. */
+  ACTION_UNKNOWN: 'ACTION.UNKNOWN',
+  /** Something failed on our side; the write, if any, was not made. Safe to retry with the same requestId. */
+  INTERNAL: 'INTERNAL',
+
+  PICKUP_POINT_NOT_FOUND: 'PICKUP_POINT.NOT_FOUND',
+
+  GROUP_BUY_NOT_FOUND: 'GROUP_BUY.NOT_FOUND',
+  /** Not accepting joins: not started yet, already ended, failed or closed. */
+  GROUP_BUY_NOT_OPEN: 'GROUP_BUY.NOT_OPEN',
+  /** Not enough stock left for the quantity asked. */
+  GROUP_BUY_SOLD_OUT: 'GROUP_BUY.SOLD_OUT',
+  /** The quantity would take this person over the per-person limit (counting all their live orders). */
+  GROUP_BUY_LIMIT_EXCEEDED: 'GROUP_BUY.LIMIT_EXCEEDED',
+  /** Arrival can only be signed off once the group has succeeded. */
+  GROUP_BUY_NOT_SUCCEEDED: 'GROUP_BUY.NOT_SUCCEEDED',
+
+  ORDER_NOT_FOUND: 'ORDER.NOT_FOUND',
+  /** Only an unpaid order can be cancelled. */
+  ORDER_NOT_CANCELLABLE: 'ORDER.NOT_CANCELLABLE',
+  /** The order is not waiting for payment (paid, cancelled or expired). */
+  ORDER_NOT_PAYABLE: 'ORDER.NOT_PAYABLE',
+
+  PAYMENT_FAILED: 'PAYMENT.FAILED',
+
+  PICKUP_CODE_NOT_FOUND: 'PICKUP.CODE_NOT_FOUND',
+  PICKUP_ALREADY_USED: 'PICKUP.ALREADY_USED',
+  PICKUP_EXPIRED: 'PICKUP.EXPIRED',
+  PICKUP_NOT_READY: 'PICKUP.NOT_READY',
+
+  COUPON_NOT_FOUND: 'COUPON.NOT_FOUND',
+  COUPON_SOLD_OUT: 'COUPON.SOLD_OUT',
+  COUPON_LIMIT_EXCEEDED: 'COUPON.LIMIT_EXCEEDED',
+  COUPON_ALREADY_REDEEMED: 'COUPON.ALREADY_REDEEMED',
+  COUPON_EXPIRED: 'COUPON.EXPIRED',
+  COUPON_NOT_VALID_HERE: 'COUPON.NOT_VALID_HERE',
+  /** The campaign is outside its claim window. */
+  COUPON_NOT_OPEN: 'COUPON.NOT_OPEN',
+} as const
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
+
+export interface AppError {
+  code: ErrorCode
+  message: string
+}
+
+/** The shape of every cloud-function reply. Failures are values, never thrown across the wire. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppError }
+
+export function ok<T>(data: T): Result<T> {
+  return { ok: true, data }
+}
+
+export function fail(code: ErrorCode, message: string): { ok: false; error: AppError } {
+  return { ok: false, error: { code, message } }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (Object.values(ERROR_CODES) as string[]).includes(value)
+}
