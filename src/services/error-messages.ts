@@ -1,0 +1,41 @@
+import type { ErrorCode } from '@/shared/errors'
+import { NETWORK_ERROR, type ClientError } from './cloud'
+
+/** The one place user-facing Chinese copy for every error code lives. A missing code is a type error. */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  'INPUT.INVALID': '填写的信息有误，请检查后再试',
+  'AUTH.FORBIDDEN': '你没有权限进行此操作',
+  'AUTH.UNAUTHENTICATED': '请先登录微信后再试',
+  'ACTION.UNKNOWN': '当前版本不支持该操作，请更新小程序',
+  INTERNAL: '系统繁忙，请稍后再试',
+  'PICKUP_POINT.NOT_FOUND': '自提点不存在，请重新选择',
+  'GROUP_BUY.NOT_FOUND': '团购不存在或已下架',
+  'GROUP_BUY.NOT_OPEN': '该团购当前不在参团时间内',
+  'GROUP_BUY.SOLD_OUT': '库存不足，已被抢光了',
+  'GROUP_BUY.LIMIT_EXCEEDED': '超出每人限购数量',
+  'GROUP_BUY.NOT_SUCCEEDED': '团购尚未成团，暂不能确认到货',
+  'ORDER.NOT_FOUND': '订单不存在',
+  'ORDER.NOT_CANCELLABLE': '订单已支付或已关闭，不能取消',
+  'ORDER.NOT_PAYABLE': '订单已支付、已取消或已超时，无需再支付',
+  'PAYMENT.FAILED': '支付未完成，请重试',
+  'PICKUP.CODE_NOT_FOUND': '提货码无效，请核对后重新输入',
+  'PICKUP.ALREADY_USED': '该提货码已使用，请勿重复核销',
+  'PICKUP.EXPIRED': '提货码已过期',
+  'PICKUP.NOT_READY': '商品尚未到货，暂不能提货',
+  'COUPON.NOT_FOUND': '优惠券不存在',
+  'COUPON.SOLD_OUT': '优惠券已被领完',
+  'COUPON.LIMIT_EXCEEDED': '你已领取过该优惠券',
+  'COUPON.ALREADY_REDEEMED': '该优惠券已使用',
+  'COUPON.EXPIRED': '优惠券已过期',
+  'COUPON.NOT_VALID_HERE': '该优惠券不适用于本自提点',
+  'COUPON.NOT_OPEN': '不在领券时间内',
+}
+
+export const NETWORK_MESSAGE = '网络开小差了，请检查网络后重试'
+
+/** Never show raw backend text: every failure becomes one of the messages above. */
+export function friendlyMessage(error: ClientError | null | undefined): string {
+  if (!error) return ''
+  if (error.code === NETWORK_ERROR) return NETWORK_MESSAGE
+  return ERROR_MESSAGES[error.code] ?? ERROR_MESSAGES.INTERNAL
+}

@@ -1,0 +1,10 @@
+import type { userContract, UserOutputs } from '@/shared/contracts/user'
+import { contractCaller } from './contract-caller'
+
+const call = contractCaller<typeof userContract, UserOutputs>('user')
+
+export const userService = {
+  me: () => call('me', {}),
+  listPickupPoints: () => call('listPickupPoints', {}),
+  choosePickupPoint: (pickupPointId: string) => call('choosePickupPoint', { pickupPointId }),
+}

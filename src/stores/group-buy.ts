@@ -1,0 +1,71 @@
+import { create } from 'zustand'
+import type { GroupBuyOutputs, PaymentParams } from '@/shared/contracts/group-buy'
+import { newRequestId, type ClientError } from '@/services/cloud'
+import { groupBuyService } from '@/services/group-buy'
+import { orderService } from '@/services/order'
+
+export type GroupBuyDetail = GroupBuyOutputs['get']['groupBuy']
+
+export interface JoinOutcome {
+  orderId: string
+  /** false when the user left the payment sheet; the order waits, unpaid, on its page */
+  paid: boolean
+  error: ClientError | null
+}
+
+export interface GroupBuyDetailState {
+  current: GroupBuyDetail | null
+  loading: boolean
+  error: ClientError | null
+  joining: boolean
+  joinError: ClientError | null
+  /** One id per join intent: a retry after a lost reply re-sends it and gets the same order back. */
+  joinRequestId: string | null
+  /** Payment params per unpaid order, so "去支付" can reopen WeChat Pay without a second order. */
+  payments: Record<string, PaymentParams>
+  load: (groupBuyId: string) => Promise<void>
+  openJoin: () => void
+  join: (quantity: number) => Promise<JoinOutcome | null>
+  reset: () => void
+}
+
+const initial = {
+  current: null,
+  loading: false,
+  error: null,
+  joining: false,
+  joinError: null,
+  joinRequestId: null,
+  payments: {} as Record<string, PaymentParams>,
+}
+
+export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
+  ...initial,
+  load: async (groupBuyId) => {
+    const keep = get().current?.groupBuyId === groupBuyId
+    set({ loading: true, error: null, ...(keep ? {} : { current: null }) })
+    const res = await groupBuyService.get(groupBuyId)
+    if (res.ok) set({ current: res.data.groupBuy, loading: false })
+    else set({ loading: false, error: res.error })
+  },
+  openJoin: () => set({ joinRequestId: newRequestId(), joinError: null }),
+  join: async (quantity) => {
+    const { current, joining } = get()
+    if (!current || joining) return null
+    const requestId = get().joinRequestId ?? newRequestId()
+    set({ joining: true, joinError: null, joinRequestId: requestId })
+    const res = await groupBuyService.join(current.groupBuyId, quantity, requestId)
+    if (!res.ok) {
+      set({ joining: false, joinError: res.error })
+      return null
+    }
+    const { orderId, payment } = res.data
+    set({ payments: { ...get().payments, [orderId]: payment } })
+    const paid = await orderService.pay(orderId, payment)
+    // The intent is spent either way: the order exists now; paying again happens on the order page.
+    set({ joining: false, joinRequestId: null })
+    void get().load(current.groupBuyId)
+    return { orderId, paid: paid.ok, error: paid.ok ? null : paid.error }
+  },
+  reset: () => set({ ...initial, payments: {} }),
+}))

@@ -1,0 +1,76 @@
+import { create } from 'zustand'
+import type { CreateGroupBuyInput, GroupBuyView, ParticipantView } from '@/shared/contracts/group-buy'
+import type { ClientError } from '@/services/cloud'
+import { groupBuyService } from '@/services/group-buy'
+import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
+
+export interface LeaderState {
+  mine: PagedState<GroupBuyView>
+  participants: PagedState<ParticipantView> & { groupBuyId: string | null }
+  submitting: boolean
+  submitError: ClientError | null
+  arriving: boolean
+  arriveError: ClientError | null
+  refreshMine: () => Promise<void>
+  loadMoreMine: () => Promise<void>
+  refreshParticipants: (groupBuyId: string) => Promise<void>
+  loadMoreParticipants: () => Promise<void>
+  create: (input: CreateGroupBuyInput) => Promise<string | null>
+  /** Returns how many orders became ready for pickup, or null on failure. */
+  markArrived: (groupBuyId: string) => Promise<number | null>
+  reset: () => void
+}
+
+const initial = () => ({
+  mine: emptyPaged<GroupBuyView>(),
+  participants: { ...emptyPaged<ParticipantView>(), groupBuyId: null as string | null },
+  submitting: false,
+  submitError: null,
+  arriving: false,
+  arriveError: null,
+})
+
+export const useLeaderStore = create<LeaderState>()((set, get) => {
+  const setMine = (patch: Partial<PagedState<GroupBuyView>>) => set({ mine: { ...get().mine, ...patch } })
+  const setParts = (patch: Partial<PagedState<ParticipantView>>) =>
+    set({ participants: { ...get().participants, ...patch } })
+  return {
+    ...initial(),
+    refreshMine: () => loadFirstPage(setMine, () => groupBuyService.listMine()),
+    loadMoreMine: () => loadNextPage(() => get().mine, setMine, (c) => groupBuyService.listMine(c)),
+    refreshParticipants: async (groupBuyId) => {
+      if (get().participants.groupBuyId !== groupBuyId) set({ participants: { ...emptyPaged(), groupBuyId } })
+      await loadFirstPage(setParts, () => groupBuyService.participants(groupBuyId))
+    },
+    loadMoreParticipants: async () => {
+      const id = get().participants.groupBuyId
+      if (!id) return
+      await loadNextPage(() => get().participants, setParts, (c) => groupBuyService.participants(id, c))
+    },
+    create: async (input) => {
+      if (get().submitting) return null
+      set({ submitting: true, submitError: null })
+      const res = await groupBuyService.create(input)
+      if (!res.ok) {
+        set({ submitting: false, submitError: res.error })
+        return null
+      }
+      set({ submitting: false })
+      void get().refreshMine()
+      return res.data.groupBuyId
+    },
+    markArrived: async (groupBuyId) => {
+      if (get().arriving) return null
+      set({ arriving: true, arriveError: null })
+      const res = await groupBuyService.markArrived(groupBuyId)
+      if (!res.ok) {
+        set({ arriving: false, arriveError: res.error })
+        return null
+      }
+      set({ arriving: false })
+      void get().refreshParticipants(groupBuyId)
+      return res.data.readyOrders
+    },
+    reset: () => set(initial()),
+  }
+})

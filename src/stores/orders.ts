@@ -1,0 +1,72 @@
+import { create } from 'zustand'
+import type { OrderView } from '@/shared/contracts/order'
+import type { ClientError } from '@/services/cloud'
+import { orderService } from '@/services/order'
+import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
+import { useGroupBuyStore } from './group-buy'
+
+export interface OrdersState extends PagedState<OrderView> {
+  current: OrderView | null
+  currentLoading: boolean
+  currentError: ClientError | null
+  acting: boolean
+  actionError: ClientError | null
+  refresh: () => Promise<void>
+  loadMore: () => Promise<void>
+  loadOrder: (orderId: string) => Promise<void>
+  cancel: (orderId: string) => Promise<boolean>
+  /** Pay an unpaid order, then wait briefly for the payment callback to mark it paid. */
+  pay: (orderId: string) => Promise<boolean>
+  reset: () => void
+}
+
+const initialDetail = { current: null, currentLoading: false, currentError: null, acting: false, actionError: null }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** How long to keep asking after the payment sheet closes; the callback usually lands well inside this. */
+export const PAY_POLL = { attempts: 8, intervalMs: 400 }
+
+function upsert(items: OrderView[], order: OrderView): OrderView[] {
+  return items.some((o) => o.orderId === order.orderId) ? items.map((o) => (o.orderId === order.orderId ? order : o)) : items
+}
+
+export const useOrdersStore = create<OrdersState>()((set, get) => ({
+  ...emptyPaged<OrderView>(),
+  ...initialDetail,
+  refresh: () => loadFirstPage(set, () => orderService.listMine()),
+  loadMore: () => loadNextPage(get, set, (cursor) => orderService.listMine(cursor)),
+  loadOrder: async (orderId) => {
+    const keep = get().current?.orderId === orderId
+    set({ currentLoading: true, currentError: null, ...(keep ? {} : { current: null }) })
+    const res = await orderService.get(orderId)
+    if (res.ok) set({ current: res.data.order, currentLoading: false, items: upsert(get().items, res.data.order) })
+    else set({ currentLoading: false, currentError: res.error })
+  },
+  cancel: async (orderId) => {
+    set({ acting: true, actionError: null })
+    const res = await orderService.cancel(orderId)
+    if (!res.ok) {
+      set({ acting: false, actionError: res.error })
+      return false
+    }
+    set({ acting: false, current: res.data.order, items: upsert(get().items, res.data.order) })
+    return true
+  },
+  pay: async (orderId) => {
+    set({ acting: true, actionError: null })
+    const payment = useGroupBuyStore.getState().payments[orderId] ?? null
+    const res = await orderService.pay(orderId, payment)
+    if (!res.ok) {
+      set({ acting: false, actionError: res.error })
+      return false
+    }
+    await get().loadOrder(orderId)
+    for (let i = 0; i < PAY_POLL.attempts && get().current?.status === 'PENDING_PAYMENT'; i++) {
+      await sleep(PAY_POLL.intervalMs)
+      await get().loadOrder(orderId)
+    }
+    set({ acting: false })
+    return get().current?.status !== 'PENDING_PAYMENT'
+  },
+  reset: () => set({ ...emptyPaged<OrderView>(), ...initialDetail }),
+}))

@@ -1,0 +1,72 @@
+import { create } from 'zustand'
+import type { Role } from '@/shared/contracts/common'
+import type { PickupPointView } from '@/shared/contracts/user'
+import type { ClientError } from '@/services/cloud'
+import { getActingOpenid, setActingOpenid } from '@/services/identity'
+import { userService } from '@/services/user'
+
+export interface SessionState {
+  openid: string | null
+  roles: Role[]
+  pickupPointId: string | null
+  /** Leaders and clerks are bound to the pickup point they run. */
+  boundPickupPointId: string | null
+  status: 'idle' | 'loading' | 'ready' | 'error'
+  error: ClientError | null
+  pickupPoints: PickupPointView[]
+  pickupPointsLoading: boolean
+  pickupPointsError: ClientError | null
+  load: () => Promise<void>
+  loadPickupPoints: () => Promise<void>
+  choosePickupPoint: (pickupPointId: string) => Promise<ClientError | null>
+  /** Local mode only: act as another demo identity and reload who we are. */
+  switchIdentity: (openid: string) => Promise<void>
+  reset: () => void
+}
+
+const initial = {
+  openid: null,
+  roles: [] as Role[],
+  pickupPointId: null,
+  boundPickupPointId: null,
+  status: 'idle' as const,
+  error: null,
+  pickupPoints: [] as PickupPointView[],
+  pickupPointsLoading: false,
+  pickupPointsError: null,
+}
+
+export const useSessionStore = create<SessionState>()((set, get) => ({
+  ...initial,
+  load: async () => {
+    set({ status: 'loading', error: null })
+    const res = await userService.me()
+    if (res.ok) {
+      const { openid, roles, pickupPointId, boundPickupPointId } = res.data
+      set({ openid, roles, pickupPointId, boundPickupPointId, status: 'ready' })
+    } else {
+      set({ status: 'error', error: res.error })
+    }
+  },
+  loadPickupPoints: async () => {
+    set({ pickupPointsLoading: true, pickupPointsError: null })
+    const res = await userService.listPickupPoints()
+    if (res.ok) set({ pickupPoints: res.data.items, pickupPointsLoading: false })
+    else set({ pickupPointsLoading: false, pickupPointsError: res.error })
+  },
+  choosePickupPoint: async (pickupPointId) => {
+    const res = await userService.choosePickupPoint(pickupPointId)
+    if (!res.ok) return res.error
+    set({ pickupPointId })
+    return null
+  },
+  switchIdentity: async (openid) => {
+    if (openid === getActingOpenid() && get().status === 'ready') return
+    setActingOpenid(openid)
+    set({ ...initial })
+    await get().load()
+  },
+  reset: () => set({ ...initial }),
+}))
+
+export const hasRole = (roles: Role[], role: Role) => roles.includes(role)
