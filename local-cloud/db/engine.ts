@@ -63,6 +63,12 @@ export function project(doc: Doc, projection: unknown): Doc {
   return out
 }
 
+function readPath(doc: Doc, field: string): unknown {
+  let v: unknown = doc
+  for (const p of field.split('.')) v = isPlainObject(v) ? v[p] : Array.isArray(v) ? v[Number(p)] : undefined
+  return v
+}
+
 export class Engine {
   constructor(readonly store: Store, readonly txns: TransactionManager, private readonly now: () => number = Date.now) {}
 
@@ -188,6 +194,17 @@ export class Engine {
     }
     const keys = Object.keys(resolved)
     const modifier = keys.length > 0 && keys.every((k) => k.startsWith('$')) ? resolved : { $set: resolved }
+    for (const op of ['$inc', '$mul']) {
+      const fields = (modifier as Doc)[op]
+      if (!isPlainObject(fields)) continue
+      for (const [field, by] of Object.entries(fields)) {
+        const current = readPath(doc, field)
+        if (typeof by !== 'number' || (current !== undefined && typeof current !== 'number')) {
+          // MongoDB refuses arithmetic on non-numbers; mingo would silently skip it
+          throw new DbError('DATABASE_REQUEST_FAILED', `Cannot apply ${op} to a value of non-numeric type (field ${field})`)
+        }
+      }
+    }
     const next = cloneDoc(doc)
     let changed: string[]
     try {
