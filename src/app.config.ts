@@ -1,11 +1,33 @@
 export default defineAppConfig({
   pages: [
-    'pages/index/index'
+    'pages/resident/home/index',
+    'pages/resident/orders/index',
+    'pages/resident/me/index',
+    'pages/resident/detail/index',
+    'pages/resident/order/index',
+    'pages/resident/coupons/index',
+    'pages/resident/pickup-points/index',
   ],
+  subPackages: [
+    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index'] },
+    { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
+  ],
+  tabBar: {
+    color: '#666666',
+    selectedColor: '#fa6400',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/resident/home/index', text: '团购' },
+      { pagePath: 'pages/resident/orders/index', text: '订单' },
+      { pagePath: 'pages/resident/me/index', text: '我的' },
+    ],
+  },
   window: {
-    backgroundTextStyle: 'light',
-    navigationBarBackgroundColor: '#fff',
-    navigationBarTitleText: 'WeChat',
-    navigationBarTextStyle: 'black'
-  }
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#fa6400',
+    navigationBarTitleText: '邻里团',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f5f5f5',
+  },
 })

@@ -1,17 +1,17 @@
-import { PropsWithChildren } from 'react'
-import { useLaunch } from '@tarojs/taro'
+import type { PropsWithChildren } from 'react'
+import Taro, { useLaunch } from '@tarojs/taro'
 
 import './app.scss'
 
-function App({ children }: PropsWithChildren<any>) {
+function App({ children }: PropsWithChildren) {
   useLaunch(() => {
-    console.log('App launched.')
+    // Cloud development exists only inside WeChat; H5 talks to the local cloud host over HTTP instead.
+    if (process.env.TARO_ENV === 'weapp') {
+      const env = process.env.TARO_APP_CLOUD_ENV
+      Taro.cloud.init(env ? { env, traceUser: true } : { traceUser: true })
+    }
   })
-
-  // children 是将要会渲染的页面
   return children
 }
-  
-
 
 export default App

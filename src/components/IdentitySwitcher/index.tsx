@@ -1,0 +1,35 @@
+import { Text, View } from '@tarojs/components'
+import { DEMO_IDENTITIES, isLocalMode, labelOf } from '@/services/identity'
+import { useSessionStore } from '@/stores/session'
+import './index.scss'
+
+interface Props {
+  /** Called after the new identity has loaded (e.g. to send the tester back home). */
+  onSwitched?: (openid: string) => void
+}
+
+/** Local mode only: act as one of the demo users. Renders nothing in the mini-program. */
+export default function IdentitySwitcher({ onSwitched }: Props) {
+  const openid = useSessionStore((s) => s.openid)
+  const switchIdentity = useSessionStore((s) => s.switchIdentity)
+  if (!isLocalMode) return null
+  return (
+    <View className='identity-switcher'>
+      <Text className='identity-switcher__title'>{`本地模式 · 当前身份：${openid ? labelOf(openid) : '…'}`}</Text>
+      <View className='identity-switcher__chips'>
+        {DEMO_IDENTITIES.map((d) => (
+          <View
+            key={d.openid}
+            className={`identity-switcher__chip ${d.openid === openid ? 'identity-switcher__chip--on' : ''}`}
+            onClick={async () => {
+              await switchIdentity(d.openid)
+              onSwitched?.(d.openid)
+            }}
+          >
+            {`切换为${d.label}`}
+          </View>
+        ))}
+      </View>
+    </View>
+  )
+}

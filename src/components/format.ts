@@ -1,0 +1,25 @@
+import dayjs from 'dayjs'
+
+/** Money is integer fen everywhere; only here does it become yuan text. */
+export function formatFen(fen: number): string {
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(Math.round(fen))
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
+export function formatTime(ms: number): string {
+  return dayjs(ms).format('MM-DD HH:mm')
+}
+
+export function formatDateTime(ms: number): string {
+  return dayjs(ms).format('YYYY-MM-DD HH:mm')
+}
+
+/** "2天 03:04:05" / "03:04:05"; never negative. */
+export function formatRemaining(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000))
+  const days = Math.floor(total / 86400)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  const hms = `${pad(Math.floor((total % 86400) / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`
+  return days > 0 ? `${days}天 ${hms}` : hms
+}

@@ -1,0 +1,21 @@
+import type { GroupBuyStatus } from '@/shared/contracts/group-buy'
+import type { OrderStatus } from '@/shared/contracts/order'
+
+export const GROUP_BUY_STATUS_LABEL: Record<GroupBuyStatus, string> = {
+  UPCOMING: '即将开始',
+  OPEN: '拼团中',
+  SUCCEEDED: '已成团',
+  CLOSED: '已结束',
+  FAILED: '未成团',
+}
+
+export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
+  PENDING_PAYMENT: '待支付',
+  PAID: '已支付，待到货',
+  READY_FOR_PICKUP: '待提货',
+  PICKED_UP: '已提货',
+  CANCELLED: '已取消',
+  EXPIRED: '已超时关闭',
+  REFUNDING: '退款中',
+  REFUNDED: '已退款',
+}

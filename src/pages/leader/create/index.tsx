@@ -1,0 +1,102 @@
+import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { useState } from 'react'
+import { friendlyMessage } from '@/services/error-messages'
+import { useLeaderStore } from '@/stores/leader'
+import { useSessionStore } from '@/stores/session'
+import { defaultForm, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
+import './index.scss'
+
+type TextField = 'title' | 'unit' | 'price' | 'originalPrice' | 'stock' | 'minParticipants' | 'limitPerUser'
+
+const FIELDS: { key: TextField; label: string; error: keyof FormErrors; type: 'text' | 'digit' | 'number'; placeholder: string }[] = [
+  { key: 'title', label: '商品名称', error: 'title', type: 'text', placeholder: '例如：阳光玫瑰葡萄 2斤装' },
+  { key: 'unit', label: '单位', error: 'unit', type: 'text', placeholder: '份 / 斤 / 盒' },
+  { key: 'price', label: '团购价（元）', error: 'priceFen', type: 'digit', placeholder: '例如 19.9' },
+  { key: 'originalPrice', label: '原价（元，选填）', error: 'originalPriceFen', type: 'digit', placeholder: '例如 29.9' },
+  { key: 'stock', label: '库存', error: 'stock', type: 'number', placeholder: '可售总数' },
+  { key: 'minParticipants', label: '成团人数', error: 'minParticipants', type: 'number', placeholder: '付款人数达到即成团' },
+  { key: 'limitPerUser', label: '每人限购', error: 'limitPerUser', type: 'number', placeholder: '每人最多购买数量' },
+]
+
+export default function LeaderCreatePage() {
+  const [form, setForm] = useState<CreateForm>(() => defaultForm(Date.now()))
+  const [errors, setErrors] = useState<FormErrors>({})
+  const submitting = useLeaderStore((s) => s.submitting)
+  const submitError = useLeaderStore((s) => s.submitError)
+  const pickupPointId = useSessionStore((s) => s.boundPickupPointId ?? s.pickupPointId)
+
+  const update = (key: keyof CreateForm, value: string) => setForm((f) => ({ ...f, [key]: value }))
+
+  const submit = async () => {
+    const checked = validateCreate(toInput(form, pickupPointId ?? ''))
+    if (!checked.ok) {
+      setErrors(checked.errors)
+      return
+    }
+    setErrors({})
+    const id = await useLeaderStore.getState().create(checked.value)
+    if (id) {
+      void Taro.showToast({ title: '团购已发布', icon: 'success' })
+      void Taro.redirectTo({ url: `/pages/leader/group/index?id=${id}` })
+    }
+  }
+
+  return (
+    <View className='page create'>
+      <View className='section'>
+        {FIELDS.map((f) => (
+          <View key={f.key} className='create__field'>
+            <Text className='create__label'>{f.label}</Text>
+            <Input
+              className={`create__input create__input--${f.key}`}
+              type={f.type}
+              value={form[f.key]}
+              placeholder={f.placeholder}
+              onInput={(e) => update(f.key, e.detail.value)}
+            />
+            {errors[f.error] && <Text className='create__error'>{errors[f.error]}</Text>}
+          </View>
+        ))}
+        <View className='create__field'>
+          <Text className='create__label'>商品描述（选填）</Text>
+          <Textarea className='create__textarea' value={form.description} maxlength={2000} onInput={(e) => update('description', e.detail.value)} />
+          {errors.description && <Text className='create__error'>{errors.description}</Text>}
+        </View>
+      </View>
+      <View className='section'>
+        <View className='create__field'>
+          <Text className='create__label'>开始时间</Text>
+          <View className='create__when'>
+            <Picker mode='date' value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
+              <Text className='create__pick'>{form.startDate}</Text>
+            </Picker>
+            <Picker mode='time' value={form.startTime} onChange={(e) => update('startTime', String(e.detail.value))}>
+              <Text className='create__pick'>{form.startTime}</Text>
+            </Picker>
+          </View>
+          {errors.startAt && <Text className='create__error'>{errors.startAt}</Text>}
+        </View>
+        <View className='create__field'>
+          <Text className='create__label'>结束时间</Text>
+          <View className='create__when'>
+            <Picker mode='date' value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
+              <Text className='create__pick'>{form.endDate}</Text>
+            </Picker>
+            <Picker mode='time' value={form.endTime} onChange={(e) => update('endTime', String(e.detail.value))}>
+              <Text className='create__pick'>{form.endTime}</Text>
+            </Picker>
+          </View>
+          {errors.endAt && <Text className='create__error'>{errors.endAt}</Text>}
+        </View>
+        {errors.pickupPointId && <Text className='create__error'>你还没有绑定自提点，请联系平台开通</Text>}
+      </View>
+      {submitError && <Text className='create__error create__error--form'>{friendlyMessage(submitError)}</Text>}
+      <View className='bottom-bar'>
+        <Button className='btn-primary' loading={submitting} disabled={submitting} onClick={() => void submit()}>
+          发布团购
+        </Button>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,109 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter, useShareAppMessage } from '@tarojs/taro'
+import Countdown from '@/components/Countdown'
+import { formatFen, formatTime } from '@/components/format'
+import { ORDER_STATUS_LABEL } from '@/components/labels'
+import GroupProgress from '@/components/GroupProgress'
+import StateView from '@/components/StateView'
+import StatusTag from '@/components/StatusTag'
+import { friendlyMessage } from '@/services/error-messages'
+import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
+import { useGroupBuyStore } from '@/stores/group-buy'
+import { useLeaderStore } from '@/stores/leader'
+import { useSessionStore } from '@/stores/session'
+import './index.scss'
+
+const statusLabel = (s: string) =>
+  (ORDER_STATUSES as readonly string[]).includes(s) ? ORDER_STATUS_LABEL[s as OrderStatus] : s
+
+export default function LeaderGroupPage() {
+  const { params } = useRouter()
+  const id = params.id ?? ''
+  const detail = useGroupBuyStore()
+  const leader = useLeaderStore()
+  const openid = useSessionStore((s) => s.openid)
+  const gb = detail.current?.groupBuyId === id ? detail.current : null
+  const parts = leader.participants
+
+  const reload = () => Promise.all([detail.load(id), leader.refreshParticipants(id)])
+  useDidShow(() => {
+    if (id) void reload()
+  })
+  usePullDownRefresh(async () => {
+    await reload()
+    Taro.stopPullDownRefresh()
+  })
+  useReachBottom(() => void leader.loadMoreParticipants())
+  // Leader attribution travels in the path, so whoever opens the share lands on this group buy via this leader.
+  useShareAppMessage(() => ({
+    title: gb ? `【${formatFen(gb.priceFen)}】${gb.title}，${gb.minParticipants}人成团` : '邻里团',
+    path: `/pages/resident/detail/index?id=${id}&leader=${encodeURIComponent(openid ?? '')}`,
+  }))
+
+  if (!gb) {
+    return (
+      <View className='page'>
+        <StateView loading={!detail.error} error={detail.error} empty emptyText='' onRetry={() => void reload()} />
+      </View>
+    )
+  }
+
+  const canSignOff = (gb.status === 'SUCCEEDED' || gb.status === 'CLOSED') && !gb.arrivedAt
+  const signOff = async () => {
+    const { confirm } = await Taro.showModal({ title: '确认到货', content: '确认商品已送达自提点？确认后将通知团员凭提货码取货。' })
+    if (!confirm) return
+    const ready = await leader.markArrived(id)
+    if (ready === null) {
+      void Taro.showToast({ title: friendlyMessage(useLeaderStore.getState().arriveError), icon: 'none' })
+      return
+    }
+    void Taro.showToast({ title: `已通知 ${ready} 位团员提货`, icon: 'none' })
+    void detail.load(id)
+  }
+
+  return (
+    <View className='page'>
+      <View className='section'>
+        <View className='row'>
+          <Text className='leader-group__title'>{gb.title}</Text>
+          <StatusTag status={gb.status} />
+        </View>
+        <GroupProgress paid={gb.paidParticipants} min={gb.minParticipants} />
+        <View className='row'>
+          <Text className='muted'>{`${formatFen(gb.priceFen)} · 剩余 ${gb.stockLeft}/${gb.stock}${gb.unit}`}</Text>
+          {gb.status === 'OPEN' || gb.status === 'SUCCEEDED' ? <Countdown to={gb.endAt} /> : null}
+        </View>
+        {gb.arrivedAt ? <Text className='leader-group__arrived'>{`已于 ${formatTime(gb.arrivedAt)} 确认到货`}</Text> : null}
+        {leader.arriveError && <Text className='leader-group__error'>{friendlyMessage(leader.arriveError)}</Text>}
+      </View>
+      <View className='section'>
+        <Text className='section__title'>{`参团名单（${parts.items.length}）`}</Text>
+        <StateView
+          loading={parts.loading || !parts.loaded}
+          error={parts.error}
+          empty={parts.items.length === 0}
+          emptyText='还没有人参团，分享给邻居吧'
+          onRetry={() => void leader.refreshParticipants(id)}
+        >
+          {parts.items.map((p) => (
+            <View key={p.seq} className='row leader-group__participant'>
+              <Text className='leader-group__seq'>{`#${p.seq}`}</Text>
+              <Text className='leader-group__name'>{p.maskedName}</Text>
+              <Text>{`×${p.quantity}`}</Text>
+              <Text className='muted leader-group__status'>{statusLabel(p.status)}</Text>
+            </View>
+          ))}
+          {parts.nextCursor && <View className='load-more'>上拉加载更多</View>}
+        </StateView>
+      </View>
+      <View className='bottom-bar leader-group__actions'>
+        <Button className='leader-group__share' openType='share'>
+          分享给邻居
+        </Button>
+        <Button className='btn-primary leader-group__arrive' disabled={!canSignOff || leader.arriving} loading={leader.arriving} onClick={() => void signOff()}>
+          {gb.arrivedAt ? '已确认到货' : '确认到货'}
+        </Button>
+      </View>
+    </View>
+  )
+}

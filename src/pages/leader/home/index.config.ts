@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '团长工作台', enablePullDownRefresh: true })

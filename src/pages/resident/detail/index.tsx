@@ -1,0 +1,124 @@
+import { Button, Image, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh, useRouter, useShareAppMessage } from '@tarojs/taro'
+import { useState } from 'react'
+import Countdown from '@/components/Countdown'
+import { formatDateTime } from '@/components/format'
+import GroupProgress from '@/components/GroupProgress'
+import JoinSheet from '@/components/JoinSheet'
+import Price from '@/components/Price'
+import StateView from '@/components/StateView'
+import StatusTag from '@/components/StatusTag'
+import { friendlyMessage } from '@/services/error-messages'
+import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
+import { useGroupBuyStore } from '@/stores/group-buy'
+import './index.scss'
+
+export default function DetailPage() {
+  const { params } = useRouter()
+  const id = params.id ?? ''
+  const store = useGroupBuyStore()
+  const [sheetOpen, setSheetOpen] = useState(false)
+  const gb = store.current?.groupBuyId === id ? store.current : null
+
+  useDidShow(() => {
+    if (id) void useGroupBuyStore.getState().load(id)
+  })
+  usePullDownRefresh(async () => {
+    await store.load(id)
+    Taro.stopPullDownRefresh()
+  })
+  useShareAppMessage(() => ({
+    title: gb ? `${gb.title} 拼团中，一起来拼！` : '邻里团',
+    // Keep whoever shared it in the path, so a leader's share stays attributed to them.
+    path: `/pages/resident/detail/index?id=${id}${params.leader ? `&leader=${params.leader}` : ''}`,
+  }))
+
+  if (!gb) {
+    return (
+      <View className='page'>
+        <StateView loading={store.loading || !store.error} error={store.error} empty emptyText='' onRetry={() => void store.load(id)} />
+      </View>
+    )
+  }
+
+  const now = Date.now()
+  const joinable = isJoinableAt({ ...gb, status: gb.status === 'UPCOMING' ? 'OPEN' : gb.status }, now)
+  const maxQty = maxJoinQuantity({ ...gb, status: gb.status === 'UPCOMING' ? 'OPEN' : gb.status }, gb.myQuantity)
+  const cta = !joinable
+    ? gb.status === 'UPCOMING'
+      ? '即将开团'
+      : '已结束'
+    : gb.stockLeft <= 0
+      ? '已抢光'
+      : maxQty < 1
+        ? '已达限购'
+        : gb.myQuantity > 0
+          ? '再买一份'
+          : '立即参团'
+
+  const confirm = async (quantity: number) => {
+    const outcome = await store.join(quantity)
+    if (!outcome) return
+    setSheetOpen(false)
+    if (!outcome.paid) void Taro.showToast({ title: friendlyMessage(outcome.error), icon: 'none' })
+    void Taro.navigateTo({ url: `/pages/resident/order/index?id=${outcome.orderId}` })
+  }
+
+  return (
+    <View className='page detail'>
+      {gb.images[0] ? <Image className='detail__img' src={gb.images[0]} mode='aspectFill' /> : <View className='detail__img detail__img--blank'>邻里团</View>}
+      <View className='section'>
+        <View className='detail__head'>
+          <StatusTag status={gb.status} />
+          <Text className='detail__title'>{gb.title}</Text>
+        </View>
+        <Price fen={gb.priceFen} originalFen={gb.originalPriceFen} size='large' />
+        <GroupProgress paid={gb.paidParticipants} min={gb.minParticipants} />
+        <View className='row'>
+          {gb.status === 'UPCOMING' ? (
+            <Countdown to={gb.startAt} prefix='距开团' endedText='已开团' />
+          ) : gb.status === 'OPEN' || gb.status === 'SUCCEEDED' ? (
+            <Countdown to={gb.endAt} />
+          ) : (
+            <Text className='muted'>{`已于 ${formatDateTime(gb.endAt)} 结束`}</Text>
+          )}
+          <Text className='muted'>{`剩余 ${gb.stockLeft}${gb.unit} · 每人限购 ${gb.limitPerUser}${gb.unit}`}</Text>
+        </View>
+        {gb.myQuantity > 0 && <Text className='detail__mine'>{`你已参团 ${gb.myQuantity}${gb.unit}`}</Text>}
+        {gb.status === 'FAILED' && <Text className='detail__mine'>未达到成团人数，已支付的订单将原路退款</Text>}
+      </View>
+      {gb.description ? (
+        <View className='section'>
+          <Text className='section__title'>商品详情</Text>
+          <Text className='detail__desc'>{gb.description}</Text>
+        </View>
+      ) : null}
+      <View className='bottom-bar'>
+        <Button
+          className='btn-primary'
+          disabled={!joinable || maxQty < 1}
+          onClick={() => {
+            store.openJoin()
+            setSheetOpen(true)
+          }}
+        >
+          {cta}
+        </Button>
+      </View>
+      {sheetOpen && (
+        <JoinSheet
+          title={gb.title}
+          priceFen={gb.priceFen}
+          unit={gb.unit}
+          limitPerUser={gb.limitPerUser}
+          maxQuantity={maxQty}
+          alreadyHeld={gb.myQuantity}
+          submitting={store.joining}
+          error={store.joinError}
+          onConfirm={(q) => void confirm(q)}
+          onClose={() => setSheetOpen(false)}
+        />
+      )}
+    </View>
+  )
+}

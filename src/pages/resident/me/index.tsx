@@ -1,0 +1,59 @@
+import { Text, View } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
+import IdentitySwitcher from '@/components/IdentitySwitcher'
+import StateView from '@/components/StateView'
+import { hasRole, useSessionStore } from '@/stores/session'
+import { ensureSession } from '@/stores/use-session-ready'
+import './index.scss'
+
+interface Entry {
+  label: string
+  url: string
+}
+
+export default function MePage() {
+  const s = useSessionStore()
+  useDidShow(() => {
+    void ensureSession()
+    if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
+  })
+  const point = s.pickupPoints.find((p) => p.pickupPointId === s.pickupPointId)
+
+  const entries: Entry[] = [
+    { label: '我的优惠券 / 领券中心', url: '/pages/resident/coupons/index' },
+    { label: '切换自提点', url: '/pages/resident/pickup-points/index' },
+  ]
+  // Work screens follow the roles the backend reports, not anything chosen on the client.
+  if (hasRole(s.roles, 'leader')) {
+    entries.unshift({ label: '团长工作台', url: '/pages/leader/home/index' })
+  }
+  if (hasRole(s.roles, 'clerk')) {
+    entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
+    entries.unshift({ label: '核销台', url: '/pages/clerk/verify/index' })
+  }
+
+  return (
+    <View className='page'>
+      <IdentitySwitcher />
+      {s.status !== 'ready' ? (
+        <StateView loading={s.status !== 'error'} error={s.error} empty emptyText='' onRetry={() => void s.load()} />
+      ) : (
+        <>
+          <View className='section'>
+            <Text className='section__title'>我的自提点</Text>
+            <Text>{point ? `${point.name}（${point.storeName}）` : '还没有选择自提点'}</Text>
+            {point && <Text className='muted me__addr'>{point.address}</Text>}
+          </View>
+          <View className='section'>
+            {entries.map((e) => (
+              <View key={e.url} className='row me__entry' onClick={() => Taro.navigateTo({ url: e.url })}>
+                <Text>{e.label}</Text>
+                <Text className='muted'>›</Text>
+              </View>
+            ))}
+          </View>
+        </>
+      )}
+    </View>
+  )
+}
