@@ -1,0 +1,29 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import JoinSheet from '.'
+
+const base = {
+  title: '阳光玫瑰葡萄', priceFen: 1990, unit: '份', limitPerUser: 3, maxQuantity: 2, alreadyHeld: 1,
+  submitting: false, error: null, onClose: () => undefined,
+}
+
+it('shows the total in yuan as the quantity changes and confirms that quantity', () => {
+  const onConfirm = jest.fn()
+  render(<JoinSheet {...base} onConfirm={onConfirm} />)
+  expect(screen.getByText('每人限购 3份，你已参团 1份')).toBeTruthy()
+  expect(screen.getByText('确认支付 ¥19.90')).toBeTruthy()
+  fireEvent.click(screen.getByLabelText('增加'))
+  fireEvent.click(screen.getByLabelText('增加')) // capped at 2 (limit 3 minus 1 held)
+  fireEvent.click(screen.getByText('确认支付 ¥39.80'))
+  expect(onConfirm).toHaveBeenCalledWith(2)
+})
+
+it('explains a refused join in Chinese', () => {
+  render(<JoinSheet {...base} error={{ code: 'GROUP_BUY.SOLD_OUT', message: 'stockLeft=0' }} onConfirm={jest.fn()} />)
+  expect(screen.getByText('库存不足，已被抢光了')).toBeTruthy()
+  expect(screen.queryByText(/stockLeft/)).toBeNull()
+})
+
+it('cannot be confirmed once the limit is reached', () => {
+  render(<JoinSheet {...base} maxQuantity={0} onConfirm={jest.fn()} />)
+  expect((screen.getByText('已达限购') as HTMLButtonElement).disabled).toBe(true)
+})

@@ -1,0 +1,38 @@
+import { defaultForm, toInput, validateCreate, yuanToFen } from './form'
+
+const now = new Date('2026-11-25T10:00:00+08:00').getTime()
+const filled = { ...defaultForm(now), title: '阳光玫瑰 2斤', price: '19.9', originalPrice: '29.9', stock: '50', minParticipants: '3', limitPerUser: '2' }
+
+it('turns yuan text into fen exactly', () => {
+  expect(yuanToFen('19.9')).toBe(1990)
+  expect(yuanToFen('0.05')).toBe(5)
+  expect(yuanToFen('12')).toBe(1200)
+  expect(yuanToFen('1.234')).toBeNaN()
+  expect(yuanToFen('abc')).toBeNaN()
+})
+
+it('accepts a complete form as the cloud function would', () => {
+  const res = validateCreate(toInput(filled, 'p1'))
+  expect(res.ok).toBe(true)
+  if (res.ok) expect(res.value).toMatchObject({ priceFen: 1990, originalPriceFen: 2990, minParticipants: 3, endAt: now + 86400e3 })
+})
+
+it('tells the leader, in Chinese and per field, what to fix', () => {
+  const res = validateCreate(toInput({ ...filled, title: ' ', price: '', minParticipants: '0' }, 'p1'))
+  expect(res.ok).toBe(false)
+  if (res.ok) return
+  expect(res.errors.title).toBe('请填写商品名称')
+  expect(res.errors.priceFen).toBe('请填写团购价')
+  expect(res.errors.minParticipants).toBe('成团人数不能小于 1')
+})
+
+it('checks the rules between fields once each field is valid', () => {
+  const res = validateCreate(toInput({ ...filled, originalPrice: '9', limitPerUser: '80' }, 'p1'))
+  expect(!res.ok && res.errors.originalPriceFen).toBe('原价不能低于团购价')
+  expect(!res.ok && res.errors.limitPerUser).toBe('每人限购不能超过库存')
+})
+
+it('rejects an end before the start', () => {
+  const res = validateCreate(toInput({ ...filled, endDate: filled.startDate, endTime: '00:00' }, 'p1'))
+  expect(!res.ok && res.errors.endAt).toBe('结束时间必须晚于开始时间')
+})

@@ -1,0 +1,41 @@
+/**
+ * Plain-DOM stand-ins for @tarojs/components in jsdom: what a user sees and taps (text, buttons, inputs),
+ * without Taro's web-components runtime. Event shapes follow Taro's (`e.detail.value`).
+ */
+import { createElement, type ReactNode } from 'react'
+
+type AnyProps = { children?: ReactNode; className?: string; onClick?: (e: unknown) => void; [k: string]: unknown }
+
+function pass({ children, className, onClick, id, style, ...rest }: AnyProps) {
+  return { className, onClick, id: id as string | undefined, style: style as object | undefined, 'aria-label': rest['aria-label'] as string | undefined, children }
+}
+
+export const View = (p: AnyProps) => createElement('div', pass(p))
+export const Text = (p: AnyProps) => createElement('span', pass(p))
+export const Image = (p: AnyProps) => createElement('img', { className: p.className, src: p.src as string, alt: '' })
+export const Button = (p: AnyProps) =>
+  createElement(
+    'button',
+    { className: p.className, disabled: Boolean(p.disabled), onClick: p.disabled ? undefined : p.onClick, 'aria-busy': Boolean(p.loading) },
+    p.children,
+  )
+function field(tag: 'input' | 'textarea') {
+  return (p: AnyProps) =>
+    createElement(tag, {
+      className: p.className,
+      value: (p.value as string) ?? '',
+      placeholder: p.placeholder as string,
+      onChange: (e: { target: { value: string } }) => {
+        const onInput = p.onInput as ((ev: { detail: { value: string } }) => void) | undefined
+        onInput?.({ detail: { value: e.target.value } })
+      },
+      onKeyDown: (e: { key: string; currentTarget: { value: string } }) => {
+        const onConfirm = p.onConfirm as ((ev: { detail: { value: string } }) => void) | undefined
+        if (e.key === 'Enter') onConfirm?.({ detail: { value: e.currentTarget.value } })
+      },
+    })
+}
+export const Input = field('input')
+export const Textarea = field('textarea')
+export const Picker = (p: AnyProps) => createElement('div', { className: 'picker' }, p.children)
+export const ScrollView = View

@@ -1,0 +1,61 @@
+/**
+ * A small @tarojs/taro for jsdom tests: navigation and toasts are recorded so tests can assert what the user
+ * would see happen; page lifecycle hooks fire on mount.
+ */
+import { useEffect, useRef } from 'react'
+
+type Params = Record<string, string>
+const storage = new Map<string, unknown>()
+let routerParams: Params = {}
+
+export const calls = {
+  navigateTo: [] as string[],
+  redirectTo: [] as string[],
+  switchTab: [] as string[],
+  toasts: [] as string[],
+}
+
+export function __reset(params: Params = {}) {
+  routerParams = params
+  storage.clear()
+  calls.navigateTo.length = 0
+  calls.redirectTo.length = 0
+  calls.switchTab.length = 0
+  calls.toasts.length = 0
+  modalAnswer = true
+}
+let modalAnswer = true
+export function __answerModal(confirm: boolean) {
+  modalAnswer = confirm
+}
+
+const Taro = {
+  getStorageSync: (k: string) => (storage.has(k) ? storage.get(k) : ''),
+  setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
+  navigateTo: async ({ url }: { url: string }) => void calls.navigateTo.push(url),
+  redirectTo: async ({ url }: { url: string }) => void calls.redirectTo.push(url),
+  switchTab: async ({ url }: { url: string }) => void calls.switchTab.push(url),
+  reLaunch: async ({ url }: { url: string }) => void calls.switchTab.push(url),
+  showToast: async ({ title }: { title: string }) => void calls.toasts.push(title),
+  showModal: async () => ({ confirm: modalAnswer, cancel: !modalAnswer }),
+  stopPullDownRefresh: () => undefined,
+  scanCode: async () => ({ result: '' }),
+  requestPayment: async () => ({}),
+  cloud: { init: () => undefined, callFunction: async () => ({ result: null }) },
+}
+export default Taro
+
+function useOnMount(fn: () => unknown) {
+  const ref = useRef(fn)
+  ref.current = fn
+  useEffect(() => {
+    void ref.current()
+  }, [])
+}
+export const useLoad = useOnMount
+export const useDidShow = useOnMount
+export const useLaunch = useOnMount
+export const usePullDownRefresh = (_fn: () => unknown) => undefined
+export const useReachBottom = (_fn: () => unknown) => undefined
+export const useShareAppMessage = (_fn: () => unknown) => undefined
+export const useRouter = () => ({ params: routerParams, path: '' })
