@@ -20,7 +20,7 @@ export const Button = (p: AnyProps) =>
     p.children,
   )
 function field(tag: 'input' | 'textarea') {
-  return (p: AnyProps) =>
+  const Field = (p: AnyProps) =>
     createElement(tag, {
       className: p.className,
       value: (p.value as string) ?? '',
@@ -34,6 +34,8 @@ function field(tag: 'input' | 'textarea') {
         if (e.key === 'Enter') onConfirm?.({ detail: { value: e.currentTarget.value } })
       },
     })
+  Field.displayName = tag
+  return Field
 }
 export const Input = field('input')
 export const Textarea = field('textarea')
