@@ -1,0 +1,36 @@
+import cloud from 'wx-server-sdk'
+
+/**
+ * The one place cloud functions touch wx-server-sdk's set-up. On CloudBase the SDK talks to the managed
+ * database; under local-cloud the same SDK is routed to SQLite (local-cloud/db), so nothing here branches.
+ */
+let db: DB.Database | null = null
+
+export function getCloud(): typeof cloud {
+  // init is idempotent in the SDK; DYNAMIC_CURRENT_ENV = the environment the function is deployed in.
+  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
+  return cloud
+}
+
+export function getDb(): DB.Database {
+  if (!db) db = getCloud().database()
+  return db
+}
+
+export function resetDbForTests(): void {
+  db = null
+}
+
+/** Error codes CloudBase's database returns that our actions react to. */
+export function isDuplicateWrite(err: unknown): boolean {
+  const text = errorText(err)
+  return /DUPLICATE|duplicate key|E11000/i.test(text)
+}
+
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { errCode?: unknown; code?: unknown; errMsg?: unknown; message?: unknown }
+    return [e.errCode, e.code, e.errMsg, e.message].filter((v) => v !== undefined).join(' ')
+  }
+  return String(err)
+}

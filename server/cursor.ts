@@ -1,0 +1,60 @@
+/**
+ * Keyset cursors: the last item's sort value and id, opaque to the client. Pages stay the same cost however
+ * deep the list goes, unlike skip().
+ */
+export interface CursorPosition {
+  v: number
+  id: string
+}
+
+export function encodeCursor(pos: CursorPosition): string {
+  return Buffer.from(JSON.stringify(pos)).toString('base64url')
+}
+
+export function decodeCursor(cursor: string | undefined): CursorPosition | null | 'invalid' {
+  if (cursor === undefined) return null
+  try {
+    const pos = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
+    if (pos && typeof pos === 'object' && typeof (pos as CursorPosition).v === 'number' && typeof (pos as CursorPosition).id === 'string') {
+      return pos as CursorPosition
+    }
+  } catch {
+    // fall through
+  }
+  return 'invalid'
+}
+
+/**
+ * One page of `base` ordered by (field dir, _id dir), continuing after the cursor: a keyset page, so the
+ * database walks an index from the cursor on instead of skipping. Fetches limit+1 to know if there is more.
+ */
+export async function keysetPage<T extends { _id: string }>(
+  db: DB.Database,
+  collection: string,
+  base: Record<string, unknown>,
+  sort: { field: keyof T & string; dir: 'asc' | 'desc' },
+  pos: CursorPosition | null,
+  limit: number,
+): Promise<{ docs: T[]; nextCursor: string | null }> {
+  const _ = db.command
+  const where = pos
+    ? _.and([
+        base,
+        _.or([
+          { [sort.field]: sort.dir === 'desc' ? _.lt(pos.v) : _.gt(pos.v) },
+          { [sort.field]: pos.v, _id: sort.dir === 'desc' ? _.lt(pos.id) : _.gt(pos.id) },
+        ]),
+      ])
+    : base
+  const res = (await db
+    .collection(collection)
+    .where(where as never)
+    .orderBy(sort.field, sort.dir)
+    .orderBy('_id', sort.dir)
+    .limit(limit + 1)
+    .get()) as unknown as { data: T[] }
+  const docs = res.data.slice(0, limit)
+  const last = docs[docs.length - 1]
+  const nextCursor = res.data.length > limit && last ? encodeCursor({ v: Number(last[sort.field]), id: last._id }) : null
+  return { docs, nextCursor }
+}

@@ -1,0 +1,134 @@
+import type { ZodType, ZodTypeDef } from 'zod'
+import type { Role } from '../src/shared/contracts/common'
+import { ERROR_CODES, fail, type Result } from '../src/shared/errors'
+import { getCloud, getDb } from './cloud'
+
+/** Who may call an action. `resident` means any caller with a WeChat identity. */
+export type Access = readonly Role[] | 'timer' | 'payment-callback'
+
+export interface UserDoc {
+  _id: string
+  roles: Role[]
+  /** The pickup point a resident chose. */
+  pickupPointId?: string | null
+  /** The pickup point a leader or clerk works at. */
+  boundPickupPointId?: string | null
+  nickname?: string
+  createdAt: number
+}
+
+export interface Caller {
+  openid: string
+  /** Roles from the users collection plus `admin` from ADMIN_OPENIDS; loaded once per call, only when needed. */
+  user(): Promise<UserDoc>
+}
+
+export interface ActionContext {
+  caller: Caller
+  now: number
+  db: DB.Database
+  cloud: ReturnType<typeof getCloud>
+}
+
+export interface ActionDef<I, O> {
+  access: Access
+  input: ZodType<I, ZodTypeDef, unknown>
+  run(ctx: ActionContext, input: I): Promise<Result<O>>
+}
+
+/** Keeps each action's input type tied to its schema without repeating it. */
+export function action<I, O>(def: ActionDef<I, O>): ActionDef<I, O> {
+  return def
+}
+
+export function adminOpenids(): Set<string> {
+  return new Set((process.env.ADMIN_OPENIDS ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+}
+
+async function loadUser(db: DB.Database, openid: string): Promise<UserDoc> {
+  const res = (await db.collection('users').doc(openid).get().catch(() => ({ data: null }))) as { data: UserDoc | null }
+  const stored = res.data
+  const roles = new Set<Role>(['resident', ...(stored?.roles ?? [])])
+  if (adminOpenids().has(openid)) roles.add('admin')
+  return {
+    _id: openid,
+    roles: [...roles],
+    pickupPointId: stored?.pickupPointId ?? null,
+    boundPickupPointId: stored?.boundPickupPointId ?? null,
+    nickname: stored?.nickname,
+    createdAt: stored?.createdAt ?? 0,
+  }
+}
+
+/** Fields CloudBase adds to every event from a mini-program; never part of an action's input. */
+const PLATFORM_KEYS = new Set(['action', 'userInfo'])
+
+function isTimerEvent(event: Record<string, unknown>): boolean {
+  return event.Type === 'Timer' && typeof event.TriggerName === 'string'
+}
+
+/**
+ * A cloud function's `main`: dispatch on `event.action`, establish identity from the WX context (never from
+ * the event), check the action's access, validate the input strictly, run, and always reply with a Result.
+ */
+export function defineFunction(actions: Record<string, ActionDef<any, any>>, options: { timerAction?: string; paymentAction?: string } = {}) {
+  return async function main(rawEvent: unknown): Promise<Result<unknown>> {
+    const cloud = getCloud()
+    const db = getDb()
+    const now = Date.now()
+    const event = (rawEvent && typeof rawEvent === 'object' && !Array.isArray(rawEvent) ? rawEvent : {}) as Record<string, unknown>
+    const { OPENID } = cloud.getWXContext()
+    const openid = typeof OPENID === 'string' ? OPENID : ''
+
+    let name = typeof event.action === 'string' ? event.action : ''
+    // A timer trigger carries no identity and no action: route it to the function's timer action.
+    if (!openid && isTimerEvent(event) && options.timerAction) name = options.timerAction
+    // WeChat Pay's callback carries no action either; it is recognised by its shape and checked inside.
+    if (!name && options.paymentAction && typeof event.outTradeNo === 'string') name = options.paymentAction
+
+    const def = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined
+    if (!def) return fail(ERROR_CODES.ACTION_UNKNOWN, `unknown action: ${name || '(none)'}`)
+
+    let userPromise: Promise<UserDoc> | null = null
+    const caller: Caller = {
+      openid,
+      user: () => (userPromise ??= loadUser(db, openid)),
+    }
+
+    if (def.access === 'timer') {
+      if (openid || !isTimerEvent(event)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'only the timer trigger runs this')
+    } else if (def.access === 'payment-callback') {
+      // Anyone can reach this, WeChat Pay or a forger: the handler trusts nothing in the event and confirms
+      // every claim with cloudPay.queryOrder before acting on it.
+    } else {
+      if (!openid) return fail(ERROR_CODES.AUTH_UNAUTHENTICATED, 'no WeChat identity')
+      if (!def.access.includes('resident')) {
+        const user = await caller.user()
+        if (!def.access.some((r) => user.roles.includes(r))) {
+          return fail(ERROR_CODES.AUTH_FORBIDDEN, `requires role ${def.access.join(' or ')}`)
+        }
+      }
+    }
+
+    let input: unknown
+    if (def.access === 'timer' || def.access === 'payment-callback') {
+      input = event
+    } else {
+      const body: Record<string, unknown> = {}
+      for (const key of Object.keys(event)) if (!PLATFORM_KEYS.has(key)) body[key] = event[key]
+      const parsed = def.input.safeParse(body)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        return fail(ERROR_CODES.INPUT_INVALID, `${issue.path.join('.') || 'input'}: ${issue.message}`)
+      }
+      input = parsed.data
+    }
+
+    try {
+      return await def.run({ caller, now, db, cloud }, input)
+    } catch (err) {
+      console.error(`[${name}] failed`, err)
+      return fail(ERROR_CODES.INTERNAL, 'internal error; nothing was changed that a retry would repeat')
+    }
+  }
+}

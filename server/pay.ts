@@ -1,0 +1,85 @@
+import type { PaymentParams } from '../src/shared/contracts/group-buy'
+import { getCloud } from './cloud'
+
+/**
+ * cloud.cloudPay as WeChat documents it (snake_case requests, camelCase replies). On CloudBase this is the real
+ * WeChat Pay; under local-cloud the host puts the payment simulator behind the same object.
+ */
+export interface CloudPayApi {
+  unifiedOrder(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; returnMsg?: string; payment?: PaymentParams }>
+  queryOrder(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; tradeState?: string; totalFee?: number; transactionId?: string }>
+  refund(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; errCodeDes?: string; returnMsg?: string }>
+  queryRefund(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; refundCount?: number; refundStatusList?: string[] }>
+}
+
+function cloudPay(): CloudPayApi {
+  return (getCloud() as unknown as { cloudPay: CloudPayApi }).cloudPay
+}
+
+/** Merchant settings come from the function's environment variables on CloudBase. */
+function merchant() {
+  return {
+    subMchId: process.env.WXPAY_SUB_MCH_ID ?? '1900000109',
+    envId: process.env.TCB_ENV ?? process.env.SCF_NAMESPACE ?? 'local',
+  }
+}
+
+export const PAYMENT_CALLBACK_FUNCTION = 'payCallback'
+
+function nonce(): string {
+  return Math.random().toString(36).slice(2, 14) + Date.now().toString(36)
+}
+
+function formatTimeExpire(ms: number): string {
+  // yyyyMMddHHmmss in UTC+8, as WeChat Pay expects.
+  const d = new Date(ms + 8 * 3600_000)
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
+}
+
+export async function createPayment(order: { orderId: string; title: string; amountFen: number; expiresAt: number }): Promise<PaymentParams> {
+  const { subMchId, envId } = merchant()
+  const res = await cloudPay().unifiedOrder({
+    body: order.title.slice(0, 40),
+    out_trade_no: order.orderId,
+    spbill_create_ip: '127.0.0.1',
+    sub_mch_id: subMchId,
+    total_fee: order.amountFen,
+    env_id: envId,
+    function_name: PAYMENT_CALLBACK_FUNCTION,
+    nonce_str: nonce(),
+    trade_type: 'JSAPI',
+    time_expire: formatTimeExpire(order.expiresAt),
+  })
+  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || !res.payment) {
+    throw new Error(`unifiedOrder failed: ${res.returnMsg ?? res.resultCode ?? res.returnCode}`)
+  }
+  return res.payment
+}
+
+/** Ask WeChat Pay itself whether an order was paid, and how much — never trust a callback's own claims. */
+export async function queryPaid(orderId: string): Promise<{ paid: boolean; totalFee: number; transactionId: string }> {
+  const res = await cloudPay().queryOrder({ sub_mch_id: merchant().subMchId, out_trade_no: orderId, nonce_str: nonce() })
+  const paid = res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && res.tradeState === 'SUCCESS'
+  return { paid, totalFee: Number(res.totalFee ?? 0), transactionId: String(res.transactionId ?? '') }
+}
+
+/** Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a full refund. */
+export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number }): Promise<{ accepted: boolean; reason: string }> {
+  const res = await cloudPay().refund({
+    sub_mch_id: merchant().subMchId,
+    nonce_str: nonce(),
+    out_trade_no: r.orderId,
+    out_refund_no: r.refundNo,
+    total_fee: r.amountFen,
+    refund_fee: r.amountFen,
+  })
+  const accepted = res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS'
+  return { accepted, reason: accepted ? '' : String(res.errCodeDes ?? res.returnMsg ?? res.resultCode ?? 'refund refused') }
+}
+
+/** Confirmed only when WeChat Pay reports the refund itself as SUCCESS. */
+export async function queryRefunded(refundNo: string): Promise<boolean> {
+  const res = await cloudPay().queryRefund({ sub_mch_id: merchant().subMchId, nonce_str: nonce(), out_refund_no: refundNo })
+  return res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && (res.refundStatusList ?? [])[0] === 'SUCCESS'
+}

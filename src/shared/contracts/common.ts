@@ -1,0 +1,22 @@
+import { z } from 'zod'
+
+/** Document ids and client-made request ids: short, URL-safe, never objects or numbers. */
+export const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
+/** A client-made idempotency key: the same requestId from the same caller always means the same operation. */
+export const requestId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
+/** Money is integer fen. Upper bound keeps sums far inside Number.MAX_SAFE_INTEGER. */
+export const fen = z.number().int().min(0).max(100_000_000)
+/** Epoch milliseconds between 2020 and 2100. */
+export const epochMs = z.number().int().min(1_577_836_800_000).max(4_102_444_800_000)
+export const cursor = z.string().min(1).max(200)
+export const pageLimit = z.number().int().min(1).max(50)
+export const shortText = (max: number) => z.string().trim().min(1).max(max)
+
+export interface Page<T> {
+  items: T[]
+  /** Pass back as `cursor` for the next page; null when there is none. */
+  nextCursor: string | null
+}
+
+export const ROLES = ['resident', 'leader', 'clerk', 'merchant', 'admin'] as const
+export type Role = (typeof ROLES)[number]

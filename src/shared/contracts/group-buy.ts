@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
+
+export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
+export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
+
+const createInput = z
+  .object({
+    title: shortText(60),
+    description: z.string().max(2000).optional(),
+    images: z.array(z.string().min(1).max(500)).max(9).optional(),
+    unit: z.string().trim().min(1).max(8).optional(),
+    priceFen: fen.min(1),
+    originalPriceFen: fen.optional(),
+    stock: z.number().int().min(1).max(1_000_000),
+    minParticipants: z.number().int().min(1).max(10_000),
+    limitPerUser: z.number().int().min(1).max(999),
+    startAt: epochMs,
+    endAt: epochMs,
+    pickupPointId: id,
+  })
+  .strict()
+  .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] })
+  .refine((v) => v.originalPriceFen === undefined || v.originalPriceFen >= v.priceFen, {
+    message: '原价不能低于团购价',
+    path: ['originalPriceFen'],
+  })
+  .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
+
+export type CreateGroupBuyInput = z.infer<typeof createInput>
+
+export const groupBuyContract = {
+  create: createInput,
+  list: z
+    .object({ pickupPointId: id, cursor: cursor.optional(), limit: pageLimit.optional(), sort: z.enum(['newest', 'endingSoon']).optional() })
+    .strict(),
+  get: z.object({ groupBuyId: id }).strict(),
+  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId }).strict(),
+  listMine: z.object({ cursor: cursor.optional() }).strict(),
+  participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
+  markArrived: z.object({ groupBuyId: id }).strict(),
+} as const
+
+export interface GroupBuyView {
+  groupBuyId: string
+  title: string
+  description: string
+  images: string[]
+  unit: string
+  priceFen: number
+  originalPriceFen: number | null
+  stock: number
+  stockLeft: number
+  minParticipants: number
+  paidParticipants: number
+  limitPerUser: number
+  startAt: number
+  endAt: number
+  pickupPointId: string
+  status: GroupBuyStatus
+  createdAt: number
+  arrivedAt: number | null
+}
+
+/** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */
+export interface PaymentParams {
+  timeStamp: string
+  nonceStr: string
+  package: string
+  signType: string
+  paySign: string
+}
+
+export interface ParticipantView {
+  /** 跟团号: the order's join sequence number within its group buy. */
+  seq: number
+  maskedName: string
+  quantity: number
+  status: string
+  createdAt: number
+}
+
+export interface GroupBuyOutputs {
+  create: { groupBuyId: string }
+  list: Page<GroupBuyView>
+  get: { groupBuy: GroupBuyView & { myQuantity: number } }
+  join: { orderId: string; status: 'PENDING_PAYMENT'; payment: PaymentParams; amountFen: number; expiresAt: number }
+  listMine: Page<GroupBuyView>
+  participants: Page<ParticipantView>
+  markArrived: { readyOrders: number }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { cursor, id, type Page } from './common'
+
+export const ORDER_STATUSES = [
+  'PENDING_PAYMENT',
+  'PAID',
+  'READY_FOR_PICKUP',
+  'PICKED_UP',
+  'CANCELLED',
+  'EXPIRED',
+  'REFUNDING',
+  'REFUNDED',
+] as const
+export type OrderStatus = (typeof ORDER_STATUSES)[number]
+
+export const orderContract = {
+  listMine: z.object({ cursor: cursor.optional() }).strict(),
+  get: z.object({ orderId: id }).strict(),
+  cancel: z.object({ orderId: id }).strict(),
+} as const
+
+export interface OrderView {
+  orderId: string
+  groupBuyId: string
+  title: string
+  quantity: number
+  priceFen: number
+  amountFen: number
+  status: OrderStatus
+  seq: number
+  createdAt: number
+  expiresAt: number
+  paidAt: number | null
+  readyAt: number | null
+  pickedUpAt: number | null
+  refundedAt: number | null
+  /** Only for the order's owner, only once READY_FOR_PICKUP (or after, for the record). */
+  pickupCode: string | null
+  pickupExpiresAt: number | null
+}
+
+export interface OrderOutputs {
+  listMine: Page<OrderView>
+  get: { order: OrderView }
+  cancel: { order: OrderView }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod'
+import { id, type Role } from './common'
+
+export const userContract = {
+  me: z.object({}).strict(),
+  choosePickupPoint: z.object({ pickupPointId: id }).strict(),
+  listPickupPoints: z.object({}).strict(),
+} as const
+
+export interface PickupPointView {
+  pickupPointId: string
+  name: string
+  address: string
+  storeName: string
+}
+
+export interface UserOutputs {
+  me: { openid: string; roles: Role[]; pickupPointId: string | null; boundPickupPointId: string | null }
+  choosePickupPoint: Record<string, never>
+  listPickupPoints: { items: PickupPointView[] }
+}
