@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { DEMO_IDENTITIES, isLocalMode, labelOf } from '@/services/identity'
+import { resetUserScopedStores } from '@/stores/reset'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'
 
@@ -22,6 +23,7 @@ export default function IdentitySwitcher({ onSwitched }: Props) {
             key={d.openid}
             className={`identity-switcher__chip ${d.openid === openid ? 'identity-switcher__chip--on' : ''}`}
             onClick={async () => {
+              resetUserScopedStores()
               await switchIdentity(d.openid)
               onSwitched?.(d.openid)
             }}

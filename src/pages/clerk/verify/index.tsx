@@ -34,8 +34,10 @@ export default function ClerkVerifyPage() {
 
   if (result) {
     const ok = result.kind === 'success'
+    // Distinct keys: the result screen and the form must not share DOM nodes, or the tap on 继续核销 can land
+    // on the form's "今日提货记录" row that React reuses in its place.
     return (
-      <View className='page'>
+      <View className='page' key='result'>
         <View className={`verify-result ${ok ? 'verify-result--ok' : 'verify-result--fail'}`}>
           <Text className='verify-result__icon'>{ok ? '✓' : '✕'}</Text>
           <Text className='verify-result__title'>{ok ? '核销成功' : '核销失败'}</Text>
@@ -65,7 +67,7 @@ export default function ClerkVerifyPage() {
   }
 
   return (
-    <View className='page'>
+    <View className='page' key='form'>
       <View className='section'>
         <Text className='section__title'>输入提货码</Text>
         <Input

@@ -1,0 +1,153 @@
+/**
+ * The whole 邻里团 loop in a real browser against the H5 build and a fresh local cloud:
+ * leader opens a group (threshold 3) -> three residents join and pay -> 成团 -> leader signs off arrival ->
+ * a resident sees the pickup code + QR -> the clerk verifies it once (success) and again (already used).
+ */
+import { mkdirSync } from 'fs'
+import { tmpdir } from 'os'
+import path from 'path'
+import type { Page } from 'playwright-core'
+import { launchChromium } from './support/browser'
+import { startFakeCloud } from './support/fake-cloud'
+import { serveH5 } from './support/h5-server'
+import { startFreshCloud, type LocalCloud } from './support/local-cloud'
+
+jest.setTimeout(180_000)
+
+const ROOT = path.resolve(__dirname, '../..')
+const SHOTS = path.join(ROOT, 'docs/screenshots')
+const TITLE = `阳光玫瑰葡萄 ${Date.now() % 10000}`
+
+let cloud: LocalCloud
+let site: { url: string; close: () => Promise<void> }
+let chrome: Awaited<ReturnType<typeof launchChromium>>
+let page: Page
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  cloud = process.env.E2E_FAKE_CLOUD === '1' ? await startFakeCloud() : await startFreshCloud()
+  site = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
+  chrome = await launchChromium()
+  const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' })
+  page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+})
+
+afterAll(async () => {
+  // Where the flow stopped, for whoever reads a failure (not part of the docs set).
+  await page?.screenshot({ path: path.join(tmpdir(), 'llt-e2e-last.png') }).catch(() => undefined)
+  await chrome?.close()
+  await site?.close()
+  await cloud?.close()
+})
+
+const go = async (route: string) => {
+  await page.goto(`${site.url}/#/${route}`)
+}
+/** Taro H5 slides pages in; let the transition settle so the screenshot shows the page the user is looking at. */
+const shot = async (name: string) => {
+  await page.waitForTimeout(700)
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) })
+}
+// Taro's H5 router keeps earlier pages of the stack in the DOM, hidden: only ever look at what is visible.
+const visible = (sel: string) => page.locator(sel).filter({ visible: true })
+const byText = (text: string | RegExp) => page.getByText(text, { exact: typeof text === 'string' }).filter({ visible: true }).first()
+const tap = (text: string | RegExp) => byText(text).click()
+const see = (text: string | RegExp) => byText(text).waitFor()
+/** Taro's H5 <Input> wraps a native input; fill the one inside the element with our class. */
+const fill = (cls: string, value: string) => visible(`.${cls} input, input.${cls}`).first().fill(value)
+
+async function actAs(label: string) {
+  await go('pages/resident/me/index')
+  await tap(`切换为${label}`)
+  await see(`本地模式 · 当前身份：${label}`)
+}
+
+async function ensurePickupPoint() {
+  await go('pages/resident/home/index')
+  await visible('.home__point').first().waitFor()
+  // Either the feed or the "choose a pickup point" prompt, depending on the seed.
+  await Promise.race([visible('.home__sorts').first().waitFor(), byText('选择自提点').waitFor()])
+  if (await byText('选择自提点').isVisible()) {
+    await tap('选择自提点')
+    await visible('.point').first().click()
+    await visible('.home__sorts').first().waitFor()
+  }
+}
+
+it('runs a group buy from creation to pickup', async () => {
+  // 1. The leader opens a group buy with a threshold of 3.
+  await actAs('团长')
+  await tap('团长工作台')
+  await tap('＋ 发起团购')
+  await fill('create__input--title', TITLE)
+  await fill('create__input--price', '19.9')
+  await fill('create__input--originalPrice', '29.9')
+  await fill('create__input--stock', '50')
+  await fill('create__input--minParticipants', '3')
+  await fill('create__input--limitPerUser', '2')
+  await shot('01-leader-create')
+  await tap('发布团购')
+  await see('已拼 0/3 人 · 还差 3 人成团')
+  const groupBuyId = new URL(page.url().replace('/#/', '/')).searchParams.get('id')
+  expect(groupBuyId).toBeTruthy()
+  await shot('02-leader-group-open')
+
+  // 2. Three residents find it on their home feed, join and pay.
+  for (const [i, who] of (['居民A', '居民B', '居民C'] as const).entries()) {
+    await actAs(who)
+    await ensurePickupPoint()
+    await visible('.gb-card').filter({ hasText: TITLE }).first().click()
+    await see(TITLE)
+    if (i === 0) await shot('03-resident-detail')
+    await tap('立即参团')
+    await see('每人限购 2份')
+    await tap('确认支付 ¥19.90')
+    await see('已支付，待到货')
+    if (i === 0) await shot('04-resident-order-paid')
+  }
+
+  // 3. With three paid, the group shows as formed.
+  await go(`pages/resident/detail/index?id=${groupBuyId}`)
+  await see('已拼 3/3 人 · 已成团')
+  await expect(visible('.status-tag').first().textContent()).resolves.toBe('已成团')
+  await shot('05-group-succeeded')
+
+  // 4. The leader signs off arrival; participants are listed by 跟团号 with masked names.
+  await actAs('团长')
+  await go(`pages/leader/group/index?id=${groupBuyId}`)
+  await see('参团名单（3）')
+  await expect(visible('.leader-group__seq').allTextContents()).resolves.toEqual(['#1', '#2', '#3'])
+  const names = await visible('.leader-group__name').allTextContents()
+  for (const n of names) expect(n).toMatch(/\*\*$/)
+  await tap('确认到货')
+  await tap('确定')
+  await see(/已于 .* 确认到货/)
+  await shot('06-leader-arrived')
+
+  // 5. Resident A now has a pickup code and QR.
+  await actAs('居民A')
+  await go('pages/resident/orders/index')
+  await visible('.order-item').filter({ hasText: TITLE }).first().click()
+  await see('待提货')
+  const code = (await visible('.pickup-code__code').first().textContent())?.trim() ?? ''
+  expect(code).toMatch(/^[A-Z0-9]{4,}$/)
+  const qr = await visible('.pickup-code__qr img, img.pickup-code__qr').first().getAttribute('src')
+  expect(qr).toMatch(/^data:image\/gif;base64,/)
+  await shot('07-resident-pickup-code')
+
+  // 6. The clerk enters the code: success; entering it again is refused as already used.
+  await actAs('店员')
+  await tap('核销台')
+  await fill('verify__input', code)
+  await tap('核销')
+  await see('核销成功')
+  await see(TITLE)
+  await shot('08-clerk-success')
+  await tap('继续核销')
+  await fill('verify__input', code)
+  await tap('核销')
+  await see('核销失败')
+  await see('该提货码已使用，请勿重复核销')
+  await shot('09-clerk-already-used')
+})
