@@ -2,6 +2,7 @@ import type { ZodType, ZodTypeDef } from 'zod'
 import type { Role } from '../src/shared/contracts/common'
 import { ERROR_CODES, fail, type Result } from '../src/shared/errors'
 import { getCloud, getDb } from './cloud'
+import { findById } from './fetch'
 
 /** Who may call an action. `resident` means any caller with a WeChat identity. */
 export type Access = readonly Role[] | 'timer' | 'payment-callback'
@@ -46,8 +47,7 @@ export function adminOpenids(): Set<string> {
 }
 
 async function loadUser(db: DB.Database, openid: string): Promise<UserDoc> {
-  const res = (await db.collection('users').doc(openid).get().catch(() => ({ data: null }))) as { data: UserDoc | null }
-  const stored = res.data
+  const stored = await findById<UserDoc>(db, 'users', openid)
   const roles = new Set<Role>(['resident', ...(stored?.roles ?? [])])
   if (adminOpenids().has(openid)) roles.add('admin')
   return {

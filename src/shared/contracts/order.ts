@@ -27,7 +27,6 @@ export interface OrderView {
   priceFen: number
   amountFen: number
   status: OrderStatus
-  seq: number
   createdAt: number
   expiresAt: number
   paidAt: number | null

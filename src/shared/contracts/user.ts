@@ -5,6 +5,7 @@ export const userContract = {
   me: z.object({}).strict(),
   choosePickupPoint: z.object({ pickupPointId: id }).strict(),
   listPickupPoints: z.object({}).strict(),
+  recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])).min(1).max(3) }).strict(),
 } as const
 
 export interface PickupPointView {
@@ -18,4 +19,5 @@ export interface UserOutputs {
   me: { openid: string; roles: Role[]; pickupPointId: string | null; boundPickupPointId: string | null }
   choosePickupPoint: Record<string, never>
   listPickupPoints: { items: PickupPointView[] }
+  recordConsent: Record<string, never>
 }

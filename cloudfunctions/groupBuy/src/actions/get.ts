@@ -1,0 +1,19 @@
+import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
+import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
+import { action } from '../../../../server/define'
+import { toGroupBuyView, type GroupBuyDoc, type ParticipationDoc } from '../../../../server/docs'
+import { findById } from '../../../../server/fetch'
+import { participationIdFor } from '../../../../server/ids'
+
+export const get = action({
+  access: ['resident'],
+  input: groupBuyContract.get,
+  async run({ caller, db, now }, { groupBuyId }) {
+    const [doc, mine] = await Promise.all([
+      findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId),
+      findById<ParticipationDoc>(db, 'participations', participationIdFor(groupBuyId, caller.openid)),
+    ])
+    if (!doc) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
+    return ok({ groupBuy: { ...toGroupBuyView(doc, now), myQuantity: mine?.quantity ?? 0 } })
+  },
+})

@@ -1,0 +1,143 @@
+import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
+import { isJoinableAt } from '../../../../src/shared/domain/group-buy'
+import { amountFen, DEFAULT_PAYMENT_WINDOW_MS } from '../../../../src/shared/domain/order'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
+import { isDuplicateWrite } from '../../../../server/cloud'
+import { action } from '../../../../server/define'
+import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
+import { findById, updatedCount } from '../../../../server/fetch'
+import { orderIdFor, participationIdFor } from '../../../../server/ids'
+import { createPayment } from '../../../../server/pay'
+import { WarmCache } from '../../../../server/warm-cache'
+
+type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
+
+/** A group buy's terms are immutable after creation, so a warm instance reads them once. */
+const termsCache = new WarmCache<Terms>(5_000)
+/** Participation documents are never deleted: once seen, the next join goes straight to the conditional update. */
+const knownParticipations = new WarmCache<true>(50_000)
+
+export function paymentWindowMs(): number {
+  const v = Number(process.env.PAYMENT_WINDOW_MS)
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PAYMENT_WINDOW_MS
+}
+
+/**
+ * Join = reserve the person's quota, reserve stock, write the order — three conditional writes, each
+ * refusing rather than overshooting. A later step failing hands back what the earlier ones took.
+ * Replays of the same requestId land on the same order id (a duplicate insert) and return that order.
+ */
+export const join = action({
+  access: ['resident'],
+  input: groupBuyContract.join,
+  async run({ caller, db, now }, { groupBuyId, quantity, requestId }) {
+    const _ = db.command
+    let terms = termsCache.get(groupBuyId)
+    if (!terms) {
+      const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
+      if (!doc) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
+      terms = { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
+      termsCache.set(groupBuyId, terms)
+    }
+    if (now < terms.startAt || now >= terms.endAt) return fail(ERROR_CODES.GROUP_BUY_NOT_OPEN, 'not inside its join window')
+    if (quantity > terms.limitPerUser) return fail(ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED, `at most ${terms.limitPerUser} per person`)
+
+    const orderId = orderIdFor(caller.openid, requestId)
+    const participations = db.collection('participations')
+    const partId = participationIdFor(groupBuyId, caller.openid)
+
+    // 1. Per-person quota: the tally may only grow while it stays within the limit.
+    const quota = await reserveQuota()
+    if (quota !== null) return replayOr(quota)
+
+    // 2. Stock: only while joinable and enough is left. Never below zero, whatever the crowd.
+    const stockRes = await db
+      .collection('groupBuys')
+      .where({ _id: groupBuyId, status: _.in(['OPEN', 'SUCCEEDED']), startAt: _.lte(now), endAt: _.gt(now), stockLeft: _.gte(quantity) })
+      .update({ data: { stockLeft: _.inc(-quantity), reservedQuantity: _.inc(quantity) } })
+    if (updatedCount(stockRes) !== 1) {
+      await releaseQuota()
+      const current = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
+      const code: ErrorCode = !current ? ERROR_CODES.GROUP_BUY_NOT_FOUND : isJoinableAt(current, now) ? ERROR_CODES.GROUP_BUY_SOLD_OUT : ERROR_CODES.GROUP_BUY_NOT_OPEN
+      return replayOr(code)
+    }
+
+    // 3. The order itself, under an id derived from (caller, requestId).
+    const order: OrderDoc = {
+      _id: orderId,
+      openid: caller.openid,
+      requestId,
+      groupBuyId,
+      pickupPointId: terms.pickupPointId,
+      title: terms.title,
+      quantity,
+      priceFen: terms.priceFen,
+      amountFen: amountFen(terms.priceFen, quantity),
+      status: 'PENDING_PAYMENT',
+      createdAt: now,
+      expiresAt: now + paymentWindowMs(),
+      paidAt: null,
+      transactionId: null,
+      readyAt: null,
+      pickedUpAt: null,
+      refundedAt: null,
+      pickupCode: null,
+      pickupExpiresAt: null,
+      nickname: null,
+    }
+    try {
+      await db.collection('orders').add({ data: order })
+    } catch (err) {
+      // The insert may have happened even if we saw an error: only give back what no order holds.
+      const existing = isDuplicateWrite(err) ? null : await findById<OrderDoc>(db, 'orders', orderId)
+      if (existing && existing.createdAt === now && existing.quantity === quantity) return reply(existing)
+      await releaseStock()
+      await releaseQuota()
+      if (isDuplicateWrite(err)) return replayOr(ERROR_CODES.INTERNAL)
+      throw err
+    }
+    return reply(order)
+
+    async function reply(o: OrderDoc) {
+      const payment = await createPayment({ orderId: o._id, title: o.title, amountFen: o.amountFen, expiresAt: o.expiresAt })
+      return ok({ orderId: o._id, status: 'PENDING_PAYMENT' as const, payment, amountFen: o.amountFen, expiresAt: o.expiresAt })
+    }
+
+    /** A replayed requestId answers with its order (if it still awaits payment) instead of the error. */
+    async function replayOr(code: ErrorCode) {
+      const existing = await findById<OrderDoc>(db, 'orders', orderId)
+      if (existing) {
+        if (existing.groupBuyId !== groupBuyId || existing.quantity !== quantity) {
+          return fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for a different join')
+        }
+        if (existing.status === 'PENDING_PAYMENT') return reply(existing)
+        return fail(ERROR_CODES.ORDER_NOT_PAYABLE, `this join was already ${existing.status}`)
+      }
+      return fail(code, code === ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED ? `at most ${terms!.limitPerUser} per person` : code === ERROR_CODES.GROUP_BUY_SOLD_OUT ? 'not enough stock left' : 'cannot join now')
+    }
+
+    async function reserveQuota(): Promise<ErrorCode | null> {
+      const limit = terms!.limitPerUser
+      if (!knownParticipations.get(partId)) {
+        try {
+          await participations.add({ data: { _id: partId, groupBuyId, openid: caller.openid, quantity, paidOrders: 0 } })
+          knownParticipations.set(partId, true)
+          return null
+        } catch (err) {
+          if (!isDuplicateWrite(err)) throw err
+          knownParticipations.set(partId, true)
+        }
+      }
+      const res = await participations.where({ _id: partId, quantity: _.lte(limit - quantity) }).update({ data: { quantity: _.inc(quantity) } })
+      return updatedCount(res) === 1 ? null : ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED
+    }
+
+    async function releaseQuota() {
+      await participations.doc(partId).update({ data: { quantity: _.inc(-quantity) } })
+    }
+
+    async function releaseStock() {
+      await db.collection('groupBuys').doc(groupBuyId).update({ data: { stockLeft: _.inc(quantity), reservedQuantity: _.inc(-quantity) } })
+    }
+  },
+})

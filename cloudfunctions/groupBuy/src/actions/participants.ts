@@ -1,0 +1,42 @@
+import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
+import { maskName } from '../../../../src/shared/domain/group-buy'
+import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
+import { decodeCursor, encodeCursor } from '../../../../server/cursor'
+import { action } from '../../../../server/define'
+import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
+import { findById } from '../../../../server/fetch'
+
+const PAGE = 50
+
+/**
+ * The leader's 接龙 list: orders in join order, numbered 1, 2, 3… (跟团号), names masked. The cursor carries
+ * the position so numbering continues across pages without counting.
+ */
+export const participants = action({
+  access: ['leader', 'merchant', 'admin'],
+  input: groupBuyContract.participants,
+  async run({ caller, db }, { groupBuyId, cursor }) {
+    const pos = decodeCursor(cursor)
+    if (pos === 'invalid') return fail(ERROR_CODES.INPUT_INVALID, 'cursor: not one we issued')
+    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
+    if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
+    const user = await caller.user()
+    const isOwnStore = user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId
+    if (!user.roles.includes('admin') && gb.creatorOpenid !== caller.openid && !isOwnStore) {
+      return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
+    }
+    const _ = db.command
+    // Position = (createdAt, _id, seq so far); seq rides in the cursor's id as "<seq>:<orderId>".
+    const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']
+    const startSeq = Number(seqText) || 0
+    const where = pos
+      ? _.and([{ groupBuyId }, _.or([{ createdAt: _.gt(pos.v) }, { createdAt: pos.v, _id: _.gt(lastId) }])])
+      : { groupBuyId }
+    const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
+    const docs = res.data.slice(0, PAGE)
+    const items = docs.map((o, i) => ({ seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, status: o.status, createdAt: o.createdAt }))
+    const last = docs[docs.length - 1]
+    const nextCursor = res.data.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null
+    return ok({ items, nextCursor })
+  },
+})

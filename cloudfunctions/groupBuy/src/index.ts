@@ -1,0 +1,9 @@
+import { defineFunction } from '../../../server/define'
+import { create } from './actions/create'
+import { get } from './actions/get'
+import { join } from './actions/join'
+import { list } from './actions/list'
+import { listMine } from './actions/list-mine'
+import { participants } from './actions/participants'
+
+export const main = defineFunction({ create, list, get, join, listMine, participants })

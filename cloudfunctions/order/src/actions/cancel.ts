@@ -1,0 +1,21 @@
+import { orderContract } from '../../../../src/shared/contracts/order'
+import { isCancellable } from '../../../../src/shared/domain/order'
+import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
+import { action } from '../../../../server/define'
+import { toOrderView, type OrderDoc } from '../../../../server/docs'
+import { findById } from '../../../../server/fetch'
+import { releaseUnpaid } from '../../../../server/order-flow'
+
+export const cancel = action({
+  access: ['resident'],
+  input: orderContract.cancel,
+  async run({ caller, db, now }, { orderId }) {
+    const order = await findById<OrderDoc>(db, 'orders', orderId)
+    if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
+    if (!isCancellable(order.status) || !(await releaseUnpaid(db, order, 'CANCELLED', now))) {
+      const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
+      return fail(ERROR_CODES.ORDER_NOT_CANCELLABLE, `order is ${current.status}`)
+    }
+    return ok({ order: toOrderView({ ...order, status: 'CANCELLED' }) })
+  },
+})

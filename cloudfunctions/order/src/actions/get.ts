@@ -1,0 +1,16 @@
+import { orderContract } from '../../../../src/shared/contracts/order'
+import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
+import { action } from '../../../../server/define'
+import { toOrderView, type OrderDoc } from '../../../../server/docs'
+import { findById } from '../../../../server/fetch'
+
+export const get = action({
+  access: ['resident'],
+  input: orderContract.get,
+  async run({ caller, db }, { orderId }) {
+    const order = await findById<OrderDoc>(db, 'orders', orderId)
+    // Someone else's order is indistinguishable from none: ids are not a way to probe.
+    if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
+    return ok({ order: toOrderView(order) })
+  },
+})

@@ -1,0 +1,15 @@
+import { userContract } from '../../../../src/shared/contracts/user'
+import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
+import { action } from '../../../../server/define'
+import { findById } from '../../../../server/fetch'
+import { choosePickupPointFor } from '../../../../server/users'
+
+export const choosePickupPoint = action({
+  access: ['resident'],
+  input: userContract.choosePickupPoint,
+  async run({ caller, db, now }, { pickupPointId }) {
+    if (!(await findById(db, 'pickupPoints', pickupPointId))) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'no such pickup point')
+    await choosePickupPointFor(db, caller.openid, pickupPointId, now)
+    return ok({})
+  },
+})

@@ -1,0 +1,14 @@
+import { userContract } from '../../../../src/shared/contracts/user'
+import { ok } from '../../../../src/shared/errors'
+import { action } from '../../../../server/define'
+import { recordConsent as record } from '../../../../server/notify'
+
+/** Called after wx.requestSubscribeMessage with the templates the user accepted: one credit each. */
+export const recordConsent = action({
+  access: ['resident'],
+  input: userContract.recordConsent,
+  async run({ caller, db }, { templates }) {
+    for (const t of templates) await record(db, caller.openid, t)
+    return ok({})
+  },
+})

@@ -1,0 +1,113 @@
+import type { Role } from '../src/shared/contracts/common'
+import type { GroupBuyView } from '../src/shared/contracts/group-buy'
+import type { OrderStatus, OrderView } from '../src/shared/contracts/order'
+import { effectiveStatus, type StoredGroupBuyStatus } from '../src/shared/domain/group-buy'
+
+/** Stored shapes of the collections in database/schema.json. */
+export interface GroupBuyDoc {
+  _id: string
+  title: string
+  description: string
+  images: string[]
+  unit: string
+  priceFen: number
+  originalPriceFen: number | null
+  stock: number
+  /** stock - reserved (unpaid) - sold (paid); never below zero, guarded by every conditional write. */
+  stockLeft: number
+  reservedQuantity: number
+  soldQuantity: number
+  minParticipants: number
+  /** Distinct residents with at least one paid order. */
+  paidParticipants: number
+  limitPerUser: number
+  startAt: number
+  endAt: number
+  pickupPointId: string
+  creatorOpenid: string
+  creatorRole: Role
+  status: StoredGroupBuyStatus
+  createdAt: number
+  succeededAt: number | null
+  endedAt: number | null
+  arrivedAt: number | null
+}
+
+export interface ParticipationDoc {
+  _id: string
+  groupBuyId: string
+  openid: string
+  /** Quantity of this person's live orders, the per-person limit's tally. */
+  quantity: number
+  paidOrders: number
+}
+
+export interface OrderDoc {
+  _id: string
+  openid: string
+  requestId: string
+  groupBuyId: string
+  pickupPointId: string
+  title: string
+  quantity: number
+  priceFen: number
+  amountFen: number
+  status: OrderStatus
+  createdAt: number
+  expiresAt: number
+  paidAt: number | null
+  transactionId: string | null
+  readyAt: number | null
+  pickedUpAt: number | null
+  refundedAt: number | null
+  pickupCode: string | null
+  pickupExpiresAt: number | null
+  nickname: string | null
+}
+
+export function toGroupBuyView(doc: GroupBuyDoc, now: number): GroupBuyView {
+  return {
+    groupBuyId: doc._id,
+    title: doc.title,
+    description: doc.description,
+    images: doc.images,
+    unit: doc.unit,
+    priceFen: doc.priceFen,
+    originalPriceFen: doc.originalPriceFen,
+    stock: doc.stock,
+    stockLeft: doc.stockLeft,
+    minParticipants: doc.minParticipants,
+    paidParticipants: doc.paidParticipants,
+    limitPerUser: doc.limitPerUser,
+    startAt: doc.startAt,
+    endAt: doc.endAt,
+    pickupPointId: doc.pickupPointId,
+    status: effectiveStatus(doc, now),
+    createdAt: doc.createdAt,
+    arrivedAt: doc.arrivedAt,
+  }
+}
+
+const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
+
+/** The owner's view of an order; the pickup code only once the goods are there. */
+export function toOrderView(doc: OrderDoc): OrderView {
+  const showCode = CODE_VISIBLE.includes(doc.status)
+  return {
+    orderId: doc._id,
+    groupBuyId: doc.groupBuyId,
+    title: doc.title,
+    quantity: doc.quantity,
+    priceFen: doc.priceFen,
+    amountFen: doc.amountFen,
+    status: doc.status,
+    createdAt: doc.createdAt,
+    expiresAt: doc.expiresAt,
+    paidAt: doc.paidAt,
+    readyAt: doc.readyAt,
+    pickedUpAt: doc.pickedUpAt,
+    refundedAt: doc.refundedAt,
+    pickupCode: showCode ? doc.pickupCode : null,
+    pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
+  }
+}

@@ -1,0 +1,57 @@
+import { getCloud, isDuplicateWrite } from './cloud'
+import { updatedCount } from './fetch'
+import type { OutboxDoc, TemplateKey } from './outbox'
+
+/** A user's one-time subscribe consents per template: each accepted wx.requestSubscribeMessage adds one. */
+export function subscriptionIdFor(openid: string, template: TemplateKey): string {
+  return `${openid}_${template}`.slice(0, 64)
+}
+
+export async function recordConsent(db: DB.Database, openid: string, template: TemplateKey): Promise<void> {
+  const _ = db.command
+  const id = subscriptionIdFor(openid, template)
+  try {
+    await db.collection('subscriptions').add({ data: { _id: id, openid, template, credits: 1 } })
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    await db.collection('subscriptions').doc(id).update({ data: { credits: _.inc(1) } })
+  }
+}
+
+function templateId(key: TemplateKey): string {
+  return process.env[`TEMPLATE_ID_${key}`] ?? key
+}
+
+/**
+ * Send queued messages. Each send spends one consent first (a conditional decrement), so one consent is
+ * never used by two messages; without consent the message is kept as NO_CONSENT (still visible in-app).
+ */
+export async function sendOutbox(db: DB.Database, now: number, batch = 50): Promise<{ sent: number; noConsent: number; failed: number }> {
+  const _ = db.command
+  const cloud = getCloud() as unknown as { openapi: { subscribeMessage: { send(req: Record<string, unknown>): Promise<unknown> } } }
+  const res = (await db.collection('outbox').where({ status: 'PENDING' }).orderBy('createdAt', 'asc').limit(batch).get()) as unknown as { data: OutboxDoc[] }
+  const counts = { sent: 0, noConsent: 0, failed: 0 }
+  for (const m of res.data) {
+    // Claim the message first so two senders never both send it.
+    const claim = await db.collection('outbox').where({ _id: m._id, status: 'PENDING' }).update({ data: { status: 'SENDING' } })
+    if (updatedCount(claim) !== 1) continue
+    const subId = subscriptionIdFor(m.toOpenid, m.template)
+    const spent = updatedCount(await db.collection('subscriptions').where({ _id: subId, credits: _.gt(0) }).update({ data: { credits: _.inc(-1) } })) === 1
+    if (!spent) {
+      await db.collection('outbox').doc(m._id).update({ data: { status: 'NO_CONSENT' } })
+      counts.noConsent++
+      continue
+    }
+    try {
+      await cloud.openapi.subscribeMessage.send({ touser: m.toOpenid, templateId: templateId(m.template), page: m.page, data: m.data, miniprogramState: 'formal' })
+      await db.collection('outbox').doc(m._id).update({ data: { status: 'SENT', sentAt: now } })
+      counts.sent++
+    } catch (err) {
+      // A failed send does not use the consent up: give it back.
+      await db.collection('subscriptions').doc(subId).update({ data: { credits: _.inc(1) } })
+      await db.collection('outbox').doc(m._id).update({ data: { status: 'FAILED', error: err instanceof Error ? err.message : String(err) } })
+      counts.failed++
+    }
+  }
+  return counts
+}

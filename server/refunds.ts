@@ -1,0 +1,80 @@
+import type { OrderDoc } from './docs'
+import { isDuplicateWrite } from './cloud'
+import { updatedCount } from './fetch'
+import { refundIdFor } from './ids'
+import { enqueue } from './outbox'
+import { queryRefunded, submitRefund } from './pay'
+
+export interface RefundDoc {
+  _id: string
+  orderId: string
+  openid: string
+  groupBuyId: string
+  amountFen: number
+  reason: string
+  status: 'PENDING' | 'DONE'
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+  createdAt: number
+  doneAt: number | null
+}
+
+/**
+ * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
+ * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
+ */
+export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, reason: string, now: number): Promise<void> {
+  const _ = db.command
+  try {
+    await db.collection('refunds').add({
+      data: { _id: refundIdFor(order._id), orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null },
+    })
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+  }
+  await db.collection('orders').where({ _id: order._id, status: _.in(['PAID', 'READY_FOR_PICKUP', 'CANCELLED', 'EXPIRED']) }).update({ data: { status: 'REFUNDING' } })
+}
+
+const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
+
+/**
+ * Work through due refunds. Each is leased by a conditional write before the payment call, so two timer runs
+ * never work the same refund at once; a failed attempt is retried later with the same refund number.
+ */
+export async function processDueRefunds(db: DB.Database, now: number, batch = 50): Promise<{ done: number; retrying: number }> {
+  const _ = db.command
+  const due = (await db.collection('refunds').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: RefundDoc[] }
+  let done = 0
+  let retrying = 0
+  for (const r of due.data) {
+    const backoff = RETRY_BACKOFF_MS[Math.min(r.attempts, RETRY_BACKOFF_MS.length - 1)]
+    const lease = await db.collection('refunds').where({ _id: r._id, status: 'PENDING', attempts: r.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
+    if (updatedCount(lease) !== 1) continue
+    let error: string | null = null
+    try {
+      const submitted = await submitRefund({ orderId: r.orderId, refundNo: r._id, amountFen: r.amountFen })
+      if (!submitted.accepted) error = submitted.reason
+      else if (!(await queryRefunded(r._id))) error = 'refund not confirmed yet'
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err)
+    }
+    if (error) {
+      await db.collection('refunds').doc(r._id).update({ data: { lastError: error } })
+      retrying++
+      continue
+    }
+    await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
+    const moved = await db.collection('orders').where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now } })
+    if (updatedCount(moved) === 1) {
+      await enqueue(db, `refunded_${r.orderId}`, {
+        toOpenid: r.openid,
+        template: 'GROUP_FAILED_REFUNDED',
+        page: `pages/resident/order/index?orderId=${r.orderId}`,
+        data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
+      }, now)
+    }
+    done++
+  }
+  return { done, retrying }
+}

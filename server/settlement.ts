@@ -1,0 +1,71 @@
+import { statusAtEnd } from '../src/shared/domain/group-buy'
+import type { GroupBuyDoc, OrderDoc } from './docs'
+import { updatedCount } from './fetch'
+import { releaseUnpaid } from './order-flow'
+import { notifySucceeded } from './payment-flow'
+import { requestRefund } from './refunds'
+
+const BATCH = 100
+
+/** Unpaid orders past their payment window give their stock back. */
+export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<number> {
+  const _ = db.command
+  const res = (await db.collection('orders').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+  let expired = 0
+  for (const o of res.data) if (await releaseUnpaid(db, o, 'EXPIRED', now)) expired++
+  return expired
+}
+
+/**
+ * Group buys past their end time: decide CLOSED or FAILED once (a conditional write), then settle their
+ * orders. The decision counts paid participants from the participations themselves, so a payment whose
+ * counter update was lost halfway still counts.
+ */
+export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ closed: number; failed: number }> {
+  const _ = db.command
+  const due = (await db.collection('groupBuys').where({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }).limit(BATCH).get()) as unknown as { data: GroupBuyDoc[] }
+  let closed = 0
+  let failed = 0
+  for (const gb of due.data) {
+    const paidParticipants = gb.status === 'OPEN'
+      ? ((await db.collection('participations').where({ groupBuyId: gb._id, paidOrders: _.gt(0) }).count()) as unknown as { total: number }).total
+      : gb.paidParticipants
+    const to = statusAtEnd({ status: gb.status, paidParticipants, minParticipants: gb.minParticipants })
+    const res = await db.collection('groupBuys').where({ _id: gb._id, status: gb.status }).update({ data: { status: to, paidParticipants } })
+    if (updatedCount(res) !== 1) continue
+    if (to === 'FAILED') failed++
+    else {
+      closed++
+      // Reached its threshold only at the last moment (or by recount): it still deserves its 成团 message.
+      if (gb.status === 'OPEN') await notifySucceeded(db, gb, now)
+    }
+  }
+  return { closed, failed }
+}
+
+/**
+ * Ended group buys whose orders are not yet settled: unpaid holds are cancelled; a failed group's paid
+ * orders are refunded. Resumable — a group buy is marked settled only once nothing is left to do.
+ */
+export async function settleEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
+  const _ = db.command
+  const ended = (await db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), endedAt: null }).limit(20).get()) as unknown as { data: GroupBuyDoc[] }
+  let refundsRequested = 0
+  let cancelled = 0
+  for (const gb of ended.data) {
+    let more = false
+    const pending = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+    for (const o of pending.data) if (await releaseUnpaid(db, o, 'CANCELLED', now)) cancelled++
+    if (pending.data.length === BATCH) more = true
+    if (gb.status === 'FAILED') {
+      const paid = (await db.collection('orders').where({ groupBuyId: gb._id, status: _.in(['PAID', 'READY_FOR_PICKUP']) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+      for (const o of paid.data) {
+        await requestRefund(db, o, '未成团自动退款', now)
+        refundsRequested++
+      }
+      if (paid.data.length === BATCH) more = true
+    }
+    if (!more) await db.collection('groupBuys').where({ _id: gb._id, endedAt: null }).update({ data: { endedAt: now } })
+  }
+  return { refundsRequested, cancelled }
+}

@@ -1,0 +1,24 @@
+import type { Role } from '../src/shared/contracts/common'
+import { isDuplicateWrite } from './cloud'
+
+/** Make sure a users document exists (residents get one the first time they choose a pickup point). */
+async function ensureUser(db: DB.Database, openid: string, now: number): Promise<void> {
+  try {
+    await db.collection('users').add({ data: { _id: openid, roles: [], pickupPointId: null, boundPickupPointId: null, createdAt: now } })
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+  }
+}
+
+export async function grantRoleTo(db: DB.Database, openid: string, role: Role, pickupPointId: string | null, now: number): Promise<void> {
+  const _ = db.command
+  await ensureUser(db, openid, now)
+  const data: Record<string, unknown> = { roles: _.addToSet(role) }
+  if (pickupPointId && (role === 'leader' || role === 'clerk')) data.boundPickupPointId = pickupPointId
+  await db.collection('users').doc(openid).update({ data })
+}
+
+export async function choosePickupPointFor(db: DB.Database, openid: string, pickupPointId: string, now: number): Promise<void> {
+  await ensureUser(db, openid, now)
+  await db.collection('users').doc(openid).update({ data: { pickupPointId } })
+}
