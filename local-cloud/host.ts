@@ -1,0 +1,210 @@
+import { createReadStream, existsSync, mkdirSync, statSync } from 'fs'
+import http from 'http'
+import type { AddressInfo } from 'net'
+import path from 'path'
+import { Cron } from 'croner'
+import { LocalDatabase } from './db'
+import { loadFunctions, type LoadedFunction } from './functions'
+import { installIdentityScope, runAs } from './identity'
+import { PaySimulator } from './pay-sim'
+import { seedDemo } from './seed'
+
+export const DEFAULT_PORT = 8787
+export const LOCAL_APPID = 'wx-local-linlituan'
+const MAX_BODY = 256 * 1024
+
+export interface LocalCloudOptions {
+  port?: number
+  /** SQLite lives here (cloud.db); omit for an in-memory database. */
+  dataDir?: string
+  adminOpenids?: string[]
+  seed?: boolean
+  /** Run timer triggers on their schedules (off in tests, which fire them by hand). */
+  timers?: boolean
+  /** Serve this folder (the H5 build) from the same origin. */
+  staticDir?: string
+  host?: string
+}
+
+export interface SentMessage {
+  touser: string
+  templateId: string
+  page: string
+  data: unknown
+  at: number
+}
+
+export interface LocalCloud {
+  url: string
+  db: LocalDatabase
+  pay: PaySimulator
+  /** Messages that would have gone out through subscribeMessage.send. */
+  sent: SentMessage[]
+  invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
+  fireTimer(name: string): Promise<unknown>
+  close(): Promise<void>
+}
+
+/**
+ * The local CloudBase: one process, the real cloud-function code, wx-server-sdk routed to SQLite, cloudPay to
+ * the payment simulator and subscribeMessage.send to an in-memory outbox view.
+ */
+export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
+  process.env.TENCENTCLOUD = 'true' // skip the SDK's metadata DNS lookup; we are not on Tencent Cloud
+  process.env.ADMIN_OPENIDS = (opts.adminOpenids ?? (process.env.ADMIN_OPENIDS ?? '').split(',')).filter(Boolean).join(',')
+  installIdentityScope()
+
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
+  const db = LocalDatabase.open({ file: opts.dataDir ? path.join(opts.dataDir, 'cloud.db') : undefined })
+  db.install()
+
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const cloud = require('wx-server-sdk') as Record<string, unknown> & { init(o: unknown): void }
+  const functions = loadFunctions()
+  const sent: SentMessage[] = []
+  const invoke = async (name: string, event: unknown, openid: string | null): Promise<unknown> => {
+    const fn = functions.get(name)
+    if (!fn) throw new Error(`no function ${name}`)
+    // CloudBase adds userInfo to events that come from a mini-program user.
+    const body = openid && event && typeof event === 'object' ? { ...(event as object), userInfo: { appId: LOCAL_APPID, openId: openid } } : event
+    return runAs({ openid, appid: LOCAL_APPID }, () => fn.main(body, { function_name: name, request_id: `${Date.now()}` }))
+  }
+  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
+  cloud.cloudPay = pay.api()
+  cloud.openapi = {
+    subscribeMessage: {
+      send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
+        sent.push({ touser: req.touser, templateId: req.templateId, page: req.page, data: req.data, at: Date.now() })
+        return { errCode: 0, errMsg: 'openapi.subscribeMessage.send:ok' }
+      },
+    },
+  }
+
+  const fireTimer = (name: string) => {
+    const fn = functions.get(name)
+    const trigger = fn?.triggers[0]
+    if (!fn || !trigger) throw new Error(`${name} has no timer trigger`)
+    return invoke(name, { Type: 'Timer', TriggerName: trigger.name, Time: new Date().toISOString() }, null)
+  }
+  const crons = opts.timers ? startTimers(functions, fireTimer) : []
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => send(res, 500, { ok: false, error: { code: 'INTERNAL', message: String(err) } }))
+  })
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://local')
+    if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true })
+    if (req.method === 'GET' && url.pathname === '/sim/outbox') return send(res, 200, { ok: true, data: { sent } })
+    if (req.method === 'POST') {
+      const body = await readJson(req)
+      if (body === undefined) return send(res, 400, { ok: false, error: { code: 'INPUT.INVALID', message: 'body must be JSON' } })
+      const fnMatch = /^\/fn\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
+      if (fnMatch) {
+        if (!functions.has(fnMatch[1])) return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: `no function ${fnMatch[1]}` } })
+        const header = req.headers['x-wx-openid']
+        const openid = typeof header === 'string' && header.trim() ? header.trim() : null
+        return send(res, 200, await invoke(fnMatch[1], body, openid))
+      }
+      const b = (body ?? {}) as Record<string, unknown>
+      if (url.pathname === '/sim/pay') {
+        const r = await pay.pay(String(b.orderId ?? ''))
+        return send(res, r.ok ? 200 : 409, r.ok ? { ok: true, data: { delivered: r.delivered } } : { ok: false, error: { code: 'PAYMENT.FAILED', message: r.reason } })
+      }
+      if (url.pathname === '/sim/notify') return send(res, 200, { ok: true, data: { delivered: await pay.notify(String(b.orderId ?? '')) } })
+      if (url.pathname === '/sim/refund-failures') {
+        pay.failNextRefunds(Number(b.count ?? 1))
+        return send(res, 200, { ok: true, data: {} })
+      }
+      const timerMatch = /^\/timers\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
+      if (timerMatch) return send(res, 200, await fireTimer(timerMatch[1]))
+    }
+    if (req.method === 'GET' && opts.staticDir) return serveStatic(opts.staticDir, url.pathname, res)
+    return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: 'not found' } })
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', resolve))
+  const address = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${address.port}`
+  const local: LocalCloud = {
+    url,
+    db,
+    pay,
+    sent,
+    invoke,
+    fireTimer,
+    async close() {
+      for (const c of crons) c.stop()
+      server.closeAllConnections?.()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      db.close()
+    },
+  }
+  if (opts.seed) await seedDemo(local)
+  return local
+}
+
+/** CloudBase cron has a 7th (year) field; croner takes 6 (with seconds). Only `*` years are supported locally. */
+export function toCronerPattern(config: string): string {
+  const parts = config.trim().split(/\s+/)
+  if (parts.length === 7) {
+    if (parts[6] !== '*') throw new Error(`local timers support only '*' as the year field: ${config}`)
+    return parts.slice(0, 6).join(' ')
+  }
+  return parts.join(' ')
+}
+
+function startTimers(functions: Map<string, LoadedFunction>, fire: (name: string) => Promise<unknown>): Cron[] {
+  const crons: Cron[] = []
+  for (const fn of functions.values()) {
+    for (const t of fn.triggers) {
+      crons.push(new Cron(toCronerPattern(t.config), { timezone: 'Asia/Shanghai', protect: true }, async () => {
+        try {
+          await fire(fn.name)
+        } catch (err) {
+          console.error(`[timer ${fn.name}/${t.name}]`, err)
+        }
+      }))
+    }
+  }
+  return crons
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+function readJson(req: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        resolve(undefined)
+        req.destroy()
+      } else chunks.push(c)
+    })
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8')
+      if (!text) return resolve({})
+      try {
+        resolve(JSON.parse(text))
+      } catch {
+        resolve(undefined)
+      }
+    })
+  })
+}
+
+const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json', '.ico': 'image/x-icon' }
+
+function serveStatic(root: string, pathname: string, res: http.ServerResponse) {
+  const resolved = path.resolve(root, '.' + decodeURIComponent(pathname))
+  const file = resolved.startsWith(path.resolve(root)) && existsSync(resolved) && statSync(resolved).isFile() ? resolved : path.join(root, 'index.html')
+  if (!existsSync(file)) return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: 'H5 build missing: npm run build:h5' } })
+  res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' })
+  createReadStream(file).pipe(res)
+}

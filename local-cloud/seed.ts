@@ -1,0 +1,45 @@
+import type { LocalCloud } from './host'
+
+export const DEMO = {
+  admin: 'demo-admin',
+  leader: 'demo-leader',
+  clerk: 'demo-clerk',
+  merchant: 'demo-merchant',
+  residents: ['demo-resident-1', 'demo-resident-2', 'demo-resident-3'],
+  otherClerk: 'demo-clerk-2',
+} as const
+
+type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }
+
+/**
+ * Demo data, made through the real cloud functions (so it obeys every rule): two pickup points, a leader, clerks,
+ * a merchant, three residents and a few group buys. Runs only on an empty database.
+ */
+export async function seedDemo(cloud: Pick<LocalCloud, 'invoke'>): Promise<{ pickupPointId: string } | null> {
+  const call = async (fn: string, openid: string, event: Record<string, unknown>) => {
+    const res = (await cloud.invoke(fn, event, openid)) as Reply
+    if (!res.ok) throw new Error(`seed ${fn}.${String(event.action)} failed: ${res.error?.code} ${res.error?.message}`)
+    return res.data ?? {}
+  }
+  const existing = await call('user', DEMO.admin, { action: 'listPickupPoints' })
+  if ((existing.items as unknown[]).length > 0) return null
+
+  const { pickupPointId } = (await call('admin', DEMO.admin, { action: 'createPickupPoint', name: '幸福里社区', address: '幸福里小区 3 号楼底商', storeName: '幸福里便民店' })) as { pickupPointId: string }
+  const { pickupPointId: otherPoint } = (await call('admin', DEMO.admin, { action: 'createPickupPoint', name: '阳光花园', address: '阳光花园南门', storeName: '阳光花园驿站' })) as { pickupPointId: string }
+  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.leader, role: 'leader', pickupPointId })
+  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.clerk, role: 'clerk', pickupPointId })
+  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.otherClerk, role: 'clerk', pickupPointId: otherPoint })
+  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.merchant, role: 'merchant' })
+  for (const r of DEMO.residents) await call('user', r, { action: 'choosePickupPoint', pickupPointId })
+  await call('user', DEMO.leader, { action: 'choosePickupPoint', pickupPointId })
+
+  const now = Date.now()
+  const day = 24 * 3600_000
+  const offers = [
+    { title: '阳山水蜜桃 5 斤装', unit: '箱', priceFen: 3990, originalPriceFen: 5990, stock: 200, minParticipants: 20, limitPerUser: 5, endAt: now + 2 * day, description: '产地直发，次日到店自提。' },
+    { title: '现烤全麦吐司', unit: '袋', priceFen: 1290, originalPriceFen: 1800, stock: 60, minParticipants: 3, limitPerUser: 3, endAt: now + day, description: '当天现烤，无蔗糖。' },
+    { title: '散养土鸡蛋 30 枚', unit: '盒', priceFen: 2990, originalPriceFen: 3990, stock: 100, minParticipants: 10, limitPerUser: 2, endAt: now + 3 * day, description: '农户直供，破损包赔。' },
+  ]
+  for (const o of offers) await call('groupBuy', DEMO.leader, { action: 'create', ...o, startAt: now - 60_000, pickupPointId })
+  return { pickupPointId }
+}
