@@ -6,7 +6,7 @@ jest.mock('@/services/order', () => ({ orderService: { get: jest.fn(), pay: jest
 const get = orderService.get as jest.Mock
 
 const order = (status: OrderView['status']): OrderView => ({
-  orderId: 'o1', groupBuyId: 'g1', title: '阳光玫瑰', quantity: 1, priceFen: 1990, amountFen: 1990, status, seq: 1,
+  orderId: 'o1', groupBuyId: 'g1', title: '阳光玫瑰', quantity: 1, priceFen: 1990, amountFen: 1990, status,
   createdAt: 0, expiresAt: 0, paidAt: status === 'PENDING_PAYMENT' ? null : 1, readyAt: null, pickedUpAt: null,
   refundedAt: null, pickupCode: null, pickupExpiresAt: null,
 })

@@ -3,7 +3,7 @@ import type { OrderView } from '@/shared/contracts/order'
 import OrderTimeline from '.'
 
 const order = (patch: Partial<OrderView>): OrderView => ({
-  orderId: 'o1', groupBuyId: 'g1', title: 't', quantity: 1, priceFen: 1, amountFen: 1, status: 'PAID', seq: 1,
+  orderId: 'o1', groupBuyId: 'g1', title: 't', quantity: 1, priceFen: 1, amountFen: 1, status: 'PAID',
   createdAt: 1, expiresAt: 0, paidAt: 2, readyAt: null, pickedUpAt: null, refundedAt: null, pickupCode: null,
   pickupExpiresAt: null, ...patch,
 })

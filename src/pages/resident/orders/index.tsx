@@ -35,7 +35,7 @@ export default function OrdersPage() {
               <Text className={`order-item__status order-item__status--${o.status.toLowerCase()}`}>{ORDER_STATUS_LABEL[o.status]}</Text>
             </View>
             <View className='row'>
-              <Text className='muted'>{`${formatTime(o.createdAt)} · 跟团号 #${o.seq} · ×${o.quantity}`}</Text>
+              <Text className='muted'>{`${formatTime(o.createdAt)} · ×${o.quantity}`}</Text>
               <Text>{formatFen(o.amountFen)}</Text>
             </View>
             {o.status === 'READY_FOR_PICKUP' && <Text className='order-item__hint'>商品已到自提点，点击查看提货码</Text>}

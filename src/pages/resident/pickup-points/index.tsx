@@ -20,7 +20,9 @@ export default function PickupPointsPage() {
       return
     }
     void Taro.showToast({ title: '已切换自提点', icon: 'success' })
-    void Taro.switchTab({ url: '/pages/resident/home/index' })
+    // Back to wherever the resident came from (home or 我的); both re-read the point on show.
+    if (Taro.getCurrentPages().length > 1) void Taro.navigateBack()
+    else void Taro.switchTab({ url: '/pages/resident/home/index' })
   }
 
   return (
