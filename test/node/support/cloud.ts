@@ -1,0 +1,94 @@
+import { startLocalCloud, type LocalCloud } from '../../../local-cloud/host'
+import { DEMO } from '../../../local-cloud/seed'
+
+/** Loose document shape for assertions (tests read fields the way a JSON consumer would). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Doc = Record<string, any>
+
+/** A reply as it crosses the wire: `{ ok: true, data } | { ok: false, error: { code, message } }`. */
+export interface Reply<T = Doc> {
+  ok: boolean
+  data: T
+  error?: { code: string; message: string }
+}
+
+export interface TestCloud extends LocalCloud {
+  /** The seeded pickup point demo-leader and demo-clerk are bound to. */
+  pickupPointId: string
+  /** The second seeded pickup point (demo-clerk-2's). */
+  otherPickupPointId: string
+  call<T = Doc>(fn: string, openid: string | null, event: Record<string, unknown>): Promise<Reply<T>>
+}
+
+/** A fresh in-memory local cloud with the demo seed, as the brief's handler tests use it. */
+export async function startTestCloud(): Promise<TestCloud> {
+  const cloud = await startLocalCloud({ seed: true, adminOpenids: [DEMO.admin], port: 0 })
+  const call = async <T>(fn: string, openid: string | null, event: Record<string, unknown>) => (await cloud.invoke(fn, event, openid)) as Reply<T>
+  const leader = await call<{ boundPickupPointId: string }>('user', DEMO.leader, { action: 'me' })
+  const clerk2 = await call<{ boundPickupPointId: string }>('user', DEMO.otherClerk, { action: 'me' })
+  return Object.assign(cloud, { call, pickupPointId: leader.data.boundPickupPointId, otherPickupPointId: clerk2.data.boundPickupPointId })
+}
+
+export interface GroupBuyTerms {
+  stock?: number
+  minParticipants?: number
+  limitPerUser?: number
+  priceFen?: number
+  startAt?: number
+  endAt?: number
+  title?: string
+}
+
+/** demo-leader opens a group buy at their own pickup point (started a second ago, ends in an hour by default). */
+export async function createGroupBuy(cloud: TestCloud, terms: GroupBuyTerms = {}): Promise<string> {
+  const now = Date.now()
+  const res = await cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
+    action: 'create',
+    title: terms.title ?? '测试团购',
+    priceFen: terms.priceFen ?? 1000,
+    stock: terms.stock ?? 50,
+    minParticipants: terms.minParticipants ?? 3,
+    limitPerUser: terms.limitPerUser ?? 2,
+    startAt: terms.startAt ?? now - 1000,
+    endAt: terms.endAt ?? now + 3600_000,
+    pickupPointId: cloud.pickupPointId,
+  })
+  if (!res.ok) throw new Error(`create failed: ${res.error?.code} ${res.error?.message}`)
+  return res.data.groupBuyId
+}
+
+let seq = 0
+/** A fresh client-made requestId (the contract wants 8–64 URL-safe characters). */
+export function newRequestId(tag = 'req'): string {
+  return `${tag}-${Date.now().toString(36)}-${(++seq).toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+export function join(cloud: TestCloud, openid: string, groupBuyId: string, quantity: number, requestId = newRequestId()) {
+  return cloud.call<{ orderId: string; status: string; amountFen: number; expiresAt: number }>('groupBuy', openid, { action: 'join', groupBuyId, quantity, requestId })
+}
+
+/** The database as the cloud functions see it (wx-server-sdk routed to the local SQLite). */
+export function database(): DB.Database {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const sdk = require('wx-server-sdk') as { init(o: unknown): void; database(): DB.Database; DYNAMIC_CURRENT_ENV: unknown }
+  sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV })
+  return sdk.database()
+}
+
+export async function readDoc<T = Doc>(collection: string, id: string): Promise<T | null> {
+  const res = (await database().collection(collection).where({ _id: id }).limit(1).get()) as unknown as { data: T[] }
+  return res.data[0] ?? null
+}
+
+export async function readAll<T = Doc>(collection: string, where: Record<string, unknown>): Promise<T[]> {
+  const out: T[] = []
+  for (let skip = 0; ; skip += 100) {
+    const res = (await database().collection(collection).where(where).skip(skip).limit(100).get()) as unknown as { data: T[] }
+    out.push(...res.data)
+    if (res.data.length < 100) return out
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export { DEMO }
