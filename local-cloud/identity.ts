@@ -21,6 +21,11 @@ export function installIdentityScope(): void {
       }
       return Reflect.get(target, key)
     },
+    // process.env only accepts plain assignments; forward them to the real object untouched.
+    set(target, key, value) {
+      ;(target as unknown as Record<string | symbol, unknown>)[key] = value
+      return true
+    },
   })
 }
 

@@ -71,6 +71,8 @@ function isTimerEvent(event: Record<string, unknown>): boolean {
  * A cloud function's `main`: dispatch on `event.action`, establish identity from the WX context (never from
  * the event), check the action's access, validate the input strictly, run, and always reply with a Result.
  */
+// Each action keeps its own input/output types; the table only needs to dispatch to them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function defineFunction(actions: Record<string, ActionDef<any, any>>, options: { timerAction?: string; paymentAction?: string } = {}) {
   return async function main(rawEvent: unknown): Promise<Result<unknown>> {
     const cloud = getCloud()

@@ -111,3 +111,54 @@ export function toOrderView(doc: OrderDoc): OrderView {
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
   }
 }
+
+/** pickupCodes: keyed by the code itself, so a duplicate insert is a collision (codes are never reused). */
+export interface PickupCodeDoc {
+  _id: string
+  orderId: string
+  pickupPointId: string
+  createdAt: number
+}
+
+export interface CouponCampaignDoc {
+  _id: string
+  title: string
+  valueFen: number
+  priceFen: number
+  total: number
+  /** Coupons handed out so far; only ever moved by `where({issued: _.lt(total)})` conditional increments. */
+  issued: number
+  limitPerUser: number
+  validFrom: number
+  validTo: number
+  pickupPointIds: string[]
+  merchantOpenid: string
+  createdAt: number
+}
+
+/** couponClaims: one per (campaign, person), the per-person limit's tally. */
+export interface CouponClaimDoc {
+  _id: string
+  campaignId: string
+  openid: string
+  count: number
+}
+
+/** A coupon carries its campaign's (immutable) terms, so redeeming reads one document. */
+export interface CouponDoc {
+  _id: string
+  campaignId: string
+  openid: string
+  requestId: string
+  code: string
+  title: string
+  valueFen: number
+  validFrom: number
+  validTo: number
+  pickupPointIds: string[]
+  status: 'ISSUED' | 'REDEEMED'
+  createdAt: number
+  redeemedAt: number | null
+  redeemedBy: string | null
+  redeemedAtPointId: string | null
+}

@@ -17,3 +17,13 @@ export function refundIdFor(orderId: string): string {
 export function participationIdFor(groupBuyId: string, openid: string): string {
   return createHash('sha256').update(`${groupBuyId}\u0000${openid}`).digest('hex').slice(0, 32)
 }
+
+/** A coupon's id from (owner, requestId), like orderIdFor: a replayed claim lands on the same coupon. */
+export function couponIdFor(openid: string, requestId: string): string {
+  return 'c' + createHash('sha256').update(`coupon\u0000${openid}\u0000${requestId}`).digest('hex').slice(0, 31)
+}
+
+/** The per-person tally of one resident in one coupon campaign. */
+export function couponClaimIdFor(campaignId: string, openid: string): string {
+  return createHash('sha256').update(`coupon\u0000${campaignId}\u0000${openid}`).digest('hex').slice(0, 32)
+}

@@ -16,4 +16,8 @@ export class WarmCache<V> {
     if (this.map.size >= this.max) this.map.clear()
     this.map.set(key, value)
   }
+
+  delete(key: string): void {
+    this.map.delete(key)
+  }
 }

@@ -4,6 +4,7 @@ import { get } from './actions/get'
 import { join } from './actions/join'
 import { list } from './actions/list'
 import { listMine } from './actions/list-mine'
+import { markArrived } from './actions/mark-arrived'
 import { participants } from './actions/participants'
 
-export const main = defineFunction({ create, list, get, join, listMine, participants })
+export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived })

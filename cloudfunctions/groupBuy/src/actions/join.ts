@@ -1,5 +1,4 @@
 import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { isJoinableAt } from '../../../../src/shared/domain/group-buy'
 import { amountFen, DEFAULT_PAYMENT_WINDOW_MS } from '../../../../src/shared/domain/order'
 import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
 import { isDuplicateWrite } from '../../../../server/cloud'
@@ -12,10 +11,17 @@ import { WarmCache } from '../../../../server/warm-cache'
 
 type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
 
-/** A group buy's terms are immutable after creation, so a warm instance reads them once. */
-const termsCache = new WarmCache<Terms>(5_000)
+/** A group buy's terms are immutable after creation, so a warm instance reads them once (one read shared by
+ * every join that arrives while it is in flight). */
+const termsCache = new WarmCache<Promise<Terms | null>>(5_000)
 /** Participation documents are never deleted: once seen, the next join goes straight to the conditional update. */
 const knownParticipations = new WarmCache<true>(50_000)
+
+async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | null> {
+  const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
+  if (!doc) return null
+  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
+}
 
 export function paymentWindowMs(): number {
   const v = Number(process.env.PAYMENT_WINDOW_MS)
@@ -23,7 +29,7 @@ export function paymentWindowMs(): number {
 }
 
 /**
- * Join = reserve the person's quota, reserve stock, write the order — three conditional writes, each
+ * Join = reserve stock, reserve the person's quota, write the order — three conditional writes, each
  * refusing rather than overshooting. A later step failing hands back what the earlier ones took.
  * Replays of the same requestId land on the same order id (a duplicate insert) and return that order.
  */
@@ -32,13 +38,17 @@ export const join = action({
   input: groupBuyContract.join,
   async run({ caller, db, now }, { groupBuyId, quantity, requestId }) {
     const _ = db.command
-    let terms = termsCache.get(groupBuyId)
-    if (!terms) {
-      const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
-      if (!doc) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
-      terms = { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
-      termsCache.set(groupBuyId, terms)
+    let loading = termsCache.get(groupBuyId)
+    if (!loading) {
+      loading = loadTerms(db, groupBuyId)
+      termsCache.set(groupBuyId, loading)
     }
+    const loaded = await loading.catch(() => null)
+    if (!loaded) {
+      termsCache.delete(groupBuyId) // a missing group buy may be created later; a failed read may succeed
+      return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
+    }
+    const terms: Terms = loaded
     if (now < terms.startAt || now >= terms.endAt) return fail(ERROR_CODES.GROUP_BUY_NOT_OPEN, 'not inside its join window')
     if (quantity > terms.limitPerUser) return fail(ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED, `at most ${terms.limitPerUser} per person`)
 
@@ -46,20 +56,20 @@ export const join = action({
     const participations = db.collection('participations')
     const partId = participationIdFor(groupBuyId, caller.openid)
 
-    // 1. Per-person quota: the tally may only grow while it stays within the limit.
-    const quota = await reserveQuota()
-    if (quota !== null) return replayOr(quota)
-
-    // 2. Stock: only while joinable and enough is left. Never below zero, whatever the crowd.
+    // 1. Stock: only while joinable and enough is left. Never below zero, whatever the crowd. Inside the join
+    // window a group buy is always OPEN or SUCCEEDED (it only fails or closes at its end), so a refusal here
+    // means sold out — no read needed to tell the resident why.
     const stockRes = await db
       .collection('groupBuys')
       .where({ _id: groupBuyId, status: _.in(['OPEN', 'SUCCEEDED']), startAt: _.lte(now), endAt: _.gt(now), stockLeft: _.gte(quantity) })
       .update({ data: { stockLeft: _.inc(-quantity), reservedQuantity: _.inc(quantity) } })
-    if (updatedCount(stockRes) !== 1) {
-      await releaseQuota()
-      const current = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
-      const code: ErrorCode = !current ? ERROR_CODES.GROUP_BUY_NOT_FOUND : isJoinableAt(current, now) ? ERROR_CODES.GROUP_BUY_SOLD_OUT : ERROR_CODES.GROUP_BUY_NOT_OPEN
-      return replayOr(code)
+    if (updatedCount(stockRes) !== 1) return replayOr(ERROR_CODES.GROUP_BUY_SOLD_OUT)
+
+    // 2. Per-person quota: the tally may only grow while it stays within the limit.
+    const quota = await reserveQuota()
+    if (quota !== null) {
+      await releaseStock()
+      return replayOr(quota)
     }
 
     // 3. The order itself, under an id derived from (caller, requestId).
@@ -113,11 +123,11 @@ export const join = action({
         if (existing.status === 'PENDING_PAYMENT') return reply(existing)
         return fail(ERROR_CODES.ORDER_NOT_PAYABLE, `this join was already ${existing.status}`)
       }
-      return fail(code, code === ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED ? `at most ${terms!.limitPerUser} per person` : code === ERROR_CODES.GROUP_BUY_SOLD_OUT ? 'not enough stock left' : 'cannot join now')
+      return fail(code, code === ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED ? `at most ${terms.limitPerUser} per person` : code === ERROR_CODES.GROUP_BUY_SOLD_OUT ? 'not enough stock left' : 'cannot join now')
     }
 
     async function reserveQuota(): Promise<ErrorCode | null> {
-      const limit = terms!.limitPerUser
+      const limit = terms.limitPerUser
       if (!knownParticipations.get(partId)) {
         try {
           await participations.add({ data: { _id: partId, groupBuyId, openid: caller.openid, quantity, paidOrders: 0 } })

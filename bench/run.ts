@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs'
+import os from 'os'
+import path from 'path'
+import { startLocalCloud, type LocalCloud } from '../local-cloud/host'
+import { measureBundles } from './bundle'
+import { measureCeiling } from './ceiling'
+import { createCrowdGroupBuy, hotPathOps, runCrowd } from './crowd'
+import { httpCaller } from './http-client'
+import { fillOrders, timeLists } from './scale'
+import { exactlyOnceUnderLoad } from './verify'
+
+/**
+ * `npm run bench`: every figure of issue #6 with its target, printed as a table and written to
+ * bench/results.json. Each section runs on a fresh local cloud backed by a SQLite file in a temp folder.
+ */
+type Row = { figure: string; value: string; target: string; pass: boolean | null }
+const rows: Row[] = []
+const results: Record<string, unknown> = { at: new Date().toISOString(), machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}` }
+const row = (figure: string, value: string, target = '', pass: boolean | null = null) => rows.push({ figure, value, target, pass })
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+
+async function freshCloud(tmp: string, name: string): Promise<LocalCloud> {
+  return startLocalCloud({ port: 0, dataDir: path.join(tmp, name), adminOpenids: ['demo-admin'], seed: true })
+}
+
+/** BENCH_ONLY=2,3 runs just those sections (the ceiling always runs). */
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
+
+async function section<T>(name: string, fn: () => Promise<T>): Promise<T | null> {
+  if (only && !only.includes(name.split(' ')[0])) return null
+  try {
+    return await fn()
+  } catch (err) {
+    row(`${name}: FAILED`, (err as Error).message.slice(0, 80), '', false)
+    results[`${name}Error`] = String(err)
+    return null
+  }
+}
+
+async function main() {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'llt-bench-'))
+  const STOCK = 500
+  const RESIDENTS = 1000
+  try {
+    const ceiling = measureCeiling(tmp)
+    results.ceiling = ceiling
+    row('1 ceiling: raw SQLite join tx/s', fmt(ceiling.txPerSec))
+
+    await section('2 in-process crowd', async () => {
+      const cloud = await freshCloud(tmp, 'crowd')
+      try {
+        const gb = await createCrowdGroupBuy(cloud, STOCK)
+        const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, (openid, event) => cloud.invoke('groupBuy', event, openid) as never)
+        const hot = await hotPathOps(cloud, await createCrowdGroupBuy(cloud, 10))
+        results.inProcess = { ...r, hotPathOps: hot, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
+        row('2 in-process joins/s (2,000 joins, 1,000 residents, stock 500)', fmt(r.joinsPerSec))
+        row('2 in-process p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
+        row('2 in-process ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.25', r.joinsPerSec / ceiling.txPerSec >= 0.25)
+        row('2 db ops per successful join (hot path)', String(hot), '<= 3', hot <= 3)
+        row('2 db ops per successful join (whole crowd, failed attempts included)', fmt(r.opsPerSuccessfulJoin, 2))
+        row('2 successes / oversold', `${r.successes} / ${r.oversold}`, 'oversold 0', r.oversold === 0 && r.successes === STOCK)
+      } finally {
+        await cloud.close()
+      }
+    })
+
+    await section('3 HTTP crowd', async () => {
+      const cloud = await freshCloud(tmp, 'http')
+      const client = httpCaller(cloud.url, 'groupBuy')
+      try {
+        const gb = await createCrowdGroupBuy(cloud, STOCK)
+        const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, client.call)
+        results.http = { ...r, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
+        row('3 HTTP joins/s', fmt(r.joinsPerSec))
+        row('3 HTTP p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
+        row('3 HTTP ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.10', r.joinsPerSec / ceiling.txPerSec >= 0.1)
+        row('3 HTTP successes / oversold', `${r.successes} / ${r.oversold}`, 'oversold 0', r.oversold === 0 && r.successes === STOCK)
+      } finally {
+        client.close()
+        await cloud.close()
+      }
+    })
+
+    await section('4 exactly-once', async () => {
+      const cloud = await freshCloud(tmp, 'verify')
+      try {
+        const r = await exactlyOnceUnderLoad(cloud)
+        results.exactlyOnce = r
+        row('4 verifications: successes (50 x 200 codes)', String(r.successes), '= 200', r.successes === 200)
+        row('4 already-used / other', `${r.alreadyUsed} / ${r.other}`, '9,800 / 0', r.alreadyUsed === 9800 && r.other === 0)
+      } finally {
+        await cloud.close()
+      }
+    })
+
+    await section('5 scale', async () => {
+      const cloud = await freshCloud(tmp, 'scale')
+      try {
+        const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as { data: { boundPickupPointId: string } }
+        const pickupPointId = me.data.boundPickupPointId
+        const list = (await cloud.invoke('groupBuy', { action: 'list', pickupPointId }, 'demo-leader')) as { data: { items: Array<{ groupBuyId: string }> } }
+        const ids = list.data.items.map((g) => g.groupBuyId)
+        await fillOrders(pickupPointId, ids, 0, 1_000)
+        const small = await timeLists(cloud, pickupPointId, ids[0])
+        await fillOrders(pickupPointId, ids, 1_000, 100_000)
+        const large = await timeLists(cloud, pickupPointId, ids[0])
+        results.scale = { at1k: small, at100k: large }
+        for (const k of Object.keys(small)) {
+          const ratio = large[k] / small[k]
+          row(`5 ${k} p50 ms @1k / @100k (ratio)`, `${fmt(small[k], 2)} / ${fmt(large[k], 2)} (${fmt(ratio, 2)})`, 'ratio <= 2', Number.isFinite(ratio) ? ratio <= 2 : false)
+        }
+      } finally {
+        await cloud.close()
+      }
+    })
+
+    await section('6 bundle', async () => {
+      const b = measureBundles()
+      results.bundle = b
+      row('6 weapp main package KB', fmt(b.mainKB, 1), '<= 500', b.mainKB <= 500)
+      for (const [root, kb] of Object.entries(b.subpackagesKB)) row(`6 weapp subpackage ${root} KB`, fmt(kb, 1), '<= 300', kb <= 300)
+      row('6 H5 first page KB (index.html + its js/css)', fmt(b.h5FirstPageKB, 1))
+    })
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+
+  const w = Math.max(...rows.map((r) => r.figure.length))
+  console.log(`\n${'figure'.padEnd(w)}  ${'value'.padEnd(28)}  ${'target'.padEnd(12)}  ok`)
+  for (const r of rows) console.log(`${r.figure.padEnd(w)}  ${r.value.padEnd(28)}  ${r.target.padEnd(12)}  ${r.pass === null ? '' : r.pass ? 'yes' : 'NO'}`)
+  results.rows = rows
+  const out = path.resolve(__dirname, 'results.json')
+  writeFileSync(out, JSON.stringify(results, null, 2))
+  console.log(`\nwritten to ${path.relative(process.cwd(), out)}`)
+  process.exit(0)
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,27 @@
+import type { ErrorCode } from '../src/shared/errors'
+
+/** One line of the counter's audit log: every pickup or coupon attempt, whatever its outcome. */
+export interface VerificationDoc {
+  _id?: string
+  kind: 'pickup' | 'coupon'
+  code: string
+  clerkOpenid: string
+  /** Where the attempt was made (the caller's bound point); null when the caller has none. */
+  pickupPointId: string | null
+  orderId?: string
+  couponId?: string
+  outcome: 'PICKED_UP' | 'REDEEMED' | ErrorCode
+  at: number
+}
+
+/**
+ * Append to the audit. A write failing here must not turn a hand-over that already happened into an error the
+ * clerk would retry (and then see ALREADY_USED), so it is logged rather than thrown.
+ */
+export async function audit(db: DB.Database, entry: VerificationDoc): Promise<void> {
+  try {
+    await db.collection('verifications').add({ data: entry })
+  } catch (err) {
+    console.error('[verifications] audit write failed', entry.kind, entry.outcome, err)
+  }
+}
