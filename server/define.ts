@@ -83,8 +83,9 @@ export function defineFunction(actions: Record<string, ActionDef<any, any>>, opt
     const openid = typeof OPENID === 'string' ? OPENID : ''
 
     let name = typeof event.action === 'string' ? event.action : ''
-    // A timer trigger carries no identity and no action: route it to the function's timer action.
-    if (!openid && isTimerEvent(event) && options.timerAction) name = options.timerAction
+    // A timer trigger carries no action: route it to the function's timer action. Routed even when the caller
+    // has an identity, so a user replaying a timer event is refused by the access check (AUTH.FORBIDDEN).
+    if (!name && isTimerEvent(event) && options.timerAction) name = options.timerAction
     // WeChat Pay's callback carries no action either; it is recognised by its shape and checked inside.
     if (!name && options.paymentAction && typeof event.outTradeNo === 'string') name = options.paymentAction
 
