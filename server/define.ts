@@ -117,8 +117,9 @@ export function defineFunction(actions: Record<string, ActionDef<any, any>>, opt
     if (def.access === 'timer' || def.access === 'payment-callback') {
       input = event
     } else {
-      const body: Record<string, unknown> = {}
-      for (const key of Object.keys(event)) if (!PLATFORM_KEYS.has(key)) body[key] = event[key]
+      // Copied as own data properties (fromEntries, not `body[key] =`): an own "__proto__" key from the JSON
+      // would otherwise become the body's prototype, dodging .strict() and supplying fields by inheritance.
+      const body = Object.fromEntries(Object.entries(event).filter(([key]) => !PLATFORM_KEYS.has(key)))
       const parsed = def.input.safeParse(body)
       if (!parsed.success) {
         const issue = parsed.error.issues[0]
