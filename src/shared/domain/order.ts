@@ -23,8 +23,9 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   PAID: ['READY_FOR_PICKUP', 'REFUNDING'],
   READY_FOR_PICKUP: ['PICKED_UP', 'REFUNDING'],
   PICKED_UP: [],
-  CANCELLED: [],
-  EXPIRED: [],
+  // Money can still arrive after an unpaid hold was released (the pay sheet was open): it goes back.
+  CANCELLED: ['REFUNDING'],
+  EXPIRED: ['REFUNDING'],
   REFUNDING: ['REFUNDED'],
   REFUNDED: [],
 }
