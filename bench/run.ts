@@ -49,11 +49,16 @@ async function main() {
     await section('2 in-process crowd', async () => {
       const cloud = await freshCloud(tmp, 'crowd')
       try {
+        const call = (openid: string, event: Record<string, unknown>) => cloud.invoke('groupBuy', event, openid) as never
+        // The first crowd in a fresh process also pays for JIT warm-up; both are reported, the ratio uses the second.
+        const cold = await runCrowd(cloud, await createCrowdGroupBuy(cloud, STOCK), STOCK, RESIDENTS, 2, call)
         const gb = await createCrowdGroupBuy(cloud, STOCK)
-        const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, (openid, event) => cloud.invoke('groupBuy', event, openid) as never)
+        const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, call)
+        results.inProcessCold = cold
+        row('2 in-process joins/s, first crowd in a cold process', fmt(cold.joinsPerSec))
         const hot = await hotPathOps(cloud, await createCrowdGroupBuy(cloud, 10))
         results.inProcess = { ...r, hotPathOps: hot, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
-        row('2 in-process joins/s (2,000 joins, 1,000 residents, stock 500)', fmt(r.joinsPerSec))
+        row('2 in-process joins/s (2,000 joins, 1,000 residents, stock 500), warm', fmt(r.joinsPerSec))
         row('2 in-process p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
         row('2 in-process ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.25', r.joinsPerSec / ceiling.txPerSec >= 0.25)
         row('2 db ops per successful join (hot path)', String(hot), '<= 3', hot <= 3)
@@ -68,10 +73,13 @@ async function main() {
       const cloud = await freshCloud(tmp, 'http')
       const client = httpCaller(cloud.url, 'groupBuy')
       try {
+        const cold = await runCrowd(cloud, await createCrowdGroupBuy(cloud, STOCK), STOCK, RESIDENTS, 2, client.call)
+        results.httpCold = cold
+        row('3 HTTP joins/s, first crowd in a cold process', fmt(cold.joinsPerSec))
         const gb = await createCrowdGroupBuy(cloud, STOCK)
         const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, client.call)
         results.http = { ...r, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
-        row('3 HTTP joins/s', fmt(r.joinsPerSec))
+        row('3 HTTP joins/s, warm', fmt(r.joinsPerSec))
         row('3 HTTP p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
         row('3 HTTP ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.10', r.joinsPerSec / ceiling.txPerSec >= 0.1)
         row('3 HTTP successes / oversold', `${r.successes} / ${r.oversold}`, 'oversold 0', r.oversold === 0 && r.successes === STOCK)

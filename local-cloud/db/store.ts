@@ -86,8 +86,12 @@ export class Store {
     return s
   }
 
+  // One wrapper made once: better-sqlite3's transaction() builds a new function per call, measurable per op.
+  private runInTransaction?: (fn: () => unknown) => unknown
+
   transaction<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)()
+    this.runInTransaction ??= this.sqlite.transaction((f: () => unknown) => f())
+    return this.runInTransaction(fn) as T
   }
 
   compile(collection: string, filter: unknown): Compiled {
