@@ -1,0 +1,64 @@
+import { pickupContract } from '../../../../src/shared/contracts/pickup'
+import { maskName } from '../../../../src/shared/domain/group-buy'
+import { decidePickup } from '../../../../src/shared/domain/pickup'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
+import { counterPointOf } from '../../../../server/clerk'
+import { action } from '../../../../server/define'
+import type { OrderDoc, PickupCodeDoc } from '../../../../server/docs'
+import { findById, updatedCount } from '../../../../server/fetch'
+import { audit } from '../../../../server/verifications'
+
+/**
+ * 核销: hand the goods over for a pickup code, exactly once. The hand-over is one conditional write
+ * READY_FOR_PICKUP → PICKED_UP; of any number of clerks scanning the same code at once, one wins and the
+ * rest are told ALREADY_USED. Every attempt, refused or not, lands in the verifications audit.
+ */
+export const verify = action({
+  // Open to any identity on purpose: a non-clerk trying codes is exactly what the audit must record, and
+  // defineFunction's role check would refuse before anything is written. The clerk check is the first step.
+  access: ['resident'],
+  input: pickupContract.verify,
+  async run({ caller, db, now }, { code }) {
+    const _ = db.command
+    const user = await caller.user()
+    const pointId = counterPointOf(user)
+    const refuse = async (error: ErrorCode, message: string, orderId?: string) => {
+      await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId ?? user.boundPickupPointId ?? null, ...(orderId ? { orderId } : {}), outcome: error, at: now })
+      return fail(error, message)
+    }
+    if (!pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'only a clerk bound to a pickup point verifies pickup codes')
+
+    const binding = await findById<PickupCodeDoc>(db, 'pickupCodes', code)
+    const order = binding ? await findById<OrderDoc>(db, 'orders', binding.orderId) : null
+    // A code whose order carries another code was drawn but never handed out (a lost race or an interrupted call).
+    if (!order || order.pickupCode !== code) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code')
+    if (order.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this order is picked up at another pickup point', order._id)
+
+    const blocked = decidePickup(order, now)
+    if (blocked) return refuse(blocked, refusalMessage(blocked), order._id)
+
+    const handed = await db
+      .collection('orders')
+      .where({ _id: order._id, status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt: _.gt(now) })
+      .update({ data: { status: 'PICKED_UP', pickedUpAt: now } })
+    if (updatedCount(handed) !== 1) {
+      const current = (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
+      const lost = decidePickup(current, now) ?? ERROR_CODES.PICKUP_ALREADY_USED
+      return refuse(lost, refusalMessage(lost), order._id)
+    }
+
+    await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, outcome: 'PICKED_UP', at: now })
+    return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
+  },
+})
+
+function refusalMessage(code: ErrorCode): string {
+  switch (code) {
+    case ERROR_CODES.PICKUP_ALREADY_USED:
+      return 'this pickup code was already used'
+    case ERROR_CODES.PICKUP_EXPIRED:
+      return 'this pickup code has expired'
+    default:
+      return 'this order is not ready for pickup'
+  }
+}
