@@ -24,6 +24,8 @@ export interface LocalCloudOptions {
   /** Serve this folder (the H5 build) from the same origin. */
   staticDir?: string
   host?: string
+  /** Load the bundled index.js files (what gets uploaded) instead of the TypeScript sources. */
+  useBundles?: boolean
 }
 
 export interface SentMessage {
@@ -60,7 +62,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const cloud = require('wx-server-sdk') as Record<string, unknown> & { init(o: unknown): void }
-  const functions = loadFunctions()
+  const functions = loadFunctions(undefined, opts.useBundles)
   const sent: SentMessage[] = []
   const invoke = async (name: string, event: unknown, openid: string | null): Promise<unknown> => {
     const fn = functions.get(name)
