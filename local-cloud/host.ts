@@ -97,7 +97,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://local')
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true })
-    if (req.method === 'GET' && url.pathname === '/sim/outbox') return send(res, 200, { ok: true, data: { sent } })
+    if (req.method === 'GET' && url.pathname === '/sim/outbox') {
+      // Everything queued (with its status: PENDING, SENT, NO_CONSENT…) and what subscribeMessage.send received.
+      const database = (cloud as unknown as { database(): DB.Database }).database()
+      const queued = (await database.collection('outbox').orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: unknown[] }
+      return send(res, 200, { ok: true, data: { queued: queued.data, sent } })
+    }
     if (req.method === 'POST') {
       const body = await readJson(req)
       if (body === undefined) return send(res, 400, { ok: false, error: { code: 'INPUT.INVALID', message: 'body must be JSON' } })
