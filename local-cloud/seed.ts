@@ -41,5 +41,7 @@ export async function seedDemo(cloud: Pick<LocalCloud, 'invoke'>): Promise<{ pic
     { title: '散养土鸡蛋 30 枚', unit: '盒', priceFen: 2990, originalPriceFen: 3990, stock: 100, minParticipants: 10, limitPerUser: 2, endAt: now + 3 * day, description: '农户直供，破损包赔。' },
   ]
   for (const o of offers) await call('groupBuy', DEMO.leader, { action: 'create', ...o, startAt: now - 60_000, pickupPointId })
+  // A merchant's free coupon, redeemable at the first pickup point only.
+  await call('coupon', DEMO.merchant, { action: 'createCampaign', title: '便民店满 30 减 5 元券', valueFen: 500, priceFen: 0, total: 100, limitPerUser: 1, validFrom: now - 60_000, validTo: now + 14 * day, pickupPointIds: [pickupPointId] })
   return { pickupPointId }
 }

@@ -1,0 +1,113 @@
+import { couponContract } from '../../../../src/shared/contracts/coupon'
+import { COUPON_CODE_LENGTH, couponQrContent, isClaimableAt } from '../../../../src/shared/domain/coupon'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
+import { isDuplicateWrite } from '../../../../server/cloud'
+import { allocateCode, drawDigits, reserveKeyed } from '../../../../server/codes'
+import { action } from '../../../../server/define'
+import type { CouponCampaignDoc, CouponDoc } from '../../../../server/docs'
+import { findById, updatedCount } from '../../../../server/fetch'
+import { couponClaimIdFor, couponIdFor } from '../../../../server/ids'
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  [ERROR_CODES.COUPON_LIMIT_EXCEEDED]: 'you already hold as many of these coupons as one person may',
+  [ERROR_CODES.COUPON_SOLD_OUT]: 'all coupons of this campaign have been claimed',
+}
+
+/**
+ * 领券, free coupons. Like a join: reserve the person's tally, then one of the campaign's coupons, then write
+ * the coupon — each a conditional write that refuses rather than overshoots, so totals and per-person limits
+ * hold however many claim at once. A later step failing hands back what the earlier ones took. The coupon id
+ * is derived from (caller, requestId): a replayed claim answers with the same coupon and issues nothing.
+ */
+export const claim = action({
+  access: ['resident'],
+  input: couponContract.claim,
+  async run({ caller, db, now }, { campaignId, requestId }) {
+    const _ = db.command
+    const couponId = couponIdFor(caller.openid, requestId)
+    const earlier = await findById<CouponDoc>(db, 'coupons', couponId)
+    if (earlier) return replay(earlier)
+
+    const campaign = await findById<CouponCampaignDoc>(db, 'couponCampaigns', campaignId)
+    if (!campaign) return fail(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon campaign')
+    // Paid coupons need the cloudPay path (not built yet); createCampaign refuses them, this is the backstop.
+    if (campaign.priceFen > 0) return fail(ERROR_CODES.INPUT_INVALID, 'paid coupons are not supported yet')
+    if (!isClaimableAt(campaign, now)) return fail(ERROR_CODES.COUPON_NOT_OPEN, 'this campaign is no longer claimable')
+
+    const claims = db.collection('couponClaims')
+    const claimId = couponClaimIdFor(campaignId, caller.openid)
+
+    // 1. The person's tally: may only grow while below the limit.
+    if (!(await reserveTally())) return replayOr(ERROR_CODES.COUPON_LIMIT_EXCEEDED)
+
+    // 2. One of the campaign's coupons: never more than total, whatever the crowd.
+    const took = await db.collection('couponCampaigns').where({ _id: campaignId, issued: _.lt(campaign.total) }).update({ data: { issued: _.inc(1) } })
+    if (updatedCount(took) !== 1) {
+      await releaseTally()
+      return replayOr(ERROR_CODES.COUPON_SOLD_OUT)
+    }
+
+    // 3. Its unguessable code, then the coupon itself.
+    let code: string | null = null
+    try {
+      code = await allocateCode(() => drawDigits(COUPON_CODE_LENGTH), reserveKeyed(db, 'couponCodes', { couponId, campaignId, createdAt: now }))
+      const coupon: CouponDoc = {
+        _id: couponId,
+        campaignId,
+        openid: caller.openid,
+        requestId,
+        code,
+        title: campaign.title,
+        valueFen: campaign.valueFen,
+        validFrom: campaign.validFrom,
+        validTo: campaign.validTo,
+        pickupPointIds: campaign.pickupPointIds,
+        status: 'ISSUED',
+        createdAt: now,
+        redeemedAt: null,
+        redeemedBy: null,
+        redeemedAtPointId: null,
+      }
+      await db.collection('coupons').add({ data: coupon })
+      return replay(coupon)
+    } catch (err) {
+      // The insert may have landed even though we saw an error: only give back what no coupon holds.
+      const stored = await findById<CouponDoc>(db, 'coupons', couponId)
+      if (stored && stored.code === code) return replay(stored)
+      await db.collection('couponCampaigns').doc(campaignId).update({ data: { issued: _.inc(-1) } })
+      await releaseTally()
+      if (code) await db.collection('couponCodes').where({ _id: code, couponId }).remove()
+      // Same requestId claimed concurrently and the other call won: answer with its coupon.
+      if (stored) return replay(stored)
+      if (isDuplicateWrite(err)) return fail(ERROR_CODES.INTERNAL, 'claim collided; retry with the same requestId')
+      throw err
+    }
+
+    function replay(c: CouponDoc) {
+      if (c.campaignId !== campaignId) return fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for a different claim')
+      return ok({ couponId: c._id, code: c.code, qrContent: couponQrContent(c.code) })
+    }
+
+    /** A concurrent replay of this requestId may have won: answer with its coupon instead of the refusal. */
+    async function replayOr(error: ErrorCode) {
+      const stored = await findById<CouponDoc>(db, 'coupons', couponId)
+      if (stored) return replay(stored)
+      return fail(error, MESSAGES[error] ?? error)
+    }
+
+    async function reserveTally(): Promise<boolean> {
+      try {
+        await claims.add({ data: { _id: claimId, campaignId, openid: caller.openid, count: 1 } })
+        return true
+      } catch (err) {
+        if (!isDuplicateWrite(err)) throw err
+      }
+      const res = await claims.where({ _id: claimId, count: _.lt(campaign!.limitPerUser) }).update({ data: { count: _.inc(1) } })
+      return updatedCount(res) === 1
+    }
+
+    async function releaseTally() {
+      await claims.doc(claimId).update({ data: { count: _.inc(-1) } })
+    }
+  },
+})

@@ -1,0 +1,41 @@
+import type { CouponCampaignView } from '../../../../src/shared/contracts/coupon'
+import { couponContract } from '../../../../src/shared/contracts/coupon'
+import { ok } from '../../../../src/shared/errors'
+import { action } from '../../../../server/define'
+import type { CouponCampaignDoc, CouponClaimDoc } from '../../../../server/docs'
+import { couponClaimIdFor } from '../../../../server/ids'
+
+const LIMIT = 50
+
+/** Campaigns still claimable (newest first), optionally only those valid at one pickup point, with my tally. */
+export const listCampaigns = action({
+  access: ['resident'],
+  input: couponContract.listCampaigns,
+  async run({ caller, db, now }, { pickupPointId }) {
+    const _ = db.command
+    const where: Record<string, unknown> = { validTo: _.gt(now) }
+    if (pickupPointId) where.pickupPointIds = pickupPointId // array field: "contains"
+    const res = (await db.collection('couponCampaigns').where(where).orderBy('createdAt', 'desc').limit(LIMIT).get()) as unknown as { data: CouponCampaignDoc[] }
+    const claimIds = res.data.map((c) => couponClaimIdFor(c._id, caller.openid))
+    const claims = claimIds.length
+      ? ((await db.collection('couponClaims').where({ _id: _.in(claimIds) }).limit(LIMIT).get()) as unknown as { data: CouponClaimDoc[] }).data
+      : []
+    const mine = new Map(claims.map((c) => [c.campaignId, c.count]))
+    const items = res.data.map(
+      (c): CouponCampaignView => ({
+        campaignId: c._id,
+        title: c.title,
+        valueFen: c.valueFen,
+        priceFen: c.priceFen,
+        total: c.total,
+        remaining: Math.max(0, c.total - c.issued),
+        limitPerUser: c.limitPerUser,
+        claimedByMe: mine.get(c._id) ?? 0,
+        validFrom: c.validFrom,
+        validTo: c.validTo,
+        pickupPointIds: c.pickupPointIds,
+      }),
+    )
+    return ok({ items })
+  },
+})

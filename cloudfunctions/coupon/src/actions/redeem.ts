@@ -1,0 +1,49 @@
+import { couponContract } from '../../../../src/shared/contracts/coupon'
+import { decideRedeem } from '../../../../src/shared/domain/coupon'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
+import { counterPointOf } from '../../../../server/clerk'
+import { action } from '../../../../server/define'
+import type { CouponDoc } from '../../../../server/docs'
+import { updatedCount } from '../../../../server/fetch'
+import { audit } from '../../../../server/verifications'
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  [ERROR_CODES.COUPON_ALREADY_REDEEMED]: 'this coupon was already redeemed',
+  [ERROR_CODES.COUPON_NOT_VALID_HERE]: 'this coupon is not accepted at this pickup point',
+  [ERROR_CODES.COUPON_EXPIRED]: 'this coupon is outside its validity period',
+}
+
+/**
+ * 核券: a clerk redeems a coupon at the counter, exactly once — one conditional write ISSUED → REDEEMED —
+ * and only at one of its campaign's partner pickup points, inside its validity. Every attempt is audited.
+ */
+export const redeem = action({
+  // Open to any identity so refused attempts by non-clerks are audited too (see pickup/verify).
+  access: ['resident'],
+  input: couponContract.redeem,
+  async run({ caller, db, now }, { code }) {
+    const user = await caller.user()
+    const pointId = counterPointOf(user)
+    const refuse = async (error: ErrorCode, message: string, couponId?: string) => {
+      await audit(db, { kind: 'coupon', code, clerkOpenid: caller.openid, pickupPointId: pointId ?? user.boundPickupPointId ?? null, ...(couponId ? { couponId } : {}), outcome: error, at: now })
+      return fail(error, message)
+    }
+    if (!pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'only a clerk bound to a pickup point redeems coupons')
+
+    const found = (await db.collection('coupons').where({ code }).limit(1).get()) as unknown as { data: CouponDoc[] }
+    const coupon = found.data[0]
+    if (!coupon) return refuse(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon')
+
+    const blocked = decideRedeem(coupon, pointId, now)
+    if (blocked) return refuse(blocked, MESSAGES[blocked] ?? blocked, coupon._id)
+
+    const used = await db
+      .collection('coupons')
+      .where({ _id: coupon._id, status: 'ISSUED' })
+      .update({ data: { status: 'REDEEMED', redeemedAt: now, redeemedBy: caller.openid, redeemedAtPointId: pointId } })
+    if (updatedCount(used) !== 1) return refuse(ERROR_CODES.COUPON_ALREADY_REDEEMED, MESSAGES[ERROR_CODES.COUPON_ALREADY_REDEEMED]!, coupon._id)
+
+    await audit(db, { kind: 'coupon', code, clerkOpenid: caller.openid, pickupPointId: pointId, couponId: coupon._id, outcome: 'REDEEMED', at: now })
+    return ok({ couponId: coupon._id, campaignId: coupon.campaignId, title: coupon.title, valueFen: coupon.valueFen, status: 'REDEEMED' as const })
+  },
+})

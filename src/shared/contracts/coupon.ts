@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { cursor, epochMs, fen, id, requestId, shortText, type Page } from './common'
+
+const createCampaignInput = z
+  .object({
+    title: shortText(40),
+    /** What the coupon is worth at the counter. */
+    valueFen: fen.min(1),
+    /** What the resident pays for it; 0 = free. Paid coupons are not issued yet (see cloudfunctions/coupon/README.md). */
+    priceFen: fen,
+    total: z.number().int().min(1).max(1_000_000),
+    limitPerUser: z.number().int().min(1).max(99),
+    validFrom: epochMs,
+    validTo: epochMs,
+    pickupPointIds: z.array(id).min(1).max(50),
+  })
+  .strict()
+  .refine((v) => v.validTo > v.validFrom, { message: '结束时间必须晚于开始时间', path: ['validTo'] })
+  .refine((v) => v.limitPerUser <= v.total, { message: '每人限领不能超过总量', path: ['limitPerUser'] })
+  .refine((v) => new Set(v.pickupPointIds).size === v.pickupPointIds.length, { message: '自提点重复', path: ['pickupPointIds'] })
+  .refine((v) => v.priceFen === 0, { message: 'paid coupons are not supported yet; priceFen must be 0', path: ['priceFen'] })
+
+export type CreateCampaignInput = z.infer<typeof createCampaignInput>
+
+export const couponContract = {
+  createCampaign: createCampaignInput,
+  listCampaigns: z.object({ pickupPointId: id.optional() }).strict(),
+  claim: z.object({ campaignId: id, requestId }).strict(),
+  listMine: z.object({ cursor: cursor.optional() }).strict(),
+  /** The 12-digit code, typed or taken from the QR (strip the LLT-COUPON: prefix first: couponCodeFromScan). */
+  redeem: z.object({ code: z.string().regex(/^\d{12}$/, 'must be 12 digits') }).strict(),
+} as const
+
+export interface CouponCampaignView {
+  campaignId: string
+  title: string
+  valueFen: number
+  priceFen: number
+  total: number
+  remaining: number
+  limitPerUser: number
+  /** How many of this campaign's coupons the caller holds (issued or redeemed). */
+  claimedByMe: number
+  validFrom: number
+  validTo: number
+  pickupPointIds: string[]
+}
+
+export interface CouponView {
+  couponId: string
+  campaignId: string
+  title: string
+  valueFen: number
+  /** Only ever shown to the coupon's owner. */
+  code: string
+  /** Render as a QR for the clerk's scanner. */
+  qrContent: string
+  status: 'ISSUED' | 'REDEEMED'
+  validFrom: number
+  validTo: number
+  pickupPointIds: string[]
+  createdAt: number
+  redeemedAt: number | null
+}
+
+export interface CouponOutputs {
+  createCampaign: { campaignId: string }
+  listCampaigns: { items: CouponCampaignView[] }
+  claim: { couponId: string; code: string; qrContent: string }
+  listMine: Page<CouponView>
+  redeem: { couponId: string; campaignId: string; title: string; valueFen: number; status: 'REDEEMED' }
+}
