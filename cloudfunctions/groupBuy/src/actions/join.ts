@@ -1,6 +1,6 @@
 import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
 import { amountFen, DEFAULT_PAYMENT_WINDOW_MS } from '../../../../src/shared/domain/order'
-import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
+import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../../src/shared/errors'
 import { isDuplicateWrite } from '../../../../server/cloud'
 import { action } from '../../../../server/define'
 import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
@@ -33,7 +33,7 @@ export function paymentWindowMs(): number {
  * refusing rather than overshooting. A later step failing hands back what the earlier ones took.
  * Replays of the same requestId land on the same order id (a duplicate insert) and return that order.
  */
-export const join = action({
+const joinOnce = action({
   access: ['resident'],
   input: groupBuyContract.join,
   async run({ caller, db, now }, { groupBuyId, quantity, requestId }) {
@@ -148,6 +148,30 @@ export const join = action({
 
     async function releaseStock() {
       await db.collection('groupBuys').doc(groupBuyId).update({ data: { stockLeft: _.inc(quantity), reservedQuantity: _.inc(-quantity) } })
+    }
+  },
+})
+
+/**
+ * Joins in flight in this instance, by (order id, group buy, quantity). A replay that arrives while its original
+ * is still running (a double tap, a client retry) waits for the original's answer: racing it, the twin would
+ * take stock or quota of its own and, refused, answer SOLD_OUT before the original's order exists.
+ */
+const inFlight = new Map<string, Promise<Result<unknown>>>()
+
+export const join = action({
+  access: joinOnce.access,
+  input: joinOnce.input,
+  async run(ctx, input) {
+    const key = `${orderIdFor(ctx.caller.openid, input.requestId)}:${input.groupBuyId}:${input.quantity}`
+    const running = inFlight.get(key)
+    if (running) return running as ReturnType<typeof joinOnce.run>
+    const attempt = joinOnce.run(ctx, input)
+    inFlight.set(key, attempt)
+    try {
+      return await attempt
+    } finally {
+      inFlight.delete(key)
     }
   },
 })
