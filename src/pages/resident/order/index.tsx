@@ -1,15 +1,29 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
+import { useMemo } from 'react'
 import Countdown from '@/components/Countdown'
 import { formatDateTime, formatFen } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
+import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
 import { friendlyMessage } from '@/services/error-messages'
 import { isCancellable } from '@/shared/domain/order'
 import { useOrdersStore } from '@/stores/orders'
 import './index.scss'
+
+/**
+ * weapp renders the native component (src/components/native/pickup-code, declared in index.config.ts);
+ * it stays dependency-free, so the QR is computed here. H5 cannot host native components: React PickupCode.
+ */
+function PickupCodeView({ code, expiresAt, used }: { code: string; expiresAt: number | null; used: boolean }) {
+  const qr = useMemo(() => (process.env.TARO_ENV === 'weapp' ? pickupQrDataUrl(code) : ''), [code])
+  if (process.env.TARO_ENV === 'weapp') {
+    return <pickup-code code={code} expires={expiresAt ?? 0} qr={qr} used={used} />
+  }
+  return <PickupCode code={code} expiresAt={expiresAt} used={used} />
+}
 
 export default function OrderPage() {
   const { params } = useRouter()
@@ -55,7 +69,7 @@ export default function OrderPage() {
         {order.status === 'PAID' && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
       </View>
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
-        <PickupCode code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
+        <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
       )}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
