@@ -3,6 +3,7 @@ import { findById, updatedCount } from './fetch'
 import { participationIdFor } from './ids'
 import { enqueue } from './outbox'
 import { queryPaid } from './pay'
+import { pickupCodeTtlMs, readyForPickup } from './pickup-flow'
 import { requestRefund } from './refunds'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
@@ -50,6 +51,8 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
 
   const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
   if (!gb) return 'PAID'
+  // Paid after the goods arrived (the group had already succeeded): ready to collect straight away.
+  if (gb.arrivedAt) await readyForPickup(db, { ...order, status: 'PAID' }, pickupCodeTtlMs(), now)
   if (gb.status === 'OPEN' && gb.paidParticipants >= gb.minParticipants) {
     const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', paidParticipants: _.gte(gb.minParticipants) }).update({ data: { status: 'SUCCEEDED', succeededAt: now } })
     // Exactly one payment wins the transition and tells everyone who has paid so far.

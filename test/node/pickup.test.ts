@@ -127,6 +127,18 @@ describe('groupBuy.markArrived', () => {
     for (const r of payers) expect(await h.count('outbox', { toOpenid: r, template: 'GOODS_ARRIVED', _id: `arrived_${orders[r]}` })).toBe(1)
   })
 
+  it('a resident who pays after arrival gets a pickup code straight away', async () => {
+    const { groupBuyId } = await groupBuyWithPaidOrders([...DEMO.residents])
+    expectOk(await h.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId }))
+    const late = 'late-payer'
+    const { orderId } = expectOk(await h.call<{ orderId: string }>('groupBuy', late, { action: 'join', groupBuyId, quantity: 1, requestId: `req-late-${groupBuyId}` }))
+    expect((await h.cloud.pay.pay(orderId)).ok).toBe(true)
+    const v = await myOrder(late, orderId)
+    expect(v.status).toBe('READY_FOR_PICKUP')
+    expect(v.pickupCode).toMatch(/^\d{8}$/)
+    expect(await h.count('outbox', { _id: `arrived_${orderId}` })).toBe(1)
+  })
+
   it('concurrent sign-offs still give each order exactly one code', async () => {
     const { groupBuyId, orders } = await groupBuyWithPaidOrders([...DEMO.residents])
     const replies = await Promise.all([DEMO.leader, DEMO.clerk, clerkB, DEMO.leader].map((who) => h.call<{ readyOrders: number }>('groupBuy', who, { action: 'markArrived', groupBuyId })))

@@ -1,18 +1,12 @@
 import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { canMarkArrived, DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '../../../../src/shared/domain/pickup'
+import { canMarkArrived } from '../../../../src/shared/domain/pickup'
 import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { allocateCode, drawDigits, reserveKeyed } from '../../../../server/codes'
 import { action } from '../../../../server/define'
 import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
-import { findById, updatedCount } from '../../../../server/fetch'
-import { enqueue } from '../../../../server/outbox'
+import { findById } from '../../../../server/fetch'
+import { pickupCodeTtlMs, readyForPickup } from '../../../../server/pickup-flow'
 
 const BATCH = 100
-
-export function pickupCodeTtlMs(): number {
-  const v = Number(process.env.PICKUP_CODE_TTL_MS)
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PICKUP_CODE_TTL_MS
-}
 
 /**
  * 到货: the leader (or a clerk of the store) signs off that the goods are at the pickup point. arrivedAt is set
@@ -51,39 +45,11 @@ export const markArrived = action({
         .orderBy('_id', 'asc')
         .limit(BATCH)
         .get()) as unknown as { data: OrderDoc[] }
-      for (const order of res.data) if (await readyOrder(order)) readyOrders++
+      for (const order of res.data) if (await readyForPickup(db, order, ttl, now)) readyOrders++
       if (res.data.length < BATCH) break
       lastId = res.data[res.data.length - 1]._id
     }
     return ok({ readyOrders })
 
-    async function readyOrder(order: OrderDoc): Promise<boolean> {
-      const code = await allocateCode(
-        () => drawDigits(PICKUP_CODE_LENGTH),
-        reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }),
-      )
-      const pickupExpiresAt = pickupExpiresAtFor(now, ttl)
-      const moved = await db
-        .collection('orders')
-        .where({ _id: order._id, status: 'PAID' })
-        .update({ data: { status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt, readyAt: now } })
-      if (updatedCount(moved) !== 1) {
-        // Another call readied it first (or it is being refunded): this code was never handed out.
-        await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
-        return false
-      }
-      await enqueue(
-        db,
-        `arrived_${order._id}`,
-        {
-          toOpenid: order.openid,
-          template: 'GOODS_ARRIVED',
-          page: `pages/resident/order/index?orderId=${order._id}`,
-          data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(order.quantity) } },
-        },
-        now,
-      )
-      return true
-    }
   },
 })

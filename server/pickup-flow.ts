@@ -1,0 +1,43 @@
+import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '../src/shared/domain/pickup'
+import { allocateCode, drawDigits, reserveKeyed } from './codes'
+import type { OrderDoc } from './docs'
+import { updatedCount } from './fetch'
+import { enqueue } from './outbox'
+
+export function pickupCodeTtlMs(): number {
+  const v = Number(process.env.PICKUP_CODE_TTL_MS)
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PICKUP_CODE_TTL_MS
+}
+
+/**
+ * A paid order whose goods are at the store: PAID → READY_FOR_PICKUP with its own pickup code (one conditional
+ * write), and the resident is told. Used by markArrived for everyone paid so far, and by the payment flow for
+ * anyone who pays after arrival. False when another call readied it first or it is no longer PAID.
+ */
+export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number): Promise<boolean> {
+  const code = await allocateCode(
+    () => drawDigits(PICKUP_CODE_LENGTH),
+    reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }),
+  )
+  const moved = await db
+    .collection('orders')
+    .where({ _id: order._id, status: 'PAID' })
+    .update({ data: { status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now } })
+  if (updatedCount(moved) !== 1) {
+    // Another call readied it first (or it is being refunded): this code was never handed out.
+    await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
+    return false
+  }
+  await enqueue(
+    db,
+    `arrived_${order._id}`,
+    {
+      toOpenid: order.openid,
+      template: 'GOODS_ARRIVED',
+      page: `pages/resident/order/index?orderId=${order._id}`,
+      data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(order.quantity) } },
+    },
+    now,
+  )
+  return true
+}
