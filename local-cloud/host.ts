@@ -161,7 +161,7 @@ export function toCronerPattern(config: string): string {
   return parts.join(' ')
 }
 
-function startTimers(functions: Map<string, LoadedFunction>, fire: (name: string) => Promise<unknown>): Cron[] {
+export function startTimers(functions: Map<string, LoadedFunction>, fire: (name: string) => Promise<unknown>): Cron[] {
   const crons: Cron[] = []
   for (const fn of functions.values()) {
     for (const t of fn.triggers) {

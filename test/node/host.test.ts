@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process'
 import path from 'path'
-import { startLocalCloud, toCronerPattern, type LocalCloud } from '../../local-cloud/host'
+import { startLocalCloud, startTimers, toCronerPattern, type LocalCloud } from '../../local-cloud/host'
 
 type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string } }
 
@@ -8,6 +8,16 @@ describe('timer triggers', () => {
   it("maps CloudBase's 7-field cron onto croner's 6 fields", () => {
     expect(toCronerPattern('0 */1 * * * * *')).toBe('0 */1 * * * *')
     expect(() => toCronerPattern('0 0 2 1 * * 2027')).toThrow(/year/)
+  })
+
+  it('fires a function on its schedule', async () => {
+    const fired: string[] = []
+    const fns = new Map([['tick', { name: 'tick', main: async () => null, triggers: [{ name: 'everySecond', type: 'timer' as const, config: '* * * * * * *' }] }]])
+    const crons = startTimers(fns, async (name) => fired.push(name))
+    await new Promise((r) => setTimeout(r, 2200))
+    crons.forEach((c) => c.stop())
+    expect(fired.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(fired)).toEqual(new Set(['tick']))
   })
 })
 
