@@ -1,10 +1,12 @@
-import { callFunction } from './cloud'
-import type { CouponOutputs } from './pending-contracts'
+import type { couponContract, CouponOutputs } from '@/shared/contracts/coupon'
+import { contractCaller } from './contract-caller'
+
+const call = contractCaller<typeof couponContract, CouponOutputs>('coupon')
 
 export const couponService = {
-  listCampaigns: () => callFunction<CouponOutputs['listCampaigns']>('coupon', 'listCampaigns', {}),
-  claim: (campaignId: string, requestId: string) =>
-    callFunction<CouponOutputs['claim']>('coupon', 'claim', { campaignId, requestId }),
-  listMine: () => callFunction<CouponOutputs['listMine']>('coupon', 'listMine', {}),
-  redeem: (code: string) => callFunction<CouponOutputs['redeem']>('coupon', 'redeem', { code }),
+  /** Campaigns redeemable at this pickup point (all claimable ones when none is chosen yet). */
+  listCampaigns: (pickupPointId: string | null) => call('listCampaigns', pickupPointId ? { pickupPointId } : {}),
+  claim: (campaignId: string, requestId: string) => call('claim', { campaignId, requestId }),
+  listMine: (cursor?: string) => call('listMine', cursor ? { cursor } : {}),
+  redeem: (code: string) => call('redeem', { code }),
 }

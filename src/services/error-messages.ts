@@ -25,7 +25,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'COUPON.NOT_FOUND': '优惠券不存在',
   'COUPON.SOLD_OUT': '优惠券已被领完',
   'COUPON.LIMIT_EXCEEDED': '你已领取过该优惠券',
-  'COUPON.ALREADY_REDEEMED': '该优惠券已使用',
+  'COUPON.ALREADY_REDEEMED': '该优惠券已核销，请勿重复使用',
   'COUPON.EXPIRED': '优惠券已过期',
   'COUPON.NOT_VALID_HERE': '该优惠券不适用于本自提点',
   'COUPON.NOT_OPEN': '不在领券时间内',

@@ -1,7 +1,9 @@
-import { callFunction } from './cloud'
-import type { PickupOutputs } from './pending-contracts'
+import type { pickupContract, PickupOutputs } from '@/shared/contracts/pickup'
+import { contractCaller } from './contract-caller'
+
+const call = contractCaller<typeof pickupContract, PickupOutputs>('pickup')
 
 export const pickupService = {
-  verify: (code: string) => callFunction<PickupOutputs['verify']>('pickup', 'verify', { code }),
-  today: (cursor?: string) => callFunction<PickupOutputs['today']>('pickup', 'today', cursor ? { cursor } : {}),
+  verify: (code: string) => call('verify', { code }),
+  today: (cursor?: string) => call('today', cursor ? { cursor } : {}),
 }

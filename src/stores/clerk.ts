@@ -1,28 +1,50 @@
 import { create } from 'zustand'
 import type { ClientError } from '@/services/cloud'
+import { couponService } from '@/services/coupon'
 import { pickupService } from '@/services/pickup'
-import type { PickupTodayItem, PickupVerifyOutput } from '@/services/pending-contracts'
+import type { CouponOutputs } from '@/shared/contracts/coupon'
+import type { PickupOutputs, PickupTodayItem, PickupVerifyOutput, VerificationView } from '@/shared/contracts/pickup'
+import { couponCodeFromScan } from '@/shared/domain/coupon'
+import { isPickupCodeFormat } from '@/shared/domain/pickup'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 
+/** What the clerk typed or scanned, once told apart: an 8-digit pickup code or a 12-digit coupon code. */
+export type CounterCode = { kind: 'pickup'; code: string } | { kind: 'coupon'; code: string }
+
 export type VerifyResult =
-  | { kind: 'success'; code: string; data: PickupVerifyOutput }
-  | { kind: 'failure'; code: string; error: ClientError }
+  | { kind: 'success'; what: 'pickup'; code: string; data: PickupVerifyOutput }
+  | { kind: 'success'; what: 'coupon'; code: string; data: CouponOutputs['redeem'] }
+  | { kind: 'failure'; what: 'pickup' | 'coupon'; code: string; error: ClientError }
+
+export type TodayHeader = Pick<PickupOutputs['today'], 'recent' | 'counts'>
 
 export interface ClerkState {
   verifying: boolean
   result: VerifyResult | null
   today: PagedState<PickupTodayItem>
-  verify: (code: string) => Promise<VerifyResult | null>
+  /** Counts and the latest attempts at the counter; they come with the first page of `today` only. */
+  todayHeader: { recent: VerificationView[]; counts: { readyCount: number; pickedUpToday: number } | null }
+  verify: (counter: CounterCode) => Promise<VerifyResult | null>
   clearResult: () => void
   refreshToday: () => Promise<void>
   loadMoreToday: () => Promise<void>
   reset: () => void
 }
 
-/** Clerks type what they read off a phone: tolerate spaces, dashes and lower case. */
-export function normalizePickupCode(raw: string): string {
-  return raw.replace(/[\s-]/g, '').toUpperCase()
+/**
+ * Clerks type what they read off a phone (spaces, dashes) or scan a QR (a coupon's carries LLT-COUPON:).
+ * 8 digits is a pickup code, 12 digits a coupon code; anything else is neither and never reaches the cloud.
+ */
+export function readCounterCode(raw: string): CounterCode | null {
+  const scannedCoupon = couponCodeFromScan(raw)
+  if (scannedCoupon) return { kind: 'coupon', code: scannedCoupon }
+  const digits = raw.replace(/[\s-]/g, '')
+  if (isPickupCodeFormat(digits)) return { kind: 'pickup', code: digits }
+  const coupon = couponCodeFromScan(digits)
+  return coupon ? { kind: 'coupon', code: coupon } : null
 }
+
+const emptyHeader = (): ClerkState['todayHeader'] => ({ recent: [], counts: null })
 
 export const useClerkStore = create<ClerkState>()((set, get) => {
   const setToday = (patch: Partial<PagedState<PickupTodayItem>>) => set({ today: { ...get().today, ...patch } })
@@ -30,18 +52,29 @@ export const useClerkStore = create<ClerkState>()((set, get) => {
     verifying: false,
     result: null,
     today: emptyPaged<PickupTodayItem>(),
-    verify: async (raw) => {
-      const code = normalizePickupCode(raw)
-      if (!code || get().verifying) return null
+    todayHeader: emptyHeader(),
+    verify: async ({ kind, code }) => {
+      if (get().verifying) return null
       set({ verifying: true, result: null })
-      const res = await pickupService.verify(code)
-      const result: VerifyResult = res.ok ? { kind: 'success', code, data: res.data } : { kind: 'failure', code, error: res.error }
+      let result: VerifyResult
+      if (kind === 'pickup') {
+        const res = await pickupService.verify(code)
+        result = res.ok ? { kind: 'success', what: 'pickup', code, data: res.data } : { kind: 'failure', what: 'pickup', code, error: res.error }
+      } else {
+        const res = await couponService.redeem(code)
+        result = res.ok ? { kind: 'success', what: 'coupon', code, data: res.data } : { kind: 'failure', what: 'coupon', code, error: res.error }
+      }
       set({ verifying: false, result })
       return result
     },
     clearResult: () => set({ result: null }),
-    refreshToday: () => loadFirstPage(setToday, () => pickupService.today()),
+    refreshToday: () =>
+      loadFirstPage(setToday, async () => {
+        const res = await pickupService.today()
+        if (res.ok) set({ todayHeader: { recent: res.data.recent ?? [], counts: res.data.counts ?? null } })
+        return res
+      }),
     loadMoreToday: () => loadNextPage(() => get().today, setToday, (c) => pickupService.today(c)),
-    reset: () => set({ verifying: false, result: null, today: emptyPaged() }),
+    reset: () => set({ verifying: false, result: null, today: emptyPaged(), todayHeader: emptyHeader() }),
   }
 })

@@ -2,10 +2,20 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { formatTime } from '@/components/format'
 import StateView from '@/components/StateView'
+import type { VerificationView } from '@/shared/contracts/pickup'
+import { friendlyMessage } from '@/services/error-messages'
 import { useClerkStore } from '@/stores/clerk'
 
+function outcomeText(v: VerificationView): string {
+  const what = v.kind === 'pickup' ? '提货' : '优惠券'
+  if (v.outcome === 'PICKED_UP' || v.outcome === 'REDEEMED') return `${what} · 核销成功`
+  return `${what} · ${friendlyMessage({ code: v.outcome, message: '' })}`
+}
+
+/** The counter's day: how many are waiting and were handed over, the latest attempts, then who is still to come. */
 export default function ClerkTodayPage() {
   const today = useClerkStore((s) => s.today)
+  const { recent, counts } = useClerkStore((s) => s.todayHeader)
   const { refreshToday, loadMoreToday } = useClerkStore.getState()
   useDidShow(() => void refreshToday())
   usePullDownRefresh(async () => {
@@ -18,17 +28,34 @@ export default function ClerkTodayPage() {
       <StateView
         loading={today.loading || !today.loaded}
         error={today.error}
-        empty={today.items.length === 0}
-        emptyText='今天还没有核销记录'
+        empty={today.items.length === 0 && recent.length === 0 && !counts}
+        emptyText='今天还没有待提货的订单'
         onRetry={() => void refreshToday()}
       >
+        {counts && (
+          <View className='section'>
+            <Text className='section__title'>{`待提货 ${counts.readyCount} 单 · 今日已提货 ${counts.pickedUpToday} 单`}</Text>
+          </View>
+        )}
+        {recent.length > 0 && (
+          <View className='section'>
+            <Text className='section__title'>最近核销</Text>
+            {recent.map((v, i) => (
+              <View key={`${v.at}-${i}`} className='row'>
+                <Text>{outcomeText(v)}</Text>
+                <Text className='muted'>{formatTime(v.at)}</Text>
+              </View>
+            ))}
+          </View>
+        )}
         <View className='section'>
-          <Text className='section__title'>{`今日已核销 ${today.items.length} 单`}</Text>
+          <Text className='section__title'>待提货订单</Text>
+          {today.items.length === 0 && <Text className='muted'>暂无待提货订单</Text>}
           {today.items.map((i) => (
             <View key={i.orderId} className='row'>
-              <Text>{`${i.seq != null ? `#${i.seq} ` : ''}${i.maskedName ?? ''} ${i.title ?? ''}`}</Text>
+              <Text>{`${i.maskedName} ${i.title}`}</Text>
               <Text>{`×${i.quantity}`}</Text>
-              <Text className='muted'>{formatTime(i.pickedUpAt ?? i.at ?? Date.now())}</Text>
+              <Text className='muted'>{`${formatTime(i.readyAt)} 到货`}</Text>
             </View>
           ))}
         </View>

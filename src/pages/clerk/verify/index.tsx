@@ -1,8 +1,9 @@
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
+import { formatFen } from '@/components/format'
 import { friendlyMessage } from '@/services/error-messages'
-import { useClerkStore } from '@/stores/clerk'
+import { readCounterCode, useClerkStore, type VerifyResult } from '@/stores/clerk'
 import './index.scss'
 
 const canScan = process.env.TARO_ENV === 'weapp'
@@ -12,11 +13,12 @@ export default function ClerkVerifyPage() {
   const { verifying, result, verify, clearResult } = useClerkStore()
 
   const submit = (raw: string) => {
-    if (!raw.trim()) {
-      void Taro.showToast({ title: '请输入提货码', icon: 'none' })
+    const counter = readCounterCode(raw)
+    if (!counter) {
+      void Taro.showToast({ title: raw.trim() ? '请输入 8 位提货码或 12 位券码' : '请输入提货码或券码', icon: 'none' })
       return
     }
-    void verify(raw)
+    void verify(counter)
   }
   const scan = async () => {
     try {
@@ -40,22 +42,9 @@ export default function ClerkVerifyPage() {
       <View className='page' key='result'>
         <View className={`verify-result ${ok ? 'verify-result--ok' : 'verify-result--fail'}`}>
           <Text className='verify-result__icon'>{ok ? '✓' : '✕'}</Text>
+          <Text className='verify-result__kind'>{result.what === 'pickup' ? '提货' : '优惠券'}</Text>
           <Text className='verify-result__title'>{ok ? '核销成功' : '核销失败'}</Text>
-          {result.kind === 'success' ? (
-            <View className='verify-result__body'>
-              <Text className='verify-result__line verify-result__what'>{result.data.title ?? '团购商品'}</Text>
-              <Text className='verify-result__line verify-result__qty'>{`数量 ×${result.data.quantity}`}</Text>
-              {result.data.seq != null || result.data.maskedName ? (
-                <Text className='verify-result__line'>{`跟团号 #${result.data.seq ?? '-'} ${result.data.maskedName ?? ''}`}</Text>
-              ) : null}
-              <Text className='verify-result__line verify-result__muted'>{`提货码 ${result.code} · 请将商品交给顾客`}</Text>
-            </View>
-          ) : (
-            <View className='verify-result__body'>
-              <Text className='verify-result__line verify-result__why'>{friendlyMessage(result.error)}</Text>
-              <Text className='verify-result__line verify-result__muted'>{`提货码 ${result.code}`}</Text>
-            </View>
-          )}
+          <ResultBody result={result} />
         </View>
         <View className='verify__actions'>
           <Button className='btn-primary' onClick={next}>
@@ -69,11 +58,12 @@ export default function ClerkVerifyPage() {
   return (
     <View className='page' key='form'>
       <View className='section'>
-        <Text className='section__title'>输入提货码</Text>
+        <Text className='section__title'>输入提货码或券码</Text>
+        <Text className='muted verify__hint'>8 位数字为提货码，12 位数字为优惠券码，系统自动识别</Text>
         <Input
           className='verify__input'
           value={code}
-          placeholder='请输入顾客出示的提货码'
+          placeholder='请输入顾客出示的提货码或券码'
           maxlength={32}
           confirmType='done'
           onInput={(e) => setCode(e.detail.value)}
@@ -92,6 +82,36 @@ export default function ClerkVerifyPage() {
         <Text>今日提货记录</Text>
         <Text className='muted'>›</Text>
       </View>
+    </View>
+  )
+}
+
+/** Success says what to hand over (or how much to take off); failure says why, in words the clerk can repeat. */
+function ResultBody({ result }: { result: VerifyResult }) {
+  const codeLabel = `${result.what === 'pickup' ? '提货码' : '券码'} ${result.code}`
+  if (result.kind === 'failure') {
+    return (
+      <View className='verify-result__body'>
+        <Text className='verify-result__line verify-result__why'>{friendlyMessage(result.error)}</Text>
+        <Text className='verify-result__line verify-result__muted'>{codeLabel}</Text>
+      </View>
+    )
+  }
+  if (result.what === 'coupon') {
+    return (
+      <View className='verify-result__body'>
+        <Text className='verify-result__line verify-result__what'>{result.data.title}</Text>
+        <Text className='verify-result__line verify-result__qty'>{`抵扣 ${formatFen(result.data.valueFen)}`}</Text>
+        <Text className='verify-result__line verify-result__muted'>{`${codeLabel} · 请按券面金额给顾客抵扣`}</Text>
+      </View>
+    )
+  }
+  return (
+    <View className='verify-result__body'>
+      <Text className='verify-result__line verify-result__what'>{result.data.title}</Text>
+      <Text className='verify-result__line verify-result__qty'>{`数量 ×${result.data.quantity}`}</Text>
+      <Text className='verify-result__line'>{`顾客 ${result.data.maskedName}`}</Text>
+      <Text className='verify-result__line verify-result__muted'>{`${codeLabel} · 请将商品交给顾客`}</Text>
     </View>
   )
 }

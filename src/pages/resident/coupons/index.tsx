@@ -1,27 +1,51 @@
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useState } from 'react'
-import { formatDateTime, formatFen } from '@/components/format'
+import CouponCode from '@/components/CouponCode'
+import { couponUsability, validityText } from '@/components/CouponCode/usability'
+import { formatFen } from '@/components/format'
 import StateView from '@/components/StateView'
+import type { CouponCampaignView } from '@/shared/contracts/coupon'
 import { friendlyMessage } from '@/services/error-messages'
-import { useCouponStore } from '@/stores/coupon'
+import { isClaimableHere, useCouponStore } from '@/stores/coupon'
+import { useSessionStore } from '@/stores/session'
+import { ensureSession } from '@/stores/use-session-ready'
 import './index.scss'
 
-const COUPON_STATUS_LABEL: Record<string, string> = { ACTIVE: '可使用', UNUSED: '可使用', REDEEMED: '已使用', EXPIRED: '已过期' }
+/** Why a campaign cannot be claimed, as its button says it; null when it can. */
+function claimBlocker(c: CouponCampaignView): string | null {
+  if (c.priceFen > 0) return '暂未开放'
+  if (c.claimedByMe >= c.limitPerUser) return '已领取'
+  if (c.remaining <= 0) return '已领完'
+  return null
+}
 
 export default function CouponsPage() {
   const s = useCouponStore()
+  const pickupPointId = useSessionStore((x) => x.pickupPointId)
   const [tab, setTab] = useState<'centre' | 'mine'>('centre')
-  useDidShow(() => void useCouponStore.getState().refresh())
+  const refresh = async () => {
+    await ensureSession()
+    await useCouponStore.getState().refresh(useSessionStore.getState().pickupPointId)
+  }
+  useDidShow(() => void refresh())
   usePullDownRefresh(async () => {
-    await s.refresh()
+    await refresh()
     Taro.stopPullDownRefresh()
+  })
+  useReachBottom(() => {
+    if (tab === 'mine') void s.loadMoreMine()
   })
 
   const claim = async (id: string) => {
-    const done = await s.claim(id)
+    const done = await s.claim(id, pickupPointId)
     void Taro.showToast({ title: done ? '领取成功' : friendlyMessage(useCouponStore.getState().claimError), icon: done ? 'success' : 'none' })
+    if (done) setTab('mine')
   }
+
+  const now = Date.now()
+  // Usable coupons first: the one to show at the counter should not be below the used ones.
+  const mine = [...s.mine.items].sort((a, b) => Number(couponUsability(b, now).kind === 'usable') - Number(couponUsability(a, now).kind === 'usable'))
 
   return (
     <View className='page'>
@@ -30,43 +54,55 @@ export default function CouponsPage() {
           领券中心
         </Text>
         <Text className={`coupons__tab ${tab === 'mine' ? 'coupons__tab--on' : ''}`} onClick={() => setTab('mine')}>
-          {`我的优惠券${s.mine.length ? `（${s.mine.length}）` : ''}`}
+          {`我的优惠券${s.mine.items.length ? `（${s.mine.items.length}）` : ''}`}
         </Text>
       </View>
       {tab === 'centre' ? (
-        <StateView loading={s.loading} error={s.error} empty={s.campaigns.length === 0} emptyText='暂时没有可领的优惠券' onRetry={() => void s.refresh()}>
-          {s.campaigns.map((c) => (
-            <View key={c.campaignId} className='coupon'>
-              <View className='coupon__value'>
-                <Text className='coupon__amount'>{formatFen(c.discountFen)}</Text>
-                <Text className='coupon__cond'>{c.thresholdFen ? `满${formatFen(c.thresholdFen)}可用` : '无门槛'}</Text>
+        <StateView
+          loading={s.campaignsLoading && s.campaigns.length === 0}
+          error={s.campaignsError}
+          empty={s.campaigns.length === 0}
+          emptyText='暂时没有可领的优惠券'
+          onRetry={() => void refresh()}
+        >
+          {s.campaigns.map((c) => {
+            const blocker = claimBlocker(c)
+            return (
+              <View key={c.campaignId} className={`coupon ${isClaimableHere(c) ? '' : 'coupon--off'}`}>
+                <View className='coupon__value'>
+                  <Text className='coupon__amount'>{formatFen(c.valueFen)}</Text>
+                  <Text className='coupon__cond'>{c.priceFen > 0 ? `售价 ${formatFen(c.priceFen)}` : '免费领取'}</Text>
+                </View>
+                <View className='coupon__body'>
+                  <Text className='coupon__title'>{c.title}</Text>
+                  <Text className='muted'>{`剩余 ${c.remaining} 张 · 每人限领 ${c.limitPerUser} 张`}</Text>
+                  <Text className='muted'>{validityText(c.validFrom, c.validTo)}</Text>
+                </View>
+                <Button
+                  className='btn-primary coupon__btn'
+                  size='mini'
+                  disabled={blocker !== null || s.claimingId !== null}
+                  loading={s.claimingId === c.campaignId}
+                  onClick={() => void claim(c.campaignId)}
+                >
+                  {blocker ?? '领取'}
+                </Button>
               </View>
-              <View className='coupon__body'>
-                <Text className='coupon__title'>{c.title}</Text>
-                {c.remaining != null && <Text className='muted'>{`剩余 ${c.remaining} 张`}</Text>}
-              </View>
-              <Button className='btn-primary coupon__btn' size='mini' loading={s.claimingId === c.campaignId} onClick={() => void claim(c.campaignId)}>
-                领取
-              </Button>
-            </View>
-          ))}
+            )
+          })}
         </StateView>
       ) : (
-        <StateView loading={s.loading} error={s.error} empty={s.mine.length === 0} emptyText='还没有优惠券，去领券中心看看' onRetry={() => void s.refresh()}>
-          {s.mine.map((c) => (
-            <View key={c.couponId} className={`coupon ${c.status === 'ACTIVE' || c.status === 'UNUSED' ? '' : 'coupon--off'}`}>
-              <View className='coupon__value'>
-                <Text className='coupon__amount'>{formatFen(c.discountFen)}</Text>
-                <Text className='coupon__cond'>{c.thresholdFen ? `满${formatFen(c.thresholdFen)}可用` : '无门槛'}</Text>
-              </View>
-              <View className='coupon__body'>
-                <Text className='coupon__title'>{c.title}</Text>
-                <Text className='muted'>{`券码 ${c.code}`}</Text>
-                {c.validUntil ? <Text className='muted'>{`有效期至 ${formatDateTime(c.validUntil)}`}</Text> : null}
-              </View>
-              <Text className='coupon__state'>{COUPON_STATUS_LABEL[c.status] ?? c.status}</Text>
-            </View>
+        <StateView
+          loading={s.mine.loading && s.mine.items.length === 0}
+          error={s.mine.error}
+          empty={s.mine.loaded && s.mine.items.length === 0}
+          emptyText='还没有优惠券，去领券中心看看'
+          onRetry={() => void refresh()}
+        >
+          {mine.map((c) => (
+            <CouponCode key={c.couponId} coupon={c} now={now} />
           ))}
+          {s.mine.nextCursor ? <View className='load-more'>{s.mine.loadingMore ? '加载中…' : '上拉加载更多'}</View> : null}
         </StateView>
       )}
     </View>
