@@ -3,69 +3,23 @@
  * leader opens a group (threshold 3) -> three residents join and pay -> 成团 -> leader signs off arrival ->
  * a resident sees the pickup code + QR -> the clerk verifies it once (success) and again (already used).
  */
-import { mkdirSync } from 'fs'
-import { tmpdir } from 'os'
-import path from 'path'
-import type { Page } from 'playwright-core'
-import { launchChromium } from './support/browser'
-import { startFakeCloud } from './support/fake-cloud'
-import { serveH5 } from './support/h5-server'
-import { startFreshCloud, type LocalCloud } from './support/local-cloud'
+import { openApp, type App } from './support/app'
 
 jest.setTimeout(180_000)
 
-const ROOT = path.resolve(__dirname, '../..')
-const SHOTS = path.join(ROOT, 'docs/screenshots')
 const TITLE = `阳光玫瑰葡萄 ${Date.now() % 10000}`
-
-let cloud: LocalCloud
-let site: { url: string; close: () => Promise<void> }
-let chrome: Awaited<ReturnType<typeof launchChromium>>
-let page: Page
+let app: App
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true })
-  cloud = process.env.E2E_FAKE_CLOUD === '1' ? await startFakeCloud() : await startFreshCloud()
-  site = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
-  chrome = await launchChromium()
-  const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' })
-  page = await context.newPage()
-  page.setDefaultTimeout(15_000)
+  app = await openApp('group-buy')
 })
 
 afterAll(async () => {
-  // Where the flow stopped, for whoever reads a failure (not part of the docs set).
-  await page?.screenshot({ path: path.join(tmpdir(), 'llt-e2e-last.png') }).catch(() => undefined)
-  await chrome?.close()
-  await site?.close()
-  await cloud?.close()
+  await app?.close()
 })
 
-let loads = 0
-/** Open a route with a full page load (a hash-only change would race Taro's router and page transitions). */
-const go = async (route: string) => {
-  await page.goto(`${site.url}/?load=${++loads}#/${route}`)
-}
-/** Taro H5 slides pages in; let the transition settle so the screenshot shows the page the user is looking at. */
-const shot = async (name: string) => {
-  await page.waitForTimeout(700)
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) })
-}
-// Taro's H5 router keeps earlier pages of the stack in the DOM, hidden: only ever look at what is visible.
-const visible = (sel: string) => page.locator(sel).filter({ visible: true })
-const byText = (text: string | RegExp) => page.getByText(text, { exact: typeof text === 'string' }).filter({ visible: true }).first()
-const tap = (text: string | RegExp) => byText(text).click()
-const see = (text: string | RegExp) => byText(text).waitFor()
-/** Taro's H5 <Input> wraps a native input; fill the one inside the element with our class. */
-const fill = (cls: string, value: string) => visible(`.${cls} input, input.${cls}`).first().fill(value)
-
-async function actAs(label: string) {
-  await go('pages/resident/me/index')
-  await tap(`切换为${label}`)
-  await see(`本地模式 · 当前身份：${label}`)
-}
-
 async function ensurePickupPoint() {
+  const { go, visible, byText, tap } = app
   await go('pages/resident/home/index')
   await visible('.home__point').first().waitFor()
   // Either the feed or the "choose a pickup point" prompt, depending on the seed.
@@ -78,6 +32,7 @@ async function ensurePickupPoint() {
 }
 
 it('runs a group buy from creation to pickup', async () => {
+  const { page, go, shot, visible, tap, see, fill, actAs, enterAtCounter } = app
   // 1. The leader opens a group buy with a threshold of 3.
   await actAs('团长')
   await tap('团长工作台')
@@ -95,7 +50,7 @@ it('runs a group buy from creation to pickup', async () => {
   expect(groupBuyId).toBeTruthy()
   await shot('02-leader-group-open')
 
-  // 2. Three residents find it on their home feed, join and pay.
+  // 2. Three residents find it on their home feed, join and pay (H5 pays through POST /sim/pay).
   for (const [i, who] of (['居民A', '居民B', '居民C'] as const).entries()) {
     await actAs(who)
     await ensurePickupPoint()
@@ -117,7 +72,7 @@ it('runs a group buy from creation to pickup', async () => {
   await expect(visible('.status-tag').first().textContent()).resolves.toBe('已成团')
   await shot('05-group-succeeded')
 
-  // 4. The leader signs off arrival; participants are listed by 跟团号 with masked names.
+  // 4. The leader signs off arrival (groupBuy.markArrived); participants are listed by 跟团号 with masked names.
   await actAs('团长')
   await go(`pages/leader/group/index?id=${groupBuyId}`)
   await see('参团名单（3）')
@@ -129,13 +84,13 @@ it('runs a group buy from creation to pickup', async () => {
   await see(/已于 .* 确认到货/)
   await shot('06-leader-arrived')
 
-  // 5. Resident A now has a pickup code and QR.
+  // 5. Resident A now has an 8-digit pickup code and its QR.
   await actAs('居民A')
   await go('pages/resident/orders/index')
   await visible('.order-item').filter({ hasText: TITLE }).first().click()
   await see('待提货')
-  const code = (await visible('.pickup-code__code').first().textContent())?.trim() ?? ''
-  expect(code).toMatch(/^[A-Z0-9]{4,}$/)
+  const code = ((await visible('.pickup-code__code').first().textContent()) ?? '').replace(/\s/g, '')
+  expect(code).toMatch(/^\d{8}$/)
   const qr = await visible('.pickup-code__qr img, img.pickup-code__qr').first().getAttribute('src')
   expect(qr).toMatch(/^data:image\/gif;base64,/)
   await shot('07-resident-pickup-code')
@@ -143,14 +98,13 @@ it('runs a group buy from creation to pickup', async () => {
   // 6. The clerk enters the code: success; entering it again is refused as already used.
   await actAs('店员')
   await tap('核销台')
-  await fill('verify__input', code)
-  await tap('核销')
+  await enterAtCounter(code)
   await see('核销成功')
   await see(TITLE)
+  await see('数量 ×1')
   await shot('08-clerk-success')
   await tap('继续核销')
-  await fill('verify__input', code)
-  await tap('核销')
+  await enterAtCounter(code)
   await see('核销失败')
   await see('该提货码已使用，请勿重复核销')
   await shot('09-clerk-already-used')

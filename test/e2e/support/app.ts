@@ -1,0 +1,66 @@
+import { mkdirSync } from 'fs'
+import { tmpdir } from 'os'
+import path from 'path'
+import type { Page } from 'playwright-core'
+import { launchChromium } from './browser'
+import { serveH5 } from './h5-server'
+import { startFreshCloud } from './local-cloud'
+
+const ROOT = path.resolve(__dirname, '../../..')
+export const SHOTS = path.join(ROOT, 'docs/screenshots')
+
+/**
+ * One browser on the H5 build, its /fn and /sim calls forwarded to a fresh local cloud (demo seed), plus the
+ * few moves a tester makes: open a route, switch identity, tap, read, take a screenshot for docs/.
+ */
+export async function openApp(name: string) {
+  mkdirSync(SHOTS, { recursive: true })
+  const cloud = await startFreshCloud()
+  const site = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
+  const chrome = await launchChromium()
+  const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' })
+  const page: Page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+
+  let loads = 0
+  /** Open a route with a full page load (a hash-only change would race Taro's router and page transitions). */
+  const go = async (route: string) => {
+    await page.goto(`${site.url}/?load=${++loads}#/${route}`)
+  }
+  /** Taro H5 slides pages in; let the transition settle so the screenshot shows the page the user is looking at. */
+  const shot = async (file: string) => {
+    await page.waitForTimeout(700)
+    await page.screenshot({ path: path.join(SHOTS, `${file}.png`) })
+  }
+  // Taro's H5 router keeps earlier pages of the stack in the DOM, hidden: only ever look at what is visible.
+  const visible = (sel: string) => page.locator(sel).filter({ visible: true })
+  const byText = (text: string | RegExp) => page.getByText(text, { exact: typeof text === 'string' }).filter({ visible: true }).first()
+  const tap = (text: string | RegExp) => byText(text).click()
+  const see = (text: string | RegExp) => byText(text).waitFor()
+  /** Taro's H5 <Input> wraps a native input; fill the one inside the element with our class. */
+  const fill = (cls: string, value: string) => visible(`.${cls} input, input.${cls}`).first().fill(value)
+
+  const actAs = async (label: string) => {
+    await go('pages/resident/me/index')
+    await tap(`切换为${label}`)
+    await see(`本地模式 · 当前身份：${label}`)
+  }
+
+  /** The clerk types a code at the counter and submits it. */
+  const enterAtCounter = async (code: string) => {
+    await fill('verify__input', code)
+    await tap('核销')
+  }
+
+  const close = async () => {
+    // Where the flow stopped, for whoever reads a failure (not part of the docs set).
+    await page.screenshot({ path: path.join(tmpdir(), `llt-e2e-${name}-last.png`) }).catch(() => undefined)
+    await chrome.close()
+    await site.close()
+    await cloud.close()
+  }
+
+  return { page, go, shot, visible, byText, tap, see, fill, actAs, enterAtCounter, close }
+}
+
+export type App = Awaited<ReturnType<typeof openApp>>
