@@ -108,4 +108,12 @@ it('runs a group buy from creation to pickup', async () => {
   await see('核销失败')
   await see('该提货码已使用，请勿重复核销')
   await shot('09-clerk-already-used')
+
+  // 7. The counter's day: A handed over, B and C still to come, both attempts in the log.
+  await tap('继续核销')
+  await tap('今日提货记录')
+  await see('待提货 2 单 · 今日已提货 1 单')
+  await see('提货 · 核销成功')
+  await see('提货 · 该提货码已使用，请勿重复核销')
+  await shot('14-clerk-today')
 })
