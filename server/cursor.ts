@@ -40,6 +40,8 @@ export async function keysetPage<T extends { _id: string }>(
   const where = pos
     ? _.and([
         base,
+        // The range bound lets the index seek straight to the cursor; the OR then settles ties on _id.
+        { [sort.field]: sort.dir === 'desc' ? _.lte(pos.v) : _.gte(pos.v) },
         _.or([
           { [sort.field]: sort.dir === 'desc' ? _.lt(pos.v) : _.gt(pos.v) },
           { [sort.field]: pos.v, _id: sort.dir === 'desc' ? _.lt(pos.id) : _.gt(pos.id) },

@@ -28,6 +28,8 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
     return false
   }
+  // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders.
+  await db.collection('pickupPoints').doc(order.pickupPointId).update({ data: { readyCount: db.command.inc(1) } })
   await enqueue(
     db,
     `arrived_${order._id}`,

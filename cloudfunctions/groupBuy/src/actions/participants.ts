@@ -30,7 +30,7 @@ export const participants = action({
     const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']
     const startSeq = Number(seqText) || 0
     const where = pos
-      ? _.and([{ groupBuyId }, _.or([{ createdAt: _.gt(pos.v) }, { createdAt: pos.v, _id: _.gt(lastId) }])])
+      ? _.and([{ groupBuyId }, { createdAt: _.gte(pos.v) }, _.or([{ createdAt: _.gt(pos.v) }, { createdAt: pos.v, _id: _.gt(lastId) }])])
       : { groupBuyId }
     const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
     const docs = res.data.slice(0, PAGE)
