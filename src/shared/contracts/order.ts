@@ -36,10 +36,12 @@ export interface OrderView {
   /** Only for the order's owner, only once READY_FOR_PICKUP (or after, for the record). */
   pickupCode: string | null
   pickupExpiresAt: number | null
+  /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
+  seq?: number
 }
 
 export interface OrderOutputs {
   listMine: Page<OrderView>
-  get: { order: OrderView }
+  get: { order: OrderView & { seq: number } }
   cancel: { order: OrderView }
 }

@@ -4,6 +4,20 @@ import { action } from '../../../../server/define'
 import { toOrderView, type OrderDoc } from '../../../../server/docs'
 import { findById } from '../../../../server/fetch'
 
+/**
+ * 跟团号 = 1 + the orders of the same group buy that joined before this one, in the (createdAt, _id) order the
+ * leader's participants list uses. An indexed range count (orders.groupbuy_created), for one order at a time.
+ */
+async function joinSeqOf(db: DB.Database, order: OrderDoc): Promise<number> {
+  const _ = db.command
+  const before = _.and([
+    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
+    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
+  ])
+  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
+  return res.total + 1
+}
+
 export const get = action({
   access: ['resident'],
   input: orderContract.get,
@@ -11,6 +25,6 @@ export const get = action({
     const order = await findById<OrderDoc>(db, 'orders', orderId)
     // Someone else's order is indistinguishable from none: ids are not a way to probe.
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
-    return ok({ order: toOrderView(order) })
+    return ok({ order: { ...toOrderView(order), seq: await joinSeqOf(db, order) } })
   },
 })

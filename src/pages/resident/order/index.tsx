@@ -73,6 +73,12 @@ export default function OrderPage() {
       )}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
+        {order.seq !== undefined && (
+          <View className='row'>
+            <Text className='muted'>跟团号</Text>
+            <Text>{`#${order.seq}`}</Text>
+          </View>
+        )}
         <View className='row'>
           <Text className='muted'>数量</Text>
           <Text>{`×${order.quantity}`}</Text>
