@@ -1,6 +1,7 @@
-import { getDb, resetDbForTests } from '../../../server/cloud'
-import { startLocalCloud, type LocalCloud } from '../../../local-cloud/host'
+import { resetDbForTests } from '../../../server/cloud'
+import type { LocalCloud } from '../../../local-cloud/host'
 import { DEMO } from '../../../local-cloud/seed'
+import { database, startTestCloud } from './cloud'
 
 export { DEMO }
 
@@ -17,24 +18,18 @@ export interface Harness {
   count(collection: string, where?: Record<string, unknown>): Promise<number>
 }
 
+/** The shared test cloud (support/cloud.ts), seen through the discriminated Reply these suites assert on. */
 export async function startHarness(): Promise<Harness> {
   resetDbForTests()
-  const cloud = await startLocalCloud({ seed: true, adminOpenids: [DEMO.admin], port: 0 })
-  const call = async <T,>(fn: string, openid: string | null, event: Record<string, unknown>) => (await cloud.invoke(fn, event, openid)) as Reply<T>
-  const me = async (openid: string) => {
-    const r = await call<{ boundPickupPointId: string }>('user', openid, { action: 'me' })
-    if (!r.ok) throw new Error(r.error.code)
-    return r.data.boundPickupPointId
-  }
-  const db = () => getDb()
+  const cloud = await startTestCloud()
   return {
     cloud,
-    pointId: await me(DEMO.clerk),
-    otherPointId: await me(DEMO.otherClerk),
-    call,
-    db,
+    pointId: cloud.pickupPointId,
+    otherPointId: cloud.otherPickupPointId,
+    call: (fn, openid, event) => cloud.call(fn, openid, event) as never,
+    db: database,
     async count(collection, where = {}) {
-      const res = (await db().collection(collection).where(where).count()) as unknown as { total: number }
+      const res = (await database().collection(collection).where(where).count()) as unknown as { total: number }
       return res.total
     },
   }
