@@ -63,6 +63,37 @@ export function project(doc: Doc, projection: unknown): Doc {
   return out
 }
 
+/**
+ * The updates hot paths send — $inc / $set of top-level fields — applied directly; mingo's updater builds a
+ * fresh operator context per call, which showed up in the flash-crowd profile. Anything else (nested paths,
+ * other operators) returns undefined and goes to mingo. Result as mingo's path: a changed copy, or null.
+ */
+function applyFlatUpdate(doc: Doc, modifier: Doc): Doc | null | undefined {
+  const ops = Object.keys(modifier)
+  if (!ops.every((op) => op === '$inc' || op === '$set')) return undefined
+  for (const op of ops) {
+    const fields = modifier[op]
+    if (!isPlainObject(fields)) return undefined
+    for (const f of Object.keys(fields)) if (f.includes('.') || f.startsWith('$') || f === '_id') return undefined
+  }
+  if (modifier.$inc && modifier.$set && Object.keys(modifier.$inc as Doc).some((f) => f in (modifier.$set as Doc))) return undefined
+  const next: Doc = { ...doc }
+  let changed = false
+  for (const [field, by] of Object.entries((modifier.$inc ?? {}) as Doc)) {
+    const value = ((next[field] as number | undefined) ?? 0) + (by as number)
+    if (value !== next[field]) changed = true
+    next[field] = value
+  }
+  for (const [field, value] of Object.entries((modifier.$set ?? {}) as Doc)) {
+    const before = next[field]
+    const same = before === value || (typeof value === 'object' && value !== null && !(value instanceof Date) && JSON.stringify(before) === JSON.stringify(value))
+      || (value instanceof Date && before instanceof Date && value.getTime() === before.getTime())
+    if (!same) changed = true
+    next[field] = typeof value === 'object' && value !== null && !(value instanceof Date) ? cloneDoc(value) : value
+  }
+  return changed ? next : null
+}
+
 function readPath(doc: Doc, field: string): unknown {
   let v: unknown = doc
   for (const p of field.split('.')) v = isPlainObject(v) ? v[p] : Array.isArray(v) ? v[Number(p)] : undefined
@@ -205,6 +236,8 @@ export class Engine {
         }
       }
     }
+    const fast = applyFlatUpdate(doc, modifier as Doc)
+    if (fast !== undefined) return fast
     const next = cloneDoc(doc)
     let changed: string[]
     try {
