@@ -44,7 +44,7 @@ async function main() {
   try {
     const ceiling = measureCeiling(tmp)
     results.ceiling = ceiling
-    row('1 ceiling: raw SQLite join tx/s', fmt(ceiling.txPerSec))
+    row('1 ceiling: raw SQLite join tx/s (median of 3)', fmt(ceiling.txPerSec))
 
     await section('2 in-process crowd', async () => {
       const cloud = await freshCloud(tmp, 'crowd')
