@@ -75,6 +75,16 @@ function isTimerEvent(event: Record<string, unknown>): boolean {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function defineFunction(actions: Record<string, ActionDef<any, any>>, options: { timerAction?: string; paymentAction?: string } = {}) {
   return async function main(rawEvent: unknown): Promise<Result<unknown>> {
+    try {
+      return await dispatch(rawEvent)
+    } catch (err) {
+      // A failure of ours (database unreachable, a bug): logged, and still answered in the Result shape.
+      console.error('[defineFunction] failed', err)
+      return fail(ERROR_CODES.INTERNAL, 'internal error; safe to retry with the same requestId')
+    }
+  }
+
+  async function dispatch(rawEvent: unknown): Promise<Result<unknown>> {
     const cloud = getCloud()
     const db = getDb()
     const now = Date.now()
@@ -128,11 +138,6 @@ export function defineFunction(actions: Record<string, ActionDef<any, any>>, opt
       input = parsed.data
     }
 
-    try {
-      return await def.run({ caller, now, db, cloud }, input)
-    } catch (err) {
-      console.error(`[${name}] failed`, err)
-      return fail(ERROR_CODES.INTERNAL, 'internal error; nothing was changed that a retry would repeat')
-    }
+    return def.run({ caller, now, db, cloud }, input)
   }
 }
