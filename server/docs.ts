@@ -1,6 +1,7 @@
 import type { Role } from '../src/shared/contracts/common'
 import type { GroupBuyView } from '../src/shared/contracts/group-buy'
 import type { OrderStatus, OrderView } from '../src/shared/contracts/order'
+import type { CouponStatus } from '../src/shared/domain/coupon'
 import { effectiveStatus, type StoredGroupBuyStatus } from '../src/shared/domain/group-buy'
 
 /** Stored shapes of the collections in database/schema.json. */
@@ -144,21 +145,35 @@ export interface CouponClaimDoc {
   count: number
 }
 
-/** A coupon carries its campaign's (immutable) terms, so redeeming reads one document. */
+/**
+ * A coupon carries its campaign's (immutable) terms, so redeeming reads one document. A bought coupon is held
+ * as PENDING_PAYMENT (taking its campaign slot and the buyer's tally) with no code until payment is confirmed;
+ * the purchase fields are absent on free coupons.
+ */
 export interface CouponDoc {
   _id: string
   campaignId: string
   openid: string
   requestId: string
-  code: string
+  /** null until a bought coupon is paid: an unpaid coupon has nothing a clerk could redeem. */
+  code: string | null
   title: string
   valueFen: number
   validFrom: number
   validTo: number
   pickupPointIds: string[]
-  status: 'ISSUED' | 'REDEEMED'
+  status: CouponStatus
   createdAt: number
   redeemedAt: number | null
   redeemedBy: string | null
   redeemedAtPointId: string | null
+  /** What the buyer pays (the campaign's priceFen); 0 for free coupons. */
+  amountFen?: number
+  /** End of the payment window of an unpaid purchase. */
+  expiresAt?: number | null
+  paidAt?: number | null
+  transactionId?: string | null
+  /** When an unpaid purchase expired. */
+  endedAt?: number | null
+  refundedAt?: number | null
 }

@@ -8,9 +8,21 @@ export function orderIdFor(openid: string, requestId: string): string {
   return 'o' + createHash('sha256').update(`${openid}\u0000${requestId}`).digest('hex').slice(0, 31)
 }
 
-/** One refund per order, with a stable out_refund_no, so a retried refund can never pay out twice. */
-export function refundIdFor(orderId: string): string {
-  return 'rf' + orderId.slice(1)
+/**
+ * One refund per payment, with a stable out_refund_no, so a retried refund can never pay out twice. The
+ * out_trade_no's kind letter picks the prefix (`rf` orders, as before coupons existed; `rc` coupon purchases),
+ * so an order and a coupon sharing hash digits could still never share a refund.
+ */
+export function refundIdFor(outTradeNo: string): string {
+  return (isCouponTradeNo(outTradeNo) ? 'rc' : 'rf') + outTradeNo.slice(1)
+}
+
+/**
+ * What an out_trade_no pays for. Order ids start with `o`, coupon ids with `c` (and are hashed under a
+ * different salt), so the two can never collide and the payment callback can route by the first letter.
+ */
+export function isCouponTradeNo(outTradeNo: string): boolean {
+  return outTradeNo.startsWith('c')
 }
 
 /** The per-person tally of one resident in one group buy. */

@@ -1,4 +1,5 @@
 import type { PaymentParams } from '../src/shared/contracts/group-buy'
+import { DEFAULT_PAYMENT_WINDOW_MS } from '../src/shared/domain/order'
 import { getCloud } from './cloud'
 
 /**
@@ -25,6 +26,12 @@ function merchant() {
 }
 
 export const PAYMENT_CALLBACK_FUNCTION = 'payCallback'
+
+/** How long an unpaid hold (an order, a bought coupon) is kept; PAYMENT_WINDOW_MS overrides it (tests, ops). */
+export function paymentWindowMs(): number {
+  const v = Number(process.env.PAYMENT_WINDOW_MS)
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PAYMENT_WINDOW_MS
+}
 
 function nonce(): string {
   return Math.random().toString(36).slice(2, 14) + Date.now().toString(36)

@@ -1,4 +1,4 @@
-import type { OrderDoc } from './docs'
+import type { CouponDoc, OrderDoc } from './docs'
 import { isDuplicateWrite } from './cloud'
 import { updatedCount } from './fetch'
 import { refundIdFor } from './ids'
@@ -7,9 +7,15 @@ import { queryRefunded, submitRefund } from './pay'
 
 export interface RefundDoc {
   _id: string
+  /** What was paid for; absent on refunds written before coupons could be bought (all of them orders). */
+  kind?: RefundKind
+  /** The out_trade_no being refunded: an order's id, or a coupon's id when kind is 'coupon'. */
   orderId: string
   openid: string
-  groupBuyId: string
+  /** The order's group buy; null for coupon purchases. */
+  groupBuyId: string | null
+  /** The coupon's campaign; only on coupon purchases. */
+  campaignId?: string
   amountFen: number
   reason: string
   status: 'PENDING' | 'DONE'
@@ -20,20 +26,48 @@ export interface RefundDoc {
   doneAt: number | null
 }
 
+export type RefundKind = 'order' | 'coupon'
+
+/**
+ * Per kind of purchase: the collection holding it, the statuses from which a refund moves it to REFUNDING (a
+ * purchase still PENDING_PAYMENT, e.g. paid the wrong amount, keeps its status and expires as usual), and the
+ * page the 退款 message opens.
+ */
+const PURCHASES: Record<RefundKind, { collection: string; refundableFrom: string[]; page: (id: string) => string }> = {
+  order: { collection: 'orders', refundableFrom: ['PAID', 'READY_FOR_PICKUP', 'CANCELLED', 'EXPIRED'], page: (id) => `pages/resident/order/index?orderId=${id}` },
+  coupon: { collection: 'coupons', refundableFrom: ['EXPIRED'], page: () => 'pages/resident/coupons/index' },
+}
+
 /**
  * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
  * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
  */
 export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, reason: string, now: number): Promise<void> {
+  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen }, reason, now)
+}
+
+/** The same for a bought coupon whose money cannot be kept (paid after its hold expired, or the wrong amount). */
+export async function requestCouponRefund(db: DB.Database, coupon: Pick<CouponDoc, '_id' | 'openid' | 'campaignId'>, amountFen: number, reason: string, now: number): Promise<void> {
+  await startRefund(db, 'coupon', { orderId: coupon._id, openid: coupon.openid, groupBuyId: null, campaignId: coupon.campaignId, amountFen }, reason, now)
+}
+
+async function startRefund(
+  db: DB.Database,
+  kind: RefundKind,
+  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen'>,
+  reason: string,
+  now: number,
+): Promise<void> {
   const _ = db.command
+  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
+  if (doc.campaignId === undefined) delete doc.campaignId
   try {
-    await db.collection('refunds').add({
-      data: { _id: refundIdFor(order._id), orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null },
-    })
+    await db.collection('refunds').add({ data: doc })
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
-  await db.collection('orders').where({ _id: order._id, status: _.in(['PAID', 'READY_FOR_PICKUP', 'CANCELLED', 'EXPIRED']) }).update({ data: { status: 'REFUNDING' } })
+  const p = PURCHASES[kind]
+  await db.collection(p.collection).where({ _id: paid.orderId, status: _.in(p.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
 }
 
 const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
@@ -65,12 +99,13 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
       continue
     }
     await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
-    const moved = await db.collection('orders').where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now } })
+    const p = PURCHASES[r.kind ?? 'order']
+    const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now } })
     if (updatedCount(moved) === 1) {
       await enqueue(db, `refunded_${r.orderId}`, {
         toOpenid: r.openid,
         template: 'GROUP_FAILED_REFUNDED',
-        page: `pages/resident/order/index?orderId=${r.orderId}`,
+        page: p.page(r.orderId),
         data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
       }, now)
     }

@@ -1,12 +1,16 @@
 import type { couponContract, CouponOutputs } from '@/shared/contracts/coupon'
 import { contractCaller } from './contract-caller'
+import { requestPayment } from './payment'
 
 const call = contractCaller<typeof couponContract, CouponOutputs>('coupon')
 
 export const couponService = {
   /** Campaigns redeemable at this pickup point (all claimable ones when none is chosen yet). */
   listCampaigns: (pickupPointId: string | null) => call('listCampaigns', pickupPointId ? { pickupPointId } : {}),
+  /** Free campaigns issue the coupon; paid ones hold it PENDING_PAYMENT and return WeChat Pay's params. */
   claim: (campaignId: string, requestId: string) => call('claim', { campaignId, requestId }),
+  /** Pay a held coupon purchase: the same pay step as orders, the coupon id being the out_trade_no. */
+  pay: requestPayment,
   listMine: (cursor?: string) => call('listMine', cursor ? { cursor } : {}),
   redeem: (code: string) => call('redeem', { code }),
 }

@@ -29,6 +29,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'COUPON.EXPIRED': '优惠券已过期',
   'COUPON.NOT_VALID_HERE': '该优惠券不适用于本自提点',
   'COUPON.NOT_OPEN': '不在领券时间内',
+  'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
 }
 
 export const NETWORK_MESSAGE = '网络开小差了，请检查网络后重试'

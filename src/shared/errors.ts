@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   COUPON_NOT_VALID_HERE: 'COUPON.NOT_VALID_HERE',
   /** The campaign is outside its claim window. */
   COUPON_NOT_OPEN: 'COUPON.NOT_OPEN',
+  /** A replayed purchase (same requestId) whose payment window passed unpaid: buy again with a new requestId. */
+  COUPON_NOT_PAYABLE: 'COUPON.NOT_PAYABLE',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

@@ -35,19 +35,19 @@ it('lists the campaigns of my pickup point', async () => {
 it('a retried claim re-sends the same requestId; a new claim after success gets a new one', async () => {
   svc.claim.mockResolvedValueOnce({ ok: false, error: { code: 'CLIENT.NETWORK', message: 'timeout' } })
   expect(await useCouponStore.getState().claim('k1', 'p1')).toBe(false)
-  svc.claim.mockResolvedValueOnce({ ok: true, data: { couponId: 'c1', code: '123456789012', qrContent: 'LLT-COUPON:123456789012' } })
+  svc.claim.mockResolvedValueOnce({ ok: true, data: { couponId: 'c1', status: 'ISSUED', code: '123456789012', qrContent: 'LLT-COUPON:123456789012' } })
   expect(await useCouponStore.getState().claim('k1', 'p1')).toBe(true)
   const [first, second] = svc.claim.mock.calls.map((c) => c[1])
   expect(second).toBe(first)
 
-  svc.claim.mockResolvedValueOnce({ ok: true, data: { couponId: 'c2', code: '123456789013', qrContent: 'LLT-COUPON:123456789013' } })
+  svc.claim.mockResolvedValueOnce({ ok: true, data: { couponId: 'c2', status: 'ISSUED', code: '123456789013', qrContent: 'LLT-COUPON:123456789013' } })
   await useCouponStore.getState().claim('k1', 'p1')
   expect(svc.claim.mock.calls[2][1]).not.toBe(first)
 })
 
-it('paid, sold-out and already-claimed campaigns are not claimable', () => {
+it('sold-out and already-claimed campaigns are not claimable; paid ones are (bought)', () => {
   expect(isClaimableHere(campaign)).toBe(true)
-  expect(isClaimableHere({ ...campaign, priceFen: 990 })).toBe(false)
+  expect(isClaimableHere({ ...campaign, priceFen: 990 })).toBe(true)
   expect(isClaimableHere({ ...campaign, remaining: 0 })).toBe(false)
   expect(isClaimableHere({ ...campaign, claimedByMe: 1 })).toBe(false)
 })

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import { newRequestId, type ClientError } from '@/services/cloud'
 import { couponService } from '@/services/coupon'
 import type { CouponCampaignView, CouponView } from '@/shared/contracts/coupon'
+import { PAY_POLL } from './orders'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 
 export interface CouponState {
@@ -13,11 +14,13 @@ export interface CouponState {
   claimError: ClientError | null
   /**
    * One id per claim intent, per campaign: a retry after a failure (a lost reply included) re-sends it, so the
-   * cloud answers with the coupon it may already have issued instead of issuing a second one.
+   * cloud answers with the coupon it may already have issued instead of issuing a second one. A purchase whose
+   * pay sheet was left keeps its id: tapping again reopens the same held coupon (继续支付) instead of a new one.
    */
   claimRequestIds: Record<string, string>
   refresh: (pickupPointId: string | null) => Promise<void>
   loadMoreMine: () => Promise<void>
+  /** Claim a free coupon, or buy a paid one (hold, pay sheet, then wait briefly for it to be issued). */
   claim: (campaignId: string, pickupPointId: string | null) => Promise<boolean>
   reset: () => void
 }
@@ -32,10 +35,12 @@ const initial = () => ({
   claimRequestIds: {} as Record<string, string>,
 })
 
-/** Paid coupons cannot be issued yet (the cloud refuses priceFen > 0): the centre shows them, unclaimable. */
+/** Free ones are claimed, paid ones bought (购券, through WeChat Pay); either way only while some are left for me. */
 export function isClaimableHere(c: CouponCampaignView): boolean {
-  return c.priceFen === 0 && c.remaining > 0 && c.claimedByMe < c.limitPerUser
+  return c.remaining > 0 && c.claimedByMe < c.limitPerUser
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export const useCouponStore = create<CouponState>()((set, get) => {
   const setMine = (patch: Partial<PagedState<CouponView>>) => set({ mine: { ...get().mine, ...patch } })
@@ -55,14 +60,38 @@ export const useCouponStore = create<CouponState>()((set, get) => {
       if (get().claimingId) return false
       const requestId = get().claimRequestIds[campaignId] ?? newRequestId()
       set({ claimingId: campaignId, claimError: null, claimRequestIds: { ...get().claimRequestIds, [campaignId]: requestId } })
+      const spend = () => {
+        const { [campaignId]: _spent, ...rest } = get().claimRequestIds
+        set({ claimRequestIds: rest })
+      }
       const res = await couponService.claim(campaignId, requestId)
       if (!res.ok) {
+        // An expired purchase cannot be resumed: the next tap starts a new one.
+        if (res.error.code === 'COUPON.NOT_PAYABLE') spend()
         set({ claimingId: null, claimError: res.error })
         return false
       }
+      if (res.data.status === 'PENDING_PAYMENT') {
+        const { couponId, payment } = res.data
+        const paid = await couponService.pay(couponId, payment)
+        if (!paid.ok) {
+          set({ claimingId: null, claimError: paid.error })
+          await get().refresh(pickupPointId)
+          return false
+        }
+        // The payment callback issues the coupon; it usually lands within a moment.
+        spend()
+        await get().refresh(pickupPointId)
+        for (let i = 0; i < PAY_POLL.attempts && !get().mine.items.some((c) => c.couponId === couponId); i++) {
+          await sleep(PAY_POLL.intervalMs)
+          await get().refresh(pickupPointId)
+        }
+        set({ claimingId: null })
+        return true
+      }
       // The intent is spent: a later claim of the same campaign (limitPerUser > 1) is a new one.
-      const { [campaignId]: _spent, ...rest } = get().claimRequestIds
-      set({ claimingId: null, claimRequestIds: rest })
+      spend()
+      set({ claimingId: null })
       await get().refresh(pickupPointId)
       return true
     },

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { ERROR_CODES, fail, ok } from '../../../src/shared/errors'
 import { action, defineFunction } from '../../../server/define'
+import { applyCouponPayment } from '../../../server/coupon-flow'
+import { isCouponTradeNo } from '../../../server/ids'
 import { applyPayment } from '../../../server/payment-flow'
 
 const notice = z.object({ outTradeNo: z.string().min(1).max(32), returnCode: z.string().optional(), resultCode: z.string().optional() }).passthrough()
@@ -11,7 +13,9 @@ const paid = action({
   async run({ db, now }, raw) {
     const parsed = notice.safeParse(raw)
     if (!parsed.success) return fail(ERROR_CODES.INPUT_INVALID, 'not a payment notice')
-    const outcome = await applyPayment(db, parsed.data.outTradeNo, now)
+    // The out_trade_no says what was bought: a coupon id (c…) or an order id (o…).
+    const tradeNo = parsed.data.outTradeNo
+    const outcome = isCouponTradeNo(tradeNo) ? await applyCouponPayment(db, tradeNo, now) : await applyPayment(db, tradeNo, now)
     return ok({ outcome })
   },
 })

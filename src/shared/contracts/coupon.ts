@@ -1,12 +1,13 @@
 import { z } from 'zod'
 import { cursor, epochMs, fen, id, requestId, shortText, type Page } from './common'
+import type { PaymentParams } from './group-buy'
 
 const createCampaignInput = z
   .object({
     title: shortText(40),
     /** What the coupon is worth at the counter. */
     valueFen: fen.min(1),
-    /** What the resident pays for it; 0 = free. Paid coupons are not issued yet (see cloudfunctions/coupon/README.md). */
+    /** What the resident pays for it; 0 = free. A paid coupon is bought through WeChat Pay (see cloudfunctions/coupon/README.md). */
     priceFen: fen,
     total: z.number().int().min(1).max(1_000_000),
     limitPerUser: z.number().int().min(1).max(99),
@@ -18,7 +19,6 @@ const createCampaignInput = z
   .refine((v) => v.validTo > v.validFrom, { message: '结束时间必须晚于开始时间', path: ['validTo'] })
   .refine((v) => v.limitPerUser <= v.total, { message: '每人限领不能超过总量', path: ['limitPerUser'] })
   .refine((v) => new Set(v.pickupPointIds).size === v.pickupPointIds.length, { message: '自提点重复', path: ['pickupPointIds'] })
-  .refine((v) => v.priceFen === 0, { message: 'paid coupons are not supported yet; priceFen must be 0', path: ['priceFen'] })
 
 export type CreateCampaignInput = z.infer<typeof createCampaignInput>
 
@@ -63,10 +63,34 @@ export interface CouponView {
   redeemedAt: number | null
 }
 
+/** A free claim: the coupon is issued at once, with its code. */
+export interface CouponClaimIssued {
+  couponId: string
+  status: 'ISSUED'
+  code: string
+  qrContent: string
+}
+
+/**
+ * A paid campaign's claim (a purchase): the coupon is held for the buyer (campaign quantity and their limit
+ * taken) until `expiresAt`; WeChat Pay's `payment` opens the pay sheet (out_trade_no = couponId). The code is
+ * drawn when the payment is confirmed; until then the coupon is not in listMine and cannot be redeemed.
+ */
+export interface CouponClaimPendingPayment {
+  couponId: string
+  status: 'PENDING_PAYMENT'
+  payment: PaymentParams
+  amountFen: number
+  expiresAt: number
+}
+
+export type CouponClaimOutput = CouponClaimIssued | CouponClaimPendingPayment
+
 export interface CouponOutputs {
   createCampaign: { campaignId: string }
   listCampaigns: { items: CouponCampaignView[] }
-  claim: { couponId: string; code: string; qrContent: string }
+  /** Replaying a requestId answers the same way: a held purchase with a fresh `payment`, a paid one as ISSUED. */
+  claim: CouponClaimOutput
   listMine: Page<CouponView>
   redeem: { couponId: string; campaignId: string; title: string; valueFen: number; status: 'REDEEMED' }
 }

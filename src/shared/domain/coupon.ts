@@ -43,10 +43,19 @@ export function decideClaim(c: CampaignTerms, alreadyClaimed: number, now: numbe
   return null
 }
 
-export type CouponStatus = 'ISSUED' | 'REDEEMED'
+/**
+ * ISSUED → REDEEMED for coupons one holds. A bought coupon starts PENDING_PAYMENT and becomes ISSUED when the
+ * payment is confirmed, or EXPIRED when its payment window passes unpaid (money arriving after that is given
+ * back: EXPIRED → REFUNDING → REFUNDED).
+ */
+export type CouponStatus = 'PENDING_PAYMENT' | 'ISSUED' | 'REDEEMED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED'
+
+/** The coupons a resident holds (listMine shows only these; the others never had a usable code). */
+export const HELD_COUPON_STATUSES: readonly CouponStatus[] = ['ISSUED', 'REDEEMED']
 
 /**
  * May this coupon be redeemed at this pickup point now? Already used says so first, then where, then when.
+ * A coupon that was never paid for is, to the counter, no coupon at all (COUPON.NOT_FOUND).
  */
 export function decideRedeem(
   coupon: { status: CouponStatus; validFrom: number; validTo: number; pickupPointIds: readonly string[] },
@@ -54,6 +63,7 @@ export function decideRedeem(
   now: number,
 ): ErrorCode | null {
   if (coupon.status === 'REDEEMED') return ERROR_CODES.COUPON_ALREADY_REDEEMED
+  if (coupon.status !== 'ISSUED') return ERROR_CODES.COUPON_NOT_FOUND
   if (!coupon.pickupPointIds.includes(pickupPointId)) return ERROR_CODES.COUPON_NOT_VALID_HERE
   if (now < coupon.validFrom || now >= coupon.validTo) return ERROR_CODES.COUPON_EXPIRED
   return null

@@ -1,12 +1,14 @@
+import type { CouponClaimOutput } from '../../../../src/shared/contracts/coupon'
 import { couponContract } from '../../../../src/shared/contracts/coupon'
-import { COUPON_CODE_LENGTH, couponQrContent, isClaimableAt } from '../../../../src/shared/domain/coupon'
-import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
+import { couponQrContent, isClaimableAt } from '../../../../src/shared/domain/coupon'
+import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../../src/shared/errors'
 import { isDuplicateWrite } from '../../../../server/cloud'
-import { allocateCode, drawDigits, reserveKeyed } from '../../../../server/codes'
+import { allocateCouponCode } from '../../../../server/coupon-flow'
 import { action } from '../../../../server/define'
 import type { CouponCampaignDoc, CouponDoc } from '../../../../server/docs'
 import { findById, updatedCount } from '../../../../server/fetch'
 import { couponClaimIdFor, couponIdFor } from '../../../../server/ids'
+import { createPayment, paymentWindowMs } from '../../../../server/pay'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ERROR_CODES.COUPON_LIMIT_EXCEEDED]: 'you already hold as many of these coupons as one person may',
@@ -14,10 +16,13 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 }
 
 /**
- * 领券, free coupons. Like a join: reserve the person's tally, then one of the campaign's coupons, then write
- * the coupon — each a conditional write that refuses rather than overshoots, so totals and per-person limits
- * hold however many claim at once. A later step failing hands back what the earlier ones took. The coupon id
- * is derived from (caller, requestId): a replayed claim answers with the same coupon and issues nothing.
+ * 领券 / 购券. Like a join: reserve the person's tally, then one of the campaign's coupons, then write the
+ * coupon — each a conditional write that refuses rather than overshoots, so totals and per-person limits hold
+ * however many claim at once. A later step failing hands back what the earlier ones took. The coupon id is
+ * derived from (caller, requestId): a replayed claim answers with the same coupon and takes nothing.
+ *
+ * A free coupon is ISSUED with its code at once. A paid one is held PENDING_PAYMENT (no code) for the payment
+ * window, and its id is the WeChat Pay out_trade_no; payCallback issues it, the settle timer expires it unpaid.
  */
 export const claim = action({
   access: ['resident'],
@@ -30,14 +35,13 @@ export const claim = action({
 
     const campaign = await findById<CouponCampaignDoc>(db, 'couponCampaigns', campaignId)
     if (!campaign) return fail(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon campaign')
-    // Paid coupons need the cloudPay path (not built yet); createCampaign refuses them, this is the backstop.
-    if (campaign.priceFen > 0) return fail(ERROR_CODES.INPUT_INVALID, 'paid coupons are not supported yet')
     if (!isClaimableAt(campaign, now)) return fail(ERROR_CODES.COUPON_NOT_OPEN, 'this campaign is no longer claimable')
+    const paid = campaign.priceFen > 0
 
     const claims = db.collection('couponClaims')
     const claimId = couponClaimIdFor(campaignId, caller.openid)
 
-    // 1. The person's tally: may only grow while below the limit.
+    // 1. The person's tally: may only grow while below the limit (an unpaid purchase counts until it expires).
     if (!(await reserveTally())) return replayOr(ERROR_CODES.COUPON_LIMIT_EXCEEDED)
 
     // 2. One of the campaign's coupons: never more than total, whatever the crowd.
@@ -47,10 +51,10 @@ export const claim = action({
       return replayOr(ERROR_CODES.COUPON_SOLD_OUT)
     }
 
-    // 3. Its unguessable code, then the coupon itself.
+    // 3. A free coupon's unguessable code (a bought one gets its code when paid), then the coupon itself.
     let code: string | null = null
     try {
-      code = await allocateCode(() => drawDigits(COUPON_CODE_LENGTH), reserveKeyed(db, 'couponCodes', { couponId, campaignId, createdAt: now }))
+      if (!paid) code = await allocateCouponCode(db, { _id: couponId, campaignId }, now)
       const coupon: CouponDoc = {
         _id: couponId,
         campaignId,
@@ -62,18 +66,22 @@ export const claim = action({
         validFrom: campaign.validFrom,
         validTo: campaign.validTo,
         pickupPointIds: campaign.pickupPointIds,
-        status: 'ISSUED',
+        status: paid ? 'PENDING_PAYMENT' : 'ISSUED',
         createdAt: now,
         redeemedAt: null,
         redeemedBy: null,
         redeemedAtPointId: null,
+        ...(paid ? { amountFen: campaign.priceFen, expiresAt: now + paymentWindowMs(), paidAt: null, transactionId: null, refundedAt: null } : {}),
       }
       await db.collection('coupons').add({ data: coupon })
       return replay(coupon)
     } catch (err) {
-      // The insert may have landed even though we saw an error: only give back what no coupon holds.
+      // The insert may have landed even though we saw an error: only give back what no coupon holds. A free
+      // coupon is ours if it carries our code; a held purchase (no code) if the error was not a duplicate
+      // (a duplicate means a concurrent twin of this requestId inserted first) and it was made now.
       const stored = await findById<CouponDoc>(db, 'coupons', couponId)
-      if (stored && stored.code === code) return replay(stored)
+      const ours = stored && (paid ? !isDuplicateWrite(err) && stored.createdAt === now : stored.code === code)
+      if (stored && ours) return replay(stored)
       await db.collection('couponCampaigns').doc(campaignId).update({ data: { issued: _.inc(-1) } })
       await releaseTally()
       if (code) await db.collection('couponCodes').where({ _id: code, couponId }).remove()
@@ -83,9 +91,15 @@ export const claim = action({
       throw err
     }
 
-    function replay(c: CouponDoc) {
+    async function replay(c: CouponDoc): Promise<Result<CouponClaimOutput>> {
       if (c.campaignId !== campaignId) return fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for a different claim')
-      return ok({ couponId: c._id, code: c.code, qrContent: couponQrContent(c.code) })
+      if ((c.status === 'ISSUED' || c.status === 'REDEEMED') && c.code) return ok({ couponId: c._id, status: 'ISSUED', code: c.code, qrContent: couponQrContent(c.code) })
+      if (c.status === 'PENDING_PAYMENT' && c.amountFen && c.expiresAt) {
+        // Same out_trade_no and amount: WeChat Pay reopens the same trade, it never charges twice.
+        const payment = await createPayment({ orderId: c._id, title: c.title, amountFen: c.amountFen, expiresAt: c.expiresAt })
+        return ok({ couponId: c._id, status: 'PENDING_PAYMENT', payment, amountFen: c.amountFen, expiresAt: c.expiresAt })
+      }
+      return fail(ERROR_CODES.COUPON_NOT_PAYABLE, `this purchase is ${c.status}; buy again with a new requestId`)
     }
 
     /** A concurrent replay of this requestId may have won: answer with its coupon instead of the refusal. */

@@ -1,6 +1,6 @@
 import type { CouponView } from '../../../../src/shared/contracts/coupon'
 import { couponContract } from '../../../../src/shared/contracts/coupon'
-import { couponQrContent } from '../../../../src/shared/domain/coupon'
+import { couponQrContent, HELD_COUPON_STATUSES } from '../../../../src/shared/domain/coupon'
 import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
 import { decodeCursor, keysetPage } from '../../../../server/cursor'
 import { action } from '../../../../server/define'
@@ -8,7 +8,10 @@ import type { CouponDoc } from '../../../../server/docs'
 
 const PAGE = 20
 
-export function toCouponView(c: CouponDoc): CouponView {
+/** A coupon its owner holds: issued (paid for, if bought) or redeemed, so it has its code. */
+type HeldCouponDoc = CouponDoc & { status: CouponView['status']; code: string }
+
+export function toCouponView(c: HeldCouponDoc): CouponView {
   return {
     couponId: c._id,
     campaignId: c.campaignId,
@@ -25,14 +28,18 @@ export function toCouponView(c: CouponDoc): CouponView {
   }
 }
 
-/** My coupons, newest first (index owner_created). */
+/**
+ * My coupons, newest first (index owner_created). Only those I hold: an unpaid, expired or refunded purchase
+ * never had a code and is left out.
+ */
 export const listMine = action({
   access: ['resident'],
   input: couponContract.listMine,
   async run({ caller, db }, { cursor }) {
+    const _ = db.command
     const pos = decodeCursor(cursor)
     if (pos === 'invalid') return fail(ERROR_CODES.INPUT_INVALID, 'cursor: not one we issued')
-    const page = await keysetPage<CouponDoc>(db, 'coupons', { openid: caller.openid }, { field: 'createdAt', dir: 'desc' }, pos, PAGE)
+    const page = await keysetPage<HeldCouponDoc>(db, 'coupons', { openid: caller.openid, status: _.in([...HELD_COUPON_STATUSES]) }, { field: 'createdAt', dir: 'desc' }, pos, PAGE)
     return ok({ items: page.docs.map(toCouponView), nextCursor: page.nextCursor })
   },
 })

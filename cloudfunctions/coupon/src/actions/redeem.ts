@@ -8,6 +8,7 @@ import { updatedCount } from '../../../../server/fetch'
 import { audit } from '../../../../server/verifications'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  [ERROR_CODES.COUPON_NOT_FOUND]: 'no such coupon',
   [ERROR_CODES.COUPON_ALREADY_REDEEMED]: 'this coupon was already redeemed',
   [ERROR_CODES.COUPON_NOT_VALID_HERE]: 'this coupon is not accepted at this pickup point',
   [ERROR_CODES.COUPON_EXPIRED]: 'this coupon is outside its validity period',

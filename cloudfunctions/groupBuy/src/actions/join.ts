@@ -1,12 +1,12 @@
 import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { amountFen, DEFAULT_PAYMENT_WINDOW_MS } from '../../../../src/shared/domain/order'
+import { amountFen } from '../../../../src/shared/domain/order'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../../src/shared/errors'
 import { isDuplicateWrite } from '../../../../server/cloud'
 import { action } from '../../../../server/define'
 import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
 import { findById, updatedCount } from '../../../../server/fetch'
 import { orderIdFor, participationIdFor } from '../../../../server/ids'
-import { createPayment } from '../../../../server/pay'
+import { createPayment, paymentWindowMs } from '../../../../server/pay'
 import { WarmCache } from '../../../../server/warm-cache'
 
 type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
@@ -21,11 +21,6 @@ async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | n
   const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
   if (!doc) return null
   return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
-}
-
-export function paymentWindowMs(): number {
-  const v = Number(process.env.PAYMENT_WINDOW_MS)
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PAYMENT_WINDOW_MS
 }
 
 /**

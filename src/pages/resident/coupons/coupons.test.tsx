@@ -37,17 +37,16 @@ beforeEach(() => {
   svc.listMine.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
 })
 
-it('offers free coupons of my pickup point; paid ones are shown but not open yet', async () => {
+it('offers free coupons of my pickup point to claim and paid ones to buy', async () => {
   render(<CouponsPage />)
   expect(await screen.findByText('便民店满 30 减 5 元券')).toBeTruthy()
   expect(svc.listCampaigns).toHaveBeenCalledWith('p1')
-  const notOpen = screen.getByText('暂未开放') as HTMLButtonElement
-  expect(notOpen.disabled).toBe(true)
+  expect((screen.getByText('购买 ¥9.90') as HTMLButtonElement).disabled).toBe(false)
   expect((screen.getByText('领取') as HTMLButtonElement).disabled).toBe(false)
 })
 
 it('a claimed coupon appears under 我的优惠券 with its code', async () => {
-  svc.claim.mockResolvedValue({ ok: true, data: { couponId: 'c1', code: '123456789012', qrContent: 'LLT-COUPON:123456789012' } })
+  svc.claim.mockResolvedValue({ ok: true, data: { couponId: 'c1', status: 'ISSUED', code: '123456789012', qrContent: 'LLT-COUPON:123456789012' } })
   render(<CouponsPage />)
   await screen.findByText('领取')
   svc.listCampaigns.mockResolvedValue({ ok: true, data: { items: [{ ...free, claimedByMe: 1, remaining: 98 }, paid] } })

@@ -14,10 +14,15 @@ import './index.scss'
 
 /** Why a campaign cannot be claimed, as its button says it; null when it can. */
 function claimBlocker(c: CouponCampaignView): string | null {
-  if (c.priceFen > 0) return '暂未开放'
-  if (c.claimedByMe >= c.limitPerUser) return '已领取'
-  if (c.remaining <= 0) return '已领完'
+  if (c.claimedByMe >= c.limitPerUser) return c.priceFen > 0 ? '已购买' : '已领取'
+  if (c.remaining <= 0) return c.priceFen > 0 ? '已售罄' : '已领完'
   return null
+}
+
+/** The button of a campaign I may take: free ones are claimed, paid ones bought; a left pay sheet resumes. */
+function claimLabel(c: CouponCampaignView, resumable: boolean): string {
+  if (c.priceFen === 0) return '领取'
+  return resumable ? '继续支付' : `购买 ${formatFen(c.priceFen)}`
 }
 
 export default function CouponsPage() {
@@ -37,9 +42,10 @@ export default function CouponsPage() {
     if (tab === 'mine') void s.loadMoreMine()
   })
 
-  const claim = async (id: string) => {
-    const done = await s.claim(id, pickupPointId)
-    void Taro.showToast({ title: done ? '领取成功' : friendlyMessage(useCouponStore.getState().claimError), icon: done ? 'success' : 'none' })
+  const claim = async (c: CouponCampaignView) => {
+    const done = await s.claim(c.campaignId, pickupPointId)
+    const success = c.priceFen > 0 ? '购买成功' : '领取成功'
+    void Taro.showToast({ title: done ? success : friendlyMessage(useCouponStore.getState().claimError), icon: done ? 'success' : 'none' })
     if (done) setTab('mine')
   }
 
@@ -66,9 +72,11 @@ export default function CouponsPage() {
           onRetry={() => void refresh()}
         >
           {s.campaigns.map((c) => {
-            const blocker = claimBlocker(c)
+            // A purchase whose pay sheet was left holds my quota until it expires: let me finish paying for it.
+            const resumable = c.priceFen > 0 && Boolean(s.claimRequestIds[c.campaignId])
+            const blocker = resumable ? null : claimBlocker(c)
             return (
-              <View key={c.campaignId} className={`coupon ${isClaimableHere(c) ? '' : 'coupon--off'}`}>
+              <View key={c.campaignId} className={`coupon ${isClaimableHere(c) || resumable ? '' : 'coupon--off'}`}>
                 <View className='coupon__value'>
                   <Text className='coupon__amount'>{formatFen(c.valueFen)}</Text>
                   <Text className='coupon__cond'>{c.priceFen > 0 ? `售价 ${formatFen(c.priceFen)}` : '免费领取'}</Text>
@@ -83,9 +91,9 @@ export default function CouponsPage() {
                   size='mini'
                   disabled={blocker !== null || s.claimingId !== null}
                   loading={s.claimingId === c.campaignId}
-                  onClick={() => void claim(c.campaignId)}
+                  onClick={() => void claim(c)}
                 >
-                  {blocker ?? '领取'}
+                  {blocker ?? claimLabel(c, resumable)}
                 </Button>
               </View>
             )

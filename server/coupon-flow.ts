@@ -1,0 +1,75 @@
+import { COUPON_CODE_LENGTH } from '../src/shared/domain/coupon'
+import { allocateCode, drawDigits, reserveKeyed } from './codes'
+import type { CouponDoc } from './docs'
+import { findById, updatedCount } from './fetch'
+import { couponClaimIdFor } from './ids'
+import type { PaymentOutcome } from './payment-flow'
+import { queryPaid } from './pay'
+import { requestCouponRefund } from './refunds'
+
+const BATCH = 100
+
+/** Reserve a fresh 12-digit coupon code for this coupon (unique through the keyed couponCodes insert). */
+export function allocateCouponCode(db: DB.Database, coupon: Pick<CouponDoc, '_id' | 'campaignId'>, now: number): Promise<string> {
+  return allocateCode(() => drawDigits(COUPON_CODE_LENGTH), reserveKeyed(db, 'couponCodes', { couponId: coupon._id, campaignId: coupon.campaignId, createdAt: now }))
+}
+
+/**
+ * Apply a payment for a bought coupon, as applyPayment does for orders: trust nothing in the notice (ask
+ * queryOrder, check the amount), then one conditional PENDING_PAYMENT → ISSUED that also sets the code. A
+ * replay or a racing twin loses that write and changes nothing (its spare code is given back); money for a
+ * hold that already expired is refunded automatically, once.
+ */
+export async function applyCouponPayment(db: DB.Database, couponId: string, now: number): Promise<PaymentOutcome> {
+  const coupon = await findById<CouponDoc>(db, 'coupons', couponId)
+  // A free coupon never had a trade: a notice naming one is forged.
+  if (!coupon || !coupon.amountFen) return 'UNKNOWN_ORDER'
+  const confirmed = await queryPaid(couponId)
+  if (!confirmed.paid) return 'NOT_PAID'
+  if (confirmed.totalFee !== coupon.amountFen) {
+    // Money that does not match the price: never count it, give it back (the hold expires as usual).
+    await requestCouponRefund(db, coupon, confirmed.totalFee, '支付金额不符', now)
+    return 'REFUNDING'
+  }
+
+  if (coupon.status === 'PENDING_PAYMENT') {
+    // The code is only drawn now: until paid there is nothing a clerk could redeem.
+    const code = await allocateCouponCode(db, coupon, now)
+    const issued = await db
+      .collection('coupons')
+      .where({ _id: couponId, status: 'PENDING_PAYMENT' })
+      .update({ data: { status: 'ISSUED', code, paidAt: now, transactionId: confirmed.transactionId } })
+    if (updatedCount(issued) === 1) return 'PAID'
+    await db.collection('couponCodes').where({ _id: code, couponId }).remove()
+  }
+
+  const current = (await findById<CouponDoc>(db, 'coupons', couponId)) ?? coupon
+  if (current.status === 'EXPIRED') {
+    // Paid after its hold was released (the slot may be someone else's by now): the money goes back.
+    await requestCouponRefund(db, current, coupon.amountFen, '购券超时后到账', now)
+    return 'REFUNDING'
+  }
+  return 'ALREADY_APPLIED'
+}
+
+/**
+ * Move an unpaid coupon purchase to EXPIRED and hand back its campaign slot and the buyer's tally — only if
+ * this call won the transition, so a hold is released exactly once however many timer runs race.
+ */
+export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDoc, '_id' | 'campaignId' | 'openid'>, now: number): Promise<boolean> {
+  const _ = db.command
+  const res = await db.collection('coupons').where({ _id: coupon._id, status: 'PENDING_PAYMENT' }).update({ data: { status: 'EXPIRED', endedAt: now } })
+  if (updatedCount(res) !== 1) return false
+  await db.collection('couponCampaigns').doc(coupon.campaignId).update({ data: { issued: _.inc(-1) } })
+  await db.collection('couponClaims').doc(couponClaimIdFor(coupon.campaignId, coupon.openid)).update({ data: { count: _.inc(-1) } })
+  return true
+}
+
+/** Unpaid coupon purchases past their payment window give their slot back (index status_expires). */
+export async function expireUnpaidCoupons(db: DB.Database, now: number): Promise<number> {
+  const _ = db.command
+  const res = (await db.collection('coupons').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()) as unknown as { data: CouponDoc[] }
+  let expired = 0
+  for (const c of res.data) if (await releaseUnpaidCoupon(db, c, now)) expired++
+  return expired
+}
