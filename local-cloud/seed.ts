@@ -43,5 +43,7 @@ export async function seedDemo(cloud: Pick<LocalCloud, 'invoke'>): Promise<{ pic
   for (const o of offers) await call('groupBuy', DEMO.leader, { action: 'create', ...o, startAt: now - 60_000, pickupPointId })
   // A merchant's free coupon, redeemable at the first pickup point only.
   await call('coupon', DEMO.merchant, { action: 'createCampaign', title: '便民店满 30 减 5 元券', valueFen: 500, priceFen: 0, total: 100, limitPerUser: 1, validFrom: now - 60_000, validTo: now + 14 * day, pickupPointIds: [pickupPointId] })
+  // And a small paid one (购券 through the pay simulator): ¥9.90 for a ¥20 voucher.
+  await call('coupon', DEMO.merchant, { action: 'createCampaign', title: '便民店 9.9 元抵 20 元券', valueFen: 2000, priceFen: 990, total: 20, limitPerUser: 1, validFrom: now - 60_000, validTo: now + 14 * day, pickupPointIds: [pickupPointId] })
   return { pickupPointId }
 }
