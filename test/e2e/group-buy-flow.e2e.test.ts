@@ -56,6 +56,8 @@ it('runs a group buy from creation to pickup', async () => {
     await ensurePickupPoint()
     // Fresh load of the feed: right after navigateBack the H5 tab page can still be mid-transition.
     await go('pages/resident/home/index')
+    await visible('.gb-card').filter({ hasText: TITLE }).first().waitFor()
+    if (i === 0) await shot('00-resident-home')
     await visible('.gb-card').filter({ hasText: TITLE }).first().click()
     await see(TITLE)
     if (i === 0) await shot('03-resident-detail')

@@ -2,7 +2,7 @@
  * 跟团号: the leader's participants list numbers orders in join order with masked names; each resident sees
  * the same number on their own order; residents cannot read the list.
  */
-import { createGroupBuy, DEMO, join, startTestCloud, type TestCloud } from './support/cloud'
+import { createGroupBuy, DEMO, join, sleep, startTestCloud, type TestCloud } from './support/cloud'
 
 jest.setTimeout(60_000)
 
@@ -22,6 +22,9 @@ it('numbers participants 1, 2, 3… across pages, masked, and each resident sees
     const res = await join(cloud, r, groupBuyId, 1)
     if (!res.ok) throw new Error(res.error?.code)
     orderOf[r] = res.data.orderId
+    // Joins in the same millisecond are ordered by order id, not arrival: keep these one millisecond apart so
+    // "the i-th to join" is well defined for the assertions below.
+    await sleep(2)
   }
 
   const first = await cloud.call<{ items: Array<{ seq: number; maskedName: string }>; nextCursor: string | null }>('groupBuy', DEMO.leader, { action: 'participants', groupBuyId })
