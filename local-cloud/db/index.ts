@@ -88,6 +88,33 @@ export class LocalDatabase {
     return this.store.explain(collection, filter, opts)
   }
 
+  private pending: Array<{ action: string; params: Params; resolve: (reply: Record<string, unknown>) => void }> = []
+
+  /**
+   * Group commit: requests that arrive in the same event-loop turn are served one after another inside one
+   * SQLite transaction, each in its own savepoint (better-sqlite3 nests transactions that way), so each
+   * request stays all-or-nothing on its own while the batch pays for one commit. Nobody is answered before
+   * the batch has committed.
+   */
+  enqueue(action: string, params: Params): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => {
+      if (this.pending.push({ action, params, resolve }) === 1) setImmediate(() => this.flush())
+    })
+  }
+
+  private flush(): void {
+    const batch = this.pending
+    this.pending = []
+    let replies: Array<Record<string, unknown>>
+    try {
+      replies = this.closed ? batch.map((r) => this.handle(r.action, r.params)) : this.store.transaction(() => batch.map((r) => this.handle(r.action, r.params)))
+    } catch (e) {
+      // The commit itself failed (disk full, I/O error): nothing in the batch happened.
+      replies = batch.map(() => ({ code: 'DATABASE_REQUEST_FAILED', message: (e as Error).message }))
+    }
+    batch.forEach((r, i) => r.resolve(replies[i]))
+  }
+
   /** @internal Serve one request the way CloudBase's HTTP API would (reply or {code, message}). */
   handle(action: string, params: Params = {}): Record<string, unknown> {
     this.stats.byAction[action] = (this.stats.byAction[action] ?? 0) + 1
@@ -95,7 +122,8 @@ export class LocalDatabase {
     const requestId = `local-${++requestSeq}`
     if (this.closed) return { code: 'SYS_ERR', message: 'local database is closed', requestId }
     try {
-      return { ...this.engine.handle(action, params), requestId }
+      // Its own (nested) transaction: a request that fails halfway leaves nothing behind, even inside a batch.
+      return { ...this.store.transaction(() => this.engine.handle(action, params)), requestId }
     } catch (e) {
       if (e instanceof DbError) return { code: e.code, message: e.message, requestId }
       return { code: 'DATABASE_REQUEST_FAILED', message: (e as Error).message, requestId }
@@ -112,8 +140,7 @@ export class LocalDatabase {
       async send(action: string, params?: Params): Promise<unknown> {
         // One turn of the event loop, as a network hop would take: concurrent callers interleave
         // between requests, never inside one (each request is a synchronous SQLite transaction).
-        await new Promise<void>((resolve) => setImmediate(resolve))
-        const reply = database.handle(action, params ?? {})
+        const reply = await database.enqueue(action, params ?? {})
         // Same as the HTTP requester: a reply with `code` becomes a thrown TcbError (throwOnCode).
         return reply.code ? processReturn(reply) : reply
       }
