@@ -86,3 +86,4 @@ export async function hotPathOps(cloud: LocalCloud, groupBuyId: string): Promise
   if (!res.ok) throw new Error(`hot-path join failed: ${JSON.stringify(res.error)}`)
   return cloud.db.stats.operations
 }
+

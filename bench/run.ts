@@ -73,18 +73,19 @@ async function main() {
       const cloud = await freshCloud(tmp, 'http')
       const client = httpCaller(cloud.url, 'groupBuy')
       try {
-        const cold = await runCrowd(cloud, await createCrowdGroupBuy(cloud, STOCK), STOCK, RESIDENTS, 2, client.call)
+        const viaHttp = (g: string) => runCrowd(cloud, g, STOCK, RESIDENTS, 2, client.call)
+        const cold = await viaHttp(await createCrowdGroupBuy(cloud, STOCK))
         results.httpCold = cold
         row('3 HTTP joins/s, first crowd in a cold process', fmt(cold.joinsPerSec))
         const gb = await createCrowdGroupBuy(cloud, STOCK)
-        const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, client.call)
+        const r = await viaHttp(gb)
         results.http = { ...r, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
         row('3 HTTP joins/s, warm', fmt(r.joinsPerSec))
         row('3 HTTP p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
         row('3 HTTP ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.10', r.joinsPerSec / ceiling.txPerSec >= 0.1)
         row('3 HTTP successes / oversold', `${r.successes} / ${r.oversold}`, 'oversold 0', r.oversold === 0 && r.successes === STOCK)
       } finally {
-        client.close()
+        await client.close()
         await cloud.close()
       }
     })
