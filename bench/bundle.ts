@@ -1,19 +1,11 @@
 import { execSync } from 'child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'fs'
+import { existsSync, readFileSync, statSync } from 'fs'
 import path from 'path'
 
-const root = path.resolve(__dirname, '..')
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { measureWeapp } = require('../config/bundle-size.js') as { measureWeapp(root: string): { main: number; subs: Array<{ name: string; bytes: number }> } }
 
-function dirSize(dir: string, skip: Set<string> = new Set()): number {
-  let total = 0
-  for (const name of readdirSync(dir)) {
-    const full = path.join(dir, name)
-    if (skip.has(full)) continue
-    const st = statSync(full)
-    total += st.isDirectory() ? dirSize(full, skip) : st.size
-  }
-  return total
-}
+const root = path.resolve(__dirname, '..')
 
 function ensureBuilt(type: 'weapp' | 'h5', marker: string) {
   if (existsSync(marker) && process.env.BENCH_REBUILD !== '1') return
@@ -24,13 +16,10 @@ function ensureBuilt(type: 'weapp' | 'h5', marker: string) {
 export function measureBundles(): { mainKB: number; subpackagesKB: Record<string, number>; h5FirstPageKB: number } {
   const weapp = path.join(root, 'dist/weapp')
   ensureBuilt('weapp', path.join(weapp, 'app.json'))
-  const app = JSON.parse(readFileSync(path.join(weapp, 'app.json'), 'utf8')) as { subpackages?: Array<{ root: string }>; subPackages?: Array<{ root: string }> }
-  const subs = app.subpackages ?? app.subPackages ?? []
-  const subDirs = new Set(subs.map((s) => path.join(weapp, s.root.replace(/\/$/, ''))))
+  const { main, subs } = measureWeapp(weapp)
   const subpackagesKB: Record<string, number> = {}
-  for (const s of subs) subpackagesKB[s.root] = dirSize(path.join(weapp, s.root)) / 1024
-  // Not uploaded with the package: DevTools' project file Taro writes into the output folder.
-  const mainKB = (dirSize(weapp, subDirs) - (existsSync(path.join(weapp, 'project.config.json')) ? statSync(path.join(weapp, 'project.config.json')).size : 0)) / 1024
+  for (const sub of subs) subpackagesKB[sub.name] = sub.bytes / 1024
+  const mainKB = main / 1024
 
   const h5 = path.join(root, 'dist/h5')
   ensureBuilt('h5', path.join(h5, 'index.html'))
