@@ -2,17 +2,11 @@
  * Issue #3: who may do what. Roles come from the users collection (and ADMIN_OPENIDS), identity only from the
  * WeChat context — never from anything the caller puts in the event.
  */
-import { createGroupBuy, DEMO, join, readDoc, sleep, startTestCloud, type Doc, type TestCloud } from './support/cloud'
+import { createGroupBuy, DEMO, join, readDoc, sleep, useTestCloud, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-let cloud: TestCloud
-beforeAll(async () => {
-  cloud = await startTestCloud()
-})
-afterAll(async () => {
-  await cloud.close()
-})
+const cloud = useTestCloud()
 
 const resident = DEMO.residents[0]
 

@@ -2,17 +2,11 @@
  * Issue #3: the join hot path. Once a warm instance knows a group buy's terms, a successful join costs at most
  * three database operations (quota, stock, order) — the budget that keeps a flash crowd cheap.
  */
-import { createGroupBuy, join, startTestCloud, type TestCloud } from './support/cloud'
+import { createGroupBuy, join, useTestCloud } from './support/cloud'
 
 const BUDGET = 3
 
-let cloud: TestCloud
-beforeAll(async () => {
-  cloud = await startTestCloud()
-})
-afterAll(async () => {
-  await cloud.close()
-})
+const cloud = useTestCloud()
 
 async function measuredJoin(openid: string, groupBuyId: string): Promise<number> {
   cloud.db.resetStats()

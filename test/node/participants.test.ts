@@ -2,17 +2,11 @@
  * 跟团号: the leader's participants list numbers orders in join order with masked names; each resident sees
  * the same number on their own order; residents cannot read the list.
  */
-import { createGroupBuy, DEMO, join, sleep, startTestCloud, type TestCloud } from './support/cloud'
+import { createGroupBuy, DEMO, join, sleep, useTestCloud } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-let cloud: TestCloud
-beforeAll(async () => {
-  cloud = await startTestCloud()
-})
-afterAll(async () => {
-  await cloud.close()
-})
+const cloud = useTestCloud()
 
 it('numbers participants 1, 2, 3… across pages, masked, and each resident sees their own number', async () => {
   const groupBuyId = await createGroupBuy(cloud, { stock: 200, limitPerUser: 1 })

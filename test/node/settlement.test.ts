@@ -3,17 +3,11 @@
  * exactly once, even when WeChat Pay refuses the first refunds; unpaid holds are released; money that arrives
  * after a hold was released goes back automatically; unpaid orders expire and return their stock.
  */
-import { createGroupBuy, database, join, readAll, readDoc, sleep, startTestCloud, type Doc, type TestCloud } from './support/cloud'
+import { createGroupBuy, database, join, readAll, readDoc, sleep, useTestCloud, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-let cloud: TestCloud
-beforeAll(async () => {
-  cloud = await startTestCloud()
-})
-afterAll(async () => {
-  await cloud.close()
-})
+const cloud = useTestCloud()
 
 async function orderOf(openid: string, orderId: string): Promise<Doc> {
   const res = await cloud.call<{ order: Doc }>('order', openid, { action: 'get', orderId })

@@ -29,6 +29,27 @@ export async function startTestCloud(): Promise<TestCloud> {
   return Object.assign(cloud, { call, pickupPointId: leader.data.boundPickupPointId, otherPickupPointId: clerk2.data.boundPickupPointId })
 }
 
+/**
+ * A fresh test cloud for one test file: started before its tests, closed after them. The returned object
+ * stands for it (calls reach the running instance), so tests read `cloud.call(...)` as usual.
+ */
+export function useTestCloud(): TestCloud {
+  let current: TestCloud | undefined
+  beforeAll(async () => {
+    current = await startTestCloud()
+  })
+  afterAll(async () => {
+    await current?.close()
+  })
+  return new Proxy({} as TestCloud, {
+    get(_target, key) {
+      if (!current) throw new Error('the test cloud is not started yet (use it inside tests or hooks)')
+      const value = Reflect.get(current, key)
+      return typeof value === 'function' ? value.bind(current) : value
+    },
+  })
+}
+
 export interface GroupBuyTerms {
   stock?: number
   minParticipants?: number
