@@ -2,11 +2,11 @@
  * Issue #3: who may do what. Roles come from the users collection (and ADMIN_OPENIDS), identity only from the
  * WeChat context — never from anything the caller puts in the event.
  */
-import { createGroupBuy, DEMO, join, readDoc, sleep, useTestCloud, type Doc } from './support/cloud'
+import { createGroupBuy, DEMO, join, readDoc, sleep, testCloudForThisFile, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-const cloud = useTestCloud()
+const cloud = testCloudForThisFile()
 
 const resident = DEMO.residents[0]
 

@@ -2,11 +2,11 @@
  * Issue #3: joining under load. Stock and the per-person limit hold however many residents tap 参团 at once,
  * and a replayed request never reserves twice.
  */
-import { createGroupBuy, join, newRequestId, readAll, readDoc, useTestCloud, type Doc } from './support/cloud'
+import { createGroupBuy, join, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-const cloud = useTestCloud()
+const cloud = testCloudForThisFile()
 
 /** Deterministic "random" quantities so a failure reproduces. */
 function lcg(seed: number) {

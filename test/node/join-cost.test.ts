@@ -2,11 +2,11 @@
  * Issue #3: the join hot path. Once a warm instance knows a group buy's terms, a successful join costs at most
  * three database operations (quota, stock, order) — the budget that keeps a flash crowd cheap.
  */
-import { createGroupBuy, join, useTestCloud } from './support/cloud'
+import { createGroupBuy, join, testCloudForThisFile } from './support/cloud'
 
 const BUDGET = 3
 
-const cloud = useTestCloud()
+const cloud = testCloudForThisFile()
 
 async function measuredJoin(openid: string, groupBuyId: string): Promise<number> {
   cloud.db.resetStats()

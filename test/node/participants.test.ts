@@ -2,11 +2,11 @@
  * 跟团号: the leader's participants list numbers orders in join order with masked names; each resident sees
  * the same number on their own order; residents cannot read the list.
  */
-import { createGroupBuy, DEMO, join, sleep, useTestCloud } from './support/cloud'
+import { createGroupBuy, DEMO, join, sleep, testCloudForThisFile } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-const cloud = useTestCloud()
+const cloud = testCloudForThisFile()
 
 it('numbers participants 1, 2, 3… across pages, masked, and each resident sees their own number', async () => {
   const groupBuyId = await createGroupBuy(cloud, { stock: 200, limitPerUser: 1 })

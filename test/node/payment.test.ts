@@ -2,11 +2,11 @@
  * Issue #3: paying. A confirmed payment marks the order PAID once, counts distinct payers, flips the group to
  * SUCCEEDED exactly once with one 成团 message per paid order; replayed or forged notices change nothing.
  */
-import { createGroupBuy, join, readAll, readDoc, useTestCloud, type Doc } from './support/cloud'
+import { createGroupBuy, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-const cloud = useTestCloud()
+const cloud = testCloudForThisFile()
 
 async function orderStatus(openid: string, orderId: string): Promise<string> {
   const res = await cloud.call<{ order: Doc }>('order', openid, { action: 'get', orderId })

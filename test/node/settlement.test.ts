@@ -3,11 +3,11 @@
  * exactly once, even when WeChat Pay refuses the first refunds; unpaid holds are released; money that arrives
  * after a hold was released goes back automatically; unpaid orders expire and return their stock.
  */
-import { createGroupBuy, database, join, readAll, readDoc, sleep, useTestCloud, type Doc } from './support/cloud'
+import { createGroupBuy, database, join, readAll, readDoc, sleep, testCloudForThisFile, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 
-const cloud = useTestCloud()
+const cloud = testCloudForThisFile()
 
 async function orderOf(openid: string, orderId: string): Promise<Doc> {
   const res = await cloud.call<{ order: Doc }>('order', openid, { action: 'get', orderId })

@@ -33,7 +33,7 @@ export async function startTestCloud(): Promise<TestCloud> {
  * A fresh test cloud for one test file: started before its tests, closed after them. The returned object
  * stands for it (calls reach the running instance), so tests read `cloud.call(...)` as usual.
  */
-export function useTestCloud(): TestCloud {
+export function testCloudForThisFile(): TestCloud {
   let current: TestCloud | undefined
   beforeAll(async () => {
     current = await startTestCloud()
