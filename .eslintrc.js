@@ -26,6 +26,8 @@ module.exports = {
   },
   overrides: [
     { files: ['*.js', '*.cjs'], rules: { '@typescript-eslint/no-var-requires': 'off' } },
+    // Native WeChat components run in the mini-program runtime, which provides these globals.
+    { files: ['src/components/native/**/*.js'], globals: { Component: 'readonly', wx: 'readonly' } },
     { files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'bench/**', 'scripts/**', 'local-cloud/**', 'config/bundle-size.js'], rules: { 'no-console': 'off' } },
   ],
   ignorePatterns: ['dist/', 'node_modules/', 'cloudfunctions/*/index.js', '.temp/'],

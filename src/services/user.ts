@@ -1,4 +1,4 @@
-import type { userContract, UserOutputs } from '@/shared/contracts/user'
+import type { NoticeKey, userContract, UserOutputs } from '@/shared/contracts/user'
 import { contractCaller } from './contract-caller'
 
 const call = contractCaller<typeof userContract, UserOutputs>('user')
@@ -7,4 +7,5 @@ export const userService = {
   me: () => call('me', {}),
   listPickupPoints: () => call('listPickupPoints', {}),
   choosePickupPoint: (pickupPointId: string) => call('choosePickupPoint', { pickupPointId }),
+  recordConsent: (templates: NoticeKey[]) => call('recordConsent', { templates }),
 }

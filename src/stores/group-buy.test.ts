@@ -1,9 +1,11 @@
 import { groupBuyService } from '@/services/group-buy'
+import { askForNotices } from '@/services/notices'
 import { orderService } from '@/services/order'
 import { useGroupBuyStore, type GroupBuyDetail } from './group-buy'
 
 jest.mock('@/services/group-buy', () => ({ groupBuyService: { get: jest.fn(), join: jest.fn() } }))
 jest.mock('@/services/order', () => ({ orderService: { pay: jest.fn() } }))
+jest.mock('@/services/notices', () => ({ askForNotices: jest.fn().mockResolvedValue([]) }))
 const join = groupBuyService.join as jest.Mock
 const get = groupBuyService.get as jest.Mock
 const pay = orderService.pay as jest.Mock
@@ -31,6 +33,8 @@ describe('join and pay', () => {
     expect(outcome).toEqual({ orderId: 'o1', paid: true, error: null })
     expect(join).toHaveBeenCalledWith('g1', 2, expect.any(String))
     expect(pay).toHaveBeenCalledWith('o1', payment)
+    // The tap that joins is also the one chance to ask for 成团 / refund / arrival notices.
+    expect(askForNotices).toHaveBeenCalledWith(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])
   })
 
   it('retrying after a failed join re-sends the same request id, so no second order is made', async () => {

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { GroupBuyOutputs, PaymentParams } from '@/shared/contracts/group-buy'
 import { newRequestId, type ClientError } from '@/services/cloud'
+import { askForNotices } from '@/services/notices'
 import { groupBuyService } from '@/services/group-buy'
 import { orderService } from '@/services/order'
 
@@ -53,6 +54,8 @@ export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
     const { current, joining } = get()
     if (!current || joining) return null
     const requestId = get().joinRequestId ?? newRequestId()
+    // Still inside the tap: the only moment WeChat lets us ask for 成团 / refund / arrival notices.
+    void askForNotices(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])
     set({ joining: true, joinError: null, joinRequestId: requestId })
     const res = await groupBuyService.join(current.groupBuyId, quantity, requestId)
     if (!res.ok) {

@@ -8,6 +8,9 @@ export const userContract = {
   recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])).min(1).max(3) }).strict(),
 } as const
 
+/** Subscribe-message templates a user can consent to (server/outbox.ts sends them). */
+export type NoticeKey = z.infer<typeof userContract.recordConsent>['templates'][number]
+
 export interface PickupPointView {
   pickupPointId: string
   name: string
