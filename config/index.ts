@@ -19,8 +19,12 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // One folder per target so an H5 build (served by the local host / e2e) and a weapp build can coexist.
     outputRoot: `dist/${process.env.TARO_ENV ?? 'weapp'}`,
     plugins: [],
-    defineConstants: {
-    },
+    // Deployment settings baked in at build time (empty when unset, so the H5 build never reads `process`).
+    defineConstants: Object.fromEntries(
+      ['TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_ID_GROUP_SUCCEEDED', 'TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED', 'TARO_APP_TEMPLATE_ID_GOODS_ARRIVED'].map(
+        (key) => [`process.env.${key}`, JSON.stringify(process.env[key] ?? '')],
+      ),
+    ),
     copy: {
       patterns: [
       ],

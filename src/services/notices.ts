@@ -2,11 +2,13 @@ import Taro from '@tarojs/taro'
 import type { NoticeKey } from '@/shared/contracts/user'
 import { userService } from './user'
 
-/** WeChat template ids, configured per mini-program at build time (TARO_APP_TEMPLATE_ID_<KEY>). */
-const TEMPLATE_IDS: Record<NoticeKey, string | undefined> = {
-  GROUP_SUCCEEDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_SUCCEEDED,
-  GROUP_FAILED_REFUNDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED,
-  GOODS_ARRIVED: process.env.TARO_APP_TEMPLATE_ID_GOODS_ARRIVED,
+/** WeChat template ids, configured per mini-program at build time (TARO_APP_TEMPLATE_ID_<KEY>, config/index.ts). */
+function templateIds(): Record<NoticeKey, string | undefined> {
+  return {
+    GROUP_SUCCEEDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_SUCCEEDED,
+    GROUP_FAILED_REFUNDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED,
+    GOODS_ARRIVED: process.env.TARO_APP_TEMPLATE_ID_GOODS_ARRIVED,
+  }
 }
 
 /**
@@ -19,6 +21,7 @@ export async function askForNotices(keys: NoticeKey[]): Promise<NoticeKey[]> {
   let accepted: NoticeKey[] = []
   try {
     if (process.env.TARO_ENV === 'weapp') {
+      const TEMPLATE_IDS = templateIds()
       const wanted = keys.filter((k) => TEMPLATE_IDS[k])
       if (wanted.length === 0) return []
       const res = (await Taro.requestSubscribeMessage({ tmplIds: wanted.map((k) => TEMPLATE_IDS[k] as string), entityIds: [] })) as unknown as Record<string, string>
