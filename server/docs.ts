@@ -30,7 +30,9 @@ export interface GroupBuyDoc {
   status: StoredGroupBuyStatus
   createdAt: number
   succeededAt: number | null
-  endedAt: number | null
+  /** When its orders were settled (unpaid cancelled, refunds requested) after it ended; 0 until then (an
+   * indexable value, unlike null, so the settle timer finds the unsettled ones without scanning the rest). */
+  settledAt: number
   arrivedAt: number | null
 }
 

@@ -49,7 +49,7 @@ export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ c
  */
 export async function settleEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
   const _ = db.command
-  const ended = (await db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), endedAt: null }).limit(20).get()) as unknown as { data: GroupBuyDoc[] }
+  const ended = (await db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }).limit(20).get()) as unknown as { data: GroupBuyDoc[] }
   let refundsRequested = 0
   let cancelled = 0
   for (const gb of ended.data) {
@@ -65,7 +65,7 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
       }
       if (paid.data.length === BATCH) more = true
     }
-    if (!more) await db.collection('groupBuys').where({ _id: gb._id, endedAt: null }).update({ data: { endedAt: now } })
+    if (!more) await db.collection('groupBuys').where({ _id: gb._id, settledAt: 0 }).update({ data: { settledAt: now } })
   }
   return { refundsRequested, cancelled }
 }

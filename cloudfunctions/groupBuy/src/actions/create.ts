@@ -40,7 +40,7 @@ export const create = action({
       status: 'OPEN',
       createdAt: now,
       succeededAt: null,
-      endedAt: null,
+      settledAt: 0,
       arrivedAt: null,
     }
     const res = (await db.collection('groupBuys').add({ data: doc })) as unknown as { _id: string }
