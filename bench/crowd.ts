@@ -87,3 +87,20 @@ export async function hotPathOps(cloud: LocalCloud, groupBuyId: string): Promise
   return cloud.db.stats.operations
 }
 
+
+/**
+ * The steady-state figure, measured the way the ceiling is: after a first (cold, JIT-warming) crowd, three more
+ * crowds on fresh group buys; the median one by joins/s is reported. Every crowd's oversell is checked.
+ */
+export async function crowdCampaign(
+  cloud: LocalCloud,
+  stock: number,
+  residents: number,
+  call: (openid: string, event: Record<string, unknown>) => Promise<Reply>,
+): Promise<{ cold: CrowdResult; median: CrowdResult; all: CrowdResult[] }> {
+  const cold = await runCrowd(cloud, await createCrowdGroupBuy(cloud, stock), stock, residents, 2, call)
+  const all: CrowdResult[] = []
+  for (let i = 0; i < 3; i++) all.push(await runCrowd(cloud, await createCrowdGroupBuy(cloud, stock), stock, residents, 2, call))
+  const median = [...all].sort((a, b) => a.joinsPerSec - b.joinsPerSec)[1]
+  return { cold, median, all }
+}

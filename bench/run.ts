@@ -4,7 +4,7 @@ import path from 'path'
 import { startLocalCloud, type LocalCloud } from '../local-cloud/host'
 import { measureBundles } from './bundle'
 import { measureCeiling } from './ceiling'
-import { createCrowdGroupBuy, hotPathOps, runCrowd } from './crowd'
+import { createCrowdGroupBuy, crowdCampaign, hotPathOps } from './crowd'
 import { httpCaller } from './http-client'
 import { fillOrders, timeLists } from './scale'
 import { exactlyOnceUnderLoad } from './verify'
@@ -50,20 +50,21 @@ async function main() {
       const cloud = await freshCloud(tmp, 'crowd')
       try {
         const call = (openid: string, event: Record<string, unknown>) => cloud.invoke('groupBuy', event, openid) as never
-        // The first crowd in a fresh process also pays for JIT warm-up; both are reported, the ratio uses the second.
-        const cold = await runCrowd(cloud, await createCrowdGroupBuy(cloud, STOCK), STOCK, RESIDENTS, 2, call)
-        const gb = await createCrowdGroupBuy(cloud, STOCK)
-        const r = await runCrowd(cloud, gb, STOCK, RESIDENTS, 2, call)
+        // The first crowd in a fresh process also pays for JIT warm-up: reported apart; the ratio uses the
+        // median of the next three, as the ceiling is the median of three runs.
+        const { cold, median: r, all } = await crowdCampaign(cloud, STOCK, RESIDENTS, call)
+        const oversoldAny = all.reduce((n, x) => n + x.oversold, cold.oversold)
         results.inProcessCold = cold
+        results.inProcessRuns = all
         row('2 in-process joins/s, first crowd in a cold process', fmt(cold.joinsPerSec))
         const hot = await hotPathOps(cloud, await createCrowdGroupBuy(cloud, 10))
         results.inProcess = { ...r, hotPathOps: hot, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
-        row('2 in-process joins/s (2,000 joins, 1,000 residents, stock 500), warm', fmt(r.joinsPerSec))
+        row('2 in-process joins/s (2,000 joins, 1,000 residents, stock 500), warm median of 3', fmt(r.joinsPerSec))
         row('2 in-process p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
         row('2 in-process ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.25', r.joinsPerSec / ceiling.txPerSec >= 0.25)
         row('2 db ops per successful join (hot path)', String(hot), '<= 3', hot <= 3)
         row('2 db ops per successful join (whole crowd, failed attempts included)', fmt(r.opsPerSuccessfulJoin, 2))
-        row('2 successes / oversold', `${r.successes} / ${r.oversold}`, 'oversold 0', r.oversold === 0 && r.successes === STOCK)
+        row('2 successes / oversold (oversold summed over all 4 crowds)', `${r.successes} / ${oversoldAny}`, 'oversold 0', oversoldAny === 0 && all.every((x) => x.successes === STOCK))
       } finally {
         await cloud.close()
       }
@@ -73,17 +74,16 @@ async function main() {
       const cloud = await freshCloud(tmp, 'http')
       const client = httpCaller(cloud.url, 'groupBuy')
       try {
-        const viaHttp = (g: string) => runCrowd(cloud, g, STOCK, RESIDENTS, 2, client.call)
-        const cold = await viaHttp(await createCrowdGroupBuy(cloud, STOCK))
+        const { cold, median: r, all } = await crowdCampaign(cloud, STOCK, RESIDENTS, client.call)
+        const oversoldAny = all.reduce((n, x) => n + x.oversold, cold.oversold)
         results.httpCold = cold
+        results.httpRuns = all
         row('3 HTTP joins/s, first crowd in a cold process', fmt(cold.joinsPerSec))
-        const gb = await createCrowdGroupBuy(cloud, STOCK)
-        const r = await viaHttp(gb)
         results.http = { ...r, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec }
-        row('3 HTTP joins/s, warm', fmt(r.joinsPerSec))
+        row('3 HTTP joins/s, warm median of 3', fmt(r.joinsPerSec))
         row('3 HTTP p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
         row('3 HTTP ratio to ceiling', fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.10', r.joinsPerSec / ceiling.txPerSec >= 0.1)
-        row('3 HTTP successes / oversold', `${r.successes} / ${r.oversold}`, 'oversold 0', r.oversold === 0 && r.successes === STOCK)
+        row('3 HTTP successes / oversold (oversold summed over all 4 crowds)', `${r.successes} / ${oversoldAny}`, 'oversold 0', oversoldAny === 0 && all.every((x) => x.successes === STOCK))
       } finally {
         await client.close()
         await cloud.close()
