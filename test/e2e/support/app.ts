@@ -20,7 +20,8 @@ export async function openApp(name: string) {
   const chrome = await launchChromium()
   const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' })
   const page: Page = await context.newPage()
-  page.setDefaultTimeout(15_000)
+  // Generous: CI machines can be busy; a step that never happens still fails, just later.
+  page.setDefaultTimeout(30_000)
 
   let loads = 0
   /** Open a route with a full page load (a hash-only change would race Taro's router and page transitions). */
