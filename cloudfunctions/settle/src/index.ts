@@ -3,10 +3,14 @@ import { ok } from '../../../src/shared/errors'
 import { action, defineFunction } from '../../../server/define'
 import { sendOutbox } from '../../../server/notify'
 import { expireUnpaidCoupons } from '../../../server/coupon-flow'
+import { reconcileOpenGroupBuys } from '../../../server/reconcile'
 import { processDueRefunds } from '../../../server/refunds'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '../../../server/settlement'
 
-/** Every minute (config.json): expire unpaid orders and coupon purchases, end group buys, refund failed ones, send messages. */
+/**
+ * Every minute (config.json): expire unpaid orders and coupon purchases, end group buys, heal holds left by
+ * interrupted calls, refund failed groups, send messages.
+ */
 const tick = action({
   access: 'timer',
   input: z.unknown(),
@@ -14,10 +18,11 @@ const tick = action({
     const expired = await expireUnpaidOrders(db, now)
     const expiredCoupons = await expireUnpaidCoupons(db, now)
     const ended = await endDueGroupBuys(db, now)
+    const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const refunds = await processDueRefunds(db, now)
     const messages = await sendOutbox(db, now)
-    return ok({ expired, expiredCoupons, ...ended, ...settled, refunds, messages })
+    return ok({ expired, expiredCoupons, ...ended, reconciled, ...settled, refunds, messages })
   },
 })
 
