@@ -33,7 +33,7 @@ export async function fillOrders(pickupPointId: string, groupBuyIds: string[], f
   }
 }
 
-export async function timeLists(cloud: LocalCloud, pickupPointId: string, groupBuyId: string, runs = 40): Promise<Record<string, number>> {
+export async function timeLists(cloud: LocalCloud, pickupPointId: string, groupBuyId: string, runs = 200): Promise<Record<string, number>> {
   const lists: Record<string, () => Promise<Reply>> = {
     groupBuyList: () => cloud.invoke('groupBuy', { action: 'list', pickupPointId, limit: 20 }, 'demo-resident-1') as Promise<Reply>,
     leaderParticipants: () => cloud.invoke('groupBuy', { action: 'participants', groupBuyId }, 'demo-leader') as Promise<Reply>,
