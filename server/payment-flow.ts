@@ -19,8 +19,8 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   const confirmed = await queryPaid(orderId)
   if (!confirmed.paid) return 'NOT_PAID'
   if (confirmed.totalFee !== order.amountFen) {
-    // Money arrived that does not match the order: never count it, give it back.
-    await requestRefund(db, order, '支付金额不符', now)
+    // Money arrived that does not match the order: never count it, give back exactly what was paid.
+    await requestRefund(db, { ...order, amountFen: confirmed.totalFee }, '支付金额不符', now)
     return 'REFUNDING'
   }
 

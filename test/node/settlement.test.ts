@@ -180,3 +180,19 @@ describe('payment window', () => {
     expect((await readDoc('groupBuys', groupBuyId))!.soldQuantity).toBe(0)
   })
 })
+
+describe('money that does not match the order', () => {
+  it('is never counted, and exactly what was paid goes back', async () => {
+    const groupBuyId = await createGroupBuy(cloud, { stock: 10, minParticipants: 1, priceFen: 1500 })
+    const { orderId, amountFen } = await joined('mismatch-payer', groupBuyId, 2)
+    // The order's amount changes after WeChat Pay's trade was opened (the payment no longer matches it).
+    await database().collection('orders').doc(orderId).update({ data: { amountFen: amountFen + 1 } })
+    expect((await cloud.pay.pay(orderId)).ok).toBe(true)
+
+    expect((await orderOf('mismatch-payer', orderId)).status).not.toBe('PAID')
+    expect(await readDoc('groupBuys', groupBuyId)).toMatchObject({ paidParticipants: 0, soldQuantity: 0, status: 'OPEN' })
+    await cloud.fireTimer('settle')
+    expect(cloud.pay.refundedFor(orderId)).toBe(amountFen) // what WeChat Pay took, not the order's changed amount
+    expect(cloud.pay.refundCountFor(orderId)).toBe(1)
+  })
+})
