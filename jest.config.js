@@ -4,13 +4,16 @@
 //  - e2e:  whole flows in headless Chromium against the H5 build and a fresh local cloud
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' } }]
 
+// The path aliases of tsconfig.json: @/ the app, @shared/ platform-free rules and contracts, @server/ the functions' kit.
+const aliases = { '^@shared/(.*)$': '<rootDir>/src/shared/$1', '^@server/(.*)$': '<rootDir>/server/$1', '^@/(.*)$': '<rootDir>/src/$1' }
+
 module.exports = {
   projects: [
     {
       displayName: 'node',
       testEnvironment: 'node',
       transform: { '^.+\\.(t|j)sx?$': swc },
-      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+      moduleNameMapper: aliases,
       testMatch: [
         '<rootDir>/src/shared/**/*.test.ts',
         '<rootDir>/local-cloud/**/*.test.ts',
@@ -30,7 +33,7 @@ module.exports = {
         '^@tarojs/taro$': '<rootDir>/test/ui/stubs/taro.ts',
         '^@tarojs/components$': '<rootDir>/test/ui/stubs/taro-components.tsx',
         '\\.(css|scss)$': '<rootDir>/test/ui/stubs/style.js',
-        '^@/(.*)$': '<rootDir>/src/$1',
+        ...aliases,
       },
       testMatch: [
         '<rootDir>/src/components/**/*.test.{ts,tsx}',
@@ -45,7 +48,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform: { '^.+\\.(t|j)sx?$': swc },
-      moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' },
+      moduleNameMapper: aliases,
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
     },

@@ -1,5 +1,5 @@
 import { randomInt } from 'crypto'
-import { isDuplicateWrite } from './cloud'
+import { isDuplicateWrite } from '@server/cloud'
 
 /** `length` decimal digits from the OS's CSPRNG, leading zeros kept (every code equally likely). */
 export function drawDigits(length: number): string {

@@ -1,8 +1,8 @@
 import type { ZodType, ZodTypeDef } from 'zod'
-import type { Role } from '../src/shared/contracts/common'
-import { ERROR_CODES, fail, type Result } from '../src/shared/errors'
-import { getCloud, getDb } from './cloud'
-import { findById } from './fetch'
+import type { Role } from '@shared/contracts/common'
+import { ERROR_CODES, fail, type Result } from '@shared/errors'
+import { getCloud, getDb } from '@server/cloud'
+import { findById } from '@server/fetch'
 
 /** Who may call an action. `resident` means any caller with a WeChat identity. */
 export type Access = readonly Role[] | 'timer' | 'payment-callback'

@@ -1,8 +1,8 @@
-import type { Role } from '../src/shared/contracts/common'
-import type { GroupBuyView } from '../src/shared/contracts/group-buy'
-import type { OrderStatus, OrderView } from '../src/shared/contracts/order'
-import type { CouponStatus } from '../src/shared/domain/coupon'
-import { effectiveStatus, type StoredGroupBuyStatus } from '../src/shared/domain/group-buy'
+import type { Role } from '@shared/contracts/common'
+import type { GroupBuyView } from '@shared/contracts/group-buy'
+import type { OrderStatus, OrderView } from '@shared/contracts/order'
+import type { CouponStatus } from '@shared/domain/coupon'
+import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
 
 /** Stored shapes of the collections in database/schema.json. */
 export interface GroupBuyDoc {

@@ -1,5 +1,5 @@
-import type { Role } from '../src/shared/contracts/common'
-import { isDuplicateWrite } from './cloud'
+import type { Role } from '@shared/contracts/common'
+import { isDuplicateWrite } from '@server/cloud'
 
 /** Make sure a users document exists (residents get one the first time they choose a pickup point). */
 async function ensureUser(db: DB.Database, openid: string, now: number): Promise<void> {

@@ -4,9 +4,9 @@
  * code exactly once; an unpaid hold expires on the settle timer and frees its slot; money arriving after that
  * goes back exactly once; forged notices change nothing.
  */
-import type { CouponClaimOutput, CouponClaimPendingPayment, CouponOutputs } from '../../src/shared/contracts/coupon'
-import { decideRedeem } from '../../src/shared/domain/coupon'
-import { refundIdFor } from '../../server/ids'
+import type { CouponClaimOutput, CouponClaimPendingPayment, CouponOutputs } from '@shared/contracts/coupon'
+import { decideRedeem } from '@shared/domain/coupon'
+import { refundIdFor } from '@server/ids'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)

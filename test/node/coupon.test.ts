@@ -1,6 +1,6 @@
-import { allocateCode, drawDigits } from '../../server/codes'
-import type { CouponClaimIssued, CouponOutputs } from '../../src/shared/contracts/coupon'
-import { couponCodeFromScan, decideRedeem, isCouponCodeFormat } from '../../src/shared/domain/coupon'
+import { allocateCode, drawDigits } from '@server/codes'
+import type { CouponClaimIssued, CouponOutputs } from '@shared/contracts/coupon'
+import { couponCodeFromScan, decideRedeem, isCouponCodeFormat } from '@shared/domain/coupon'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)

@@ -1,7 +1,7 @@
-import { allocateCode, drawDigits, reserveKeyed } from '../../server/codes'
-import type { OrderView } from '../../src/shared/contracts/order'
-import type { PickupOutputs } from '../../src/shared/contracts/pickup'
-import { decidePickup, isPickupCodeFormat, startOfDayCst } from '../../src/shared/domain/pickup'
+import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
+import type { OrderView } from '@shared/contracts/order'
+import type { PickupOutputs } from '@shared/contracts/pickup'
+import { decidePickup, isPickupCodeFormat, startOfDayCst } from '@shared/domain/pickup'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)

@@ -2,7 +2,7 @@
  * Lose nothing when a call fails halfway: stock held by a join that was cut off between its writes comes back,
  * but only once the discrepancy has stood still longer than any call can run, and never over a live change.
  */
-import { QUIET_MS } from '../../server/reconcile'
+import { QUIET_MS } from '@server/group-buys/reconcile'
 import { createGroupBuy, database, join, readDoc, testCloudForThisFile } from './support/cloud'
 
 jest.setTimeout(60_000)

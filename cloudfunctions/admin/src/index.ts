@@ -1,4 +1,4 @@
-import { defineFunction } from '../../../server/define'
+import { defineFunction } from '@server/define'
 import { createPickupPoint } from './actions/create-pickup-point'
 import { grantRole } from './actions/grant-role'
 

@@ -1,4 +1,4 @@
-import { defineFunction } from '../../../server/define'
+import { defineFunction } from '@server/define'
 import { claim } from './actions/claim'
 import { createCampaign } from './actions/create-campaign'
 import { listCampaigns } from './actions/list-campaigns'

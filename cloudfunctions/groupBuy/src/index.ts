@@ -1,4 +1,4 @@
-import { defineFunction } from '../../../server/define'
+import { defineFunction } from '@server/define'
 import { create } from './actions/create'
 import { get } from './actions/get'
 import { join } from './actions/join'

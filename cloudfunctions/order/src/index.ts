@@ -1,4 +1,4 @@
-import { defineFunction } from '../../../server/define'
+import { defineFunction } from '@server/define'
 import { cancel } from './actions/cancel'
 import { get } from './actions/get'
 import { listMine } from './actions/list-mine'

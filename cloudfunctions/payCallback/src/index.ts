@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { ERROR_CODES, fail, ok } from '../../../src/shared/errors'
-import { action, defineFunction } from '../../../server/define'
-import { applyCouponPayment } from '../../../server/coupon-flow'
-import { isCouponTradeNo } from '../../../server/ids'
-import { applyPayment } from '../../../server/payment-flow'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action, defineFunction } from '@server/define'
+import { applyCouponPayment } from '@server/coupons/coupon-flow'
+import { isCouponTradeNo } from '@server/ids'
+import { applyPayment } from '@server/payments/payment-flow'
 
 const notice = z.object({ outTradeNo: z.string().min(1).max(32), returnCode: z.string().optional(), resultCode: z.string().optional() }).passthrough()
 

@@ -1,4 +1,4 @@
-import { defineFunction } from '../../../server/define'
+import { defineFunction } from '@server/define'
 import { today } from './actions/today'
 import { verify } from './actions/verify'
 

@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { ok } from '../../../src/shared/errors'
-import { action, defineFunction } from '../../../server/define'
-import { sendOutbox } from '../../../server/notify'
-import { expireUnpaidCoupons } from '../../../server/coupon-flow'
-import { reconcileOpenGroupBuys } from '../../../server/reconcile'
-import { processDueRefunds } from '../../../server/refunds'
-import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '../../../server/settlement'
+import { ok } from '@shared/errors'
+import { action, defineFunction } from '@server/define'
+import { sendOutbox } from '@server/messages/notify'
+import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
+import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
+import { processDueRefunds } from '@server/payments/refunds'
+import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
  * Every minute (config.json): expire unpaid orders and coupon purchases, end group buys, heal holds left by

@@ -1,4 +1,4 @@
-import { defineFunction } from '../../../server/define'
+import { defineFunction } from '@server/define'
 import { choosePickupPoint } from './actions/choose-pickup-point'
 import { listPickupPoints } from './actions/list-pickup-points'
 import { me } from './actions/me'

@@ -1,4 +1,4 @@
-import { resetDbForTests } from '../../../server/cloud'
+import { resetDbForTests } from '@server/cloud'
 import type { LocalCloud } from '../../../local-cloud/host'
 import { DEMO } from '../../../local-cloud/seed'
 import { database, startTestCloud } from './cloud'

@@ -1,6 +1,6 @@
-import { adminContract } from '../../../../src/shared/contracts/admin'
-import { ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
+import { adminContract } from '@shared/contracts/admin'
+import { ok } from '@shared/errors'
+import { action } from '@server/define'
 
 export const createPickupPoint = action({
   access: ['admin'],

@@ -1,8 +1,8 @@
-import { adminContract } from '../../../../src/shared/contracts/admin'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import { findById } from '../../../../server/fetch'
-import { grantRoleTo } from '../../../../server/users'
+import { adminContract } from '@shared/contracts/admin'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import { findById } from '@server/fetch'
+import { grantRoleTo } from '@server/users'
 
 export const grantRole = action({
   access: ['admin'],

@@ -1,7 +1,7 @@
-import { couponContract } from '../../../../src/shared/contracts/coupon'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import type { CouponCampaignDoc } from '../../../../server/docs'
+import { couponContract } from '@shared/contracts/coupon'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { CouponCampaignDoc } from '@server/docs'
 
 export const createCampaign = action({
   access: ['merchant', 'admin'],

@@ -1,9 +1,9 @@
-import type { CouponCampaignView } from '../../../../src/shared/contracts/coupon'
-import { couponContract } from '../../../../src/shared/contracts/coupon'
-import { ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import type { CouponCampaignDoc, CouponClaimDoc } from '../../../../server/docs'
-import { couponClaimIdFor } from '../../../../server/ids'
+import type { CouponCampaignView } from '@shared/contracts/coupon'
+import { couponContract } from '@shared/contracts/coupon'
+import { ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { CouponCampaignDoc, CouponClaimDoc } from '@server/docs'
+import { couponClaimIdFor } from '@server/ids'
 
 const LIMIT = 50
 

@@ -1,10 +1,10 @@
-import type { CouponView } from '../../../../src/shared/contracts/coupon'
-import { couponContract } from '../../../../src/shared/contracts/coupon'
-import { couponQrContent, HELD_COUPON_STATUSES } from '../../../../src/shared/domain/coupon'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { decodeCursor, keysetPage } from '../../../../server/cursor'
-import { action } from '../../../../server/define'
-import type { CouponDoc } from '../../../../server/docs'
+import type { CouponView } from '@shared/contracts/coupon'
+import { couponContract } from '@shared/contracts/coupon'
+import { couponQrContent, HELD_COUPON_STATUSES } from '@shared/domain/coupon'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { decodeCursor, keysetPage } from '@server/cursor'
+import { action } from '@server/define'
+import type { CouponDoc } from '@server/docs'
 
 const PAGE = 20
 

@@ -1,11 +1,11 @@
-import { couponContract } from '../../../../src/shared/contracts/coupon'
-import { decideRedeem } from '../../../../src/shared/domain/coupon'
-import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
-import { counterPointOf } from '../../../../server/clerk'
-import { action } from '../../../../server/define'
-import type { CouponDoc } from '../../../../server/docs'
-import { updatedCount } from '../../../../server/fetch'
-import { audit } from '../../../../server/verifications'
+import { couponContract } from '@shared/contracts/coupon'
+import { decideRedeem } from '@shared/domain/coupon'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
+import { counterPointOf } from '@server/pickup/clerk'
+import { action } from '@server/define'
+import type { CouponDoc } from '@server/docs'
+import { updatedCount } from '@server/fetch'
+import { audit } from '@server/pickup/verifications'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ERROR_CODES.COUPON_NOT_FOUND]: 'no such coupon',

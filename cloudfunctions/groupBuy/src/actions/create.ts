@@ -1,8 +1,8 @@
-import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import type { GroupBuyDoc } from '../../../../server/docs'
-import { findById } from '../../../../server/fetch'
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { GroupBuyDoc } from '@server/docs'
+import { findById } from '@server/fetch'
 
 export const create = action({
   access: ['leader', 'merchant', 'admin'],

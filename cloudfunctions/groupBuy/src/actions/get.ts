@@ -1,9 +1,9 @@
-import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import { toGroupBuyView, type GroupBuyDoc, type ParticipationDoc } from '../../../../server/docs'
-import { findById } from '../../../../server/fetch'
-import { participationIdFor } from '../../../../server/ids'
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import { toGroupBuyView, type GroupBuyDoc, type ParticipationDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+import { participationIdFor } from '@server/ids'
 
 export const get = action({
   access: ['resident'],

@@ -1,13 +1,13 @@
-import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { amountFen } from '../../../../src/shared/domain/order'
-import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '../../../../src/shared/errors'
-import { isDuplicateWrite } from '../../../../server/cloud'
-import { action } from '../../../../server/define'
-import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
-import { findById, updatedCount } from '../../../../server/fetch'
-import { orderIdFor, participationIdFor } from '../../../../server/ids'
-import { createPayment, paymentWindowMs } from '../../../../server/pay'
-import { WarmCache } from '../../../../server/warm-cache'
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { amountFen } from '@shared/domain/order'
+import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
+import { isDuplicateWrite } from '@server/cloud'
+import { action } from '@server/define'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { orderIdFor, participationIdFor } from '@server/ids'
+import { createPayment, paymentWindowMs } from '@server/payments/pay'
+import { WarmCache } from '@server/warm-cache'
 
 type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
 

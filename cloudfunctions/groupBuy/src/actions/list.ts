@@ -1,8 +1,8 @@
-import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { decodeCursor, keysetPage } from '../../../../server/cursor'
-import { action } from '../../../../server/define'
-import { toGroupBuyView, type GroupBuyDoc } from '../../../../server/docs'
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { decodeCursor, keysetPage } from '@server/cursor'
+import { action } from '@server/define'
+import { toGroupBuyView, type GroupBuyDoc } from '@server/docs'
 
 /** A pickup point's group buys, newest first or ending soonest first (only those still running). */
 export const list = action({

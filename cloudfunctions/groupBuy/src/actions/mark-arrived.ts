@@ -1,10 +1,10 @@
-import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { canMarkArrived } from '../../../../src/shared/domain/pickup'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
-import { findById } from '../../../../server/fetch'
-import { pickupCodeTtlMs, readyForPickup } from '../../../../server/pickup-flow'
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { canMarkArrived } from '@shared/domain/pickup'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
 
 const BATCH = 100
 

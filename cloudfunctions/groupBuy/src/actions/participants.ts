@@ -1,10 +1,10 @@
-import { groupBuyContract } from '../../../../src/shared/contracts/group-buy'
-import { maskName } from '../../../../src/shared/domain/group-buy'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { decodeCursor, encodeCursor } from '../../../../server/cursor'
-import { action } from '../../../../server/define'
-import type { GroupBuyDoc, OrderDoc } from '../../../../server/docs'
-import { findById } from '../../../../server/fetch'
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { maskName } from '@shared/domain/group-buy'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { decodeCursor, encodeCursor } from '@server/cursor'
+import { action } from '@server/define'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById } from '@server/fetch'
 
 const PAGE = 50
 

@@ -1,10 +1,10 @@
-import { orderContract } from '../../../../src/shared/contracts/order'
-import { isCancellable } from '../../../../src/shared/domain/order'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import { toOrderView, type OrderDoc } from '../../../../server/docs'
-import { findById } from '../../../../server/fetch'
-import { releaseUnpaid } from '../../../../server/order-flow'
+import { orderContract } from '@shared/contracts/order'
+import { isCancellable } from '@shared/domain/order'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import { toOrderView, type OrderDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+import { releaseUnpaid } from '@server/group-buys/order-flow'
 
 export const cancel = action({
   access: ['resident'],

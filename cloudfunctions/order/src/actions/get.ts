@@ -1,8 +1,8 @@
-import { orderContract } from '../../../../src/shared/contracts/order'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import { toOrderView, type OrderDoc } from '../../../../server/docs'
-import { findById } from '../../../../server/fetch'
+import { orderContract } from '@shared/contracts/order'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import { toOrderView, type OrderDoc } from '@server/docs'
+import { findById } from '@server/fetch'
 
 /**
  * 跟团号 = 1 + the orders of the same group buy that joined before this one, in the (createdAt, _id) order the

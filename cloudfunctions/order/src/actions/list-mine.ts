@@ -1,8 +1,8 @@
-import { orderContract } from '../../../../src/shared/contracts/order'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { decodeCursor, keysetPage } from '../../../../server/cursor'
-import { action } from '../../../../server/define'
-import { toOrderView, type OrderDoc } from '../../../../server/docs'
+import { orderContract } from '@shared/contracts/order'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { decodeCursor, keysetPage } from '@server/cursor'
+import { action } from '@server/define'
+import { toOrderView, type OrderDoc } from '@server/docs'
 
 export const listMine = action({
   access: ['resident'],

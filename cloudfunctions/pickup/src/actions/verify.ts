@@ -1,12 +1,12 @@
-import { pickupContract } from '../../../../src/shared/contracts/pickup'
-import { maskName } from '../../../../src/shared/domain/group-buy'
-import { decidePickup } from '../../../../src/shared/domain/pickup'
-import { ERROR_CODES, fail, ok, type ErrorCode } from '../../../../src/shared/errors'
-import { counterPointOf } from '../../../../server/clerk'
-import { action } from '../../../../server/define'
-import type { OrderDoc, PickupCodeDoc } from '../../../../server/docs'
-import { findById, updatedCount } from '../../../../server/fetch'
-import { audit } from '../../../../server/verifications'
+import { pickupContract } from '@shared/contracts/pickup'
+import { maskName } from '@shared/domain/group-buy'
+import { decidePickup } from '@shared/domain/pickup'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
+import { counterPointOf } from '@server/pickup/clerk'
+import { action } from '@server/define'
+import type { OrderDoc, PickupCodeDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { audit } from '@server/pickup/verifications'
 
 /**
  * 核销: hand the goods over for a pickup code, exactly once. The hand-over is one conditional write

@@ -1,8 +1,8 @@
-import { userContract } from '../../../../src/shared/contracts/user'
-import { ERROR_CODES, fail, ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import { findById } from '../../../../server/fetch'
-import { choosePickupPointFor } from '../../../../server/users'
+import { userContract } from '@shared/contracts/user'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import { findById } from '@server/fetch'
+import { choosePickupPointFor } from '@server/users'
 
 export const choosePickupPoint = action({
   access: ['resident'],

@@ -1,6 +1,6 @@
-import { userContract } from '../../../../src/shared/contracts/user'
-import { ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
+import { userContract } from '@shared/contracts/user'
+import { ok } from '@shared/errors'
+import { action } from '@server/define'
 
 interface PickupPointDoc { _id: string; name: string; address: string; storeName: string }
 

@@ -1,7 +1,7 @@
-import { userContract } from '../../../../src/shared/contracts/user'
-import { ok } from '../../../../src/shared/errors'
-import { action } from '../../../../server/define'
-import { recordConsent as record } from '../../../../server/notify'
+import { userContract } from '@shared/contracts/user'
+import { ok } from '@shared/errors'
+import { action } from '@server/define'
+import { recordConsent as record } from '@server/messages/notify'
 
 /** Called after wx.requestSubscribeMessage with the templates the user accepted: one credit each. */
 export const recordConsent = action({

@@ -1,10 +1,10 @@
-import type { GroupBuyDoc, OrderDoc } from './docs'
-import { findById, updatedCount } from './fetch'
-import { participationIdFor } from './ids'
-import { enqueue } from './outbox'
-import { queryPaid } from './pay'
-import { pickupCodeTtlMs, readyForPickup } from './pickup-flow'
-import { requestRefund } from './refunds'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { participationIdFor } from '@server/ids'
+import { enqueue } from '@server/messages/outbox'
+import { queryPaid } from '@server/payments/pay'
+import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { requestRefund } from '@server/payments/refunds'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 

@@ -1,6 +1,6 @@
-import { getCloud, isDuplicateWrite } from './cloud'
-import { updatedCount } from './fetch'
-import type { OutboxDoc, TemplateKey } from './outbox'
+import { getCloud, isDuplicateWrite } from '@server/cloud'
+import { updatedCount } from '@server/fetch'
+import type { OutboxDoc, TemplateKey } from '@server/messages/outbox'
 
 /** A user's one-time subscribe consents per template: each accepted wx.requestSubscribeMessage adds one. */
 export function subscriptionIdFor(openid: string, template: TemplateKey): string {

@@ -1,9 +1,9 @@
-import { statusAtEnd } from '../src/shared/domain/group-buy'
-import type { GroupBuyDoc, OrderDoc } from './docs'
-import { updatedCount } from './fetch'
-import { releaseUnpaid } from './order-flow'
-import { notifySucceeded } from './payment-flow'
-import { requestRefund } from './refunds'
+import { statusAtEnd } from '@shared/domain/group-buy'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { updatedCount } from '@server/fetch'
+import { releaseUnpaid } from '@server/group-buys/order-flow'
+import { notifySucceeded } from '@server/payments/payment-flow'
+import { requestRefund } from '@server/payments/refunds'
 
 const BATCH = 100
 

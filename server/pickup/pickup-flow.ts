@@ -1,8 +1,8 @@
-import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '../src/shared/domain/pickup'
-import { allocateCode, drawDigits, reserveKeyed } from './codes'
-import type { OrderDoc } from './docs'
-import { updatedCount } from './fetch'
-import { enqueue } from './outbox'
+import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '@shared/domain/pickup'
+import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
+import type { OrderDoc } from '@server/docs'
+import { updatedCount } from '@server/fetch'
+import { enqueue } from '@server/messages/outbox'
 
 export function pickupCodeTtlMs(): number {
   const v = Number(process.env.PICKUP_CODE_TTL_MS)

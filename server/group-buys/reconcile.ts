@@ -1,5 +1,5 @@
-import type { GroupBuyDoc } from './docs'
-import { updatedCount } from './fetch'
+import type { GroupBuyDoc } from '@server/docs'
+import { updatedCount } from '@server/fetch'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost

@@ -1,11 +1,11 @@
-import { COUPON_CODE_LENGTH } from '../src/shared/domain/coupon'
-import { allocateCode, drawDigits, reserveKeyed } from './codes'
-import type { CouponDoc } from './docs'
-import { findById, updatedCount } from './fetch'
-import { couponClaimIdFor } from './ids'
-import type { PaymentOutcome } from './payment-flow'
-import { queryPaid } from './pay'
-import { requestCouponRefund } from './refunds'
+import { COUPON_CODE_LENGTH } from '@shared/domain/coupon'
+import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
+import type { CouponDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { couponClaimIdFor } from '@server/ids'
+import type { PaymentOutcome } from '@server/payments/payment-flow'
+import { queryPaid } from '@server/payments/pay'
+import { requestCouponRefund } from '@server/payments/refunds'
 
 const BATCH = 100
 

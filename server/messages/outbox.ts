@@ -1,4 +1,4 @@
-import { isDuplicateWrite } from './cloud'
+import { isDuplicateWrite } from '@server/cloud'
 
 /** Subscribe-message templates we send. Template ids come from the function's environment on CloudBase. */
 export const TEMPLATES = {

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../src/shared/errors'
+import type { ErrorCode } from '@shared/errors'
 
 /** One line of the counter's audit log: every pickup or coupon attempt, whatever its outcome. */
 export interface VerificationDoc {

@@ -1,6 +1,6 @@
-import type { PaymentParams } from '../src/shared/contracts/group-buy'
-import { DEFAULT_PAYMENT_WINDOW_MS } from '../src/shared/domain/order'
-import { getCloud } from './cloud'
+import type { PaymentParams } from '@shared/contracts/group-buy'
+import { DEFAULT_PAYMENT_WINDOW_MS } from '@shared/domain/order'
+import { getCloud } from '@server/cloud'
 
 /**
  * cloud.cloudPay as WeChat documents it (snake_case requests, camelCase replies). On CloudBase this is the real

@@ -1,9 +1,9 @@
-import type { CouponDoc, OrderDoc } from './docs'
-import { isDuplicateWrite } from './cloud'
-import { updatedCount } from './fetch'
-import { refundIdFor } from './ids'
-import { enqueue } from './outbox'
-import { queryRefunded, submitRefund } from './pay'
+import type { CouponDoc, OrderDoc } from '@server/docs'
+import { isDuplicateWrite } from '@server/cloud'
+import { updatedCount } from '@server/fetch'
+import { refundIdFor } from '@server/ids'
+import { enqueue } from '@server/messages/outbox'
+import { queryRefunded, submitRefund } from '@server/payments/pay'
 
 export interface RefundDoc {
   _id: string

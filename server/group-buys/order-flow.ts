@@ -1,7 +1,7 @@
-import type { OrderStatus } from '../src/shared/contracts/order'
-import type { OrderDoc } from './docs'
-import { updatedCount } from './fetch'
-import { participationIdFor } from './ids'
+import type { OrderStatus } from '@shared/contracts/order'
+import type { OrderDoc } from '@server/docs'
+import { updatedCount } from '@server/fetch'
+import { participationIdFor } from '@server/ids'
 
 /**
  * Move an unpaid order to CANCELLED or EXPIRED and hand its stock and quota back — only if this call won the
