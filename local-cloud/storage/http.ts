@@ -1,6 +1,6 @@
 import type http from 'http'
 import type { LocalStorage } from './index'
-import { checkCloudPath, contentTypeOf, MAX_FILE_BYTES } from './rules'
+import { checkCloudPath, contentTypeOf, MAX_FILE_BYTES, tooLargeMessage } from './rules'
 
 /** Past this much a body is not drained any more but the connection is dropped. */
 const DRAIN_LIMIT = 8 * MAX_FILE_BYTES
@@ -19,14 +19,14 @@ export async function serveStorage(storage: LocalStorage, req: http.IncomingMess
     const openid = typeof header === 'string' && header.trim() ? header.trim() : null
     const body = await readRaw(req)
     if (!openid) return json(res, 401, { ok: false, error: { code: 'AUTH.UNAUTHENTICATED', message: 'no WeChat identity (X-WX-OPENID)' } })
-    if (body === 'too-large') return json(res, 413, invalid(`the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`))
+    if (body === 'too-large') return json(res, 413, invalid(tooLargeMessage()))
     const stored = storage.storeForUser(openid, url.searchParams.get('cloudPath'), body)
     return stored.ok ? json(res, 200, { ok: true, data: { fileID: stored.value } }) : json(res, 400, invalid(stored.message))
   }
   const put = /^\/storage\/cos\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
   if (req.method === 'PUT' && put) {
     const body = await readRaw(req)
-    const stored = body === 'too-large' ? ({ ok: false, message: 'EntityTooLarge' } as const) : storage.acceptUploadPut(put[1], body)
+    const stored = storage.acceptUploadPut(put[1], body)
     if (stored.ok) {
       // COS answers a successful PUT with an empty body; the SDK parses it as XML.
       res.writeHead(200, { 'content-length': 0 })

@@ -10,7 +10,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs'
 import os from 'os'
 import path from 'path'
-import { checkCloudPath, checkContent, type Uploader, type Verdict } from './rules'
+import { checkCloudPath, checkContent, tooLargeMessage, type Uploader, type Verdict } from './rules'
 
 export const LOCAL_ENV = 'local-env'
 export const LOCAL_BUCKET = 'local-bucket'
@@ -146,10 +146,14 @@ export class LocalStorage {
   }
 
   /** The SDK's upload PUT: the token names the path getUploadMetadata checked; each token is used once. */
-  acceptUploadPut(token: string, bytes: Buffer): Verdict<string> {
+  acceptUploadPut(token: string, bytes: Buffer | 'too-large'): Verdict<string> {
     const pending = this.uploads.get(token)
     this.uploads.delete(token)
     if (!pending || pending.expiresAt < Date.now()) return { ok: false, message: 'upload URL unknown, used or expired' }
+    if (bytes === 'too-large') {
+      this.stats.refused++
+      return { ok: false, message: tooLargeMessage() }
+    }
     return this.store(pending.cloudPath, bytes, 'function')
   }
 

@@ -10,6 +10,10 @@ export const MAX_PATH_LENGTH = 256
 /** Where function code may write non-image exports (CSV pick lists). Public uploads never may. */
 export const EXPORTS_PREFIX = 'exports/'
 
+export function tooLargeMessage(): string {
+  return `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`
+}
+
 export type StoredType = 'image/png' | 'image/jpeg' | 'image/webp' | 'text/csv'
 
 /** Who is writing: a user through the host's upload route, or function code through wx-server-sdk. */
@@ -65,7 +69,7 @@ function isCsvText(bytes: Buffer): boolean {
  */
 export function checkContent(cloudPath: string, bytes: Buffer, uploader: Uploader): Verdict<StoredType> {
   if (bytes.length === 0) return { ok: false, message: 'the file is empty' }
-  if (bytes.length > MAX_FILE_BYTES) return { ok: false, message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }
+  if (bytes.length > MAX_FILE_BYTES) return { ok: false, message: tooLargeMessage() }
   const image = sniffImage(bytes)
   if (image) return { ok: true, value: image }
   if (uploader === 'function' && cloudPath.startsWith(EXPORTS_PREFIX) && cloudPath.endsWith('.csv') && isCsvText(bytes)) return { ok: true, value: 'text/csv' }
