@@ -18,7 +18,7 @@ type UploadReply = { ok: boolean; data?: { fileID: string }; error?: { code: str
 async function upload(cloudPath: string, bytes: Buffer, openid: string | null = resident): Promise<{ status: number; body: UploadReply }> {
   const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
   if (openid) headers['X-WX-OPENID'] = openid
-  const res = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(cloudPath)}`, { method: 'POST', headers, body: bytes })
+  const res = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(cloudPath)}`, { method: 'POST', headers, body: new Uint8Array(bytes) })
   return { status: res.status, body: (await res.json()) as UploadReply }
 }
 
