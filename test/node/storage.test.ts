@@ -200,6 +200,23 @@ describe('wx-server-sdk from function code (server/storage/files.ts)', () => {
   })
 })
 
+describe('storage.batchCopyFile (node-sdk copyFile) at the seam', () => {
+  it('copies under the upload rules: a CSV cannot be copied out of exports/, a path trick is refused', async () => {
+    const csv = await uploadBytes('exports/copy-src.csv', Buffer.from('a,b\n'))
+    const png = await uploadBytes('products/sdk/copy-src.png', PNG_1PX)
+    const reply = cloud.storage.handle('storage.batchCopyFile', {
+      file_list: [
+        { src_path: png, dst_path: 'products/copied/copy-src.png' },
+        { src_path: csv, dst_path: 'products/copied/copy-src.csv' },
+        { src_path: png, dst_path: '../copy-src.png' },
+      ],
+    }) as { data: { copy_list: { code: string }[] } }
+    expect(reply.data.copy_list.map((c) => c.code)).toEqual(['SUCCESS', 'INVALID_PARAM', 'INVALID_PARAM'])
+    expect((await fetchBytes(await urlOf('cloud://local-env.local-bucket/products/copied/copy-src.png'))).bytes).toEqual(PNG_1PX)
+    expect(await urlOf('cloud://local-env.local-bucket/products/copied/copy-src.csv')).toBe('')
+  })
+})
+
 describe('the in-memory cloud’s storage folder', () => {
   it('is removed when the cloud closes', async () => {
     const { startLocalCloud } = await import('../../local-cloud/host')
