@@ -44,3 +44,8 @@ export function couponIdFor(openid: string, requestId: string): string {
 export function couponClaimIdFor(campaignId: string, openid: string): string {
   return createHash('sha256').update(`coupon\u0000${campaignId}\u0000${openid}`).digest('hex').slice(0, 32)
 }
+
+/** A product created with a requestId: a replay from the same merchant lands on the same document. */
+export function productIdFor(merchantOpenid: string, requestId: string): string {
+  return 'p' + createHash('sha256').update(`product\u0000${merchantOpenid}\u0000${requestId}`).digest('hex').slice(0, 31)
+}
