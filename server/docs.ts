@@ -162,6 +162,10 @@ export interface CouponCampaignDoc {
   pickupPointIds: string[]
   merchantOpenid: string
   createdAt: number
+  /** 会员券 (absent on campaigns made before members existed = 0): see server/members/points.ts. */
+  pointsPrice?: number
+  minLevel?: number
+  pointsOnRedeem?: number
 }
 
 /** couponClaims: one per (campaign, person), the per-person limit's tally. */
@@ -203,4 +207,7 @@ export interface CouponDoc {
   /** When an unpaid purchase expired. */
   endedAt?: number | null
   refundedAt?: number | null
+  /** The campaign's points terms, copied at claim like its other terms (absent = 0). */
+  pointsPrice?: number
+  pointsOnRedeem?: number
 }

@@ -49,3 +49,28 @@ export function couponClaimIdFor(campaignId: string, openid: string): string {
 export function productIdFor(merchantOpenid: string, requestId: string): string {
   return 'p' + createHash('sha256').update(`product\u0000${merchantOpenid}\u0000${requestId}`).digest('hex').slice(0, 31)
 }
+
+/** An order's one rating (ratings are keyed by the order: a double tap is a duplicate insert, not a second rating). */
+export function ratingIdFor(orderId: string): string {
+  return 't' + orderId.slice(1)
+}
+
+/** An after-sales case from (owner, requestId): a replayed request lands on the same case. */
+export function afterSalesCaseIdFor(openid: string, requestId: string): string {
+  return 'as' + createHash('sha256').update(`after-sales\u0000${openid}\u0000${requestId}`).digest('hex').slice(0, 30)
+}
+
+/** An approved case's one partial refund: its own out_refund_no (≤ 32 characters), so approvals refund once. */
+export function afterSalesRefundIdFor(caseId: string): string {
+  return 'ra' + createHash('sha256').update(`after-sales-refund\u0000${caseId}`).digest('hex').slice(0, 30)
+}
+
+/** One point entry per (event kind, what it is about): the points ledger's idempotency key. */
+export function pointEntryIdFor(kind: string, ref: string): string {
+  return 'pe' + createHash('sha256').update(`points\u0000${kind}\u0000${ref}`).digest('hex').slice(0, 30)
+}
+
+/** A rating aggregate's document: one per scope (group buy, offer, product, product at a pickup point). */
+export function ratingStatsIdFor(scope: 'groupBuy' | 'offer' | 'product' | 'productPoint', ...keys: string[]): string {
+  return 'rs' + createHash('sha256').update(`rating-stats\u0000${scope}\u0000${keys.join('\u0000')}`).digest('hex').slice(0, 30)
+}

@@ -63,6 +63,30 @@ export const ERROR_CODES = {
   PURCHASE_ORDER_NOT_FOUND: 'PURCHASE_ORDER.NOT_FOUND',
   /** An upload that is not a PNG/JPEG/WebP image, is over 5 MB, or names a path outside storage. */
   STORAGE_INVALID_FILE: 'STORAGE.INVALID_FILE',
+
+  /** Only an order that was picked up can be rated. */
+  FEEDBACK_NOT_PICKED_UP: 'FEEDBACK.NOT_PICKED_UP',
+  /** This order already has its rating (edit it within 24 h instead). */
+  FEEDBACK_ALREADY_RATED: 'FEEDBACK.ALREADY_RATED',
+  /** No rating for this order (nothing to edit). */
+  FEEDBACK_NOT_FOUND: 'FEEDBACK.NOT_FOUND',
+  /** A rating can be edited only within 24 h of when it was given. */
+  FEEDBACK_EDIT_WINDOW_CLOSED: 'FEEDBACK.EDIT_WINDOW_CLOSED',
+
+  /** 售后 is only for an order picked up, and within 48 h of pickup. */
+  AFTER_SALES_NOT_PICKED_UP: 'AFTER_SALES.NOT_PICKED_UP',
+  AFTER_SALES_WINDOW_CLOSED: 'AFTER_SALES.WINDOW_CLOSED',
+  /** More units than were picked up, counting the order's earlier (not rejected) requests. */
+  AFTER_SALES_QUANTITY_EXCEEDED: 'AFTER_SALES.QUANTITY_EXCEEDED',
+  /** No such case, or not one the caller may see (indistinguishable on purpose). */
+  AFTER_SALES_NOT_FOUND: 'AFTER_SALES.NOT_FOUND',
+  /** The case was already decided the other way. */
+  AFTER_SALES_ALREADY_DECIDED: 'AFTER_SALES.ALREADY_DECIDED',
+
+  /** Not enough points for this member coupon. */
+  MEMBER_INSUFFICIENT_POINTS: 'MEMBER.INSUFFICIENT_POINTS',
+  /** The member coupon needs a higher level. */
+  MEMBER_LEVEL_TOO_LOW: 'MEMBER.LEVEL_TOO_LOW',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { RatingAggregateView } from './feedback'
 import { pricesAreValid, SUGGESTED_BELOW_SUPPLY } from '../domain/catalog'
 import { cursor, fen, fileId, id, requestId, shortText, type Page } from './common'
 
@@ -51,5 +52,6 @@ export interface CatalogOutputs {
   createProduct: { productId: string }
   updateProduct: { product: ProductView }
   listMine: Page<ProductView>
-  get: { product: ProductView }
+  /** `rating`: stars and tag counts over all the product's group buys (feedback). */
+  get: { product: ProductView; rating: RatingAggregateView }
 }

@@ -14,8 +14,15 @@ const createCampaignInput = z
     validFrom: epochMs,
     validTo: epochMs,
     pickupPointIds: z.array(id).min(1).max(50),
+    /** 会员券: bought with this many points instead of money (free campaigns only); absent/0 = not a points coupon. */
+    pointsPrice: z.number().int().min(0).max(1_000_000).optional(),
+    /** Only members at this level or above may claim (0 普通, 1 银卡, 2 金卡). */
+    minLevel: z.number().int().min(0).max(2).optional(),
+    /** Points the holder earns when a clerk redeems one of these coupons at a partner store (default 0). */
+    pointsOnRedeem: z.number().int().min(0).max(100_000).optional(),
   })
   .strict()
+  .refine((v) => !v.pointsPrice || v.priceFen === 0, { message: '积分券不能同时收费', path: ['pointsPrice'] })
   .refine((v) => v.validTo > v.validFrom, { message: '结束时间必须晚于开始时间', path: ['validTo'] })
   .refine((v) => v.limitPerUser <= v.total, { message: '每人限领不能超过总量', path: ['limitPerUser'] })
   .refine((v) => new Set(v.pickupPointIds).size === v.pickupPointIds.length, { message: '自提点重复', path: ['pickupPointIds'] })
@@ -44,6 +51,10 @@ export interface CouponCampaignView {
   validFrom: number
   validTo: number
   pickupPointIds: string[]
+  /** Points it costs (0 = not a member coupon). Always sent by listCampaigns; optional for older clients' fixtures. */
+  pointsPrice?: number
+  minLevel?: number
+  pointsOnRedeem?: number
 }
 
 export interface CouponView {

@@ -114,7 +114,8 @@ export interface PickListItem {
 export interface GroupBuyOutputs {
   create: { groupBuyId: string }
   list: Page<GroupBuyView>
-  get: { groupBuy: GroupBuyView & { myQuantity: number } }
+  /** `rating`: residents' stars after pickup (feedback.rate); optional so older fixtures still type. */
+  get: { groupBuy: GroupBuyView & { myQuantity: number; rating?: { avg: number; count: number } } }
   join: { orderId: string; status: 'PENDING_PAYMENT'; payment: PaymentParams; amountFen: number; expiresAt: number }
   listMine: Page<GroupBuyView>
   participants: Page<ParticipantView>

@@ -8,11 +8,14 @@ import { action } from '@server/define'
 import type { CouponCampaignDoc, CouponDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { couponClaimIdFor, couponIdFor } from '@server/ids'
+import { memberOf, returnSpentPoints, spendPoints, toMemberView } from '@server/members/points'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ERROR_CODES.COUPON_LIMIT_EXCEEDED]: 'you already hold as many of these coupons as one person may',
   [ERROR_CODES.COUPON_SOLD_OUT]: 'all coupons of this campaign have been claimed',
+  [ERROR_CODES.MEMBER_INSUFFICIENT_POINTS]: 'not enough points for this member coupon',
+  [ERROR_CODES.INTERNAL]: 'claim collided with a replay of the same requestId; retry with it',
 }
 
 /**
@@ -37,6 +40,12 @@ export const claim = action({
     if (!campaign) return fail(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon campaign')
     if (!isClaimableAt(campaign, now)) return fail(ERROR_CODES.COUPON_NOT_OPEN, 'this campaign is no longer claimable')
     const paid = campaign.priceFen > 0
+    // 会员券: bought with points (free campaigns only), maybe only from a level up.
+    const pointsPrice = campaign.pointsPrice ?? 0
+    if (pointsPrice > 0 || (campaign.minLevel ?? 0) > 0) {
+      const member = toMemberView(await memberOf(db, caller.openid))
+      if (member.level < (campaign.minLevel ?? 0)) return fail(ERROR_CODES.MEMBER_LEVEL_TOO_LOW, 'this member coupon needs a higher level')
+    }
 
     const claims = db.collection('couponClaims')
     const claimId = couponClaimIdFor(campaignId, caller.openid)
@@ -51,7 +60,18 @@ export const claim = action({
       return replayOr(ERROR_CODES.COUPON_SOLD_OUT)
     }
 
-    // 3. A free coupon's unguessable code (a bought one gets its code when paid), then the coupon itself.
+    // 3. The points, by one conditional write (a refusal hands back the slot and the tally; a concurrent twin of
+    // this requestId that also deducted gives its deduction straight back, so a requestId spends once).
+    if (pointsPrice > 0) {
+      const spent = await spendPoints(db, caller.openid, couponId, pointsPrice, `兑换「${campaign.title}」`, now)
+      if (spent !== 'SPENT') {
+        await db.collection('couponCampaigns').doc(campaignId).update({ data: { issued: _.inc(-1) } })
+        await releaseTally()
+        return replayOr(spent === 'INSUFFICIENT' ? ERROR_CODES.MEMBER_INSUFFICIENT_POINTS : ERROR_CODES.INTERNAL)
+      }
+    }
+
+    // 4. A free coupon's unguessable code (a bought one gets its code when paid), then the coupon itself.
     let code: string | null = null
     try {
       if (!paid) code = await allocateCouponCode(db, { _id: couponId, campaignId }, now)
@@ -72,6 +92,8 @@ export const claim = action({
         redeemedBy: null,
         redeemedAtPointId: null,
         ...(paid ? { amountFen: campaign.priceFen, expiresAt: now + paymentWindowMs(), paidAt: null, transactionId: null, refundedAt: null } : {}),
+        ...(pointsPrice > 0 ? { pointsPrice } : {}),
+        ...(campaign.pointsOnRedeem ? { pointsOnRedeem: campaign.pointsOnRedeem } : {}),
       }
       await db.collection('coupons').add({ data: coupon })
       return replay(coupon)
@@ -85,6 +107,7 @@ export const claim = action({
       await db.collection('couponCampaigns').doc(campaignId).update({ data: { issued: _.inc(-1) } })
       await releaseTally()
       if (code) await db.collection('couponCodes').where({ _id: code, couponId }).remove()
+      if (pointsPrice > 0 && !stored) await returnSpentPoints(db, caller.openid, couponId, now)
       // Same requestId claimed concurrently and the other call won: answer with its coupon.
       if (stored) return replay(stored)
       if (isDuplicateWrite(err)) return fail(ERROR_CODES.INTERNAL, 'claim collided; retry with the same requestId')

@@ -34,6 +34,9 @@ export const listCampaigns = action({
         validFrom: c.validFrom,
         validTo: c.validTo,
         pickupPointIds: c.pickupPointIds,
+        pointsPrice: c.pointsPrice ?? 0,
+        minLevel: c.minLevel ?? 0,
+        pointsOnRedeem: c.pointsOnRedeem ?? 0,
       }),
     )
     return ok({ items })

@@ -5,6 +5,7 @@ import { counterPointOf } from '@server/pickup/clerk'
 import { action } from '@server/define'
 import type { CouponDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
+import { earnPointsForRedeem } from '@server/members/points'
 import { audit } from '@server/pickup/verifications'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
@@ -45,6 +46,7 @@ export const redeem = action({
     if (updatedCount(used) !== 1) return refuse(ERROR_CODES.COUPON_ALREADY_REDEEMED, MESSAGES[ERROR_CODES.COUPON_ALREADY_REDEEMED]!, coupon._id)
 
     await audit(db, { kind: 'coupon', code, clerkOpenid: caller.openid, pickupPointId: pointId, couponId: coupon._id, outcome: 'REDEEMED', at: now })
+    await earnPointsForRedeem(db, coupon, now)
     return ok({ couponId: coupon._id, campaignId: coupon.campaignId, title: coupon.title, valueFen: coupon.valueFen, status: 'REDEEMED' as const })
   },
 })

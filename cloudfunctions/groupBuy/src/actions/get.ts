@@ -3,19 +3,22 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { toGroupBuyView, type GroupBuyDoc, type ParticipationDoc } from '@server/docs'
 import { findById } from '@server/fetch'
-import { participationIdFor } from '@server/ids'
+import { participationIdFor, ratingStatsIdFor } from '@server/ids'
+import { RATING_STATS, type RatingStatsDoc } from '@server/feedback/ratings'
+import { averageStars } from '@shared/domain/feedback'
 import { tempUrls } from '@server/storage/files'
 
 export const get = action({
   access: ['resident'],
   input: groupBuyContract.get,
   async run({ caller, db, now }, { groupBuyId }) {
-    const [doc, mine] = await Promise.all([
+    const [doc, mine, rating] = await Promise.all([
       findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId),
       findById<ParticipationDoc>(db, 'participations', participationIdFor(groupBuyId, caller.openid)),
+      findById<RatingStatsDoc>(db, RATING_STATS, ratingStatsIdFor('groupBuy', groupBuyId)),
     ])
     if (!doc) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     const urls = await tempUrls(doc.images)
-    return ok({ groupBuy: { ...toGroupBuyView(doc, now, urls), myQuantity: mine?.quantity ?? 0 } })
+    return ok({ groupBuy: { ...toGroupBuyView(doc, now, urls), myQuantity: mine?.quantity ?? 0, rating: { avg: averageStars(rating ?? { count: 0, starsSum: 0 }), count: rating?.count ?? 0 } } })
   },
 })

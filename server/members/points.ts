@@ -1,0 +1,185 @@
+import type { MemberView } from '@shared/contracts/member'
+import { levelFor, pointsForOrder, pointsTakenBackBy, splitTakeBack, type PointEntryKind } from '@shared/domain/members'
+import { isDuplicateWrite } from '@server/cloud'
+import type { OrderDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { pointEntryIdFor } from '@server/ids'
+
+/**
+ * 会员互通: the points ledger. Every change is an append-only entry in `pointEntries` whose id is derived from
+ * the event (an order's pickup, a coupon's redemption, a refund, a coupon bought with points), so an event is
+ * counted once however often it is noticed; the balance in `members/<openid>` moves only by conditional
+ * increments right after its entry lands, and always equals the sum of the entries (rederiveMember).
+ */
+export interface MemberDoc {
+  _id: string
+  points: number
+  /** Earned less what refunds took back (sets the level; spending never lowers it). */
+  lifetimePoints: number
+  /** Take-backs the balance could not cover: recorded, not hidden. */
+  unrecoveredPoints: number
+  updatedAt: number
+}
+
+export interface PointEntryDoc {
+  _id: string
+  openid: string
+  kind: PointEntryKind
+  /** What the entry is about: an order, a coupon, a refund id. */
+  ref: string
+  /** Change to the balance. */
+  points: number
+  /** Change to lifetimePoints. */
+  lifetime: number
+  unrecovered: number
+  note: string
+  createdAt: number
+}
+
+export const MEMBERS = 'members'
+export const POINT_ENTRIES = 'pointEntries'
+
+export function toMemberView(doc: MemberDoc | null): MemberView {
+  const points = doc?.points ?? 0
+  const lifetimePoints = doc?.lifetimePoints ?? 0
+  return { points, lifetimePoints, ...levelFor(lifetimePoints), unrecoveredPoints: doc?.unrecoveredPoints ?? 0 }
+}
+
+export async function memberOf(db: DB.Database, openid: string): Promise<MemberDoc | null> {
+  return findById<MemberDoc>(db, MEMBERS, openid)
+}
+
+async function ensureMember(db: DB.Database, openid: string, now: number): Promise<void> {
+  try {
+    await db.collection(MEMBERS).add({ data: { _id: openid, points: 0, lifetimePoints: 0, unrecoveredPoints: 0, updatedAt: now } })
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+  }
+}
+
+/** Insert an entry; false if this event was already recorded. */
+async function record(db: DB.Database, entry: PointEntryDoc): Promise<boolean> {
+  try {
+    await db.collection(POINT_ENTRIES).add({ data: entry })
+    return true
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    return false
+  }
+}
+
+/** Points earned by an event, once per (kind, ref). True when this call credited them. */
+export async function credit(db: DB.Database, openid: string, kind: 'EARN_PICKUP' | 'EARN_REDEEM', ref: string, points: number, note: string, now: number): Promise<boolean> {
+  if (points <= 0) return false
+  const _ = db.command
+  const entry: PointEntryDoc = { _id: pointEntryIdFor(kind, ref), openid, kind, ref, points, lifetime: points, unrecovered: 0, note, createdAt: now }
+  if (!(await record(db, entry))) return false
+  await ensureMember(db, openid, now)
+  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), updatedAt: now } })
+  return true
+}
+
+/**
+ * An order was handed over: 1 point per whole yuan it keeps paid, once per order. Called right after the
+ * PICKED_UP write; a failure here is logged, not thrown, so the clerk is never told the hand-over failed.
+ */
+export async function earnPointsForPickup(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
+  try {
+    await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
+  } catch (err) {
+    console.error('[points] pickup credit failed', order._id, err)
+  }
+}
+
+/** A clerk redeemed a partner store's coupon: the campaign's pointsOnRedeem, once per coupon. */
+export async function earnPointsForRedeem(db: DB.Database, coupon: { _id: string; openid: string; title: string; pointsOnRedeem?: number }, now: number): Promise<void> {
+  try {
+    await credit(db, coupon.openid, 'EARN_REDEEM', coupon._id, coupon.pointsOnRedeem ?? 0, `到店核销「${coupon.title}」`, now)
+  } catch (err) {
+    console.error('[points] redeem credit failed', coupon._id, err)
+  }
+}
+
+/**
+ * A refund of an order confirmed (called once, when the refund wins PENDING → DONE, before the order's
+ * refundedFen grows by it): take back the points the refunded money earned. Only orders that earned at pickup
+ * give anything back; the balance never goes below 0, what it cannot cover is recorded as unrecovered.
+ */
+export async function takeBackPointsForRefund(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
+  // The refund is already DONE: a failure here must not stop the timer's other work (it is logged).
+  try {
+    await takeBack(db, refund, now)
+  } catch (err) {
+    console.error('[points] take-back failed', refund._id, err)
+  }
+}
+
+type RefundRef = { _id: string; kind?: string; orderId: string; openid: string; amountFen: number }
+
+async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
+  if (refund.kind === 'coupon') return
+  const _ = db.command
+  const earned = await findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', refund.orderId))
+  if (!earned) return
+  const order = await findById<OrderDoc>(db, 'orders', refund.orderId)
+  if (!order) return
+  const wanted = pointsTakenBackBy(order, refund.amountFen)
+  if (wanted <= 0) return
+  const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
+  const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now }
+  if (!(await record(db, entry))) return
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const whole = await db.collection(MEMBERS).where({ _id: refund.openid, points: _.gte(wanted) }).update({ data: { points: _.inc(-wanted), lifetimePoints: _.inc(-wanted), updatedAt: now } })
+    if (updatedCount(whole) === 1) return
+    // Not enough left (spent already): take what is there, by a write conditional on the balance seen.
+    const member = await memberOf(db, refund.openid)
+    const { taken, unrecovered } = splitTakeBack(member?.points ?? 0, wanted)
+    const part = await db
+      .collection(MEMBERS)
+      .where({ _id: refund.openid, points: member?.points ?? 0 })
+      .update({ data: { points: _.inc(-taken), lifetimePoints: _.inc(-wanted), unrecoveredPoints: _.inc(unrecovered), updatedAt: now } })
+    if (updatedCount(part) === 1) {
+      await db.collection(POINT_ENTRIES).doc(entryId).update({ data: { points: -taken, unrecovered } })
+      return
+    }
+  }
+  throw new Error(`points take-back for ${refund._id} kept losing races`)
+}
+
+/**
+ * Pay a member coupon with points: one conditional write (never below 0), then its entry keyed by the coupon
+ * (so a concurrent twin of the same claim that also deducted gives its deduction straight back).
+ */
+export async function spendPoints(db: DB.Database, openid: string, couponId: string, points: number, note: string, now: number): Promise<'SPENT' | 'INSUFFICIENT' | 'ALREADY'> {
+  const _ = db.command
+  const took = await db.collection(MEMBERS).where({ _id: openid, points: _.gte(points) }).update({ data: { points: _.inc(-points), updatedAt: now } })
+  if (updatedCount(took) !== 1) return 'INSUFFICIENT'
+  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND', couponId), openid, kind: 'SPEND', ref: couponId, points: -points, lifetime: 0, unrecovered: 0, note, createdAt: now }
+  if (await record(db, entry)) return 'SPENT'
+  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(points), updatedAt: now } })
+  return 'ALREADY'
+}
+
+/** The claim was refused after the points were spent: give them back, once. */
+export async function returnSpentPoints(db: DB.Database, openid: string, couponId: string, now: number): Promise<void> {
+  const _ = db.command
+  const spent = await findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('SPEND', couponId))
+  if (!spent) return
+  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND_RETURNED', couponId), openid, kind: 'SPEND_RETURNED', ref: couponId, points: -spent.points, lifetime: 0, unrecovered: 0, note: '领券未成功，积分退回', createdAt: now }
+  if (!(await record(db, entry))) return
+  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(-spent.points), updatedAt: now } })
+}
+
+/** The balance as its entries say it should be (the check behind "re-derivable"). */
+export async function rederiveMember(db: DB.Database, openid: string): Promise<Pick<MemberDoc, 'points' | 'lifetimePoints' | 'unrecoveredPoints'>> {
+  const out = { points: 0, lifetimePoints: 0, unrecoveredPoints: 0 }
+  for (let skip = 0; ; skip += 1000) {
+    const res = (await db.collection(POINT_ENTRIES).where({ openid }).skip(skip).limit(1000).get()) as unknown as { data: PointEntryDoc[] }
+    for (const e of res.data) {
+      out.points += e.points
+      out.lifetimePoints += e.lifetime
+      out.unrecoveredPoints += e.unrecovered
+    }
+    if (res.data.length < 1000) return out
+  }
+}

@@ -1,0 +1,45 @@
+/** 售后: what a resident may ask back after pickup, and what an approval refunds. Pure. */
+
+export const AFTER_SALES_REASONS = ['QUALITY', 'DAMAGED', 'WRONG_ITEM', 'MISSING', 'OTHER'] as const
+export type AfterSalesReason = (typeof AFTER_SALES_REASONS)[number]
+export const AFTER_SALES_REASON_LABELS: Record<AfterSalesReason, string> = {
+  QUALITY: '质量问题',
+  DAMAGED: '破损',
+  WRONG_ITEM: '发错货',
+  MISSING: '少件',
+  OTHER: '其他',
+}
+
+export const AFTER_SALES_STATUSES = ['PENDING', 'APPROVED', 'REJECTED'] as const
+export type AfterSalesStatus = (typeof AFTER_SALES_STATUSES)[number]
+
+export const AFTER_SALES_WINDOW_MS = 48 * 3600_000
+
+/** What was handed over: the order's served quantity (less any shortage), the most a resident can send back. */
+export function pickedUpQuantity(order: { quantity: number; servedQuantity?: number | null }): number {
+  return order.servedQuantity ?? order.quantity
+}
+
+/**
+ * Why this caller may not open a case for `quantity` units of the order now (null = may). Only the order's
+ * owner (others read as not found), only a picked-up order, within 48 h of pickup, at most the picked-up
+ * quantity across all open and approved cases (`alreadyAsked`).
+ */
+export function decideAfterSalesRequest(
+  order: { openid: string; status: string; pickedUpAt: number | null; quantity: number; servedQuantity?: number | null },
+  openid: string,
+  quantity: number,
+  alreadyAsked: number,
+  now: number,
+): 'ORDER.NOT_FOUND' | 'AFTER_SALES.NOT_PICKED_UP' | 'AFTER_SALES.WINDOW_CLOSED' | 'AFTER_SALES.QUANTITY_EXCEEDED' | null {
+  if (order.openid !== openid) return 'ORDER.NOT_FOUND'
+  if (order.status !== 'PICKED_UP' || order.pickedUpAt === null) return 'AFTER_SALES.NOT_PICKED_UP'
+  if (now > order.pickedUpAt + AFTER_SALES_WINDOW_MS) return 'AFTER_SALES.WINDOW_CLOSED'
+  if (quantity + alreadyAsked > pickedUpQuantity(order)) return 'AFTER_SALES.QUANTITY_EXCEEDED'
+  return null
+}
+
+/** An approved case gives back what those units cost. */
+export function afterSalesRefundFen(quantity: number, priceFen: number): number {
+  return quantity * priceFen
+}

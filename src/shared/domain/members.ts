@@ -1,0 +1,48 @@
+/** 会员互通: points and levels. Pure. */
+
+/** Levels by lifetime points (earned, less what refunds took back; spending never lowers a level). */
+export const MEMBER_LEVELS = [
+  { level: 0, name: '普通', minLifetime: 0 },
+  { level: 1, name: '银卡', minLifetime: 500 },
+  { level: 2, name: '金卡', minLifetime: 2000 },
+] as const
+
+export type MemberLevel = (typeof MEMBER_LEVELS)[number]['level']
+
+export function levelFor(lifetimePoints: number): { level: MemberLevel; levelName: string; nextLevelAt: number | null } {
+  let i = 0
+  while (i + 1 < MEMBER_LEVELS.length && lifetimePoints >= MEMBER_LEVELS[i + 1].minLifetime) i++
+  const next = MEMBER_LEVELS[i + 1]
+  return { level: MEMBER_LEVELS[i].level, levelName: MEMBER_LEVELS[i].name, nextLevelAt: next ? next.minLifetime : null }
+}
+
+/** 1 point per whole yuan. */
+export function pointsForFen(fen: number): number {
+  return Math.max(0, Math.floor(fen / 100))
+}
+
+/**
+ * An order earns on what was paid and kept: amount less refunds confirmed so far. A refund confirmed after
+ * pickup takes back the difference it makes, so however refunds add up the order keeps exactly
+ * pointsForFen(what stays paid) (the take-backs telescope).
+ */
+export function pointsForOrder(order: { amountFen: number; refundedFen?: number }): number {
+  return pointsForFen(order.amountFen - (order.refundedFen ?? 0))
+}
+
+export function pointsTakenBackBy(order: { amountFen: number; refundedFen?: number }, refundFen: number): number {
+  const before = order.amountFen - (order.refundedFen ?? 0)
+  return pointsForFen(before) - pointsForFen(before - refundFen)
+}
+
+/**
+ * How much of a take-back the balance can cover: points never go below 0; the rest is recorded as
+ * unrecovered on the entry (and the balance doc), not hidden.
+ */
+export function splitTakeBack(balance: number, wanted: number): { taken: number; unrecovered: number } {
+  const taken = Math.min(Math.max(balance, 0), wanted)
+  return { taken, unrecovered: wanted - taken }
+}
+
+export const POINT_ENTRY_KINDS = ['EARN_PICKUP', 'EARN_REDEEM', 'TAKE_BACK', 'SPEND', 'SPEND_RETURNED'] as const
+export type PointEntryKind = (typeof POINT_ENTRY_KINDS)[number]
