@@ -6,6 +6,7 @@ export const TEMPLATES = {
   GROUP_SUCCEEDED: 'GROUP_SUCCEEDED',
   GROUP_FAILED_REFUNDED: 'GROUP_FAILED_REFUNDED',
   GOODS_ARRIVED: 'GOODS_ARRIVED',
+  PICKUP_REMINDER: 'PICKUP_REMINDER',
 } as const
 export type TemplateKey = keyof typeof TEMPLATES
 
@@ -33,6 +34,8 @@ export function noticeTextFor(msg: OutboxMessage): { title: string; body: string
       return { title: '商品已到货', body: `「${v('thing1')}」已到自提点，提货码 ${v('character_string2')}，数量 ${v('number3')}` }
     case 'GROUP_FAILED_REFUNDED':
       return { title: '退款已到账', body: `已退款 ¥${v('amount')}（${v('reason')}）` }
+    case 'PICKUP_REMINDER':
+      return { title: '请尽快提货', body: `「${v('thing1')}」在自提点等你，提货码 ${v('character_string2')}，${v('thing3')}` }
   }
 }
 

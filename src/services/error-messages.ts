@@ -22,6 +22,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'PICKUP.ALREADY_USED': '该提货码已使用，请勿重复核销',
   'PICKUP.EXPIRED': '提货码已过期',
   'PICKUP.NOT_READY': '商品尚未到货，暂不能提货',
+  'PICKUP.REMINDED_TODAY': '今天已经催取过了，明天再试',
   'COUPON.NOT_FOUND': '优惠券不存在',
   'COUPON.SOLD_OUT': '优惠券已被领完',
   'COUPON.LIMIT_EXCEEDED': '你已领取过该优惠券',

@@ -5,6 +5,7 @@ import { sendOutbox } from '@server/messages/notify'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
 import { processDueRefunds } from '@server/payments/refunds'
+import { sendPickupReminders } from '@server/pickup/reminders'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
@@ -21,8 +22,9 @@ const tick = action({
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const refunds = await processDueRefunds(db, now)
+    const reminders = await sendPickupReminders(db, now)
     const messages = await sendOutbox(db, now)
-    return ok({ expired, expiredCoupons, ...ended, reconciled, ...settled, refunds, messages })
+    return ok({ expired, expiredCoupons, ...ended, reconciled, ...settled, refunds, reminders, messages })
   },
 })
 

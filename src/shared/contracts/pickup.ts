@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursor, type Page } from './common'
+import { cursor, id, type Page } from './common'
 import type { ErrorCode } from '../errors'
 
 /** 8 digits, exactly as shown to the resident (spaces and dashes are for display only; strip before sending). */
@@ -8,6 +8,8 @@ export const pickupCode = z.string().regex(/^\d{8}$/, 'must be 8 digits')
 export const pickupContract = {
   verify: z.object({ code: pickupCode }).strict(),
   today: z.object({ cursor: cursor.optional() }).strict(),
+  /** 催取: the leader reminds every resident still waiting to pick up this group buy's goods (once a day). */
+  remind: z.object({ groupBuyId: id }).strict(),
 } as const
 
 export interface PickupVerifyOutput {
@@ -52,4 +54,6 @@ export interface PickupOutputs {
     recent?: VerificationView[]
     counts?: { readyCount: number; pickedUpToday: number }
   }
+  /** How many waiting residents were reminded now. */
+  remind: { reminded: number }
 }

@@ -5,14 +5,17 @@ export const userContract = {
   me: z.object({}).strict(),
   choosePickupPoint: z.object({ pickupPointId: id }).strict(),
   listPickupPoints: z.object({}).strict(),
-  recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])).min(1).max(3) }).strict(),
+  recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'PICKUP_REMINDER'])).min(1).max(3) }).strict(),
   notices: z.object({ cursor: cursor.optional() }).strict(),
   /** Everything up to now counts as read (the unread badge clears). */
   markNoticesRead: z.object({}).strict(),
 } as const
 
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
-export const NOTICE_KINDS = ['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED'] as const
+export const NOTICE_KINDS = [
+  'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED',
+  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER',
+] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
 export interface NoticeView {

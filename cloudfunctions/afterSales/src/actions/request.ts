@@ -1,0 +1,88 @@
+import { afterSalesContract } from '@shared/contracts/after-sales'
+import { AFTER_SALES_REASON_LABELS, afterSalesRefundFen, decideAfterSalesRequest, pickedUpQuantity } from '@shared/domain/after-sales'
+import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
+import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@server/after-sales/cases'
+import { checkImagesExist } from '@server/catalog/products'
+import { isDuplicateWrite } from '@server/cloud'
+import { action } from '@server/define'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { afterSalesCaseIdFor, afterSalesRefundIdFor } from '@server/ids'
+import { addNotice } from '@server/messages/notices'
+
+const MESSAGES: Record<string, string> = {
+  [ERROR_CODES.ORDER_NOT_FOUND]: 'no such order',
+  [ERROR_CODES.AFTER_SALES_NOT_PICKED_UP]: 'only a picked-up order can have after-sales',
+  [ERROR_CODES.AFTER_SALES_WINDOW_CLOSED]: 'after-sales closes 48 h after pickup',
+  [ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED]: 'more units than were picked up, counting earlier requests',
+}
+
+/**
+ * 申请售后. The case id comes from (caller, requestId), so a replay answers with the same case. The units
+ * asked for are reserved on the order's tally first, by a conditional write that never passes the picked-up
+ * quantity, so concurrent requests of one order can never ask back more than was handed over.
+ */
+export const request = action({
+  access: ['resident'],
+  input: afterSalesContract.request,
+  async run({ caller, db, now }, input) {
+    const _ = db.command
+    const caseId = afterSalesCaseIdFor(caller.openid, input.requestId)
+    const replay = (c: AfterSalesCaseDoc) =>
+      c.orderId === input.orderId ? ok({ caseId: c._id, status: c.status }) : fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for another order')
+    const earlier = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
+    if (earlier) return replay(earlier)
+
+    const order = await findById<OrderDoc>(db, 'orders', input.orderId)
+    if (!order) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
+    const tally = await findById<{ quantity: number }>(db, AFTER_SALES_TALLIES, order._id)
+    const blocked = decideAfterSalesRequest(order, caller.openid, input.quantity, tally?.quantity ?? 0, now)
+    if (blocked) return fail(blocked as ErrorCode, MESSAGES[blocked])
+    const images = input.images ?? []
+    const missing = await checkImagesExist(images)
+    if (missing) return missing
+
+    const most = pickedUpQuantity(order)
+    if (!(await reserve())) {
+      const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
+      return stored ? replay(stored) : fail(ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED, MESSAGES[ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED])
+    }
+
+    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+    const doc: AfterSalesCaseDoc = {
+      _id: caseId, orderId: order._id, openid: caller.openid, nickname: order.nickname ?? null, groupBuyId: order.groupBuyId, pickupPointId: order.pickupPointId,
+      title: order.title, creatorOpenid: gb?.creatorOpenid ?? '', merchantId: gb?.merchantId ?? null, quantity: input.quantity, priceFen: order.priceFen,
+      refundFen: afterSalesRefundFen(input.quantity, order.priceFen), reason: input.reason, text: input.text ?? '', images, status: 'PENDING', note: '',
+      requestId: input.requestId, refundId: afterSalesRefundIdFor(caseId), createdAt: now, decidedAt: null, decidedBy: null,
+    }
+    try {
+      await db.collection(AFTER_SALES).add({ data: doc })
+    } catch (err) {
+      // A concurrent replay of this requestId made the case: give back what this call reserved.
+      await db.collection(AFTER_SALES_TALLIES).doc(order._id).update({ data: { quantity: _.inc(-input.quantity) } })
+      if (!isDuplicateWrite(err)) throw err
+      const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
+      if (stored) return replay(stored)
+      throw err
+    }
+
+    const body = `「${order.title}」${input.quantity} 件申请售后（${AFTER_SALES_REASON_LABELS[input.reason]}），待处理`
+    const deciders = [...new Set([doc.creatorOpenid, doc.merchantId].filter((x): x is string => !!x))]
+    for (const openid of deciders) {
+      await addNotice(db, `asreq_${caseId}_${deciders.indexOf(openid)}`, { openid, kind: 'AFTER_SALES_REQUESTED', title: '新的售后申请', body, page: 'pages/leader/after-sales/index' }, now)
+    }
+    return ok({ caseId, status: doc.status })
+
+    async function reserve(): Promise<boolean> {
+      if (input.quantity > most) return false
+      try {
+        await db.collection(AFTER_SALES_TALLIES).add({ data: { _id: order!._id, quantity: input.quantity } })
+        return true
+      } catch (err) {
+        if (!isDuplicateWrite(err)) throw err
+      }
+      const res = await db.collection(AFTER_SALES_TALLIES).where({ _id: order!._id, quantity: _.lte(most - input.quantity) }).update({ data: { quantity: _.inc(input.quantity) } })
+      return updatedCount(res) === 1
+    }
+  },
+})

@@ -1,0 +1,46 @@
+import { pickupContract, type PickupOutputs } from '@shared/contracts/pickup'
+import { cstDayKey } from '@shared/domain/pickup-reminders'
+import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
+import { isDuplicateWrite } from '@server/cloud'
+import { action } from '@server/define'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+import { queuePickupReminder } from '@server/pickup/reminders'
+
+const BATCH = 100
+
+/**
+ * 催取: a group buy's leader (its creator, a leader bound to its point) or an admin reminds every resident whose
+ * goods are still waiting, once per group buy per Beijing day (a keyed insert in `pickupNudges` decides).
+ */
+export const remind = action({
+  access: ['leader', 'admin'],
+  input: pickupContract.remind,
+  async run({ caller, db, now }, { groupBuyId }): Promise<Result<PickupOutputs['remind']>> {
+    const _ = db.command
+    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
+    if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
+    const user = await caller.user()
+    const mine = user.roles.includes('admin') || gb.creatorOpenid === caller.openid || (user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId)
+    if (!mine) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
+    const day = cstDayKey(now)
+    try {
+      await db.collection('pickupNudges').add({ data: { _id: `${groupBuyId}_${day}`, groupBuyId, day, by: caller.openid, createdAt: now } })
+    } catch (err) {
+      if (!isDuplicateWrite(err)) throw err
+      return fail(ERROR_CODES.PICKUP_REMINDED_TODAY, 'this group buy was already reminded today')
+    }
+    let reminded = 0
+    let after = ''
+    for (;;) {
+      const res = (await db.collection('orders').where({ groupBuyId, status: 'READY_FOR_PICKUP', _id: _.gt(after) }).orderBy('_id', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+      for (const o of res.data) {
+        await queuePickupReminder(db, o, `nudge_${o._id}_${day}`, '团长提醒你尽快提货', now)
+        reminded++
+      }
+      if (res.data.length < BATCH) break
+      after = res.data[res.data.length - 1]._id
+    }
+    return ok({ reminded })
+  },
+})

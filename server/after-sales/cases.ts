@@ -1,0 +1,80 @@
+import type { AfterSalesCaseView, AfterSalesInboxItem } from '@shared/contracts/after-sales'
+import type { AfterSalesReason, AfterSalesStatus } from '@shared/domain/after-sales'
+import { maskName } from '@shared/domain/group-buy'
+import type { UserDoc } from '@server/define'
+import type { RefundDoc } from '@server/payments/refunds'
+
+/**
+ * 售后: a resident's case about a picked-up order. One case per (resident, requestId); the units asked for
+ * across an order's open and approved cases are tallied in `afterSalesTallies/<orderId>` by conditional
+ * increments (never past the picked-up quantity); an approval refunds `refundFen` through
+ * requestPartialRefund with the case's own refund id, so however many approvals race it refunds once.
+ */
+export interface AfterSalesCaseDoc {
+  _id: string
+  orderId: string
+  openid: string
+  nickname: string | null
+  groupBuyId: string
+  pickupPointId: string
+  title: string
+  /** Who decides: the group buy's creator (its leader), its merchant for 帮卖 goods; leaders of its point and admins too. */
+  creatorOpenid: string
+  merchantId: string | null
+  quantity: number
+  priceFen: number
+  refundFen: number
+  reason: AfterSalesReason
+  text: string
+  images: string[]
+  status: AfterSalesStatus
+  note: string
+  requestId: string
+  refundId: string
+  createdAt: number
+  decidedAt: number | null
+  decidedBy: string | null
+}
+
+export const AFTER_SALES = 'afterSalesCases'
+export const AFTER_SALES_TALLIES = 'afterSalesTallies'
+
+/** The group buy's merchant (offer goods), its creator, a leader bound to its point, or an admin. */
+export function canDecide(user: UserDoc, c: Pick<AfterSalesCaseDoc, 'creatorOpenid' | 'merchantId' | 'pickupPointId'>): boolean {
+  if (user.roles.includes('admin') || c.creatorOpenid === user._id) return true
+  if (c.merchantId && c.merchantId === user._id && user.roles.includes('merchant')) return true
+  return user.roles.includes('leader') && user.boundPickupPointId === c.pickupPointId
+}
+
+export function toCaseView(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, string>, refund: Pick<RefundDoc, 'status'> | null): AfterSalesCaseView {
+  return {
+    caseId: doc._id,
+    orderId: doc.orderId,
+    groupBuyId: doc.groupBuyId,
+    title: doc.title,
+    quantity: doc.quantity,
+    priceFen: doc.priceFen,
+    refundFen: doc.refundFen,
+    reason: doc.reason,
+    text: doc.text,
+    images: doc.images,
+    imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
+    status: doc.status,
+    note: doc.note,
+    createdAt: doc.createdAt,
+    decidedAt: doc.decidedAt,
+    refundStatus: doc.status === 'APPROVED' ? (refund?.status ?? 'PENDING') : null,
+  }
+}
+
+export function toInboxItem(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, string>, refund: Pick<RefundDoc, 'status'> | null): AfterSalesInboxItem {
+  return { ...toCaseView(doc, urls, refund), maskedName: maskName(doc.nickname), pickupPointId: doc.pickupPointId }
+}
+
+/** The refunds of these approved cases, by refund id. */
+export async function refundsOf(db: DB.Database, cases: readonly AfterSalesCaseDoc[]): Promise<Map<string, RefundDoc>> {
+  const ids = cases.filter((c) => c.status === 'APPROVED').map((c) => c.refundId)
+  if (ids.length === 0) return new Map()
+  const res = (await db.collection('refunds').where({ _id: db.command.in(ids) }).limit(ids.length).get()) as unknown as { data: RefundDoc[] }
+  return new Map(res.data.map((r) => [r._id, r]))
+}
