@@ -1,0 +1,244 @@
+/**
+ * Issue #12 售后 and member points: a case within 48 h of pickup for at most what was picked up; one refund of
+ * exactly quantity × price however many approvals race; points earned once per pickup, taken back on refund,
+ * spent exactly once on a points coupon; pickup reminders sent once each.
+ */
+import { AFTER_SALES_TALLIES } from '@server/after-sales/cases'
+import { rederiveMember } from '@server/members/points'
+import { DEMO, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { pickedUpGroupBuy, pickUp, uploadPhoto } from './support/after-pickup'
+
+jest.setTimeout(120_000)
+
+const cloud = testCloudForThisFile()
+const [A, B, C] = DEMO.residents
+const OTHER_LEADER = 'as-leader-elsewhere'
+
+beforeAll(async () => {
+  await cloud.call('admin', DEMO.admin, { action: 'grantRole', openid: OTHER_LEADER, role: 'leader', pickupPointId: cloud.otherPickupPointId })
+})
+
+function request(openid: string, orderId: string, quantity: number, extra: Record<string, unknown> = {}) {
+  return cloud.call<{ caseId: string; status: string }>('afterSales', openid, { action: 'request', orderId, quantity, reason: 'QUALITY', requestId: newRequestId('as'), ...extra })
+}
+
+async function settle(): Promise<Doc> {
+  const res = (await cloud.fireTimer('settle')) as { ok: boolean; data: Doc }
+  expect(res.ok).toBe(true)
+  return res.data
+}
+
+async function points(openid: string): Promise<Doc> {
+  return (await cloud.call('member', openid, { action: 'me' })).data
+}
+
+describe('afterSales', () => {
+  it('10 concurrent approvals of one case make one refund of exactly quantity × price', async () => {
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
+    const photo = await uploadPhoto(cloud, A, 'as/bruised.png')
+    const asked = await request(A, orders[A], 2, { reason: 'DAMAGED', text: '两盒压坏了', images: [photo] })
+    expect(asked.data.status).toBe('PENDING')
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => cloud.call('afterSales', i % 2 ? DEMO.leader : DEMO.admin, { action: 'decide', caseId: asked.data.caseId, approve: true })))
+    expect(replies.every((r) => r.ok && r.data.status === 'APPROVED' && r.data.refundFen === 3980)).toBe(true)
+    const refunds = await readAll('refunds', { orderId: orders[A] })
+    expect(refunds).toHaveLength(1)
+    expect(refunds[0]).toMatchObject({ amountFen: 3980, partial: true, totalFen: 5970 })
+    expect(refunds[0]._id).toMatch(/^ra[0-9a-f]{30}$/)
+
+    await settle()
+    await settle()
+    expect(cloud.pay.refundedFor(orders[A])).toBe(3980)
+    expect(cloud.pay.refundCountFor(orders[A])).toBe(1)
+    const order = await cloud.call('order', A, { action: 'get', orderId: orders[A] })
+    expect(order.data.order).toMatchObject({ status: 'PICKED_UP', refundedFen: 3980 })
+    // The ledger's reversal hangs off the same refund's DONE transition (issue #11's hook in processDueRefunds).
+    expect((await readDoc('refunds', refunds[0]._id))!.status).toBe('DONE')
+
+    const mine = await cloud.call('afterSales', A, { action: 'listMine', orderId: orders[A] })
+    expect(mine.data.items).toEqual([expect.objectContaining({ caseId: asked.data.caseId, status: 'APPROVED', refundFen: 3980, refundStatus: 'DONE', reason: 'DAMAGED' })])
+    expect(mine.data.items[0].imageUrls[0]).toMatch(/^http/)
+    // Deciding it the other way now is refused; approving again refunds nothing more.
+    expect((await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: false })).error?.code).toBe('AFTER_SALES.ALREADY_DECIDED')
+    await settle()
+    expect(cloud.pay.refundedFor(orders[A])).toBe(3980)
+  })
+
+  it('asks back at most the picked-up quantity across requests (also when they race), within 48 h, own orders only', async () => {
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3, [B]: 1 }, { pickers: [A] })
+    expect((await request(B, orders[B], 1)).error?.code).toBe('AFTER_SALES.NOT_PICKED_UP')
+    expect((await request(C, orders[A], 1)).error?.code).toBe('ORDER.NOT_FOUND')
+    expect((await request(A, orders[A], 4)).error?.code).toBe('AFTER_SALES.QUANTITY_EXCEEDED')
+
+    const racing = await Promise.all(Array.from({ length: 6 }, () => request(A, orders[A], 1)))
+    expect(racing.filter((r) => r.ok)).toHaveLength(3)
+    expect(racing.filter((r) => !r.ok).every((r) => r.error?.code === 'AFTER_SALES.QUANTITY_EXCEEDED')).toBe(true)
+    expect((await readDoc(AFTER_SALES_TALLIES, orders[A]))!.quantity).toBe(3)
+
+    // A replay of a requestId answers with its case and asks nothing more.
+    const rid = newRequestId('replay')
+    const { orders: o2 } = await pickedUpGroupBuy(cloud, { [C]: 2 })
+    const first = await request(C, o2[C], 1, { requestId: rid })
+    const again = await request(C, o2[C], 1, { requestId: rid })
+    expect(again.data.caseId).toBe(first.data.caseId)
+    expect((await readDoc(AFTER_SALES_TALLIES, o2[C]))!.quantity).toBe(1)
+
+    // A rejection frees its units and the resident sees the note.
+    const rejected = await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: racing.find((r) => r.ok)!.data.caseId, approve: false, note: '照片看不出问题' })
+    expect(rejected.data).toMatchObject({ status: 'REJECTED', refundFen: 0 })
+    expect((await readDoc(AFTER_SALES_TALLIES, orders[A]))!.quantity).toBe(2)
+    const mine = await cloud.call('afterSales', A, { action: 'listMine', orderId: orders[A] })
+    expect(mine.data.items.find((i: Doc) => i.status === 'REJECTED')).toMatchObject({ note: '照片看不出问题', refundStatus: null })
+    expect(await readAll('refunds', { orderId: orders[A] })).toHaveLength(0)
+
+    // 48 h after pickup the window is closed.
+    await database().collection('orders').doc(orders[A]).update({ data: { pickedUpAt: Date.now() - 48 * 3600_000 - 1000 } })
+    expect((await request(A, orders[A], 1)).error?.code).toBe('AFTER_SALES.WINDOW_CLOSED')
+  })
+
+  it('only the group buy’s leader, its merchant or an admin decide; the inbox lists what each may decide', async () => {
+    const { orders } = await pickedUpGroupBuy(cloud, { [B]: 1 })
+    const asked = await request(B, orders[B], 1)
+    for (const who of [OTHER_LEADER, DEMO.merchant, A]) {
+      const r = await cloud.call('afterSales', who, { action: 'decide', caseId: asked.data.caseId, approve: true })
+      expect(r.error?.code).toBe(who === A ? 'AUTH.FORBIDDEN' : 'AFTER_SALES.NOT_FOUND')
+    }
+    const inbox = await cloud.call('afterSales', DEMO.leader, { action: 'listForMe', status: 'PENDING' })
+    expect(inbox.data.items.map((i: Doc) => i.caseId)).toContain(asked.data.caseId)
+    expect(inbox.data.items.every((i: Doc) => i.status === 'PENDING' && /\*\*$/.test(i.maskedName))).toBe(true)
+    expect((await cloud.call('afterSales', OTHER_LEADER, { action: 'listForMe' })).data.items).toHaveLength(0)
+    const notices = await cloud.call('user', DEMO.leader, { action: 'notices' })
+    expect(notices.data.items.some((n: Doc) => n.kind === 'AFTER_SALES_REQUESTED')).toBe(true)
+    expect(await readAll('refunds', { orderId: orders[B] })).toHaveLength(0)
+  })
+})
+
+describe('member points', () => {
+  const R = 'points-resident'
+  it('earns 1 point per whole yuan once per pickup, takes it back on refund, and the balance equals its entries', async () => {
+    const { orders } = await pickedUpGroupBuy(cloud, { [R]: 3 }, { priceFen: 1990 }) // ¥59.70 → 59 points
+    expect(await points(R)).toMatchObject({ points: 59, lifetimePoints: 59, level: 0, levelName: '普通', nextLevelAt: 500 })
+    // The code again: ALREADY_USED, and no second credit.
+    const code = (await cloud.call('order', R, { action: 'get', orderId: orders[R] })).data.order.pickupCode
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code })).error?.code).toBe('PICKUP.ALREADY_USED')
+    expect((await points(R)).points).toBe(59)
+
+    // After-sales refund of 1 × ¥19.90: the order keeps ¥39.80 paid → 39 points, so 20 are taken back.
+    const asked = await request(R, orders[R], 1)
+    await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })
+    await settle()
+    expect(await points(R)).toMatchObject({ points: 39, lifetimePoints: 39, unrecoveredPoints: 0 })
+    await settle()
+    expect((await points(R)).points).toBe(39)
+    const history = await cloud.call('member', R, { action: 'history' })
+    expect(history.data.items.map((e: Doc) => [e.kind, e.points])).toEqual([['TAKE_BACK', -20], ['EARN_PICKUP', 59]])
+    expect(await rederiveMember(database(), R)).toEqual({ points: 39, lifetimePoints: 39, unrecoveredPoints: 0 })
+  })
+
+  it('spends points exactly once under 20 concurrent claims with a balance for one; refusals give them back', async () => {
+    const S = 'points-spender'
+    await pickedUpGroupBuy(cloud, { [S]: 1 }, { priceFen: 3000 }) // 30 points
+    const now = Date.now()
+    const campaign = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: '会员专享 10 元券', valueFen: 1000, priceFen: 0, total: 100, limitPerUser: 20, validFrom: now - 1000, validTo: now + 86_400_000,
+      pickupPointIds: [cloud.pickupPointId], pointsPrice: 25,
+    })
+    expect(campaign.ok).toBe(true)
+    const claims = await Promise.all(Array.from({ length: 20 }, () => cloud.call('coupon', S, { action: 'claim', campaignId: campaign.data.campaignId, requestId: newRequestId('pts') })))
+    expect(claims.filter((c) => c.ok)).toHaveLength(1)
+    expect(claims.filter((c) => !c.ok).every((c) => c.error?.code === 'MEMBER.INSUFFICIENT_POINTS')).toBe(true)
+    expect((await points(S)).points).toBe(5)
+    expect(await readAll('coupons', { openid: S, campaignId: campaign.data.campaignId })).toHaveLength(1)
+    const stored = (await readDoc('couponCampaigns', campaign.data.campaignId))!
+    expect(stored.issued).toBe(1)
+    expect(await rederiveMember(database(), S)).toMatchObject({ points: 5, lifetimePoints: 30 })
+
+    // A replay of the winning requestId answers with the same coupon and spends nothing.
+    const winner = claims.find((c) => c.ok)!
+    const listed = await cloud.call('coupon', S, { action: 'listCampaigns' })
+    expect(listed.data.items.find((c: Doc) => c.campaignId === campaign.data.campaignId)).toMatchObject({ pointsPrice: 25, minLevel: 0 })
+    expect(winner.data.status).toBe('ISSUED')
+
+    // A refused claim (sold out) hands back the points it took.
+    const T = 'points-rich'
+    await pickedUpGroupBuy(cloud, { [T]: 1 }, { priceFen: 10_000 }) // 100 points
+    const one = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: '限量 1 张', valueFen: 500, priceFen: 0, total: 1, limitPerUser: 1, validFrom: now - 1000, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsPrice: 40,
+    })
+    const race = await Promise.all([T, S].map((who) => cloud.call('coupon', who, { action: 'claim', campaignId: one.data.campaignId, requestId: newRequestId('one') })))
+    expect(race[0].ok).toBe(true)
+    expect((await points(T)).points).toBe(60)
+    const again = await cloud.call('coupon', T, { action: 'claim', campaignId: one.data.campaignId, requestId: newRequestId('one') })
+    expect(again.error?.code).toBe('COUPON.LIMIT_EXCEEDED')
+    expect((await points(T)).points).toBe(60)
+    expect(await rederiveMember(database(), T)).toMatchObject({ points: 60 })
+
+    // Levels: a 银卡 coupon refuses a 普通 member without touching anything.
+    const silver = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: '银卡专享', valueFen: 500, priceFen: 0, total: 10, limitPerUser: 1, validFrom: now - 1000, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsPrice: 1, minLevel: 1,
+    })
+    expect((await cloud.call('coupon', T, { action: 'claim', campaignId: silver.data.campaignId, requestId: newRequestId('lvl') })).error?.code).toBe('MEMBER.LEVEL_TOO_LOW')
+    expect((await points(T)).points).toBe(60)
+    // A paid campaign cannot also cost points.
+    expect((await cloud.call('coupon', DEMO.merchant, { action: 'createCampaign', title: 'x', valueFen: 500, priceFen: 100, total: 10, limitPerUser: 1, validFrom: now, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsPrice: 5 })).error?.code).toBe('INPUT.INVALID')
+  })
+
+  it('a partner store’s redemption earns the campaign’s pointsOnRedeem once; a take-back the balance cannot cover is recorded', async () => {
+    const U = 'points-partner'
+    const now = Date.now()
+    const camp = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: '到店送积分', valueFen: 500, priceFen: 0, total: 10, limitPerUser: 1, validFrom: now - 1000, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsOnRedeem: 15,
+    })
+    const claimed = await cloud.call('coupon', U, { action: 'claim', campaignId: camp.data.campaignId, requestId: newRequestId('red') })
+    const redeems = await Promise.all(Array.from({ length: 5 }, () => cloud.call('coupon', DEMO.clerk, { action: 'redeem', code: claimed.data.code })))
+    expect(redeems.filter((r) => r.ok)).toHaveLength(1)
+    expect((await points(U)).points).toBe(15)
+
+    // 49 points from a ¥49.00 pickup, 60 spent on a coupon, then the whole order is refunded through 售后.
+    const { orders } = await pickedUpGroupBuy(cloud, { [U]: 1 }, { priceFen: 4900 })
+    expect((await points(U)).points).toBe(64)
+    const pricey = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: '60 积分券', valueFen: 500, priceFen: 0, total: 10, limitPerUser: 1, validFrom: now - 1000, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsPrice: 60,
+    })
+    expect((await cloud.call('coupon', U, { action: 'claim', campaignId: pricey.data.campaignId, requestId: newRequestId('sp') })).ok).toBe(true)
+    const asked = await request(U, orders[U], 1)
+    await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })
+    await settle()
+    expect(cloud.pay.refundedFor(orders[U])).toBe(4900)
+    expect(await points(U)).toMatchObject({ points: 0, lifetimePoints: 15, unrecoveredPoints: 45 })
+    const back = (await cloud.call('member', U, { action: 'history' })).data.items[0]
+    expect(back).toMatchObject({ kind: 'TAKE_BACK', points: -4, unrecovered: 45 })
+    expect(await rederiveMember(database(), U)).toEqual({ points: 0, lifetimePoints: 15, unrecoveredPoints: 45 })
+  })
+})
+
+describe('pickup reminders', () => {
+  it('a waiting order is reminded once 24 h after arrival and once 24 h before its code expires; never after pickup', async () => {
+    const { groupBuyId, orders } = await pickedUpGroupBuy(cloud, { [A]: 1, [B]: 1, [C]: 1 }, { pickers: [C] })
+    const dayAgo = Date.now() - 25 * 3600_000
+    for (const id of Object.values(orders)) await database().collection('orders').doc(id).update({ data: { readyAt: dayAgo } })
+    const reminded = async (orderId: string) => (await readAll('outbox', { template: 'PICKUP_REMINDER' })).filter((m) => m.page.endsWith(orderId)).length
+
+    const first = await settle()
+    expect(first.reminders.readyReminders).toBe(2)
+    await settle()
+    expect([await reminded(orders[A]), await reminded(orders[B]), await reminded(orders[C])]).toEqual([1, 1, 0])
+
+    await database().collection('orders').doc(orders[A]).update({ data: { pickupExpiresAt: Date.now() + 23 * 3600_000 } })
+    await database().collection('orders').doc(orders[C]).update({ data: { pickupExpiresAt: Date.now() + 23 * 3600_000 } })
+    await pickUp(cloud, B, orders[B])
+    await database().collection('orders').doc(orders[B]).update({ data: { pickupExpiresAt: Date.now() + 23 * 3600_000 } })
+    const second = await Promise.all([settle(), settle()])
+    expect(second[0].reminders.expiryReminders + second[1].reminders.expiryReminders).toBe(1)
+    await settle()
+    expect([await reminded(orders[A]), await reminded(orders[B]), await reminded(orders[C])]).toEqual([2, 1, 0])
+    const notices = await cloud.call('user', A, { action: 'notices' })
+    expect(notices.data.items.filter((n: Doc) => n.kind === 'PICKUP_REMINDER')).toHaveLength(2)
+
+    // 催取: once a day per group buy, to those still waiting.
+    const nudges = await Promise.all([1, 2, 3].map(() => cloud.call('pickup', DEMO.leader, { action: 'remind', groupBuyId })))
+    expect(nudges.filter((n) => n.ok).map((n) => n.data.reminded)).toEqual([1])
+    expect(nudges.filter((n) => !n.ok).map((n) => n.error?.code)).toEqual(['PICKUP.REMINDED_TODAY', 'PICKUP.REMINDED_TODAY'])
+    expect(await reminded(orders[A])).toBe(3)
+    expect((await cloud.call('pickup', OTHER_LEADER, { action: 'remind', groupBuyId })).error?.code).toBe('AUTH.FORBIDDEN')
+  })
+})
