@@ -1,3 +1,4 @@
+import { useAfterPickupStore } from './after-pickup'
 import { useClerkStore } from './clerk'
 import { useCouponStore } from './coupon'
 import { useFeedStore } from './feed'
@@ -13,4 +14,5 @@ export function resetUserScopedStores(): void {
   useLeaderStore.getState().reset()
   useClerkStore.getState().reset()
   useCouponStore.getState().reset()
+  useAfterPickupStore.getState().reset()
 }

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import IdentitySwitcher from '@/components/IdentitySwitcher'
 import StateView from '@/components/StateView'
+import { useAfterPickupStore } from '@/stores/after-pickup'
 import { hasRole, useSessionStore } from '@/stores/session'
 import { ensureSession } from '@/stores/use-session-ready'
 import './index.scss'
@@ -13,8 +14,10 @@ interface Entry {
 
 export default function MePage() {
   const s = useSessionStore()
+  const member = useAfterPickupStore((st) => st.member)
   useDidShow(() => {
     void ensureSession()
+    void useAfterPickupStore.getState().loadMember()
     if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
   })
   const point = s.pickupPoints.find((p) => p.pickupPointId === s.pickupPointId)
@@ -26,6 +29,9 @@ export default function MePage() {
   // Work screens follow the roles the backend reports, not anything chosen on the client.
   if (hasRole(s.roles, 'leader')) {
     entries.unshift({ label: '团长工作台', url: '/pages/leader/home/index' })
+  }
+  if (hasRole(s.roles, 'leader') || hasRole(s.roles, 'merchant')) {
+    entries.unshift({ label: '售后处理', url: '/pages/leader/after-sales/index' })
   }
   if (hasRole(s.roles, 'clerk')) {
     entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
@@ -39,6 +45,18 @@ export default function MePage() {
         <StateView loading={s.status !== 'error'} error={s.error} empty emptyText='' onRetry={() => void s.load()} />
       ) : (
         <>
+          {member && (
+            <View className='section me__member'>
+              <View className='row'>
+                <Text className='section__title'>{`会员积分 ${member.points}`}</Text>
+                <Text className='me__level'>{member.levelName}</Text>
+              </View>
+              <Text className='muted'>
+                {member.nextLevelAt !== null ? `再得 ${member.nextLevelAt - member.lifetimePoints} 积分升级` : '已是最高等级'}
+                {'，提货每 1 元得 1 积分，可在领券中心兑换会员券'}
+              </Text>
+            </View>
+          )}
           <View className='section'>
             <Text className='section__title'>我的自提点</Text>
             <Text>{point ? `${point.name}（${point.storeName}）` : '还没有选择自提点'}</Text>

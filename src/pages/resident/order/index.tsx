@@ -1,15 +1,21 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
+import AfterSalesSheet from '@/components/AfterSalesSheet'
 import Countdown from '@/components/Countdown'
 import { formatDateTime, formatFen } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
+import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
+import { choosePhotos } from '@/services/after-pickup'
 import { friendlyMessage } from '@/services/error-messages'
+import type { OrderView } from '@/shared/contracts/order'
+import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
+import { useAfterPickupStore } from '@/stores/after-pickup'
 import { useOrdersStore } from '@/stores/orders'
 import './index.scss'
 
@@ -33,6 +39,7 @@ export default function OrderPage() {
 
   useDidShow(() => {
     if (id) void useOrdersStore.getState().loadOrder(id)
+    if (id) void useAfterPickupStore.getState().load(id)
   })
   usePullDownRefresh(async () => {
     await s.loadOrder(id)
@@ -103,6 +110,7 @@ export default function OrderPage() {
         <Text className='section__title'>订单进度</Text>
         <OrderTimeline order={order} />
       </View>
+      {order.status === 'PICKED_UP' && <AfterPickup order={order} />}
       {isCancellable(order.status) && (
         <View className='bottom-bar order__actions'>
           <Button className='order__cancel' disabled={s.acting} onClick={() => void cancel()}>
@@ -114,5 +122,93 @@ export default function OrderPage() {
         </View>
       )}
     </View>
+  )
+}
+
+const CASE_STATUS_LABEL = { PENDING: '处理中', APPROVED: '已同意', REJECTED: '未通过' } as const
+
+async function pickPhotos(room: number) {
+  const res = await choosePhotos(room)
+  if (!res.ok) {
+    void Taro.showToast({ title: friendlyMessage(res.error), icon: 'none' })
+    return null
+  }
+  return res.data
+}
+
+/** After pickup: my rating (评价, editable for 24 h) and 售后 (within 48 h, for what was picked up). */
+function AfterPickup({ order }: { order: OrderView }) {
+  const a = useAfterPickupStore()
+  const [sheet, setSheet] = useState<'rate' | 'afterSales' | null>(null)
+  const now = Date.now()
+  const asked = a.cases.filter((c) => c.status !== 'REJECTED').reduce((n, c) => n + c.quantity, 0)
+  const room = order.servedQuantity - asked
+  const canAsk = order.pickedUpAt !== null && now <= order.pickedUpAt + AFTER_SALES_WINDOW_MS && room > 0
+  const toastError = () => void Taro.showToast({ title: friendlyMessage(useAfterPickupStore.getState().error), icon: 'none' })
+  return (
+    <>
+      <View className='section'>
+        <Text className='section__title'>我的评价</Text>
+        {a.rating ? (
+          <View>
+            <Text className='order__stars'>{'★'.repeat(a.rating.stars) + '☆'.repeat(5 - a.rating.stars)}</Text>
+            {a.rating.tags.length > 0 && <Text className='muted'>{` ${a.rating.tags.join(' · ')}`}</Text>}
+            {a.rating.text && <Text className='order__rating-text'>{a.rating.text}</Text>}
+            {now < a.rating.editableUntil && (
+              <Button size='mini' onClick={() => setSheet('rate')}>修改评价</Button>
+            )}
+          </View>
+        ) : (
+          <Button className='btn-primary' onClick={() => setSheet('rate')}>评价一下</Button>
+        )}
+      </View>
+      <View className='section'>
+        <Text className='section__title'>售后</Text>
+        {a.cases.map((c) => (
+          <View key={c.caseId} className='order__case'>
+            <View className='row'>
+              <Text>{`${AFTER_SALES_REASON_LABELS[c.reason]} ×${c.quantity}`}</Text>
+              <Text className={`order__case-status order__case-status--${c.status.toLowerCase()}`}>{CASE_STATUS_LABEL[c.status]}</Text>
+            </View>
+            {c.status === 'APPROVED' && <Text className='muted'>{`退款 ${formatFen(c.refundFen)}${c.refundStatus === 'DONE' ? '，已到账' : '，退款中'}`}</Text>}
+            {c.status === 'REJECTED' && c.note && <Text className='muted'>{`说明：${c.note}`}</Text>}
+          </View>
+        ))}
+        {canAsk ? (
+          <Button onClick={() => setSheet('afterSales')}>申请售后</Button>
+        ) : (
+          a.cases.length === 0 && <Text className='muted'>提货后 48 小时内可申请售后</Text>
+        )}
+      </View>
+      {sheet === 'rate' && (
+        <RatingSheet
+          initial={a.rating ?? undefined}
+          saving={a.saving}
+          pickPhotos={pickPhotos}
+          onClose={() => setSheet(null)}
+          onSubmit={async (v) => {
+            if (await a.saveRating(order.orderId, v)) {
+              setSheet(null)
+              void Taro.showToast({ title: '感谢评价', icon: 'success' })
+            } else toastError()
+          }}
+        />
+      )}
+      {sheet === 'afterSales' && (
+        <AfterSalesSheet
+          max={room}
+          priceFen={order.priceFen}
+          saving={a.saving}
+          pickPhotos={pickPhotos}
+          onClose={() => setSheet(null)}
+          onSubmit={async (v) => {
+            if (await a.requestAfterSales(order.orderId, v)) {
+              setSheet(null)
+              void Taro.showToast({ title: '已提交，等待处理', icon: 'none' })
+            } else toastError()
+          }}
+        />
+      )}
+    </>
   )
 }
