@@ -103,6 +103,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       const queued = (await database.collection('outbox').orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: unknown[] }
       return send(res, 200, { ok: true, data: { queued: queued.data, sent } })
     }
+    if (req.method === 'GET' && url.pathname === '/sim/refunds') return send(res, 200, { ok: true, data: { items: pay.listRefunds() } })
     if (req.method === 'POST') {
       const body = await readJson(req)
       if (body === undefined) return send(res, 400, { ok: false, error: { code: 'INPUT.INVALID', message: 'body must be JSON' } })
@@ -115,7 +116,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       }
       const b = (body ?? {}) as Record<string, unknown>
       if (url.pathname === '/sim/pay') {
-        const r = await pay.pay(String(b.orderId ?? ''))
+        const r = await pay.pay(String(b.orderId ?? ''), { deliver: b.deliver !== false })
         return send(res, r.ok ? 200 : 409, r.ok ? { ok: true, data: { delivered: r.delivered } } : { ok: false, error: { code: 'PAYMENT.FAILED', message: r.reason } })
       }
       if (url.pathname === '/sim/notify') return send(res, 200, { ok: true, data: { delivered: await pay.notify(String(b.orderId ?? '')) } })
