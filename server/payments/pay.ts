@@ -74,9 +74,9 @@ export async function queryPaid(orderId: string): Promise<{ paid: boolean; total
 }
 
 /**
- * Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a refund: in full (`amountFen` is both the
- * trade's total and the refund), or part of a trade with `totalFen` (what was paid) and `refundFen` (what goes
- * back; each partial refund of one trade needs its own refundNo, and together they may not exceed totalFen).
+ * Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a refund of `amountFen` (or `refundFen`, the
+ * same, when given) of a trade whose total was `totalFen` (absent = a full refund). Each partial refund of one trade
+ * needs its own refundNo, and together they may not exceed the total.
  */
 export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number; totalFen?: number; refundFen?: number }): Promise<{ accepted: boolean; reason: string }> {
   const res = await cloudPay().refund({
