@@ -244,6 +244,15 @@ export class Engine {
         }
       }
     }
+    for (const op of ['$push', '$addToSet', '$pull', '$pullAll', '$pop']) {
+      const fields = (modifier as Doc)[op]
+      if (!isPlainObject(fields)) continue
+      for (const field of Object.keys(fields)) {
+        const current = readPath(doc, field)
+        // MongoDB refuses array operators on a field holding something else; mingo would silently skip it
+        if (current !== undefined && !Array.isArray(current)) throw new DbError('DATABASE_REQUEST_FAILED', `Cannot apply ${op} to a non-array field (field ${field}) [DATABASE_REQUEST_FAILED]`)
+      }
+    }
     const fast = applyFlatUpdate(doc, modifier as Doc)
     if (fast !== undefined) return fast
     const next = cloneDoc(doc)
