@@ -139,7 +139,21 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: 'not found' } })
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', resolve))
+  // A start-up that fails (port taken, seed error) closes what it already opened, so no caller is left holding
+  // timers, a listening socket or the database (a test run would never exit).
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (err) {
+    for (const c of crons) c.stop()
+    db.close()
+    throw err
+  }
   const address = server.address() as AddressInfo
   const url = `http://127.0.0.1:${address.port}`
   storage.setBaseUrl(url)
@@ -159,7 +173,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       storage.close()
     },
   }
-  if (opts.seed) await seedDemo(local)
+  if (opts.seed) {
+    try {
+      await seedDemo(local)
+    } catch (err) {
+      await local.close()
+      throw err
+    }
+  }
   return local
 }
 
