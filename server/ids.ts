@@ -17,6 +17,11 @@ export function refundIdFor(outTradeNo: string): string {
   return (isCouponTradeNo(outTradeNo) ? 'rc' : 'rf') + outTradeNo.slice(1)
 }
 
+/** An order's one shortage refund (goods arrived short): its own out_refund_no beside the full refund's. */
+export function shortageRefundIdFor(orderId: string): string {
+  return 'rs' + orderId.slice(1)
+}
+
 /**
  * What an out_trade_no pays for. Order ids start with `o`, coupon ids with `c` (and are hashed under a
  * different salt), so the two can never collide and the payment callback can route by the first letter.
