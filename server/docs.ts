@@ -34,6 +34,19 @@ export interface GroupBuyDoc {
    * indexable value, unlike null, so the settle timer finds the unsettled ones without scanning the rest). */
   settledAt: number
   arrivedAt: number | null
+  /** 帮卖: the supply offer this group buy sells, and that offer's merchant (absent on a leader's own). */
+  offerId?: string | null
+  merchantId?: string | null
+  /** The offer's supply price per unit, fixed when the leader opened the group buy. */
+  supplyPriceFen?: number | null
+  /** The offer's commission for the leader, in basis points of each sale, fixed when the group buy opened. */
+  commissionBp?: number | null
+  /** What the leader signed off as arrived (absent/null until then). */
+  receivedQuantity?: number | null
+  /** Set with arrivedAt: less arrived than was paid for (late payers are then refunded, not served). */
+  arrivalShort?: boolean
+  /** Unsold units handed back to the offer when the group buy ended (set once). */
+  offerReturnedAt?: number | null
 }
 
 export interface ParticipationDoc {
@@ -66,9 +79,14 @@ export interface OrderDoc {
   pickupCode: string | null
   pickupExpiresAt: number | null
   nickname: string | null
+  /** What will be handed over; set when the goods arrive (absent = quantity). */
+  servedQuantity?: number | null
+  /** Refunded so far, in fen, any reason; moved only when a refund is confirmed. */
+  refundedFen?: number
 }
 
-export function toGroupBuyView(doc: GroupBuyDoc, now: number): GroupBuyView {
+/** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */
+export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<string, string>): GroupBuyView {
   return {
     groupBuyId: doc._id,
     title: doc.title,
@@ -88,10 +106,15 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number): GroupBuyView {
     status: effectiveStatus(doc, now),
     createdAt: doc.createdAt,
     arrivedAt: doc.arrivedAt,
+    imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
+    offerId: doc.offerId ?? null,
+    merchantId: doc.merchantId ?? null,
   }
 }
 
 const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
+/** Orders that end without goods: unpaid holds released, or paid and given back in full. */
+const NOTHING_HANDED_OVER: readonly OrderStatus[] = ['CANCELLED', 'EXPIRED', 'REFUNDING', 'REFUNDED']
 
 /** The owner's view of an order; the pickup code only once the goods are there. */
 export function toOrderView(doc: OrderDoc): OrderView {
@@ -112,6 +135,8 @@ export function toOrderView(doc: OrderDoc): OrderView {
     refundedAt: doc.refundedAt,
     pickupCode: showCode ? doc.pickupCode : null,
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
+    servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
+    refundedFen: doc.refundedFen ?? 0,
   }
 }
 

@@ -28,6 +28,13 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'COUPON.ALREADY_REDEEMED': '该优惠券已核销，请勿重复使用',
   'COUPON.EXPIRED': '优惠券已过期',
   'COUPON.NOT_VALID_HERE': '该优惠券不适用于本自提点',
+  'PRODUCT.NOT_FOUND': '商品不存在或已下架',
+  'SUPPLY.NOT_FOUND': '货源不存在',
+  'SUPPLY.NOT_AVAILABLE': '该货源暂未向你的自提点开放',
+  'SUPPLY.SOLD_OUT': '货源库存不足，请减少开团数量',
+  'SUPPLY.PRICE_OUT_OF_RANGE': '售价不在货源允许的价格区间内',
+  'PURCHASE_ORDER.NOT_FOUND': '采购单不存在',
+  'STORAGE.INVALID_FILE': '只能上传 5MB 以内的 PNG、JPEG 或 WebP 图片',
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
 }

@@ -50,6 +50,19 @@ export const ERROR_CODES = {
   COUPON_NOT_OPEN: 'COUPON.NOT_OPEN',
   /** A replayed purchase (same requestId) whose payment window passed unpaid: buy again with a new requestId. */
   COUPON_NOT_PAYABLE: 'COUPON.NOT_PAYABLE',
+
+  PRODUCT_NOT_FOUND: 'PRODUCT.NOT_FOUND',
+  /** No such supply offer (or not the caller's). */
+  SUPPLY_NOT_FOUND: 'SUPPLY.NOT_FOUND',
+  /** The offer is not open to the caller's pickup point right now. */
+  SUPPLY_NOT_AVAILABLE: 'SUPPLY.NOT_AVAILABLE',
+  /** The offer has less unallocated stock than asked. */
+  SUPPLY_SOLD_OUT: 'SUPPLY.SOLD_OUT',
+  /** The price is outside the offer's range (or leaves the platform a negative share). */
+  SUPPLY_PRICE_OUT_OF_RANGE: 'SUPPLY.PRICE_OUT_OF_RANGE',
+  PURCHASE_ORDER_NOT_FOUND: 'PURCHASE_ORDER.NOT_FOUND',
+  /** An upload that is not a PNG/JPEG/WebP image, is over 5 MB, or names a path outside storage. */
+  STORAGE_INVALID_FILE: 'STORAGE.INVALID_FILE',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

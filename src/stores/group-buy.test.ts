@@ -13,7 +13,7 @@ const pay = orderService.pay as jest.Mock
 const gb: GroupBuyDetail = {
   groupBuyId: 'g1', title: '阳光玫瑰', description: '', images: [], unit: '份', priceFen: 1990, originalPriceFen: 2990,
   stock: 50, stockLeft: 50, minParticipants: 3, paidParticipants: 0, limitPerUser: 2, startAt: 0, endAt: Date.now() + 3600e3,
-  pickupPointId: 'p1', status: 'OPEN', createdAt: 0, arrivedAt: null, myQuantity: 0,
+  pickupPointId: 'p1', status: 'OPEN', createdAt: 0, arrivedAt: null, myQuantity: 0, imageUrls: [], offerId: null, merchantId: null,
 }
 const payment = { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=x', signType: 'MD5', paySign: 's' }
 

@@ -8,7 +8,7 @@ const get = orderService.get as jest.Mock
 const order = (status: OrderView['status']): OrderView => ({
   orderId: 'o1', groupBuyId: 'g1', title: '阳光玫瑰', quantity: 1, priceFen: 1990, amountFen: 1990, status,
   createdAt: 0, expiresAt: 0, paidAt: status === 'PENDING_PAYMENT' ? null : 1, readyAt: null, pickedUpAt: null,
-  refundedAt: null, pickupCode: null, pickupExpiresAt: null,
+  refundedAt: null, pickupCode: null, pickupExpiresAt: null, servedQuantity: 1, refundedFen: 0,
 })
 
 beforeEach(() => {

@@ -5,7 +5,7 @@ import OrderTimeline from '.'
 const order = (patch: Partial<OrderView>): OrderView => ({
   orderId: 'o1', groupBuyId: 'g1', title: 't', quantity: 1, priceFen: 1, amountFen: 1, status: 'PAID',
   createdAt: 1, expiresAt: 0, paidAt: 2, readyAt: null, pickedUpAt: null, refundedAt: null, pickupCode: null,
-  pickupExpiresAt: null, ...patch,
+  pickupExpiresAt: null, servedQuantity: 1, refundedFen: 0, ...patch,
 })
 
 it('marks where the order is now', () => {

@@ -20,3 +20,12 @@ export interface Page<T> {
 
 export const ROLES = ['resident', 'leader', 'clerk', 'merchant', 'admin'] as const
 export type Role = (typeof ROLES)[number]
+
+/**
+ * A cloud-storage file id as CloudBase issues them: `cloud://<env>.<bucket>/<path>`. Only the characters our
+ * own upload paths use; the file must also exist in storage (the server checks that).
+ */
+export const fileId = z
+  .string()
+  .max(500)
+  .regex(/^cloud:\/\/[A-Za-z0-9._-]+\/[A-Za-z0-9._\-/]+$/, 'must be a cloud:// file id')

@@ -38,7 +38,23 @@ export const groupBuyContract = {
   join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
-  markArrived: z.object({ groupBuyId: id }).strict(),
+  /** receivedQuantity absent = everything paid for arrived. */
+  markArrived: z.object({ groupBuyId: id, receivedQuantity: z.number().int().min(0).max(1_000_000).optional() }).strict(),
+  /** 帮卖: a leader sells a merchant's supply offer at their own pickup point. */
+  createFromOffer: z
+    .object({
+      offerId: id,
+      priceFen: fen.min(1),
+      stock: z.number().int().min(1).max(1_000_000),
+      minParticipants: z.number().int().min(1).max(10_000),
+      limitPerUser: z.number().int().min(1).max(999),
+      startAt: epochMs.optional(),
+      endAt: epochMs.optional(),
+    })
+    .strict()
+    .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
+    .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
+  pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
 } as const
 
 export interface GroupBuyView {
@@ -60,6 +76,11 @@ export interface GroupBuyView {
   status: GroupBuyStatus
   createdAt: number
   arrivedAt: number | null
+  /** Temporary URLs for `images` (cloud:// ids are turned into http URLs the client can show). */
+  imageUrls: string[]
+  /** Set on group buys sold from a merchant's supply offer (帮卖). */
+  offerId: string | null
+  merchantId: string | null
 }
 
 /** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */
@@ -80,6 +101,16 @@ export interface ParticipantView {
   createdAt: number
 }
 
+export interface PickListItem {
+  /** 跟团号 */
+  seq: number
+  maskedName: string
+  quantity: number
+  /** What will be handed over (less than quantity after a shortage; 0 if refunded in full). */
+  servedQuantity: number
+  status: string
+}
+
 export interface GroupBuyOutputs {
   create: { groupBuyId: string }
   list: Page<GroupBuyView>
@@ -87,5 +118,7 @@ export interface GroupBuyOutputs {
   join: { orderId: string; status: 'PENDING_PAYMENT'; payment: PaymentParams; amountFen: number; expiresAt: number }
   listMine: Page<GroupBuyView>
   participants: Page<ParticipantView>
-  markArrived: { readyOrders: number }
+  markArrived: { readyOrders: number; shortOrders: number; refundedFen: number }
+  createFromOffer: { groupBuyId: string }
+  pickList: { items: PickListItem[]; fileID?: string; tempFileURL?: string }
 }

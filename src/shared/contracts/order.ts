@@ -36,6 +36,10 @@ export interface OrderView {
   /** Only for the order's owner, only once READY_FOR_PICKUP (or after, for the record). */
   pickupCode: string | null
   pickupExpiresAt: number | null
+  /** What will be (or was) handed over: the quantity, less any shortage at arrival. */
+  servedQuantity: number
+  /** Refunded so far, for any reason (failed group, shortage, after-sales). */
+  refundedFen: number
   /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
   seq?: number
 }

@@ -4,6 +4,7 @@ import { action } from '@server/define'
 import { toGroupBuyView, type GroupBuyDoc, type ParticipationDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { participationIdFor } from '@server/ids'
+import { tempUrls } from '@server/storage/files'
 
 export const get = action({
   access: ['resident'],
@@ -14,6 +15,7 @@ export const get = action({
       findById<ParticipationDoc>(db, 'participations', participationIdFor(groupBuyId, caller.openid)),
     ])
     if (!doc) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
-    return ok({ groupBuy: { ...toGroupBuyView(doc, now), myQuantity: mine?.quantity ?? 0 } })
+    const urls = await tempUrls(doc.images)
+    return ok({ groupBuy: { ...toGroupBuyView(doc, now, urls), myQuantity: mine?.quantity ?? 0 } })
   },
 })

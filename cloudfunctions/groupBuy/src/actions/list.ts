@@ -3,6 +3,7 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { toGroupBuyView, type GroupBuyDoc } from '@server/docs'
+import { tempUrls } from '@server/storage/files'
 
 /** A pickup point's group buys, newest first or ending soonest first (only those still running). */
 export const list = action({
@@ -16,6 +17,7 @@ export const list = action({
       sort === 'newest'
         ? await keysetPage<GroupBuyDoc>(db, 'groupBuys', { pickupPointId }, { field: 'createdAt', dir: 'desc' }, pos, limit)
         : await keysetPage<GroupBuyDoc>(db, 'groupBuys', { pickupPointId, endAt: _.gt(now) }, { field: 'endAt', dir: 'asc' }, pos, limit)
-    return ok({ items: page.docs.map((d) => toGroupBuyView(d, now)), nextCursor: page.nextCursor })
+    const urls = await tempUrls(page.docs.flatMap((d) => d.images))
+    return ok({ items: page.docs.map((d) => toGroupBuyView(d, now, urls)), nextCursor: page.nextCursor })
   },
 })

@@ -1,0 +1,92 @@
+import { z } from 'zod'
+import { cursor, epochMs, fen, id, type Page } from './common'
+
+/** Commission is in basis points of the sale (1 bp = 0.01%); at most half the sale. */
+export const MAX_COMMISSION_BP = 5000
+
+export const supplyContract = {
+  publish: z
+    .object({
+      productId: id,
+      stock: z.number().int().min(1).max(1_000_000),
+      commissionBp: z.number().int().min(0).max(MAX_COMMISSION_BP),
+      minPriceFen: fen.min(1),
+      maxPriceFen: fen.min(1),
+      startAt: epochMs,
+      endAt: epochMs,
+      /** Absent = every pickup point. */
+      pickupPointIds: z.array(id).min(1).max(200).optional(),
+    })
+    .strict()
+    .refine((v) => v.maxPriceFen >= v.minPriceFen, { message: '最高售价不能低于最低售价', path: ['maxPriceFen'] })
+    .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
+  listOpen: z.object({ cursor: cursor.optional() }).strict(),
+  listMine: z.object({ cursor: cursor.optional() }).strict(),
+  purchaseOrders: z.object({ offerId: id }).strict(),
+  markShipped: z.object({ purchaseOrderId: id }).strict(),
+} as const
+
+export type PublishOfferInput = z.infer<typeof supplyContract.publish>
+
+export const OFFER_STATUSES = ['UPCOMING', 'OPEN', 'ENDED'] as const
+export type OfferStatus = (typeof OFFER_STATUSES)[number]
+
+export interface OfferView {
+  offerId: string
+  productId: string
+  merchantId: string
+  product: { name: string; unit: string; spec: string; category: string; description: string; images: string[]; imageUrls: string[] }
+  supplyPriceFen: number
+  suggestedPriceFen: number
+  minPriceFen: number
+  maxPriceFen: number
+  commissionBp: number
+  stock: number
+  /** Not yet allocated to any leader's group buy. */
+  stockLeft: number
+  startAt: number
+  endAt: number
+  /** null = every pickup point. */
+  pickupPointIds: string[] | null
+  status: OfferStatus
+  createdAt: number
+}
+
+export interface OfferPointProgress {
+  pickupPointId: string
+  name: string
+  /** Units leaders at this point took from the offer (less what came back unsold). */
+  allocated: number
+  /** Paid units at this point. */
+  sold: number
+  groupBuys: number
+}
+
+export const PURCHASE_ORDER_STATUSES = ['OPEN', 'SHIPPED', 'RECEIVED'] as const
+export type PurchaseOrderStatus = (typeof PURCHASE_ORDER_STATUSES)[number]
+
+export interface PurchaseOrderView {
+  purchaseOrderId: string
+  offerId: string
+  pickupPointId: string
+  pickupPointName: string
+  storeName: string
+  address: string
+  /** Always the sum of the paid quantities of `groupBuyIds`. */
+  quantity: number
+  groupBuyIds: string[]
+  status: PurchaseOrderStatus
+  createdAt: number
+  shippedAt: number | null
+  receivedAt: number | null
+  /** What the leader signed off as arrived (sum over its group buys), once RECEIVED. */
+  receivedQuantity: number | null
+}
+
+export interface SupplyOutputs {
+  publish: { offerId: string }
+  listOpen: Page<OfferView>
+  listMine: Page<OfferView & { allocated: number; sold: number; points: OfferPointProgress[] }>
+  purchaseOrders: { items: PurchaseOrderView[] }
+  markShipped: { status: 'SHIPPED' }
+}
