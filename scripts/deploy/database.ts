@@ -1,4 +1,4 @@
-import type { IndexSpec, SchemaFile } from './plan'
+import type { IndexSpec, SchemaFile, StorageRuleFile } from './plan'
 
 /**
  * The part of @cloudbase/manager-node's DatabaseService the deploy uses (the real one is passed in when
@@ -54,4 +54,20 @@ export async function syncDatabase(db: DatabaseApi, schema: SchemaFile): Promise
     for (const ix of missing) changes.addedIndexes.push(`${name}.${ix.name}`)
   }
   return changes
+}
+
+/** The part of manager-node's StorageService the deploy uses. */
+export interface StorageApi {
+  getStorageAcl(options: { withRule: true }): Promise<{ acl: string; rule?: { read: boolean | string; write: boolean | string } }>
+  setStorageAcl(acl: StorageRuleFile['acl'], rule?: StorageRuleFile['rule']): Promise<unknown>
+}
+
+/** Set the storage rule of database/storage.json when the environment's differs; returns what it was, or null. */
+export async function syncStorageRule(storage: StorageApi, wanted: StorageRuleFile): Promise<string | null> {
+  const now = await storage.getStorageAcl({ withRule: true })
+  const describe = (acl: string, rule?: { read: boolean | string; write: boolean | string }) => (acl === 'CUSTOM' ? `CUSTOM ${JSON.stringify({ read: rule?.read, write: rule?.write })}` : acl)
+  const before = describe(now.acl, now.rule)
+  if (before === describe(wanted.acl, wanted.rule)) return null
+  await storage.setStorageAcl(wanted.acl, wanted.acl === 'CUSTOM' ? wanted.rule : undefined)
+  return before
 }

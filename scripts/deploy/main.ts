@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import os from 'os'
 import path from 'path'
 import { buildCloudFunctions } from '../build-cloud'
-import { syncDatabase, type DatabaseApi } from './database'
-import { buildPlan, formatPlan, RC_FILE, SCHEMA_FILE, syncedRc, type Plan, type SchemaFile } from './plan'
+import { syncDatabase, syncStorageRule, type DatabaseApi, type StorageApi } from './database'
+import { buildPlan, formatPlan, RC_FILE, SCHEMA_FILE, STORAGE_FILE, syncedRc, type Plan, type SchemaFile } from './plan'
 
 /**
  * npm run deploy            build the bundles, check the plan, then put functions, timers, env variables,
- *                           collections and indexes on the CloudBase environment $TCB_ENV_ID
+ *                           collections, indexes and the storage rule on the CloudBase environment $TCB_ENV_ID
  * npm run deploy -- --plan  print the plan and exit 1 if it is inconsistent (no credentials, no network)
  * npm run deploy -- --sync  rewrite cloudbaserc.json's function list, triggers and envVariables from their
  *                           sources (config.json, the code), keeping runtime/memory/timeout as set
@@ -57,7 +57,7 @@ function tcb(args: string[], home: string, shown: string): void {
   if (res.status !== 0) throw new Error(`tcb ${shown} failed (exit ${res.status ?? res.signal})`)
 }
 
-function printChanges(plan: Plan, db: Awaited<ReturnType<typeof syncDatabase>>): void {
+function printChanges(plan: Plan, db: Awaited<ReturnType<typeof syncDatabase>>, storageWas: string | null): void {
   console.log('\nWhat changed:')
   console.log(`  functions deployed (code + settings + env variables): ${plan.functions.map((f) => f.name).join(', ')}`)
   const triggers = plan.functions.flatMap((f) => f.triggers.map((t) => `${f.name}.${t.name} "${t.config}"`))
@@ -65,6 +65,7 @@ function printChanges(plan: Plan, db: Awaited<ReturnType<typeof syncDatabase>>):
   console.log(`  collections created: ${db.createdCollections.join(', ') || '(none, all existed)'}`)
   console.log(`  indexes added: ${db.addedIndexes.join(', ') || '(none, all existed)'}`)
   for (const d of db.differing) console.log(`  left alone (differs from schema.json, never dropped): ${d}`)
+  console.log(`  storage rule: ${storageWas === null ? 'unchanged' : `set from ${STORAGE_FILE} (was ${storageWas})`}`)
 }
 
 async function deploy(): Promise<number> {
@@ -100,6 +101,8 @@ async function deploy(): Promise<number> {
   const schema = JSON.parse(readFileSync(path.join(repo, SCHEMA_FILE), 'utf8')) as SchemaFile
   const database: DatabaseApi = manager.database
   const dbChanges = await syncDatabase(database, schema)
+  const storage: StorageApi = manager.storage
+  const storageWas = plan.storage ? await syncStorageRule(storage, plan.storage) : null
 
   const home = mkdtempSync(path.join(os.tmpdir(), 'tcb-deploy-'))
   try {
@@ -108,7 +111,7 @@ async function deploy(): Promise<number> {
   } finally {
     rmSync(home, { recursive: true, force: true })
   }
-  printChanges(plan, dbChanges)
+  printChanges(plan, dbChanges, storageWas)
   return 0
 }
 

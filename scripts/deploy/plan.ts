@@ -60,6 +60,11 @@ export interface SchemaFile {
   collections: Record<string, { indexes?: IndexSpec[] }>
 }
 
+export interface StorageRuleFile {
+  acl: 'READONLY' | 'PRIVATE' | 'ADMINWRITE' | 'ADMINONLY' | 'CUSTOM'
+  rule?: { read: boolean | string; write: boolean | string }
+}
+
 export interface FunctionPlan {
   name: string
   runtime: string
@@ -88,6 +93,7 @@ export interface Plan {
   functions: FunctionPlan[]
   collections: CollectionPlan[]
   env: { name: string; functions: string[] }[]
+  storage: StorageRuleFile | null
   problems: string[]
   warnings: string[]
 }
@@ -97,6 +103,8 @@ export const PLATFORM_ENV = /^(TCB_ENV|TCB_CONTEXT_[A-Z_]+|SCF_[A-Z_]+|TENCENTCL
 
 export const RC_FILE = 'cloudbaserc.json'
 export const SCHEMA_FILE = 'database/schema.json'
+export const STORAGE_FILE = 'database/storage.json'
+const ACLS = ['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY', 'CUSTOM']
 export const FUNCTION_ROOT = 'cloudfunctions'
 export const ENV_ID_TEMPLATE = '{{env.TCB_ENV_ID}}'
 const MEMORY_SIZES = [128, 256, 512, 1024, 2048]
@@ -349,6 +357,20 @@ export async function buildPlan(root: string): Promise<Plan> {
   }
   for (const site of scan.partial) warnings.push(`${site.file}:${site.line}: a where()/orderBy() argument could not be followed; its fields are not counted`)
 
+  // ---- database/storage.json (optional: without it the environment's storage rule is left as it is) ----
+  let storage: StorageRuleFile | null = null
+  if (existsSync(path.join(root, STORAGE_FILE))) {
+    try {
+      storage = readJson<StorageRuleFile>(path.join(root, STORAGE_FILE))
+      if (!ACLS.includes(storage.acl)) problems.push(`${STORAGE_FILE}: acl "${storage.acl}" is not one of ${ACLS.join(', ')}`)
+      const r = storage.rule
+      const ok = (v: unknown) => typeof v === 'boolean' || (typeof v === 'string' && v.trim() !== '')
+      if (storage.acl === 'CUSTOM' && !(r && ok(r.read) && ok(r.write))) problems.push(`${STORAGE_FILE}: a CUSTOM acl needs rule { read, write } (true/false or a rule expression)`)
+    } catch (err) {
+      problems.push(`${STORAGE_FILE}: not valid JSON (${(err as Error).message})`)
+    }
+  }
+
   const envNames = new Map<string, string[]>()
   for (const f of functions) for (const n of f.env) push(envNames, n, f.name)
   return {
@@ -356,6 +378,7 @@ export async function buildPlan(root: string): Promise<Plan> {
     functions,
     collections,
     env: [...envNames].sort(([a], [b]) => a.localeCompare(b)).map(([name, fns]) => ({ name, functions: fns })),
+    storage,
     problems,
     warnings: [...new Set(warnings)],
   }
@@ -409,6 +432,9 @@ export function formatPlan(plan: Plan): string {
     out.push(`  ${c.name.padEnd(16)} used by ${c.usedBy.join(', ') || 'no function'}`)
     for (const ix of c.indexes) out.push(`  ${''.padEnd(16)} index ${ix.name}${ix.unique ? ' (unique)' : ''}: ${ix.fields.map(([f, d]) => `${f} ${d === 1 ? 'asc' : 'desc'}`).join(', ')}`)
   }
+  out.push('')
+  const st = plan.storage
+  out.push(`Storage rule from ${STORAGE_FILE}: ${st ? (st.acl === 'CUSTOM' ? `CUSTOM read ${JSON.stringify(st.rule?.read)}, write ${JSON.stringify(st.rule?.write)}` : st.acl) : '(no file: left as it is)'}`)
   out.push('')
   for (const w of plan.warnings) out.push(`warning: ${w}`)
   if (plan.problems.length === 0) out.push('Plan is consistent.')

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'os'
 import path from 'path'
 import { cronProblem } from '../../scripts/deploy/cron'
-import { syncDatabase, type DatabaseApi } from '../../scripts/deploy/database'
+import { syncDatabase, syncStorageRule, type DatabaseApi, type StorageApi } from '../../scripts/deploy/database'
 import { buildPlan, syncedRc, type RcFile, type SchemaFile } from '../../scripts/deploy/plan'
 
 const repo = path.resolve(__dirname, '../..')
@@ -200,6 +200,13 @@ describe('the deploy plan catches what is missing', () => {
     ])
   })
 
+  it('a storage rule that CloudBase would refuse', async () => {
+    write(root, 'database/storage.json', JSON.stringify({ acl: 'CUSTOM', rule: { read: true } }))
+    expect(await problems()).toEqual(['database/storage.json: a CUSTOM acl needs rule { read, write } (true/false or a rule expression)'])
+    write(root, 'database/storage.json', JSON.stringify({ acl: 'PUBLIC' }))
+    expect(await problems()).toEqual(['database/storage.json: acl "PUBLIC" is not one of READONLY, PRIVATE, ADMINWRITE, ADMINONLY, CUSTOM'])
+  })
+
   it('--sync rewrites the function list, triggers and envVariables, keeping hand-set settings', async () => {
     write(root, 'cloudfunctions/beta/src/index.ts', 'export async function main() { return process.env.BETA_URL }\n')
     write(root, 'cloudfunctions/beta/config.json', JSON.stringify({ triggers: [{ name: 'nightly', type: 'timer', config: '0 0 3 * * * *' }] }))
@@ -280,6 +287,27 @@ describe('syncDatabase (what npm run deploy does to the database)', () => {
     const again = await syncDatabase(db.api, schema)
     expect(again.createdCollections).toEqual([])
     expect(again.addedIndexes).toEqual([])
+  })
+})
+
+describe('syncStorageRule', () => {
+  it("sets database/storage.json's rule only when the environment's differs, and says what it was", async () => {
+    const set: unknown[] = []
+    let current: { acl: string; rule?: { read: boolean | string; write: boolean | string } } = { acl: 'PRIVATE' }
+    const storage: StorageApi = {
+      async getStorageAcl() {
+        return current
+      },
+      async setStorageAcl(acl, rule) {
+        set.push([acl, rule])
+        current = { acl, rule }
+      },
+    }
+    const wanted = { acl: 'CUSTOM' as const, rule: { read: true, write: 'resource.openid == auth.openid' } }
+    expect(await syncStorageRule(storage, wanted)).toBe('PRIVATE')
+    expect(set).toEqual([['CUSTOM', wanted.rule]])
+    expect(await syncStorageRule(storage, wanted)).toBeNull()
+    expect(set).toHaveLength(1)
   })
 })
 
