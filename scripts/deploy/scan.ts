@@ -13,7 +13,8 @@ import ts from 'typescript'
  *   them, an object literal's property (`PURCHASES[kind].collection` -> every `collection:` value of PURCHASES).
  * - A parameter is followed to every call of its function, matched by the function's name across the scanned
  *   files (`keysetPage(db, 'orders', ...)`), up to MAX_DEPTH calls deep; each call is one binding, so the fields
- *   of `keysetPage(db, 'orders', { openid }, ...)` count for orders only.
+ *   of `keysetPage(db, 'orders', { openid }, ...)` count for orders only. Matching is by name, not by type: two
+ *   helpers of one name that forward collection names would mix their callers (rename one).
  * - Query fields are the keys of the object literals inside where(...) / match(...) / sort(...) (through
  *   `_.and([...])`, `_.or([...])`, spreads, consts and `where.key = ...` assignments) and the names given to
  *   orderBy(...). Nested paths (`{ a: { b: 1 } }`) count as `a`. Values are never read.
@@ -224,7 +225,9 @@ function siteKey(n: ts.Node): string {
 function callsOf(fn: ts.SignatureDeclaration, index: Index): ts.CallExpression[] {
   const name = functionName(fn)
   if (!name) return []
-  return (index.callsByName.get(name) ?? []).filter((c) => !isInside(c, fn))
+  // Same-named calls with too few arguments are someone else's function (`q.get()` is not `get(db, name)`).
+  const required = fn.parameters.filter((p) => !p.questionToken && !p.initializer && !p.dotDotDotToken).length
+  return (index.callsByName.get(name) ?? []).filter((c) => !isInside(c, fn) && c.arguments.length >= required)
 }
 
 function isInside(node: ts.Node, container: ts.Node): boolean {
