@@ -4,6 +4,7 @@ import os from 'os'
 import path from 'path'
 import { cronProblem } from '../../scripts/deploy/cron'
 import { syncDatabase, syncStorageRule, type DatabaseApi, type StorageApi } from '../../scripts/deploy/database'
+import { deploy, type DeployDeps } from '../../scripts/deploy/deploy'
 import { buildPlan, syncedRc, type RcFile, type SchemaFile } from '../../scripts/deploy/plan'
 
 const repo = path.resolve(__dirname, '../..')
@@ -308,6 +309,109 @@ describe('syncStorageRule', () => {
     expect(set).toEqual([['CUSTOM', wanted.rule]])
     expect(await syncStorageRule(storage, wanted)).toBeNull()
     expect(set).toHaveLength(1)
+  })
+})
+
+describe('deploy (the real steps, with the cloud faked)', () => {
+  let root: string
+  beforeEach(() => {
+    root = fixture()
+  })
+  afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+  function deps(env: Record<string, string | undefined>) {
+    const calls: string[] = []
+    const logs: string[] = []
+    const errors: string[] = []
+    const homes: string[] = []
+    const existing: Record<string, Array<{ Name: string }>> = { notes: [] }
+    const d: DeployDeps = {
+      root,
+      env,
+      async build() {
+        calls.push('build')
+      },
+      async manager(config) {
+        calls.push(`manager ${config.envId}`)
+        return {
+          database: {
+            async createCollectionIfNotExists(name) {
+              calls.push(`collection ${name}`)
+              const created = !existing[name]
+              existing[name] ??= []
+              return { IsCreated: created }
+            },
+            async describeCollection(name) {
+              return { Indexes: existing[name] }
+            },
+            async updateCollection(name, info) {
+              calls.push(`indexes ${name} ${(info.CreateIndexes ?? []).map((i) => i.IndexName).join(',')}`)
+            },
+          },
+          storage: {
+            async getStorageAcl() {
+              return { acl: 'PRIVATE' }
+            },
+            async setStorageAcl(acl) {
+              calls.push(`storage ${acl}`)
+            },
+          },
+        }
+      },
+      tcb(args, home, shown) {
+        homes.push(home)
+        calls.push(`tcb ${shown} (home exists: ${existsSync(home)})`)
+        if (args[0] === 'login') expect(args).toEqual(['login', '--apiKeyId', env.TCB_SECRET_ID, '--apiKey', env.TCB_SECRET_KEY])
+        expect(shown).not.toContain(env.TCB_SECRET_KEY as string)
+      },
+      log: (l) => logs.push(l),
+      error: (l) => errors.push(l),
+    }
+    return { d, calls, logs, errors, homes }
+  }
+  const CREDS = { TCB_ENV_ID: 'prod-1', TCB_SECRET_ID: 'AKIDtest', TCB_SECRET_KEY: 'secret-key-value' }
+
+  it('without credentials: one line, nothing built or called', async () => {
+    const { d, calls, errors } = deps({ TCB_ENV_ID: 'prod-1' })
+    expect(await deploy(d)).toBe(2)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/missing: TCB_SECRET_ID, TCB_SECRET_KEY/)
+    expect(calls).toEqual([])
+  })
+
+  it('refuses while an env variable the functions read is unset, before touching the cloud', async () => {
+    const { d, calls, errors } = deps({ ...CREDS })
+    expect(await deploy(d)).toBe(1)
+    expect(errors).toEqual(['Not deploying: set ALPHA_KEY (empty means "use the code\'s default"); the functions read them.'])
+    expect(calls).toEqual(['build'])
+  })
+
+  it('refuses an inconsistent plan', async () => {
+    write(root, 'cloudfunctions/tick/config.json', JSON.stringify({ triggers: [{ name: 'everyMinute', type: 'timer', config: 'every minute' }] }))
+    const { d, calls, errors } = deps({ ...CREDS, ALPHA_KEY: 'k' })
+    expect(await deploy(d)).toBe(1)
+    expect(errors).toEqual(['Not deploying: the plan has problems (above).'])
+    expect(calls).toEqual(['build'])
+  })
+
+  it('database and storage first, then login and fn deploy in a throw-away HOME, then what changed', async () => {
+    write(root, 'database/storage.json', JSON.stringify({ acl: 'READONLY' }))
+    const { d, calls, logs, homes } = deps({ ...CREDS, ALPHA_KEY: '' })
+    expect(await deploy(d)).toBe(0)
+    expect(calls).toEqual([
+      'build',
+      'manager prod-1',
+      'collection things',
+      'indexes things owner_created',
+      'collection notes',
+      'storage READONLY',
+      'tcb login --apiKeyId *** --apiKey *** (home exists: true)',
+      'tcb fn deploy --all --force --yes -e prod-1 (home exists: true)',
+    ])
+    expect(new Set(homes).size).toBe(1)
+    expect(existsSync(homes[0])).toBe(false)
+    expect(logs).toContain('note: ALPHA_KEY is empty; alpha use the code\'s default')
+    expect(logs).toEqual(expect.arrayContaining(['  collections created: things', '  indexes added: things.owner_created', '  storage rule: set from database/storage.json (was PRIVATE)']))
   })
 })
 
