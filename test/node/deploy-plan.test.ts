@@ -169,6 +169,24 @@ describe('the deploy plan catches what is missing', () => {
     expect(found[0]).toMatch(/^database\/schema.json: the code uses collection "ledger" \(cloudfunctions\/tick\/src\/index.ts:2\)/)
   })
 
+  it('follows a record of collection names and a collection held in a variable', async () => {
+    write(root, 'cloudfunctions/tick/src/index.ts', [
+      "const KINDS: Record<string, { collection: string }> = { a: { collection: 'notes' }, b: { collection: 'archive' } }",
+      'export async function main(event: any) {',
+      '  const k = KINDS[event.kind]',
+      '  const coll = event.db.collection(k.collection)',
+      "  return coll.where({ status: 'OPEN' }).orderBy('seenAt', 'asc').get()",
+      '}',
+    ].join('\n'))
+    const schema = structuredClone(SCHEMA)
+    schema.collections.archive = { indexes: [{ name: 'status_seen', fields: [['status', 1], ['seenAt', 1]] }] }
+    write(root, 'database/schema.json', JSON.stringify(schema))
+    const plan = await buildPlan(root)
+    expect(plan.problems).toEqual([])
+    const archive = plan.collections.find((c) => c.name === 'archive')!
+    expect([archive.usedBy, archive.queriedFields]).toEqual([['tick'], ['seenAt', 'status']])
+  })
+
   it('a collection name the plan cannot read', async () => {
     write(root, 'cloudfunctions/tick/src/index.ts', 'export async function main(event: any) { return event.db.collection(event.which).get() }\n')
     expect(await problems()).toEqual(['cloudfunctions/tick/src/index.ts:1: cannot tell collection name event.which'])
