@@ -15,10 +15,14 @@ import { envNamesInBundle, scanFiles, type CollectionUse, type ScanResult } from
  *
  * Single sources, checked rather than copied:
  * - timer triggers: config.json (DevTools and the local cloud read it); cloudbaserc.json must carry the same.
- * - env variable names: the code. Each function's bundle inputs (esbuild's own resolution, aliases included) are
- *   scanned for process.env.NAME; cloudbaserc.json must list exactly those names per function.
- * - collections: the code's .collection(...) calls; database/schema.json must define each one.
+ * - env variable names: the code. Each function is bundled in memory exactly as build:cloud does (esbuild, aliases
+ *   included) and its output is scanned for process.env.NAME, so only code the function keeps counts;
+ *   cloudbaserc.json must list exactly those names per function. The sources it was built from are scanned too,
+ *   to report any process.env use that names no variable.
+ * - collections: the .collection(...) calls in the files each bundle is built from; database/schema.json must
+ *   define each one, and each index field must be one some query on that collection filters or sorts on.
  * - runtime, memory, timeout: cloudbaserc.json only (functionDefaultConfig + per-function overrides).
+ * - the storage security rule: database/storage.json only.
  * `npm run deploy -- --sync` rewrites the checked parts of cloudbaserc.json from their sources.
  */
 
