@@ -55,14 +55,20 @@ export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id'
 }
 
 /**
- * Give back part of a paid order whose goods arrived short (`amountFen` of its `totalFen`). Its own
- * out_refund_no (one shortage refund per order), so retries and repeated arrivals refund it once.
- * True when this call created the refund.
+ * Give back part of a paid order that is still served (a shortage at arrival, an approved after-sales case):
+ * `amountFen` of the order's `amountFen`. `refundId` is the out_refund_no — one per cause (e.g.
+ * shortageRefundIdFor(orderId), one per after-sales case) — so retries and repeats refund it once. The order keeps
+ * its status; its refundedFen grows when WeChat Pay confirms. True when this call created the refund.
  */
-export async function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number): Promise<boolean> {
+export async function requestPartialRefund(
+  db: DB.Database,
+  order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>,
+  refund: { refundId: string; amountFen: number; reason: string },
+  now: number,
+): Promise<boolean> {
   const doc: RefundDoc = {
-    _id: shortageRefundIdFor(order._id), kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
-    amountFen, totalFen: order.amountFen, partial: true, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
+    _id: refund.refundId, kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
+    amountFen: refund.amountFen, totalFen: order.amountFen, partial: true, reason: refund.reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
   }
   try {
     await db.collection('refunds').add({ data: doc })
@@ -71,6 +77,11 @@ export async function requestShortageRefund(db: DB.Database, order: Pick<OrderDo
     if (!isDuplicateWrite(err)) throw err
     return false
   }
+}
+
+/** An order's goods arrived short: its one shortage refund. */
+export function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number): Promise<boolean> {
+  return requestPartialRefund(db, order, { refundId: shortageRefundIdFor(order._id), amountFen, reason }, now)
 }
 
 /** The same for a bought coupon whose money cannot be kept (paid after its hold expired, or the wrong amount). */

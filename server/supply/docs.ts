@@ -1,20 +1,6 @@
 import type { OfferView, PurchaseOrderStatus, PurchaseOrderView } from '@shared/contracts/supply'
 import { offerStatus } from '@shared/domain/supply'
 
-/** A merchant's product as the catalog function stores it (the fields supply reads). */
-export interface ProductDocLike {
-  _id: string
-  merchantId: string
-  name: string
-  unit: string
-  spec?: string
-  category: string
-  description?: string
-  images: string[]
-  supplyPriceFen: number
-  suggestedPriceFen: number
-}
-
 /** pickupPointKeys value meaning "every pickup point" (so one indexed `in` finds offers open to a point). */
 export const ALL_POINTS = '*'
 

@@ -4,6 +4,7 @@
  * served in 跟团号 order and refunded exactly once, and nobody acts outside their role.
  */
 import { DEMO, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { PNG_1PX } from './support/images'
 
 jest.setTimeout(60_000)
 
@@ -12,17 +13,18 @@ const LEADER2 = 'supply-leader-2'
 const MERCHANT2 = 'supply-merchant-2'
 
 let productSeq = 0
-/** A product as catalog.createProduct stores it (its images already in storage). */
+/** A merchant uploads a photo through the host and creates a product with it, as the merchant screens do. */
 async function product(terms: { supplyPriceFen?: number; merchantId?: string } = {}): Promise<string> {
-  const id = `prod-${Date.now().toString(36)}-${++productSeq}`
-  const now = Date.now()
-  await database().collection('products').add({
-    data: {
-      _id: id, merchantId: terms.merchantId ?? DEMO.merchant, name: '阳光玫瑰葡萄', unit: '盒', spec: '2斤', category: '水果', description: '云南产',
-      images: ['https://example.invalid/grape.png'], supplyPriceFen: terms.supplyPriceFen ?? 1000, suggestedPriceFen: 2500, createdAt: now, updatedAt: now,
-    },
+  const merchant = terms.merchantId ?? DEMO.merchant
+  const up = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(`products/grape-${++productSeq}.png`)}`, { method: 'POST', headers: { 'X-WX-OPENID': merchant }, body: new Uint8Array(PNG_1PX) })
+  const uploaded = (await up.json()) as { ok: boolean; data: { fileID: string } }
+  expect(uploaded.ok).toBe(true)
+  const res = await cloud.call<{ productId: string }>('catalog', merchant, {
+    action: 'createProduct', name: '阳光玫瑰葡萄', unit: '盒', spec: '2斤', category: '水果', description: '云南产',
+    images: [uploaded.data.fileID], supplyPriceFen: terms.supplyPriceFen ?? 1000, suggestedPriceFen: 2500,
   })
-  return id
+  if (!res.ok) throw new Error(`createProduct: ${res.error?.code} ${res.error?.message}`)
+  return res.data.productId
 }
 
 async function publish(productId: string, patch: Record<string, unknown> = {}, merchant: string = DEMO.merchant): Promise<string> {
@@ -72,6 +74,10 @@ describe('supply offers', () => {
       expect(g.pickupPointId).toBe(g.creatorOpenid === LEADER2 ? cloud.otherPickupPointId : cloud.pickupPointId)
       expect(g).toMatchObject({ title: '阳光玫瑰葡萄', unit: '盒', merchantId: DEMO.merchant, supplyPriceFen: 1000, commissionBp: 1000 })
     }
+    // Residents see the product's photo on the group buy, as a URL that serves the uploaded bytes.
+    const view = await cloud.call<{ groupBuy: Doc }>('groupBuy', 'photo-viewer', { action: 'get', groupBuyId: gbs[0]._id })
+    expect(view.data.groupBuy.images[0]).toMatch(/^cloud:\/\//)
+    expect(Buffer.from(await (await fetch(view.data.groupBuy.imageUrls[0])).arrayBuffer())).toEqual(PNG_1PX)
   })
 
   it('refuses prices out of range, windows outside the offer, and points it is not open to — allocating nothing', async () => {
@@ -210,7 +216,13 @@ describe('arrival with a shortage', () => {
 
     const list = await cloud.call<{ items: Doc[] }>('groupBuy', DEMO.leader, { action: 'pickList', groupBuyId })
     expect(list.data.items.map((it) => [it.seq, it.quantity, it.servedQuantity])).toEqual([[1, 2, 2], [2, 2, 2], [3, 2, 1]])
-    expect((await cloud.call('groupBuy', DEMO.merchant, { action: 'pickList', groupBuyId })).ok).toBe(true)
+    // The CSV export: the same list, UTF-8 with a BOM, fetched from its temp URL.
+    const csv = await cloud.call<{ items: Doc[]; fileID: string; tempFileURL: string }>('groupBuy', DEMO.merchant, { action: 'pickList', groupBuyId, format: 'csv' })
+    expect(csv.ok).toBe(true)
+    expect(csv.data.fileID).toMatch(/^cloud:\/\//)
+    const text = Buffer.from(await (await fetch(csv.data.tempFileURL)).arrayBuffer()).toString('utf8')
+    expect(text.charCodeAt(0)).toBe(0xfeff)
+    expect(text.slice(1).split('\r\n').filter(Boolean)).toEqual(['跟团号,昵称,数量,实发,状态', '1,邻居**,2,2,待提货', '2,邻居**,2,2,待提货', '3,邻居**,2,1,已提货'])
     expect((await cloud.call('groupBuy', MERCHANT2, { action: 'pickList', groupBuyId })).error?.code).toBe('AUTH.FORBIDDEN')
     expect((await cloud.call('groupBuy', LEADER2, { action: 'pickList', groupBuyId })).error?.code).toBe('AUTH.FORBIDDEN')
     expect((await cloud.call('groupBuy', 'short-1', { action: 'pickList', groupBuyId })).error?.code).toBe('AUTH.FORBIDDEN')

@@ -2,14 +2,15 @@ import { supplyContract } from '@shared/contracts/supply'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
-import { ALL_POINTS, type OfferDoc, type ProductDocLike } from '@server/supply/docs'
+import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
+import { ALL_POINTS, type OfferDoc } from '@server/supply/docs'
 
 /** A merchant offers a product's stock to leaders (帮卖), at a supply price fixed from the product now. */
 export const publish = action({
   access: ['merchant'],
   input: supplyContract.publish,
   async run({ caller, db, now }, input) {
-    const product = await findById<ProductDocLike>(db, 'products', input.productId)
+    const product = await findById<ProductDoc>(db, PRODUCTS, input.productId)
     if (!product || product.merchantId !== caller.openid) return fail(ERROR_CODES.PRODUCT_NOT_FOUND, 'no such product of yours')
     if (input.minPriceFen < product.supplyPriceFen) return fail(ERROR_CODES.INPUT_INVALID, 'minPriceFen: 最低售价不能低于供货价')
     if (input.endAt <= now) return fail(ERROR_CODES.INPUT_INVALID, 'endAt: must be in the future')
@@ -21,7 +22,7 @@ export const publish = action({
     const doc: Omit<OfferDoc, '_id'> = {
       productId: product._id,
       merchantId: caller.openid,
-      product: { name: product.name, unit: product.unit, spec: product.spec ?? '', category: product.category, description: product.description ?? '', images: product.images },
+      product: { name: product.name, unit: product.unit, spec: product.spec, category: product.category, description: product.description, images: product.images },
       supplyPriceFen: product.supplyPriceFen,
       suggestedPriceFen: product.suggestedPriceFen,
       minPriceFen: input.minPriceFen,
