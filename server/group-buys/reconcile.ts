@@ -15,7 +15,7 @@ import { paymentWindowMs } from '@server/payments/pay'
  * stock for) and the hold of an order that never appeared is handed back within the payment window plus a tick.
  */
 
-/** CloudBase's longest function timeout (its config allows 1–300 s; ours keep the 3 s default). */
+/** CloudBase's longest function timeout (its config allows 1–300 s; cloudbaserc.json sets at most 60 s). */
 export const MAX_CALL_MS = 5 * 60_000
 
 /** How long a discrepancy must stand still: the payment window (an unpaid hold lasts that long anyway), at least MAX_CALL_MS. */
