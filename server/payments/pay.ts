@@ -78,14 +78,14 @@ export async function queryPaid(orderId: string): Promise<{ paid: boolean; total
  * same, when given) of a trade whose total was `totalFen` (absent = a full refund). Each partial refund of one trade
  * needs its own refundNo, and together they may not exceed the total.
  */
-export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number; totalFen?: number; refundFen?: number }): Promise<{ accepted: boolean; reason: string }> {
+export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number; totalFen?: number }): Promise<{ accepted: boolean; reason: string }> {
   const res = await cloudPay().refund({
     sub_mch_id: merchant().subMchId,
     nonce_str: nonce(),
     out_trade_no: r.orderId,
     out_refund_no: r.refundNo,
     total_fee: r.totalFen ?? r.amountFen,
-    refund_fee: r.refundFen ?? r.amountFen,
+    refund_fee: r.amountFen,
   })
   const accepted = res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS'
   return { accepted, reason: accepted ? '' : String(res.errCodeDes ?? res.returnMsg ?? res.resultCode ?? 'refund refused') }
