@@ -31,7 +31,7 @@ describe('partial refunds', () => {
   it('several partial refunds of one trade each pay once; the sum may never exceed what was paid', async () => {
     const { orderId, amountFen } = await paidOrder('partial-1', 2) // 2000 fen
     expect(amountFen).toBe(2000)
-    const part = (refundNo: string, refundFen: number) => submitRefund({ orderId, refundNo, amountFen: refundFen, totalFen: amountFen, refundFen })
+    const part = (refundNo: string, refundFen: number) => submitRefund({ orderId, refundNo, amountFen: refundFen, totalFen: amountFen })
 
     expect(await part(`${orderId}-r1`, 500)).toEqual({ accepted: true, reason: '' })
     expect(await part(`${orderId}-r2`, 700)).toEqual({ accepted: true, reason: '' })
@@ -61,7 +61,7 @@ describe('partial refunds', () => {
 
   it('a refund naming another total than the trade\'s, or of an unpaid trade, is refused; a full refund still works as before', async () => {
     const { orderId, amountFen } = await paidOrder('partial-2', 1)
-    expect((await submitRefund({ orderId, refundNo: `${orderId}-x`, amountFen: 100, totalFen: amountFen + 1, refundFen: 100 })).accepted).toBe(false)
+    expect((await submitRefund({ orderId, refundNo: `${orderId}-x`, amountFen: 100, totalFen: amountFen + 1 })).accepted).toBe(false)
     expect((await submitRefund({ orderId, refundNo: `${orderId}-full`, amountFen })).accepted).toBe(true)
     expect((await submitRefund({ orderId, refundNo: `${orderId}-full`, amountFen })).accepted).toBe(true)
     expect(cloud.pay.refundedFor(orderId)).toBe(amountFen)
