@@ -1,6 +1,6 @@
 import type { MyRatingView, RatingAggregateView, RatingView } from '@shared/contracts/feedback'
 import {
-  addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, tagCounts, type RatingContent, type RatingTag, type RatingTotals,
+  addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, sameTotals, tagCounts, type RatingContent, type RatingTag, type RatingTotals,
 } from '@shared/domain/feedback'
 import { maskName } from '@shared/domain/group-buy'
 import { isDuplicateWrite } from '@server/cloud'
@@ -34,6 +34,8 @@ export interface RatingDoc {
   rev: number
   /** The rev whose content the aggregates count; below rev only while an insert or edit is being applied. */
   appliedRev: number
+  /** When the current rev was written, until its increments are applied (then 0): how settle finds a call cut off halfway. */
+  pendingSince: number
   createdAt: number
   updatedAt: number
 }
@@ -42,6 +44,8 @@ export type RatingScope = 'groupBuy' | 'offer' | 'product' | 'productPoint'
 
 export interface RatingStatsDoc extends RatingTotals {
   _id: string
+  /** +1 with every change, so a heal writes only over exactly the numbers it checked. */
+  version: number
   scope: RatingScope
   groupBuyId: string | null
   offerId: string | null
@@ -56,9 +60,9 @@ export const RATING_STATS = 'ratingStats'
 type Scoped = Pick<RatingDoc, 'groupBuyId' | 'offerId' | 'productId' | 'pickupPointId'>
 
 /** The aggregates a rating counts in: its group buy always; for a supply group buy also its offer, product, and product at this point. */
-export function scopesOf(r: Scoped): Array<Omit<RatingStatsDoc, keyof RatingTotals | 'updatedAt'>> {
+export function scopesOf(r: Scoped): Array<Omit<RatingStatsDoc, keyof RatingTotals | 'updatedAt' | 'version'>> {
   const base = { groupBuyId: null, offerId: null, productId: null, pickupPointId: null }
-  const out: Array<Omit<RatingStatsDoc, keyof RatingTotals | 'updatedAt'>> = [{ ...base, _id: ratingStatsIdFor('groupBuy', r.groupBuyId), scope: 'groupBuy', groupBuyId: r.groupBuyId }]
+  const out: Array<Omit<RatingStatsDoc, keyof RatingTotals | 'updatedAt' | 'version'>> = [{ ...base, _id: ratingStatsIdFor('groupBuy', r.groupBuyId), scope: 'groupBuy', groupBuyId: r.groupBuyId }]
   if (r.offerId) out.push({ ...base, _id: ratingStatsIdFor('offer', r.offerId), scope: 'offer', offerId: r.offerId })
   if (r.productId) {
     out.push({ ...base, _id: ratingStatsIdFor('product', r.productId), scope: 'product', productId: r.productId })
@@ -72,19 +76,21 @@ export async function applyRating(db: DB.Database, r: Scoped & { _id: string }, 
   const _ = db.command
   const inc = ratingIncrements(before, after)
   if (Object.keys(inc).length > 0) {
-    const data: Record<string, unknown> = { updatedAt: now }
+    const data: Record<string, unknown> = { updatedAt: now, version: _.inc(1) }
     for (const [path, by] of Object.entries(inc)) data[path] = _.inc(by)
     for (const scope of scopesOf(r)) {
       if (updatedCount(await db.collection(RATING_STATS).doc(scope._id).update({ data })) === 1) continue
       try {
-        await db.collection(RATING_STATS).add({ data: { ...scope, ...emptyTotals(), updatedAt: now } })
+        await db.collection(RATING_STATS).add({ data: { ...scope, ...emptyTotals(), version: 0, updatedAt: now } })
       } catch (err) {
         if (!isDuplicateWrite(err)) throw err
       }
       await db.collection(RATING_STATS).doc(scope._id).update({ data })
     }
   }
-  await db.collection(RATINGS).where({ _id: r._id, appliedRev: _.lt(rev) }).update({ data: { appliedRev: rev } })
+  // Only if this rev is still current and the one before it was fully applied: otherwise (a later edit landed, or an
+  // earlier call was cut off) the mark stays and settle recounts once it is quiet (healRatingStats).
+  await db.collection(RATINGS).where({ _id: r._id, rev, appliedRev: rev - 1 }).update({ data: { appliedRev: rev, pendingSince: 0 } })
 }
 
 export function toAggregateView(t: RatingTotals | null): RatingAggregateView {
@@ -120,14 +126,78 @@ export async function statsOf(db: DB.Database, statsIds: string[]): Promise<Map<
   return new Map(res.data.map((d) => [d._id, d]))
 }
 
-/** Re-derive an aggregate from the ratings themselves (e.g. `{ groupBuyId }`, `{ productId }`). */
-export async function recountTotals(db: DB.Database, where: Record<string, unknown>): Promise<RatingTotals> {
+/** The ratings an aggregate covers, as a query. */
+export function scopeWhere(scope: Pick<RatingStatsDoc, 'scope' | 'groupBuyId' | 'offerId' | 'productId' | 'pickupPointId'>): Record<string, unknown> {
+  switch (scope.scope) {
+    case 'groupBuy':
+      return { groupBuyId: scope.groupBuyId }
+    case 'offer':
+      return { offerId: scope.offerId }
+    case 'product':
+      return { productId: scope.productId }
+    case 'productPoint':
+      return { productId: scope.productId, pickupPointId: scope.pickupPointId }
+  }
+}
+
+/**
+ * Re-derive an aggregate from the ratings themselves. `youngSince`: also tell whether any of them is being
+ * applied right now (pending since after that time), in which case the recount may not be written over the kept one.
+ */
+export async function recountTotals(db: DB.Database, where: Record<string, unknown>, youngSince = Infinity): Promise<RatingTotals & { busy: boolean }> {
   let totals = emptyTotals()
+  let busy = false
   for (let skip = 0; ; skip += 1000) {
     const res = (await db.collection(RATINGS).where(where).skip(skip).limit(1000).get()) as unknown as { data: RatingDoc[] }
-    for (const r of res.data) totals = addToTotals(totals, r)
-    if (res.data.length < 1000) return totals
+    for (const r of res.data) {
+      totals = addToTotals(totals, r)
+      if (r.pendingSince > youngSince) busy = true
+    }
+    if (res.data.length < 1000) return { ...totals, busy }
   }
+}
+
+/** Longer than any call that writes a rating and then applies it can run. */
+export const RATING_HEAL_QUIET_MS = 20 * 60_000
+
+/**
+ * The settle step for ratings whose call was cut off between writing the rating and applying it (or between
+ * applying and clearing its mark): once it has been pending for RATING_HEAL_QUIET_MS, each aggregate it counts
+ * in is recounted from the ratings and, if it differs, replaced by one write conditional on the aggregate's
+ * `version` as read before the recount — skipped (for a later run) while any rating of that scope is being applied.
+ */
+export async function healRatingStats(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
+  const _ = db.command
+  const quietSince = now - RATING_HEAL_QUIET_MS
+  const stale = (await db.collection(RATINGS).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(20).get()) as unknown as { data: RatingDoc[] }
+  let healed = 0
+  for (const r of stale.data) {
+    let settled = true
+    for (const scope of scopesOf(r)) {
+      const kept = (await statsOf(db, [scope._id])).get(scope._id) ?? null
+      const { busy, ...recount } = await recountTotals(db, scopeWhere(scope), quietSince)
+      if (busy) {
+        settled = false
+        continue
+      }
+      if (kept && sameTotals(kept, recount)) continue
+      if (!kept) {
+        try {
+          await db.collection(RATING_STATS).add({ data: { ...scope, ...recount, version: 1, updatedAt: now } })
+          healed++
+        } catch (err) {
+          if (!isDuplicateWrite(err)) throw err
+          settled = false
+        }
+        continue
+      }
+      const moved = await db.collection(RATING_STATS).where({ _id: scope._id, version: kept.version }).update({ data: { count: recount.count, starsSum: recount.starsSum, stars: _.set(recount.stars), tags: _.set(recount.tags), version: _.inc(1), updatedAt: now } })
+      if (updatedCount(moved) === 1) healed++
+      else settled = false
+    }
+    if (settled) await db.collection(RATINGS).where({ _id: r._id, rev: r.rev, pendingSince: r.pendingSince }).update({ data: { appliedRev: r.rev, pendingSince: 0 } })
+  }
+  return { checked: stale.data.length, healed }
 }
 
 /** Where a rating of this order counts: its group buy and, for 帮卖, the offer's product and merchant. */

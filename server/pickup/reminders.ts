@@ -32,17 +32,19 @@ const HINT: Record<PickupReminderKind, string> = { READY_24H: '已到货超过 2
  */
 export async function sendPickupReminders(db: DB.Database, now: number): Promise<{ readyReminders: number; expiryReminders: number }> {
   const _ = db.command
-  const queries: Array<[PickupReminderKind, Record<string, unknown>]> = [
-    ['READY_24H', { status: 'READY_FOR_PICKUP', readyAt: _.lte(now - REMIND_AFTER_READY_MS), remindedReadyAt: _.exists(false) }],
-    ['EXPIRING', { status: 'READY_FOR_PICKUP', pickupExpiresAt: _.and(_.gt(now), _.lte(now + REMIND_BEFORE_EXPIRY_MS)), remindedExpiryAt: _.exists(false) }],
+  type Waiting = { data: Array<OrderDoc & ReminderFields> }
+  const due: Array<[PickupReminderKind, Waiting]> = [
+    ['READY_24H', (await db.collection('orders').where({ status: 'READY_FOR_PICKUP', readyAt: _.lte(now - REMIND_AFTER_READY_MS), remindedReadyAt: _.exists(false) }).limit(BATCH).get()) as unknown as Waiting],
+    ['EXPIRING', (await db.collection('orders').where({ status: 'READY_FOR_PICKUP', pickupExpiresAt: _.gt(now).and(_.lte(now + REMIND_BEFORE_EXPIRY_MS)), remindedExpiryAt: _.exists(false) }).limit(BATCH).get()) as unknown as Waiting],
   ]
   const counts: Record<PickupReminderKind, number> = { READY_24H: 0, EXPIRING: 0 }
-  for (const [kind, where] of queries) {
-    const res = (await db.collection('orders').where(where).limit(BATCH).get()) as unknown as { data: Array<OrderDoc & ReminderFields> }
+  for (const [kind, res] of due) {
     for (const o of res.data) {
       if (!dueReminders(o, now).includes(kind)) continue
-      const field = FIELD[kind]
-      const won = await db.collection('orders').where({ _id: o._id, status: 'READY_FOR_PICKUP', [field]: _.exists(false) }).update({ data: { [field]: now } })
+      const won = await db
+        .collection('orders')
+        .where(kind === 'READY_24H' ? { _id: o._id, status: 'READY_FOR_PICKUP', remindedReadyAt: _.exists(false) } : { _id: o._id, status: 'READY_FOR_PICKUP', remindedExpiryAt: _.exists(false) })
+        .update({ data: { [FIELD[kind]]: now } })
       if (updatedCount(won) !== 1) continue
       await queuePickupReminder(db, o, `remind_${kind === 'READY_24H' ? 'r' : 'x'}_${o._id}`, HINT[kind], now)
       counts[kind]++

@@ -98,6 +98,60 @@ describe('feedback.rate', () => {
   })
 })
 
+describe('healing a call cut off halfway', () => {
+  it('settle recounts the aggregates of a rating left pending for 20 minutes, without counting any rating twice', async () => {
+    const { groupBuyId, orders } = await pickedUpGroupBuy(cloud, { [A]: 1, [B]: 1, [C]: 1 })
+    await cloud.call('feedback', A, { action: 'rate', orderId: orders[A], stars: 4, tags: ['新鲜'] })
+    // B's call stopped after the increments, before clearing its mark: counted, but looks pending.
+    await cloud.call('feedback', B, { action: 'rate', orderId: orders[B], stars: 2 })
+    const old = Date.now() - 21 * 60_000
+    await database().collection(RATINGS).doc('t' + orders[B].slice(1)).update({ data: { appliedRev: 0, pendingSince: old } })
+    // C's call stopped right after writing the rating: not counted at all.
+    const doc = { ...(await readDoc(RATINGS, 't' + orders[B].slice(1)))!, _id: 't' + orders[C].slice(1), orderId: orders[C], openid: C, stars: 5, tags: ['包装好'], pendingSince: old, appliedRev: 0 }
+    await database().collection(RATINGS).add({ data: doc })
+    expect((await stats('groupBuy', groupBuyId)).count).toBe(2)
+
+    const run = (await cloud.fireTimer('settle')) as { data: Doc }
+    expect(run.data.ratings.checked).toBe(2)
+    const agg = await stats('groupBuy', groupBuyId)
+    expect(agg).toMatchObject({ count: 3, starsSum: 11, tags: { FRESH: 1, WELL_PACKED: 1 } })
+    await expectRederivable('groupBuy', { groupBuyId }, groupBuyId)
+    expect((await readDoc(RATINGS, 't' + orders[C].slice(1)))!).toMatchObject({ appliedRev: 1, pendingSince: 0 })
+    const again = (await cloud.fireTimer('settle')) as { data: Doc }
+    expect(again.data.ratings.checked).toBe(0)
+    expect((await stats('groupBuy', groupBuyId)).count).toBe(3)
+  })
+
+  it('an edit of a rating whose first call was cut off keeps it marked, and settle then counts it once', async () => {
+    const { groupBuyId, orders } = await pickedUpGroupBuy(cloud, { [A]: 1 })
+    const order = (await readDoc('orders', orders[A]))!
+    // The rate call stopped right after writing the rating (nothing counted), then the owner edits it.
+    await database().collection(RATINGS).add({
+      data: { _id: 't' + orders[A].slice(1), orderId: orders[A], openid: A, nickname: null, groupBuyId, pickupPointId: order.pickupPointId, offerId: null, productId: null, merchantId: null, stars: 2, tags: [], text: '', images: [], rev: 1, appliedRev: 0, pendingSince: Date.now(), createdAt: Date.now(), updatedAt: Date.now() },
+    })
+    expect((await cloud.call('feedback', A, { action: 'edit', orderId: orders[A], stars: 5 })).ok).toBe(true)
+    expect((await readDoc(RATINGS, 't' + orders[A].slice(1)))!.pendingSince).toBeGreaterThan(0)
+    await database().collection(RATINGS).doc('t' + orders[A].slice(1)).update({ data: { pendingSince: Date.now() - 21 * 60_000 } })
+    await cloud.fireTimer('settle')
+    const agg = await stats('groupBuy', groupBuyId)
+    expect(agg).toMatchObject({ count: 1, starsSum: 5, stars: { '5': 1 } })
+    expect(agg.stars['2'] ?? 0).toBe(0)
+    await expectRederivable('groupBuy', { groupBuyId }, groupBuyId)
+  })
+
+  it('leaves a scope alone while one of its ratings is being applied right now', async () => {
+    const { groupBuyId, orders } = await pickedUpGroupBuy(cloud, { [A]: 1, [B]: 1 })
+    await cloud.call('feedback', A, { action: 'rate', orderId: orders[A], stars: 3 })
+    await database().collection(RATINGS).doc('t' + orders[A].slice(1)).update({ data: { appliedRev: 0, pendingSince: Date.now() - 21 * 60_000 } })
+    // B's rating is mid-call: written, increments not yet applied.
+    const doc = { ...(await readDoc(RATINGS, 't' + orders[A].slice(1)))!, _id: 't' + orders[B].slice(1), orderId: orders[B], openid: B, stars: 1, pendingSince: Date.now(), appliedRev: 0 }
+    await database().collection(RATINGS).add({ data: doc })
+    await cloud.fireTimer('settle')
+    expect((await stats('groupBuy', groupBuyId)).count).toBe(1)
+    expect((await readDoc(RATINGS, 't' + orders[A].slice(1)))!.pendingSince).toBeGreaterThan(0)
+  })
+})
+
 describe('merchant feedback', () => {
   it('catalog.get, forProduct and lastRound show the product’s ratings over its group buys, per point, and the last round', async () => {
     const round = await pickedUpSupplyRound(cloud, { [A]: 2, [B]: 1, [C]: 1 }, { short: 1 })

@@ -25,10 +25,10 @@ export const edit = action({
       if (!canEditRating(current, now)) return fail(ERROR_CODES.FEEDBACK_EDIT_WINDOW_CLOSED, 'a rating can be edited within 24 h of giving it')
       const content = { stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images }
       const rev = current.rev + 1
-      const moved = await db.collection(RATINGS).where({ _id: current._id, rev: current.rev }).update({ data: { ...content, rev, updatedAt: now } })
+      const moved = await db.collection(RATINGS).where({ _id: current._id, rev: current.rev }).update({ data: { ...content, rev, pendingSince: now, updatedAt: now } })
       if (updatedCount(moved) !== 1) continue
       await applyRating(db, current, current, content, rev, now)
-      return ok({ rating: toMyRatingView({ ...current, ...content, rev, updatedAt: now }, await tempUrls(images)) })
+      return ok({ rating: toMyRatingView({ ...current, ...content, rev, pendingSince: 0, updatedAt: now }, await tempUrls(images)) })
     }
     return fail(ERROR_CODES.INTERNAL, 'the rating kept changing; try again')
   },

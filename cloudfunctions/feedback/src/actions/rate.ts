@@ -30,7 +30,7 @@ export const rate = action({
     const target = await ratingTargetOf(db, order)
     const doc: RatingDoc = {
       _id: ratingIdFor(order._id), orderId: order._id, openid: caller.openid, nickname: order.nickname ?? null, ...target,
-      stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images, rev: 1, appliedRev: 0, createdAt: now, updatedAt: now,
+      stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images, rev: 1, appliedRev: 0, pendingSince: now, createdAt: now, updatedAt: now,
     }
     try {
       await db.collection(RATINGS).add({ data: doc })
