@@ -6,7 +6,7 @@
 import { AFTER_SALES_TALLIES } from '@server/after-sales/cases'
 import { rederiveMember } from '@server/members/points'
 import { DEMO, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
-import { pickedUpGroupBuy, pickUp, uploadPhoto } from './support/after-pickup'
+import { pickedUpGroupBuy, pickedUpSupplyRound, pickUp, uploadPhoto } from './support/after-pickup'
 
 jest.setTimeout(120_000)
 
@@ -112,7 +112,39 @@ describe('afterSales', () => {
   })
 })
 
+describe('afterSales on 帮卖 goods', () => {
+  it('the offer’s merchant sees the case in their inbox and approves it: one refund, points taken back', async () => {
+    const M = 'as-supply-resident'
+    const round = await pickedUpSupplyRound(cloud, { [M]: 2 })
+    expect((await points(M)).points).toBe(39) // 2 × ¥19.90
+    const asked = await request(M, round.orders[M], 1, { reason: 'NOT_AS_DESCRIBED' })
+    expect(asked.error?.code).toBe('INPUT.INVALID')
+    const ok = await request(M, round.orders[M], 1, { reason: 'WRONG_ITEM' })
+    const inbox = await cloud.call('afterSales', DEMO.merchant, { action: 'listForMe' })
+    expect(inbox.data.items.map((i: Doc) => i.caseId)).toContain(ok.data.caseId)
+    const merchantNotices = await cloud.call('user', DEMO.merchant, { action: 'notices' })
+    expect(merchantNotices.data.items.some((n: Doc) => n.kind === 'AFTER_SALES_REQUESTED')).toBe(true)
+    expect((await cloud.call('afterSales', DEMO.merchant, { action: 'decide', caseId: ok.data.caseId, approve: true })).data.refundFen).toBe(1990)
+    await settle()
+    expect(cloud.pay.refundedFor(round.orders[M])).toBe(1990)
+    expect((await points(M)).points).toBe(19)
+    const notices = await cloud.call('user', M, { action: 'notices' })
+    expect(notices.data.items.map((n: Doc) => n.kind)).toEqual(expect.arrayContaining(['AFTER_SALES_DECIDED', 'GROUP_FAILED_REFUNDED']))
+  })
+})
+
 describe('member points', () => {
+  it('a shortage refund confirmed after pickup takes back what its money earned', async () => {
+    const X = 'points-short'
+    const round = await pickedUpSupplyRound(cloud, { [X]: 3 }, { short: 1 }) // served 2 of 3, ¥19.90 refund pending
+    expect((await points(X)).points).toBe(59)
+    await settle()
+    expect(cloud.pay.refundedFor(round.orders[X])).toBe(1990)
+    expect((await points(X)).points).toBe(39)
+    await settle()
+    expect((await points(X)).points).toBe(39)
+  })
+
   const R = 'points-resident'
   it('earns 1 point per whole yuan once per pickup, takes it back on refund, and the balance equals its entries', async () => {
     const { orders } = await pickedUpGroupBuy(cloud, { [R]: 3 }, { priceFen: 1990 }) // ¥59.70 → 59 points
