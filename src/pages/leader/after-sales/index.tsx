@@ -55,8 +55,8 @@ export default function AfterSalesInboxPage() {
             </View>
           )}
           <View className='inbox__actions'>
-            <Button disabled={a.saving} onClick={() => void decide(c.caseId, false)}>拒绝</Button>
-            <Button className='btn-primary' disabled={a.saving} onClick={() => void decide(c.caseId, true)}>同意退款</Button>
+            <Button className='inbox__reject' disabled={a.saving} onClick={() => void decide(c.caseId, false)}>拒绝</Button>
+            <Button className='btn-primary inbox__approve' disabled={a.saving} onClick={() => void decide(c.caseId, true)}>同意退款</Button>
           </View>
         </View>
       ))}

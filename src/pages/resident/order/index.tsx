@@ -155,7 +155,10 @@ function AfterPickup({ order }: { order: OrderView }) {
             {a.rating.tags.length > 0 && <Text className='muted'>{` ${a.rating.tags.join(' · ')}`}</Text>}
             {a.rating.text && <Text className='order__rating-text'>{a.rating.text}</Text>}
             {now < a.rating.editableUntil && (
-              <Button size='mini' onClick={() => setSheet('rate')}>修改评价</Button>
+              <View className='order__rating-edit'>
+                <Button size='mini' onClick={() => setSheet('rate')}>修改评价</Button>
+                <Text className='muted'>24 小时内可修改</Text>
+              </View>
             )}
           </View>
         ) : (
