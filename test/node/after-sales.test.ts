@@ -81,6 +81,16 @@ describe('afterSales', () => {
     const again = await request(C, o2[C], 1, { requestId: rid })
     expect(again.data.caseId).toBe(first.data.caseId)
     expect((await readDoc(AFTER_SALES_TALLIES, o2[C]))!.quantity).toBe(1)
+    // The same intent sent five times at once: one case, one unit asked. A twin that lost the race for the last
+    // unit before the case was written may answer QUANTITY_EXCEEDED; asking again answers with the case.
+    const rid2 = newRequestId('burst')
+    const burst = await Promise.all(Array.from({ length: 5 }, () => request(C, o2[C], 1, { requestId: rid2 })))
+    const named = new Set(burst.filter((b) => b.ok).map((b) => b.data.caseId))
+    expect(named.size).toBe(1)
+    expect(burst.filter((b) => !b.ok).every((b) => b.error?.code === 'AFTER_SALES.QUANTITY_EXCEEDED')).toBe(true)
+    expect((await readDoc(AFTER_SALES_TALLIES, o2[C]))!.quantity).toBe(2)
+    expect(await readAll('afterSalesCases', { orderId: o2[C] })).toHaveLength(2)
+    expect((await request(C, o2[C], 1, { requestId: rid2 })).data.caseId).toBe([...named][0])
 
     // A rejection frees its units and the resident sees the note.
     const rejected = await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: racing.find((r) => r.ok)!.data.caseId, approve: false, note: '照片看不出问题' })

@@ -58,10 +58,11 @@ export const request = action({
     try {
       await db.collection(AFTER_SALES).add({ data: doc })
     } catch (err) {
-      // A concurrent replay of this requestId made the case: give back what this call reserved.
-      await db.collection(AFTER_SALES_TALLIES).doc(order._id).update({ data: { quantity: _.inc(-input.quantity) } })
-      if (!isDuplicateWrite(err)) throw err
       const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
+      // Not a duplicate, yet the case is there: our insert landed despite the error, and it holds the units.
+      if (stored && !isDuplicateWrite(err) && stored.createdAt === now) return replay(stored)
+      // A concurrent replay of this requestId made the case (or nothing was made): give back what this call reserved.
+      await db.collection(AFTER_SALES_TALLIES).doc(order._id).update({ data: { quantity: _.inc(-input.quantity) } })
       if (stored) return replay(stored)
       throw err
     }
