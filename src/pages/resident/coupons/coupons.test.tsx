@@ -64,3 +64,13 @@ it('a claimed coupon appears under 我的优惠券 with its code', async () => {
   expect(await screen.findByText('1234 5678 9012')).toBeTruthy()
   expect(screen.getByText('可使用')).toBeTruthy()
 })
+
+it('a member coupon is exchanged for points, and says which level it is for', async () => {
+  svc.listCampaigns.mockResolvedValue({ ok: true, data: { items: [{ ...free, campaignId: 'm', title: '会员专享券', pointsPrice: 200, minLevel: 1, pointsOnRedeem: 0 }] } })
+  render(<CouponsPage />)
+  await act(async () => {
+    await new Promise((r) => setTimeout(r, 0))
+  })
+  expect(screen.getByText('200 积分兑换')).toBeTruthy()
+  expect(screen.getByText('会员券 · 银卡及以上')).toBeTruthy()
+})

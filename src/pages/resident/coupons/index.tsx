@@ -7,6 +7,7 @@ import { formatFen } from '@/components/format'
 import StateView from '@/components/StateView'
 import type { CouponCampaignView } from '@/shared/contracts/coupon'
 import { friendlyMessage } from '@/services/error-messages'
+import { MEMBER_LEVELS } from '@/shared/domain/members'
 import { isClaimableHere, useCouponStore } from '@/stores/coupon'
 import { useSessionStore } from '@/stores/session'
 import { ensureSession } from '@/stores/use-session-ready'
@@ -21,7 +22,7 @@ function claimBlocker(c: CouponCampaignView): string | null {
 
 /** The button of a campaign I may take: free ones are claimed, paid ones bought; a left pay sheet resumes. */
 function claimLabel(c: CouponCampaignView, resumable: boolean): string {
-  if (c.priceFen === 0) return '领取'
+  if (c.priceFen === 0) return c.pointsPrice ? `${c.pointsPrice} 积分兑换` : '领取'
   return resumable ? '继续支付' : `购买 ${formatFen(c.priceFen)}`
 }
 
@@ -44,7 +45,7 @@ export default function CouponsPage() {
 
   const claim = async (c: CouponCampaignView) => {
     const done = await s.claim(c.campaignId, pickupPointId)
-    const success = c.priceFen > 0 ? '购买成功' : '领取成功'
+    const success = c.priceFen > 0 ? '购买成功' : c.pointsPrice ? '兑换成功' : '领取成功'
     void Taro.showToast({ title: done ? success : friendlyMessage(useCouponStore.getState().claimError), icon: done ? 'success' : 'none' })
     if (done) setTab('mine')
   }
@@ -79,7 +80,7 @@ export default function CouponsPage() {
               <View key={c.campaignId} className={`coupon ${isClaimableHere(c) || resumable ? '' : 'coupon--off'}`}>
                 <View className='coupon__value'>
                   <Text className='coupon__amount'>{formatFen(c.valueFen)}</Text>
-                  <Text className='coupon__cond'>{c.priceFen > 0 ? `售价 ${formatFen(c.priceFen)}` : '免费领取'}</Text>
+                  <Text className='coupon__cond'>{c.priceFen > 0 ? `售价 ${formatFen(c.priceFen)}` : c.pointsPrice ? `会员券 · ${MEMBER_LEVELS[c.minLevel ?? 0]?.name ?? ''}及以上` : '免费领取'}</Text>
                 </View>
                 <View className='coupon__body'>
                   <Text className='coupon__title'>{c.title}</Text>
