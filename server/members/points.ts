@@ -18,6 +18,8 @@ export interface MemberDoc {
   lifetimePoints: number
   /** Take-backs the balance could not cover: recorded, not hidden. */
   unrecoveredPoints: number
+  /** +1 with every move, so settle's heal writes only over exactly the balance it checked. */
+  version: number
   updatedAt: number
 }
 
@@ -34,6 +36,10 @@ export interface PointEntryDoc {
   unrecovered: number
   note: string
   createdAt: number
+  /** When it was written, until the balance reflects it (then 0): how settle finds a call cut off halfway. */
+  pendingSince: number
+  /** A spend the balance refused (or settle found never completed): counts for nothing. */
+  void?: boolean
 }
 
 export const MEMBERS = 'members'
@@ -51,7 +57,7 @@ export async function memberOf(db: DB.Database, openid: string): Promise<MemberD
 
 async function ensureMember(db: DB.Database, openid: string, now: number): Promise<void> {
   try {
-    await db.collection(MEMBERS).add({ data: { _id: openid, points: 0, lifetimePoints: 0, unrecoveredPoints: 0, updatedAt: now } })
+    await db.collection(MEMBERS).add({ data: { _id: openid, points: 0, lifetimePoints: 0, unrecoveredPoints: 0, version: 0, updatedAt: now } })
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
@@ -68,14 +74,20 @@ async function record(db: DB.Database, entry: PointEntryDoc): Promise<boolean> {
   }
 }
 
+/** The balance now reflects the entry. */
+async function settled(db: DB.Database, entry: Pick<PointEntryDoc, '_id' | 'pendingSince'>): Promise<void> {
+  await db.collection(POINT_ENTRIES).where({ _id: entry._id, pendingSince: entry.pendingSince }).update({ data: { pendingSince: 0 } })
+}
+
 /** Points earned by an event, once per (kind, ref). True when this call credited them. */
 export async function credit(db: DB.Database, openid: string, kind: 'EARN_PICKUP' | 'EARN_REDEEM', ref: string, points: number, note: string, now: number): Promise<boolean> {
   if (points <= 0) return false
   const _ = db.command
-  const entry: PointEntryDoc = { _id: pointEntryIdFor(kind, ref), openid, kind, ref, points, lifetime: points, unrecovered: 0, note, createdAt: now }
+  const entry: PointEntryDoc = { _id: pointEntryIdFor(kind, ref), openid, kind, ref, points, lifetime: points, unrecovered: 0, note, createdAt: now, pendingSince: now }
   if (!(await record(db, entry))) return false
   await ensureMember(db, openid, now)
-  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), updatedAt: now } })
+  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), version: _.inc(1), updatedAt: now } })
+  await settled(db, entry)
   return true
 }
 
@@ -126,20 +138,26 @@ async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promis
   const wanted = pointsTakenBackBy(order, refund.amountFen)
   if (wanted <= 0) return
   const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
-  const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now }
+  const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now, pendingSince: now }
   if (!(await record(db, entry))) return
+  await ensureMember(db, refund.openid, now)
   for (let attempt = 0; attempt < 8; attempt++) {
-    const whole = await db.collection(MEMBERS).where({ _id: refund.openid, points: _.gte(wanted) }).update({ data: { points: _.inc(-wanted), lifetimePoints: _.inc(-wanted), updatedAt: now } })
-    if (updatedCount(whole) === 1) return
-    // Not enough left (spent already): take what is there, by a write conditional on the balance seen.
-    const member = await memberOf(db, refund.openid)
-    const { taken, unrecovered } = splitTakeBack(member?.points ?? 0, wanted)
+    const whole = await db.collection(MEMBERS).where({ _id: refund.openid, points: _.gte(wanted) }).update({ data: { points: _.inc(-wanted), lifetimePoints: _.inc(-wanted), version: _.inc(1), updatedAt: now } })
+    if (updatedCount(whole) === 1) {
+      await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -wanted, unrecovered: 0, pendingSince: 0 } })
+      return
+    }
+    // Not enough left (spent already): take what is there, by a write conditional on the balance seen. The entry
+    // says so first, so a call cut off between the two leaves an entry settle can reconcile (healMemberPoints).
+    const seen = (await memberOf(db, refund.openid))?.points ?? 0
+    const { taken, unrecovered } = splitTakeBack(seen, wanted)
+    await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -taken, unrecovered } })
     const part = await db
       .collection(MEMBERS)
-      .where({ _id: refund.openid, points: member?.points ?? 0 })
-      .update({ data: { points: _.inc(-taken), lifetimePoints: _.inc(-wanted), unrecoveredPoints: _.inc(unrecovered), updatedAt: now } })
+      .where({ _id: refund.openid, points: seen })
+      .update({ data: { points: _.inc(-taken), lifetimePoints: _.inc(-wanted), unrecoveredPoints: _.inc(unrecovered), version: _.inc(1), updatedAt: now } })
     if (updatedCount(part) === 1) {
-      await db.collection(POINT_ENTRIES).doc(entryId).update({ data: { points: -taken, unrecovered } })
+      await settled(db, entry)
       return
     }
   }
@@ -147,39 +165,113 @@ async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promis
 }
 
 /**
- * Pay a member coupon with points: one conditional write (never below 0), then its entry keyed by the coupon
- * (so a concurrent twin of the same claim that also deducted gives its deduction straight back).
+ * Pay a member coupon with points. The SPEND entry, keyed by the coupon (so by the claim's requestId), is written
+ * first: the call that writes it is the one that spends, a concurrent twin of the same claim answers ALREADY.
+ * Then one conditional write takes the points (never below 0); a refusal voids the entry (a later retry of the
+ * same claim may re-arm it).
  */
 export async function spendPoints(db: DB.Database, openid: string, couponId: string, points: number, note: string, now: number): Promise<'SPENT' | 'INSUFFICIENT' | 'ALREADY'> {
   const _ = db.command
-  const took = await db.collection(MEMBERS).where({ _id: openid, points: _.gte(points) }).update({ data: { points: _.inc(-points), updatedAt: now } })
-  if (updatedCount(took) !== 1) return 'INSUFFICIENT'
-  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND', couponId), openid, kind: 'SPEND', ref: couponId, points: -points, lifetime: 0, unrecovered: 0, note, createdAt: now }
-  if (await record(db, entry)) return 'SPENT'
-  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(points), updatedAt: now } })
-  return 'ALREADY'
+  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND', couponId), openid, kind: 'SPEND', ref: couponId, points: -points, lifetime: 0, unrecovered: 0, note, createdAt: now, pendingSince: now, void: false }
+  if (!(await record(db, entry))) {
+    const rearmed = await db.collection(POINT_ENTRIES).where({ _id: entry._id, void: true }).update({ data: { void: false, points: -points, pendingSince: now } })
+    if (updatedCount(rearmed) !== 1) return 'ALREADY'
+  }
+  const took = await db.collection(MEMBERS).where({ _id: openid, points: _.gte(points) }).update({ data: { points: _.inc(-points), version: _.inc(1), updatedAt: now } })
+  if (updatedCount(took) !== 1) {
+    await db.collection(POINT_ENTRIES).where({ _id: entry._id, pendingSince: now }).update({ data: { void: true, points: 0, pendingSince: 0 } })
+    return 'INSUFFICIENT'
+  }
+  await settled(db, entry)
+  return 'SPENT'
 }
 
 /** The claim was refused after the points were spent: give them back, once. */
 export async function returnSpentPoints(db: DB.Database, openid: string, couponId: string, now: number): Promise<void> {
   const _ = db.command
   const spent = await findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('SPEND', couponId))
-  if (!spent) return
-  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND_RETURNED', couponId), openid, kind: 'SPEND_RETURNED', ref: couponId, points: -spent.points, lifetime: 0, unrecovered: 0, note: '领券未成功，积分退回', createdAt: now }
+  if (!spent || spent.void || spent.points === 0) return
+  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND_RETURNED', couponId), openid, kind: 'SPEND_RETURNED', ref: couponId, points: -spent.points, lifetime: 0, unrecovered: 0, note: '领券未成功，积分退回', createdAt: now, pendingSince: now }
   if (!(await record(db, entry))) return
-  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(-spent.points), updatedAt: now } })
+  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(-spent.points), version: _.inc(1), updatedAt: now } })
+  await settled(db, entry)
+}
+
+async function entriesOf(db: DB.Database, openid: string): Promise<PointEntryDoc[]> {
+  const out: PointEntryDoc[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const res = (await db.collection(POINT_ENTRIES).where({ openid }).skip(skip).limit(1000).get()) as unknown as { data: PointEntryDoc[] }
+    out.push(...res.data)
+    if (res.data.length < 1000) return out
+  }
+}
+
+function sumOf(entries: readonly PointEntryDoc[]): Pick<MemberDoc, 'points' | 'lifetimePoints' | 'unrecoveredPoints'> {
+  const out = { points: 0, lifetimePoints: 0, unrecoveredPoints: 0 }
+  for (const e of entries) {
+    out.points += e.points
+    out.lifetimePoints += e.lifetime
+    out.unrecoveredPoints += e.unrecovered
+  }
+  return out
 }
 
 /** The balance as its entries say it should be (the check behind "re-derivable"). */
 export async function rederiveMember(db: DB.Database, openid: string): Promise<Pick<MemberDoc, 'points' | 'lifetimePoints' | 'unrecoveredPoints'>> {
-  const out = { points: 0, lifetimePoints: 0, unrecoveredPoints: 0 }
-  for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(POINT_ENTRIES).where({ openid }).skip(skip).limit(1000).get()) as unknown as { data: PointEntryDoc[] }
-    for (const e of res.data) {
-      out.points += e.points
-      out.lifetimePoints += e.lifetime
-      out.unrecoveredPoints += e.unrecovered
+  return sumOf(await entriesOf(db, openid))
+}
+
+/** Longer than any call that writes an entry and then moves the balance can run. */
+export const POINTS_HEAL_QUIET_MS = 20 * 60_000
+
+/**
+ * The settle step for calls cut off between writing a point entry and moving the balance: once an entry has been
+ * pending for POINTS_HEAL_QUIET_MS, its member's balance is recomputed from the entries and written by one write
+ * conditional on the balance's `version` as read before — never while another of that member's entries is pending
+ * younger than that. A spend whose coupon never appeared is voided (its claim did not happen); if the entries would
+ * take the balance below 0, a cut-off take-back takes only what there is and records the rest as unrecovered.
+ */
+export async function healMemberPoints(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
+  const _ = db.command
+  const quietSince = now - POINTS_HEAL_QUIET_MS
+  const stale = (await db.collection(POINT_ENTRIES).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(50).get()) as unknown as { data: PointEntryDoc[] }
+  let healed = 0
+  for (const openid of new Set(stale.data.map((e) => e.openid))) {
+    const member = await memberOf(db, openid)
+    const entries = await entriesOf(db, openid)
+    if (entries.some((e) => e.pendingSince > quietSince)) continue
+    const cutOff = entries.filter((e) => e.pendingSince > 0)
+    for (const e of cutOff) {
+      if (e.kind !== 'SPEND' || e.void) continue
+      if (await findById(db, 'coupons', e.ref)) continue
+      await db.collection(POINT_ENTRIES).where({ _id: e._id, pendingSince: e.pendingSince }).update({ data: { void: true, points: 0 } })
+      e.points = 0
     }
-    if (res.data.length < 1000) return out
+    const total = sumOf(entries)
+    for (const e of cutOff) {
+      if (total.points >= 0) break
+      if (e.kind !== 'TAKE_BACK' || e.points >= 0) continue
+      const extra = Math.min(-total.points, -e.points)
+      await db.collection(POINT_ENTRIES).where({ _id: e._id, pendingSince: e.pendingSince }).update({ data: { points: e.points + extra, unrecovered: e.unrecovered + extra } })
+      total.points += extra
+      total.unrecoveredPoints += extra
+    }
+    const same = member && member.points === total.points && member.lifetimePoints === total.lifetimePoints && member.unrecoveredPoints === total.unrecoveredPoints
+    if (!same) {
+      if (!member) {
+        try {
+          await db.collection(MEMBERS).add({ data: { _id: openid, ...total, version: 1, updatedAt: now } })
+        } catch (err) {
+          if (!isDuplicateWrite(err)) throw err
+          continue
+        }
+      } else {
+        const moved = await db.collection(MEMBERS).where({ _id: openid, version: member.version ?? 0 }).update({ data: { ...total, version: _.inc(1), updatedAt: now } })
+        if (updatedCount(moved) !== 1) continue
+      }
+      healed++
+    }
+    for (const e of cutOff) await settled(db, e)
   }
+  return { checked: stale.data.length, healed }
 }

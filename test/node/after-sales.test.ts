@@ -284,3 +284,50 @@ describe('pickup reminders', () => {
     expect((await cloud.call('pickup', OTHER_LEADER, { action: 'remind', groupBuyId })).error?.code).toBe('AUTH.FORBIDDEN')
   })
 })
+
+describe('healing points after a call cut off halfway', () => {
+  const old = () => Date.now() - 21 * 60_000
+  const entry = (openid: string, id: string, kind: string, points: number, extra: Doc = {}) => ({
+    _id: id, openid, kind, ref: `ref-${id}`, points, lifetime: kind === 'SPEND' ? 0 : points, unrecovered: 0, note: 'test', createdAt: old(), pendingSince: old(), ...extra,
+  })
+
+  it('applies a credit whose balance move was lost, voids a spend whose coupon never appeared, clamps a take-back at 0', async () => {
+    const H = 'heal-resident'
+    await pickedUpGroupBuy(cloud, { [H]: 1 }, { priceFen: 5000 }) // 50 points, settled normally
+    // A credit written but never added to the balance.
+    await database().collection('pointEntries').add({ data: entry(H, 'pe-heal-credit', 'EARN_REDEEM', 10) })
+    // A spend that took 30 points and then died before its coupon was written.
+    await database().collection('pointEntries').add({ data: entry(H, 'pe-heal-spend', 'SPEND', -30, { void: false }) })
+    await database().collection('members').doc(H).update({ data: { points: 20, version: database().command.inc(1) } })
+    expect(await points(H)).toMatchObject({ points: 20 })
+
+    const run = await settle()
+    expect(run.points).toMatchObject({ checked: 2, healed: 1 })
+    expect(await points(H)).toMatchObject({ points: 60, lifetimePoints: 60 })
+    expect(await rederiveMember(database(), H)).toEqual({ points: 60, lifetimePoints: 60, unrecoveredPoints: 0 })
+    expect((await readDoc('pointEntries', 'pe-heal-spend'))!).toMatchObject({ void: true, points: 0, pendingSince: 0 })
+    expect((await settle()).points).toMatchObject({ checked: 0 })
+
+    // 40 spent on a member coupon, then a take-back of 50 written but cut off before the balance moved: only the
+    // 20 left can go, the other 30 are recorded as unrecovered.
+    const now = Date.now()
+    const camp = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: '40 积分券', valueFen: 500, priceFen: 0, total: 10, limitPerUser: 1, validFrom: now - 1000, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsPrice: 40,
+    })
+    expect((await cloud.call('coupon', H, { action: 'claim', campaignId: camp.data.campaignId, requestId: newRequestId('heal') })).ok).toBe(true)
+    await database().collection('pointEntries').add({ data: entry(H, 'pe-heal-back', 'TAKE_BACK', -50) })
+    await settle()
+    expect(await points(H)).toMatchObject({ points: 0, lifetimePoints: 10, unrecoveredPoints: 30 })
+    expect(await rederiveMember(database(), H)).toEqual({ points: 0, lifetimePoints: 10, unrecoveredPoints: 30 })
+    expect((await readDoc('pointEntries', 'pe-heal-back'))!).toMatchObject({ points: -20, unrecovered: 30, pendingSince: 0 })
+  })
+
+  it('leaves a member alone while one of their entries is being applied right now', async () => {
+    const Y = 'heal-busy'
+    await pickedUpGroupBuy(cloud, { [Y]: 1 }, { priceFen: 2000 }) // 20 points
+    await database().collection('pointEntries').add({ data: entry(Y, 'pe-busy-old', 'EARN_REDEEM', 5) })
+    await database().collection('pointEntries').add({ data: { ...entry(Y, 'pe-busy-young', 'EARN_REDEEM', 7), pendingSince: Date.now() } })
+    await settle()
+    expect((await points(Y)).points).toBe(20)
+  })
+})

@@ -7,6 +7,7 @@ import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
 import { processDueRefunds } from '@server/payments/refunds'
 import { sendPickupReminders } from '@server/pickup/reminders'
 import { healRatingStats } from '@server/feedback/ratings'
+import { healMemberPoints } from '@server/members/points'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
@@ -25,8 +26,9 @@ const tick = action({
     const refunds = await processDueRefunds(db, now)
     const reminders = await sendPickupReminders(db, now)
     const ratings = await healRatingStats(db, now)
+    const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, reminders, ratings, messages })
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, reminders, ratings, points, messages })
   },
 })
 
