@@ -1,7 +1,7 @@
 import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { useLeaderStore } from '@/stores/leader'
 import { useSessionStore } from '@/stores/session'
 import { defaultForm, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
