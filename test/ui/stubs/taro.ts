@@ -29,7 +29,32 @@ export function __answerModal(confirm: boolean) {
   modalAnswer = confirm
 }
 
+export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB', RN: 'RN', HARMONY: 'HARMONY' }
+export const getEnv = () => ENV_TYPE.WEB
+export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
+/** Layout queries answer an empty box: jsdom has no layout. */
+export const createSelectorQuery = () => {
+  const q = {
+    select: () => q,
+    selectAll: () => q,
+    in: () => q,
+    boundingClientRect: () => q,
+    scrollOffset: () => q,
+    fields: () => q,
+    exec: (cb?: (res: unknown[]) => void) => cb?.([{ width: 0, height: 0, left: 0, top: 0 }]),
+  }
+  return q
+}
+export const pxTransform = (n: number) => `${n}px`
+
 const Taro = {
+  ENV_TYPE,
+  getEnv,
+  nextTick,
+  createSelectorQuery,
+  pxTransform,
+  getSystemInfoSync: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
+  getWindowInfo: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
   getStorageSync: (k: string) => (storage.has(k) ? storage.get(k) : ''),
   setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
   navigateTo: async ({ url }: { url: string }) => void calls.navigateTo.push(url),
