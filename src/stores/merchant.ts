@@ -29,6 +29,9 @@ export interface MerchantState {
   /** The purchase order being marked shipped. */
   shippingId: string | null
   shipError: ClientError | null
+  /** The product being edited (loaded by id). */
+  editing: { productId: string | null; product: ProductView | null; loading: boolean; error: ClientError | null }
+  loadProduct: (productId: string) => Promise<ProductView | null>
   refreshProducts: () => Promise<void>
   loadMoreProducts: () => Promise<void>
   /** Create (no productId) or update; answers the product id, or null on failure. */
@@ -53,6 +56,7 @@ const initial = () => ({
   saveError: null as ClientError | null,
   shippingId: null as string | null,
   shipError: null as ClientError | null,
+  editing: { productId: null as string | null, product: null as ProductView | null, loading: false, error: null as ClientError | null },
 })
 
 /** An offer's share of stock that leaders took, and of that what residents paid for (0–1 each). */
@@ -77,6 +81,18 @@ export const useMerchantStore = create<MerchantState>()((set, get) => {
   }
   return {
     ...initial(),
+    loadProduct: async (productId) => {
+      const known = get().products.items.find((p) => p.productId === productId) ?? null
+      set({ editing: { productId, product: known, loading: true, error: null } })
+      const res = await catalogService.get(productId)
+      if (get().editing.productId !== productId) return null
+      if (res.ok) {
+        set({ editing: { productId, product: res.data.product, loading: false, error: null } })
+        return res.data.product
+      }
+      set({ editing: { productId, product: known, loading: false, error: res.error } })
+      return null
+    },
     refreshProducts: () => loadFirstPage(setProducts, () => catalogService.listMine()),
     loadMoreProducts: () => loadNextPage(() => get().products, setProducts, (c) => catalogService.listMine(c)),
     saveProduct: async (input, productId) => {
