@@ -12,7 +12,7 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
-    { root: 'pages/merchant', pages: ['home/index', 'product/index', 'publish/index', 'offer/index', 'campaign/index'] },
+    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index'] },
     { root: 'pages/admin', pages: ['home/index'] },
   ],
   tabBar: {

@@ -33,6 +33,12 @@ it('a created product appears in my products; a refused one keeps the form and s
   catalog.create.mockResolvedValueOnce({ ok: true, data: { productId: 'p1' } })
   expect(await useMerchantStore.getState().saveProduct(input)).toBe('p1')
   expect(useMerchantStore.getState().saveError).toBeNull()
+  // The retry was the same intent (same requestId); the next product is a new one.
+  const [first, second] = catalog.create.mock.calls.map((c) => (c[0] as { requestId: string }).requestId)
+  expect(second).toBe(first)
+  catalog.create.mockResolvedValueOnce({ ok: true, data: { productId: 'p2' } })
+  await useMerchantStore.getState().saveProduct({ ...input, name: '另一个' })
+  expect((catalog.create.mock.calls[2][0] as { requestId: string }).requestId).not.toBe(first)
   await Promise.resolve()
   expect(useMerchantStore.getState().products.items.map((p) => p.name)).toEqual(['赣南脐橙'])
 })

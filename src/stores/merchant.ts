@@ -2,7 +2,7 @@ import { create } from 'zustand'
 import type { CreateProductInput, ProductView } from '@/shared/contracts/catalog'
 import type { CouponCampaignView, CreateCampaignInput } from '@/shared/contracts/coupon'
 import type { OfferView, PublishOfferInput, PurchaseOrderView, SupplyOutputs } from '@/shared/contracts/supply'
-import type { ClientError } from '@/services/cloud'
+import { newRequestId, type ClientError } from '@/services/cloud'
 import { catalogService } from '@/services/catalog'
 import { couponService } from '@/services/coupon'
 import { supplyService } from '@/services/supply'
@@ -65,6 +65,7 @@ export function offerProgress(o: Pick<OfferView, 'stock'> & { allocated: number;
 }
 
 export const useMerchantStore = create<MerchantState>()((set, get) => {
+  let createRequestId: string | null = null
   const setProducts = (p: Partial<PagedState<ProductView>>) => set({ products: { ...get().products, ...p } })
   const setOffers = (p: Partial<PagedState<MerchantOffer>>) => set({ offers: { ...get().offers, ...p } })
   /** Runs one save; the form stays as it was on failure so nothing typed is lost. */
@@ -102,8 +103,14 @@ export const useMerchantStore = create<MerchantState>()((set, get) => {
         set({ products: { ...get().products, items: get().products.items.map((p) => (p.productId === productId ? done.product : p)) } })
         return productId
       }
-      const done = await save(() => catalogService.create(input))
-      if (done) void get().refreshProducts()
+      // One id per new product: a retry after a lost reply answers with the product already made, not a twin.
+      createRequestId = createRequestId ?? newRequestId()
+      const requestId = createRequestId
+      const done = await save(() => catalogService.create({ ...input, requestId }))
+      if (done) {
+        createRequestId = null
+        void get().refreshProducts()
+      }
       return done?.productId ?? null
     },
     refreshOffers: () => loadFirstPage(setOffers, () => supplyService.listMine()),
@@ -149,6 +156,9 @@ export const useMerchantStore = create<MerchantState>()((set, get) => {
       return done?.campaignId ?? null
     },
     clearSaveError: () => set({ saveError: null }),
-    reset: () => set(initial()),
+    reset: () => {
+      createRequestId = null
+      set(initial())
+    },
   }
 })

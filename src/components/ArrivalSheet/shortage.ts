@@ -1,4 +1,5 @@
 import type { PickListItem } from '@/shared/contracts/group-buy'
+import { planArrival } from '@/shared/domain/supply'
 
 export interface ShortagePreview {
   expected: number
@@ -10,20 +11,19 @@ export interface ShortagePreview {
 }
 
 /**
- * What signing off `received` units means, before the leader confirms: orders are filled in 跟团号 order (who
- * joined first is served first), so a shortage falls on the latest orders; each unit not served is refunded at
- * the group buy's price.
+ * What signing off `received` units will do, before the leader confirms — by the very rule the cloud applies
+ * (planArrival: served in 跟团号 order, the missing units refunded at the order's price).
  */
 export function previewShortage(items: readonly PickListItem[], received: number, priceFen: number): ShortagePreview {
   const ordered = [...items].sort((a, b) => a.seq - b.seq)
   const expected = ordered.reduce((n, i) => n + i.quantity, 0)
-  let left = Math.max(0, Math.min(received, expected))
-  const cut: ShortagePreview['cut'] = []
-  for (const i of ordered) {
-    const served = Math.min(i.quantity, left)
-    left -= served
-    if (served < i.quantity) cut.push({ seq: i.seq, maskedName: i.maskedName, quantity: i.quantity, served })
-  }
-  const short = Math.max(0, expected - Math.max(0, received))
-  return { expected, received: Math.min(received, expected), short, cut, refundFen: short * priceFen }
+  const bounded = Math.max(0, Math.min(received, expected))
+  const plan = planArrival(
+    ordered.map((i) => ({ orderId: String(i.seq), quantity: i.quantity, priceFen, amountFen: i.quantity * priceFen })),
+    bounded,
+  )
+  const cut = ordered
+    .map((i, k) => ({ seq: i.seq, maskedName: i.maskedName, quantity: i.quantity, served: plan[k].servedQuantity }))
+    .filter((c) => c.served < c.quantity)
+  return { expected, received: bounded, short: expected - bounded, cut, refundFen: plan.reduce((n, l) => n + l.refundFen, 0) }
 }

@@ -3,7 +3,7 @@ import Gallery from '.'
 
 it('shows every photo with a counter, one photo still, none as a placeholder', () => {
   const { container, rerender } = render(<Gallery urls={['http://a', 'http://b', '']} placeholder='邻里团' />)
-  expect([...container.querySelectorAll('img')].map((i) => i.getAttribute('src'))).toEqual(['http://a', 'http://b'])
+  expect(Array.from(container.querySelectorAll('img')).map((i) => i.getAttribute('src'))).toEqual(['http://a', 'http://b'])
   expect(screen.getByText('1/2')).toBeTruthy()
   rerender(<Gallery urls={['http://a']} placeholder='邻里团' />)
   expect(container.querySelectorAll('img')).toHaveLength(1)

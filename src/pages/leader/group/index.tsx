@@ -22,7 +22,8 @@ const statusLabel = (s: string) =>
 
 export default function LeaderGroupPage() {
   const { params } = useRouter()
-  const id = params.id ?? ''
+  // Notices open this page with ?groupBuyId= (server/payments/payment-flow.ts), lists with ?id=.
+  const id = params.id ?? params.groupBuyId ?? ''
   const detail = useGroupBuyStore()
   const leader = useLeaderStore()
   const openid = useSessionStore((s) => s.openid)

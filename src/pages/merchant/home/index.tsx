@@ -1,5 +1,5 @@
 import { Button, Image, Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { formatDateTime, formatFen } from '@/components/format'
 import Tabs from '@/components/kit/tabs'
@@ -11,8 +11,12 @@ import './index.scss'
 
 type Tab = 'products' | 'offers' | 'coupons'
 
-export default function MerchantHomePage() {
-  const [tab, setTab] = useState<Tab>('products')
+const TABS: readonly Tab[] = ['products', 'offers', 'coupons']
+
+export default function MerchantHomePage({ initialTab }: { initialTab?: Tab }) {
+  const { params } = useRouter()
+  const asked = (TABS as readonly string[]).includes(params.tab ?? '') ? (params.tab as Tab) : undefined
+  const [tab, setTab] = useState<Tab>(initialTab ?? asked ?? 'products')
   const m = useMerchantStore()
   const refresh = (t: Tab = tab) =>
     t === 'products' ? m.refreshProducts() : t === 'offers' ? m.refreshOffers() : m.refreshCampaigns()
@@ -78,7 +82,7 @@ export default function MerchantHomePage() {
             onRetry={() => void m.refreshOffers()}
           >
             {m.offers.items.map((o) => (
-              <View key={o.offerId} className='section merchant-offer' onClick={() => go(`/pages/merchant/offer/index?id=${o.offerId}`)}>
+              <View key={o.offerId} className='section merchant-offer' onClick={() => go(`/pages/merchant/purchase-orders/index?offerId=${o.offerId}`)}>
                 <View className='row'>
                   <Text className='merchant-offer__name'>{o.product.name}</Text>
                   <Text className={`tag ${o.status === 'ENDED' ? 'tag--muted' : ''}`}>{OFFER_STATUS_LABEL[o.status]}</Text>

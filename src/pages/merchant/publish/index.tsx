@@ -49,7 +49,7 @@ export default function MerchantPublishPage() {
     const id = await m.publish(checked.value)
     if (id) {
       void Taro.showToast({ title: '货源已发布', icon: 'success' })
-      void Taro.redirectTo({ url: `/pages/merchant/offer/index?id=${id}` })
+      void Taro.redirectTo({ url: `/pages/merchant/purchase-orders/index?offerId=${id}` })
     }
   }
 

@@ -19,6 +19,11 @@ export default function NoticesPage() {
     Taro.stopPullDownRefresh()
   })
   useReachBottom(() => void n.loadMore())
+  const open = (page: string) => {
+    const url = page.startsWith('/') ? page : `/${page}`
+    // A page this version does not have (an older or newer client) is not worth an error screen.
+    Taro.navigateTo({ url }).catch(() => void Taro.showToast({ title: '请在最新版小程序中查看', icon: 'none' }))
+  }
 
   return (
     <View className='page'>
@@ -27,7 +32,7 @@ export default function NoticesPage() {
           <View
             key={item.noticeId}
             className={`section notice ${item.read ? '' : 'notice--unread'}`}
-            onClick={() => (item.page ? void Taro.navigateTo({ url: item.page.startsWith('/') ? item.page : `/${item.page}` }) : undefined)}
+            onClick={() => (item.page ? open(item.page) : undefined)}
           >
             <View className='row'>
               <Text className='notice__title'>{item.title}</Text>

@@ -27,7 +27,8 @@ function PickupCodeView({ code, expiresAt, used }: { code: string; expiresAt: nu
 
 export default function OrderPage() {
   const { params } = useRouter()
-  const id = params.id ?? ''
+  // Notices open this page with ?orderId= (server/payments/payment-flow.ts), lists with ?id=.
+  const id = params.id ?? params.orderId ?? ''
   const s = useOrdersStore()
   const order = s.current?.orderId === id ? s.current : null
 

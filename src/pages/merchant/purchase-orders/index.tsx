@@ -11,7 +11,8 @@ import './index.scss'
 
 export default function MerchantOfferPage() {
   const { params } = useRouter()
-  const offerId = params.id ?? ''
+  // Notices link here with ?offerId= (server/supply/purchase-orders.ts); lists link with the same.
+  const offerId = params.offerId ?? params.id ?? ''
   const m = useMerchantStore()
   const offer = m.offers.items.find((o) => o.offerId === offerId) ?? null
   const pos = m.purchaseOrders.offerId === offerId ? m.purchaseOrders : null
