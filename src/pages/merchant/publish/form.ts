@@ -1,5 +1,6 @@
 import dayjs from 'dayjs'
 import { checkWithSchema, fenToYuanText, percentToBp, toInt, toMs, yuanToFen } from '@/components/form-fields'
+import { formatFen } from '@/components/format'
 import { supplyContract, type PublishOfferInput } from '@/shared/contracts/supply'
 
 export interface PublishForm {
@@ -55,9 +56,13 @@ export function toPublishInput(form: PublishForm, productId: string): PublishOff
   }
 }
 
-export function validatePublish(input: PublishOfferInput) {
+/** The schema's rules, then the product's: leaders never sell below what they pay the merchant. */
+export function validatePublish(input: PublishOfferInput, supplyPriceFen: number) {
   const res = checkWithSchema(supplyContract.publish, input, PUBLISH_LABELS, ['minPriceFen', 'maxPriceFen'])
-  if (!res.ok && res.errors.commissionBp) res.errors.commissionBp = '团长佣金填 0–50 之间的百分比'
-  if (!res.ok && res.errors.pickupPointIds) res.errors.pickupPointIds = '至少选择一个自提点'
+  const errors: Record<string, string> = res.ok ? {} : { ...res.errors }
+  if (errors.commissionBp) errors.commissionBp = '团长佣金填 0–50 之间的百分比'
+  if (errors.pickupPointIds) errors.pickupPointIds = '至少选择一个自提点'
+  if (!errors.minPriceFen && input.minPriceFen < supplyPriceFen) errors.minPriceFen = `最低售价不能低于供货价 ${formatFen(supplyPriceFen)}`
+  if (Object.keys(errors).length > 0) return { ok: false as const, errors }
   return res
 }

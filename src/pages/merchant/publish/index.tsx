@@ -40,7 +40,7 @@ export default function MerchantPublishPage() {
     update('pickupPointIds', chosen.includes(id) ? chosen.filter((p) => p !== id) : [...chosen, id])
   }
   const submit = async () => {
-    const checked = validatePublish(toPublishInput(form, productId))
+    const checked = validatePublish(toPublishInput(form, productId), product.supplyPriceFen)
     if (!checked.ok) {
       setErrors(checked.errors)
       return
