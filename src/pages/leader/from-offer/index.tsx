@@ -58,10 +58,10 @@ export default function LeaderFromOfferPage() {
         <Text className='muted'>{`可售价 ${formatFen(offer.minPriceFen)}–${formatFen(offer.maxPriceFen)} · 佣金 ${offer.commissionBp / 100}% · 剩余 ${offer.stockLeft}${offer.product.unit} · ${formatDateTime(offer.endAt)} 截止`}</Text>
       </View>
       <View className='section'>
-        <Field label='团购价（元）' type='digit' value={form.price} error={errors.priceFen} onInput={(v) => update('price', v)} />
-        <Field label={`认领数量（${offer.product.unit}）`} type='number' value={form.stock} error={errors.stock} onInput={(v) => update('stock', v)} />
-        <Field label='成团人数' type='number' value={form.minParticipants} error={errors.minParticipants} onInput={(v) => update('minParticipants', v)} />
-        <Field label='每人限购' type='number' value={form.limitPerUser} error={errors.limitPerUser} onInput={(v) => update('limitPerUser', v)} />
+        <Field className='from-offer__price' label='团购价（元）' type='digit' value={form.price} error={errors.priceFen} onInput={(v) => update('price', v)} />
+        <Field className='from-offer__stock' label={`认领数量（${offer.product.unit}）`} type='number' value={form.stock} error={errors.stock} onInput={(v) => update('stock', v)} />
+        <Field className='from-offer__min' label='成团人数' type='number' value={form.minParticipants} error={errors.minParticipants} onInput={(v) => update('minParticipants', v)} />
+        <Field className='from-offer__limit' label='每人限购' type='number' value={form.limitPerUser} error={errors.limitPerUser} onInput={(v) => update('limitPerUser', v)} />
         <Field label='开始时间' error={errors.startAt}>
           <View className='from-offer__when'>
             <Picker mode='date' value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>

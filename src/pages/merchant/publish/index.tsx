@@ -109,7 +109,7 @@ export default function MerchantPublishPage() {
       {m.saveError && <Text className='form-error'>{friendlyMessage(m.saveError)}</Text>}
       <View className='bottom-bar'>
         <Button className='btn-primary' loading={m.saving} disabled={m.saving} onClick={() => void submit()}>
-          发布货源
+          确认发布
         </Button>
       </View>
     </View>

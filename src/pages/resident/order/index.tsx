@@ -88,6 +88,18 @@ export default function OrderPage() {
           <Text className='muted'>实付金额</Text>
           <Text className='order__amount'>{formatFen(order.amountFen)}</Text>
         </View>
+        {order.servedQuantity < order.quantity && order.status !== 'REFUNDED' && (
+          <View className='row order__short'>
+            <Text className='muted'>到货不足</Text>
+            <Text>{`实发 ${order.servedQuantity}/${order.quantity}`}</Text>
+          </View>
+        )}
+        {order.refundedFen > 0 && (
+          <View className='row order__refund'>
+            <Text className='muted'>{order.refundedFen < order.amountFen ? '部分退款' : '已退款'}</Text>
+            <Text className='order__refund-amount'>{formatFen(order.refundedFen)}</Text>
+          </View>
+        )}
         <View className='row'>
           <Text className='muted'>下单时间</Text>
           <Text>{formatDateTime(order.createdAt)}</Text>
