@@ -70,7 +70,7 @@ export async function uploadImage(image: PickedImage, folder: string, owner: str
   }
 }
 
-/** weapp: open a downloaded file (the pick list CSV) so it can be forwarded in a chat. H5: open it in a tab. */
+/** weapp: open a downloaded file (the pick list CSV) so it can be forwarded in a chat. H5: the browser downloads it. */
 export async function openExport(url: string, fileName: string): Promise<ClientResult<null>> {
   try {
     if (isWeapp()) {
@@ -80,7 +80,13 @@ export async function openExport(url: string, fileName: string): Promise<ClientR
       else await Taro.openDocument({ filePath: dl.tempFilePath, showMenu: true })
       return { ok: true, data: null }
     }
-    window.open(url, '_blank')
+    const a = document.createElement('a')
+    a.href = url
+    a.download = fileName
+    a.rel = 'noopener'
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
     return { ok: true, data: null }
   } catch (e) {
     return { ok: false, error: { code: NETWORK_ERROR, message: e instanceof Error ? e.message : String(e) } }

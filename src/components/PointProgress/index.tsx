@@ -18,7 +18,7 @@ export default function PointProgress({ name, allocated, sold, unit }: Props) {
         <Text className='point-progress__name'>{name}</Text>
         <Text className='point-progress__nums'>{`已售 ${sold} / 认领 ${allocated}${unit}`}</Text>
       </View>
-      <Progress percent={percent} showText={false} strokeWidth='6' />
+      <Progress percent={percent} showText={false} strokeWidth='6' color='#fa6400' />
     </View>
   )
 }

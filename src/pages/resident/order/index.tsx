@@ -91,7 +91,7 @@ export default function OrderPage() {
         {order.servedQuantity < order.quantity && order.status !== 'REFUNDED' && (
           <View className='row order__short'>
             <Text className='muted'>到货不足</Text>
-            <Text>{`实发 ${order.servedQuantity}/${order.quantity}`}</Text>
+            <Text>{`实发 ${order.servedQuantity}/${order.quantity}${order.refundedFen === 0 ? '，少发部分退款中' : ''}`}</Text>
           </View>
         )}
         {order.refundedFen > 0 && (
