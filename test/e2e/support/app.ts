@@ -23,9 +23,11 @@ export async function openApp(name: string) {
   }
   let page: Page
   let site: { url: string }
+  let cloudUrl: string
   try {
     const cloud = await startFreshCloud()
     started.push(() => cloud.close())
+    cloudUrl = cloud.url
     const server = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
     started.push(() => server.close())
     site = server
@@ -80,7 +82,7 @@ export async function openApp(name: string) {
 
   /** The local cloud's own timers (e.g. settle), fired the way its schedule would. */
   const fireTimer = async (fn: string) => {
-    const res = await fetch(`${cloud.url}/timers/${fn}`, { method: 'POST' })
+    const res = await fetch(`${cloudUrl}/timers/${fn}`, { method: 'POST' })
     if (!res.ok) throw new Error(`timer ${fn}: HTTP ${res.status}`)
   }
 
