@@ -3,6 +3,7 @@ import Taro, { useLoad } from '@tarojs/taro'
 import { useState } from 'react'
 import { friendlyMessage } from '@/components/error-copy'
 import Field from '@/components/Field'
+import StateView from '@/components/StateView'
 import { useMerchantStore } from '@/stores/merchant'
 import { useSessionStore } from '@/stores/session'
 import { defaultCampaignForm, toCampaignInput, validateCampaign, type CampaignForm } from './form'
@@ -11,6 +12,8 @@ import '../publish/index.scss'
 export default function MerchantCampaignPage() {
   const m = useMerchantStore()
   const points = useSessionStore((s) => s.pickupPoints)
+  const pointsLoading = useSessionStore((s) => s.pickupPointsLoading)
+  const pointsError = useSessionStore((s) => s.pickupPointsError)
   const [form, setForm] = useState<CampaignForm>(() => defaultCampaignForm(Date.now()))
   const [errors, setErrors] = useState<Record<string, string>>({})
   useLoad(() => {
@@ -55,6 +58,7 @@ export default function MerchantCampaignPage() {
       </View>
       <View className='section'>
         <Text className='section__title'>可用自提点</Text>
+        <StateView loading={pointsLoading} error={pointsError} empty={points.length === 0} emptyText='还没有自提点' onRetry={() => void useSessionStore.getState().loadPickupPoints()}>
         {points.map((p) => (
           <View key={p.pickupPointId} className='row publish__point' onClick={() => toggle(p.pickupPointId)}>
             <Text>{`${p.name}（${p.storeName}）`}</Text>
@@ -63,6 +67,7 @@ export default function MerchantCampaignPage() {
             </Text>
           </View>
         ))}
+        </StateView>
         {errors.pickupPointIds && <Text className='form-field__error'>{errors.pickupPointIds}</Text>}
       </View>
       {m.saveError && <Text className='form-error'>{friendlyMessage(m.saveError)}</Text>}
