@@ -11,6 +11,17 @@ import { useSupplyStore } from '@/stores/supply'
 import { defaultFromOfferForm, expectedCommissionFen, toFromOfferInput, validateFromOffer, type FromOfferForm } from './form'
 import './index.scss'
 
+const ERROR_OF: Record<keyof FromOfferForm, string> = {
+  price: 'priceFen',
+  stock: 'stock',
+  minParticipants: 'minParticipants',
+  limitPerUser: 'limitPerUser',
+  startDate: 'startAt',
+  startTime: 'startAt',
+  endDate: 'endAt',
+  endTime: 'endAt',
+}
+
 export default function LeaderFromOfferPage() {
   const { params } = useRouter()
   const offerId = params.offerId ?? ''
@@ -33,7 +44,11 @@ export default function LeaderFromOfferPage() {
     )
   }
 
-  const update = (key: keyof FromOfferForm, value: string) => setForm((f) => (f ? { ...f, [key]: value } : f))
+  const update = (key: keyof FromOfferForm, value: string) => {
+    setForm((f) => (f ? { ...f, [key]: value } : f))
+    // The field's old message goes as soon as it is edited; the next 开团 checks again.
+    setErrors(({ [ERROR_OF[key]]: _edited, ...rest }) => rest)
+  }
   const earn = expectedCommissionFen(yuanToFen(form.price), toInt(form.stock), offer.commissionBp)
   const submit = async () => {
     const input = toFromOfferInput(form, offerId)

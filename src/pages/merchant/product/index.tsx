@@ -50,7 +50,11 @@ export default function MerchantProductPage() {
     )
   }
 
-  const update = (key: keyof ProductForm, value: string) => setForm((f) => ({ ...f, [key]: value }))
+  const update = (key: keyof ProductForm, value: string) => {
+    setForm((f) => ({ ...f, [key]: value }))
+    const errorKey = TEXT_FIELDS.find((f) => f.key === key)?.error ?? key
+    setErrors(({ [errorKey]: _edited, ...rest }) => rest)
+  }
   const submit = async () => {
     if (photos.busy()) {
       void Taro.showToast({ title: '图片还在上传，请稍候', icon: 'none' })

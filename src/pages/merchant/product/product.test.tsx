@@ -54,6 +54,10 @@ it('says per field what to fix, with the shared schema’s messages, and sends n
   expect(screen.getByText('至少上传一张商品图片')).toBeTruthy()
   expect(screen.getByText('建议零售价不能低于供货价')).toBeTruthy()
   expect(catalog.create).not.toHaveBeenCalled()
+  // Editing the field takes its message away; the photo's stays until a photo is added.
+  type('例如 39.9', '39.9')
+  expect(screen.queryByText('建议零售价不能低于供货价')).toBeNull()
+  expect(screen.getByText('至少上传一张商品图片')).toBeTruthy()
 })
 
 it('a refused save is worded, never the raw error', async () => {

@@ -10,6 +10,18 @@ import { useSessionStore } from '@/stores/session'
 import { defaultPublishForm, toPublishInput, validatePublish, type PublishForm } from './form'
 import './index.scss'
 
+const ERROR_OF: Record<keyof PublishForm, string> = {
+  stock: 'stock',
+  commission: 'commissionBp',
+  minPrice: 'minPriceFen',
+  maxPrice: 'maxPriceFen',
+  startDate: 'startAt',
+  startTime: 'startAt',
+  endDate: 'endAt',
+  endTime: 'endAt',
+  pickupPointIds: 'pickupPointIds',
+}
+
 export default function MerchantPublishPage() {
   const { params } = useRouter()
   const productId = params.productId ?? ''
@@ -34,7 +46,10 @@ export default function MerchantPublishPage() {
     )
   }
 
-  const update = <K extends keyof PublishForm>(key: K, value: PublishForm[K]) => setForm((f) => ({ ...f, [key]: value }))
+  const update = <K extends keyof PublishForm>(key: K, value: PublishForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }))
+    setErrors(({ [ERROR_OF[key]]: _edited, ...rest }) => rest)
+  }
   const togglePoint = (id: string) => {
     const chosen = form.pickupPointIds ?? []
     update('pickupPointIds', chosen.includes(id) ? chosen.filter((p) => p !== id) : [...chosen, id])
