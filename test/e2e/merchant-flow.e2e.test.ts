@@ -137,6 +137,10 @@ it('runs the merchant story from a photo to the counter', async () => {
   await actAs('商家')
   await go('pages/resident/notices/index')
   await see('帮卖团购已成团')
+  // 我的货源: the offer with a bar per pickup point (3 boxes sold of the 20 the leader took).
+  await go('pages/merchant/offers/index')
+  await see('已售 3 / 认领 20箱')
+  await shot('34-merchant-offers')
 
   // 6. Two days later the group has ended; settle closes it and forms the purchase order for 幸福里.
   advanceClock(2 * 24 * 3600_000 + 5 * 60_000)
