@@ -1,6 +1,6 @@
-import { __reset } from '../../test/ui/stubs/taro'
+import { __reset, calls } from '../../test/ui/stubs/taro'
 import { setActingOpenid } from './identity'
-import { cloudPathFor, uploadImage } from './storage'
+import { cloudPathFor, pickImages, uploadImage } from './storage'
 
 const fetchMock = jest.fn()
 beforeEach(() => {
@@ -40,4 +40,26 @@ describe('uploadImage in local (H5) mode', () => {
 it('cloud paths stay inside the storage alphabet, one folder per owner', () => {
   expect(cloudPathFor('products', 'o@x y', 'jpg')).toMatch(/^products\/o_x_y\/[a-z0-9]+\.jpg$/)
   expect(cloudPathFor('products', null, 'png')).toMatch(/^products\/[a-z0-9]+\.png$/)
+})
+
+describe('in the mini-program (weapp)', () => {
+  const env = process.env.TARO_ENV
+  beforeEach(() => {
+    process.env.TARO_ENV = 'weapp'
+  })
+  afterEach(() => {
+    process.env.TARO_ENV = env
+  })
+
+  it('picks with chooseMedia and uploads with Taro.cloud.uploadFile into the owner’s folder', async () => {
+    const picked = await pickImages(2)
+    expect(picked).toEqual([
+      { path: 'wxfile://tmp_0.jpg', size: 1000 },
+      { path: 'wxfile://tmp_1.jpg', size: 1000 },
+    ])
+    const res = await uploadImage(picked[0], 'products', 'oAbc-123')
+    expect(calls.uploads).toEqual([expect.stringMatching(/^products\/oAbc-123\/[a-z0-9]+\.jpg$/)])
+    expect(res).toEqual({ ok: true, data: { fileID: `cloud://test-env.bucket/${calls.uploads[0]}` } })
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
 })

@@ -13,6 +13,8 @@ export const calls = {
   redirectTo: [] as string[],
   switchTab: [] as string[],
   toasts: [] as string[],
+  /** cloudPaths given to Taro.cloud.uploadFile */
+  uploads: [] as string[],
 }
 
 export function __reset(params: Params = {}) {
@@ -22,6 +24,7 @@ export function __reset(params: Params = {}) {
   calls.redirectTo.length = 0
   calls.switchTab.length = 0
   calls.toasts.length = 0
+  calls.uploads.length = 0
   modalAnswer = true
 }
 let modalAnswer = true
@@ -68,7 +71,15 @@ const Taro = {
   stopPullDownRefresh: () => undefined,
   scanCode: async () => ({ result: '' }),
   requestPayment: async () => ({}),
-  cloud: { init: () => undefined, callFunction: async () => ({ result: null }) },
+  cloud: {
+    init: () => undefined,
+    callFunction: async () => ({ result: null }),
+    uploadFile: async ({ cloudPath }: { cloudPath: string; filePath: string }) => {
+      calls.uploads.push(cloudPath)
+      return { fileID: `cloud://test-env.bucket/${cloudPath}` }
+    },
+  },
+  chooseMedia: async ({ count }: { count: number }) => ({ tempFiles: Array.from({ length: Math.min(count, 2) }, (_, i) => ({ tempFilePath: `wxfile://tmp_${i}.jpg`, size: 1000 })) }),
 }
 export default Taro
 
