@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_REASONS, afterSalesRefundFen, type AfterSalesReason } from '@/shared/domain/after-sales'
 import { formatFen } from '../format'
 import PhotoPicker from '../PhotoPicker'
+import type { SheetPhotos } from '../RatingSheet'
 import QuantityStepper from '../QuantityStepper'
 import '../RatingSheet/index.scss'
 
@@ -10,7 +11,6 @@ export interface AfterSalesSheetValue {
   quantity: number
   reason: AfterSalesReason
   text: string
-  images: string[]
 }
 
 interface Props {
@@ -18,18 +18,16 @@ interface Props {
   max: number
   priceFen: number
   saving: boolean
-  pickPhotos: (room: number) => Promise<{ ids: string[]; previews: string[] } | null>
+  photos: SheetPhotos
   onSubmit: (value: AfterSalesSheetValue) => void
   onClose: () => void
 }
 
 /** 申请售后: how many, why, a few words and photos; shows what an approval would refund. */
-export default function AfterSalesSheet({ max, priceFen, saving, pickPhotos, onSubmit, onClose }: Props) {
+export default function AfterSalesSheet({ max, priceFen, saving, photos, onSubmit, onClose }: Props) {
   const [quantity, setQuantity] = useState(1)
   const [reason, setReason] = useState<AfterSalesReason>('QUALITY')
   const [text, setText] = useState('')
-  const [images, setImages] = useState<string[]>([])
-  const [previews, setPreviews] = useState<string[]>([])
   return (
     <View className='sheet-mask' onClick={onClose}>
       <View className='sheet' onClick={(e) => e.stopPropagation()}>
@@ -46,9 +44,9 @@ export default function AfterSalesSheet({ max, priceFen, saving, pickPhotos, onS
           ))}
         </View>
         <Textarea className='sheet__text' value={text} maxlength={500} placeholder='描述一下问题（选填）' onInput={(e) => setText(e.detail.value)} />
-        <PhotoPicker value={images} previews={previews} max={6} pick={pickPhotos} onChange={(ids, p) => { setImages(ids); setPreviews(p) }} />
+        <PhotoPicker {...photos} max={6} />
         <Text className='muted'>{`同意后退款 ${formatFen(afterSalesRefundFen(quantity, priceFen))}，原路退回`}</Text>
-        <Button className='btn-primary sheet__submit' disabled={saving} loading={saving} onClick={() => onSubmit({ quantity, reason, text, images })}>
+        <Button className='btn-primary sheet__submit' disabled={saving} loading={saving} onClick={() => onSubmit({ quantity, reason, text })}>
           提交申请
         </Button>
       </View>

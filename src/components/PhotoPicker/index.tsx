@@ -1,38 +1,40 @@
 import { Image, Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { friendlyMessage } from '../error-copy'
+import type { ClientError } from '@/services/cloud'
 import './index.scss'
 
-interface Props {
-  /** fileIDs so far, and their preview URLs (same order). */
-  value: string[]
-  previews: string[]
-  max: number
-  /** Picks and uploads; resolves to the new fileIDs with preview URLs. */
-  pick: (room: number) => Promise<{ ids: string[]; previews: string[] } | null>
-  onChange: (ids: string[], previews: string[]) => void
+export interface PhotoItem {
+  key: string
+  url: string
+  uploading: boolean
+  error: ClientError | null
 }
 
-/** 上传照片: thumbnails with a remove tap, and an add tile while fewer than `max`. */
-export default function PhotoPicker({ value, previews, max, pick, onChange }: Props) {
-  const [busy, setBusy] = useState(false)
-  const add = async () => {
-    if (busy) return
-    setBusy(true)
-    const got = await pick(max - value.length)
-    setBusy(false)
-    if (got) onChange([...value, ...got.ids].slice(0, max), [...previews, ...got.previews].slice(0, max))
-  }
+interface Props {
+  items: PhotoItem[]
+  max: number
+  onAdd: () => void
+  onRemove: (key: string) => void
+}
+
+/** Photos of a form: thumbnails with their upload state, a tile to add more, × to remove one. */
+export default function PhotoPicker({ items, max, onAdd, onRemove }: Props) {
   return (
-    <View className='photos'>
-      {value.map((id, i) => (
-        <View key={id} className='photos__item' onClick={() => onChange(value.filter((_, j) => j !== i), previews.filter((_, j) => j !== i))}>
-          <Image className='photos__img' src={previews[i] || id} mode='aspectFill' />
-          <Text className='photos__remove'>×</Text>
+    <View className='photo-picker'>
+      {items.map((i) => (
+        <View key={i.key} className={`photo-picker__tile ${i.error ? 'photo-picker__tile--error' : ''}`}>
+          <Image className='photo-picker__img' src={i.url} mode='aspectFill' />
+          {i.uploading && <Text className='photo-picker__state'>上传中…</Text>}
+          {i.error && <Text className='photo-picker__state photo-picker__state--error'>{friendlyMessage(i.error)}</Text>}
+          <Text className='photo-picker__remove' aria-label='删除图片' onClick={() => onRemove(i.key)}>
+            ×
+          </Text>
         </View>
       ))}
-      {value.length < max && (
-        <View className='photos__add' onClick={() => void add()} aria-label='添加照片'>
-          <Text>{busy ? '上传中' : '+ 照片'}</Text>
+      {items.length < max && (
+        <View className='photo-picker__tile photo-picker__add' aria-label='添加图片' onClick={onAdd}>
+          <Text className='photo-picker__plus'>+</Text>
+          <Text className='photo-picker__hint'>{`添加图片 ${items.length}/${max}`}</Text>
         </View>
       )}
     </View>

@@ -1,5 +1,5 @@
 import { Button, Text, Textarea, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useState, type ComponentProps } from 'react'
 import { RATING_IMAGES_MAX, RATING_TAGS, RATING_TEXT_MAX, type RatingTag } from '@/shared/domain/feedback'
 import PhotoPicker from '../PhotoPicker'
 import './index.scss'
@@ -8,13 +8,15 @@ export interface RatingSheetValue {
   stars: number
   tags: RatingTag[]
   text: string
-  images: string[]
 }
 
+/** The photo list is the page's (its uploads store): the sheet shows it and asks to add or remove. */
+export type SheetPhotos = Pick<ComponentProps<typeof PhotoPicker>, 'items' | 'onAdd' | 'onRemove'>
+
 interface Props {
-  initial?: RatingSheetValue & { imageUrls?: string[] }
+  initial?: RatingSheetValue
   saving: boolean
-  pickPhotos: (room: number) => Promise<{ ids: string[]; previews: string[] } | null>
+  photos: SheetPhotos
   onSubmit: (value: RatingSheetValue) => void
   onClose: () => void
 }
@@ -22,12 +24,10 @@ interface Props {
 const STAR_WORDS = ['', '很差', '较差', '一般', '满意', '非常满意']
 
 /** 评价: stars (required), tags, a few words, up to 6 photos. */
-export default function RatingSheet({ initial, saving, pickPhotos, onSubmit, onClose }: Props) {
+export default function RatingSheet({ initial, saving, photos, onSubmit, onClose }: Props) {
   const [stars, setStars] = useState(initial?.stars ?? 0)
   const [tags, setTags] = useState<RatingTag[]>(initial?.tags ?? [])
   const [text, setText] = useState(initial?.text ?? '')
-  const [images, setImages] = useState<string[]>(initial?.images ?? [])
-  const [previews, setPreviews] = useState<string[]>(initial?.imageUrls ?? [])
   const toggle = (t: RatingTag) => setTags(tags.includes(t) ? tags.filter((x) => x !== t) : [...tags, t])
   return (
     <View className='sheet-mask' onClick={onClose}>
@@ -49,8 +49,8 @@ export default function RatingSheet({ initial, saving, pickPhotos, onSubmit, onC
           ))}
         </View>
         <Textarea className='sheet__text' value={text} maxlength={RATING_TEXT_MAX} placeholder='说说口感、分量、包装（选填）' onInput={(e) => setText(e.detail.value)} />
-        <PhotoPicker value={images} previews={previews} max={RATING_IMAGES_MAX} pick={pickPhotos} onChange={(ids, p) => { setImages(ids); setPreviews(p) }} />
-        <Button className='btn-primary sheet__submit' disabled={stars === 0 || saving} loading={saving} onClick={() => onSubmit({ stars, tags, text, images })}>
+        <PhotoPicker {...photos} max={RATING_IMAGES_MAX} />
+        <Button className='btn-primary sheet__submit' disabled={stars === 0 || saving} loading={saving} onClick={() => onSubmit({ stars, tags, text })}>
           {initial ? '保存修改' : '提交评价'}
         </Button>
       </View>

@@ -10,13 +10,14 @@ import PickupCode from '@/components/PickupCode'
 import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
-import { choosePhotos } from '@/services/after-pickup'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import type { OrderView } from '@/shared/contracts/order'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
 import { useAfterPickupStore } from '@/stores/after-pickup'
 import { useOrdersStore } from '@/stores/orders'
+import { useSessionStore } from '@/stores/session'
+import { useUploadsStore } from '@/stores/uploads'
 import './index.scss'
 
 /**
@@ -33,7 +34,8 @@ function PickupCodeView({ code, expiresAt, used }: { code: string; expiresAt: nu
 
 export default function OrderPage() {
   const { params } = useRouter()
-  const id = params.id ?? ''
+  // Notices open this page with ?orderId= (server/payments/payment-flow.ts), lists with ?id=.
+  const id = params.id ?? params.orderId ?? ''
   const s = useOrdersStore()
   const order = s.current?.orderId === id ? s.current : null
 
@@ -94,6 +96,18 @@ export default function OrderPage() {
           <Text className='muted'>实付金额</Text>
           <Text className='order__amount'>{formatFen(order.amountFen)}</Text>
         </View>
+        {order.servedQuantity < order.quantity && order.status !== 'REFUNDED' && (
+          <View className='row order__short'>
+            <Text className='muted'>到货不足</Text>
+            <Text>{`实发 ${order.servedQuantity}/${order.quantity}${order.refundedFen === 0 ? '，少发部分退款中' : ''}`}</Text>
+          </View>
+        )}
+        {order.refundedFen > 0 && (
+          <View className='row order__refund'>
+            <Text className='muted'>{order.refundedFen < order.amountFen ? '部分退款' : '已退款'}</Text>
+            <Text className='order__refund-amount'>{formatFen(order.refundedFen)}</Text>
+          </View>
+        )}
         <View className='row'>
           <Text className='muted'>下单时间</Text>
           <Text>{formatDateTime(order.createdAt)}</Text>
@@ -127,19 +141,31 @@ export default function OrderPage() {
 
 const CASE_STATUS_LABEL = { PENDING: '处理中', APPROVED: '已同意', REJECTED: '未通过' } as const
 
-async function pickPhotos(room: number) {
-  const res = await choosePhotos(room)
-  if (!res.ok) {
-    void Taro.showToast({ title: friendlyMessage(res.error), icon: 'none' })
-    return null
-  }
-  return res.data
-}
 
 /** After pickup: my rating (评价, editable for 24 h) and 售后 (within 48 h, for what was picked up). */
 function AfterPickup({ order }: { order: OrderView }) {
   const a = useAfterPickupStore()
-  const [sheet, setSheet] = useState<'rate' | 'afterSales' | null>(null)
+  const photos = useUploadsStore()
+  const openid = useSessionStore((x) => x.openid)
+  const [sheet, setSheetState] = useState<'rate' | 'afterSales' | null>(null)
+  const setSheet = (next: 'rate' | 'afterSales' | null) => {
+    // Each sheet starts from its own photos: the rating's stored ones when editing, none for a new case.
+    if (next === 'rate' && a.rating) photos.start(a.rating.images.map((fileId, i) => ({ fileId, url: a.rating!.imageUrls[i] || fileId })))
+    else photos.reset()
+    setSheetState(next)
+  }
+  const photoProps = {
+    items: photos.items,
+    onAdd: () => void photos.add(6, 'feedback', openid ?? 'me'),
+    onRemove: (key: string) => photos.remove(key),
+  }
+  const readyPhotos = (): string[] | null => {
+    if (photos.busy() || photos.items.some((i) => i.error)) {
+      void Taro.showToast({ title: '请等照片上传完成，或删掉上传失败的照片', icon: 'none' })
+      return null
+    }
+    return photos.fileIds()
+  }
   const now = Date.now()
   const asked = a.cases.filter((c) => c.status !== 'REJECTED').reduce((n, c) => n + c.quantity, 0)
   const room = order.servedQuantity - asked
@@ -187,10 +213,12 @@ function AfterPickup({ order }: { order: OrderView }) {
         <RatingSheet
           initial={a.rating ?? undefined}
           saving={a.saving}
-          pickPhotos={pickPhotos}
+          photos={photoProps}
           onClose={() => setSheet(null)}
           onSubmit={async (v) => {
-            if (await a.saveRating(order.orderId, v)) {
+            const images = readyPhotos()
+            if (!images) return
+            if (await a.saveRating(order.orderId, { ...v, images })) {
               setSheet(null)
               void Taro.showToast({ title: '感谢评价', icon: 'success' })
             } else toastError()
@@ -202,10 +230,12 @@ function AfterPickup({ order }: { order: OrderView }) {
           max={room}
           priceFen={order.priceFen}
           saving={a.saving}
-          pickPhotos={pickPhotos}
+          photos={photoProps}
           onClose={() => setSheet(null)}
           onSubmit={async (v) => {
-            if (await a.requestAfterSales(order.orderId, v)) {
+            const images = readyPhotos()
+            if (!images) return
+            if (await a.requestAfterSales(order.orderId, { ...v, images })) {
               setSheet(null)
               void Taro.showToast({ title: '已提交，等待处理', icon: 'none' })
             } else toastError()
