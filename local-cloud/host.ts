@@ -8,6 +8,7 @@ import { loadFunctions, type LoadedFunction } from './functions'
 import { installIdentityScope, runAs } from './identity'
 import { PaySimulator } from './pay-sim'
 import { seedDemo } from './seed'
+import { TransferSimulator } from './transfer-sim'
 
 export const DEFAULT_PORT = 8787
 export const LOCAL_APPID = 'wx-local-linlituan'
@@ -40,6 +41,8 @@ export interface LocalCloud {
   url: string
   db: LocalDatabase
   pay: PaySimulator
+  /** WeChat Pay's merchant transfer (payouts), offline. */
+  transfer: TransferSimulator
   /** Messages that would have gone out through subscribeMessage.send. */
   sent: SentMessage[]
   invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
@@ -73,6 +76,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   }
   const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
   cloud.cloudPay = pay.api()
+  const transfer = new TransferSimulator()
+  cloud.merchantTransfer = transfer.api()
   cloud.openapi = {
     subscribeMessage: {
       send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
@@ -123,6 +128,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         pay.failNextRefunds(Number(b.count ?? 1))
         return send(res, 200, { ok: true, data: {} })
       }
+      if (url.pathname === '/sim/transfer-failures') {
+        transfer.failNext(Number(b.count ?? 1), b.final === true)
+        return send(res, 200, { ok: true, data: {} })
+      }
       const timerMatch = /^\/timers\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
       if (timerMatch) return send(res, 200, await fireTimer(timerMatch[1]))
     }
@@ -137,6 +146,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     url,
     db,
     pay,
+    transfer,
     sent,
     invoke,
     fireTimer,

@@ -4,6 +4,7 @@ import { updatedCount } from '@server/fetch'
 import { refundIdFor } from '@server/ids'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
+import { recordRefund } from '@server/ledger/ledger-flow'
 
 export interface RefundDoc {
   _id: string
@@ -99,6 +100,7 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
       continue
     }
     await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
+    await recordRefund(db, r, now)
     const p = PURCHASES[r.kind ?? 'order']
     const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now } })
     if (updatedCount(moved) === 1) {

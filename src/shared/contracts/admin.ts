@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { id, shortText } from './common'
+import { fen, id, shortText } from './common'
+import type { ReconcileReport } from './ledger'
 
 export const adminContract = {
   createPickupPoint: z.object({ name: shortText(40), address: shortText(120), storeName: shortText(40) }).strict(),
@@ -10,9 +11,16 @@ export const adminContract = {
       message: 'leaders and clerks are bound to a pickup point',
       path: ['pickupPointId'],
     }),
+  /** The store's fee per order for being the pickup point (split from each order paid from then on). */
+  setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
+  reconcile: z.object({}).strict(),
+  lastReconciliation: z.object({}).strict(),
 } as const
 
 export interface AdminOutputs {
+  setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
+  reconcile: ReconcileReport
+  lastReconciliation: { report: ReconcileReport | null }
   createPickupPoint: { pickupPointId: string }
   grantRole: Record<string, never>
 }
