@@ -132,6 +132,8 @@ export async function reconcileDaily(db: DB.Database, now: number): Promise<{ ra
 }
 
 export async function lastReconciliation(db: DB.Database): Promise<ReconcileReport | null> {
-  const res = (await db.collection('reconciliations').where({ orders: db.command.gte(0) }).orderBy('at', 'desc').limit(1).get()) as unknown as { data: ReconcileReport[] }
-  return res.data[0] ?? null
+  const res = (await db.collection('reconciliations').where({ orders: db.command.gte(0) }).orderBy('at', 'desc').limit(1).get()) as unknown as { data: (ReconcileReport & { _id?: string })[] }
+  if (!res.data[0]) return null
+  const { _id, ...report } = res.data[0]
+  return report
 }
