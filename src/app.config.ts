@@ -9,7 +9,7 @@ export default defineAppConfig({
     'pages/resident/pickup-points/index',
   ],
   subPackages: [
-    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index'] },
+    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'earnings/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
   ],
   tabBar: {

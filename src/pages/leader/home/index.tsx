@@ -24,6 +24,7 @@ export default function LeaderHomePage() {
         <Button className='btn-primary' onClick={() => Taro.navigateTo({ url: '/pages/leader/create/index' })}>
           ＋ 发起团购
         </Button>
+        <Button onClick={() => Taro.navigateTo({ url: '/pages/leader/earnings/index' })}>我的收益</Button>
       </View>
       <StateView
         loading={mine.loading || !mine.loaded}
