@@ -202,6 +202,33 @@ describe('ledger', () => {
     expect(next.data.items.length).toBeGreaterThan(0)
   })
 
+  it('settle books what a hook could not (a crash right after the payment, the hand-over or the refund)', async () => {
+    const groupBuyId = await createGroupBuy(cloud, { priceFen: 1500, minParticipants: 1 })
+    const sold = await paidOrder(cloud, 'lg-crash-a', groupBuyId, 1)
+    const handed = await paidOrder(cloud, 'lg-crash-b', groupBuyId, 1)
+    const refunded = await paidOrder(cloud, 'lg-crash-c', groupBuyId, 1)
+    // The sale's hook never ran: no ledger record, no entries.
+    await database().collection('ledgerEntries').where({ orderId: sold }).remove()
+    await database().collection('ledgerOrders').doc(sold).remove()
+    // The hand-over was written but its hook never ran.
+    await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })
+    await database().collection('orders').doc(handed).update({ data: { status: 'PICKED_UP', pickedUpAt: Date.now() } })
+    // WeChat Pay refunded and the refund was marked DONE, but the reversal was never booked.
+    const refundId = `rc${refunded.slice(1, 31)}x`
+    await cloud.pay.api().refund({ out_trade_no: refunded, out_refund_no: refundId, refund_fee: 1500, total_fee: 1500 })
+    await database().collection('refunds').add({ data: { _id: refundId, kind: 'order', orderId: refunded, openid: 'lg-crash-c', groupBuyId, amountFen: 1500, reason: '测试', status: 'DONE', attempts: 1, nextAttemptAt: 0, lastError: null, createdAt: Date.now(), doneAt: Date.now() } })
+
+    const before = await reconcile()
+    expect(before.mismatches.map((m) => `${m.orderId}:${m.kind}`).sort()).toEqual([`${sold}:PAID_MINUS_REFUNDED`, `${handed}:NOT_RELEASED`, `${refunded}:PAID_MINUS_REFUNDED`, `${refunded}:REFUNDED_FEN`].sort())
+    const tick = (await cloud.fireTimer('settle')) as { data: { ledger: { sales: number; pickups: number; refunds: number } } }
+    expect(tick.data.ledger).toEqual({ sales: 1, pickups: 1, refunds: 1 })
+    expect(netByParty(await orderEntries(cloud, sold))).toEqual({ merchant: 0, leader: 1500 - 75 - 50, store: 50, platform: 75 })
+    expect((await orderEntries(cloud, handed)).filter((e) => e.kind === 'RELEASE' && e.state === 'AVAILABLE').reduce((s, e) => s + e.amountFen, 0)).toBe(1500)
+    expect(netByParty(await orderEntries(cloud, refunded))).toEqual({ merchant: 0, leader: 0, store: 0, platform: 0 })
+    expect((await reconcile()).mismatches).toEqual([])
+    expect(((await cloud.fireTimer('settle')) as { data: { ledger: unknown } }).data.ledger).toEqual({ sales: 0, pickups: 0, refunds: 0 })
+  })
+
   it('after the whole story reconcile reports 0 mismatches; a tampered entry is reported, not fixed', async () => {
     const clean = await reconcile()
     expect(clean.orders).toBeGreaterThan(5)
