@@ -2,7 +2,10 @@
  * Issue #11: the four-party ledger on the local cloud — splits booked at payment, released at pickup, reversed
  * by refunds; payouts held by one conditional write; admin.reconcile against the payment simulator.
  */
-import type { ReconcileReport } from '@shared/contracts/ledger'
+import { existsSync } from 'fs'
+import path from 'path'
+import type { LedgerOutputs, ReconcileReport } from '@shared/contracts/ledger'
+import { monthKeyCst } from '@shared/domain/ledger'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { DEMO, createGroupBuy, database, newRequestId, readDoc, sleep, testCloudForThisFile } from './support/cloud'
 import { accountEntries, balanceOf, netByParty, offerGroupBuy, orderEntries, paidOrder, partialRefund, pickUp } from './support/ledger'
@@ -10,6 +13,9 @@ import { accountEntries, balanceOf, netByParty, offerGroupBuy, orderEntries, pai
 jest.setTimeout(120_000)
 
 const cloud = testCloudForThisFile()
+// The statement's CSV goes to cloud storage; the local cloud answers storage calls once local-cloud/storage exists
+// (another branch). Until then this one test is skipped, not faked.
+const storageReady = ['storage', 'storage.ts'].some((f) => existsSync(path.resolve(__dirname, '../../local-cloud', f)))
 
 async function reconcile(): Promise<ReconcileReport> {
   const res = await cloud.call<ReconcileReport>('admin', DEMO.admin, { action: 'reconcile' })
@@ -200,6 +206,20 @@ describe('ledger', () => {
     expect(page.data.items.filter((e) => e.kind !== 'PAYOUT').every((e) => typeof e.title === 'string' && typeof e.seq === 'number')).toBe(true)
     const next = await cloud.call<{ items: { entryId: string }[] }>('ledger', DEMO.leader, { action: 'entries', cursor: page.data.nextCursor })
     expect(next.data.items.length).toBeGreaterThan(0)
+  })
+
+  ;(storageReady ? it : it.skip)('the monthly statement totals the month and its CSV lists every entry', async () => {
+    const month = monthKeyCst(Date.now())
+    const res = await cloud.call<LedgerOutputs['statement']>('ledger', DEMO.merchant, { action: 'statement', month })
+    expect(res.ok).toBe(true)
+    const mine = (await accountEntries(`merchant:${DEMO.merchant}`)) as unknown as { kind: string; amountFen: number; orderId: string }[]
+    const sales = mine.filter((e) => e.kind === 'SALE')
+    expect(res.data.totals).toMatchObject({ orders: new Set(sales.map((e) => e.orderId)).size, salesFen: sales.reduce((s, e) => s + e.amountFen, 0) })
+    expect(res.data.totals.refundsFen).toBe(mine.filter((e) => e.kind === 'REVERSAL').reduce((s, e) => s + e.amountFen, 0))
+    const csv = await (await fetch(res.data.csv.tempFileURL)).text()
+    expect(csv.split('\r\n')[0]).toBe('\uFEFF时间,订单号,商品,跟团号,类型,状态,金额(元)')
+    expect(csv).toContain('帮卖测试品')
+    expect(csv.split('\r\n').filter((l) => /^\d{4}-/.test(l))).toHaveLength(mine.length)
   })
 
   it('settle books what a hook could not (a crash right after the payment, the hand-over or the refund)', async () => {
