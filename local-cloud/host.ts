@@ -8,6 +8,8 @@ import { loadFunctions, type LoadedFunction } from './functions'
 import { installIdentityScope, runAs } from './identity'
 import { PaySimulator } from './pay-sim'
 import { seedDemo } from './seed'
+import { LocalStorage } from './storage'
+import { serveStorage } from './storage/http'
 import { TransferSimulator } from './transfer-sim'
 
 export const DEFAULT_PORT = 8787
@@ -40,6 +42,8 @@ export interface SentMessage {
 export interface LocalCloud {
   url: string
   db: LocalDatabase
+  /** Cloud storage (files under <dataDir>/storage, or a temp folder removed on close). */
+  storage: LocalStorage
   pay: PaySimulator
   /** WeChat Pay's merchant transfer (payouts), offline. */
   transfer: TransferSimulator
@@ -62,6 +66,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
   const db = LocalDatabase.open({ file: opts.dataDir ? path.join(opts.dataDir, 'cloud.db') : undefined })
   db.install()
+  const storage = LocalStorage.open({ dir: opts.dataDir ? path.join(opts.dataDir, 'storage') : undefined })
+  storage.install()
 
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const cloud = require('wx-server-sdk') as Record<string, unknown> & { init(o: unknown): void }
@@ -102,6 +108,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://local')
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true })
+    // Raw bodies up to 5 MB (uploads), so before the JSON routes and their 256 KB limit.
+    if (await serveStorage(storage, req, res, url)) return
     if (req.method === 'GET' && url.pathname === '/sim/outbox') {
       // Everything queued (with its status: PENDING, SENT, NO_CONSENT…) and what subscribeMessage.send received.
       const database = (cloud as unknown as { database(): DB.Database }).database()
@@ -142,9 +150,11 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   await new Promise<void>((resolve) => server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', resolve))
   const address = server.address() as AddressInfo
   const url = `http://127.0.0.1:${address.port}`
+  storage.setBaseUrl(url)
   const local: LocalCloud = {
     url,
     db,
+    storage,
     pay,
     transfer,
     sent,
@@ -155,6 +165,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       server.closeAllConnections?.()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       db.close()
+      storage.close()
     },
   }
   if (opts.seed) await seedDemo(local)

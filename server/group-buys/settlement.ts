@@ -4,6 +4,8 @@ import { updatedCount } from '@server/fetch'
 import { releaseUnpaid } from '@server/group-buys/order-flow'
 import { notifySucceeded } from '@server/payments/payment-flow'
 import { requestRefund } from '@server/payments/refunds'
+import { returnUnsoldToOffer } from '@server/supply/allocation'
+import { addToPurchaseOrder } from '@server/supply/purchase-orders'
 
 const BATCH = 100
 
@@ -64,6 +66,11 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
         refundsRequested++
       }
       if (paid.data.length === BATCH) more = true
+    }
+    if (!more && gb.offerId) {
+      // 帮卖: the paid quantity joins the pickup point's purchase order; what did not sell goes back to the offer.
+      if (gb.status === 'CLOSED') await addToPurchaseOrder(db, gb, now)
+      await returnUnsoldToOffer(db, gb, now)
     }
     if (!more) await db.collection('groupBuys').where({ _id: gb._id, settledAt: 0 }).update({ data: { settledAt: now } })
   }

@@ -71,14 +71,17 @@ export async function queryPaid(orderId: string): Promise<{ paid: boolean; total
   return { paid, totalFee: Number(res.totalFee ?? 0), transactionId: String(res.transactionId ?? '') }
 }
 
-/** Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a full refund. */
-export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number }): Promise<{ accepted: boolean; reason: string }> {
+/**
+ * Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a refund of `amountFen` of a trade whose
+ * total was `totalFen` (absent = a full refund).
+ */
+export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number; totalFen?: number }): Promise<{ accepted: boolean; reason: string }> {
   const res = await cloudPay().refund({
     sub_mch_id: merchant().subMchId,
     nonce_str: nonce(),
     out_trade_no: r.orderId,
     out_refund_no: r.refundNo,
-    total_fee: r.amountFen,
+    total_fee: r.totalFen ?? r.amountFen,
     refund_fee: r.amountFen,
   })
   const accepted = res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS'

@@ -37,7 +37,7 @@ export const statement = action({
     const views = await entryViews(db, docs)
     const totals = statementTotals(views)
     const owner = createHash('sha256').update(account.account).digest('hex').slice(0, 16)
-    const fileID = await uploadBytes(`ledger/statements/${owner}/${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8'))
+    const fileID = await uploadBytes(`exports/ledger-statements/${owner}/${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8'))
     return ok({ month, totals, csv: { fileID, tempFileURL: await tempUrlOf(fileID) } })
   },
 })
