@@ -8,7 +8,7 @@ import type { LedgerOutputs, ReconcileReport } from '@shared/contracts/ledger'
 import { monthKeyCst } from '@shared/domain/ledger'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { DEMO, createGroupBuy, database, newRequestId, readDoc, sleep, testCloudForThisFile } from './support/cloud'
-import { accountEntries, balanceOf, netByParty, offerGroupBuy, orderEntries, paidOrder, partialRefund, pickUp } from './support/ledger'
+import { accountEntries, balanceOf, closeGroupBuy, netByParty, offerGroupBuy, orderEntries, paidOrder, partialRefund, pickUp } from './support/ledger'
 
 jest.setTimeout(120_000)
 
@@ -68,9 +68,15 @@ describe('ledger', () => {
     expect(netByParty(await orderEntries(cloud, orderId))).toEqual({ merchant: 1800, leader: 300, store: 50, platform: 850 })
     expect((await balanceOf(cloud, DEMO.merchant)).frozenFen).toBe(1800)
 
-    // One of the three did not arrive: 10.00 back, the split becomes that of 20.00 for 2 units.
-    await database().collection('orders').doc(orderId).update({ data: { servedQuantity: 2 } })
-    expect(await partialRefund(cloud, orderId, 1000)).toBe('REVERSED')
+    // The group closes, the goods arrive one short: the leader signs off 2 of 3 (groupBuy.markArrived), the lead's
+    // shortage flow asks for a 10.00 partial refund, settle has WeChat Pay confirm it, and the ledger reverses it.
+    await closeGroupBuy(cloud, groupBuyId)
+    const arrived = await cloud.call<{ refundsRequested?: number }>('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId, receivedQuantity: 2 })
+    expect(arrived.ok).toBe(true)
+    expect((await readDoc('orders', orderId))!.servedQuantity).toBe(2)
+    await cloud.fireTimer('settle')
+    expect(cloud.pay.refundedFor(orderId)).toBe(1000)
+    expect((await readDoc('orders', orderId))!.refundedFen).toBe(1000)
     const entries = await orderEntries(cloud, orderId)
     expect(netByParty(entries)).toEqual({ merchant: 1200, leader: 200, store: 50, platform: 550 })
     expect(netByParty(entries.filter((e) => e.kind === 'REVERSAL'))).toEqual({ merchant: -600, leader: -100, store: 0, platform: -300 })
@@ -85,9 +91,13 @@ describe('ledger', () => {
 
     // Picked up: what is kept becomes available to the merchant.
     expect((await pickUp(cloud, 'lg-offer-a', groupBuyId, orderId)).ok).toBe(true)
+    // A partial refund of what is left, booked directly as the after-sales flow will: the split of the rest.
+    expect(await partialRefund(cloud, orderId, 1)).toBe('REVERSED')
+    expect(netByParty(await orderEntries(cloud, orderId))).toEqual({ merchant: 1200, leader: 199, store: 50, platform: 550 })
     const merchant = await balanceOf(cloud, DEMO.merchant)
     expect(merchant.frozenFen).toBe(0)
     expect(merchant.availableFen).toBe(1200)
+    expect((await balanceOf(cloud, DEMO.leader)).frozenFen).toBeGreaterThanOrEqual(0)
     expect((await reconcile()).mismatches).toEqual([])
   })
 
@@ -216,8 +226,10 @@ describe('ledger', () => {
     const sales = mine.filter((e) => e.kind === 'SALE')
     expect(res.data.totals).toMatchObject({ orders: new Set(sales.map((e) => e.orderId)).size, salesFen: sales.reduce((s, e) => s + e.amountFen, 0) })
     expect(res.data.totals.refundsFen).toBe(mine.filter((e) => e.kind === 'REVERSAL').reduce((s, e) => s + e.amountFen, 0))
-    const csv = await (await fetch(res.data.csv.tempFileURL)).text()
-    expect(csv.split('\r\n')[0]).toBe('\uFEFF时间,订单号,商品,跟团号,类型,状态,金额(元)')
+    const bytes = Buffer.from(await (await fetch(res.data.csv.tempFileURL)).arrayBuffer())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]) // the BOM Excel needs for UTF-8
+    const csv = bytes.subarray(3).toString('utf8')
+    expect(csv.split('\r\n')[0]).toBe('时间,订单号,商品,跟团号,类型,状态,金额(元)')
     expect(csv).toContain('帮卖测试品')
     expect(csv.split('\r\n').filter((l) => /^\d{4}-/.test(l))).toHaveLength(mine.length)
   })

@@ -19,6 +19,14 @@ export async function offerGroupBuy(cloud: TestCloud, terms: { priceFen: number;
   return _id
 }
 
+/** Time passes until the group buy has ended, and settle closes it (a supply group buy arrives only after). */
+export async function closeGroupBuy(cloud: TestCloud, groupBuyId: string): Promise<void> {
+  await database().collection('groupBuys').doc(groupBuyId).update({ data: { endAt: Date.now() - 1000 } })
+  await cloud.fireTimer('settle')
+  const gb = await readDoc('groupBuys', groupBuyId)
+  if (gb?.status !== 'CLOSED') throw new Error(`group buy not closed: ${gb?.status}`)
+}
+
 /** Join and pay; returns the order id. */
 export async function paidOrder(cloud: TestCloud, openid: string, groupBuyId: string, quantity: number): Promise<string> {
   const res = await join(cloud, openid, groupBuyId, quantity)
