@@ -47,23 +47,21 @@ export async function seedLedgerDemo(cloud: LocalCloud): Promise<void> {
   const ownOrders = [await buy(r1, own.groupBuyId, 2, 'own-1'), await buy(r2, own.groupBuyId, 1, 'own-2'), await buy(r3, own.groupBuyId, 1, 'own-3')]
   const offerOrders = [await buy(r1, offer, 2, 'offer-1'), await buy(r2, offer, 1, 'offer-2'), await buy(r3, offer, 2, 'offer-3')]
 
-  // Resident 3's orange order: one of two boxes did not arrive, 32.90 back (a refund of its own, #9's shortage).
-  await db.collection('orders').doc(offerOrders[2]).update({ data: { servedQuantity: 1 } })
-  await db.collection('refunds').add({
-    data: { _id: `rs${offerOrders[2].slice(1, 31)}`, kind: 'order', orderId: offerOrders[2], openid: r3, groupBuyId: offer, amountFen: 3290, reason: '缺货退款', status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null },
-  })
   // Resident 2's strawberries are refunded in full (the leader cancelled the order).
   const { requestRefund } = await import('@server/payments/refunds')
   const refunded = (await db.collection('orders').doc(ownOrders[1]).get()) as unknown as { data: { _id: string; openid: string; groupBuyId: string; amountFen: number } }
   await requestRefund(db, refunded.data, '团长取消订单', now)
+  // The orange group buy's time is up (settle closes it), and its goods arrive one box short: served in 跟团号
+  // order, resident 3 gets one of two boxes and 32.90 back (the shortage refund).
+  await db.collection('groupBuys').doc(offer).update({ data: { endAt: Date.now() - 1000 } })
   await cloud.fireTimer('settle')
-
   await call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: own.groupBuyId })
-  await call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: offer })
+  await call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: offer, receivedQuantity: 4 })
   for (const [openid, orderId] of [[r1, ownOrders[0]], [r1, offerOrders[0]], [r2, offerOrders[1]]] as const) {
     const { order } = (await call('order', openid, { action: 'get', orderId })) as { order: { pickupCode: string } }
     await call('pickup', DEMO.clerk, { action: 'verify', code: order.pickupCode })
   }
+  await cloud.fireTimer('settle')
   await call('ledger', DEMO.leader, { action: 'requestPayout', amountFen: 2000, requestId: 'ledger-demo-payout-1' })
   await cloud.fireTimer('settle')
   await call('admin', DEMO.admin, { action: 'reconcile' })
