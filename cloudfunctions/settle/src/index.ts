@@ -11,16 +11,16 @@ import { reconcileDaily } from '@server/ledger/reconcile'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
- * Every minute (config.json): expire unpaid orders and coupon purchases, end group buys, heal holds left by
- * interrupted calls, refund failed groups, book what the ledger hooks missed, pay out payouts, send messages, and
- * reconcile the ledger once a day.
+ * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
+ * group buys, heal holds left by interrupted calls, refund failed groups, book what the ledger hooks missed, pay out
+ * payouts, send messages, and reconcile the ledger once a day.
  */
 const tick = action({
   access: 'timer',
   input: z.unknown(),
   async run({ db, now }) {
-    const expired = await expireUnpaidOrders(db, now)
-    const expiredCoupons = await expireUnpaidCoupons(db, now)
+    const orders = await expireUnpaidOrders(db, now)
+    const coupons = await expireUnpaidCoupons(db, now)
     const ended = await endDueGroupBuys(db, now)
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
@@ -29,7 +29,7 @@ const tick = action({
     const payouts = await processDuePayouts(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired, expiredCoupons, ...ended, reconciled, ...settled, refunds, ledger, payouts, messages, reconciliation })
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, payouts, messages, reconciliation })
   },
 })
 
