@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import type { ReconcileReport } from '@shared/contracts/ledger'
 import { balanceFromEntries, PARTIES, splitShares, type SplitTerms } from '@shared/domain/ledger'
 import { processDuePayouts } from '@server/ledger/payouts'
-import { processDueRefunds, requestRefund } from '@server/payments/refunds'
+import { processDueRefunds, requestPartialRefund, requestRefund } from '@server/payments/refunds'
 import { DEMO, createGroupBuy, database, join, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { offerGroupBuy } from './support/ledger'
 
@@ -138,9 +138,8 @@ async function exec(run: Run, o: Op): Promise<void> {
         await db().collection('orders').doc(m.orderId).update({ data: { servedQuantity: served } })
       }
       const refundId = `rp${run.seq++}${newRequestId('x').replace(/-/g, '')}`.slice(0, 32)
-      await db().collection('refunds').add({
-        data: { _id: refundId, kind: 'order', orderId: m.orderId, openid: m.openid, groupBuyId: run.gbIds[m.gb], amountFen, reason: o.t === 'shortage' ? '缺货退款' : '售后退款', status: 'PENDING', attempts: 0, nextAttemptAt: run.clock, lastError: null, createdAt: run.clock, doneAt: null },
-      })
+      const order = (await readDoc('orders', m.orderId))!
+      await requestPartialRefund(db(), order as never, { refundId, amountFen, reason: o.t === 'shortage' ? '缺货退款' : '售后退款' }, run.clock)
       return
     }
     case 'full': {

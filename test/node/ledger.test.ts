@@ -92,7 +92,7 @@ describe('ledger', () => {
     // Picked up: what is kept becomes available to the merchant.
     expect((await pickUp(cloud, 'lg-offer-a', groupBuyId, orderId)).ok).toBe(true)
     // A partial refund of what is left, booked directly as the after-sales flow will: the split of the rest.
-    expect(await partialRefund(cloud, orderId, 1)).toBe('REVERSED')
+    await partialRefund(orderId, 1)
     expect(netByParty(await orderEntries(cloud, orderId))).toEqual({ merchant: 1200, leader: 199, store: 50, platform: 550 })
     const merchant = await balanceOf(cloud, DEMO.merchant)
     expect(merchant.frozenFen).toBe(0)

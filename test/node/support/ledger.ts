@@ -1,6 +1,6 @@
 import type { BalanceView, LedgerEntryView } from '@shared/contracts/ledger'
 import { PARTIES, type Party, type Shares } from '@shared/domain/ledger'
-import { bookRefund } from '@server/ledger/ledger-flow'
+import { processDueRefunds, requestPartialRefund } from '@server/payments/refunds'
 import { DEMO, database, join, newRequestId, readAll, readDoc, type TestCloud } from './cloud'
 
 /** A 帮卖 group buy as createFromOffer will write it (that action lands with #9): the offer's terms fixed on it. */
@@ -47,17 +47,16 @@ export async function pickUp(cloud: TestCloud, openid: string, groupBuyId: strin
 }
 
 /**
- * A partial refund as the generalised refunds (#9, lead) will do it: WeChat Pay refunds r under its own refund
- * number, and the confirmation is booked by the same function processDueRefunds calls.
+ * A partial refund (after-sales) through the refunds module: requested under its own refund number, then worked
+ * by processDueRefunds, which has WeChat Pay refund it and calls the ledger's hook on confirmation.
  */
-export async function partialRefund(cloud: TestCloud, orderId: string, amountFen: number, refundId = `rp${newRequestId('r').replace(/-/g, '')}`.slice(0, 32)) {
+export async function partialRefund(orderId: string, amountFen: number, refundId = `ra${newRequestId('r').replace(/-/g, '')}`.slice(0, 32)): Promise<string> {
   const order = (await readDoc('orders', orderId))!
-  const res = await cloud.pay.api().refund({ out_trade_no: orderId, out_refund_no: refundId, refund_fee: amountFen, total_fee: order.amountFen })
-  if (res.resultCode !== 'SUCCESS') throw new Error(`sim refund refused: ${JSON.stringify(res)}`)
-  const doc = { _id: refundId, kind: 'order', orderId, openid: order.openid, groupBuyId: order.groupBuyId, amountFen, reason: '缺货退款', status: 'DONE', attempts: 1, nextAttemptAt: 0, lastError: null, createdAt: Date.now(), doneAt: Date.now() }
-  await database().collection('refunds').add({ data: doc })
-  await database().collection('orders').doc(orderId).update({ data: { refundedFen: database().command.inc(amountFen) } })
-  return bookRefund(database(), doc as never, Date.now())
+  await requestPartialRefund(database(), order as never, { refundId, amountFen, reason: '售后退款' }, Date.now())
+  await processDueRefunds(database(), Date.now())
+  const doc = await readDoc('refunds', refundId)
+  if (doc?.status !== 'DONE') throw new Error(`refund not done: ${doc?.lastError}`)
+  return refundId
 }
 
 export async function orderEntries(cloud: TestCloud, orderId: string): Promise<LedgerEntryView[]> {
