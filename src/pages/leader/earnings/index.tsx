@@ -78,7 +78,7 @@ export default function LeaderEarningsPage() {
         <View className='section'>
           <View className='row'>
             <Text className='section__title'>{`${month} 对账单`}</Text>
-            <Button size='mini' disabled={statementLoading} onClick={() => void loadStatement(month)}>
+            <Button className='btn-primary' size='mini' disabled={statementLoading} onClick={() => void loadStatement(month)}>
               {statementLoading ? '生成中…' : '生成'}
             </Button>
           </View>
@@ -97,9 +97,11 @@ export default function LeaderEarningsPage() {
           {entries.loaded && entries.items.length === 0 && <Text className='muted'>还没有收支记录</Text>}
           {entries.items.map((e) => (
             <View key={e.entryId} className='row'>
-              <Text>{entryTitle(e)}</Text>
-              <Text className='muted'>{`${STATE[e.state]} · ${formatTime(e.createdAt)}`}</Text>
-              <Text className={e.amountFen >= 0 ? 'earnings__entry-amount--in' : 'earnings__entry-amount--out'}>{`${e.amountFen >= 0 ? '+' : ''}${formatFen(e.amountFen)}`}</Text>
+              <View className='earnings__entry'>
+                <Text className='earnings__entry-title'>{entryTitle(e)}</Text>
+                <Text className='muted'>{`${STATE[e.state]} · ${formatTime(e.createdAt)}`}</Text>
+              </View>
+              <Text className={`earnings__entry-amount ${e.amountFen >= 0 ? 'earnings__entry-amount--in' : 'earnings__entry-amount--out'}`}>{`${e.amountFen >= 0 ? '+' : ''}${formatFen(e.amountFen)}`}</Text>
             </View>
           ))}
           <View className='load-more'>{entries.loadingMore ? '加载中…' : entries.nextCursor ? '上拉加载更多' : '没有更多了'}</View>
