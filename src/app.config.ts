@@ -11,6 +11,8 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'earnings/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
+    { root: 'pages/merchant', pages: ['settlement/index'] },
+    { root: 'pages/admin', pages: ['reconcile/index'] },
   ],
   tabBar: {
     color: '#666666',

@@ -27,6 +27,8 @@ export default function MePage() {
   if (hasRole(s.roles, 'leader')) {
     entries.unshift({ label: '团长工作台', url: '/pages/leader/home/index' })
   }
+  if (hasRole(s.roles, 'merchant')) entries.unshift({ label: '商家结算', url: '/pages/merchant/settlement/index' })
+  if (hasRole(s.roles, 'admin')) entries.unshift({ label: '对账', url: '/pages/admin/reconcile/index' })
   if (hasRole(s.roles, 'clerk')) {
     entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
     entries.unshift({ label: '核销台', url: '/pages/clerk/verify/index' })
