@@ -21,10 +21,13 @@ function subMchId(): string {
   return process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
 }
 
+/** Trade states of a trade that was paid: WeChat Pay reports a (partly) refunded trade as REFUND. */
+const PAID_STATES = ['SUCCESS', 'REFUND']
+
 /** What WeChat Pay says was paid for a trade (0 if not paid). */
 async function paidPerWeChat(orderId: string): Promise<number> {
   const res = await cloudPay().queryOrder({ sub_mch_id: subMchId(), out_trade_no: orderId, nonce_str: 'reconcile' })
-  return res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && res.tradeState === 'SUCCESS' ? Number(res.totalFee ?? 0) : 0
+  return res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && PAID_STATES.includes(String(res.tradeState)) ? Number(res.totalFee ?? 0) : 0
 }
 
 /** What WeChat Pay says one refund number refunded (0 if it does not know it or it did not succeed). */
