@@ -17,14 +17,15 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import type { RefundDoc } from '@server/payments/refunds'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
-import { commissionTiers, platformFeeBp, tierDocId, type LedgerOrderDoc, type LedgerTierDoc } from '@server/ledger/model'
+import { commissionTiers, platformFeeBp, type LedgerOrderDoc } from '@server/ledger/model'
+import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet } from '@server/ledger/txn'
 
 /**
  * The three events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated
  * pickup, a re-run settle change nothing): the sale at payment (shares FROZEN), the release at pickup
  * (FROZEN → AVAILABLE), and the reversal when WeChat Pay confirms a refund. Each is one transaction over the
- * order's ledger position, its entries and the payees' balances.
+ * order's ledger position and its entries: nothing shared with other orders, so they never contend.
  *
  * The record* functions are the hooks the payment, pickup and refund flows call: they never throw (the money
  * movement they follow has already happened and must not be undone or retried because of the ledger); a
@@ -56,13 +57,13 @@ async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promi
   const handlingFeeFen = point?.handlingFeeFen ?? 0
   const fromOffer = !!gb.offerId && !!gb.merchantId && typeof gb.supplyPriceFen === 'number'
   if (!fromOffer) return { kind: 'own', supplyPriceFen: 0, commissionBp: 0, tierBonusBp: 0, handlingFeeFen, platformFeeBp: platformFeeBp() }
-  const tier = await findById<LedgerTierDoc>(db, 'ledgerTiers', tierDocId(gb.creatorOpenid, monthKeyCst(paidAt)))
+  const picked = await monthPickedUpFen(db, gb.creatorOpenid, monthKeyCst(paidAt))
   return {
     kind: 'offer',
     supplyPriceFen: gb.supplyPriceFen ?? 0,
     commissionBp: gb.commissionBp ?? 0,
     // Sales picked up this month before this order's payment: a later tier never reaches back.
-    tierBonusBp: tierFor(commissionTiers(), tier?.pickedUpFen ?? 0).bonusBp,
+    tierBonusBp: tierFor(commissionTiers(), picked).bonusBp,
     handlingFeeFen,
     platformFeeBp: 0,
   }
@@ -85,7 +86,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
     if (await txGet(t, 'ledgerOrders', orderId)) return false
     const doc: LedgerOrderDoc = {
       _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
-      keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
+      keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, releasedFen: 0, releasedMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
     }
     const { _id, ...fields } = doc
     await t.collection('ledgerOrders').doc(_id).set({ data: fields as unknown as Record<string, unknown> })
@@ -100,7 +101,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
 
 /**
  * The order was handed over: its shares become AVAILABLE, except the part under a refund not yet confirmed
- * (that stays FROZEN for the refund to take). Counts toward the leader's tier for this month.
+ * (that stays FROZEN for the refund to take). What it kept counts toward the leader's tier for this month.
  */
 export async function bookPickup(db: DB.Database, orderId: string, now: number): Promise<'RELEASED' | 'ALREADY' | 'NOT_PICKED_UP'> {
   let lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
@@ -121,7 +122,7 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
     const keptFen = cur.amountFen - cur.refundedFen - unconfirmedFen
     const kept = Math.min(order.servedQuantity ?? cur.keptQuantity, cur.keptQuantity)
     const moves = planRelease(cur.position, splitShares(keptFen, kept, cur.terms))
-    await t.collection('ledgerOrders').doc(orderId).update({ data: { released: true, position: applyRelease(cur.position, moves), updatedAt: now } })
+    await t.collection('ledgerOrders').doc(orderId).update({ data: { released: true, releasedFen: Math.max(0, keptFen), releasedMonth: month, position: applyRelease(cur.position, moves), updatedAt: now } })
     const specs: EntrySpec[] = []
     for (const party of PARTIES) {
       const common = { orderId, groupBuyId: cur.groupBuyId, party, partyId: cur.accounts[party], kind: 'RELEASE' as const, refId: null }
@@ -129,12 +130,6 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
       specs.push({ ...common, id: `${orderId}_rl_${party}_a`, amountFen: moves[party], state: 'AVAILABLE' })
     }
     await writeEntries(t, specs, now)
-    if (keptFen > 0) {
-      const tierId = tierDocId(cur.accounts.leader, month)
-      const tier = await txGet<LedgerTierDoc>(t, 'ledgerTiers', tierId)
-      if (tier) await t.collection('ledgerTiers').doc(tierId).update({ data: { pickedUpFen: tier.pickedUpFen + keptFen } })
-      else await t.collection('ledgerTiers').doc(tierId).set({ data: { openid: cur.accounts.leader, month, pickedUpFen: keptFen } })
-    }
     return true
   })
   return released ? 'RELEASED' : 'ALREADY'

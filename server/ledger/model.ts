@@ -51,29 +51,30 @@ export interface LedgerOrderDoc {
   refundedFen: number
   refundIds: string[]
   released: boolean
+  /** What counted toward the leader's tier when the order was picked up (0 before), and in which Beijing month. */
+  releasedFen: number
+  releasedMonth: string | null
+  /** The leader's openid (= accounts.leader), a top-level field for the tier's query. */
+  leaderId: string
   position: OrderPosition
   paidAt: number
   createdAt: number
   updatedAt: number
 }
 
-/** ledgerBalances: kept for the accounts that withdraw (leader, merchant); payouts hold against it. */
+/**
+ * ledgerBalances/<account>: the payout side of a payee's account (leaders and merchants), moved only by payouts, in
+ * the same transaction as their entries. `heldFen` is what payouts took out of AVAILABLE and kept (held or paid; a
+ * failed payout gives its amount back): a payout may hold at most the account's AVAILABLE credits minus `heldFen`.
+ */
 export interface LedgerBalanceDoc {
   _id: string
   party: Party
   partyId: string
-  availableFen: number
+  heldFen: number
   pendingPayoutFen: number
   paidOutFen: number
   updatedAt: number
-}
-
-/** ledgerTiers: a leader's picked-up sales in one Beijing month (`<openid>_<YYYY-MM>`). */
-export interface LedgerTierDoc {
-  _id: string
-  openid: string
-  month: string
-  pickedUpFen: number
 }
 
 export interface PayoutDoc {
@@ -97,10 +98,6 @@ export function accountOf(party: Party, partyId: string): string {
 
 export function platformAccount(): string {
   return accountOf('platform', PLATFORM_ACCOUNT_ID)
-}
-
-export function tierDocId(openid: string, month: string): string {
-  return `${openid}_${month}`
 }
 
 /** PLATFORM_FEE_BP (own group buys' platform cut, basis points), default 500. */

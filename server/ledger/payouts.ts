@@ -1,6 +1,5 @@
 import { createHash } from 'crypto'
-import { updatedCount } from '@server/fetch'
-import { findById } from '@server/fetch'
+import { findById, updatedCount } from '@server/fetch'
 import type { Party } from '@shared/domain/ledger'
 import { writeEntries } from '@server/ledger/entries'
 import { accountOf, type LedgerBalanceDoc, type PayoutDoc } from '@server/ledger/model'
@@ -13,11 +12,31 @@ export function payoutIdFor(account: string, requestId: string): string {
 
 export type PayoutRequestResult = { payoutId: string; status: PayoutDoc['status']; amountFen: number } | 'INSUFFICIENT' | 'REQUEST_REUSED'
 
+/** AVAILABLE money the account's sales, releases and reversals credited (payouts' own entries left out). */
+async function creditedAvailable(db: DB.Database, account: string): Promise<number> {
+  const _ = db.command
+  const $ = _.aggregate
+  const res = (await db.collection('ledgerEntries').aggregate().match({ account, state: 'AVAILABLE', kind: _.neq('PAYOUT') }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
+  return res.list[0]?.total ?? 0
+}
+
+function balanceFields(bal: LedgerBalanceDoc | null, party: Party, partyId: string, d: { heldFen: number; pendingPayoutFen: number; paidOutFen: number }, now: number) {
+  return {
+    party,
+    partyId,
+    heldFen: (bal?.heldFen ?? 0) + d.heldFen,
+    pendingPayoutFen: (bal?.pendingPayoutFen ?? 0) + d.pendingPayoutFen,
+    paidOutFen: (bal?.paidOutFen ?? 0) + d.paidOutFen,
+    updatedAt: now,
+  }
+}
+
 /**
- * Hold `amountFen` out of the account's AVAILABLE balance for a payout. The hold is one transaction over the
- * balance document (plus the payout and its two entries): of any number of concurrent requests, only those
- * the balance covers at their commit succeed; the others see the reduced balance on their retry and are
- * refused. The same requestId always answers with the same payout.
+ * Hold `amountFen` out of the account's AVAILABLE balance for a payout: one transaction over the account's payout
+ * document (plus the payout and its two entries). Available = what sales and releases credited − what payouts
+ * hold; the credits are read fresh on every attempt and only grow while payouts wait, and every hold writes the
+ * payout document, so of any number of concurrent requests only those the balance covers at their commit succeed:
+ * the others retry, see the larger hold and are refused. The same requestId always answers with the same payout.
  */
 export async function requestPayout(db: DB.Database, party: Party, partyId: string, amountFen: number, requestId: string, now: number): Promise<PayoutRequestResult> {
   const account = accountOf(party, partyId)
@@ -29,7 +48,11 @@ export async function requestPayout(db: DB.Database, party: Party, partyId: stri
     const prior = await txGet<PayoutDoc>(t, 'payouts', payoutId)
     if (prior) return answer(prior)
     const bal = await txGet<LedgerBalanceDoc>(t, 'ledgerBalances', account)
-    if (!bal || bal.availableFen < amountFen) return 'INSUFFICIENT' as const
+    const available = (await creditedAvailable(db, account)) - (bal?.heldFen ?? 0)
+    if (available < amountFen) return 'INSUFFICIENT' as const
+    const fields = balanceFields(bal, party, partyId, { heldFen: amountFen, pendingPayoutFen: amountFen, paidOutFen: 0 }, now)
+    if (bal) await t.collection('ledgerBalances').doc(account).update({ data: fields })
+    else await t.collection('ledgerBalances').doc(account).set({ data: fields })
     const payout: Omit<PayoutDoc, '_id'> = { account, party, partyId, requestId, amountFen, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
     await t.collection('payouts').doc(payoutId).set({ data: payout as unknown as Record<string, unknown> })
     const common = { orderId: null, groupBuyId: null, party, partyId, kind: 'PAYOUT' as const, refId: payoutId }
@@ -51,6 +74,9 @@ async function finish(db: DB.Database, payoutId: string, outcome: 'PAID' | 'FAIL
     const p = await txGet<PayoutDoc>(t, 'payouts', payoutId)
     if (!p || p.status !== 'PENDING') return false
     await t.collection('payouts').doc(payoutId).update({ data: { status: outcome, doneAt: now, lastError: reason } })
+    const bal = await txGet<LedgerBalanceDoc>(t, 'ledgerBalances', p.account)
+    const d = outcome === 'PAID' ? { heldFen: 0, pendingPayoutFen: -p.amountFen, paidOutFen: p.amountFen } : { heldFen: -p.amountFen, pendingPayoutFen: -p.amountFen, paidOutFen: 0 }
+    await t.collection('ledgerBalances').doc(p.account).update({ data: balanceFields(bal, p.party, p.partyId, d, now) })
     const common = { orderId: null, groupBuyId: null, party: p.party, partyId: p.partyId, kind: 'PAYOUT' as const, refId: payoutId }
     await writeEntries(t, [
       { ...common, id: `${payoutId}_done_p`, amountFen: -p.amountFen, state: 'PAYOUT_PENDING' },

@@ -96,7 +96,10 @@ async function entriesOf(db: DB.Database, orderId: string): Promise<LedgerEntryD
   return res.data
 }
 
-/** Every kept balance equals the sum of its account's entries, state by state. */
+/**
+ * Every payee's payout document equals its payout entries: held = what payout entries took out of AVAILABLE (less
+ * what failed payouts gave back), pending and paid out = the PAYOUT_PENDING and PAID_OUT sums.
+ */
 async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch) => void): Promise<void> {
   const _ = db.command
   let lastId = ''
@@ -104,9 +107,11 @@ async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch)
     const page = (await db.collection('ledgerBalances').where({ _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: LedgerBalanceDoc[] }
     for (const bal of page.data) {
       const derived = await derivedBalance(db, bal._id)
-      const kept: Partial<Balance> = { availableFen: bal.availableFen, pendingPayoutFen: bal.pendingPayoutFen, paidOutFen: bal.paidOutFen }
-      for (const k of ['availableFen', 'pendingPayoutFen', 'paidOutFen'] as const) {
-        if (kept[k] !== derived[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: derived[k] }, actual: { [k]: kept[k] } })
+      const $ = _.aggregate
+      const held = (await db.collection('ledgerEntries').aggregate().match({ account: bal._id, kind: 'PAYOUT', state: 'AVAILABLE' }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
+      const expected = { heldFen: -(held.list[0]?.total ?? 0), pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen }
+      for (const k of ['heldFen', 'pendingPayoutFen', 'paidOutFen'] as const) {
+        if (bal[k] !== expected[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: expected[k] }, actual: { [k]: bal[k] } })
       }
     }
     if (page.data.length < 100) return

@@ -1,8 +1,8 @@
 import type { AccountRole, BalanceView, LedgerEntryView } from '@shared/contracts/ledger'
 import { monthKeyCst, tierFor, type Party } from '@shared/domain/ledger'
 import type { UserDoc } from '@server/define'
-import { findById } from '@server/fetch'
-import { accountOf, commissionTiers, tierDocId, type LedgerBalanceDoc, type LedgerEntryDoc, type LedgerOrderDoc, type LedgerTierDoc } from '@server/ledger/model'
+import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc } from '@server/ledger/model'
+import { monthPickedUpFen } from '@server/ledger/tiers'
 import { derivedBalance } from '@server/ledger/reconcile'
 
 export interface Account {
@@ -25,25 +25,15 @@ export function accountFor(user: UserDoc, as: AccountRole | undefined): Account 
   return store ? pick('store', store) : null
 }
 
+/** An account's balances, each the sum of its entries in one state (one grouped aggregate), and a leader's tier. */
 export async function balanceView(db: DB.Database, a: Account, now: number): Promise<BalanceView> {
-  const [kept, derived] = await Promise.all([findById<LedgerBalanceDoc>(db, 'ledgerBalances', a.account), derivedBalance(db, a.account)])
+  const derived = await derivedBalance(db, a.account)
   let tier: BalanceView['tier'] = null
   if (a.party === 'leader') {
-    const t = await findById<LedgerTierDoc>(db, 'ledgerTiers', tierDocId(a.partyId, monthKeyCst(now)))
-    const monthPickedUpFen = t?.pickedUpFen ?? 0
-    tier = { ...tierFor(commissionTiers(), monthPickedUpFen), monthPickedUpFen }
+    const monthPicked = await monthPickedUpFen(db, a.partyId, monthKeyCst(now))
+    tier = { ...tierFor(commissionTiers(), monthPicked), monthPickedUpFen: monthPicked }
   }
-  return {
-    party: a.party,
-    partyId: a.partyId,
-    // FROZEN is summed from the entries (sales are booked without touching a shared document, so payments
-    // never queue behind each other); the withdrawable side is the kept balance payouts hold against.
-    frozenFen: derived.frozenFen,
-    availableFen: kept?.availableFen ?? derived.availableFen,
-    pendingPayoutFen: kept?.pendingPayoutFen ?? derived.pendingPayoutFen,
-    paidOutFen: kept?.paidOutFen ?? derived.paidOutFen,
-    tier,
-  }
+  return { party: a.party, partyId: a.partyId, ...derived, tier }
 }
 
 /** Entries as views, with their orders' titles and 跟团号 (one read for the page's orders). */

@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import type { ReconcileReport } from '@shared/contracts/ledger'
 import { balanceFromEntries, PARTIES, splitShares, type SplitTerms } from '@shared/domain/ledger'
 import { processDuePayouts } from '@server/ledger/payouts'
+import { derivedBalance } from '@server/ledger/reconcile'
 import { processDueRefunds, requestPartialRefund, requestRefund } from '@server/payments/refunds'
 import { DEMO, createGroupBuy, database, join, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { offerGroupBuy } from './support/ledger'
@@ -209,10 +210,10 @@ async function drain(run: Run): Promise<void> {
 async function checkBalances(): Promise<void> {
   const accounts = new Set((await readAll<{ account: string }>('ledgerEntries', {})).map((e) => e.account))
   for (const account of accounts) {
-    const entries = await readAll<{ amountFen: number; state: 'FROZEN' | 'AVAILABLE' | 'PAYOUT_PENDING' | 'PAID_OUT' }>('ledgerEntries', { account })
+    const entries = await readAll<{ amountFen: number; kind: string; state: 'FROZEN' | 'AVAILABLE' | 'PAYOUT_PENDING' | 'PAID_OUT' }>('ledgerEntries', { account })
     const derived = balanceFromEntries(entries)
     for (const v of Object.values(derived)) expect(v).toBeGreaterThanOrEqual(0)
-    const kept = await readDoc<{ availableFen: number; pendingPayoutFen: number; paidOutFen: number }>('ledgerBalances', account)
+    const kept = await readDoc<{ heldFen: number; pendingPayoutFen: number; paidOutFen: number }>('ledgerBalances', account)
     const [party, partyId] = account.split(':')
     if (party !== 'leader' && party !== 'merchant') {
       // The store's and the platform's balances are only ever derived; they never withdraw.
@@ -220,8 +221,10 @@ async function checkBalances(): Promise<void> {
       expect(derived.pendingPayoutFen + derived.paidOutFen).toBe(0)
       continue
     }
-    if (kept) expect({ availableFen: kept.availableFen, pendingPayoutFen: kept.pendingPayoutFen, paidOutFen: kept.paidOutFen }).toEqual({ availableFen: derived.availableFen, pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen })
-    else expect(derived.availableFen + derived.pendingPayoutFen + derived.paidOutFen).toBe(0)
+    // The payout document: what payouts hold out of AVAILABLE, pending and paid — each equal to its entries.
+    const heldByEntries = -entries.filter((e) => e.kind === 'PAYOUT' && e.state === 'AVAILABLE').reduce((s, e) => s + e.amountFen, 0)
+    if (kept) expect({ heldFen: kept.heldFen, pendingPayoutFen: kept.pendingPayoutFen, paidOutFen: kept.paidOutFen }).toEqual({ heldFen: heldByEntries, pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen })
+    else expect(heldByEntries + derived.pendingPayoutFen + derived.paidOutFen).toBe(0)
     expect(derived.paidOutFen).toBe(cloud.transfer.paidTo(partyId))
   }
 }
@@ -288,10 +291,10 @@ describe('ledger model', () => {
           }
           for (const o of ops) {
             await exec(run, o)
-            // A payee's withdrawable money is never below 0 at any step.
+            // A payee's balances are never below 0 at any step.
             for (const acc of [`leader:${DEMO.leader}`, `merchant:${DEMO.merchant}`]) {
-              const kept = await readDoc<{ availableFen: number; pendingPayoutFen: number }>('ledgerBalances', acc)
-              if (kept) expect(Math.min(kept.availableFen, kept.pendingPayoutFen)).toBeGreaterThanOrEqual(0)
+              const b = await derivedBalance(db(), acc)
+              expect(Math.min(b.frozenFen, b.availableFen, b.pendingPayoutFen, b.paidOutFen)).toBeGreaterThanOrEqual(0)
             }
           }
           await drain(run)
