@@ -109,7 +109,7 @@ async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch)
       const derived = await derivedBalance(db, bal._id)
       const $ = _.aggregate
       const held = (await db.collection('ledgerEntries').aggregate().match({ account: bal._id, kind: 'PAYOUT', state: 'AVAILABLE' }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
-      const expected = { heldFen: -(held.list[0]?.total ?? 0), pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen }
+      const expected = { heldFen: 0 - (held.list[0]?.total ?? 0), pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen }
       for (const k of ['heldFen', 'pendingPayoutFen', 'paidOutFen'] as const) {
         if (bal[k] !== expected[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: expected[k] }, actual: { [k]: bal[k] } })
       }

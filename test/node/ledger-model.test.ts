@@ -222,7 +222,7 @@ async function checkBalances(): Promise<void> {
       continue
     }
     // The payout document: what payouts hold out of AVAILABLE, pending and paid — each equal to its entries.
-    const heldByEntries = -entries.filter((e) => e.kind === 'PAYOUT' && e.state === 'AVAILABLE').reduce((s, e) => s + e.amountFen, 0)
+    const heldByEntries = 0 - entries.filter((e) => e.kind === 'PAYOUT' && e.state === 'AVAILABLE').reduce((s, e) => s + e.amountFen, 0)
     if (kept) expect({ heldFen: kept.heldFen, pendingPayoutFen: kept.pendingPayoutFen, paidOutFen: kept.paidOutFen }).toEqual({ heldFen: heldByEntries, pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen })
     else expect(heldByEntries + derived.pendingPayoutFen + derived.paidOutFen).toBe(0)
     expect(derived.paidOutFen).toBe(cloud.transfer.paidTo(partyId))
@@ -302,7 +302,17 @@ describe('ledger model', () => {
           await checkBalances()
         },
       ),
-      { numRuns: Number(process.env.FC_RUNS ?? 40), endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+      {
+        numRuns: Number(process.env.FC_RUNS ?? 40),
+        endOnFailure: true,
+        // One sequence that surely reaches every kind of event, whatever the seed; the random ones mix them up.
+        examples: [[500, 60, 1000, [
+          { t: 'buy', gb: 0, qty: 2, wrongBy: 0 }, { t: 'buy', gb: 1, qty: 2, wrongBy: 0 }, { t: 'buy', gb: 0, qty: 1, wrongBy: 3 },
+          { t: 'closeOffer' }, { t: 'pickup', i: 0 }, { t: 'pickup', i: 1 },
+          { t: 'payout', who: 'leader', part: 0.5 }, { t: 'payoutFailures', n: 1, final: true }, { t: 'settlePayouts' },
+          { t: 'payout', who: 'merchant', part: 1 }, { t: 'settlePayouts' },
+          { t: 'buy', gb: 0, qty: 2, wrongBy: 0 }, { t: 'shortage', i: 2, units: 1 }, { t: 'refundFailures', n: 1 }, { t: 'settleRefunds' }, { t: 'settleRefunds' },
+        ]]], ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     )
     expect(runs).toBeGreaterThanOrEqual(Number(process.env.FC_RUNS ?? 40))
     // The sequences did reach every kind of event (a model test that never refunds proves nothing).
