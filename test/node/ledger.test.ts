@@ -208,6 +208,15 @@ describe('ledger', () => {
     expect((await cloud.call('admin', DEMO.admin, { action: 'setHandlingFee', pickupPointId: 'nope', handlingFeeFen: 1 })).error?.code).toBe('PICKUP_POINT.NOT_FOUND')
   })
 
+  it('someone with several roles picks the account with `as`; a role they lack is no account', async () => {
+    expect((await cloud.call('admin', DEMO.admin, { action: 'grantRole', openid: 'lg-dual', role: 'leader', pickupPointId: cloud.pickupPointId })).ok).toBe(true)
+    expect((await cloud.call('admin', DEMO.admin, { action: 'grantRole', openid: 'lg-dual', role: 'merchant' })).ok).toBe(true)
+    expect((await balanceOf(cloud, 'lg-dual')).party).toBe('leader')
+    expect((await balanceOf(cloud, 'lg-dual', 'merchant'))).toMatchObject({ party: 'merchant', partyId: 'lg-dual' })
+    expect((await cloud.call('ledger', DEMO.clerk, { action: 'balance', as: 'leader' })).error?.code).toBe('LEDGER.NO_ACCOUNT')
+    expect((await cloud.call('ledger', 'lg-dual', { action: 'balance', as: 'store' })).error?.code).toBe('LEDGER.NO_ACCOUNT')
+  })
+
   it('entries are listed newest first with their order’s title and 跟团号', async () => {
     const page = await cloud.call<{ items: { createdAt: number; title: string | null; seq: number | null; kind: string }[]; nextCursor: string | null }>('ledger', DEMO.leader, { action: 'entries' })
     expect(page.ok).toBe(true)
