@@ -4,7 +4,7 @@ import dayjs from 'dayjs'
 import { formatFen, formatTime } from '@/components/format'
 import StateView from '@/components/StateView'
 import type { LedgerEntryView } from '@/shared/contracts/ledger'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { tierProgress, useEarningsStore } from '@/stores/earnings'
 import './index.scss'
 

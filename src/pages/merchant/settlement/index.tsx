@@ -4,7 +4,7 @@ import dayjs from 'dayjs'
 import { useState } from 'react'
 import { formatFen } from '@/components/format'
 import StateView from '@/components/StateView'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { useEarningsStore } from '@/stores/earnings'
 import './index.scss'
 
