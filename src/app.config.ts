@@ -10,10 +10,10 @@ export default defineAppConfig({
     'pages/resident/notices/index',
   ],
   subPackages: [
-    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'after-sales/index'] },
+    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
-    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index'] },
-    { root: 'pages/admin', pages: ['home/index'] },
+    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index'] },
+    { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
   ],
   tabBar: {
     color: '#666666',

@@ -5,6 +5,7 @@ import { refundIdFor, shortageRefundIdFor } from '@server/ids'
 import { takeBackPointsForRefund } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
+import { recordRefund } from '@server/ledger/ledger-flow'
 
 export interface RefundDoc {
   _id: string
@@ -139,6 +140,7 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
     }
     const finished = await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
     if (updatedCount(finished) !== 1) continue
+    await recordRefund(db, r, now)
     await takeBackPointsForRefund(db, r, now)
     const p = PURCHASES[r.kind ?? 'order']
     if (r.partial) {

@@ -47,6 +47,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'AFTER_SALES.ALREADY_DECIDED': '该售后申请已处理',
   'MEMBER.INSUFFICIENT_POINTS': '积分不足',
   'MEMBER.LEVEL_TOO_LOW': '会员等级不足，暂不能兑换',
+  'LEDGER.INSUFFICIENT': '可提现余额不足',
+  'LEDGER.NO_ACCOUNT': '你还没有可查看的收益账户',
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
 }

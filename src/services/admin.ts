@@ -8,4 +8,6 @@ export const adminService = {
   grantRole: (openid: string, role: 'leader' | 'clerk' | 'merchant', pickupPointId?: string) =>
     call('grantRole', { openid, role, ...(pickupPointId ? { pickupPointId } : {}) }),
   listRoles: (cursor?: string) => call('listRoles', cursor ? { cursor } : {}),
+  reconcile: () => call('reconcile', {}),
+  lastReconciliation: () => call('lastReconciliation', {}),
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { PickListItem } from '@/shared/contracts/group-buy'
-import type { OfferView } from '@/shared/contracts/supply'
+import type { OpenOfferView } from '@/shared/contracts/supply'
 import type { ClientError } from '@/services/cloud'
 import { groupBuyService } from '@/services/group-buy'
 import { openExport } from '@/services/storage'
@@ -19,7 +19,7 @@ export interface PickListState {
 
 export interface SupplyState {
   /** 货源: offers open to my pickup point. */
-  open: PagedState<OfferView>
+  open: PagedState<OpenOfferView>
   submitting: boolean
   submitError: ClientError | null
   pickList: PickListState
@@ -38,9 +38,9 @@ export interface SupplyState {
 const emptyPickList = (): PickListState => ({ groupBuyId: null, items: [], loading: false, loaded: false, error: null })
 
 export const useSupplyStore = create<SupplyState>()((set, get) => {
-  const setOpen = (p: Partial<PagedState<OfferView>>) => set({ open: { ...get().open, ...p } })
+  const setOpen = (p: Partial<PagedState<OpenOfferView>>) => set({ open: { ...get().open, ...p } })
   return {
-    open: emptyPaged<OfferView>(),
+    open: emptyPaged<OpenOfferView>(),
     submitting: false,
     submitError: null,
     pickList: emptyPickList(),

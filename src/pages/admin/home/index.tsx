@@ -63,6 +63,9 @@ export default function AdminHomePage() {
 
   return (
     <View className='page admin'>
+      <View className='section' onClick={() => void Taro.navigateTo({ url: '/pages/admin/reconcile/index' })}>
+        <Text>对账 · 最近一次对账结果 ›</Text>
+      </View>
       <Tabs value={tab} onChange={(v) => setTab(v as Tab)}>
         <Tabs.TabPane title='自提点' value='points'>
           <View className='section'>

@@ -1,11 +1,11 @@
-import type { OfferView } from '@/shared/contracts/supply'
+import type { OpenOfferView } from '@/shared/contracts/supply'
 import { defaultFromOfferForm, expectedCommissionFen, toFromOfferInput, validateFromOffer } from './form'
 
 const now = new Date('2026-12-01T10:00:00+08:00').getTime()
-const offer: OfferView = {
+const offer: OpenOfferView = {
   offerId: 'o1', productId: 'p1', merchantId: 'm',
   product: { name: '赣南脐橙', unit: '箱', spec: '', category: '水果', description: '', images: [], imageUrls: [] },
-  supplyPriceFen: 2500, suggestedPriceFen: 3990, minPriceFen: 3290, maxPriceFen: 3990, commissionBp: 1000, stock: 300, stockLeft: 40,
+  supplyPriceFen: 2500, suggestedPriceFen: 3990, minPriceFen: 3290, maxPriceFen: 3990, lowestPriceFen: 3290, commissionBp: 1000, stock: 300, stockLeft: 40,
   startAt: now - 3600e3, endAt: now + 86400e3, pickupPointIds: null, status: 'OPEN', createdAt: 0,
 }
 

@@ -2,7 +2,7 @@ import dayjs from 'dayjs'
 import { checkWithSchema, fenToYuanText, toInt, toMs, yuanToFen } from '@/components/form-fields'
 import { formatFen } from '@/components/format'
 import { groupBuyContract } from '@/shared/contracts/group-buy'
-import type { OfferView } from '@/shared/contracts/supply'
+import type { OpenOfferView } from '@/shared/contracts/supply'
 import type { FromOfferInput } from '@/stores/supply'
 
 export interface FromOfferForm {
@@ -26,7 +26,7 @@ export const FROM_OFFER_LABELS: Record<string, string> = {
 }
 
 /** Starts now, ends when the offer does (or in 2 days, whichever is sooner); priced at the top of the range. */
-export function defaultFromOfferForm(offer: OfferView, now: number): FromOfferForm {
+export function defaultFromOfferForm(offer: OpenOfferView, now: number): FromOfferForm {
   const start = dayjs(Math.max(now, offer.startAt))
   const end = dayjs(Math.min(offer.endAt, start.add(2, 'day').valueOf()))
   return {
@@ -54,11 +54,11 @@ export function toFromOfferInput(form: FromOfferForm, offerId: string): FromOffe
 }
 
 /** The schema's rules, then the offer's: a price inside its range, no more than it has left, inside its window. */
-export function validateFromOffer(input: FromOfferInput, offer: OfferView) {
+export function validateFromOffer(input: FromOfferInput, offer: OpenOfferView) {
   const res = checkWithSchema(groupBuyContract.createFromOffer, input, FROM_OFFER_LABELS, ['priceFen'])
   const errors: Record<string, string> = res.ok ? {} : { ...res.errors }
-  if (!errors.priceFen && (input.priceFen < offer.minPriceFen || input.priceFen > offer.maxPriceFen)) {
-    errors.priceFen = `团购价需在 ${formatFen(offer.minPriceFen)}–${formatFen(offer.maxPriceFen)} 之间`
+  if (!errors.priceFen && (input.priceFen < offer.lowestPriceFen || input.priceFen > offer.maxPriceFen)) {
+    errors.priceFen = `团购价需在 ${formatFen(offer.lowestPriceFen)}–${formatFen(offer.maxPriceFen)} 之间`
   }
   if (!errors.stock && input.stock > offer.stockLeft) errors.stock = `货源只剩 ${offer.stockLeft}${offer.product.unit}`
   if (!errors.endAt && input.endAt !== undefined && input.endAt > offer.endAt) errors.endAt = '结束时间不能晚于货源截止时间'

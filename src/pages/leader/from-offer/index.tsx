@@ -70,7 +70,7 @@ export default function LeaderFromOfferPage() {
       <Gallery urls={offer.product.imageUrls} placeholder={offer.product.name} />
       <View className='section'>
         <Text className='section__title'>{offer.product.name}</Text>
-        <Text className='muted'>{`可售价 ${formatFen(offer.minPriceFen)}–${formatFen(offer.maxPriceFen)} · 佣金 ${offer.commissionBp / 100}% · 剩余 ${offer.stockLeft}${offer.product.unit} · ${formatDateTime(offer.endAt)} 截止`}</Text>
+        <Text className='muted'>{`可售价 ${formatFen(offer.lowestPriceFen)}–${formatFen(offer.maxPriceFen)} · 佣金 ${offer.commissionBp / 100}% · 剩余 ${offer.stockLeft}${offer.product.unit} · ${formatDateTime(offer.endAt)} 截止`}</Text>
       </View>
       <View className='section'>
         <Field className='from-offer__price' label='团购价（元）' type='digit' value={form.price} error={errors.priceFen} onInput={(v) => update('price', v)} />

@@ -33,8 +33,8 @@ export default function LeaderSupplyPage() {
                 {o.product.imageUrls[0] ? <Image className='supply-card__img' src={o.product.imageUrls[0]} mode='aspectFill' /> : <View className='supply-card__img supply-card__img--blank'>货</View>}
                 <View className='supply-card__body'>
                   <Text className='supply-card__name'>{o.product.name}</Text>
-                  <Text className='supply-card__price'>{`售价 ${formatFen(o.minPriceFen)}–${formatFen(o.maxPriceFen)} / ${o.product.unit}`}</Text>
-                  <Text className='muted'>{`佣金 ${o.commissionBp / 100}%（每${o.product.unit} ${commissionAt(o.minPriceFen)}–${commissionAt(o.maxPriceFen)}）`}</Text>
+                  <Text className='supply-card__price'>{`售价 ${formatFen(o.lowestPriceFen)}–${formatFen(o.maxPriceFen)} / ${o.product.unit}`}</Text>
+                  <Text className='muted'>{`佣金 ${o.commissionBp / 100}%（每${o.product.unit} ${commissionAt(o.lowestPriceFen)}–${commissionAt(o.maxPriceFen)}）`}</Text>
                   <Text className='muted'>{`剩余库存 ${o.stockLeft}${o.product.unit} · ${formatDateTime(o.endAt)} 截止`}</Text>
                 </View>
               </View>

@@ -1,17 +1,17 @@
 import { fireEvent, render, screen } from '@testing-library/react'
 import { __reset, calls } from '../../../../test/ui/stubs/taro'
 import { supplyService } from '@/services/supply'
-import type { OfferView } from '@/shared/contracts/supply'
+import type { OpenOfferView } from '@/shared/contracts/supply'
 import { useSupplyStore } from '@/stores/supply'
 import LeaderSupplyPage from '.'
 
 jest.mock('@/services/supply', () => ({ supplyService: { listOpen: jest.fn() } }))
 const listOpen = supplyService.listOpen as jest.Mock
 
-const offer = (over: Partial<OfferView> = {}): OfferView => ({
+const offer = (over: Partial<OpenOfferView> = {}): OpenOfferView => ({
   offerId: 'o1', productId: 'p1', merchantId: 'm',
   product: { name: '赣南脐橙 5 斤装', unit: '箱', spec: '', category: '水果', description: '', images: ['cloud://e.b/a.png'], imageUrls: ['http://h/a.png'] },
-  supplyPriceFen: 2500, suggestedPriceFen: 3990, minPriceFen: 3290, maxPriceFen: 3990, commissionBp: 1000, stock: 300, stockLeft: 240,
+  supplyPriceFen: 2500, suggestedPriceFen: 3990, minPriceFen: 3290, maxPriceFen: 3990, lowestPriceFen: 3290, commissionBp: 1000, stock: 300, stockLeft: 240,
   startAt: 1, endAt: new Date('2026-12-06T20:00:00+08:00').getTime(), pickupPointIds: null, status: 'OPEN', createdAt: 0, ...over,
 })
 

@@ -124,6 +124,9 @@ export default function MerchantHomePage({ initialTab }: { initialTab?: Tab }) {
           </StateView>
         </Tabs.TabPane>
       </Tabs>
+      <View className='merchant-home__notices' onClick={() => go('/pages/merchant/settlement/index')}>
+        <Text>结算 · 应结货款与对账单 ›</Text>
+      </View>
       <View className='merchant-home__notices' onClick={() => go('/pages/resident/notices/index')}>
         <Text>消息通知 ›</Text>
       </View>
