@@ -51,8 +51,16 @@ describe('afterSales', () => {
     expect(cloud.pay.refundCountFor(orders[A])).toBe(1)
     const order = await cloud.call('order', A, { action: 'get', orderId: orders[A] })
     expect(order.data.order).toMatchObject({ status: 'PICKED_UP', refundedFen: 3980 })
-    // The ledger's reversal hangs off the same refund's DONE transition (issue #11's hook in processDueRefunds).
+    // The ledger's reversal (issue #11's hook at the refund's DONE): one set of REVERSAL entries, for this refund,
+    // and the order's entries sum to what stays paid.
     expect((await readDoc('refunds', refunds[0]._id))!.status).toBe('DONE')
+    const ledger = (await cloud.call('ledger', DEMO.admin, { action: 'orderEntries', orderId: orders[A] })).data.items as Doc[]
+    const reversals = ledger.filter((e) => e.kind === 'REVERSAL')
+    expect(reversals.length).toBeGreaterThan(0)
+    expect(reversals.every((e) => e.entryId.startsWith(`${refunds[0]._id}_rv_`))).toBe(true)
+    expect(new Set(reversals.map((e) => e.party)).size).toBe(reversals.length)
+    expect(reversals.reduce((n, e) => n + e.amountFen, 0)).toBe(-3980)
+    expect(ledger.filter((e) => e.kind === 'SALE' || e.kind === 'REVERSAL').reduce((n, e) => n + e.amountFen, 0)).toBe(5970 - 3980)
 
     const mine = await cloud.call('afterSales', A, { action: 'listMine', orderId: orders[A] })
     expect(mine.data.items).toEqual([expect.objectContaining({ caseId: asked.data.caseId, status: 'APPROVED', refundFen: 3980, refundStatus: 'DONE', reason: 'DAMAGED' })])
