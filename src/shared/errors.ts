@@ -63,6 +63,8 @@ export const ERROR_CODES = {
   PURCHASE_ORDER_NOT_FOUND: 'PURCHASE_ORDER.NOT_FOUND',
   /** An upload that is not a PNG/JPEG/WebP image, is over 5 MB, or names a path outside storage. */
   STORAGE_INVALID_FILE: 'STORAGE.INVALID_FILE',
+  /** The audience holds fewer than 10 consenting residents: not sized, not targeted (k-anonymity). */
+  AUDIENCE_TOO_SMALL: 'AUDIENCE.TOO_SMALL',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

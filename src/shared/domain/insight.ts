@@ -92,8 +92,7 @@ export function maskPhone(phone: string): string {
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`
 }
 
-/** What leaders and clerks see instead of a name once the resident deleted their account. */
-export const ERASED_NAME = '已注销用户'
+export { ERASED_NAME } from './group-buy'
 
 /** Succeeded share of ended group buys; null when none ended. */
 export function fillRate(succeeded: number, ended: number): number | null {
