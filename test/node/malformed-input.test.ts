@@ -34,7 +34,7 @@ const BAD: Record<Kind, unknown[]> = {
   epoch: [-1, 0, 1.5, 1e20, '2030-01-01', 'NaN', 'Infinity', null, {}, []],
   enum: ['bogus', '', 1, null, {}, []],
   images: ['x', [1], {}, [''], Array(10).fill('a'), null],
-  templates: [[], ['BOGUS'], 'GROUP_SUCCEEDED', [1], Array(4).fill('GROUP_SUCCEEDED'), null],
+  templates: [[], ['BOGUS'], 'GROUP_SUCCEEDED', [1], Array(5).fill('GROUP_SUCCEEDED'), null],
   cursor: [1, null, '', {}, [], 'x'.repeat(201), 'not-one-we-issued'],
 }
 
