@@ -43,12 +43,14 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
   const sums = { units: $.sum('$quantity'), salesFen: $.sum('$amountFen') }
 
   const empty = scopeIds !== null && scopeIds.length === 0
-  const [byDay, byPoint, byGroupBuy, buyers, refunds, ended] = empty
-    ? [[], [], [], [], [], []]
+  // One pass over the orders for day × pickup point × group buy (at most days × group buys rows, folded below),
+  // one for distinct buyers; refunds and group buys are small.
+  const [cells, buyers, refunds, ended] = empty
+    ? [[], [], [], []]
     : await Promise.all([
-        aggregateList<Sums & { _id: number; orders: number }>(orders().group({ _id: dayOf('$paidAt'), orders: $.sum(1), ...sums })),
-        aggregateList<Sums & { _id: string }>(orders().group({ _id: '$pickupPointId', ...sums })),
-        aggregateList<Sums & { _id: string }>(orders().group({ _id: '$groupBuyId', ...sums })),
+        aggregateList<{ _id: { d: number; p: string; g: string }; orders: number; units: number; salesFen: number }>(
+          orders().group({ _id: { d: dayOf('$paidAt'), p: '$pickupPointId', g: '$groupBuyId' }, orders: $.sum(1), ...sums }),
+        ),
         aggregateList<{ buyers: number; repeaters: number }>(
           orders().group({ _id: '$openid', n: $.sum(1) }).group({ _id: null, buyers: $.sum(1), repeaters: $.sum($.cond({ if: $.gte(['$n', 2]), then: 1, else: 0 })) }),
         ),
@@ -68,6 +70,20 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
             }),
         ),
       ])
+  const fold = <K>(key: (c: (typeof cells)[number]) => K) => {
+    const out = new Map<K, { _id: K; orders: number; units: number; salesFen: number }>()
+    for (const c of cells) {
+      const k = key(c)
+      const row = out.get(k) ?? out.set(k, { _id: k, orders: 0, units: 0, salesFen: 0 }).get(k)!
+      row.orders += c.orders
+      row.units += c.units
+      row.salesFen += c.salesFen
+    }
+    return [...out.values()]
+  }
+  const byDay = fold((c) => c._id.d)
+  const byPoint = fold((c) => c._id.p)
+  const byGroupBuy = fold((c) => c._id.g)
 
   // Days: every day of the range, zero where nothing happened.
   const dayRows = new Map(daysInRange(from, to).map((day) => [day, { day, orders: 0, units: 0, salesFen: 0, refundsFen: 0 }]))

@@ -70,6 +70,7 @@ const CASES: Case[] = [
   { fn: 'user', action: 'choosePickupPoint', caller: resident, base: () => ({ pickupPointId: cloud.pickupPointId }), fields: { pickupPointId: { kind: 'id' } } },
   { fn: 'user', action: 'listPickupPoints', caller: resident, base: () => ({}), fields: {} },
   { fn: 'user', action: 'recordConsent', caller: resident, base: () => ({ templates: ['GROUP_SUCCEEDED'] }), fields: { templates: { kind: 'templates' } } },
+  { fn: 'insight', action: 'dashboard', caller: DEMO.merchant, base: () => ({ from: Date.now() - 86400_000, to: Date.now() }), fields: { from: { kind: 'epoch' }, to: { kind: 'epoch' } } },
 ]
 
 /** Every malformed variant of a case's valid event, each with a label saying what is wrong. */
