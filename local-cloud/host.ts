@@ -111,6 +111,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       const queued = (await database.collection('outbox').orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: unknown[] }
       return send(res, 200, { ok: true, data: { queued: queued.data, sent } })
     }
+    if (req.method === 'GET' && url.pathname === '/sim/refunds') return send(res, 200, { ok: true, data: { items: pay.listRefunds() } })
     if (req.method === 'POST') {
       const body = await readJson(req)
       if (body === undefined) return send(res, 400, { ok: false, error: { code: 'INPUT.INVALID', message: 'body must be JSON' } })
@@ -123,7 +124,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       }
       const b = (body ?? {}) as Record<string, unknown>
       if (url.pathname === '/sim/pay') {
-        const r = await pay.pay(String(b.orderId ?? ''))
+        const r = await pay.pay(String(b.orderId ?? ''), { deliver: b.deliver !== false })
         return send(res, r.ok ? 200 : 409, r.ok ? { ok: true, data: { delivered: r.delivered } } : { ok: false, error: { code: 'PAYMENT.FAILED', message: r.reason } })
       }
       if (url.pathname === '/sim/notify') return send(res, 200, { ok: true, data: { delivered: await pay.notify(String(b.orderId ?? '')) } })
@@ -138,7 +139,21 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: 'not found' } })
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', resolve))
+  // A start-up that fails (port taken, seed error) closes what it already opened, so no caller is left holding
+  // timers, a listening socket or the database (a test run would never exit).
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (err) {
+    for (const c of crons) c.stop()
+    db.close()
+    throw err
+  }
   const address = server.address() as AddressInfo
   const url = `http://127.0.0.1:${address.port}`
   storage.setBaseUrl(url)
@@ -158,7 +173,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       storage.close()
     },
   }
-  if (opts.seed) await seedDemo(local)
+  if (opts.seed) {
+    try {
+      await seedDemo(local)
+    } catch (err) {
+      await local.close()
+      throw err
+    }
+  }
   return local
 }
 

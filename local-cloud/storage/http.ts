@@ -18,6 +18,7 @@ export async function serveStorage(storage: LocalStorage, req: http.IncomingMess
     const header = req.headers['x-wx-openid']
     const openid = typeof header === 'string' && header.trim() ? header.trim() : null
     const body = await readRaw(req)
+    if (body === 'aborted') return true
     if (!openid) return json(res, 401, { ok: false, error: { code: 'AUTH.UNAUTHENTICATED', message: 'no WeChat identity (X-WX-OPENID)' } })
     if (body === 'too-large') return json(res, 413, invalid(tooLargeMessage()))
     const stored = storage.storeForUser(openid, url.searchParams.get('cloudPath'), body)
@@ -26,6 +27,7 @@ export async function serveStorage(storage: LocalStorage, req: http.IncomingMess
   const put = /^\/storage\/cos\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
   if (req.method === 'PUT' && put) {
     const body = await readRaw(req)
+    if (body === 'aborted') return true
     const stored = storage.acceptUploadPut(put[1], body)
     if (stored.ok) {
       // COS answers a successful PUT with an empty body; the SDK parses it as XML.
@@ -68,7 +70,7 @@ function invalid(message: string) {
  * The raw body, or 'too-large' past MAX_FILE_BYTES. An oversized body is drained (up to a bound) rather than
  * cut off, so the client gets to read our 413 instead of a reset connection.
  */
-function readRaw(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+function readRaw(req: http.IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -77,10 +79,15 @@ function readRaw(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
       if (size <= MAX_FILE_BYTES) chunks.push(c)
       else if (size > DRAIN_LIMIT) req.destroy()
     })
-    req.on('end', () => resolve(size > MAX_FILE_BYTES ? 'too-large' : Buffer.concat(chunks)))
+    let ended = false
+    req.on('end', () => {
+      ended = true
+      resolve(size > MAX_FILE_BYTES ? 'too-large' : Buffer.concat(chunks))
+    })
     req.on('error', reject)
+    // Cut off (by us past DRAIN_LIMIT, or by the client going away): settle so the handler does not hang.
     req.on('close', () => {
-      if (size > DRAIN_LIMIT) resolve('too-large')
+      if (!ended) resolve(size > MAX_FILE_BYTES ? 'too-large' : 'aborted')
     })
   })
 }

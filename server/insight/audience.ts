@@ -59,10 +59,9 @@ async function narrowedBy(db: DB.Database, audience: Audience, now: number): Pro
   return set
 }
 
+/** Consenting residents (at the audience's points): the `users.marketing_point` index. */
 function consentWhere(db: DB.Database, audience: Audience): Record<string, unknown> {
-  const where: Record<string, unknown> = { marketingConsent: true }
-  if (audience.pickupPointIds?.length) where.pickupPointId = db.command.in(audience.pickupPointIds)
-  return where
+  return audience.pickupPointIds?.length ? { marketingConsent: true, pickupPointId: db.command.in(audience.pickupPointIds) } : { marketingConsent: true }
 }
 
 async function countUsers(db: DB.Database, where: Record<string, unknown>): Promise<number> {

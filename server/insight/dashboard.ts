@@ -124,8 +124,8 @@ async function productRows(db: DB.Database, byGroupBuy: Array<Sums & { _id: stri
   const offers = new Map((await readByIds<Pick<OfferDoc, '_id' | 'productId' | 'product'>>(db, 'offers', offerIds, { _id: true, productId: true, product: true })).map((o) => [o._id, o]))
 
   // Ratings (#12, `feedback`): summed per group buy by the database, when the collection exists.
-  const inIds = gbIds.length ? { groupBuyId: _.in(gbIds) } : null
-  const [stars, tags] = inIds
+  const inIds = { groupBuyId: _.in(gbIds) }
+  const [stars, tags] = gbIds.length
     ? await ifCollectionExists(
         () => Promise.all([
           aggregateList<{ _id: string; stars: number; n: number }>(db.collection('ratings').aggregate().match(inIds).group({ _id: '$groupBuyId', stars: $.sum('$stars'), n: $.sum(1) })),

@@ -15,18 +15,22 @@ type Doc = Record<string, unknown> & { _id: string }
  * - relink: the document is needed for accounting or stock (orders, refunds, tallies): kept, its openid replaced
  *   by a random tombstone, so the books and counters stay exactly as they were.
  */
-export const PERSONAL_DATA: ReadonlyArray<{ collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional?: true }> = [
-  { collection: 'orders', field: 'openid', section: 'orders', erase: 'relink' },
-  { collection: 'refunds', field: 'openid', section: 'refunds', erase: 'relink' },
-  { collection: 'participations', field: 'openid', section: 'participations', erase: 'relink' },
-  { collection: 'coupons', field: 'openid', section: 'coupons', erase: 'relink' },
-  { collection: 'couponClaims', field: 'openid', section: 'couponClaims', erase: 'relink' },
-  { collection: 'ratings', field: 'openid', section: 'ratings', erase: 'relink', optional: true },
-  { collection: 'members', field: 'openid', section: 'points', erase: 'remove', optional: true },
-  { collection: 'notices', field: 'openid', section: 'notices', erase: 'remove' },
-  { collection: 'outbox', field: 'toOpenid', section: 'messages', erase: 'remove' },
-  { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove' },
-]
+export const PERSONAL_DATA = {
+  orders: { collection: 'orders', field: 'openid', section: 'orders', erase: 'relink', optional: false },
+  refunds: { collection: 'refunds', field: 'openid', section: 'refunds', erase: 'relink', optional: false },
+  participations: { collection: 'participations', field: 'openid', section: 'participations', erase: 'relink', optional: false },
+  coupons: { collection: 'coupons', field: 'openid', section: 'coupons', erase: 'relink', optional: false },
+  couponClaims: { collection: 'couponClaims', field: 'openid', section: 'couponClaims', erase: 'relink', optional: false },
+  ratings: { collection: 'ratings', field: 'openid', section: 'ratings', erase: 'relink', optional: true },
+  members: { collection: 'members', field: 'openid', section: 'points', erase: 'remove', optional: true },
+  notices: { collection: 'notices', field: 'openid', section: 'notices', erase: 'remove', optional: false },
+  outbox: { collection: 'outbox', field: 'toOpenid', section: 'messages', erase: 'remove', optional: false },
+  subscriptions: { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove', optional: false },
+} as const satisfies Record<string, { collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional: boolean }>
+
+type PersonalKey = keyof typeof PERSONAL_DATA
+/** In this order: kept documents are re-linked before personal ones are removed. */
+const KEYS = Object.keys(PERSONAL_DATA) as PersonalKey[]
 
 /** How many documents of one kind a person may have that export reads (far above any real resident). */
 const EXPORT_CAP = 20_000
@@ -39,9 +43,12 @@ function read(db: DB.Database, collection: string, where: Record<string, unknown
 /** Everything stored about the caller, as stored; nothing about anyone else (only documents keyed to them). */
 export async function collectMyData(db: DB.Database, openid: string, now: number): Promise<MyData> {
   const profile = await findById<Doc>(db, 'users', openid)
-  const lists = await Promise.all(PERSONAL_DATA.map((p) => read(db, p.collection, { [p.field]: openid }, !!p.optional)))
+  const lists = await Promise.all(KEYS.map((k) => {
+    const p = PERSONAL_DATA[k]
+    return read(db, p.collection, { [p.field]: openid }, p.optional)
+  }))
   const by = new Map<keyof MyData, Doc[]>()
-  PERSONAL_DATA.forEach((p, i) => by.set(p.section, [...(by.get(p.section) ?? []), ...lists[i]]))
+  KEYS.forEach((k, i) => by.set(PERSONAL_DATA[k].section, [...(by.get(PERSONAL_DATA[k].section) ?? []), ...lists[i]]))
   // Member points may also be keyed by openid (members/<openid>) rather than carry an openid field.
   const member = await ifCollectionExists(() => findById<Doc>(db, 'members', openid), null)
   const points = by.get('points') ?? []
@@ -85,24 +92,25 @@ const RATING_PERSONAL_FIELDS = ['comment', 'text', 'content', 'photos', 'images'
 export async function erase(db: DB.Database, openid: string, now: number): Promise<void> {
   const _ = db.command
   const tombstone = newTombstone()
-  const where = (field: string) => ({ [field]: openid })
-  for (const p of PERSONAL_DATA.filter((x) => x.erase === 'relink')) {
+  for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
+    const p = PERSONAL_DATA[k]
     const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }
     if (p.collection === 'orders') patch.nickname = ERASED_NAME
     const write = async () => {
       if (p.collection === 'coupons') {
-        await db.collection('coupons').where({ ...where(p.field), status: _.in(VOIDABLE_COUPONS) }).update({ data: { status: 'VOIDED', voidedAt: now } })
+        await db.collection('coupons').where({ [p.field]: openid, status: _.in(VOIDABLE_COUPONS) }).update({ data: { status: 'VOIDED', voidedAt: now } })
       }
       if (p.collection === 'ratings') {
-        await db.collection('ratings').where(where(p.field)).update({ data: Object.fromEntries(RATING_PERSONAL_FIELDS.map((f) => [f, _.remove()])) })
+        await db.collection('ratings').where({ [p.field]: openid }).update({ data: Object.fromEntries(RATING_PERSONAL_FIELDS.map((f) => [f, _.remove()])) })
       }
-      await db.collection(p.collection).where(where(p.field)).update({ data: patch })
+      await db.collection(p.collection).where({ [p.field]: openid }).update({ data: patch })
     }
     await (p.optional ? ifCollectionExists(write, undefined) : write())
   }
-  for (const p of PERSONAL_DATA.filter((x) => x.erase === 'remove')) {
+  for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'remove')) {
+    const p = PERSONAL_DATA[k]
     const remove = async () => {
-      await db.collection(p.collection).where(where(p.field)).remove()
+      await db.collection(p.collection).where({ [p.field]: openid }).remove()
     }
     await (p.optional ? ifCollectionExists(remove, undefined) : remove())
   }

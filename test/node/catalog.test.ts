@@ -211,3 +211,41 @@ describe('catalog.listMine', () => {
     expect((await cloud.call('catalog', seller, { action: 'listMine', cursor: 'garbage' })).error?.code).toBe('INPUT.INVALID')
   })
 })
+
+describe('malformed input writes nothing', () => {
+  const WRITES = ['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument', 'database.commitTransaction']
+  const writes = () => WRITES.reduce((sum, a) => sum + (cloud.db.stats.byAction[a] ?? 0), 0)
+  const BAD_TEXT = [1, null, true, {}, [], '', '   ', 'x'.repeat(5000), { $ne: '' }]
+  const BAD_FEN = [-1, 0, 1.5, 1e20, '1', 'NaN', null, {}, [], { $inc: 1 }]
+  const BAD_IMAGES = ['x', [1], {}, [''], ['../x.png'], ['cloud://a/b c.png'], null, []]
+  const BAD_ID = [1, null, {}, '', 'a/b', '../x', 'x'.repeat(65), { $gt: '' }]
+
+  it('createProduct and updateProduct: every bad field → INPUT.INVALID, no write', async () => {
+    const img = await photo('malformed.png')
+    const productId = (await create([img])).data.productId
+    const base = productInput([img])
+    const before = writes()
+    const wrong: string[] = []
+    const check = async (label: string, event: Record<string, unknown>) => {
+      const res = await cloud.call('catalog', merchant, event)
+      if (res.ok || res.error?.code !== 'INPUT.INVALID') wrong.push(`${label} -> ${res.ok ? 'ok' : res.error?.code}`)
+    }
+    const fields: Record<string, unknown[]> = { name: BAD_TEXT, unit: BAD_TEXT, category: BAD_TEXT, images: BAD_IMAGES, supplyPriceFen: BAD_FEN, suggestedPriceFen: BAD_FEN.filter((v) => v !== 0) }
+    for (const [field, bads] of Object.entries(fields)) {
+      const missing: Record<string, unknown> = { action: 'createProduct', ...base }
+      delete missing[field]
+      await check(`create missing ${field}`, missing)
+      for (const bad of bads) {
+        await check(`create ${field}=${JSON.stringify(bad)?.slice(0, 30)}`, { action: 'createProduct', ...base, [field]: bad })
+        await check(`update ${field}=${JSON.stringify(bad)?.slice(0, 30)}`, { action: 'updateProduct', productId, [field]: bad })
+      }
+    }
+    for (const bad of BAD_ID) await check(`update productId=${JSON.stringify(bad)}`, { action: 'updateProduct', productId: bad, name: 'x' })
+    for (const extra of [{ extra: 1 }, { openid: merchant }, { _id: 'x' }, { createdAt: 1 }, { version: 9 }]) {
+      await check(`create extra ${Object.keys(extra)[0]}`, { action: 'createProduct', ...base, ...extra })
+      await check(`update extra ${Object.keys(extra)[0]}`, { action: 'updateProduct', productId, ...extra })
+    }
+    expect(wrong).toEqual([])
+    expect(writes()).toBe(before)
+  })
+})

@@ -55,8 +55,7 @@ beforeAll(async () => {
   await cloud.fireTimer('settle')
   await cloud.fireTimer('settle')
 
-  // Ratings (#12) as the feedback function stores them.
-  await database().createCollection('ratings')
+  // Ratings (#12) as the feedback function stores them (collection declared in database/schema.json).
   const ratings = [
     { groupBuyId: ids.gA1, stars: 5, tags: ['新鲜', '甜'] },
     { groupBuyId: ids.gA1, stars: 4, tags: ['甜'] },

@@ -2,7 +2,9 @@
  * Issue #9, cloud storage: the local cloud answers wx-server-sdk's storage calls from files on disk, and its host
  * takes users' image uploads. Non-images, oversized files and path tricks are refused with nothing stored.
  */
-import { existsSync } from 'fs'
+import { existsSync, mkdtempSync, rmSync } from 'fs'
+import os from 'os'
+import path from 'path'
 import { missingFiles, tempUrls, uploadBytes } from '@server/storage/files'
 import { userFolder } from '../../local-cloud/storage'
 import { DEMO, testCloudForThisFile } from './support/cloud'
@@ -225,6 +227,25 @@ describe('the in-memory cloud’s storage folder', () => {
     expect(existsSync(dir)).toBe(true)
     await other.close()
     expect(existsSync(dir)).toBe(false)
+  })
+
+  it('with a data dir, files live in <dataDir>/storage and outlast a restart (old temp URLs do not)', async () => {
+    const { startLocalCloud } = await import('../../local-cloud/host')
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'linlituan-datadir-'))
+    try {
+      const first = await startLocalCloud({ port: 0, dataDir })
+      const fileId = await uploadBytes('products/kept.png', PNG_1PX)
+      const oldUrl = await urlOf(fileId)
+      await first.close()
+      expect(storedFiles(path.join(dataDir, 'storage'))).toEqual(['products/kept.png'])
+
+      const second = await startLocalCloud({ port: 0, dataDir })
+      expect((await fetchBytes(await urlOf(fileId))).bytes).toEqual(PNG_1PX)
+      expect((await fetch(oldUrl.replace(/127\.0\.0\.1:\d+/, new URL(second.url).host))).status).toBe(403)
+      await second.close()
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
     // The last install wins: re-install this file's cloud's storage for any test that follows.
     cloud.db.install()
     cloud.storage.install()
