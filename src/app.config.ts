@@ -7,10 +7,12 @@ export default defineAppConfig({
     'pages/resident/order/index',
     'pages/resident/coupons/index',
     'pages/resident/pickup-points/index',
+    'pages/resident/privacy/index',
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
+    { root: 'pages/merchant', pages: ['insight/index'] },
   ],
   tabBar: {
     color: '#666666',
@@ -23,6 +25,8 @@ export default defineAppConfig({
       { pagePath: 'pages/resident/me/index', text: '我的' },
     ],
   },
+  // The privacy guide (用户隐私保护指引) gates privacy APIs until accepted; src/components/PrivacyConsent asks once.
+  __usePrivacyCheck__: true,
   window: {
     backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#fa6400',

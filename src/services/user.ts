@@ -8,4 +8,7 @@ export const userService = {
   listPickupPoints: () => call('listPickupPoints', {}),
   choosePickupPoint: (pickupPointId: string) => call('choosePickupPoint', { pickupPointId }),
   recordConsent: (templates: NoticeKey[]) => call('recordConsent', { templates }),
+  setMarketingConsent: (consent: boolean) => call('setMarketingConsent', { consent }),
+  exportMyData: () => call('exportMyData', {}),
+  deleteMe: () => call('deleteMe', { confirm: true }),
 }

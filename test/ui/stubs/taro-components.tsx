@@ -41,3 +41,16 @@ export const Input = field('input')
 export const Textarea = field('textarea')
 export const Picker = (p: AnyProps) => createElement('div', { className: 'picker' }, p.children)
 export const ScrollView = View
+/** A checkbox with Taro's Switch event shape (`e.detail.value` is the new state). */
+export const Switch = (p: AnyProps) =>
+  createElement('input', {
+    type: 'checkbox',
+    role: 'switch',
+    className: p.className,
+    checked: Boolean(p.checked),
+    disabled: Boolean(p.disabled),
+    onChange: (e: { target: { checked: boolean } }) => {
+      const onChange = p.onChange as ((ev: { detail: { value: boolean } }) => void) | undefined
+      onChange?.({ detail: { value: e.target.checked } })
+    },
+  })

@@ -13,6 +13,7 @@ export const calls = {
   redirectTo: [] as string[],
   switchTab: [] as string[],
   toasts: [] as string[],
+  clipboard: [] as string[],
 }
 
 export function __reset(params: Params = {}) {
@@ -22,6 +23,7 @@ export function __reset(params: Params = {}) {
   calls.redirectTo.length = 0
   calls.switchTab.length = 0
   calls.toasts.length = 0
+  calls.clipboard.length = 0
   modalAnswer = true
 }
 let modalAnswer = true
@@ -38,6 +40,7 @@ const Taro = {
   reLaunch: async ({ url }: { url: string }) => void calls.switchTab.push(url),
   showToast: async ({ title }: { title: string }) => void calls.toasts.push(title),
   showModal: async () => ({ confirm: modalAnswer, cancel: !modalAnswer }),
+  setClipboardData: async ({ data }: { data: string }) => void calls.clipboard.push(data),
   navigateBack: async () => undefined,
   getCurrentPages: () => [],
   stopPullDownRefresh: () => undefined,

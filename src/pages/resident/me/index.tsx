@@ -22,10 +22,14 @@ export default function MePage() {
   const entries: Entry[] = [
     { label: '我的优惠券 / 领券中心', url: '/pages/resident/coupons/index' },
     { label: '切换自提点', url: '/pages/resident/pickup-points/index' },
+    { label: '隐私与数据', url: '/pages/resident/privacy/index' },
   ]
   // Work screens follow the roles the backend reports, not anything chosen on the client.
   if (hasRole(s.roles, 'leader')) {
     entries.unshift({ label: '团长工作台', url: '/pages/leader/home/index' })
+  }
+  if (hasRole(s.roles, 'merchant') || hasRole(s.roles, 'leader') || hasRole(s.roles, 'clerk') || hasRole(s.roles, 'admin')) {
+    entries.unshift({ label: '销售看板', url: '/pages/merchant/insight/index' })
   }
   if (hasRole(s.roles, 'clerk')) {
     entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
