@@ -1,6 +1,6 @@
 /**
  * Every failure a caller can see, as a closed table. Cloud functions return these codes; the client maps each
- * one to a single friendly Chinese message (src/services/error-messages.ts). Adding a code here without a
+ * one to a single friendly Chinese message (src/components/error-copy.ts). Adding a code here without a
  * message there is a type error.
  */
 export const ERROR_CODES = {

@@ -82,7 +82,7 @@ it('runs a group buy from creation to pickup', async () => {
   const names = await visible('.leader-group__name').allTextContents()
   for (const n of names) expect(n).toMatch(/\*\*$/)
   await tap('确认到货')
-  await tap('确定')
+  await tap('确认全部到货')
   await see(/已于 .* 确认到货/)
   await shot('06-leader-arrived')
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, shortText } from './common'
+import { cursor, id, shortText, type Page, type Role } from './common'
 
 export const adminContract = {
   createPickupPoint: z.object({ name: shortText(40), address: shortText(120), storeName: shortText(40) }).strict(),
@@ -10,9 +10,23 @@ export const adminContract = {
       message: 'leaders and clerks are bound to a pickup point',
       path: ['pickupPointId'],
     }),
+  /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
+  listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
+
+/** The roles an admin grants; `resident` is everyone's and `admin` comes from ADMIN_OPENIDS. */
+export const GRANTABLE_ROLES = ['leader', 'clerk', 'merchant'] as const
+
+export interface RoleHolderView {
+  openid: string
+  roles: Role[]
+  /** The pickup point a leader or clerk works at. */
+  boundPickupPointId: string | null
+  boundPickupPointName: string | null
+}
 
 export interface AdminOutputs {
   createPickupPoint: { pickupPointId: string }
   grantRole: Record<string, never>
+  listRoles: Page<RoleHolderView>
 }
