@@ -3,6 +3,7 @@ import type { MyData } from '@shared/contracts/user'
 import { ERASED_NAME } from '@shared/domain/group-buy'
 import { findById } from '@server/fetch'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
+import { deleteFiles } from '@server/storage/files'
 
 type Doc = Record<string, unknown> & { _id: string }
 
@@ -92,6 +93,11 @@ const RATING_PERSONAL_FIELDS = ['comment', 'text', 'content', 'photos', 'images'
 export async function erase(db: DB.Database, openid: string, now: number): Promise<void> {
   const _ = db.command
   const tombstone = newTombstone()
+  // Files first, while the documents naming them still exist: my data exports, my rating photos.
+  const profile = await findById<{ exportFiles?: string[] }>(db, 'users', openid)
+  const ratings = await ifCollectionExists(() => readAllWhere<Record<string, unknown>>(db, 'ratings', { openid }, { photos: true, images: true }), [])
+  const ratingFiles = ratings.flatMap((r) => [r.photos, r.images].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])))
+  await deleteFiles([...(profile?.exportFiles ?? []), ...ratingFiles])
   for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
     const p = PERSONAL_DATA[k]
     const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }

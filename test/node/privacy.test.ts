@@ -16,6 +16,7 @@ let gb1 = ''
 let gb2 = ''
 let pendingOrderId = ''
 let couponCode = ''
+let exportUrl = ''
 
 /** Every collection the schema declares (so collections later issues add are scanned too). */
 const collections = () => schemaCollections()
@@ -56,6 +57,8 @@ beforeAll(async () => {
 
 describe('user.exportMyData', () => {
   it('returns exactly the documents that reference me, in every collection, and nobody else’s', async () => {
+    // What is stored at the moment of the export (the export then notes its file on my profile, for deleteMe).
+    const stored = await documentsMentioning(ME)
     const res = await cloud.call<Doc>('user', ME, { action: 'exportMyData' })
     expect(res.ok).toBe(true)
     const data = res.data.data
@@ -66,7 +69,6 @@ describe('user.exportMyData', () => {
     ]
     const exported = sections.flatMap(([, docs]) => docs)
     const exportedKeys = sections.flatMap(([c, docs]) => docs.map((d) => `${c}/${d._id}`)).sort()
-    const stored = await documentsMentioning(ME)
     const storedKeys = [...stored.entries()].flatMap(([c, docs]) => docs.map((d) => `${c}/${d._id}`)).sort()
     // Together they are exactly the stored documents that mention me, each as stored.
     expect(exportedKeys).toEqual(storedKeys)
@@ -87,6 +89,8 @@ describe('user.exportMyData', () => {
     expect(file.status).toBe(200)
     expect(await file.json()).toEqual(data)
     expect(res.data.fileID).not.toContain(ME)
+    expect((await readDoc('users', ME))!.exportFiles).toEqual([res.data.fileID])
+    exportUrl = res.data.tempFileURL
   })
 })
 
@@ -112,8 +116,9 @@ describe('user.deleteMe', () => {
 
     expect(await cloud.call('user', ME, { action: 'deleteMe', confirm: true })).toEqual({ ok: true, data: { deleted: true } })
 
-    // 1. No document in any collection mentions me.
+    // 1. No document in any collection mentions me, and my data exports are gone from storage.
     expect([...(await documentsMentioning(ME)).keys()]).toEqual([])
+    expect((await fetch(exportUrl)).status).toBe(404)
 
     // 2. Orders and refunds are all still there, unchanged but for the link, on one tombstone.
     const kept = await Promise.all(myOrders.map((o) => readDoc('orders', o._id)))
