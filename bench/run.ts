@@ -6,6 +6,7 @@ import { measureBundles } from './bundle'
 import { measureCeiling } from './ceiling'
 import { createCrowdGroupBuy, crowdCampaign, hotPathOps } from './crowd'
 import { httpCaller } from './http-client'
+import { dashboardAtScale } from './insight'
 import { fillOrders, timeLists } from './scale'
 import { exactlyOnceUnderLoad } from './verify'
 
@@ -129,6 +130,20 @@ async function main() {
       row('6 weapp main package KB', fmt(b.mainKB, 1), '<= 500', b.mainKB <= 500)
       for (const [root, kb] of Object.entries(b.subpackagesKB)) row(`6 weapp subpackage ${root} KB`, fmt(kb, 1), '<= 300', kb <= 300)
       row('6 H5 first page KB (index.html + its js/css)', fmt(b.h5FirstPageKB, 1))
+    })
+
+    await section('7 dashboard', async () => {
+      const cloud = await freshCloud(tmp, 'dashboard')
+      try {
+        const r = await dashboardAtScale(cloud)
+        results.dashboard = r
+        const ratio = r.mine1kOf100k / r.mine1kOf1k
+        row('7 merchant dashboard (30 days) p50 ms: 1k own orders among 1k / 100k (ratio)', `${fmt(r.mine1kOf1k, 1)} / ${fmt(r.mine1kOf100k, 1)} (${fmt(ratio, 2)})`, 'ratio <= 2', ratio <= 2)
+        row('7 merchant dashboard p50 ms with 100k own orders in range', fmt(r.mine100k, 0), '', null)
+        row('7 dashboard salesFen = sum written', `${r.check.salesFen} / ${r.check.expectedFen}`, 'equal', r.check.salesFen === r.check.expectedFen)
+      } finally {
+        await cloud.close()
+      }
     })
   } finally {
     rmSync(tmp, { recursive: true, force: true })

@@ -26,6 +26,7 @@ const TEMPLATE_IDS: Record<TemplateKey, () => string | undefined> = {
   GROUP_SUCCEEDED: () => process.env.TEMPLATE_ID_GROUP_SUCCEEDED,
   GROUP_FAILED_REFUNDED: () => process.env.TEMPLATE_ID_GROUP_FAILED_REFUNDED,
   GOODS_ARRIVED: () => process.env.TEMPLATE_ID_GOODS_ARRIVED,
+  MARKETING: () => process.env.TEMPLATE_ID_MARKETING,
 }
 
 function templateId(key: TemplateKey): string {

@@ -6,6 +6,8 @@ export const TEMPLATES = {
   GROUP_SUCCEEDED: 'GROUP_SUCCEEDED',
   GROUP_FAILED_REFUNDED: 'GROUP_FAILED_REFUNDED',
   GOODS_ARRIVED: 'GOODS_ARRIVED',
+  /** A targeted campaign (精准推送): only to residents who consented to marketing, at most one a day. */
+  MARKETING: 'MARKETING',
 } as const
 export type TemplateKey = keyof typeof TEMPLATES
 
@@ -33,6 +35,8 @@ export function noticeTextFor(msg: OutboxMessage): { title: string; body: string
       return { title: '商品已到货', body: `「${v('thing1')}」已到自提点，提货码 ${v('character_string2')}，数量 ${v('number3')}` }
     case 'GROUP_FAILED_REFUNDED':
       return { title: '退款已到账', body: `已退款 ¥${v('amount')}（${v('reason')}）` }
+    case 'MARKETING':
+      return { title: '为你推荐', body: `「${v('thing1')}」${v('thing2')}` }
   }
 }
 

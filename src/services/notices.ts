@@ -8,6 +8,7 @@ function templateIds(): Record<NoticeKey, string | undefined> {
     GROUP_SUCCEEDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_SUCCEEDED,
     GROUP_FAILED_REFUNDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED,
     GOODS_ARRIVED: process.env.TARO_APP_TEMPLATE_ID_GOODS_ARRIVED,
+    MARKETING: process.env.TARO_APP_TEMPLATE_ID_MARKETING,
   }
 }
 

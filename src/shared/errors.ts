@@ -67,6 +67,8 @@ export const ERROR_CODES = {
   LEDGER_NO_ACCOUNT: 'LEDGER.NO_ACCOUNT',
   /** An upload that is not a PNG/JPEG/WebP image, is over 5 MB, or names a path outside storage. */
   STORAGE_INVALID_FILE: 'STORAGE.INVALID_FILE',
+  /** The audience holds fewer than 10 consenting residents: not sized, not targeted (k-anonymity). */
+  AUDIENCE_TOO_SMALL: 'AUDIENCE.TOO_SMALL',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { cursor, epochMs, fen, id, requestId, shortText, type Page } from './common'
+import { audience } from './insight'
 import type { PaymentParams } from './group-buy'
 
 const createCampaignInput = z
@@ -14,6 +15,8 @@ const createCampaignInput = z
     validFrom: epochMs,
     validTo: epochMs,
     pickupPointIds: z.array(id).min(1).max(50),
+    /** 精准推送: only consenting residents inside this rule see and claim it (≥ 10 of them, or AUDIENCE.TOO_SMALL). */
+    audience: audience.optional(),
   })
   .strict()
   .refine((v) => v.validTo > v.validFrom, { message: '结束时间必须晚于开始时间', path: ['validTo'] })
@@ -87,7 +90,8 @@ export interface CouponClaimPendingPayment {
 export type CouponClaimOutput = CouponClaimIssued | CouponClaimPendingPayment
 
 export interface CouponOutputs {
-  createCampaign: { campaignId: string }
+  /** `notified`: residents told about a targeted campaign (notices, and subscribe messages where accepted); 0 otherwise. */
+  createCampaign: { campaignId: string; notified: number }
   listCampaigns: { items: CouponCampaignView[] }
   /** Replaying a requestId answers the same way: a held purchase with a fresh `payment`, a paid one as ISSUED. */
   claim: CouponClaimOutput

@@ -58,8 +58,12 @@ export function statusAtEnd(gb: Pick<GroupBuyState, 'status' | 'paidParticipants
   return gb.status
 }
 
+/** What leaders and clerks see instead of a name once the resident deleted their account (user.deleteMe). */
+export const ERASED_NAME = '已注销用户'
+
 /** 张** style masking: residents are visible to the leader only as the first character of their name. */
 export function maskName(name: string | undefined | null): string {
+  if (name === ERASED_NAME) return ERASED_NAME
   const chars = Array.from((name ?? '').trim())
   if (chars.length === 0) return '邻居**'
   return `${chars[0]}**`
