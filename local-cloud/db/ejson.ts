@@ -12,7 +12,62 @@ export function isPlainObject(v: unknown): v is Doc {
 
 /** Wire EJSON -> js values (numbers relaxed to JS numbers, BSON regexps to RegExp). */
 export function parseWire(text: string): unknown {
+  const fast = parseCommonWire(text)
+  return fast !== UNCOMMON ? fast : parseWireWithBson(text)
+}
+
+/** @internal The reference path (every EJSON type), which parseWire must always agree with. */
+export function parseWireWithBson(text: string): unknown {
   return fromBson(EJSON.parse(text, { relaxed: true }))
+}
+
+const UNCOMMON = Symbol('uncommon')
+// Every key bson's EJSON reviver gives a meaning to (bson 4.x deserializeValue).
+const EJSON_KEYS = new Set(['$oid', '$binary', '$uuid', '$symbol', '$numberInt', '$numberDecimal', '$numberDouble', '$numberLong', '$minKey', '$maxKey', '$regex', '$regularExpression', '$timestamp', '$date', '$undefined', '$code', '$scope', '$ref', '$id', '$db', '$dbPointer'])
+const SAFE_LONG = /^-?[1-9][0-9]{0,14}$|^0$/
+
+/**
+ * What the SDK sends is almost always plain JSON plus $numberInt / $numberDouble / $numberLong / $date: those are
+ * turned into the very values the bson path yields, by one native JSON.parse and one walk, without bson's reviver
+ * and intermediate objects (EJSON parsing was a top item of the flash-crowd profile). Anything else bson would
+ * interpret — any other EJSON key, a key with a NUL, a "__proto__" key — returns UNCOMMON and takes the bson path.
+ */
+function parseCommonWire(text: string): unknown {
+  return revive(JSON.parse(text))
+}
+
+function revive(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = revive(v[i])
+      if (x === UNCOMMON) return UNCOMMON
+      v[i] = x
+    }
+    return v
+  }
+  const o = v as Doc
+  const keys = Object.keys(o)
+  if (keys.length === 1 && keys[0].charCodeAt(0) === 36 /* $ */) {
+    const x = o[keys[0]]
+    switch (keys[0]) {
+      case '$numberInt': return typeof x === 'string' ? parseInt(x, 10) : UNCOMMON
+      case '$numberDouble': return typeof x === 'string' ? parseFloat(x) : UNCOMMON
+      case '$numberLong': return typeof x === 'string' && SAFE_LONG.test(x) ? Number(x) : UNCOMMON
+      case '$date': {
+        // bson revives an inner {$numberLong} first: a $date holds a number or an ISO string by then.
+        const d = revive(x)
+        return typeof d === 'number' ? new Date(d) : typeof d === 'string' ? new Date(Date.parse(d)) : UNCOMMON
+      }
+    }
+  }
+  for (const k of keys) {
+    if (EJSON_KEYS.has(k) || k === '__proto__' || k.includes('\u0000')) return UNCOMMON
+    const x = revive(o[k])
+    if (x === UNCOMMON) return UNCOMMON
+    o[k] = x
+  }
+  return o
 }
 
 function fromBson(v: unknown): unknown {
