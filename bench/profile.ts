@@ -11,7 +11,7 @@ import { httpCaller } from './http-client'
  * written to bench/profile-<mode>.cpuprofile (open it in Chrome DevTools), and its top self-time items printed.
  * The bench's own figures come from `npm run bench`; this is where to look for why.
  */
-type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
 function post<T>(s: Session, method: string, params?: object): Promise<T> {
@@ -20,9 +20,17 @@ function post<T>(s: Session, method: string, params?: object): Promise<T> {
 
 export function topItems(p: Profile, n = 15): Array<{ item: string; pct: number }> {
   const byId = new Map(p.nodes.map((x) => [x.id, x]))
+  const parent = new Map<number, number>()
+  for (const x of p.nodes) for (const c of x.children ?? []) parent.set(c, x.id)
+  // Samples taken while the profiler itself stops (under this file's post()) are not the crowd's.
+  const own = (id: number): boolean => {
+    for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) if (byId.get(x)!.callFrame.url.endsWith('bench/profile.ts')) return true
+    return false
+  }
   const self = new Map<string, number>()
   let total = 0
   p.samples.forEach((id, i) => {
+    if (own(id)) return
     const d = p.timeDeltas[i] ?? 0
     total += d
     const f = byId.get(id)!.callFrame

@@ -1,7 +1,7 @@
 // parseWire's common-case path must give exactly what the bson reference path gives, for anything on the wire.
 import { EJSON } from 'bson'
 import fc from 'fast-check'
-import { parseWire, parseWireWithBson } from './ejson'
+import { fromStored, fromStoredByReviver, parseWire, parseWireWithBson, toStored, toStoredByCopy } from './ejson'
 
 // ($oid is left to the hand-made shapes: bson makes a fresh ObjectId from a non-string, different every time.)
 const key = fc.oneof(
@@ -82,4 +82,32 @@ it('parses hand-made and malformed EJSON exactly as bson does (or fails as it do
     { numRuns: 3000, seed: 15 },
   )
   for (const text of ['{"__proto__":{"a":1}}', '{"a\\u0000b":1}', '{"$date":{"$numberLong":"1796160738340"}}', '{"q":{"$in":[{"$numberInt":"1"},"x"]}}', '[{"$numberDouble":"-0"}]']) same(text)
+})
+
+const stored: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small' },
+    scalar,
+    fc.constantFrom(undefined, NaN, Infinity, -0, '"__proto__"', 'a\u0000b', 'é'),
+    fc.record({ $date: fc.oneof(fc.integer(), fc.string({ maxLength: 3 })) }),
+    fc.array(tie('v'), { maxLength: 3 }),
+    fc.dictionary(key, tie('v'), { maxKeys: 3 }),
+  ),
+})).v
+
+it('stores and reads documents exactly as the copying and reviving reference paths do', () => {
+  fc.assert(
+    fc.property(fc.dictionary(key, stored, { maxKeys: 5 }), (doc) => {
+      const text = toStoredByCopy(doc as never)
+      expect(toStored(doc as never)).toBe(text)
+      expect(canon(fromStored(text))).toStrictEqual(canon(fromStoredByReviver(text)))
+    }),
+    { numRuns: 3000, seed: 15 },
+  )
+  const holes = [1, , 3] // eslint-disable-line no-sparse-arrays
+  for (const doc of [{ a: new Date(5), b: [new Date(-1), { $date: 3 }] }, { ['__proto__']: { x: 1 } }, { a: holes, b: undefined }, { a: { toJSON: () => 'x' } }]) {
+    const text = toStoredByCopy(doc as never)
+    expect(toStored(doc as never)).toBe(text)
+    expect(canon(fromStored(text))).toStrictEqual(canon(fromStoredByReviver(text)))
+  }
 })

@@ -92,7 +92,32 @@ export function toWire(doc: unknown): string {
 }
 
 export function toStored(doc: Doc): string {
+  // Most documents hold no Date: then the copy storedValue makes would be JSON.stringify's own output.
+  return jsonAsIs(doc) ? JSON.stringify(doc) : JSON.stringify(storedValue(doc))
+}
+
+/** @internal The reference path, which toStored must always agree with. */
+export function toStoredByCopy(doc: Doc): string {
   return JSON.stringify(storedValue(doc))
+}
+
+/**
+ * True when JSON.stringify(v) already is JSON.stringify(storedValue(v)): no Date, no other value with a toJSON
+ * (storedValue ignores it, JSON.stringify would not), no "__proto__" key (storedValue's copy would turn it into a
+ * prototype). Undefined, NaN and Infinity come out the same either way.
+ */
+function jsonAsIs(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return true
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false
+  if (Array.isArray(v)) {
+    for (const x of v) if (!jsonAsIs(x)) return false
+    return true
+  }
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue
+    if (k === '__proto__' || !jsonAsIs((v as Doc)[k])) return false
+  }
+  return true
 }
 
 function storedValue(v: unknown): unknown {
@@ -108,6 +133,31 @@ function storedValue(v: unknown): unknown {
 }
 
 export function fromStored(text: string): Doc {
+  // One native parse and a walk that swaps in the Dates. A "__proto__" key (written plain or escaped) takes the
+  // reviver path, where JSON.parse itself keeps it an own property.
+  if (!text.includes('"__proto__"') && !text.includes('\\u')) return withDates(JSON.parse(text)) as Doc
+  return fromStoredByReviver(text)
+}
+
+function withDates(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = withDates(v[i])
+    return v
+  }
+  const o = v as Doc
+  let keys = 0
+  for (const k in o) {
+    keys++
+    const x = o[k]
+    if (x !== null && typeof x === 'object') o[k] = withDates(x)
+  }
+  if (keys === 1 && typeof o.$date === 'number') return new Date(o.$date)
+  return o
+}
+
+/** @internal The reference path, which fromStored must always agree with. */
+export function fromStoredByReviver(text: string): Doc {
   return JSON.parse(text, (_k, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v as Doc)
