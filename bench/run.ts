@@ -149,6 +149,14 @@ async function main() {
       }
     })
 
+    await section('6 bundle', async () => {
+      const b = measureBundles()
+      results.bundle = b
+      row('6 weapp main package KB', fmt(b.mainKB, 1), '<= 500', b.mainKB <= 500)
+      for (const [root, kb] of Object.entries(b.subpackagesKB)) row(`6 weapp subpackage ${root} KB`, fmt(kb, 1), '<= 300', kb <= 300)
+      row('6 H5 first page KB (index.html + its js/css)', fmt(b.h5FirstPageKB, 1))
+    })
+
     await section('7 lifecycle', async () => {
       const cloud = await freshCloud(tmp, 'lifecycle')
       try {
@@ -159,14 +167,6 @@ async function main() {
       } finally {
         await cloud.close()
       }
-    })
-
-    await section('6 bundle', async () => {
-      const b = measureBundles()
-      results.bundle = b
-      row('6 weapp main package KB', fmt(b.mainKB, 1), '<= 500', b.mainKB <= 500)
-      for (const [root, kb] of Object.entries(b.subpackagesKB)) row(`6 weapp subpackage ${root} KB`, fmt(kb, 1), '<= 300', kb <= 300)
-      row('6 H5 first page KB (index.html + its js/css)', fmt(b.h5FirstPageKB, 1))
     })
   } finally {
     rmSync(tmp, { recursive: true, force: true })
