@@ -8,6 +8,8 @@ import { loadFunctions, type LoadedFunction } from './functions'
 import { installIdentityScope, runAs } from './identity'
 import { PaySimulator } from './pay-sim'
 import { seedDemo } from './seed'
+import { LocalStorage } from './storage'
+import { serveStorage } from './storage/http'
 
 export const DEFAULT_PORT = 8787
 export const LOCAL_APPID = 'wx-local-linlituan'
@@ -39,6 +41,8 @@ export interface SentMessage {
 export interface LocalCloud {
   url: string
   db: LocalDatabase
+  /** Cloud storage (files under <dataDir>/storage, or a temp folder removed on close). */
+  storage: LocalStorage
   pay: PaySimulator
   /** Messages that would have gone out through subscribeMessage.send. */
   sent: SentMessage[]
@@ -59,6 +63,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
   const db = LocalDatabase.open({ file: opts.dataDir ? path.join(opts.dataDir, 'cloud.db') : undefined })
   db.install()
+  const storage = LocalStorage.open({ dir: opts.dataDir ? path.join(opts.dataDir, 'storage') : undefined })
+  storage.install()
 
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const cloud = require('wx-server-sdk') as Record<string, unknown> & { init(o: unknown): void }
@@ -97,12 +103,15 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://local')
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true })
+    // Raw bodies up to 5 MB (uploads), so before the JSON routes and their 256 KB limit.
+    if (await serveStorage(storage, req, res, url)) return
     if (req.method === 'GET' && url.pathname === '/sim/outbox') {
       // Everything queued (with its status: PENDING, SENT, NO_CONSENT…) and what subscribeMessage.send received.
       const database = (cloud as unknown as { database(): DB.Database }).database()
       const queued = (await database.collection('outbox').orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: unknown[] }
       return send(res, 200, { ok: true, data: { queued: queued.data, sent } })
     }
+    if (req.method === 'GET' && url.pathname === '/sim/refunds') return send(res, 200, { ok: true, data: { items: pay.listRefunds() } })
     if (req.method === 'POST') {
       const body = await readJson(req)
       if (body === undefined) return send(res, 400, { ok: false, error: { code: 'INPUT.INVALID', message: 'body must be JSON' } })
@@ -115,7 +124,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       }
       const b = (body ?? {}) as Record<string, unknown>
       if (url.pathname === '/sim/pay') {
-        const r = await pay.pay(String(b.orderId ?? ''))
+        const r = await pay.pay(String(b.orderId ?? ''), { deliver: b.deliver !== false })
         return send(res, r.ok ? 200 : 409, r.ok ? { ok: true, data: { delivered: r.delivered } } : { ok: false, error: { code: 'PAYMENT.FAILED', message: r.reason } })
       }
       if (url.pathname === '/sim/notify') return send(res, 200, { ok: true, data: { delivered: await pay.notify(String(b.orderId ?? '')) } })
@@ -130,12 +139,28 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: 'not found' } })
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', resolve))
+  // A start-up that fails (port taken, seed error) closes what it already opened, so no caller is left holding
+  // timers, a listening socket or the database (a test run would never exit).
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } catch (err) {
+    for (const c of crons) c.stop()
+    db.close()
+    throw err
+  }
   const address = server.address() as AddressInfo
   const url = `http://127.0.0.1:${address.port}`
+  storage.setBaseUrl(url)
   const local: LocalCloud = {
     url,
     db,
+    storage,
     pay,
     sent,
     invoke,
@@ -145,9 +170,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       server.closeAllConnections?.()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       db.close()
+      storage.close()
     },
   }
-  if (opts.seed) await seedDemo(local)
+  if (opts.seed) {
+    try {
+      await seedDemo(local)
+    } catch (err) {
+      await local.close()
+      throw err
+    }
+  }
   return local
 }
 

@@ -2,14 +2,15 @@ import { randomBytes } from 'crypto'
 
 /**
  * WeChat Pay as cloud.cloudPay presents it, offline: the same request/reply shapes the production path uses
- * (server/pay.ts). `pay()` is the resident confirming in the pay sheet; the simulator then delivers the
+ * (server/payments/pay.ts). `pay()` is the resident confirming in the pay sheet; the simulator then delivers the
  * notice to the function unifiedOrder named, retrying like WeChat Pay until it answers errcode 0.
  */
 interface Trade {
   outTradeNo: string
   totalFee: number
   functionName: string
-  state: 'NOTPAY' | 'SUCCESS'
+  /** CLOSED: closeOrder closed it unpaid; it can never be paid (WeChat Pay's trade_state CLOSED). */
+  state: 'NOTPAY' | 'SUCCESS' | 'CLOSED'
   transactionId: string | null
   subMchId: string
 }
@@ -18,7 +19,20 @@ interface Refund {
   outRefundNo: string
   outTradeNo: string
   refundFee: number
+  totalFee: number
 }
+
+/** One refund as GET /sim/refunds and `PaySimulator.listRefunds()` show it. */
+export interface RefundRecord {
+  outTradeNo: string
+  outRefundNo: string
+  refundFen: number
+  totalFen: number
+  /** Refunds the simulator accepts succeed at once. */
+  status: 'SUCCESS'
+}
+
+const fail = (errCode: string, errCodeDes: string) => ({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCode, errCodeDes })
 
 export type Deliver = (functionName: string, notice: Record<string, unknown>) => Promise<{ errcode?: number } | unknown>
 
@@ -26,8 +40,11 @@ export class PaySimulator {
   private readonly trades = new Map<string, Trade>()
   private readonly refunds = new Map<string, Refund>()
   private refundFailuresLeft = 0
+  private closeFailuresLeft = 0
   /** How many refund calls were made, accepted or not (tests assert on retries). */
   refundCalls = 0
+  /** How many closeOrder calls were made. */
+  closeCalls = 0
 
   constructor(private readonly deliver: Deliver) {}
 
@@ -40,6 +57,8 @@ export class PaySimulator {
         if (!outTradeNo || !Number.isInteger(totalFee) || totalFee <= 0) return { returnCode: 'SUCCESS', resultCode: 'FAIL', returnMsg: 'invalid out_trade_no or total_fee' }
         const existing = this.trades.get(outTradeNo)
         if (existing && existing.totalFee !== totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', returnMsg: 'ORDERNO_REUSED with another amount' }
+        if (existing?.state === 'CLOSED') return { ...fail('ORDERCLOSED', 'trade closed'), returnMsg: 'ORDERCLOSED' }
+        if (existing?.state === 'SUCCESS') return { ...fail('ORDERPAID', 'trade already paid'), returnMsg: 'ORDERPAID' }
         if (!existing) this.trades.set(outTradeNo, { outTradeNo, totalFee, functionName: String(req.function_name ?? ''), state: 'NOTPAY', transactionId: null, subMchId: String(req.sub_mch_id ?? '') })
         const nonceStr = randomBytes(8).toString('hex')
         return {
@@ -53,22 +72,45 @@ export class PaySimulator {
         if (!t) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'ORDERNOTEXIST' }
         return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', tradeState: t.state, totalFee: t.totalFee, transactionId: t.transactionId ?? '', outTradeNo: t.outTradeNo }
       },
+      // Partial refunds as WeChat Pay does them: each with its own out_refund_no, total_fee naming the trade's
+      // amount, the sum per trade never above it; a retried out_refund_no answers its refund again, never pays twice.
       refund: async (req: Record<string, unknown>) => {
         this.refundCalls++
         if (this.refundFailuresLeft > 0) {
           this.refundFailuresLeft--
-          return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCode: 'SYSTEMERROR', errCodeDes: 'simulated refund failure' }
+          return fail('SYSTEMERROR', 'simulated refund failure')
         }
         const outRefundNo = String(req.out_refund_no ?? '')
         const t = this.trades.get(String(req.out_trade_no ?? ''))
         const refundFee = Number(req.refund_fee)
-        if (!t || t.state !== 'SUCCESS') return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCodeDes: 'trade not paid' }
+        const totalFee = req.total_fee === undefined ? undefined : Number(req.total_fee)
+        if (!outRefundNo) return fail('PARAM_ERROR', 'out_refund_no is required')
+        if (!t) return fail('ORDERNOTEXIST', 'trade does not exist')
+        if (t.state !== 'SUCCESS') return fail('TRADE_STATE_ERROR', 'trade not paid')
         const prior = this.refunds.get(outRefundNo)
-        if (prior) return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outRefundNo } // same refund number: nothing new is paid out
-        const refunded = this.refundedFor(t.outTradeNo)
-        if (!Number.isInteger(refundFee) || refundFee <= 0 || refunded + refundFee > t.totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', errCodeDes: 'refund exceeds payment' }
-        this.refunds.set(outRefundNo, { outRefundNo, outTradeNo: t.outTradeNo, refundFee })
-        return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outRefundNo }
+        if (prior) {
+          if (prior.outTradeNo !== t.outTradeNo || prior.refundFee !== refundFee) return fail('INVALID_REQUEST', 'out_refund_no reused with another trade or amount')
+          return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outRefundNo, refundFee: prior.refundFee, totalFee: t.totalFee }
+        }
+        if (totalFee !== undefined && totalFee !== t.totalFee) return fail('INVALID_REQUEST', 'total_fee does not match the trade')
+        if (!Number.isInteger(refundFee) || refundFee <= 0) return fail('PARAM_ERROR', 'refund_fee must be a positive integer')
+        if (this.refundedFor(t.outTradeNo) + refundFee > t.totalFee) return fail('INVALID_REQUEST', 'refunds would exceed the payment (退款金额大于支付金额)')
+        this.refunds.set(outRefundNo, { outRefundNo, outTradeNo: t.outTradeNo, refundFee, totalFee: t.totalFee })
+        return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outRefundNo, refundFee, totalFee: t.totalFee }
+      },
+      // Closing an unpaid trade makes it unpayable; a paid one cannot be closed (ORDERPAID: treat it as paid).
+      closeOrder: async (req: Record<string, unknown>) => {
+        this.closeCalls++
+        if (this.closeFailuresLeft > 0) {
+          this.closeFailuresLeft--
+          return fail('SYSTEMERROR', 'simulated closeOrder failure')
+        }
+        const t = this.trades.get(String(req.out_trade_no ?? ''))
+        if (!t) return fail('ORDERNOTEXIST', 'trade does not exist')
+        if (t.state === 'SUCCESS') return fail('ORDERPAID', 'trade already paid')
+        if (t.state === 'CLOSED') return fail('ORDERCLOSED', 'trade already closed')
+        t.state = 'CLOSED'
+        return { returnCode: 'SUCCESS', resultCode: 'SUCCESS' }
       },
       queryRefund: async (req: Record<string, unknown>) => {
         const r = this.refunds.get(String(req.out_refund_no ?? ''))
@@ -78,13 +120,18 @@ export class PaySimulator {
     }
   }
 
-  /** The resident pays in WeChat Pay's sheet; then the notice is delivered (with WeChat Pay's retries). */
-  async pay(outTradeNo: string): Promise<{ ok: boolean; reason?: string; delivered?: boolean }> {
+  /**
+   * The resident pays in WeChat Pay's sheet; then the notice is delivered (with WeChat Pay's retries) — or, with
+   * `deliver: false`, it is still on its way (a payment racing an expiry), to be delivered later by notify().
+   */
+  async pay(outTradeNo: string, opts: { deliver?: boolean } = {}): Promise<{ ok: boolean; reason?: string; delivered?: boolean }> {
     const t = this.trades.get(outTradeNo)
     if (!t) return { ok: false, reason: 'no such trade (join first)' }
     if (t.state === 'SUCCESS') return { ok: false, reason: 'already paid' }
+    if (t.state === 'CLOSED') return { ok: false, reason: 'ORDERCLOSED: the trade was closed (the order expired)' }
     t.state = 'SUCCESS'
     t.transactionId = `4200${Date.now()}${randomBytes(4).toString('hex')}`
+    if (opts.deliver === false) return { ok: true, delivered: false }
     return { ok: true, delivered: await this.notify(outTradeNo) }
   }
 
@@ -106,6 +153,21 @@ export class PaySimulator {
 
   failNextRefunds(count: number): void {
     this.refundFailuresLeft = count
+  }
+
+  /** The next `count` closeOrder calls answer SYSTEMERROR. */
+  failNextCloses(count: number): void {
+    this.closeFailuresLeft = count
+  }
+
+  /** WeChat Pay's trade state for a trade number, or null when no trade was opened. */
+  tradeState(outTradeNo: string): Trade['state'] | null {
+    return this.trades.get(outTradeNo)?.state ?? null
+  }
+
+  /** Every refund paid out, oldest first (what GET /sim/refunds shows). */
+  listRefunds(): RefundRecord[] {
+    return [...this.refunds.values()].map((r) => ({ outTradeNo: r.outTradeNo, outRefundNo: r.outRefundNo, refundFen: r.refundFee, totalFen: r.totalFee, status: 'SUCCESS' }))
   }
 
   refundedFor(outTradeNo: string): number {

@@ -43,6 +43,8 @@ export interface GroupBuyDoc {
   commissionBp?: number | null
   /** What the leader signed off as arrived (absent/null until then). */
   receivedQuantity?: number | null
+  /** Set with arrivedAt: less arrived than was paid for (late payers are then refunded, not served). */
+  arrivalShort?: boolean
   /** Unsold units handed back to the offer when the group buy ended (set once). */
   offerReturnedAt?: number | null
 }
@@ -111,6 +113,8 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
 }
 
 const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
+/** Orders that end without goods: unpaid holds released, or paid and given back in full. */
+const NOTHING_HANDED_OVER: readonly OrderStatus[] = ['CANCELLED', 'EXPIRED', 'REFUNDING', 'REFUNDED']
 
 /** The owner's view of an order; the pickup code only once the goods are there. */
 export function toOrderView(doc: OrderDoc): OrderView {
@@ -131,7 +135,7 @@ export function toOrderView(doc: OrderDoc): OrderView {
     refundedAt: doc.refundedAt,
     pickupCode: showCode ? doc.pickupCode : null,
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
-    servedQuantity: doc.servedQuantity ?? doc.quantity,
+    servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
     refundedFen: doc.refundedFen ?? 0,
   }
 }

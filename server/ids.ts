@@ -17,6 +17,11 @@ export function refundIdFor(outTradeNo: string): string {
   return (isCouponTradeNo(outTradeNo) ? 'rc' : 'rf') + outTradeNo.slice(1)
 }
 
+/** An order's one shortage refund (goods arrived short): its own out_refund_no beside the full refund's. */
+export function shortageRefundIdFor(orderId: string): string {
+  return 'rs' + orderId.slice(1)
+}
+
 /**
  * What an out_trade_no pays for. Order ids start with `o`, coupon ids with `c` (and are hashed under a
  * different salt), so the two can never collide and the payment callback can route by the first letter.
@@ -38,4 +43,9 @@ export function couponIdFor(openid: string, requestId: string): string {
 /** The per-person tally of one resident in one coupon campaign. */
 export function couponClaimIdFor(campaignId: string, openid: string): string {
   return createHash('sha256').update(`coupon\u0000${campaignId}\u0000${openid}`).digest('hex').slice(0, 32)
+}
+
+/** A product created with a requestId: a replay from the same merchant lands on the same document. */
+export function productIdFor(merchantOpenid: string, requestId: string): string {
+  return 'p' + createHash('sha256').update(`product\u0000${merchantOpenid}\u0000${requestId}`).digest('hex').slice(0, 31)
 }

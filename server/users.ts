@@ -2,7 +2,7 @@ import type { Role } from '@shared/contracts/common'
 import { isDuplicateWrite } from '@server/cloud'
 
 /** Make sure a users document exists (residents get one the first time they choose a pickup point). */
-async function ensureUser(db: DB.Database, openid: string, now: number): Promise<void> {
+export async function ensureUser(db: DB.Database, openid: string, now: number): Promise<void> {
   try {
     await db.collection('users').add({ data: { _id: openid, roles: [], pickupPointId: null, boundPickupPointId: null, createdAt: now } })
   } catch (err) {

@@ -3,6 +3,8 @@
 //  - js:     plain objects with Date instances and RegExp (what the matcher, updater and aggregator use)
 //  - stored: JSON text in SQLite, Date as {"$date": <epoch ms>} so json_extract can reach the number
 import { EJSON } from 'bson'
+import { types } from 'util'
+import { DbError } from './store'
 
 export type Doc = Record<string, unknown>
 
@@ -20,6 +22,15 @@ export function parseWire(text: string): unknown {
 export function parseWireWithBson(text: string): unknown {
   return fromBson(EJSON.parse(text, { relaxed: true }))
 }
+
+/** A Date from any realm (jest's sandbox and Node's structuredClone make Dates of different realms). */
+export function isDate(v: unknown): v is Date {
+  return v instanceof Date || types.isDate(v)
+}
+
+// BSON types MongoDB would store but the local JSON storage cannot keep as themselves: refused by name rather
+// than stored as a meaningless object.
+const UNSTORABLE = new Set(['Decimal128', 'Binary', 'MinKey', 'MaxKey', 'Code', 'DBRef', 'BSONSymbol', 'Symbol'])
 
 const UNCOMMON = Symbol('uncommon')
 // Every key bson's EJSON reviver gives a meaning to (bson 4.x deserializeValue).
@@ -72,8 +83,14 @@ function revive(v: unknown): unknown {
 
 function fromBson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fromBson)
-  if (v instanceof Date || v === null || typeof v !== 'object') return v
+  if (isDate(v)) return new Date(v.getTime())
+  if (v === null || typeof v !== 'object') return v
   const bsonType = (v as { _bsontype?: string })._bsontype
+  // CloudBase reads a stored $timestamp back as a Date: the instant of its seconds.
+  if (bsonType === 'Timestamp') return new Date((v as unknown as { getHighBits(): number }).getHighBits() * 1000)
+  if (bsonType && UNSTORABLE.has(bsonType)) {
+    throw new DbError('DATABASE_REQUEST_FAILED', `the local database does not store BSON ${bsonType} values [DATABASE_REQUEST_FAILED]`)
+  }
   if (bsonType === 'BSONRegExp') {
     const r = v as unknown as { pattern: string; options: string }
     return new RegExp(r.pattern, r.options.replace(/[^ims]/g, ''))
@@ -121,7 +138,7 @@ function jsonAsIs(v: unknown): boolean {
 }
 
 function storedValue(v: unknown): unknown {
-  if (v instanceof Date) return { $date: v.getTime() }
+  if (isDate(v)) return { $date: v.getTime() }
   if (Array.isArray(v)) return v.map(storedValue)
   if (v !== null && typeof v === 'object') {
     const out: Doc = {}
@@ -180,8 +197,17 @@ export function resolveServerDates<T>(v: T, now: number): T {
   return v
 }
 
+/** Deep copy whose Dates belong to this realm (structuredClone's would fail `instanceof Date` under jest). */
 export function cloneDoc<T>(v: T): T {
-  return structuredClone(v)
+  if (Array.isArray(v)) return v.map(cloneDoc) as unknown as T
+  if (isDate(v)) return new Date(v.getTime()) as unknown as T
+  if (v instanceof RegExp) return new RegExp(v.source, v.flags) as unknown as T
+  if (v !== null && typeof v === 'object') {
+    const out: Doc = {}
+    for (const [k, x] of Object.entries(v as Doc)) out[k] = cloneDoc(x)
+    return out as T
+  }
+  return v
 }
 
 /** _id -> primary-key text. Strings map to themselves so `_id` queries hit the primary key. */

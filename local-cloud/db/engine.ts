@@ -1,7 +1,7 @@
 // Serves the database actions @cloudbase/database sends (the CloudBase HTTP API's `database.*`),
 // synchronously against the Store. Each call is one SQLite transaction, so a conditional update is atomic.
 import * as crypto from 'crypto'
-import { aggregate, update as applyModifier } from 'mingo'
+import { aggregate, Query, update as applyModifier } from 'mingo'
 import { cloneDoc, Doc, fromStored, idKey, isPlainObject, parseWire, resolveServerDates, toWire } from './ejson'
 import { OrderSpec } from './query-sql'
 import { DbError, duplicateId, Store } from './store'
@@ -32,9 +32,11 @@ function parseOrder(v: unknown): OrderSpec {
   return Object.entries(o).map(([field, dir]) => [field, Number(dir) === -1 ? -1 : 1])
 }
 
-/** Inclusion / exclusion projection on top-level and dotted fields (MongoDB rules, no $slice/$elemMatch). */
+/** Inclusion / exclusion projection (MongoDB rules, no $slice/$elemMatch); top-level fields without mingo. */
 export function project(doc: Doc, projection: unknown): Doc {
   if (!isPlainObject(projection) || Object.keys(projection).length === 0) return doc
+  // A dotted path may run through arrays (items.sku keeps the sku of every element): MongoDB's rules, via mingo.
+  if (Object.keys(projection).some((k) => k.includes('.'))) return new Query({}).find([doc], projection).all()[0] as Doc
   const entries = Object.entries(projection)
   const inclusive = entries.some(([k, v]) => k !== '_id' && Number(v) === 1)
   if (inclusive) {
@@ -153,6 +155,11 @@ export class Engine {
     return this.store.get(collection, idKey(id))
   }
 
+  /** Every transactional write request claims its document first (conflicts surface at the write). */
+  private txnClaim(txn: Txn, collection: string, id: unknown): void {
+    this.txns.claim(txn, docKey(collection, idKey(id)))
+  }
+
   private txnWrite(txn: Txn, collection: string, id: unknown, doc: Doc | null): void {
     txn.writes.set(docKey(collection, idKey(id)), { collection, key: idKey(id), doc })
   }
@@ -200,6 +207,7 @@ export class Engine {
     const txn = this.txnOf(params)
     if (txn) {
       for (const doc of docs) {
+        this.txnClaim(txn, collection, doc._id)
         if (this.txnView(txn, collection, doc._id)) throw duplicateId(collection, doc._id)
         this.txnWrite(txn, collection, doc._id, doc)
       }
@@ -236,6 +244,15 @@ export class Engine {
         }
       }
     }
+    for (const op of ['$push', '$addToSet', '$pull', '$pullAll', '$pop']) {
+      const fields = (modifier as Doc)[op]
+      if (!isPlainObject(fields)) continue
+      for (const field of Object.keys(fields)) {
+        const current = readPath(doc, field)
+        // MongoDB refuses array operators on a field holding something else; mingo would silently skip it
+        if (current !== undefined && !Array.isArray(current)) throw new DbError('DATABASE_REQUEST_FAILED', `Cannot apply ${op} to a non-array field (field ${field}) [DATABASE_REQUEST_FAILED]`)
+      }
+    }
     const fast = applyFlatUpdate(doc, modifier as Doc)
     if (fast !== undefined) return fast
     const next = cloneDoc(doc)
@@ -257,6 +274,7 @@ export class Engine {
     const txn = this.txnOf(params)
     if (txn) {
       const id = this.docIdOf(params)
+      this.txnClaim(txn, collection, id)
       const current = this.txnView(txn, collection, id)
       if (!current) {
         if (!upsert) return { data: { updated: 0 } }
@@ -313,6 +331,7 @@ export class Engine {
     const txn = this.txnOf(params)
     if (txn) {
       const id = this.docIdOf(params)
+      this.txnClaim(txn, collection, id)
       if (!this.txnView(txn, collection, id)) return { data: { deleted: 0 } }
       this.txnWrite(txn, collection, id, null)
       return { data: { deleted: 1 } }
@@ -351,6 +370,8 @@ export class Engine {
   private commit(params: Params): Reply {
     const txn = this.txns.get(params.transactionId)
     this.txns.end(txn.id)
+    // A plain write that landed after this transaction's own write to the same document (CloudBase would have
+    // made it wait for this commit; here it went first) still loses this transaction: first committer wins.
     for (const key of txn.writes.keys()) {
       if (txn.snapshot.has(key)) {
         throw new DbError('DATABASE_TRANSACTION_CONFLICT', `write conflict: a document this transaction writes was changed after it started [DATABASE_TRANSACTION_CONFLICT]`)

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import * as fs from 'fs'
 import { Query } from 'mingo'
 import { Doc, fromStored, idKey, isPlainObject, toStored } from './ejson'
+import { checkFilter } from './operators'
 import { compileFilter, compileOrder, Compiled, jsonPath, OrderSpec, sqlString, valueExpr } from './query-sql'
 
 export interface IndexSpec { name: string; fields: Array<[string, 1 | -1]> }
@@ -96,6 +97,7 @@ export class Store {
 
   compile(collection: string, filter: unknown): Compiled {
     const { arrayPaths } = this.meta(collection)
+    checkFilter(filter)
     return compileFilter(filter, {
       arrayAffected(field) {
         if (arrayPaths.size === 0) return false

@@ -4,7 +4,10 @@
 // document's pre-image is recorded into every open transaction that has not yet recorded that key.
 // A transaction therefore reads (own writes) ?? (recorded pre-image) ?? (current row): exactly the
 // state at its start plus its own writes. A recorded key also means "changed by someone else since
-// start", which is the first-committer-wins check at commit. Nothing is locked across awaits.
+// start". As on CloudBase (MongoDB underneath), a transactional write to a document that was changed
+// since the transaction started, or that another open transaction has written and not yet committed,
+// fails at once with DATABASE_TRANSACTION_CONFLICT and the transaction is gone (MongoDB aborts it), so
+// it never holds a document against others. Nothing waits: no lock is held across awaits.
 import * as crypto from 'crypto'
 import { Doc } from './ejson'
 import { DbError } from './store'
@@ -46,9 +49,26 @@ export class TransactionManager {
     if (!txn) throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${String(id)} does not exist (committed, aborted or expired) [DATABASE_TRANSACTION_FAIL]`)
     if (this.now() - txn.startedAt > this.timeoutMs) {
       this.open.delete(txn.id)
-      throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${txn.id} expired after ${this.timeoutMs} ms [DATABASE_TRANSACTION_FAIL]`)
+      throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${txn.id} does not exist (expired after ${this.timeoutMs} ms) [DATABASE_TRANSACTION_FAIL]`)
     }
     return txn
+  }
+
+  /**
+   * Before a transactional write of `key`: conflict when someone changed the document since `txn` started, or
+   * another open transaction holds an uncommitted write to it. The conflicting transaction is ended.
+   */
+  claim(txn: Txn, key: string): void {
+    let reason: string | null = null
+    if (txn.snapshot.has(key)) reason = 'was changed after this transaction started'
+    else if (!txn.writes.has(key)) {
+      for (const other of this.open.values()) {
+        if (other !== txn && other.writes.has(key)) { reason = 'has an uncommitted write by another transaction'; break }
+      }
+    }
+    if (reason === null) return
+    this.open.delete(txn.id)
+    throw new DbError('DATABASE_TRANSACTION_CONFLICT', `write conflict: the document ${reason}; transaction ${txn.id} is aborted [DATABASE_TRANSACTION_CONFLICT]`)
   }
 
   end(id: string): void {

@@ -4,6 +4,7 @@ import type { CouponDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { couponClaimIdFor } from '@server/ids'
 import type { PaymentOutcome } from '@server/payments/payment-flow'
+import { closeBeforeRelease } from '@server/payments/close-flow'
 import { queryPaid } from '@server/payments/pay'
 import { requestCouponRefund } from '@server/payments/refunds'
 
@@ -65,11 +66,19 @@ export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDo
   return true
 }
 
-/** Unpaid coupon purchases past their payment window give their slot back (index status_expires). */
-export async function expireUnpaidCoupons(db: DB.Database, now: number): Promise<number> {
+/**
+ * Unpaid coupon purchases past their payment window: their WeChat Pay trade is closed, then they give their slot
+ * back (index status_expires) — unless WeChat Pay says it was paid meanwhile: then the coupon is issued instead.
+ */
+export async function expireUnpaidCoupons(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
   const res = (await db.collection('coupons').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()) as unknown as { data: CouponDoc[] }
   let expired = 0
-  for (const c of res.data) if (await releaseUnpaidCoupon(db, c, now)) expired++
-  return expired
+  let paidAtExpiry = 0
+  for (const c of res.data) {
+    const end = await closeBeforeRelease(c._id, () => applyCouponPayment(db, c._id, now))
+    if (end === 'PAID') paidAtExpiry++
+    else if (end === 'RELEASE' && (await releaseUnpaidCoupon(db, c, now))) expired++
+  }
+  return { expired, paidAtExpiry }
 }

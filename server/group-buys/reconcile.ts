@@ -1,5 +1,6 @@
 import type { GroupBuyDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
+import { paymentWindowMs } from '@server/payments/pay'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -8,10 +9,19 @@ import { updatedCount } from '@server/fetch'
  * undersell, never oversell — and this heals it.
  *
  * A discrepancy is corrected only when it is stable: seen once, then seen again with exactly the same counters
- * after QUIET_MS (longer than any function can run, so no interrupted call can still be about to finish), and
- * the correction is one conditional write on those exact counters, so any join or payment meanwhile cancels it.
+ * after quietMs(), and the correction is one conditional write on those exact counters, so any join or payment
+ * meanwhile cancels it. Unchanged counters mean the write that left the discrepancy came before the first
+ * sighting, so after quietMs() the interrupted call is certainly dead (it can no longer write the order it held
+ * stock for) and the hold of an order that never appeared is handed back within the payment window plus a tick.
  */
-export const QUIET_MS = 20 * 60_000
+
+/** CloudBase's longest function timeout (its config allows 1–300 s; cloudbaserc.json sets at most 60 s). */
+export const MAX_CALL_MS = 5 * 60_000
+
+/** How long a discrepancy must stand still: the payment window (an unpaid hold lasts that long anyway), at least MAX_CALL_MS. */
+export function quietMs(): number {
+  return Math.max(paymentWindowMs(), MAX_CALL_MS)
+}
 const BATCH = 20
 
 interface Observation {
@@ -45,7 +55,8 @@ async function expectedCounters(db: DB.Database, groupBuyId: string): Promise<{ 
   return { reserved, sold }
 }
 
-export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
+/** checked: group buys looked at; healed: group buys corrected; unitsReleased: stock handed back for sale by those corrections. */
+export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Promise<{ checked: number; healed: number; unitsReleased: number }> {
   const _ = db.command
   // Running group buys, least recently checked first, a few per tick.
   const res = (await db
@@ -55,6 +66,8 @@ export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Prom
     .limit(BATCH)
     .get()) as unknown as { data: WithObservation[] }
   let healed = 0
+  let unitsReleased = 0
+  const quiet = quietMs()
   for (const gb of res.data) {
     const expected = await expectedCounters(db, gb._id)
     const consistent = gb.reservedQuantity === expected.reserved && gb.soldQuantity === expected.sold
@@ -66,7 +79,7 @@ export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Prom
       seen.soldQuantity === gb.soldQuantity &&
       seen.expectedReserved === expected.reserved &&
       seen.expectedSold === expected.sold
-    if (!consistent && same && now - seen.seenAt >= QUIET_MS) {
+    if (!consistent && same && now - seen.seenAt >= quiet) {
       const fixed = await db
         .collection('groupBuys')
         .where({ _id: gb._id, stockLeft: gb.stockLeft, reservedQuantity: gb.reservedQuantity, soldQuantity: gb.soldQuantity })
@@ -81,6 +94,7 @@ export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Prom
         })
       if (updatedCount(fixed) === 1) {
         healed++
+        unitsReleased += gb.stock - expected.reserved - expected.sold - gb.stockLeft
         console.warn(`[reconcile] ${gb._id}: reserved ${gb.reservedQuantity}→${expected.reserved}, sold ${gb.soldQuantity}→${expected.sold}`)
         continue
       }
@@ -93,5 +107,5 @@ export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Prom
     // _.set replaces the whole field (a plain object would be merged path by path into a possibly-null field).
     await db.collection('groupBuys').doc(gb._id).update({ data: { reconcile: observation ? _.set(observation) : null, reconciledAt: now } })
   }
-  return { checked: res.data.length, healed }
+  return { checked: res.data.length, healed, unitsReleased }
 }

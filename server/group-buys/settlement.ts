@@ -2,18 +2,29 @@ import { statusAtEnd } from '@shared/domain/group-buy'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { releaseUnpaid } from '@server/group-buys/order-flow'
-import { notifySucceeded } from '@server/payments/payment-flow'
+import { closeBeforeRelease } from '@server/payments/close-flow'
+import { applyPayment, notifySucceeded } from '@server/payments/payment-flow'
 import { requestRefund } from '@server/payments/refunds'
+import { returnUnsoldToOffer } from '@server/supply/allocation'
+import { addToPurchaseOrder } from '@server/supply/purchase-orders'
 
 const BATCH = 100
 
-/** Unpaid orders past their payment window give their stock back. */
-export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<number> {
+/**
+ * Unpaid orders past their payment window: their WeChat Pay trade is closed, then they give their stock back —
+ * unless WeChat Pay says the order was paid meanwhile, in which case the payment is applied instead.
+ */
+export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
   const res = (await db.collection('orders').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
   let expired = 0
-  for (const o of res.data) if (await releaseUnpaid(db, o, 'EXPIRED', now)) expired++
-  return expired
+  let paidAtExpiry = 0
+  for (const o of res.data) {
+    const end = await closeBeforeRelease(o._id, () => applyPayment(db, o._id, now))
+    if (end === 'PAID') paidAtExpiry++
+    else if (end === 'RELEASE' && (await releaseUnpaid(db, o, 'EXPIRED', now))) expired++
+  }
+  return { expired, paidAtExpiry }
 }
 
 /**
@@ -55,7 +66,10 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
   for (const gb of ended.data) {
     let more = false
     const pending = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-    for (const o of pending.data) if (await releaseUnpaid(db, o, 'CANCELLED', now)) cancelled++
+    for (const o of pending.data) {
+      if ((await closeBeforeRelease(o._id, () => applyPayment(db, o._id, now))) !== 'RELEASE') continue
+      if (await releaseUnpaid(db, o, 'CANCELLED', now)) cancelled++
+    }
     if (pending.data.length === BATCH) more = true
     if (gb.status === 'FAILED') {
       const paid = (await db.collection('orders').where({ groupBuyId: gb._id, status: _.in(['PAID', 'READY_FOR_PICKUP']) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
@@ -64,6 +78,11 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
         refundsRequested++
       }
       if (paid.data.length === BATCH) more = true
+    }
+    if (!more && gb.offerId) {
+      // 帮卖: the paid quantity joins the pickup point's purchase order; what did not sell goes back to the offer.
+      if (gb.status === 'CLOSED') await addToPurchaseOrder(db, gb, now)
+      await returnUnsoldToOffer(db, gb, now)
     }
     if (!more) await db.collection('groupBuys').where({ _id: gb._id, settledAt: 0 }).update({ data: { settledAt: now } })
   }

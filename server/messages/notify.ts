@@ -18,8 +18,18 @@ export async function recordConsent(db: DB.Database, openid: string, template: T
   }
 }
 
+/**
+ * Each template's id, from the function's environment. Spelled out per template (not built from the key) so
+ * the deploy plan can read the names from the code and set them on CloudBase (scripts/deploy/scan.ts).
+ */
+const TEMPLATE_IDS: Record<TemplateKey, () => string | undefined> = {
+  GROUP_SUCCEEDED: () => process.env.TEMPLATE_ID_GROUP_SUCCEEDED,
+  GROUP_FAILED_REFUNDED: () => process.env.TEMPLATE_ID_GROUP_FAILED_REFUNDED,
+  GOODS_ARRIVED: () => process.env.TEMPLATE_ID_GOODS_ARRIVED,
+}
+
 function templateId(key: TemplateKey): string {
-  return process.env[`TEMPLATE_ID_${key}`] ?? key
+  return TEMPLATE_IDS[key]() ?? key
 }
 
 /**

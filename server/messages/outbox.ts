@@ -1,4 +1,5 @@
 import { isDuplicateWrite } from '@server/cloud'
+import { addNotice } from '@server/messages/notices'
 
 /** Subscribe-message templates we send. Template ids come from the function's environment on CloudBase. */
 export const TEMPLATES = {
@@ -20,14 +21,30 @@ export interface OutboxDoc {
   error: string | null
 }
 
+export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'>
+
+/** The in-app notice's wording for a subscribe message (the template's fields are terse by WeChat's rules). */
+export function noticeTextFor(msg: OutboxMessage): { title: string; body: string } {
+  const v = (k: string) => msg.data[k]?.value ?? ''
+  switch (msg.template) {
+    case 'GROUP_SUCCEEDED':
+      return { title: '拼团成功', body: `「${v('thing1')}」已成团，你的 ${v('number2')} 件等待到货` }
+    case 'GOODS_ARRIVED':
+      return { title: '商品已到货', body: `「${v('thing1')}」已到自提点，提货码 ${v('character_string2')}，数量 ${v('number3')}` }
+    case 'GROUP_FAILED_REFUNDED':
+      return { title: '退款已到账', body: `已退款 ¥${v('amount')}（${v('reason')}）` }
+  }
+}
+
 /**
- * Queue a message. `key` makes it idempotent: the same event for the same person is queued once, however
- * many times the code that noticed it runs.
+ * Queue a message, and the same as an in-app notice. `key` makes both idempotent: the same event for the same
+ * person is queued once, however many times the code that noticed it runs.
  */
-export async function enqueue(db: DB.Database, key: string, msg: Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'>, now: number): Promise<void> {
+export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, now: number): Promise<void> {
   try {
     await db.collection('outbox').add({ data: { _id: key, ...msg, status: 'PENDING', createdAt: now, sentAt: null, error: null } })
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
+  await addNotice(db, key, { openid: msg.toOpenid, kind: msg.template, ...noticeTextFor(msg), page: msg.page }, now)
 }

@@ -11,6 +11,8 @@ export interface CloudPayApi {
   queryOrder(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; tradeState?: string; totalFee?: number; transactionId?: string }>
   refund(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; errCodeDes?: string; returnMsg?: string }>
   queryRefund(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; refundCount?: number; refundStatusList?: string[] }>
+  /** Close an unpaid trade so it can no longer be paid; errCode ORDERPAID when it was paid, ORDERCLOSED when closed already. */
+  closeOrder(req: Record<string, unknown>): Promise<{ returnCode: string; resultCode?: string; errCode?: string; errCodeDes?: string; returnMsg?: string }>
 }
 
 function cloudPay(): CloudPayApi {
@@ -71,14 +73,18 @@ export async function queryPaid(orderId: string): Promise<{ paid: boolean; total
   return { paid, totalFee: Number(res.totalFee ?? 0), transactionId: String(res.transactionId ?? '') }
 }
 
-/** Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a full refund. */
-export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number }): Promise<{ accepted: boolean; reason: string }> {
+/**
+ * Submit (or re-submit: same out_refund_no, so WeChat Pay refunds once) a refund of `amountFen` (or `refundFen`, the
+ * same, when given) of a trade whose total was `totalFen` (absent = a full refund). Each partial refund of one trade
+ * needs its own refundNo, and together they may not exceed the total.
+ */
+export async function submitRefund(r: { orderId: string; refundNo: string; amountFen: number; totalFen?: number }): Promise<{ accepted: boolean; reason: string }> {
   const res = await cloudPay().refund({
     sub_mch_id: merchant().subMchId,
     nonce_str: nonce(),
     out_trade_no: r.orderId,
     out_refund_no: r.refundNo,
-    total_fee: r.amountFen,
+    total_fee: r.totalFen ?? r.amountFen,
     refund_fee: r.amountFen,
   })
   const accepted = res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS'
@@ -89,4 +95,23 @@ export async function submitRefund(r: { orderId: string; refundNo: string; amoun
 export async function queryRefunded(refundNo: string): Promise<boolean> {
   const res = await cloudPay().queryRefund({ sub_mch_id: merchant().subMchId, nonce_str: nonce(), out_refund_no: refundNo })
   return res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && (res.refundStatusList ?? [])[0] === 'SUCCESS'
+}
+
+export type CloseOutcome = 'CLOSED' | 'PAID' | 'FAILED'
+
+/**
+ * Close the trade of a hold we stop waiting for, so its pay sheet can no longer be completed. CLOSED also when it
+ * was closed already or never opened (ORDERCLOSED / ORDERNOTEXIST); PAID when WeChat Pay answers ORDERPAID (the
+ * payment raced the expiry: apply it); FAILED when WeChat Pay could not be asked (SYSTEMERROR, a thrown call).
+ */
+export async function closeTrade(orderId: string): Promise<{ outcome: CloseOutcome; reason: string }> {
+  try {
+    const res = await cloudPay().closeOrder({ sub_mch_id: merchant().subMchId, out_trade_no: orderId, nonce_str: nonce() })
+    if (res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS') return { outcome: 'CLOSED', reason: '' }
+    if (res.errCode === 'ORDERPAID') return { outcome: 'PAID', reason: 'ORDERPAID' }
+    if (res.errCode === 'ORDERCLOSED' || res.errCode === 'ORDERNOTEXIST') return { outcome: 'CLOSED', reason: res.errCode }
+    return { outcome: 'FAILED', reason: String(res.errCodeDes ?? res.errCode ?? res.returnMsg ?? res.resultCode ?? 'closeOrder refused') }
+  } catch (err) {
+    return { outcome: 'FAILED', reason: err instanceof Error ? err.message : String(err) }
+  }
 }

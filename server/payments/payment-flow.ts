@@ -1,6 +1,7 @@
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { participationIdFor } from '@server/ids'
+import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
@@ -51,8 +52,12 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
 
   const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
   if (!gb) return 'PAID'
-  // Paid after the goods arrived (the group had already succeeded): ready to collect straight away.
-  if (gb.arrivedAt) await readyForPickup(db, { ...order, status: 'PAID' }, pickupCodeTtlMs(), now)
+  // Paid after the goods arrived (the group had already succeeded): ready to collect straight away — unless
+  // the goods arrived short, when nothing is left for a late payer and the money goes back.
+  if (gb.arrivedAt) {
+    if (gb.arrivalShort) await requestRefund(db, order, '到货不足退款', now)
+    else await readyForPickup(db, { ...order, status: 'PAID' }, pickupCodeTtlMs(), now)
+  }
   if (gb.status === 'OPEN' && gb.paidParticipants >= gb.minParticipants) {
     const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', paidParticipants: _.gte(gb.minParticipants) }).update({ data: { status: 'SUCCEEDED', succeededAt: now } })
     // Exactly one payment wins the transition and tells everyone who has paid so far.
@@ -72,7 +77,17 @@ function succeededMessage(gb: GroupBuyDoc, order: Pick<OrderDoc, '_id' | 'openid
   }
 }
 
+/** 成团: the leader and, for a supply group buy, the merchant each get one notice (keyed by the group buy). */
+async function noticeSucceededToSellers(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<void> {
+  const body = `「${gb.title}」已达到 ${gb.minParticipants} 人成团`
+  await addNotice(db, `gbok_l_${gb._id}`, { openid: gb.creatorOpenid, kind: 'GROUP_SUCCEEDED', title: '你的团购已成团', body, page: `pages/leader/group/index?groupBuyId=${gb._id}` }, now)
+  if (gb.merchantId) {
+    await addNotice(db, `gbok_m_${gb._id}`, { openid: gb.merchantId, kind: 'GROUP_SUCCEEDED', title: '帮卖团购已成团', body, page: `pages/merchant/offers/index` }, now)
+  }
+}
+
 export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<void> {
+  await noticeSucceededToSellers(db, gb, now)
   let lastId = ''
   for (;;) {
     const _ = db.command

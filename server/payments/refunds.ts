@@ -1,7 +1,7 @@
 import type { CouponDoc, OrderDoc } from '@server/docs'
 import { isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
-import { refundIdFor } from '@server/ids'
+import { refundIdFor, shortageRefundIdFor } from '@server/ids'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
 
@@ -16,7 +16,15 @@ export interface RefundDoc {
   groupBuyId: string | null
   /** The coupon's campaign; only on coupon purchases. */
   campaignId?: string
+  /** What this refund gives back, in fen. */
   amountFen: number
+  /** The trade's total (WeChat Pay's total_fee); absent on full refunds written before partial ones existed. */
+  totalFen?: number
+  /**
+   * A partial refund (a shortage at arrival, after-sales) gives back part of an order that is still served:
+   * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
+   */
+  partial?: boolean
   reason: string
   status: 'PENDING' | 'DONE'
   attempts: number
@@ -46,6 +54,36 @@ export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id'
   await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen }, reason, now)
 }
 
+/**
+ * Give back part of a paid order that is still served (a shortage at arrival, an approved after-sales case):
+ * `amountFen` of the order's `amountFen`. `refundId` is the out_refund_no — one per cause (e.g.
+ * shortageRefundIdFor(orderId), one per after-sales case) — so retries and repeats refund it once. The order keeps
+ * its status; its refundedFen grows when WeChat Pay confirms. True when this call created the refund.
+ */
+export async function requestPartialRefund(
+  db: DB.Database,
+  order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>,
+  refund: { refundId: string; amountFen: number; reason: string },
+  now: number,
+): Promise<boolean> {
+  const doc: RefundDoc = {
+    _id: refund.refundId, kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
+    amountFen: refund.amountFen, totalFen: order.amountFen, partial: true, reason: refund.reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
+  }
+  try {
+    await db.collection('refunds').add({ data: doc })
+    return true
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    return false
+  }
+}
+
+/** An order's goods arrived short: its one shortage refund. */
+export function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number): Promise<boolean> {
+  return requestPartialRefund(db, order, { refundId: shortageRefundIdFor(order._id), amountFen, reason }, now)
+}
+
 /** The same for a bought coupon whose money cannot be kept (paid after its hold expired, or the wrong amount). */
 export async function requestCouponRefund(db: DB.Database, coupon: Pick<CouponDoc, '_id' | 'openid' | 'campaignId'>, amountFen: number, reason: string, now: number): Promise<void> {
   await startRefund(db, 'coupon', { orderId: coupon._id, openid: coupon.openid, groupBuyId: null, campaignId: coupon.campaignId, amountFen }, reason, now)
@@ -59,7 +97,7 @@ async function startRefund(
   now: number,
 ): Promise<void> {
   const _ = db.command
-  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
+  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
   if (doc.campaignId === undefined) delete doc.campaignId
   try {
     await db.collection('refunds').add({ data: doc })
@@ -87,7 +125,7 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
     if (updatedCount(lease) !== 1) continue
     let error: string | null = null
     try {
-      const submitted = await submitRefund({ orderId: r.orderId, refundNo: r._id, amountFen: r.amountFen })
+      const submitted = await submitRefund({ orderId: r.orderId, refundNo: r._id, amountFen: r.amountFen, totalFen: r.totalFen ?? r.amountFen })
       if (!submitted.accepted) error = submitted.reason
       else if (!(await queryRefunded(r._id))) error = 'refund not confirmed yet'
     } catch (err) {
@@ -98,9 +136,22 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
       retrying++
       continue
     }
-    await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
+    const finished = await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
+    if (updatedCount(finished) !== 1) continue
     const p = PURCHASES[r.kind ?? 'order']
-    const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now } })
+    if (r.partial) {
+      // Only the refund's own DONE transition (won once, above) adds its amount: refundedFen counts each refund once.
+      await db.collection(p.collection).doc(r.orderId).update({ data: { refundedFen: _.inc(r.amountFen), refundedAt: now } })
+      await enqueue(db, `refunded_${r._id}`, {
+        toOpenid: r.openid,
+        template: 'GROUP_FAILED_REFUNDED',
+        page: p.page(r.orderId),
+        data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
+      }, now)
+      done++
+      continue
+    }
+    const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now, refundedFen: _.inc(r.amountFen) } })
     if (updatedCount(moved) === 1) {
       await enqueue(db, `refunded_${r.orderId}`, {
         toOpenid: r.openid,

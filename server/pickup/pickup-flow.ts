@@ -14,7 +14,7 @@ export function pickupCodeTtlMs(): number {
  * write), and the resident is told. Used by markArrived for everyone paid so far, and by the payment flow for
  * anyone who pays after arrival. False when another call readied it first or it is no longer PAID.
  */
-export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number): Promise<boolean> {
+export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number, servedQuantity = order.quantity): Promise<boolean> {
   const code = await allocateCode(
     () => drawDigits(PICKUP_CODE_LENGTH),
     reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }),
@@ -22,7 +22,7 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
   const moved = await db
     .collection('orders')
     .where({ _id: order._id, status: 'PAID' })
-    .update({ data: { status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now } })
+    .update({ data: { status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity } })
   if (updatedCount(moved) !== 1) {
     // Another call readied it first (or it is being refunded): this code was never handed out.
     await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
@@ -37,7 +37,7 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
       toOpenid: order.openid,
       template: 'GOODS_ARRIVED',
       page: `pages/resident/order/index?orderId=${order._id}`,
-      data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(order.quantity) } },
+      data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(servedQuantity) } },
     },
     now,
   )

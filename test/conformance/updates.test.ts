@@ -48,6 +48,24 @@ describe('update operators', () => {
   })
 })
 
+describe('refused updates', () => {
+  it('array operators on a field that holds no array fail and leave the document unchanged', async () => {
+    const id = await fresh({ n: 1, s: 'x', tags: ['a'] })
+    for (const data of [{ n: _.push([2]) }, { s: _.addToSet('y') }, { n: _.pull(1) }, { s: _.pop() }]) {
+      const err = await coll().doc(id).update({ data }).then(() => null, (e: { errMsg: string }) => e)
+      expect(err?.errMsg).toMatch(/array/i)
+    }
+    expect((await coll().doc(id).get()).data).toEqual({ _id: id, run: h.run, n: 1, s: 'x', tags: ['a'] })
+  })
+
+  it('an update operator the backend does not serve is refused by name', async () => {
+    const id = await fresh({ n: 1 })
+    const err = await coll().where({ _id: id }).update({ data: { $foo: { n: 2 } } }).then(() => null, (e: { errMsg: string }) => e)
+    expect(err?.errMsg).toMatch('$foo')
+    expect((await coll().doc(id).get()).data.n).toBe(1)
+  })
+})
+
 describe('conditional update is atomic', () => {
   it('200 concurrent "stock >= 1 then inc(-1)" updates on stock 50: exactly 50 succeed and stock ends at 0', async () => {
     const id = await fresh({ stock: 50 })

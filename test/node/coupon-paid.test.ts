@@ -177,12 +177,39 @@ describe('the payment window', () => {
     expect((await coupon(other.couponId)).status).toBe('PENDING_PAYMENT')
   })
 
-  it('a payment after the hold expired is refunded exactly once, even when the first refund fails', async () => {
+  it('at expiry the purchase\'s trade is closed (paying is refused); one paid meanwhile is issued, not refunded', async () => {
+    process.env.PAYMENT_WINDOW_MS = '200'
+    const campaignId = await paidCampaign({ total: 2, limitPerUser: 1 })
+    const unpaid = await buy('close-buyer', campaignId)
+    const racing = await buy('race-buyer', campaignId)
+    expect((await h.cloud.pay.pay(racing.couponId, { deliver: false })).ok).toBe(true) // its notice is still on the way
+    await new Promise((r) => setTimeout(r, 300))
+    const [a, b] = (await Promise.all([h.cloud.fireTimer('settle'), h.cloud.fireTimer('settle')])) as Array<{ data: Doc }>
+    expect(a.data.expiredCoupons + b.data.expiredCoupons).toBe(1)
+
+    expect(h.cloud.pay.tradeState(unpaid.couponId)).toBe('CLOSED')
+    expect(await h.cloud.pay.pay(unpaid.couponId)).toMatchObject({ ok: false })
+    expect(await coupon(unpaid.couponId)).toMatchObject({ status: 'EXPIRED', code: null })
+
+    const issued = await coupon(racing.couponId)
+    expect(issued).toMatchObject({ status: 'ISSUED' })
+    expect(issued.code).toMatch(/^\d{12}$/)
+    // Replays of the notice and the timer: the same code, one slot, no refund.
+    await h.cloud.pay.notify(racing.couponId)
+    await h.cloud.fireTimer('settle')
+    expect(await coupon(racing.couponId)).toMatchObject({ status: 'ISSUED', code: issued.code })
+    expect(await campaignIssued(campaignId)).toBe(1)
+    expect(h.cloud.pay.refundedFor(racing.couponId) + h.cloud.pay.refundedFor(unpaid.couponId)).toBe(0)
+  })
+
+  it('a payment after the hold expired (WeChat Pay could not be told to close it) is refunded exactly once, even when the first refund fails', async () => {
     process.env.PAYMENT_WINDOW_MS = '200'
     const campaignId = await paidCampaign({ total: 1, limitPerUser: 1 })
     const held = await buy('late-payer', campaignId)
     await new Promise((r) => setTimeout(r, 300))
+    h.cloud.pay.failNextCloses(1) // closeOrder answers SYSTEMERROR: the hold is released anyway, the trade stays payable
     await h.cloud.fireTimer('settle')
+    expect(h.cloud.pay.tradeState(held.couponId)).toBe('NOTPAY')
     expect((await coupon(held.couponId)).status).toBe('EXPIRED')
     process.env.PAYMENT_WINDOW_MS = String(15 * 60_000)
     const next = await buy('next-buyer', campaignId)

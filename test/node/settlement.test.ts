@@ -101,12 +101,12 @@ describe('a group buy that ends below its threshold', () => {
     expect(gb.stockLeft + gb.reservedQuantity + gb.soldQuantity).toBe(20)
     expect(gb.settledAt).toBeGreaterThan(0)
 
-    // The unpaid resident pays late, after their hold was cancelled: refunded automatically too.
-    await cloud.pay.pay(unpaid.orderId)
-    await letRefundBackoffPass()
+    // The unpaid hold's WeChat Pay trade was closed when it was cancelled: the pay sheet can no longer be completed.
+    expect(cloud.pay.tradeState(unpaid.orderId)).toBe('CLOSED')
+    expect(await cloud.pay.pay(unpaid.orderId)).toMatchObject({ ok: false })
     await cloud.fireTimer('settle')
-    expect(cloud.pay.refundedFor(unpaid.orderId)).toBe(unpaid.amountFen)
-    expect((await orderOf('fail-4', unpaid.orderId)).status).toBe('REFUNDED')
+    expect(cloud.pay.refundedFor(unpaid.orderId)).toBe(0)
+    expect((await orderOf('fail-4', unpaid.orderId)).status).toBe('CANCELLED')
 
     // Any number of further timer runs and notice replays pay nobody anything more.
     const calls = cloud.pay.refundCalls
@@ -115,10 +115,11 @@ describe('a group buy that ends below its threshold', () => {
       await letRefundBackoffPass()
       await cloud.fireTimer('settle')
     }
-    for (const o of [...refunded, unpaid]) {
+    for (const o of refunded) {
       expect(cloud.pay.refundCountFor(o.orderId)).toBe(1)
       expect(cloud.pay.refundedFor(o.orderId)).toBe(o.amountFen)
     }
+    expect(cloud.pay.refundCountFor(unpaid.orderId)).toBe(0)
     expect(cloud.pay.refundCalls).toBe(calls)
     expect((await cloud.call('groupBuy', 'late-joiner', { action: 'join', groupBuyId, quantity: 1, requestId: 'late-joiner-1' })).error?.code).toBe('GROUP_BUY.NOT_OPEN')
   })
@@ -172,11 +173,12 @@ describe('payment window', () => {
     expect((await join(cloud, 'other', groupBuyId, 1)).ok).toBe(true)
     expect((await join(cloud, 'slow-payer', groupBuyId, 1)).ok).toBe(true)
 
-    // Paying the expired order afterwards refunds it instead of reviving it.
-    await cloud.pay.pay(held.orderId)
+    // Its WeChat Pay trade was closed at expiry: the pay sheet can no longer be completed, nothing to refund.
+    expect(cloud.pay.tradeState(held.orderId)).toBe('CLOSED')
+    expect(await cloud.pay.pay(held.orderId)).toMatchObject({ ok: false })
     await cloud.fireTimer('settle')
-    expect((await orderOf('slow-payer', held.orderId)).status).toBe('REFUNDED')
-    expect(cloud.pay.refundedFor(held.orderId)).toBe(held.amountFen)
+    expect((await orderOf('slow-payer', held.orderId)).status).toBe('EXPIRED')
+    expect(cloud.pay.refundedFor(held.orderId)).toBe(0)
     expect((await readDoc('groupBuys', groupBuyId))!.soldQuantity).toBe(0)
   })
 })

@@ -8,21 +8,21 @@ import { processDueRefunds } from '@server/payments/refunds'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
- * Every minute (config.json): expire unpaid orders and coupon purchases, end group buys, heal holds left by
+ * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end group buys, heal holds left by
  * interrupted calls, refund failed groups, send messages.
  */
 const tick = action({
   access: 'timer',
   input: z.unknown(),
   async run({ db, now }) {
-    const expired = await expireUnpaidOrders(db, now)
-    const expiredCoupons = await expireUnpaidCoupons(db, now)
+    const orders = await expireUnpaidOrders(db, now)
+    const coupons = await expireUnpaidCoupons(db, now)
     const ended = await endDueGroupBuys(db, now)
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const refunds = await processDueRefunds(db, now)
     const messages = await sendOutbox(db, now)
-    return ok({ expired, expiredCoupons, ...ended, reconciled, ...settled, refunds, messages })
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, messages })
   },
 })
 

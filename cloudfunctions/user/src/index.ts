@@ -1,7 +1,9 @@
 import { defineFunction } from '@server/define'
 import { choosePickupPoint } from './actions/choose-pickup-point'
 import { listPickupPoints } from './actions/list-pickup-points'
+import { markNoticesRead } from './actions/mark-notices-read'
 import { me } from './actions/me'
+import { notices } from './actions/notices'
 import { recordConsent } from './actions/record-consent'
 
-export const main = defineFunction({ me, choosePickupPoint, listPickupPoints, recordConsent })
+export const main = defineFunction({ me, choosePickupPoint, listPickupPoints, recordConsent, notices, markNoticesRead })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { cursor, fen, fileId, id, shortText, type Page } from './common'
+import { pricesAreValid, SUGGESTED_BELOW_SUPPLY } from '../domain/catalog'
+import { cursor, fen, fileId, id, requestId, shortText, type Page } from './common'
 
 /** The fields a merchant fills in for a product; prices are integer fen. */
 const productFields = {
@@ -14,10 +15,11 @@ const productFields = {
 }
 
 export const catalogContract = {
+  /** `requestId` (optional): a replay with the same one answers with the product it created, not a second one. */
   createProduct: z
-    .object(productFields)
+    .object({ ...productFields, requestId: requestId.optional() })
     .strict()
-    .refine((v) => v.suggestedPriceFen >= v.supplyPriceFen, { message: '建议零售价不能低于供货价', path: ['suggestedPriceFen'] }),
+    .refine(pricesAreValid, { message: SUGGESTED_BELOW_SUPPLY, path: ['suggestedPriceFen'] }),
   /** Any subset of the fields; the price rule is checked against the merged product. */
   updateProduct: z.object({ productId: id, ...productFields }).partial().required({ productId: true }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),

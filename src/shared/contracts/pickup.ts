@@ -13,7 +13,10 @@ export const pickupContract = {
 export interface PickupVerifyOutput {
   orderId: string
   groupBuyId: string
+  /** What to hand over: the served quantity (less than ordered after a shortage at arrival). */
   quantity: number
+  /** What the resident ordered. */
+  orderedQuantity: number
   status: 'PICKED_UP'
   title: string
   /** 张** style: enough for the clerk to confirm the person at the counter. */

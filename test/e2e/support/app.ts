@@ -15,11 +15,28 @@ export const SHOTS = path.join(ROOT, 'docs/screenshots')
  */
 export async function openApp(name: string) {
   mkdirSync(SHOTS, { recursive: true })
-  const cloud = await startFreshCloud()
-  const site = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
-  const chrome = await launchChromium()
-  const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' })
-  const page: Page = await context.newPage()
+  // Whatever was started is closed again, newest first, also when a later step of the start-up fails —
+  // otherwise a missing browser leaves the cloud and the static server holding jest open for ever.
+  const started: Array<() => Promise<void> | void> = []
+  const closeStarted = async () => {
+    for (const stop of started.splice(0).reverse()) await Promise.resolve().then(stop).catch(() => undefined)
+  }
+  let page: Page
+  let site: { url: string }
+  try {
+    const cloud = await startFreshCloud()
+    started.push(() => cloud.close())
+    const server = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
+    started.push(() => server.close())
+    site = server
+    const chrome = await launchChromium()
+    started.push(() => chrome.close())
+    const context = await chrome.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN' })
+    page = await context.newPage()
+  } catch (err) {
+    await closeStarted()
+    throw err
+  }
   // Generous: CI machines can be busy; a step that never happens still fails, just later.
   page.setDefaultTimeout(30_000)
 
@@ -56,9 +73,7 @@ export async function openApp(name: string) {
   const close = async () => {
     // Where the flow stopped, for whoever reads a failure (not part of the docs set).
     await page.screenshot({ path: path.join(tmpdir(), `llt-e2e-${name}-last.png`) }).catch(() => undefined)
-    await chrome.close()
-    await site.close()
-    await cloud.close()
+    await closeStarted()
   }
 
   return { page, go, shot, visible, byText, tap, see, fill, actAs, enterAtCounter, close }

@@ -23,7 +23,13 @@ export async function startFreshCloud(): Promise<LocalCloud> {
     throw new Error(`local-cloud/host.ts could not be loaded (${(e as Error).message}); the e2e suite needs startLocalCloud()`)
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'llt-cloud-'))
-  const cloud = await host.startLocalCloud({ port: 0, dataDir, adminOpenids: ['demo-admin'], seed: true })
+  let cloud: LocalCloud
+  try {
+    cloud = await host.startLocalCloud({ port: 0, dataDir, adminOpenids: ['demo-admin'], seed: true })
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
   return {
     url: cloud.url,
     close: async () => {

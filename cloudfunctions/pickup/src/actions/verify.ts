@@ -49,7 +49,7 @@ export const verify = action({
 
     await db.collection('pickupPoints').doc(pointId).update({ data: { readyCount: _.inc(-1) } })
     await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, outcome: 'PICKED_UP', at: now })
-    return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
+    return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.servedQuantity ?? order.quantity, orderedQuantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
   },
 })
 

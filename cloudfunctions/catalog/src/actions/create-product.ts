@@ -1,0 +1,45 @@
+import { catalogContract } from '@shared/contracts/catalog'
+import { ok } from '@shared/errors'
+import { isDuplicateWrite } from '@server/cloud'
+import { checkImagesExist, PRODUCTS, type ProductDoc } from '@server/catalog/products'
+import { action } from '@server/define'
+import { productIdFor } from '@server/ids'
+
+/**
+ * A merchant adds a product. Its photos must already be in storage. With a requestId the product's id is
+ * derived from (merchant, requestId), so a replay lands on the same document (a duplicate insert) and answers
+ * with it; without one every call creates a product.
+ */
+export const createProduct = action({
+  access: ['merchant'],
+  input: catalogContract.createProduct,
+  async run({ caller, db, now }, { requestId, ...fields }) {
+    const missing = await checkImagesExist(fields.images)
+    if (missing) return missing
+    const doc: Omit<ProductDoc, '_id'> = {
+      merchantId: caller.openid,
+      name: fields.name,
+      unit: fields.unit,
+      spec: fields.spec ?? '',
+      category: fields.category,
+      description: fields.description ?? '',
+      images: fields.images,
+      supplyPriceFen: fields.supplyPriceFen,
+      suggestedPriceFen: fields.suggestedPriceFen,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    }
+    if (!requestId) {
+      const res = (await db.collection(PRODUCTS).add({ data: doc })) as unknown as { _id: string }
+      return ok({ productId: res._id })
+    }
+    const productId = productIdFor(caller.openid, requestId)
+    try {
+      await db.collection(PRODUCTS).add({ data: { _id: productId, ...doc } })
+    } catch (err) {
+      if (!isDuplicateWrite(err)) throw err
+    }
+    return ok({ productId })
+  },
+})

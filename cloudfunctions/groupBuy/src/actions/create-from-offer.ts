@@ -1,0 +1,79 @@
+import { groupBuyContract } from '@shared/contracts/group-buy'
+import { decideCreateFromOffer } from '@shared/domain/supply'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { GroupBuyDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+import { allocateFromOffer, giveBackToOffer } from '@server/supply/allocation'
+import type { OfferDoc } from '@server/supply/docs'
+import { maxTierBonusBp } from '@server/supply/terms'
+
+/**
+ * 帮卖: a leader opens a group buy at their own pickup point from a merchant's supply offer. Title, unit,
+ * description and photos come from the offer's product; the stock is allocated from the offer by one
+ * conditional write (never more than the offer has, however many leaders at once).
+ */
+export const createFromOffer = action({
+  access: ['leader'],
+  input: groupBuyContract.createFromOffer,
+  async run({ caller, db, now }, input) {
+    const user = await caller.user()
+    const pointId = user.boundPickupPointId
+    if (!pointId) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'a leader opens group buys once bound to a pickup point')
+    const [offer, point] = await Promise.all([
+      findById<OfferDoc>(db, 'offers', input.offerId),
+      findById<{ _id: string; handlingFeeFen?: number }>(db, 'pickupPoints', pointId),
+    ])
+    if (!offer) return fail(ERROR_CODES.SUPPLY_NOT_FOUND, 'no such offer')
+    if (!point) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'your pickup point no longer exists')
+    const startAt = input.startAt ?? Math.max(now, offer.startAt)
+    const endAt = input.endAt ?? offer.endAt
+    const refused = decideCreateFromOffer(offer, { priceFen: input.priceFen, startAt, endAt }, pointId, now, {
+      maxTierBonusBp: maxTierBonusBp(),
+      handlingFeeFen: point.handlingFeeFen ?? 0,
+    })
+    if (refused === ERROR_CODES.INPUT_INVALID) return fail(refused, 'startAt/endAt: 团购时间必须在货源的供货时间内')
+    if (refused) return fail(refused, refused === ERROR_CODES.SUPPLY_NOT_AVAILABLE ? 'this offer is not open to your pickup point now' : `price must be within ${offer.minPriceFen}…${offer.maxPriceFen} fen`)
+
+    if (!(await allocateFromOffer(db, offer._id, input.stock))) return fail(ERROR_CODES.SUPPLY_SOLD_OUT, 'the offer has less stock left than asked')
+    const doc: Omit<GroupBuyDoc, '_id'> = {
+      title: offer.product.name,
+      description: offer.product.description,
+      images: offer.product.images,
+      unit: offer.product.unit,
+      priceFen: input.priceFen,
+      originalPriceFen: offer.suggestedPriceFen > input.priceFen ? offer.suggestedPriceFen : null,
+      stock: input.stock,
+      stockLeft: input.stock,
+      reservedQuantity: 0,
+      soldQuantity: 0,
+      minParticipants: input.minParticipants,
+      paidParticipants: 0,
+      limitPerUser: input.limitPerUser,
+      startAt,
+      endAt,
+      pickupPointId: pointId,
+      creatorOpenid: caller.openid,
+      creatorRole: 'leader',
+      status: 'OPEN',
+      createdAt: now,
+      succeededAt: null,
+      settledAt: 0,
+      arrivedAt: null,
+      offerId: offer._id,
+      merchantId: offer.merchantId,
+      supplyPriceFen: offer.supplyPriceFen,
+      commissionBp: offer.commissionBp,
+      receivedQuantity: null,
+      offerReturnedAt: null,
+    }
+    try {
+      const res = (await db.collection('groupBuys').add({ data: doc })) as unknown as { _id: string }
+      return ok({ groupBuyId: res._id })
+    } catch (err) {
+      // The allocation is handed back if the group buy could not be written.
+      await giveBackToOffer(db, offer._id, input.stock)
+      throw err
+    }
+  },
+})

@@ -1,0 +1,46 @@
+import { groupBuyContract, type PickListItem } from '@shared/contracts/group-buy'
+import { maskName } from '@shared/domain/group-buy'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+import { canSeeGroupBuyOrders } from '@server/group-buys/access'
+import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { tempUrlOf, uploadBytes } from '@server/storage/files'
+
+/** Orders whose goods are (or will be) handed over. */
+const TO_HAND_OVER: readonly string[] = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP']
+
+const STATUS_TEXT: Record<string, string> = { PAID: '待到货', READY_FOR_PICKUP: '待提货', PICKED_UP: '已提货' }
+
+/**
+ * 拣货单: what to hand to whom, in 跟团号 order (numbered as the leader's 接龙 list numbers every order), names
+ * masked. With format 'csv' the same list is also written to cloud storage (UTF-8 with BOM, so Excel shows
+ * the Chinese) and handed back as a temp URL.
+ */
+export const pickList = action({
+  access: ['leader', 'clerk', 'merchant', 'admin'],
+  input: groupBuyContract.pickList,
+  async run({ caller, db, now }, { groupBuyId, format = 'json' }) {
+    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
+    if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
+    if (!canSeeGroupBuyOrders(await caller.user(), gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
+    const orders = await readOrdersInJoinOrder(db, groupBuyId)
+    const items: PickListItem[] = []
+    orders.forEach((o: OrderDoc, i: number) => {
+      if (!TO_HAND_OVER.includes(o.status)) return
+      items.push({ seq: i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status })
+    })
+    if (format === 'json') return ok({ items })
+    const rows = [['跟团号', '昵称', '数量', '实发', '状态'], ...items.map((it) => [String(it.seq), it.maskedName, String(it.quantity), String(it.servedQuantity), STATUS_TEXT[it.status] ?? it.status])]
+    const csv = '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+    const fileID = await uploadBytes(`exports/picklists/${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'))
+    return ok({ items, fileID, tempFileURL: await tempUrlOf(fileID) })
+  },
+})
+
+function csvCell(value: string): string {
+  // Quote everything that could break a row; a leading = + - @ would be read as a formula by spreadsheets.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe
+}

@@ -1,0 +1,54 @@
+import type { ProductView } from '@shared/contracts/catalog'
+import { ERROR_CODES, fail, type Result } from '@shared/errors'
+import { missingFiles, tempUrls, tempUrlsExpireAt } from '@server/storage/files'
+
+export const PRODUCTS = 'products'
+
+/** A merchant's product in the `products` collection (database/schema.json). */
+export interface ProductDoc {
+  _id: string
+  /** The merchant's openid. */
+  merchantId: string
+  name: string
+  unit: string
+  spec: string
+  category: string
+  description: string
+  /** cloud:// file ids, 1…9, each a file that existed in storage when it was set. */
+  images: string[]
+  supplyPriceFen: number
+  suggestedPriceFen: number
+  createdAt: number
+  updatedAt: number
+  /** Bumped by every update; updates are conditional on it, so two edits can never merge into a broken product. */
+  version: number
+}
+
+/** Views for products, with temp URLs for their images fetched in one batch. */
+export async function toProductViews(docs: readonly ProductDoc[], now: number): Promise<ProductView[]> {
+  const urls = await tempUrls(docs.flatMap((d) => d.images))
+  const expireAt = tempUrlsExpireAt(now)
+  return docs.map((d) => ({
+    productId: d._id,
+    merchantId: d.merchantId,
+    name: d.name,
+    unit: d.unit,
+    spec: d.spec,
+    category: d.category,
+    description: d.description,
+    images: d.images,
+    imageUrls: d.images.map((i) => urls.get(i) ?? ''),
+    imageUrlsExpireAt: expireAt,
+    supplyPriceFen: d.supplyPriceFen,
+    suggestedPriceFen: d.suggestedPriceFen,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  }))
+}
+
+/** INPUT.INVALID naming the first image that is not a file in storage, or null when every one exists. */
+export async function checkImagesExist(images: readonly string[]): Promise<Result<never> | null> {
+  const missing = new Set(await missingFiles(images))
+  const index = images.findIndex((i) => missing.has(i))
+  return index < 0 ? null : fail(ERROR_CODES.INPUT_INVALID, `images.${index}: no such file in storage (upload it first)`)
+}

@@ -1,0 +1,120 @@
+import { planArrival, type ArrivalLine } from '@shared/domain/supply'
+import { isDuplicateWrite } from '@server/cloud'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { addNotice } from '@server/messages/notices'
+import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
+import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
+
+/**
+ * What one sign-off decided, stored once per group buy (arrivals/<groupBuyId>): the first call's received
+ * quantity and the plan over the orders paid at that moment. Every later or concurrent call carries out the
+ * same plan — each step is a conditional write or a keyed insert — so repeats change nothing and a call cut
+ * off halfway is finished by the next one.
+ */
+export interface ArrivalDoc {
+  _id: string
+  receivedQuantity: number
+  paidQuantity: number
+  lines: ArrivalLine[]
+  createdAt: number
+}
+
+export interface ArrivalOutcome {
+  /** Orders readied by this call. */
+  readyOrders: number
+  /** Orders this call found short (part or all refunded). */
+  shortOrders: number
+  /** Shortage refunds this call requested, in fen. */
+  refundedFen: number
+}
+
+export const SHORTAGE_REASON = '到货不足退款'
+
+export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalOutcome> {
+  const arrival = await decideArrival(db, gb, askedReceived, now)
+  const shortage = arrival.receivedQuantity < arrival.paidQuantity
+  // arrivedAt (and whether goods are short) is written once; payments after it read it (payment-flow).
+  await db
+    .collection('groupBuys')
+    .where({ _id: gb._id, arrivedAt: null })
+    .update({ data: { arrivedAt: now, receivedQuantity: arrival.receivedQuantity, arrivalShort: shortage } })
+
+  const outcome: ArrivalOutcome = { readyOrders: 0, shortOrders: 0, refundedFen: 0 }
+  const ttl = pickupCodeTtlMs()
+  const planned = new Set(arrival.lines.map((l) => l.orderId))
+  const orders = await readOrdersInJoinOrder(db, gb._id)
+  const byId = new Map(orders.map((o) => [o._id, o]))
+  for (const line of arrival.lines) {
+    const order = byId.get(line.orderId)
+    if (!order) continue
+    if (line.servedQuantity === 0) {
+      // Nothing arrived for this order: the whole order is refunded (PAID → REFUNDING, once).
+      if (order.status === 'PAID') {
+        await requestRefund(db, order, SHORTAGE_REASON, now)
+        if (await movedToRefunding(db, order._id, now)) {
+          outcome.shortOrders++
+          outcome.refundedFen += order.amountFen
+          await tellShort(db, gb, order, line, now)
+        }
+      }
+      continue
+    }
+    if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
+    if (line.refundFen > 0 && (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now))) {
+      outcome.shortOrders++
+      outcome.refundedFen += line.refundFen
+      await tellShort(db, gb, order, line, now)
+    }
+  }
+  // Paid after the plan was made (between its read and arrivedAt): served if nothing was short, else refunded.
+  for (const order of orders) {
+    if (order.status !== 'PAID' || planned.has(order._id)) continue
+    if (!shortage) {
+      if (await readyForPickup(db, order, ttl, now)) outcome.readyOrders++
+    } else {
+      await requestRefund(db, order, SHORTAGE_REASON, now)
+    }
+  }
+  if (gb.offerId) await receiveIntoPurchaseOrder(db, gb, arrival.receivedQuantity, now)
+  return outcome
+}
+
+async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalDoc> {
+  const existing = await findById<ArrivalDoc>(db, 'arrivals', gb._id)
+  if (existing) return existing
+  const paid = (await readOrdersInJoinOrder(db, gb._id)).filter((o) => o.status === 'PAID')
+  const paidQuantity = paid.reduce((s, o) => s + o.quantity, 0)
+  const receivedQuantity = askedReceived === undefined ? paidQuantity : Math.min(askedReceived, paidQuantity)
+  const doc: ArrivalDoc = {
+    _id: gb._id,
+    receivedQuantity,
+    paidQuantity,
+    lines: planArrival(paid.map((o) => ({ orderId: o._id, quantity: o.quantity, priceFen: o.priceFen, amountFen: o.amountFen })), receivedQuantity),
+    createdAt: now,
+  }
+  try {
+    await db.collection('arrivals').add({ data: doc })
+    return doc
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    // Another sign-off decided first: its plan is the one.
+    return (await findById<ArrivalDoc>(db, 'arrivals', gb._id)) ?? doc
+  }
+}
+
+/** True once: the refund marker (refund requested for a shortage, order moved to REFUNDING) is claimed by this call. */
+async function movedToRefunding(db: DB.Database, orderId: string, now: number): Promise<boolean> {
+  const res = await db.collection('orders').where({ _id: orderId, status: 'REFUNDING', shortageNoticedAt: null }).update({ data: { shortageNoticedAt: now } })
+  return updatedCount(res) === 1
+}
+
+async function tellShort(db: DB.Database, gb: GroupBuyDoc, order: OrderDoc, line: ArrivalLine, now: number): Promise<void> {
+  const refund = line.servedQuantity === 0 ? order.amountFen : line.refundFen
+  const body = line.servedQuantity === 0
+    ? `「${gb.title}」到货不足，你的 ${order.quantity}${gb.unit} 未能到货，已全额退款 ¥${(refund / 100).toFixed(2)}`
+    : `「${gb.title}」到货不足，你的订单到货 ${line.servedQuantity}/${order.quantity}${gb.unit}，少的部分已退款 ¥${(refund / 100).toFixed(2)}`
+  await addNotice(db, `short_${order._id}`, { openid: order.openid, kind: 'SHORTAGE_REFUNDED', title: '到货不足，已退款', body, page: `pages/resident/order/index?orderId=${order._id}` }, now)
+}

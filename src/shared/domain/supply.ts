@@ -1,0 +1,96 @@
+import type { OfferStatus } from '../contracts/supply'
+import { ERROR_CODES, type ErrorCode } from '../errors'
+
+/** The fields of a supply offer the rules need. */
+export interface OfferTerms {
+  startAt: number
+  endAt: number
+  minPriceFen: number
+  maxPriceFen: number
+  supplyPriceFen: number
+  commissionBp: number
+  /** null = open to every pickup point. */
+  pickupPointIds: string[] | null
+}
+
+export function offerStatus(offer: Pick<OfferTerms, 'startAt' | 'endAt'>, now: number): OfferStatus {
+  if (now < offer.startAt) return 'UPCOMING'
+  return now < offer.endAt ? 'OPEN' : 'ENDED'
+}
+
+export function isOfferOpenTo(offer: Pick<OfferTerms, 'startAt' | 'endAt' | 'pickupPointIds'>, pickupPointId: string, now: number): boolean {
+  return offerStatus(offer, now) === 'OPEN' && (offer.pickupPointIds === null || offer.pickupPointIds.includes(pickupPointId))
+}
+
+/**
+ * The platform's share of one unit sold at `priceFen` is what is left after the merchant's supply price, the
+ * leader's commission (at its highest possible tier) and the store's per-order fee. A price at which that
+ * could go negative is refused: the platform never pays to sell. One unit is the worst case (the store's fee is
+ * per order, so more units only leave more).
+ */
+export function platformRemainderPerUnitFen(priceFen: number, supplyPriceFen: number, leaderBp: number, handlingFeeFen: number): number {
+  return priceFen - supplyPriceFen - Math.floor((priceFen * leaderBp) / 10000) - handlingFeeFen
+}
+
+export interface CreateFromOfferAsk {
+  priceFen: number
+  startAt: number
+  endAt: number
+}
+
+/**
+ * May a leader at `pickupPointId` open a group buy from this offer with these terms? Stock is not decided here:
+ * the allocation is a conditional write on the offer (never more than its stock, however many leaders at once).
+ */
+export function decideCreateFromOffer(
+  offer: OfferTerms,
+  ask: CreateFromOfferAsk,
+  pickupPointId: string,
+  now: number,
+  limits: { maxTierBonusBp: number; handlingFeeFen: number },
+): ErrorCode | null {
+  if (!isOfferOpenTo(offer, pickupPointId, now)) return ERROR_CODES.SUPPLY_NOT_AVAILABLE
+  if (ask.priceFen < offer.minPriceFen || ask.priceFen > offer.maxPriceFen) return ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE
+  if (platformRemainderPerUnitFen(ask.priceFen, offer.supplyPriceFen, offer.commissionBp + limits.maxTierBonusBp, limits.handlingFeeFen) < 0) {
+    return ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE
+  }
+  if (ask.startAt < offer.startAt || ask.endAt > offer.endAt || ask.endAt <= ask.startAt || ask.endAt <= now) return ERROR_CODES.INPUT_INVALID
+  return null
+}
+
+/** What a group buy that ended hands back to its offer: everything unless it succeeded, then what did not sell. */
+export function unsoldReturn(gb: { status: string; stock: number; soldQuantity: number }): number {
+  if (gb.status === 'FAILED') return gb.stock
+  if (gb.status === 'CLOSED') return Math.max(0, gb.stock - gb.soldQuantity)
+  return 0
+}
+
+export interface PaidOrderLine {
+  orderId: string
+  quantity: number
+  priceFen: number
+  amountFen: number
+}
+
+export interface ArrivalLine {
+  orderId: string
+  /** Units handed over. */
+  servedQuantity: number
+  /** Refunded for the units that did not arrive. */
+  refundFen: number
+}
+
+/**
+ * 到货不足: `received` units are served in 跟团号 order (the lines must come in that order). Earlier orders are
+ * served in full, the first that cannot be covered gets what is left and a refund for the rest, later ones are
+ * refunded in full. A refund is the missing units at the order's unit price, never more than was paid.
+ */
+export function planArrival(lines: readonly PaidOrderLine[], received: number): ArrivalLine[] {
+  let left = Math.max(0, received)
+  return lines.map((l) => {
+    const served = Math.min(l.quantity, left)
+    left -= served
+    const refundFen = served === l.quantity ? 0 : Math.min(l.amountFen, (l.quantity - served) * l.priceFen)
+    return { orderId: l.orderId, servedQuantity: served, refundFen }
+  })
+}
