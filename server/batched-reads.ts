@@ -13,30 +13,22 @@ interface Ask<T> {
   reject(err: unknown): void
 }
 
-export class BatchedReads<T extends { _id: string }> {
-  private queue: Ask<T>[] = []
-  private running = false
+export function batchedReads<T extends { _id: string }>(collection: string): (db: DB.Database, id: string) => Promise<T | null> {
+  let queue: Ask<T>[] = []
+  let running = false
 
-  constructor(private readonly collection: string) {}
-
-  read(db: DB.Database, id: string): Promise<T | null> {
-    return new Promise<T | null>((resolve, reject) => {
-      this.queue.push({ db, id, resolve, reject })
-      if (!this.running) void this.drain()
-    })
-  }
-
-  private async drain(): Promise<void> {
-    this.running = true
+  async function drain(): Promise<void> {
+    running = true
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_IDS)
+      while (queue.length > 0) {
+        const batch = queue.slice(0, MAX_IDS)
+        queue = queue.slice(MAX_IDS)
         // Every caller passes the one database of this instance (getDb); the first one's serves the batch.
         const db = batch[0].db
         try {
           const ids = [...new Set(batch.map((a) => a.id))]
           const where = ids.length === 1 ? { _id: ids[0] } : { _id: db.command.in(ids) }
-          const res = (await db.collection(this.collection).where(where).limit(ids.length).get()) as unknown as { data: T[] }
+          const res = (await db.collection(collection).where(where).limit(ids.length).get()) as unknown as { data: T[] }
           const found = new Map(res.data.map((d) => [d._id, d]))
           for (const a of batch) a.resolve(found.get(a.id) ?? null)
         } catch (err) {
@@ -44,7 +36,13 @@ export class BatchedReads<T extends { _id: string }> {
         }
       }
     } finally {
-      this.running = false
+      running = false
     }
   }
+
+  return (db, id) =>
+    new Promise<T | null>((resolve, reject) => {
+      queue.push({ db, id, resolve, reject })
+      if (!running) void drain()
+    })
 }

@@ -2,7 +2,7 @@ import { groupBuyContract } from '@shared/contracts/group-buy'
 import { isInsideJoinWindow, isWithinLimit, quotaConditions } from '@shared/domain/group-buy'
 import { amountFen } from '@shared/domain/order'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
-import { BatchedReads } from '@server/batched-reads'
+import { batchedReads } from '@server/batched-reads'
 import { isDuplicateWrite } from '@server/cloud'
 import { action } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
@@ -33,7 +33,7 @@ const creatingParticipations = new Map<string, Promise<unknown>>()
  * (its reply lost on the way back) exists in the database only. No fact held in one instance's memory proves a
  * requestId unused, so every refusal that could be a replay reads — shared, not skipped.
  */
-const orderReads = new BatchedReads<OrderDoc>('orders')
+const readOrder = batchedReads<OrderDoc>('orders')
 
 async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | null> {
   const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
@@ -118,7 +118,7 @@ const joinOnce = action({
       await db.collection('orders').add({ data: order })
     } catch (err) {
       // The insert may have happened even if we saw an error: only give back what no order holds.
-      const existing = isDuplicateWrite(err) ? null : await orderReads.read(db, orderId)
+      const existing = isDuplicateWrite(err) ? null : await readOrder(db, orderId)
       if (existing && existing.createdAt === now && existing.quantity === quantity) return reply(existing)
       await releaseStock()
       await releaseQuota()
@@ -134,7 +134,7 @@ const joinOnce = action({
 
     /** A replayed requestId answers with its order (if it still awaits payment) instead of the error. */
     async function replayOr(code: ErrorCode) {
-      const existing = await orderReads.read(db, orderId)
+      const existing = await readOrder(db, orderId)
       if (existing) {
         if (existing.groupBuyId !== groupBuyId || existing.quantity !== quantity) {
           return fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for a different join')
