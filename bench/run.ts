@@ -73,8 +73,8 @@ async function main() {
         results.inProcess = { ...r, hotPathOps: hot, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec, paired, pairedRatio: pairedMedian }
         row('2 in-process joins/s (2,000 joins, 1,000 residents, stock 500), warm median of 3', fmt(r.joinsPerSec))
         row('2 in-process p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
-        row(`2 in-process ratio to the run's ceiling (${fmt(ceiling.txPerSec)} tx/s)`, fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.25', r.joinsPerSec / ceiling.txPerSec >= 0.25)
-        row(`2   check: each crowd to a ceiling run just before it (median; that ceiling ${fmt(pairedMedian!.ceilingTxPerSec)} tx/s)`, fmt(pairedMedian!.ratio, 3), '(reported)')
+        row(`2 in-process ratio, each crowd to a ceiling run just before it (median; that ceiling ${fmt(pairedMedian!.ceilingTxPerSec)} tx/s)`, fmt(pairedMedian!.ratio, 3), '>= 0.25', pairedMedian!.ratio >= 0.25)
+        row(`2   the same crowds to the ceiling measured at the start (${fmt(ceiling.txPerSec)} tx/s)`, fmt(r.joinsPerSec / ceiling.txPerSec, 3), '(reported)')
         row('2 db ops per successful join (hot path)', String(hot), '<= 3', hot <= 3)
         row('2 db ops per successful join (whole crowd, refused attempts included)', fmt(r.opsPerSuccessfulJoin, 2), '<= 4', r.opsPerSuccessfulJoin <= 4)
         row('2 successes / oversold (oversold summed over all 4 crowds)', `${r.successes} / ${oversoldAny}`, 'oversold 0', oversoldAny === 0 && all.every((x) => x.successes === STOCK))
@@ -98,8 +98,8 @@ async function main() {
         results.http = { ...r, ratioToCeiling: r.joinsPerSec / ceiling.txPerSec, paired, pairedRatio: pairedMedian }
         row('3 HTTP joins/s, warm median of 3', fmt(r.joinsPerSec))
         row('3 HTTP p50 / p99 ms', `${fmt(r.p50Ms, 1)} / ${fmt(r.p99Ms, 1)}`)
-        row(`3 HTTP ratio to the run's ceiling (${fmt(ceiling.txPerSec)} tx/s)`, fmt(r.joinsPerSec / ceiling.txPerSec, 3), '>= 0.12', r.joinsPerSec / ceiling.txPerSec >= 0.12)
-        row(`3   check: each crowd to a ceiling run just before it (median; that ceiling ${fmt(pairedMedian!.ceilingTxPerSec)} tx/s)`, fmt(pairedMedian!.ratio, 3), '(reported)')
+        row(`3 HTTP ratio, each crowd to a ceiling run just before it (median; that ceiling ${fmt(pairedMedian!.ceilingTxPerSec)} tx/s)`, fmt(pairedMedian!.ratio, 3), '>= 0.12', pairedMedian!.ratio >= 0.12)
+        row(`3   the same crowds to the ceiling measured at the start (${fmt(ceiling.txPerSec)} tx/s)`, fmt(r.joinsPerSec / ceiling.txPerSec, 3), '(reported)')
         row('3 HTTP db ops per successful join (whole crowd)', fmt(r.opsPerSuccessfulJoin, 2), '<= 4', r.opsPerSuccessfulJoin <= 4)
         row('3 HTTP successes / oversold (oversold summed over all 4 crowds)', `${r.successes} / ${oversoldAny}`, 'oversold 0', oversoldAny === 0 && all.every((x) => x.successes === STOCK))
         const readers = httpClient(cloud.url)
