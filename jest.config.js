@@ -33,6 +33,9 @@ module.exports = {
         '^@tarojs/taro$': '<rootDir>/test/ui/stubs/taro.ts',
         '^@tarojs/components$': '<rootDir>/test/ui/stubs/taro-components.tsx',
         '\\.(css|scss)$': '<rootDir>/test/ui/stubs/style.js',
+        // The app imports NutUI per component from its ES build; jest runs its CommonJS twin (same code).
+        '^@nutui/nutui-react-taro/dist/es/packages/[a-z]+/style/css$': '<rootDir>/test/ui/stubs/style.js',
+        '^@nutui/nutui-react-taro/dist/es/(.*)$': '<rootDir>/node_modules/@nutui/nutui-react-taro/dist/cjs/$1',
         ...aliases,
       },
       testMatch: [

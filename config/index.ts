@@ -8,7 +8,12 @@ export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'lljt',
     date: '2026-11-25',
-    designWidth: 750,
+    // Our styles are drawn on a 750 px design; NutUI's on 375 px. Its files keep their own width so a 14px
+    // NutUI font stays 28rpx (half size otherwise).
+    designWidth(input) {
+      const file = typeof input === 'object' && input ? (input as { file?: string }).file : undefined
+      return file?.replace(/\\/g, '/').includes('@nutui') ? 375 : 750
+    },
     deviceRatio: {
       640: 2.34 / 2,
       750: 1,

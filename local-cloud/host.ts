@@ -10,6 +10,7 @@ import { PaySimulator } from './pay-sim'
 import { seedDemo } from './seed'
 import { LocalStorage } from './storage'
 import { serveStorage } from './storage/http'
+import { TransferSimulator } from './transfer-sim'
 
 export const DEFAULT_PORT = 8787
 export const LOCAL_APPID = 'wx-local-linlituan'
@@ -44,6 +45,8 @@ export interface LocalCloud {
   /** Cloud storage (files under <dataDir>/storage, or a temp folder removed on close). */
   storage: LocalStorage
   pay: PaySimulator
+  /** WeChat Pay's merchant transfer (payouts), offline. */
+  transfer: TransferSimulator
   /** Messages that would have gone out through subscribeMessage.send. */
   sent: SentMessage[]
   invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
@@ -79,6 +82,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   }
   const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
   cloud.cloudPay = pay.api()
+  const transfer = new TransferSimulator()
+  cloud.merchantTransfer = transfer.api()
   cloud.openapi = {
     subscribeMessage: {
       send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
@@ -132,6 +137,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         pay.failNextRefunds(Number(b.count ?? 1))
         return send(res, 200, { ok: true, data: {} })
       }
+      if (url.pathname === '/sim/transfer-failures') {
+        transfer.failNext(Number(b.count ?? 1), b.final === true)
+        return send(res, 200, { ok: true, data: {} })
+      }
       const timerMatch = /^\/timers\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
       if (timerMatch) return send(res, 200, await fireTimer(timerMatch[1]))
     }
@@ -162,6 +171,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     db,
     storage,
     pay,
+    transfer,
     sent,
     invoke,
     fireTimer,

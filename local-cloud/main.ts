@@ -1,5 +1,6 @@
 import path from 'path'
 import { DEFAULT_PORT, startLocalCloud } from './host'
+import { seedLedgerDemo } from './seed-ledger'
 
 /**
  * `npm run cloud`: the local CloudBase on 127.0.0.1. CLOUD_PORT (default 8787), CLOUD_DATA_DIR (default
@@ -18,6 +19,7 @@ async function main() {
     timers: process.env.TIMERS !== '0',
     staticDir: process.env.STATIC_DIR,
   })
+  if (seed) await seedLedgerDemo(cloud)
   console.log(`local cloud ready: ${cloud.url}  (GET /health, POST /fn/<name> with X-WX-OPENID)`)
   if (process.env.STATIC_DIR) console.log(`\n  邻里团 H5 app: ${cloud.url}/\n`)
   const stop = () => cloud.close().then(() => process.exit(0))

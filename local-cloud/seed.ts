@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs'
+import path from 'path'
 import type { LocalCloud } from './host'
 
 export const DEMO = {
@@ -13,9 +15,11 @@ type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: stri
 
 /**
  * Demo data, made through the real cloud functions (so it obeys every rule): two pickup points, a leader, clerks,
- * a merchant, three residents and a few group buys. Runs only on an empty database.
+ * a merchant, three residents and a few group buys; the merchant's small catalogue with photos (shipped in
+ * local-cloud/demo-images), one open supply offer and the leader's 帮卖 group buy made from it. Runs only on an
+ * empty database.
  */
-export async function seedDemo(cloud: Pick<LocalCloud, 'invoke'>): Promise<{ pickupPointId: string } | null> {
+export async function seedDemo(cloud: Pick<LocalCloud, 'invoke' | 'storage'>): Promise<{ pickupPointId: string } | null> {
   const call = async (fn: string, openid: string, event: Record<string, unknown>) => {
     const res = (await cloud.invoke(fn, event, openid)) as Reply
     if (!res.ok) throw new Error(`seed ${fn}.${String(event.action)} failed: ${res.error?.code} ${res.error?.message}`)
@@ -45,5 +49,36 @@ export async function seedDemo(cloud: Pick<LocalCloud, 'invoke'>): Promise<{ pic
   await call('coupon', DEMO.merchant, { action: 'createCampaign', title: '便民店满 30 减 5 元券', valueFen: 500, priceFen: 0, total: 100, limitPerUser: 1, validFrom: now - 60_000, validTo: now + 14 * day, pickupPointIds: [pickupPointId] })
   // And a small paid one (购券 through the pay simulator): ¥9.90 for a ¥20 voucher.
   await call('coupon', DEMO.merchant, { action: 'createCampaign', title: '便民店 9.9 元抵 20 元券', valueFen: 2000, priceFen: 990, total: 20, limitPerUser: 1, validFrom: now - 60_000, validTo: now + 14 * day, pickupPointIds: [pickupPointId] })
+  await seedMerchantStory(cloud, call, now)
   return { pickupPointId }
+}
+
+const DEMO_IMAGES = path.join(__dirname, 'demo-images')
+
+/**
+ * The merchant's side of the demo: photos stored the way the merchant's upload stores them (their own folder),
+ * three products, an offer of the first to every pickup point, and the leader selling it at 幸福里 (帮卖).
+ */
+async function seedMerchantStory(
+  cloud: Pick<LocalCloud, 'storage'>,
+  call: (fn: string, openid: string, event: Record<string, unknown>) => Promise<Record<string, unknown>>,
+  now: number,
+): Promise<void> {
+  const day = 24 * 3600_000
+  const photo = (name: string): string => {
+    const stored = cloud.storage.storeForUser(DEMO.merchant, `products/${name}`, readFileSync(path.join(DEMO_IMAGES, name)))
+    if (!stored.ok) throw new Error(`seed photo ${name}: ${stored.message}`)
+    return stored.value
+  }
+  const products = [
+    { name: '赣南脐橙 5 斤装', unit: '箱', spec: '单果 200g 以上', category: '水果', description: '果园直发，酸甜多汁。', images: [photo('orange-1.png'), photo('orange-2.png')], supplyPriceFen: 2500, suggestedPriceFen: 3990 },
+    { name: '农家土鸡蛋 30 枚', unit: '盒', category: '蛋禽', description: '散养鸡蛋，破损包赔。', images: [photo('eggs.png')], supplyPriceFen: 1800, suggestedPriceFen: 2990 },
+    { name: '丹东草莓 2 斤', unit: '盒', category: '水果', description: '当天采摘，冷链到店。', images: [photo('strawberry.png')], supplyPriceFen: 3200, suggestedPriceFen: 4990 },
+  ]
+  const ids: string[] = []
+  for (const p of products) ids.push(((await call('catalog', DEMO.merchant, { action: 'createProduct', ...p })) as { productId: string }).productId)
+  const { offerId } = (await call('supply', DEMO.merchant, {
+    action: 'publish', productId: ids[0], stock: 300, commissionBp: 1000, minPriceFen: 3290, maxPriceFen: 3990, startAt: now - 60_000, endAt: now + 5 * day,
+  })) as { offerId: string }
+  await call('groupBuy', DEMO.leader, { action: 'createFromOffer', offerId, priceFen: 3590, stock: 60, minParticipants: 5, limitPerUser: 5, endAt: now + 2 * day })
 }

@@ -7,10 +7,13 @@ export default defineAppConfig({
     'pages/resident/order/index',
     'pages/resident/coupons/index',
     'pages/resident/pickup-points/index',
+    'pages/resident/notices/index',
   ],
   subPackages: [
-    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index'] },
+    { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
+    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index'] },
+    { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
   ],
   tabBar: {
     color: '#666666',

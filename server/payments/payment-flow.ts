@@ -6,6 +6,7 @@ import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
 import { requestRefund } from '@server/payments/refunds'
+import { recordSale } from '@server/ledger/ledger-flow'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -35,6 +36,7 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     }
     return 'ALREADY_APPLIED'
   }
+  await recordSale(db, orderId, now)
 
   const partId = participationIdFor(order.groupBuyId, order.openid)
   const firstPaid = updatedCount(await db.collection('participations').where({ _id: partId, paidOrders: 0 }).update({ data: { paidOrders: _.inc(1) } })) === 1

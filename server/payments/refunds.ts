@@ -4,6 +4,7 @@ import { updatedCount } from '@server/fetch'
 import { refundIdFor, shortageRefundIdFor } from '@server/ids'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
+import { recordRefund } from '@server/ledger/ledger-flow'
 
 export interface RefundDoc {
   _id: string
@@ -138,6 +139,7 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
     }
     const finished = await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
     if (updatedCount(finished) !== 1) continue
+    await recordRefund(db, r, now)
     const p = PURCHASES[r.kind ?? 'order']
     if (r.partial) {
       // Only the refund's own DONE transition (won once, above) adds its amount: refundedFen counts each refund once.

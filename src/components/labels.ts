@@ -1,5 +1,7 @@
 import type { GroupBuyStatus } from '@/shared/contracts/group-buy'
 import type { OrderStatus } from '@/shared/contracts/order'
+import type { OfferStatus, PurchaseOrderStatus } from '@/shared/contracts/supply'
+import type { Role } from '@/shared/contracts/common'
 
 export const GROUP_BUY_STATUS_LABEL: Record<GroupBuyStatus, string> = {
   UPCOMING: '即将开始',
@@ -18,4 +20,24 @@ export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   EXPIRED: '已超时关闭',
   REFUNDING: '退款中',
   REFUNDED: '已退款',
+}
+
+export const OFFER_STATUS_LABEL: Record<OfferStatus, string> = {
+  UPCOMING: '未开始',
+  OPEN: '供货中',
+  ENDED: '已结束',
+}
+
+export const PURCHASE_ORDER_STATUS_LABEL: Record<PurchaseOrderStatus, string> = {
+  OPEN: '待发货',
+  SHIPPED: '已发货',
+  RECEIVED: '已签收',
+}
+
+export const ROLE_LABEL: Record<Role, string> = {
+  resident: '居民',
+  leader: '团长',
+  clerk: '店员',
+  merchant: '商家',
+  admin: '管理员',
 }

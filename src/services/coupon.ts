@@ -1,4 +1,4 @@
-import type { couponContract, CouponOutputs } from '@/shared/contracts/coupon'
+import type { couponContract, CouponOutputs, CreateCampaignInput } from '@/shared/contracts/coupon'
 import { contractCaller } from './contract-caller'
 import { requestPayment } from './payment'
 
@@ -13,4 +13,5 @@ export const couponService = {
   pay: requestPayment,
   listMine: (cursor?: string) => call('listMine', cursor ? { cursor } : {}),
   redeem: (code: string) => call('redeem', { code }),
+  createCampaign: (input: CreateCampaignInput) => call('createCampaign', input),
 }

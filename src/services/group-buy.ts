@@ -1,4 +1,5 @@
 import type { CreateGroupBuyInput, groupBuyContract, GroupBuyOutputs } from '@/shared/contracts/group-buy'
+import type { z } from 'zod'
 import { contractCaller } from './contract-caller'
 
 const call = contractCaller<typeof groupBuyContract, GroupBuyOutputs>('groupBuy')
@@ -11,5 +12,11 @@ export const groupBuyService = {
   create: (input: CreateGroupBuyInput) => call('create', input),
   listMine: (cursor?: string) => call('listMine', cursor ? { cursor } : {}),
   participants: (groupBuyId: string, cursor?: string) => call('participants', { groupBuyId, ...(cursor ? { cursor } : {}) }),
-  markArrived: (groupBuyId: string) => call('markArrived', { groupBuyId }),
+  /** receivedQuantity absent = everything paid for arrived. */
+  markArrived: (groupBuyId: string, receivedQuantity?: number) =>
+    call('markArrived', { groupBuyId, ...(receivedQuantity === undefined ? {} : { receivedQuantity }) }),
+  /** 帮卖: open a group buy at the leader's own point from a merchant's supply offer. */
+  createFromOffer: (input: z.input<typeof groupBuyContract.createFromOffer>) => call('createFromOffer', input),
+  /** The pick list in 跟团号 order; `csv` also writes a file and returns its temp URL. */
+  pickList: (groupBuyId: string, format?: 'json' | 'csv') => call('pickList', { groupBuyId, ...(format ? { format } : {}) }),
 }

@@ -7,6 +7,7 @@ export const DEMO_IDENTITIES = [
   { openid: 'demo-resident-3', label: '居民C' },
   { openid: 'demo-leader', label: '团长' },
   { openid: 'demo-clerk', label: '店员' },
+  { openid: 'demo-merchant', label: '商家' },
   { openid: 'demo-admin', label: '管理员' },
 ] as const
 

@@ -8,4 +8,6 @@ export const userService = {
   listPickupPoints: () => call('listPickupPoints', {}),
   choosePickupPoint: (pickupPointId: string) => call('choosePickupPoint', { pickupPointId }),
   recordConsent: (templates: NoticeKey[]) => call('recordConsent', { templates }),
+  notices: (cursor?: string) => call('notices', cursor ? { cursor } : {}),
+  markNoticesRead: () => call('markNoticesRead', {}),
 }

@@ -1,6 +1,6 @@
 /**
  * Every failure a caller can see, as a closed table. Cloud functions return these codes; the client maps each
- * one to a single friendly Chinese message (src/services/error-messages.ts). Adding a code here without a
+ * one to a single friendly Chinese message (src/components/error-copy.ts). Adding a code here without a
  * message there is a type error.
  */
 export const ERROR_CODES = {
@@ -61,6 +61,10 @@ export const ERROR_CODES = {
   /** The price is outside the offer's range (or leaves the platform a negative share). */
   SUPPLY_PRICE_OUT_OF_RANGE: 'SUPPLY.PRICE_OUT_OF_RANGE',
   PURCHASE_ORDER_NOT_FOUND: 'PURCHASE_ORDER.NOT_FOUND',
+  /** The payout asks for more than the account's AVAILABLE balance (what is left after holds and payouts). */
+  LEDGER_INSUFFICIENT: 'LEDGER.INSUFFICIENT',
+  /** The caller has no account of the kind asked for (not a leader/merchant, or a clerk bound to no store). */
+  LEDGER_NO_ACCOUNT: 'LEDGER.NO_ACCOUNT',
   /** An upload that is not a PNG/JPEG/WebP image, is over 5 MB, or names a path outside storage. */
   STORAGE_INVALID_FILE: 'STORAGE.INVALID_FILE',
 } as const

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { CreateGroupBuyInput, GroupBuyView, ParticipantView } from '@/shared/contracts/group-buy'
+import type { CreateGroupBuyInput, GroupBuyOutputs, GroupBuyView, ParticipantView } from '@/shared/contracts/group-buy'
 import type { ClientError } from '@/services/cloud'
 import { groupBuyService } from '@/services/group-buy'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
@@ -16,8 +16,11 @@ export interface LeaderState {
   refreshParticipants: (groupBuyId: string) => Promise<void>
   loadMoreParticipants: () => Promise<void>
   create: (input: CreateGroupBuyInput) => Promise<string | null>
-  /** Returns how many orders became ready for pickup, or null on failure. */
-  markArrived: (groupBuyId: string) => Promise<number | null>
+  /**
+   * Sign off arrival: `receivedQuantity` is what actually came (absent = everything paid for). Answers how many
+   * orders became ready, how many were cut short and what was refunded, or null on failure.
+   */
+  markArrived: (groupBuyId: string, receivedQuantity?: number) => Promise<GroupBuyOutputs['markArrived'] | null>
   reset: () => void
 }
 
@@ -59,17 +62,17 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       void get().refreshMine()
       return res.data.groupBuyId
     },
-    markArrived: async (groupBuyId) => {
+    markArrived: async (groupBuyId, receivedQuantity) => {
       if (get().arriving) return null
       set({ arriving: true, arriveError: null })
-      const res = await groupBuyService.markArrived(groupBuyId)
+      const res = await groupBuyService.markArrived(groupBuyId, receivedQuantity)
       if (!res.ok) {
         set({ arriving: false, arriveError: res.error })
         return null
       }
       set({ arriving: false })
       void get().refreshParticipants(groupBuyId)
-      return res.data.readyOrders
+      return res.data
     },
     reset: () => set(initial()),
   }

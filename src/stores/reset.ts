@@ -4,6 +4,11 @@ import { useFeedStore } from './feed'
 import { useGroupBuyStore } from './group-buy'
 import { useLeaderStore } from './leader'
 import { useOrdersStore } from './orders'
+import { useAdminStore } from './admin'
+import { useMerchantStore } from './merchant'
+import { useNoticesStore } from './notices'
+import { useSupplyStore } from './supply'
+import { useUploadsStore } from './uploads'
 
 /** Everything that belongs to one person; cleared when the local "act as" identity changes. */
 export function resetUserScopedStores(): void {
@@ -13,4 +18,9 @@ export function resetUserScopedStores(): void {
   useLeaderStore.getState().reset()
   useClerkStore.getState().reset()
   useCouponStore.getState().reset()
+  useMerchantStore.getState().reset()
+  useSupplyStore.getState().reset()
+  useAdminStore.getState().reset()
+  useNoticesStore.getState().reset()
+  useUploadsStore.getState().reset()
 }

@@ -1,7 +1,8 @@
 /**
  * The whole 邻里团 loop in a real browser against the H5 build and a fresh local cloud:
  * leader opens a group (threshold 3) -> three residents join and pay -> 成团 -> leader signs off arrival ->
- * a resident sees the pickup code + QR -> the clerk verifies it once (success) and again (already used).
+ * a resident sees the pickup code + QR -> the clerk verifies it once (success) and again (already used) ->
+ * the leader's 收益 shows the picked-up order's share available, the others frozen, and withdraws it.
  */
 import { openApp, type App } from './support/app'
 
@@ -82,7 +83,7 @@ it('runs a group buy from creation to pickup', async () => {
   const names = await visible('.leader-group__name').allTextContents()
   for (const n of names) expect(n).toMatch(/\*\*$/)
   await tap('确认到货')
-  await tap('确定')
+  await tap('确认全部到货')
   await see(/已于 .* 确认到货/)
   await shot('06-leader-arrived')
 
@@ -118,4 +119,19 @@ it('runs a group buy from creation to pickup', async () => {
   await see('提货 · 核销成功')
   await see('提货 · 该提货码已使用，请勿重复核销')
   await shot('14-clerk-today')
+
+  // 8. The leader's earnings (ledger): A's order is picked up, so its share is available (19.90 less the
+  // platform's 5%, no store fee in the demo seed); B's and C's stay frozen until they pick up. 提现 holds it.
+  await actAs('团长')
+  await tap('团长工作台')
+  await tap('我的收益')
+  await see('¥18.91')
+  await see('¥37.82')
+  await see(`销售分成 · ${TITLE} #1`)
+  await shot('15-leader-earnings')
+  await tap('提现')
+  await tap('确定')
+  await see('¥0.00')
+  await see('提现中')
+  await expect(visible('.earnings__cell-value').allTextContents()).resolves.toEqual(['¥37.82', '¥18.91', '¥0.00'])
 })

@@ -96,11 +96,26 @@ describe('supply offers', () => {
     expect(other.data.items.map((o) => o.offerId)).not.toContain(offerId)
   })
 
-  it('refuses a price at which the platform share could go negative', async () => {
-    // Supply 1000, commission 50% (+ up to 2% tier bonus): at 1990 the leader alone could take 1034 — over what is left.
-    const offerId = await publish(await product({ supplyPriceFen: 1000 }), { commissionBp: 5000, minPriceFen: 1000, maxPriceFen: 5000 })
-    expect((await fromOffer(DEMO.leader, offerId, { priceFen: 1990 })).error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
-    expect((await fromOffer(DEMO.leader, offerId, { priceFen: 2200 })).ok).toBe(true)
+  it('refuses a price at which the platform share could go negative, and says the lowest one that opens', async () => {
+    // Supply 1000, commission 50% (+ up to 2% tier bonus): below about 20.84 the platform's share would go negative.
+    const productId = await product({ supplyPriceFen: 1000 })
+    const now = Date.now()
+    const unsellable = await cloud.call('supply', DEMO.merchant, { action: 'publish', productId, stock: 5, commissionBp: 5000, minPriceFen: 1000, maxPriceFen: 2000, startAt: now - 1000, endAt: now + 86400_000 })
+    expect(unsellable.error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
+    const offerId = await publish(productId, { commissionBp: 5000, minPriceFen: 1000, maxPriceFen: 5000 })
+    expect((await fromOffer(DEMO.leader, offerId, { priceFen: 2000 })).error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
+    // The store charges 1.00 per order at this point (set by the admin): 21.00 no longer leaves the platform anything.
+    await database().collection('pickupPoints').doc(cloud.pickupPointId).update({ data: { handlingFeeFen: 100 } })
+    try {
+      expect((await fromOffer(DEMO.leader, offerId, { priceFen: 2100 })).error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
+      const listed = await cloud.call<{ items: Doc[] }>('supply', DEMO.leader, { action: 'listOpen' })
+      const lowest = listed.data.items.find((o) => o.offerId === offerId)!.lowestPriceFen
+      expect(lowest).toBeGreaterThan(2100)
+      expect((await fromOffer(DEMO.leader, offerId, { priceFen: lowest - 1 })).error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
+      expect((await fromOffer(DEMO.leader, offerId, { priceFen: lowest })).ok).toBe(true)
+    } finally {
+      await database().collection('pickupPoints').doc(cloud.pickupPointId).update({ data: { handlingFeeFen: 0 } })
+    }
   })
 
   it('only the product’s merchant publishes; residents and leaders cannot', async () => {

@@ -5,11 +5,15 @@ import { sendOutbox } from '@server/messages/notify'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
 import { processDueRefunds } from '@server/payments/refunds'
+import { catchUpLedger } from '@server/ledger/ledger-flow'
+import { processDuePayouts } from '@server/ledger/payouts'
+import { reconcileDaily } from '@server/ledger/reconcile'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
- * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end group buys, heal holds left by
- * interrupted calls, refund failed groups, send messages.
+ * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
+ * group buys, heal holds left by interrupted calls, refund failed groups, book what the ledger hooks missed, pay out
+ * payouts, send messages, and reconcile the ledger once a day.
  */
 const tick = action({
   access: 'timer',
@@ -21,8 +25,11 @@ const tick = action({
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const refunds = await processDueRefunds(db, now)
+    const ledger = await catchUpLedger(db, now)
+    const payouts = await processDuePayouts(db, now)
     const messages = await sendOutbox(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, messages })
+    const reconciliation = await reconcileDaily(db, now)
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, payouts, messages, reconciliation })
   },
 })
 

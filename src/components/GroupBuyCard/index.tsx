@@ -15,7 +15,7 @@ export default function GroupBuyCard({ item, onClick }: Props) {
   const live = item.status === 'OPEN' || item.status === 'SUCCEEDED'
   return (
     <View className='gb-card' onClick={onClick}>
-      {item.images[0] ? <Image className='gb-card__img' src={item.images[0]} mode='aspectFill' /> : <View className='gb-card__img gb-card__img--blank'>团</View>}
+      {item.imageUrls?.[0] ? <Image className='gb-card__img' src={item.imageUrls[0]} mode='aspectFill' /> : <View className='gb-card__img gb-card__img--blank'>团</View>}
       <View className='gb-card__body'>
         <View className='gb-card__head'>
           <StatusTag status={item.status} />

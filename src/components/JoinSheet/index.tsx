@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import type { ClientError } from '@/services/cloud'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { formatFen } from '../format'
 import QuantityStepper from '../QuantityStepper'
 import './index.scss'

@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import type { ReactNode } from 'react'
 import type { ClientError } from '@/services/cloud'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import './index.scss'
 
 interface Props {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { id, shortText } from './common'
+import { cursor, fen, id, shortText, type Page, type Role } from './common'
+import type { ReconcileReport } from './ledger'
 
 export const adminContract = {
   createPickupPoint: z.object({ name: shortText(40), address: shortText(120), storeName: shortText(40) }).strict(),
@@ -10,9 +11,30 @@ export const adminContract = {
       message: 'leaders and clerks are bound to a pickup point',
       path: ['pickupPointId'],
     }),
+  /** The store's fee per order for being the pickup point (split from each order paid from then on). */
+  setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
+  reconcile: z.object({}).strict(),
+  lastReconciliation: z.object({}).strict(),
+  /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
+  listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
 
+/** The roles an admin grants; `resident` is everyone's and `admin` comes from ADMIN_OPENIDS. */
+export const GRANTABLE_ROLES = ['leader', 'clerk', 'merchant'] as const
+
+export interface RoleHolderView {
+  openid: string
+  roles: Role[]
+  /** The pickup point a leader or clerk works at. */
+  boundPickupPointId: string | null
+  boundPickupPointName: string | null
+}
+
 export interface AdminOutputs {
+  setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
+  reconcile: ReconcileReport
+  lastReconciliation: { report: ReconcileReport | null }
   createPickupPoint: { pickupPointId: string }
   grantRole: Record<string, never>
+  listRoles: Page<RoleHolderView>
 }

@@ -52,6 +52,9 @@ export interface OfferView {
   createdAt: number
 }
 
+/** An offer as a leader sees it in 货源: with the lowest price that can open from the leader's pickup point. */
+export type OpenOfferView = OfferView & { lowestPriceFen: number }
+
 export interface OfferPointProgress {
   pickupPointId: string
   name: string
@@ -85,7 +88,8 @@ export interface PurchaseOrderView {
 
 export interface SupplyOutputs {
   publish: { offerId: string }
-  listOpen: Page<OfferView>
+  /** `lowestPriceFen`: the lowest price in range a group buy can open at from the caller's pickup point. */
+  listOpen: Page<OpenOfferView>
   listMine: Page<OfferView & { allocated: number; sold: number; points: OfferPointProgress[] }>
   purchaseOrders: { items: PurchaseOrderView[] }
   markShipped: { status: 'SHIPPED' }

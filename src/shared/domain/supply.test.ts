@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { decideCreateFromOffer, planArrival, platformRemainderPerUnitFen, unsoldReturn, type OfferTerms } from './supply'
+import { decideCreateFromOffer, lowestSellablePriceFen, planArrival, platformRemainderPerUnitFen, unsoldReturn, type OfferTerms } from './supply'
 
 const line = fc.record({ quantity: fc.integer({ min: 1, max: 20 }), priceFen: fc.integer({ min: 1, max: 100_000 }) })
 
@@ -69,5 +69,25 @@ describe('unsoldReturn', () => {
     expect(unsoldReturn({ status: 'FAILED', stock: 10, soldQuantity: 3 })).toBe(10)
     expect(unsoldReturn({ status: 'CLOSED', stock: 10, soldQuantity: 3 })).toBe(7)
     expect(unsoldReturn({ status: 'SUCCEEDED', stock: 10, soldQuantity: 3 })).toBe(0)
+  })
+})
+
+describe('lowestSellablePriceFen', () => {
+  it('is the first price in range whose platform share is ≥ 0 (or null when none is)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 1, max: 300_000 }), fc.integer({ min: 0, max: 300_000 }), (supply, bp, bonus, fee, min, span) => {
+        const offer = { supplyPriceFen: supply, commissionBp: bp, minPriceFen: min, maxPriceFen: min + span }
+        const p = lowestSellablePriceFen(offer, bonus, fee)
+        const ok = (x: number) => platformRemainderPerUnitFen(x, supply, bp + bonus, fee) >= 0
+        if (p === null) {
+          expect(ok(offer.maxPriceFen)).toBe(false)
+        } else {
+          expect(p).toBeGreaterThanOrEqual(min)
+          expect(p).toBeLessThanOrEqual(offer.maxPriceFen)
+          expect(ok(p)).toBe(true)
+          if (p > min) expect(ok(p - 1)).toBe(false)
+        }
+      }),
+    )
   })
 })

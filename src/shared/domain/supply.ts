@@ -94,3 +94,19 @@ export function planArrival(lines: readonly PaidOrderLine[], received: number): 
     return { orderId: l.orderId, servedQuantity: served, refundFen }
   })
 }
+
+/**
+ * The lowest price in the offer's range at which a leader's group buy can open (the platform's share stays ≥ 0
+ * at the top tier and this store's fee), or null if no price in the range can. Shown in 货源 so a leader is never
+ * offered a price the server would refuse.
+ */
+export function lowestSellablePriceFen(offer: Pick<OfferTerms, 'minPriceFen' | 'maxPriceFen' | 'supplyPriceFen' | 'commissionBp'>, maxTierBonusBp: number, handlingFeeFen: number): number | null {
+  const bp = offer.commissionBp + maxTierBonusBp
+  if (bp >= 10000) return null
+  // p − floor(p·bp/10000) ≥ s + f needs p·(10000 − bp)/10000 > s + f − 1 (the floor gives back less than 1):
+  // no price below (s + f − 1)·10000/(10000 − bp) can do, so step up from there.
+  const need = offer.supplyPriceFen + handlingFeeFen
+  let p = Math.max(offer.minPriceFen, Math.floor(((need - 1) * 10000) / (10000 - bp)))
+  while (p <= offer.maxPriceFen && platformRemainderPerUnitFen(p, offer.supplyPriceFen, bp, handlingFeeFen) < 0) p++
+  return p <= offer.maxPriceFen ? p : null
+}

@@ -23,9 +23,11 @@ export async function openApp(name: string) {
   }
   let page: Page
   let site: { url: string }
+  let cloudUrl: string
   try {
     const cloud = await startFreshCloud()
     started.push(() => cloud.close())
+    cloudUrl = cloud.url
     const server = await serveH5(path.join(ROOT, 'dist/h5'), cloud.url)
     started.push(() => server.close())
     site = server
@@ -57,6 +59,8 @@ export async function openApp(name: string) {
   const see = (text: string | RegExp) => byText(text).waitFor()
   /** Taro's H5 <Input> wraps a native input; fill the one inside the element with our class. */
   const fill = (cls: string, value: string) => visible(`.${cls} input, input.${cls}`).first().fill(value)
+  /** The same, for a field known by its placeholder (the native input inside Taro's wrapper carries it too). */
+  const fillPlaceholder = (placeholder: string, value: string) => visible(`input[placeholder="${placeholder}"]`).first().fill(value)
 
   const actAs = async (label: string) => {
     await go('pages/resident/me/index')
@@ -76,7 +80,13 @@ export async function openApp(name: string) {
     await closeStarted()
   }
 
-  return { page, go, shot, visible, byText, tap, see, fill, actAs, enterAtCounter, close }
+  /** The local cloud's own timers (e.g. settle), fired the way its schedule would. */
+  const fireTimer = async (fn: string) => {
+    const res = await fetch(`${cloudUrl}/timers/${fn}`, { method: 'POST' })
+    if (!res.ok) throw new Error(`timer ${fn}: HTTP ${res.status}`)
+  }
+
+  return { page, go, shot, visible, byText, tap, see, fill, fillPlaceholder, actAs, enterAtCounter, fireTimer, close }
 }
 
 export type App = Awaited<ReturnType<typeof openApp>>

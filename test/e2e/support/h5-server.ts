@@ -13,14 +13,14 @@ const TYPES: Record<string, string> = {
 }
 
 /**
- * Serves the H5 build and forwards /fn/* and /sim/* to the local cloud host, so the page calls the cloud on its
+ * Serves the H5 build and forwards /fn/*, /sim/* and /storage/* (photo uploads) to the local cloud host, so the page calls the cloud on its
  * own origin exactly as it does behind `npm start`.
  */
 export async function serveH5(distDir: string, cloudUrl: string): Promise<{ url: string; close: () => Promise<void> }> {
   const target = new URL(cloudUrl)
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
-    if (url.pathname.startsWith('/fn/') || url.pathname.startsWith('/sim/')) {
+    if (url.pathname.startsWith('/fn/') || url.pathname.startsWith('/sim/') || url.pathname.startsWith('/storage/')) {
       const upstream = http.request(
         { hostname: target.hostname, port: target.port, path: url.pathname + url.search, method: req.method, headers: { ...req.headers, host: target.host } },
         (up) => {

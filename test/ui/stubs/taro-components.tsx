@@ -2,16 +2,27 @@
  * Plain-DOM stand-ins for @tarojs/components in jsdom: what a user sees and taps (text, buttons, inputs),
  * without Taro's web-components runtime. Event shapes follow Taro's (`e.detail.value`).
  */
-import { createElement, type ReactNode } from 'react'
+import { createElement, forwardRef, type ReactNode } from 'react'
 
 type AnyProps = { children?: ReactNode; className?: string; onClick?: (e: unknown) => void; [k: string]: unknown }
 
 function pass({ children, className, onClick, id, style, ...rest }: AnyProps) {
-  return { className, onClick, id: id as string | undefined, style: style as object | undefined, 'aria-label': rest['aria-label'] as string | undefined, children }
+  return {
+    className,
+    onClick,
+    id: id as string | undefined,
+    style: typeof style === 'object' ? (style as object) : undefined,
+    'aria-label': rest['aria-label'] as string | undefined,
+    role: rest.role as string | undefined,
+    children,
+  }
 }
 
-export const View = (p: AnyProps) => createElement('div', pass(p))
-export const Text = (p: AnyProps) => createElement('span', pass(p))
+// forwardRef: UI-kit components (NutUI) hand refs to the Taro components they render.
+export const View = forwardRef<HTMLDivElement, AnyProps>((p, ref) => createElement('div', { ...pass(p), ref }))
+View.displayName = 'View'
+export const Text = forwardRef<HTMLSpanElement, AnyProps>((p, ref) => createElement('span', { ...pass(p), ref }))
+Text.displayName = 'Text'
 export const Image = (p: AnyProps) => createElement('img', { className: p.className, src: p.src as string, alt: '' })
 export const Button = (p: AnyProps) =>
   createElement(
@@ -41,3 +52,6 @@ export const Input = field('input')
 export const Textarea = field('textarea')
 export const Picker = (p: AnyProps) => createElement('div', { className: 'picker' }, p.children)
 export const ScrollView = View
+/** A swiper's slides, laid out one after another (a user sees each slide's content). */
+export const Swiper = View
+export const SwiperItem = View

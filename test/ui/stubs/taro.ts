@@ -13,6 +13,8 @@ export const calls = {
   redirectTo: [] as string[],
   switchTab: [] as string[],
   toasts: [] as string[],
+  /** cloudPaths given to Taro.cloud.uploadFile */
+  uploads: [] as string[],
 }
 
 export function __reset(params: Params = {}) {
@@ -22,6 +24,7 @@ export function __reset(params: Params = {}) {
   calls.redirectTo.length = 0
   calls.switchTab.length = 0
   calls.toasts.length = 0
+  calls.uploads.length = 0
   modalAnswer = true
 }
 let modalAnswer = true
@@ -29,7 +32,32 @@ export function __answerModal(confirm: boolean) {
   modalAnswer = confirm
 }
 
+export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB', RN: 'RN', HARMONY: 'HARMONY' }
+export const getEnv = () => ENV_TYPE.WEB
+export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
+/** Layout queries answer an empty box: jsdom has no layout. */
+export const createSelectorQuery = () => {
+  const q = {
+    select: () => q,
+    selectAll: () => q,
+    in: () => q,
+    boundingClientRect: () => q,
+    scrollOffset: () => q,
+    fields: () => q,
+    exec: (cb?: (res: unknown[]) => void) => cb?.([{ width: 0, height: 0, left: 0, top: 0 }]),
+  }
+  return q
+}
+export const pxTransform = (n: number) => `${n}px`
+
 const Taro = {
+  ENV_TYPE,
+  getEnv,
+  nextTick,
+  createSelectorQuery,
+  pxTransform,
+  getSystemInfoSync: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
+  getWindowInfo: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
   getStorageSync: (k: string) => (storage.has(k) ? storage.get(k) : ''),
   setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
   navigateTo: async ({ url }: { url: string }) => void calls.navigateTo.push(url),
@@ -43,7 +71,15 @@ const Taro = {
   stopPullDownRefresh: () => undefined,
   scanCode: async () => ({ result: '' }),
   requestPayment: async () => ({}),
-  cloud: { init: () => undefined, callFunction: async () => ({ result: null }) },
+  cloud: {
+    init: () => undefined,
+    callFunction: async () => ({ result: null }),
+    uploadFile: async ({ cloudPath }: { cloudPath: string; filePath: string }) => {
+      calls.uploads.push(cloudPath)
+      return { fileID: `cloud://test-env.bucket/${cloudPath}` }
+    },
+  },
+  chooseMedia: async ({ count }: { count: number }) => ({ tempFiles: Array.from({ length: Math.min(count, 2) }, (_, i) => ({ tempFilePath: `wxfile://tmp_${i}.jpg`, size: 1000 })) }),
 }
 export default Taro
 

@@ -7,6 +7,7 @@ import { action } from '@server/define'
 import type { OrderDoc, PickupCodeDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { audit } from '@server/pickup/verifications'
+import { recordPickup } from '@server/ledger/ledger-flow'
 
 /**
  * 核销: hand the goods over for a pickup code, exactly once. The hand-over is one conditional write
@@ -48,6 +49,7 @@ export const verify = action({
     }
 
     await db.collection('pickupPoints').doc(pointId).update({ data: { readyCount: _.inc(-1) } })
+    await recordPickup(db, order._id, now)
     await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, outcome: 'PICKED_UP', at: now })
     return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.servedQuantity ?? order.quantity, orderedQuantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
   },

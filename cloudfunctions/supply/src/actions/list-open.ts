@@ -1,9 +1,12 @@
 import { supplyContract } from '@shared/contracts/supply'
+import { lowestSellablePriceFen } from '@shared/domain/supply'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { tempUrls } from '@server/storage/files'
+import { findById } from '@server/fetch'
 import { ALL_POINTS, toOfferView, type OfferDoc } from '@server/supply/docs'
+import { maxTierBonusBp } from '@server/supply/terms'
 
 /** 货源: offers open now to the caller's pickup point, ending soonest first. */
 export const listOpen = action({
@@ -18,8 +21,13 @@ export const listOpen = action({
     const _ = db.command
     const page = await keysetPage<OfferDoc>(db, 'offers', { pickupPointKeys: _.in([ALL_POINTS, pointId]), endAt: _.gt(now) }, { field: 'endAt', dir: 'asc' }, pos, 20)
     // Not started yet is filtered here rather than in the query, so the page walks one index range (endAt).
-    const open = page.docs.filter((d) => d.startAt <= now)
-    const urls = await tempUrls(open.flatMap((d) => d.product.images))
-    return ok({ items: open.map((d) => toOfferView(d, now, urls)), nextCursor: page.nextCursor })
+    // Offers no price of which can open here (the store's fee and the top tier leave the platform short) are not shown.
+    const point = await findById<{ handlingFeeFen?: number }>(db, 'pickupPoints', pointId)
+    const open = page.docs
+      .filter((d) => d.startAt <= now)
+      .map((d) => ({ d, lowest: lowestSellablePriceFen(d, maxTierBonusBp(), point?.handlingFeeFen ?? 0) }))
+      .filter((x): x is { d: OfferDoc; lowest: number } => x.lowest !== null)
+    const urls = await tempUrls(open.flatMap((x) => x.d.product.images))
+    return ok({ items: open.map((x) => ({ ...toOfferView(x.d, now, urls), lowestPriceFen: x.lowest })), nextCursor: page.nextCursor })
   },
 })

@@ -1,9 +1,11 @@
 import { supplyContract } from '@shared/contracts/supply'
+import { lowestSellablePriceFen } from '@shared/domain/supply'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
 import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
 import { ALL_POINTS, type OfferDoc } from '@server/supply/docs'
+import { maxTierBonusBp } from '@server/supply/terms'
 
 /** A merchant offers a product's stock to leaders (帮卖), at a supply price fixed from the product now. */
 export const publish = action({
@@ -14,6 +16,10 @@ export const publish = action({
     if (!product || product.merchantId !== caller.openid) return fail(ERROR_CODES.PRODUCT_NOT_FOUND, 'no such product of yours')
     if (input.minPriceFen < product.supplyPriceFen) return fail(ERROR_CODES.INPUT_INVALID, 'minPriceFen: 最低售价不能低于供货价')
     if (input.endAt <= now) return fail(ERROR_CODES.INPUT_INVALID, 'endAt: must be in the future')
+    // A range whose every price leaves the platform short (commission at the top tier) could never be sold. A range
+    // whose lower end is short is accepted: leaders are shown the lowest price that opens (supply.listOpen).
+    const lowest = lowestSellablePriceFen({ ...input, supplyPriceFen: product.supplyPriceFen }, maxTierBonusBp(), 0)
+    if (lowest === null) return fail(ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE, 'maxPriceFen: 最高售价扣除供货价和佣金后不足以成交')
     const pointIds = input.pickupPointIds ? [...new Set(input.pickupPointIds)] : null
     if (pointIds) {
       const found = (await db.collection('pickupPoints').where({ _id: db.command.in(pointIds) }).limit(pointIds.length).get()) as unknown as { data: { _id: string }[] }

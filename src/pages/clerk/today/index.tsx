@@ -3,7 +3,7 @@ import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/ta
 import { formatTime } from '@/components/format'
 import StateView from '@/components/StateView'
 import type { VerificationView } from '@/shared/contracts/pickup'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { useClerkStore } from '@/stores/clerk'
 
 function outcomeText(v: VerificationView): string {

@@ -2,7 +2,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
 import { formatFen } from '@/components/format'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { readCounterCode, useClerkStore, type VerifyResult } from '@/stores/clerk'
 import './index.scss'
 

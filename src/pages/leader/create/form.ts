@@ -1,5 +1,5 @@
 import dayjs from 'dayjs'
-import type { ZodIssue } from 'zod'
+import { checkWithSchema, toInt, toMs, yuanToFen } from '@/components/form-fields'
 import { groupBuyContract, type CreateGroupBuyInput } from '@/shared/contracts/group-buy'
 
 /** What the leader types: every field is text until it is parsed. */
@@ -53,23 +53,7 @@ export function defaultForm(now: number): CreateForm {
   }
 }
 
-/** "12.5" -> 1250. Anything that is not a yuan amount with at most 2 decimals becomes NaN (schema rejects it). */
-export function yuanToFen(text: string): number {
-  const t = text.trim()
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN
-  const [yuan, dec = ''] = t.split('.')
-  return Number(yuan) * 100 + Number(dec.padEnd(2, '0'))
-}
-
-function toInt(text: string): number {
-  const t = text.trim()
-  return /^\d+$/.test(t) ? Number(t) : Number.NaN
-}
-
-function toMs(date: string, time: string): number {
-  const d = dayjs(`${date}T${time}`)
-  return d.isValid() ? d.valueOf() : Number.NaN
-}
+export { yuanToFen }
 
 export function toInput(form: CreateForm, pickupPointId: string): CreateGroupBuyInput {
   return {
@@ -87,33 +71,7 @@ export function toInput(form: CreateForm, pickupPointId: string): CreateGroupBuy
   }
 }
 
-function describe(issue: ZodIssue, label: string): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.received === 'nan' || issue.received === 'undefined' ? `请填写${label}` : `${label}格式不对`
-    case 'too_small':
-      if (issue.type === 'string') return `请填写${label}`
-      return `${label}不能小于 ${issue.minimum}`
-    case 'too_big':
-      if (issue.type === 'string') return `${label}最多 ${issue.maximum} 个字`
-      return `${label}不能大于 ${issue.maximum}`
-    case 'custom':
-      return issue.message
-    default:
-      return `${label}格式不对`
-  }
-}
-
 /** Validate with the very schema the cloud function uses; messages in Chinese, one per field. */
 export function validateCreate(input: CreateGroupBuyInput): { ok: true; value: CreateGroupBuyInput } | { ok: false; errors: FormErrors } {
-  const parsed = groupBuyContract.create.safeParse(input)
-  if (parsed.success) return { ok: true, value: parsed.data }
-  const errors: FormErrors = {}
-  for (const issue of parsed.error.issues) {
-    const field = (issue.path[0] as keyof CreateGroupBuyInput | undefined) ?? 'form'
-    if (errors[field]) continue
-    // Number fields: zod reports NaN as invalid_type with received 'nan'.
-    errors[field] = describe(issue, FIELD_LABEL[field] ?? '')
-  }
-  return { ok: false, errors }
+  return checkWithSchema(groupBuyContract.create, input, FIELD_LABEL)
 }

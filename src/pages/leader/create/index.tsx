@@ -1,9 +1,12 @@
 import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useLoad } from '@tarojs/taro'
 import { useState } from 'react'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
+import Field from '@/components/Field'
+import PhotoPicker from '@/components/PhotoPicker'
 import { useLeaderStore } from '@/stores/leader'
 import { useSessionStore } from '@/stores/session'
+import { useUploadsStore } from '@/stores/uploads'
 import { defaultForm, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
 import './index.scss'
 
@@ -25,11 +28,19 @@ export default function LeaderCreatePage() {
   const submitting = useLeaderStore((s) => s.submitting)
   const submitError = useLeaderStore((s) => s.submitError)
   const pickupPointId = useSessionStore((s) => s.boundPickupPointId ?? s.pickupPointId)
+  const openid = useSessionStore((s) => s.openid)
+  const photos = useUploadsStore()
+  useLoad(() => useUploadsStore.getState().reset())
 
   const update = (key: keyof CreateForm, value: string) => setForm((f) => ({ ...f, [key]: value }))
 
   const submit = async () => {
-    const checked = validateCreate(toInput(form, pickupPointId ?? ''))
+    if (photos.busy()) {
+      void Taro.showToast({ title: '图片还在上传，请稍候', icon: 'none' })
+      return
+    }
+    const images = photos.fileIds()
+    const checked = validateCreate({ ...toInput(form, pickupPointId ?? ''), ...(images.length > 0 ? { images } : {}) })
     if (!checked.ok) {
       setErrors(checked.errors)
       return
@@ -45,6 +56,9 @@ export default function LeaderCreatePage() {
   return (
     <View className='page create'>
       <View className='section'>
+        <Field label='商品图片（选填，第一张为封面）' error={errors.images}>
+          <PhotoPicker items={photos.items} max={9} onAdd={() => void photos.add(9, 'group-buys', openid ?? 'me')} onRemove={(k) => photos.remove(k)} />
+        </Field>
         {FIELDS.map((f) => (
           <View key={f.key} className='create__field'>
             <Text className='create__label'>{f.label}</Text>

@@ -1,4 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import ArrivalSheet from '@/components/ArrivalSheet'
+import Gallery from '@/components/Gallery'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter, useShareAppMessage } from '@tarojs/taro'
 import Countdown from '@/components/Countdown'
 import { formatFen, formatTime } from '@/components/format'
@@ -6,11 +9,12 @@ import { ORDER_STATUS_LABEL } from '@/components/labels'
 import GroupProgress from '@/components/GroupProgress'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useLeaderStore } from '@/stores/leader'
 import { useSessionStore } from '@/stores/session'
+import { useSupplyStore } from '@/stores/supply'
 import './index.scss'
 
 const statusLabel = (s: string) =>
@@ -18,12 +22,15 @@ const statusLabel = (s: string) =>
 
 export default function LeaderGroupPage() {
   const { params } = useRouter()
-  const id = params.id ?? ''
+  // Notices open this page with ?groupBuyId= (server/payments/payment-flow.ts), lists with ?id=.
+  const id = params.id ?? params.groupBuyId ?? ''
   const detail = useGroupBuyStore()
   const leader = useLeaderStore()
   const openid = useSessionStore((s) => s.openid)
   const gb = detail.current?.groupBuyId === id ? detail.current : null
   const parts = leader.participants
+  const supply = useSupplyStore()
+  const [arrivalOpen, setArrivalOpen] = useState(false)
 
   const reload = () => Promise.all([detail.load(id), leader.refreshParticipants(id)])
   useDidShow(() => {
@@ -49,20 +56,26 @@ export default function LeaderGroupPage() {
   }
 
   const canSignOff = (gb.status === 'SUCCEEDED' || gb.status === 'CLOSED') && !gb.arrivedAt
-  const signOff = async () => {
-    const { confirm } = await Taro.showModal({ title: '确认到货', content: '确认商品已送达自提点？确认后将通知团员凭提货码取货。' })
-    if (!confirm) return
-    const ready = await leader.markArrived(id)
-    if (ready === null) {
+  const openSignOff = async () => {
+    setArrivalOpen(true)
+    await supply.loadPickList(id)
+  }
+  const signOff = async (receivedQuantity: number | undefined) => {
+    const done = await leader.markArrived(id, receivedQuantity)
+    if (!done) {
       void Taro.showToast({ title: friendlyMessage(useLeaderStore.getState().arriveError), icon: 'none' })
       return
     }
-    void Taro.showToast({ title: `已通知 ${ready} 位团员提货`, icon: 'none' })
+    setArrivalOpen(false)
+    const shortText = done.shortOrders > 0 ? `，${done.shortOrders} 单缺货已退 ${formatFen(done.refundedFen)}` : ''
+    void Taro.showToast({ title: `已通知 ${done.readyOrders} 位团员提货${shortText}`, icon: 'none' })
     void detail.load(id)
   }
+  const pickItems = supply.pickList.groupBuyId === id ? supply.pickList.items.filter((i) => i.status === 'PAID') : []
 
   return (
     <View className='page'>
+      <Gallery urls={gb.imageUrls} placeholder={gb.title} />
       <View className='section'>
         <View className='row'>
           <Text className='leader-group__title'>{gb.title}</Text>
@@ -75,6 +88,11 @@ export default function LeaderGroupPage() {
         </View>
         {gb.arrivedAt ? <Text className='leader-group__arrived'>{`已于 ${formatTime(gb.arrivedAt)} 确认到货`}</Text> : null}
         {leader.arriveError && <Text className='leader-group__error'>{friendlyMessage(leader.arriveError)}</Text>}
+        <View className='row leader-group__links'>
+          <Text className='leader-group__link' onClick={() => Taro.navigateTo({ url: `/pages/leader/picklist/index?id=${id}` })}>
+            拣货单 / 导出 ›
+          </Text>
+        </View>
       </View>
       <View className='section'>
         <Text className='section__title'>{`参团名单（${parts.items.length}）`}</Text>
@@ -100,10 +118,19 @@ export default function LeaderGroupPage() {
         <Button className='leader-group__share' openType='share'>
           分享给邻居
         </Button>
-        <Button className='btn-primary leader-group__arrive' disabled={!canSignOff || leader.arriving} loading={leader.arriving} onClick={() => void signOff()}>
+        <Button className='btn-primary leader-group__arrive' disabled={!canSignOff || leader.arriving} loading={leader.arriving} onClick={() => void openSignOff()}>
           {gb.arrivedAt ? '已确认到货' : '确认到货'}
         </Button>
       </View>
+      <ArrivalSheet
+        visible={arrivalOpen}
+        items={pickItems}
+        priceFen={gb.priceFen}
+        unit={gb.unit}
+        submitting={leader.arriving}
+        onClose={() => setArrivalOpen(false)}
+        onConfirm={(q) => void signOff(q)}
+      />
     </View>
   )
 }

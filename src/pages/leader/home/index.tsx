@@ -24,6 +24,12 @@ export default function LeaderHomePage() {
         <Button className='btn-primary' onClick={() => Taro.navigateTo({ url: '/pages/leader/create/index' })}>
           ＋ 发起团购
         </Button>
+        <Button className='btn-ghost leader-home__supply' onClick={() => Taro.navigateTo({ url: '/pages/leader/supply/index' })}>
+          货源 · 帮卖开团
+        </Button>
+        <Button className='btn-ghost leader-home__supply' onClick={() => Taro.navigateTo({ url: '/pages/leader/earnings/index' })}>
+          我的收益
+        </Button>
       </View>
       <StateView
         loading={mine.loading || !mine.loaded}

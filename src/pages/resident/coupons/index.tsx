@@ -6,7 +6,7 @@ import { couponUsability, validityText } from '@/components/CouponCode/usability
 import { formatFen } from '@/components/format'
 import StateView from '@/components/StateView'
 import type { CouponCampaignView } from '@/shared/contracts/coupon'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { isClaimableHere, useCouponStore } from '@/stores/coupon'
 import { useSessionStore } from '@/stores/session'
 import { ensureSession } from '@/stores/use-session-ready'

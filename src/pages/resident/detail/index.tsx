@@ -1,14 +1,15 @@
-import { Button, Image, Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter, useShareAppMessage } from '@tarojs/taro'
 import { useState } from 'react'
 import Countdown from '@/components/Countdown'
+import Gallery from '@/components/Gallery'
 import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
 import JoinSheet from '@/components/JoinSheet'
 import Price from '@/components/Price'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import './index.scss'
@@ -66,7 +67,7 @@ export default function DetailPage() {
 
   return (
     <View className='page detail'>
-      {gb.images[0] ? <Image className='detail__img' src={gb.images[0]} mode='aspectFill' /> : <View className='detail__img detail__img--blank'>邻里团</View>}
+      <Gallery urls={gb.imageUrls ?? []} placeholder='邻里团' />
       <View className='section'>
         <View className='detail__head'>
           <StatusTag status={gb.status} />

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import IdentitySwitcher from '@/components/IdentitySwitcher'
 import StateView from '@/components/StateView'
+import { useNoticesStore } from '@/stores/notices'
 import { hasRole, useSessionStore } from '@/stores/session'
 import { ensureSession } from '@/stores/use-session-ready'
 import './index.scss'
@@ -9,6 +10,7 @@ import './index.scss'
 interface Entry {
   label: string
   url: string
+  badge?: number
 }
 
 export default function MePage() {
@@ -16,17 +18,23 @@ export default function MePage() {
   useDidShow(() => {
     void ensureSession()
     if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
+    void useNoticesStore.getState().refresh()
   })
+  const unread = useNoticesStore((n) => n.unread)
   const point = s.pickupPoints.find((p) => p.pickupPointId === s.pickupPointId)
 
   const entries: Entry[] = [
+    { label: '消息通知', url: '/pages/resident/notices/index', badge: unread },
     { label: '我的优惠券 / 领券中心', url: '/pages/resident/coupons/index' },
     { label: '切换自提点', url: '/pages/resident/pickup-points/index' },
   ]
   // Work screens follow the roles the backend reports, not anything chosen on the client.
   if (hasRole(s.roles, 'leader')) {
+    entries.unshift({ label: '货源 · 帮卖开团', url: '/pages/leader/supply/index' })
     entries.unshift({ label: '团长工作台', url: '/pages/leader/home/index' })
   }
+  if (hasRole(s.roles, 'merchant')) entries.unshift({ label: '商家后台', url: '/pages/merchant/home/index' })
+  if (hasRole(s.roles, 'admin')) entries.unshift({ label: '平台管理', url: '/pages/admin/home/index' })
   if (hasRole(s.roles, 'clerk')) {
     entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
     entries.unshift({ label: '核销台', url: '/pages/clerk/verify/index' })
@@ -43,12 +51,16 @@ export default function MePage() {
             <Text className='section__title'>我的自提点</Text>
             <Text>{point ? `${point.name}（${point.storeName}）` : '还没有选择自提点'}</Text>
             {point && <Text className='muted me__addr'>{point.address}</Text>}
+            <Text className='muted me__openid'>{`我的 openid：${s.openid ?? ''}`}</Text>
           </View>
           <View className='section'>
             {entries.map((e) => (
               <View key={e.url} className='row me__entry' onClick={() => Taro.navigateTo({ url: e.url })}>
                 <Text>{e.label}</Text>
-                <Text className='muted'>›</Text>
+                <View>
+                  {e.badge ? <Text className='me__badge'>{e.badge > 99 ? '99+' : e.badge}</Text> : null}
+                  <Text className='muted'>›</Text>
+                </View>
               </View>
             ))}
           </View>

@@ -8,7 +8,7 @@ import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { isCancellable } from '@/shared/domain/order'
 import { useOrdersStore } from '@/stores/orders'
 import './index.scss'
@@ -27,7 +27,8 @@ function PickupCodeView({ code, expiresAt, used }: { code: string; expiresAt: nu
 
 export default function OrderPage() {
   const { params } = useRouter()
-  const id = params.id ?? ''
+  // Notices open this page with ?orderId= (server/payments/payment-flow.ts), lists with ?id=.
+  const id = params.id ?? params.orderId ?? ''
   const s = useOrdersStore()
   const order = s.current?.orderId === id ? s.current : null
 
@@ -87,6 +88,18 @@ export default function OrderPage() {
           <Text className='muted'>实付金额</Text>
           <Text className='order__amount'>{formatFen(order.amountFen)}</Text>
         </View>
+        {order.servedQuantity < order.quantity && order.status !== 'REFUNDED' && (
+          <View className='row order__short'>
+            <Text className='muted'>到货不足</Text>
+            <Text>{`实发 ${order.servedQuantity}/${order.quantity}${order.refundedFen === 0 ? '，少发部分退款中' : ''}`}</Text>
+          </View>
+        )}
+        {order.refundedFen > 0 && (
+          <View className='row order__refund'>
+            <Text className='muted'>{order.refundedFen < order.amountFen ? '部分退款' : '已退款'}</Text>
+            <Text className='order__refund-amount'>{formatFen(order.refundedFen)}</Text>
+          </View>
+        )}
         <View className='row'>
           <Text className='muted'>下单时间</Text>
           <Text>{formatDateTime(order.createdAt)}</Text>

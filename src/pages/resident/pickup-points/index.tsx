@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useLoad, usePullDownRefresh } from '@tarojs/taro'
 import StateView from '@/components/StateView'
-import { friendlyMessage } from '@/services/error-messages'
+import { friendlyMessage } from '@/components/error-copy'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'
 

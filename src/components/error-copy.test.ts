@@ -1,6 +1,6 @@
 import { ERROR_CODES } from '@/shared/errors'
-import { NETWORK_ERROR } from './cloud'
-import { ERROR_MESSAGES, friendlyMessage, NETWORK_MESSAGE } from './error-messages'
+import { NETWORK_ERROR } from '@/services/cloud'
+import { ERROR_MESSAGES, friendlyMessage, NETWORK_MESSAGE } from './error-copy'
 
 describe('error messages', () => {
   it('gives every backend error code a Chinese message', () => {

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@/shared/errors'
-import { NETWORK_ERROR, type ClientError } from './cloud'
+import { NETWORK_ERROR, type ClientError } from '@/services/cloud'
 
 /** The one place user-facing Chinese copy for every error code lives. A missing code is a type error. */
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {
@@ -35,6 +35,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'SUPPLY.PRICE_OUT_OF_RANGE': '售价不在货源允许的价格区间内',
   'PURCHASE_ORDER.NOT_FOUND': '采购单不存在',
   'STORAGE.INVALID_FILE': '只能上传 5MB 以内的 PNG、JPEG 或 WebP 图片',
+  'LEDGER.INSUFFICIENT': '可提现余额不足',
+  'LEDGER.NO_ACCOUNT': '你还没有可查看的收益账户',
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
 }

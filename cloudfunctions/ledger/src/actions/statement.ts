@@ -1,0 +1,43 @@
+import { createHash } from 'crypto'
+import { ledgerContract } from '@shared/contracts/ledger'
+import { monthRangeCst } from '@shared/domain/ledger'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { action } from '@server/define'
+import type { LedgerEntryDoc } from '@server/ledger/model'
+import { statementCsv, statementTotals } from '@server/ledger/statement'
+import { accountFor, entryViews } from '@server/ledger/views'
+import { tempUrlOf, uploadBytes } from '@server/storage/files'
+
+/** A statement can list this many entries; a month beyond that is an account for a data export, not a screen. */
+const MAX_ENTRIES = 5000
+
+/** 对账单: a month's totals, and the month's entries as a CSV in cloud storage. */
+export const statement = action({
+  access: ['leader', 'merchant'],
+  input: ledgerContract.statement,
+  async run({ caller, db, now }, { month, as }) {
+    const account = accountFor(await caller.user(), as)
+    if (!account || account.party === 'store') return fail(ERROR_CODES.LEDGER_NO_ACCOUNT, 'no account of that kind for the caller')
+    const _ = db.command
+    const { start, end } = monthRangeCst(month)
+    const docs: LedgerEntryDoc[] = []
+    let lastId = ''
+    for (;;) {
+      const res = (await db
+        .collection('ledgerEntries')
+        .where(_.and([{ account: account.account, _id: _.gt(lastId) }, { createdAt: _.gte(start) }, { createdAt: _.lt(end) }]) as never)
+        .orderBy('_id', 'asc')
+        .limit(100)
+        .get()) as unknown as { data: LedgerEntryDoc[] }
+      docs.push(...res.data)
+      if (res.data.length < 100 || docs.length >= MAX_ENTRIES) break
+      lastId = res.data[res.data.length - 1]._id
+    }
+    docs.sort((a, b) => a.createdAt - b.createdAt || (a._id < b._id ? -1 : 1))
+    const views = await entryViews(db, docs)
+    const totals = statementTotals(views)
+    const owner = createHash('sha256').update(account.account).digest('hex').slice(0, 16)
+    const fileID = await uploadBytes(`exports/ledger-statements/${owner}/${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8'))
+    return ok({ month, totals, csv: { fileID, tempFileURL: await tempUrlOf(fileID) } })
+  },
+})

@@ -1,0 +1,8 @@
+import { defineFunction } from '@server/define'
+import { balance } from './actions/balance'
+import { entries } from './actions/entries'
+import { orderEntries } from './actions/order-entries'
+import { requestPayout } from './actions/request-payout'
+import { statement } from './actions/statement'
+
+export const main = defineFunction({ balance, entries, statement, orderEntries, requestPayout })

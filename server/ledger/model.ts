@@ -1,0 +1,112 @@
+import {
+  DEFAULT_COMMISSION_TIERS,
+  DEFAULT_PLATFORM_FEE_BP,
+  parseTiers,
+  PLATFORM_ACCOUNT_ID,
+  type EntryState,
+  type OrderPosition,
+  type Party,
+  type SplitTerms,
+  type Tier,
+} from '@shared/domain/ledger'
+import type { EntryKind } from '@shared/contracts/ledger'
+
+/**
+ * The ledger's stored shapes. Entries are the truth (append-only, one per event and party, keyed so a replay is
+ * a duplicate insert); the order positions and payee balances are kept beside them in the same transactions
+ * and can always be re-derived from the entries (admin.reconcile checks that they are).
+ */
+
+/** ledgerEntries */
+export interface LedgerEntryDoc {
+  _id: string
+  orderId: string | null
+  groupBuyId: string | null
+  party: Party
+  partyId: string
+  /** `${party}:${partyId}`: one person can be a leader and a merchant, two accounts. */
+  account: string
+  kind: EntryKind
+  amountFen: number
+  state: EntryState
+  /** The refund or payout this entry books (null on sales and releases). */
+  refId: string | null
+  createdAt: number
+}
+
+/** ledgerOrders: one per paid order, what the ledger knows about it. */
+export interface LedgerOrderDoc {
+  _id: string
+  groupBuyId: string
+  title: string
+  /** 跟团号, fixed at the sale (orders are never removed, so it cannot change). */
+  seq: number
+  terms: SplitTerms
+  accounts: Record<Party, string>
+  amountFen: number
+  quantity: number
+  /** The quantity the current split is for (less any shortage confirmed by a refund). */
+  keptQuantity: number
+  /** Refunds booked here (confirmed by WeChat Pay). */
+  refundedFen: number
+  refundIds: string[]
+  released: boolean
+  /** What counted toward the leader's tier when the order was picked up (0 before), and in which Beijing month. */
+  releasedFen: number
+  releasedMonth: string | null
+  /** The leader's openid (= accounts.leader), a top-level field for the tier's query. */
+  leaderId: string
+  position: OrderPosition
+  paidAt: number
+  createdAt: number
+  updatedAt: number
+}
+
+/**
+ * ledgerBalances/<account>: the payout side of a payee's account (leaders and merchants), moved only by payouts, in
+ * the same transaction as their entries. `heldFen` is what payouts took out of AVAILABLE and kept (held or paid; a
+ * failed payout gives its amount back): a payout may hold at most the account's AVAILABLE credits minus `heldFen`.
+ */
+export interface LedgerBalanceDoc {
+  _id: string
+  party: Party
+  partyId: string
+  heldFen: number
+  pendingPayoutFen: number
+  paidOutFen: number
+  updatedAt: number
+}
+
+export interface PayoutDoc {
+  _id: string
+  account: string
+  party: Party
+  partyId: string
+  requestId: string
+  amountFen: number
+  status: 'PENDING' | 'PAID' | 'FAILED'
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+  createdAt: number
+  doneAt: number | null
+}
+
+export function accountOf(party: Party, partyId: string): string {
+  return `${party}:${partyId}`
+}
+
+export function platformAccount(): string {
+  return accountOf('platform', PLATFORM_ACCOUNT_ID)
+}
+
+/** PLATFORM_FEE_BP (own group buys' platform cut, basis points), default 500. */
+export function platformFeeBp(): number {
+  const v = Number(process.env.PLATFORM_FEE_BP)
+  return Number.isInteger(v) && v >= 0 && v <= 10_000 ? v : DEFAULT_PLATFORM_FEE_BP
+}
+
+/** COMMISSION_TIERS (`fen:bp,…`), default `0:0,500000:100,2000000:200`. */
+export function commissionTiers(): Tier[] {
+  return parseTiers(process.env.COMMISSION_TIERS || DEFAULT_COMMISSION_TIERS)
+}

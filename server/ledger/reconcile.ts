@@ -1,0 +1,147 @@
+import { PARTIES, splitShares, balanceFromEntries, dayKeyCst, type Balance } from '@shared/domain/ledger'
+import type { ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
+import { getCloud, isDuplicateWrite } from '@server/cloud'
+import type { OrderDoc } from '@server/docs'
+import type { CloudPayApi } from '@server/payments/pay'
+import type { RefundDoc } from '@server/payments/refunds'
+import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
+
+/**
+ * admin.reconcile: the ledger against the payment system, order by order, and every kept balance against its
+ * entries. What WeChat Pay says (queryOrder, queryRefund) is the reference; the ledger's own records are what is
+ * checked. A mismatch is reported, never fixed here: fixing it would hide the bug that caused it.
+ */
+
+function cloudPay(): CloudPayApi {
+  return (getCloud() as unknown as { cloudPay: CloudPayApi }).cloudPay
+}
+
+function subMchId(): string {
+  // The same merchant setting server/payments/pay.ts uses.
+  return process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
+}
+
+/** Trade states of a trade that was paid: WeChat Pay reports a (partly) refunded trade as REFUND. */
+const PAID_STATES = ['SUCCESS', 'REFUND']
+
+/** What WeChat Pay says was paid for a trade (0 if not paid). */
+async function paidPerWeChat(orderId: string): Promise<number> {
+  const res = await cloudPay().queryOrder({ sub_mch_id: subMchId(), out_trade_no: orderId, nonce_str: 'reconcile' })
+  return res.returnCode === 'SUCCESS' && res.resultCode === 'SUCCESS' && PAID_STATES.includes(String(res.tradeState)) ? Number(res.totalFee ?? 0) : 0
+}
+
+/** What WeChat Pay says one refund number refunded (0 if it does not know it or it did not succeed). */
+async function refundedPerWeChat(refundNo: string): Promise<number> {
+  const res = (await cloudPay().queryRefund({ sub_mch_id: subMchId(), out_refund_no: refundNo, nonce_str: 'reconcile' })) as Awaited<ReturnType<CloudPayApi['queryRefund']>> & { refundFeeList?: number[] }
+  if (res.returnCode !== 'SUCCESS' || res.resultCode !== 'SUCCESS' || (res.refundStatusList ?? [])[0] !== 'SUCCESS') return 0
+  return Number((res.refundFeeList ?? [])[0] ?? 0)
+}
+
+const MAX_LISTED = 200
+
+export async function reconcile(db: DB.Database, now: number, id = `run_${now}`): Promise<ReconcileReport> {
+  const _ = db.command
+  const mismatches: ReconcileMismatch[] = []
+  let mismatchCount = 0
+  const report = (m: ReconcileMismatch) => {
+    mismatchCount++
+    if (mismatches.length < MAX_LISTED) mismatches.push(m)
+  }
+  let orders = 0
+  let lastId = ''
+  for (;;) {
+    const page = (await db.collection('orders').where({ _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: OrderDoc[] }
+    for (const order of page.data) {
+      orders++
+      await reconcileOrder(db, order, report)
+    }
+    if (page.data.length < 100) break
+    lastId = page.data[page.data.length - 1]._id
+  }
+  await reconcileBalances(db, report)
+  const out: ReconcileReport = { reconciliationId: id, at: now, orders, mismatches, mismatchCount }
+  await db.collection('reconciliations').add({ data: { _id: id, ...out } })
+  return out
+}
+
+async function reconcileOrder(db: DB.Database, order: OrderDoc, report: (m: ReconcileMismatch) => void): Promise<void> {
+  const orderId = order._id
+  const [paid, refunds, entries, lo] = await Promise.all([
+    paidPerWeChat(orderId),
+    query<RefundDoc>(db.collection('refunds').where({ orderId }).limit(100)),
+    entriesOf(db, orderId),
+    query<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: orderId }).limit(1)).then((d) => d[0] ?? null),
+  ])
+  let refunded = 0
+  for (const r of refunds) refunded += await refundedPerWeChat(r._id)
+  const sum = entries.reduce((s, e) => s + e.amountFen, 0)
+  if (sum !== paid - refunded) report({ orderId, kind: 'PAID_MINUS_REFUNDED', expected: paid - refunded, actual: sum })
+  if (!lo) return
+  if (lo.refundedFen !== refunded) report({ orderId, kind: 'REFUNDED_FEN', expected: refunded, actual: lo.refundedFen })
+  const expected = splitShares(lo.amountFen - lo.refundedFen, lo.keptQuantity, lo.terms)
+  const net = Object.fromEntries(PARTIES.map((p) => [p, 0])) as Record<(typeof PARTIES)[number], number>
+  for (const e of entries) net[e.party] += e.amountFen
+  for (const p of PARTIES) {
+    if (net[p] !== expected[p]) report({ orderId, account: `${p}:${lo.accounts[p]}`, kind: 'SPLIT', expected: expected[p], actual: net[p] })
+  }
+  if (order.status === 'PICKED_UP' && !lo.released) report({ orderId, kind: 'NOT_RELEASED', expected: 'released', actual: 'frozen' })
+}
+
+async function query<T>(q: { get(): unknown }): Promise<T[]> {
+  return ((await q.get()) as { data: T[] }).data
+}
+
+async function entriesOf(db: DB.Database, orderId: string): Promise<LedgerEntryDoc[]> {
+  const res = (await db.collection('ledgerEntries').where({ orderId }).limit(1000).get()) as unknown as { data: LedgerEntryDoc[] }
+  return res.data
+}
+
+/**
+ * Every payee's payout document equals its payout entries: held = what payout entries took out of AVAILABLE (less
+ * what failed payouts gave back), pending and paid out = the PAYOUT_PENDING and PAID_OUT sums.
+ */
+async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch) => void): Promise<void> {
+  const _ = db.command
+  let lastId = ''
+  for (;;) {
+    const page = (await db.collection('ledgerBalances').where({ _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: LedgerBalanceDoc[] }
+    for (const bal of page.data) {
+      const derived = await derivedBalance(db, bal._id)
+      const $ = _.aggregate
+      const held = (await db.collection('ledgerEntries').aggregate().match({ account: bal._id, kind: 'PAYOUT', state: 'AVAILABLE' }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
+      const expected = { heldFen: 0 - (held.list[0]?.total ?? 0), pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen }
+      for (const k of ['heldFen', 'pendingPayoutFen', 'paidOutFen'] as const) {
+        if (bal[k] !== expected[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: expected[k] }, actual: { [k]: bal[k] } })
+      }
+    }
+    if (page.data.length < 100) return
+    lastId = page.data[page.data.length - 1]._id
+  }
+}
+
+/** An account's balances summed from its entries (one grouped aggregate). */
+export async function derivedBalance(db: DB.Database, account: string): Promise<Balance> {
+  const $ = db.command.aggregate
+  const res = (await db.collection('ledgerEntries').aggregate().match({ account }).group({ _id: '$state', total: $.sum('$amountFen') }).end()) as unknown as { list: { _id: string; total: number }[] }
+  return balanceFromEntries(res.list.map((r) => ({ state: r._id as LedgerEntryDoc['state'], amountFen: r.total })))
+}
+
+/** settle: reconcile once per Beijing day (the first tick of the day claims it with a keyed insert). */
+export async function reconcileDaily(db: DB.Database, now: number): Promise<{ ran: boolean; mismatchCount?: number }> {
+  const day = dayKeyCst(now)
+  try {
+    await db.collection('reconciliations').add({ data: { _id: `claim_${day}`, at: now } })
+  } catch (err) {
+    if (isDuplicateWrite(err)) return { ran: false }
+    throw err
+  }
+  const r = await reconcile(db, now, `daily_${day}`)
+  return { ran: true, mismatchCount: r.mismatchCount }
+}
+
+export async function lastReconciliation(db: DB.Database): Promise<ReconcileReport | null> {
+  const res = (await db.collection('reconciliations').where({ orders: db.command.gte(0) }).orderBy('at', 'desc').limit(1).get()) as unknown as { data: (ReconcileReport & { _id?: string })[] }
+  if (!res.data[0]) return null
+  const { _id, ...report } = res.data[0]
+  return report
+}

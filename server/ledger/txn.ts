@@ -1,0 +1,51 @@
+import { errorText } from '@server/cloud'
+
+/** The part of a wx-server-sdk transaction the ledger uses: doc reads/writes and keyed inserts. */
+export interface TxDoc {
+  get(): Promise<{ data: unknown }>
+  set(o: { data: Record<string, unknown> }): Promise<unknown>
+  update(o: { data: Record<string, unknown> }): Promise<unknown>
+}
+export interface Tx {
+  collection(name: string): { doc(id: string): TxDoc; add(o: { data: Record<string, unknown> }): Promise<unknown> }
+}
+
+/**
+ * Conflicts only come from writes to one payee's balance (or tier) document at the same moment — pickups at a busy
+ * counter, a crowd of payout requests. Full-jitter exponential backoff (up to 200 ms) lets even a few hundred at
+ * once through one by one within seconds; a hook that still fails is booked by settle's catch-up.
+ */
+const MAX_ATTEMPTS = 40
+const MAX_BACKOFF_MS = 200
+
+function isConflict(err: unknown): boolean {
+  return /TRANSACTION_CONFLICT/.test(errorText(err))
+}
+
+/**
+ * Run `fn` in one snapshot-isolated transaction: every write commits together or not at all, and a write to a
+ * document someone else changed since the start fails the commit (first committer wins). A conflict is retried
+ * with a fresh snapshot after a random pause (the SDK's own retry is immediate, so a crowd would collide again at
+ * once); `fn` must therefore decide everything from what it reads inside.
+ */
+export async function inTransaction<T>(db: DB.Database, fn: (t: Tx) => Promise<T>): Promise<T> {
+  const run = (db as unknown as { runTransaction(cb: (t: Tx) => Promise<T>, times: number): Promise<T> }).runTransaction.bind(db)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(fn, 0)
+    } catch (err) {
+      if (!isConflict(err) || attempt >= MAX_ATTEMPTS) throw err
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(MAX_BACKOFF_MS, 4 * 2 ** attempt)))
+    }
+  }
+}
+
+/** A document read inside the transaction, or null. (wx-server-sdk's transaction get throws for a missing one.) */
+export async function txGet<T>(t: Tx, collection: string, id: string): Promise<T | null> {
+  try {
+    return ((await t.collection(collection).doc(id).get()).data as T | null) ?? null
+  } catch (err) {
+    if (/does not exist/.test(errorText(err))) return null
+    throw err
+  }
+}

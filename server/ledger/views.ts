@@ -1,0 +1,54 @@
+import type { AccountRole, BalanceView, LedgerEntryView } from '@shared/contracts/ledger'
+import { monthKeyCst, tierFor, type Party } from '@shared/domain/ledger'
+import type { UserDoc } from '@server/define'
+import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc } from '@server/ledger/model'
+import { monthPickedUpFen } from '@server/ledger/tiers'
+import { derivedBalance } from '@server/ledger/reconcile'
+
+export interface Account {
+  party: Party
+  partyId: string
+  account: string
+}
+
+/**
+ * The caller's account: `as` picks one when they hold several roles; otherwise leader, then merchant, then the
+ * clerk's store. A clerk's account is their bound pickup point's, never a point named in the input.
+ */
+export function accountFor(user: UserDoc, as: AccountRole | undefined): Account | null {
+  const pick = (party: Party, partyId: string): Account => ({ party, partyId, account: accountOf(party, partyId) })
+  const canLead = user.roles.includes('leader')
+  const canSell = user.roles.includes('merchant')
+  const store = user.roles.includes('clerk') ? user.boundPickupPointId ?? null : null
+  if (as === 'leader' || (!as && canLead)) return canLead ? pick('leader', user._id) : null
+  if (as === 'merchant' || (!as && canSell)) return canSell ? pick('merchant', user._id) : null
+  return store ? pick('store', store) : null
+}
+
+/** An account's balances, each the sum of its entries in one state (one grouped aggregate), and a leader's tier. */
+export async function balanceView(db: DB.Database, a: Account, now: number): Promise<BalanceView> {
+  const derived = await derivedBalance(db, a.account)
+  let tier: BalanceView['tier'] = null
+  if (a.party === 'leader') {
+    const monthPicked = await monthPickedUpFen(db, a.partyId, monthKeyCst(now))
+    tier = { ...tierFor(commissionTiers(), monthPicked), monthPickedUpFen: monthPicked }
+  }
+  return { party: a.party, partyId: a.partyId, ...derived, tier }
+}
+
+/** Entries as views, with their orders' titles and 跟团号 (one read for the page's orders). */
+export async function entryViews(db: DB.Database, docs: readonly LedgerEntryDoc[]): Promise<LedgerEntryView[]> {
+  const ids = [...new Set(docs.map((d) => d.orderId).filter((x): x is string => !!x))]
+  const orders = new Map<string, LedgerOrderDoc>()
+  if (ids.length) {
+    const res = (await db.collection('ledgerOrders').where({ _id: db.command.in(ids) }).limit(ids.length).get()) as unknown as { data: LedgerOrderDoc[] }
+    for (const o of res.data) orders.set(o._id, o)
+  }
+  return docs.map((d) => {
+    const o = d.orderId ? orders.get(d.orderId) : undefined
+    return {
+      entryId: d._id, orderId: d.orderId, groupBuyId: d.groupBuyId, party: d.party, partyId: d.partyId, kind: d.kind, amountFen: d.amountFen,
+      state: d.state, createdAt: d.createdAt, title: o?.title ?? null, seq: o?.seq ?? null,
+    }
+  })
+}

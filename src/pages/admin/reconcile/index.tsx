@@ -1,0 +1,51 @@
+import { Button, Text, View } from '@tarojs/components'
+import { useDidShow } from '@tarojs/taro'
+import { formatDateTime } from '@/components/format'
+import StateView from '@/components/StateView'
+import type { ReconcileMismatch } from '@/shared/contracts/ledger'
+import { useReconcileStore } from '@/stores/reconcile'
+import './index.scss'
+
+const KIND: Record<ReconcileMismatch['kind'], string> = {
+  PAID_MINUS_REFUNDED: '分账合计 ≠ 实付 − 退款',
+  REFUNDED_FEN: '账本退款额 ≠ 微信支付退款额',
+  SPLIT: '某方分成 ≠ 分账规则',
+  NOT_RELEASED: '已提货但分成仍冻结',
+  BALANCE: '余额 ≠ 流水合计',
+}
+
+/** 对账: the latest reconciliation of the ledger against WeChat Pay (settle runs one daily), and a run on demand. */
+export default function AdminReconcilePage() {
+  const { report, loading, running, error } = useReconcileStore()
+  const { load, run } = useReconcileStore.getState()
+  useDidShow(() => void load())
+  return (
+    <View className='page'>
+      <View className='section'>
+        <Button className='btn-primary' disabled={running} onClick={() => void run()}>
+          {running ? '对账中…' : '立即对账'}
+        </Button>
+      </View>
+      <StateView loading={loading} error={error} empty={!report} emptyText='还没有对账记录' onRetry={() => void load()}>
+        {report && (
+          <View className='section'>
+            <Text className='section__title'>{`最近对账 · ${formatDateTime(report.at)}`}</Text>
+            <Text className='muted'>{`核对订单 ${report.orders} 笔`}</Text>
+            {report.mismatchCount === 0 ? (
+              <Text className='reconcile__ok'>账实相符，0 笔差异</Text>
+            ) : (
+              <Text className='reconcile__bad'>{`发现 ${report.mismatchCount} 笔差异（不会自动修正）`}</Text>
+            )}
+            {report.mismatches.map((m, i) => (
+              <View key={`${m.orderId ?? m.account}-${m.kind}-${i}`} className='reconcile__item'>
+                <Text>{KIND[m.kind]}</Text>
+                <Text className='muted'>{m.orderId ? `订单 ${m.orderId}` : `账户 ${m.account ?? ''}`}</Text>
+                <Text className='muted'>{`应为 ${JSON.stringify(m.expected)} · 实为 ${JSON.stringify(m.actual)}`}</Text>
+              </View>
+            ))}
+          </View>
+        )}
+      </StateView>
+    </View>
+  )
+}

@@ -1,0 +1,53 @@
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import { __answerModal, __reset, calls } from '../../../../test/ui/stubs/taro'
+import { ledgerService } from '@/services/ledger'
+import { useEarningsStore } from '@/stores/earnings'
+import LeaderEarningsPage from '.'
+
+jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn() } }))
+const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout', jest.Mock>
+
+const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, tier: { bonusBp: 100, monthPickedUpFen: 1_250_000, nextThresholdFen: 2_000_000 } }
+const sale = { entryId: 'e1', orderId: 'o1', groupBuyId: 'g1', party: 'leader', partyId: 'l1', kind: 'SALE', amountFen: 658, state: 'FROZEN', createdAt: Date.UTC(2026, 11, 1, 2), title: '赣南脐橙', seq: 3 }
+const reversal = { ...sale, entryId: 'e2', kind: 'REVERSAL', amountFen: -329 }
+
+beforeEach(() => {
+  __reset()
+  useEarningsStore.getState().reset()
+  jest.clearAllMocks()
+  svc.balance.mockResolvedValue({ ok: true, data: balance })
+  svc.entries.mockResolvedValue({ ok: true, data: { items: [sale, reversal], nextCursor: null } })
+})
+
+it('shows what is withdrawable, frozen and paid out, the tier, and each entry with its order and 跟团号', async () => {
+  render(<LeaderEarningsPage />)
+  expect(await screen.findByText('¥38.58')).toBeTruthy()
+  expect(screen.getByText('¥27.40')).toBeTruthy()
+  expect(screen.getByText('¥20.00')).toBeTruthy()
+  expect(screen.getByText('本月阶梯 · 当前加成 +1.00%')).toBeTruthy()
+  expect(screen.getByText('本月已提货销售 ¥12500.00，再卖 ¥7500.00 升到下一档')).toBeTruthy()
+  expect(screen.getByText('销售分成 · 赣南脐橙 #3')).toBeTruthy()
+  expect(screen.getByText('+¥6.58')).toBeTruthy()
+  expect(screen.getByText('-¥3.29')).toBeTruthy()
+})
+
+it('提现 asks first, then withdraws the whole available balance', async () => {
+  svc.requestPayout.mockResolvedValue({ ok: true, data: { payoutId: 'p1', status: 'PENDING', amountFen: 3858 } })
+  render(<LeaderEarningsPage />)
+  await screen.findByText('¥38.58')
+  __answerModal(false)
+  await act(async () => void fireEvent.click(screen.getByText('提现')))
+  expect(svc.requestPayout).not.toHaveBeenCalled()
+  __answerModal(true)
+  await act(async () => void fireEvent.click(screen.getByText('提现')))
+  expect(svc.requestPayout).toHaveBeenCalledWith(3858, expect.any(String))
+  expect(calls.toasts).toContain('已提交提现')
+})
+
+it('a refused withdrawal says why, in words', async () => {
+  svc.requestPayout.mockResolvedValue({ ok: false, error: { code: 'LEDGER.INSUFFICIENT', message: 'amount exceeds' } })
+  render(<LeaderEarningsPage />)
+  await screen.findByText('¥38.58')
+  await act(async () => void fireEvent.click(screen.getByText('提现')))
+  expect(await screen.findByText('可提现余额不足')).toBeTruthy()
+})

@@ -1,0 +1,112 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import dayjs from 'dayjs'
+import { formatFen, formatTime } from '@/components/format'
+import StateView from '@/components/StateView'
+import type { LedgerEntryView } from '@/shared/contracts/ledger'
+import { friendlyMessage } from '@/components/error-copy'
+import { tierProgress, useEarningsStore } from '@/stores/earnings'
+import './index.scss'
+
+const KIND: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '提货解冻', PAYOUT: '提现' }
+const STATE: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已到账' }
+
+function entryTitle(e: LedgerEntryView): string {
+  if (e.kind === 'PAYOUT') return KIND.PAYOUT
+  return `${KIND[e.kind]} · ${e.title ?? ''}${e.seq ? ` #${e.seq}` : ''}`
+}
+
+/** 收益: what the leader has earned (frozen until pickup), can withdraw, and has withdrawn; tier; statement. */
+export default function LeaderEarningsPage() {
+  const { balance, balanceError, balanceLoading, entries, statement, statementLoading, statementError, withdrawing, withdrawError } = useEarningsStore()
+  const { refresh, loadMoreEntries, loadStatement, withdraw } = useEarningsStore.getState()
+  const month = dayjs().format('YYYY-MM')
+  useDidShow(() => void refresh())
+  usePullDownRefresh(async () => {
+    await refresh()
+    Taro.stopPullDownRefresh()
+  })
+  useReachBottom(() => void loadMoreEntries())
+
+  const onWithdraw = async () => {
+    if (!balance || balance.availableFen <= 0) return
+    const { confirm } = await Taro.showModal({ title: '提现', content: `将可提现的 ${formatFen(balance.availableFen)} 提现到微信零钱？` })
+    if (!confirm) return
+    if (await withdraw(balance.availableFen)) void Taro.showToast({ title: '已提交提现', icon: 'success' })
+  }
+
+  return (
+    <View className='page'>
+      <StateView loading={balanceLoading || !balance} error={balanceError} empty={!balance} emptyText='暂无收益' onRetry={() => void refresh()}>
+        {balance && (
+          <View className='earnings__main'>
+            <Text className='earnings__label'>可提现</Text>
+            <Text className='earnings__available'>{formatFen(balance.availableFen)}</Text>
+            <View className='earnings__cells'>
+              <View className='earnings__cell'>
+                <Text className='earnings__label'>冻结中（待提货）</Text>
+                <Text className='earnings__cell-value'>{formatFen(balance.frozenFen)}</Text>
+              </View>
+              <View className='earnings__cell'>
+                <Text className='earnings__label'>提现中</Text>
+                <Text className='earnings__cell-value'>{formatFen(balance.pendingPayoutFen)}</Text>
+              </View>
+              <View className='earnings__cell'>
+                <Text className='earnings__label'>已提现</Text>
+                <Text className='earnings__cell-value'>{formatFen(balance.paidOutFen)}</Text>
+              </View>
+            </View>
+            <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
+              {withdrawing ? '提交中…' : '提现'}
+            </Button>
+            {withdrawError && <Text className='earnings__error'>{friendlyMessage(withdrawError)}</Text>}
+          </View>
+        )}
+        {balance?.tier && (
+          <View className='section'>
+            <Text className='section__title'>{`本月阶梯 · 当前加成 +${(balance.tier.bonusBp / 100).toFixed(2)}%`}</Text>
+            <View className='earnings__bar'>
+              <View className='earnings__bar-fill' style={{ width: `${Math.round(tierProgress(balance.tier) * 100)}%` }} />
+            </View>
+            <Text className='muted'>
+              {balance.tier.nextThresholdFen === null
+                ? `本月已提货销售 ${formatFen(balance.tier.monthPickedUpFen)}，已是最高档`
+                : `本月已提货销售 ${formatFen(balance.tier.monthPickedUpFen)}，再卖 ${formatFen(balance.tier.nextThresholdFen - balance.tier.monthPickedUpFen)} 升到下一档`}
+            </Text>
+          </View>
+        )}
+        <View className='section'>
+          <View className='row'>
+            <Text className='section__title'>{`${month} 对账单`}</Text>
+            <Button className='btn-primary' size='mini' disabled={statementLoading} onClick={() => void loadStatement(month)}>
+              {statementLoading ? '生成中…' : '生成'}
+            </Button>
+          </View>
+          {statementError && <Text className='earnings__error'>{friendlyMessage(statementError)}</Text>}
+          {statement && (
+            <View>
+              <Text className='muted'>{`订单 ${statement.totals.orders} 笔 · 分成 ${formatFen(statement.totals.salesFen)} · 退款冲回 ${formatFen(statement.totals.refundsFen)} · 净收益 ${formatFen(statement.totals.netFen)}`}</Text>
+              <Button size='mini' onClick={() => void Taro.setClipboardData({ data: statement.csv.tempFileURL })}>
+                复制 CSV 下载链接
+              </Button>
+            </View>
+          )}
+        </View>
+        <View className='section'>
+          <Text className='section__title'>收支明细</Text>
+          {entries.loaded && entries.items.length === 0 && <Text className='muted'>还没有收支记录</Text>}
+          {entries.items.map((e) => (
+            <View key={e.entryId} className='row'>
+              <View className='earnings__entry'>
+                <Text className='earnings__entry-title'>{entryTitle(e)}</Text>
+                <Text className='muted'>{`${STATE[e.state]} · ${formatTime(e.createdAt)}`}</Text>
+              </View>
+              <Text className={`earnings__entry-amount ${e.amountFen >= 0 ? 'earnings__entry-amount--in' : 'earnings__entry-amount--out'}`}>{`${e.amountFen >= 0 ? '+' : ''}${formatFen(e.amountFen)}`}</Text>
+            </View>
+          ))}
+          <View className='load-more'>{entries.loadingMore ? '加载中…' : entries.nextCursor ? '上拉加载更多' : '没有更多了'}</View>
+        </View>
+      </StateView>
+    </View>
+  )
+}

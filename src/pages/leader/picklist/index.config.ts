@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '拣货单', enablePullDownRefresh: true })

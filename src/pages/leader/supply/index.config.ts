@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '货源', enablePullDownRefresh: true })

@@ -1,0 +1,132 @@
+import { Button, Picker, Text, View } from '@tarojs/components'
+import Taro, { useLoad, useRouter } from '@tarojs/taro'
+import { useState } from 'react'
+import { friendlyMessage } from '@/components/error-copy'
+import Field from '@/components/Field'
+import { formatFen } from '@/components/format'
+import StateView from '@/components/StateView'
+import { useMerchantStore } from '@/stores/merchant'
+import { useSessionStore } from '@/stores/session'
+import { defaultPublishForm, toPublishInput, validatePublish, type PublishForm } from './form'
+import './index.scss'
+
+const ERROR_OF: Record<keyof PublishForm, string> = {
+  stock: 'stock',
+  commission: 'commissionBp',
+  minPrice: 'minPriceFen',
+  maxPrice: 'maxPriceFen',
+  startDate: 'startAt',
+  startTime: 'startAt',
+  endDate: 'endAt',
+  endTime: 'endAt',
+  pickupPointIds: 'pickupPointIds',
+}
+
+export default function MerchantPublishPage() {
+  const { params } = useRouter()
+  const productId = params.productId ?? ''
+  const m = useMerchantStore()
+  const points = useSessionStore((s) => s.pickupPoints)
+  const [form, setForm] = useState<PublishForm>(() => defaultPublishForm(Date.now()))
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const product = m.editing.productId === productId ? m.editing.product : null
+
+  useLoad(async () => {
+    m.clearSaveError()
+    if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
+    const p = await useMerchantStore.getState().loadProduct(productId)
+    if (p) setForm(defaultPublishForm(Date.now(), p))
+  })
+
+  if (!product) {
+    return (
+      <View className='page'>
+        <StateView loading={m.editing.loading} error={m.editing.error} empty emptyText='商品不存在' onRetry={() => void m.loadProduct(productId)} />
+      </View>
+    )
+  }
+
+  const update = <K extends keyof PublishForm>(key: K, value: PublishForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }))
+    setErrors(({ [ERROR_OF[key]]: _edited, ...rest }) => rest)
+  }
+  const togglePoint = (id: string) => {
+    const chosen = form.pickupPointIds ?? []
+    update('pickupPointIds', chosen.includes(id) ? chosen.filter((p) => p !== id) : [...chosen, id])
+  }
+  const submit = async () => {
+    const checked = validatePublish(toPublishInput(form, productId), product.supplyPriceFen)
+    if (!checked.ok) {
+      setErrors(checked.errors)
+      return
+    }
+    setErrors({})
+    const id = await m.publish(checked.value)
+    if (id) {
+      void Taro.showToast({ title: '货源已发布', icon: 'success' })
+      void Taro.redirectTo({ url: `/pages/merchant/purchase-orders/index?offerId=${id}` })
+    }
+  }
+
+  return (
+    <View className='page publish'>
+      <View className='section'>
+        <Text className='section__title'>{product.name}</Text>
+        <Text className='muted'>{`供货价 ${formatFen(product.supplyPriceFen)} · 建议零售价 ${formatFen(product.suggestedPriceFen)}`}</Text>
+      </View>
+      <View className='section'>
+        <Field label='供货库存' type='number' value={form.stock} error={errors.stock} onInput={(v) => update('stock', v)} placeholder='所有团长合计可认领的数量' />
+        <Field label='团长佣金（%）' type='digit' value={form.commission} error={errors.commissionBp} onInput={(v) => update('commission', v)} placeholder='按团长售价计，0–50' />
+        <Field label='团长最低售价（元）' type='digit' value={form.minPrice} error={errors.minPriceFen} onInput={(v) => update('minPrice', v)} />
+        <Field label='团长最高售价（元）' type='digit' value={form.maxPrice} error={errors.maxPriceFen} onInput={(v) => update('maxPrice', v)} />
+        <Field label='开始时间' error={errors.startAt}>
+          <View className='publish__when'>
+            <Picker mode='date' value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
+              <Text className='publish__pick'>{form.startDate}</Text>
+            </Picker>
+            <Picker mode='time' value={form.startTime} onChange={(e) => update('startTime', String(e.detail.value))}>
+              <Text className='publish__pick'>{form.startTime}</Text>
+            </Picker>
+          </View>
+        </Field>
+        <Field label='结束时间' error={errors.endAt}>
+          <View className='publish__when'>
+            <Picker mode='date' value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
+              <Text className='publish__pick'>{form.endDate}</Text>
+            </Picker>
+            <Picker mode='time' value={form.endTime} onChange={(e) => update('endTime', String(e.detail.value))}>
+              <Text className='publish__pick'>{form.endTime}</Text>
+            </Picker>
+          </View>
+        </Field>
+      </View>
+      <View className='section'>
+        <Text className='section__title'>向哪些自提点供货</Text>
+        <View className='publish__scope'>
+          <Text className={`publish__chip ${form.pickupPointIds === null ? 'publish__chip--on' : ''}`} onClick={() => update('pickupPointIds', null)}>
+            全部自提点
+          </Text>
+          <Text className={`publish__chip ${form.pickupPointIds !== null ? 'publish__chip--on' : ''}`} onClick={() => update('pickupPointIds', form.pickupPointIds ?? [])}>
+            指定自提点
+          </Text>
+        </View>
+        {form.pickupPointIds !== null &&
+          points.map((p) => (
+            <View key={p.pickupPointId} className='row publish__point' onClick={() => togglePoint(p.pickupPointId)}>
+              <Text>{`${p.name}（${p.storeName}）`}</Text>
+              <Text className={form.pickupPointIds?.includes(p.pickupPointId) ? 'publish__check publish__check--on' : 'publish__check'}>
+                {form.pickupPointIds?.includes(p.pickupPointId) ? '✓' : ''}
+              </Text>
+            </View>
+          ))}
+        {errors.pickupPointIds && <Text className='form-field__error'>{errors.pickupPointIds}</Text>}
+      </View>
+      {m.saveError && <Text className='form-error'>{friendlyMessage(m.saveError)}</Text>}
+      <View className='bottom-bar'>
+        <Button className='btn-primary' loading={m.saving} disabled={m.saving} onClick={() => void submit()}>
+          确认发布
+        </Button>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,75 @@
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import dayjs from 'dayjs'
+import { useState } from 'react'
+import { formatFen } from '@/components/format'
+import StateView from '@/components/StateView'
+import { friendlyMessage } from '@/components/error-copy'
+import { useEarningsStore } from '@/stores/earnings'
+import './index.scss'
+
+/** 结算: what the platform owes the merchant (supply price of sold units), per month, and withdrawing it. */
+export default function MerchantSettlementPage() {
+  const { balance, balanceError, balanceLoading, statement, statementLoading, statementError, withdrawing, withdrawError } = useEarningsStore()
+  const { refresh, loadStatement, withdraw } = useEarningsStore.getState()
+  const [month, setMonth] = useState(() => dayjs().format('YYYY-MM'))
+  const showMonth = (m: string) => {
+    setMonth(m)
+    void loadStatement(m)
+  }
+  useDidShow(() => {
+    void refresh()
+    void loadStatement(month)
+  })
+  usePullDownRefresh(async () => {
+    await Promise.all([refresh(), loadStatement(month)])
+    Taro.stopPullDownRefresh()
+  })
+  const shift = (n: number) => dayjs(`${month}-01`).add(n, 'month').format('YYYY-MM')
+  const onWithdraw = async () => {
+    if (!balance || balance.availableFen <= 0) return
+    const { confirm } = await Taro.showModal({ title: '提现', content: `将可结算的 ${formatFen(balance.availableFen)} 提现到微信零钱？` })
+    if (confirm && (await withdraw(balance.availableFen))) void Taro.showToast({ title: '已提交提现', icon: 'success' })
+  }
+
+  return (
+    <View className='page'>
+      <StateView loading={balanceLoading || !balance} error={balanceError} empty={!balance} emptyText='暂无结算' onRetry={() => void refresh()}>
+        {balance && (
+          <View className='settlement__main'>
+            <Text className='settlement__label'>应结货款（未结清）</Text>
+            <Text className='settlement__payable'>{formatFen(balance.frozenFen + balance.availableFen + balance.pendingPayoutFen)}</Text>
+            <View className='row'>
+              <Text className='settlement__label'>{`待提货 ${formatFen(balance.frozenFen)}`}</Text>
+              <Text className='settlement__label'>{`可结算 ${formatFen(balance.availableFen)}`}</Text>
+              <Text className='settlement__label'>{`已结算 ${formatFen(balance.paidOutFen)}`}</Text>
+            </View>
+            <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
+              {withdrawing ? '提交中…' : '提现可结算货款'}
+            </Button>
+            {withdrawError && <Text className='settlement__error'>{friendlyMessage(withdrawError)}</Text>}
+          </View>
+        )}
+        <View className='section'>
+          <View className='settlement__months'>
+            <Button size='mini' onClick={() => showMonth(shift(-1))}>上月</Button>
+            <Text className='section__title'>{`${month} 对账单`}</Text>
+            <Button size='mini' onClick={() => showMonth(shift(1))}>下月</Button>
+          </View>
+          {statementLoading && <Text className='muted'>生成中…</Text>}
+          {statementError && <Text className='settlement__error'>{friendlyMessage(statementError)}</Text>}
+          {statement && statement.month === month && !statementLoading && (
+            <View>
+              <View className='row'><Text>订单数</Text><Text>{`${statement.totals.orders} 笔`}</Text></View>
+              <View className='row'><Text>供货货款</Text><Text>{formatFen(statement.totals.salesFen)}</Text></View>
+              <View className='row'><Text>缺货/退款冲回</Text><Text>{formatFen(statement.totals.refundsFen)}</Text></View>
+              <View className='row'><Text>本月应结</Text><Text>{formatFen(statement.totals.netFen)}</Text></View>
+              <View className='row'><Text>本月已结算</Text><Text>{formatFen(statement.totals.paidOutFen)}</Text></View>
+              <Button size='mini' onClick={() => void Taro.setClipboardData({ data: statement.csv.tempFileURL })}>复制 CSV 下载链接</Button>
+            </View>
+          )}
+        </View>
+      </StateView>
+    </View>
+  )
+}

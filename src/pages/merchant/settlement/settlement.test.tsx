@@ -1,0 +1,33 @@
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import dayjs from 'dayjs'
+import { __reset } from '../../../../test/ui/stubs/taro'
+import { ledgerService } from '@/services/ledger'
+import { useEarningsStore } from '@/stores/earnings'
+import MerchantSettlementPage from '.'
+
+jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn() } }))
+const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout', jest.Mock>
+
+const statementOf = (month: string, salesFen: number) => ({ ok: true, data: { month, totals: { orders: 3, salesFen, refundsFen: -2200, netFen: salesFen - 2200, paidOutFen: 0 }, csv: { fileID: 'cloud://x', tempFileURL: 'http://x' } } })
+
+beforeEach(() => {
+  __reset()
+  useEarningsStore.getState().reset()
+  jest.clearAllMocks()
+  svc.balance.mockResolvedValue({ ok: true, data: { party: 'merchant', partyId: 'm1', frozenFen: 2200, availableFen: 6600, paidOutFen: 0, pendingPayoutFen: 0, tier: null } })
+  svc.entries.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
+  svc.statement.mockImplementation(async (month: string) => statementOf(month, month === dayjs().format('YYYY-MM') ? 12000 : 5000))
+})
+
+it('shows what is owed and this month’s statement; the previous month is one tap away', async () => {
+  render(<MerchantSettlementPage />)
+  expect(await screen.findByText('¥88.00')).toBeTruthy()
+  expect(screen.getByText('可结算 ¥66.00')).toBeTruthy()
+  expect(await screen.findByText('¥120.00')).toBeTruthy()
+  expect(screen.getByText('¥98.00')).toBeTruthy()
+  await act(async () => void fireEvent.click(screen.getByText('上月')))
+  const prev = dayjs().subtract(1, 'month').format('YYYY-MM')
+  expect(svc.statement).toHaveBeenLastCalledWith(prev)
+  expect(await screen.findByText(`${prev} 对账单`)).toBeTruthy()
+  expect(await screen.findByText('¥50.00')).toBeTruthy()
+})

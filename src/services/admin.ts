@@ -1,0 +1,13 @@
+import type { adminContract, AdminOutputs } from '@/shared/contracts/admin'
+import { contractCaller } from './contract-caller'
+
+const call = contractCaller<typeof adminContract, AdminOutputs>('admin')
+
+export const adminService = {
+  createPickupPoint: (input: { name: string; address: string; storeName: string }) => call('createPickupPoint', input),
+  grantRole: (openid: string, role: 'leader' | 'clerk' | 'merchant', pickupPointId?: string) =>
+    call('grantRole', { openid, role, ...(pickupPointId ? { pickupPointId } : {}) }),
+  listRoles: (cursor?: string) => call('listRoles', cursor ? { cursor } : {}),
+  reconcile: () => call('reconcile', {}),
+  lastReconciliation: () => call('lastReconciliation', {}),
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import { cursor, fen, id, requestId, type Page } from './common'
+import type { EntryState, Party } from '../domain/ledger'
+
+/**
+ * Whose account a call is about, for someone holding several roles (a leader who is also a merchant). Absent:
+ * leader, else merchant, else the clerk's store.
+ */
+const accountRole = z.enum(['leader', 'merchant', 'store'])
+export type AccountRole = z.infer<typeof accountRole>
+
+export const month = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
+
+export const ledgerContract = {
+  balance: z.object({ as: accountRole.optional() }).strict(),
+  entries: z.object({ cursor: cursor.optional(), as: accountRole.optional() }).strict(),
+  statement: z.object({ month, as: z.enum(['leader', 'merchant']).optional() }).strict(),
+  orderEntries: z.object({ orderId: id }).strict(),
+  requestPayout: z.object({ amountFen: fen.min(1), requestId, as: z.enum(['leader', 'merchant']).optional() }).strict(),
+} as const
+
+export type EntryKind = 'SALE' | 'REVERSAL' | 'RELEASE' | 'PAYOUT'
+
+export interface LedgerEntryView {
+  entryId: string
+  orderId: string | null
+  groupBuyId: string | null
+  party: Party
+  partyId: string
+  kind: EntryKind
+  /** Signed fen: + into `state`, − out of it. */
+  amountFen: number
+  state: EntryState
+  createdAt: number
+  /** The order's title and 跟团号 (null on payout entries). */
+  title: string | null
+  seq: number | null
+}
+
+export interface TierView {
+  bonusBp: number
+  monthPickedUpFen: number
+  /** null at the top tier. */
+  nextThresholdFen: number | null
+}
+
+export interface BalanceView {
+  party: Party
+  partyId: string
+  frozenFen: number
+  availableFen: number
+  paidOutFen: number
+  pendingPayoutFen: number
+  /** Only for leaders. */
+  tier: TierView | null
+}
+
+export interface StatementTotals {
+  /** Orders with a sale this month. */
+  orders: number
+  salesFen: number
+  /** Negative: what refunds took back this month. */
+  refundsFen: number
+  netFen: number
+  paidOutFen: number
+}
+
+export type PayoutStatus = 'PENDING' | 'PAID' | 'FAILED'
+
+export interface ReconcileMismatch {
+  orderId: string | null
+  account?: string
+  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE'
+  expected: unknown
+  actual: unknown
+}
+
+export interface ReconcileReport {
+  reconciliationId: string
+  at: number
+  orders: number
+  mismatches: ReconcileMismatch[]
+  /** All mismatches found (the list holds at most the first 200). */
+  mismatchCount: number
+}
+
+export interface LedgerOutputs {
+  balance: BalanceView
+  entries: Page<LedgerEntryView>
+  statement: { month: string; totals: StatementTotals; csv: { fileID: string; tempFileURL: string } }
+  orderEntries: { items: LedgerEntryView[] }
+  requestPayout: { payoutId: string; status: PayoutStatus; amountFen: number }
+}

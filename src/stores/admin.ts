@@ -1,0 +1,56 @@
+import { create } from 'zustand'
+import type { RoleHolderView } from '@/shared/contracts/admin'
+import type { ClientError } from '@/services/cloud'
+import { adminService } from '@/services/admin'
+import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
+import { useSessionStore } from './session'
+
+export type GrantableRole = 'leader' | 'clerk' | 'merchant'
+
+export interface AdminState {
+  roles: PagedState<RoleHolderView>
+  saving: boolean
+  saveError: ClientError | null
+  refreshRoles: () => Promise<void>
+  loadMoreRoles: () => Promise<void>
+  /** Creates the point, then reloads the pickup point list everyone picks from. */
+  createPickupPoint: (input: { name: string; address: string; storeName: string }) => Promise<string | null>
+  grant: (openid: string, role: GrantableRole, pickupPointId: string | null) => Promise<boolean>
+  reset: () => void
+}
+
+export const useAdminStore = create<AdminState>()((set, get) => {
+  const setRoles = (patch: Partial<PagedState<RoleHolderView>>) => set({ roles: { ...get().roles, ...patch } })
+  return {
+    roles: emptyPaged<RoleHolderView>(),
+    saving: false,
+    saveError: null,
+    refreshRoles: () => loadFirstPage(setRoles, () => adminService.listRoles()),
+    loadMoreRoles: () => loadNextPage(() => get().roles, setRoles, (c) => adminService.listRoles(c)),
+    createPickupPoint: async (input) => {
+      if (get().saving) return null
+      set({ saving: true, saveError: null })
+      const res = await adminService.createPickupPoint(input)
+      if (!res.ok) {
+        set({ saving: false, saveError: res.error })
+        return null
+      }
+      set({ saving: false })
+      await useSessionStore.getState().loadPickupPoints()
+      return res.data.pickupPointId
+    },
+    grant: async (openid, role, pickupPointId) => {
+      if (get().saving) return false
+      set({ saving: true, saveError: null })
+      const res = await adminService.grantRole(openid, role, role === 'merchant' ? undefined : (pickupPointId ?? undefined))
+      if (!res.ok) {
+        set({ saving: false, saveError: res.error })
+        return false
+      }
+      set({ saving: false })
+      void get().refreshRoles()
+      return true
+    },
+    reset: () => set({ roles: emptyPaged(), saving: false, saveError: null }),
+  }
+})
