@@ -12,7 +12,7 @@ export function measureCeiling(dir: string, runs = 3): { txPerSec: number; runs:
   return { txPerSec: sorted[Math.floor(sorted.length / 2)], runs: rates }
 }
 
-function ceilingRun(file: string, transactions = 20_000): number {
+export function ceilingRun(file: string, transactions = 20_000): number {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')

@@ -91,16 +91,29 @@ export async function hotPathOps(cloud: LocalCloud, groupBuyId: string): Promise
 /**
  * The steady-state figure, measured the way the ceiling is: after a first (cold, JIT-warming) crowd, three more
  * crowds on fresh group buys; the median one by joins/s is reported. Every crowd's oversell is checked.
+ *
+ * With `ceilingProbe`, each warm crowd is also paired with a ceiling run made right before it, and the median is
+ * taken by the ratio of the two: on a machine shared with other work, a crowd and a ceiling measured a minute
+ * apart can see very different loads (seen: a 33k tx/s ceiling at the start, 11k during the HTTP crowds).
  */
 export async function crowdCampaign(
   cloud: LocalCloud,
   stock: number,
   residents: number,
   call: (openid: string, event: Record<string, unknown>) => Promise<Reply>,
-): Promise<{ cold: CrowdResult; median: CrowdResult; all: CrowdResult[] }> {
+  ceilingProbe?: () => number,
+): Promise<{ cold: CrowdResult; median: CrowdResult; all: CrowdResult[]; paired: Array<{ ceilingTxPerSec: number; ratio: number }>; pairedMedian: { ceilingTxPerSec: number; ratio: number } | null }> {
   const cold = await runCrowd(cloud, await createCrowdGroupBuy(cloud, stock), stock, residents, 2, call)
   const all: CrowdResult[] = []
-  for (let i = 0; i < 3; i++) all.push(await runCrowd(cloud, await createCrowdGroupBuy(cloud, stock), stock, residents, 2, call))
+  const paired: Array<{ ceilingTxPerSec: number; ratio: number }> = []
+  for (let i = 0; i < 3; i++) {
+    const groupBuyId = await createCrowdGroupBuy(cloud, stock)
+    const ceiling = ceilingProbe?.()
+    const r = await runCrowd(cloud, groupBuyId, stock, residents, 2, call)
+    all.push(r)
+    if (ceiling) paired.push({ ceilingTxPerSec: ceiling, ratio: r.joinsPerSec / ceiling })
+  }
   const median = [...all].sort((a, b) => a.joinsPerSec - b.joinsPerSec)[1]
-  return { cold, median, all }
+  const pairedMedian = paired.length ? [...paired].sort((a, b) => a.ratio - b.ratio)[Math.floor(paired.length / 2)] : null
+  return { cold, median, all, paired, pairedMedian }
 }

@@ -26,7 +26,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     // Deployment settings baked in at build time (empty when unset, so the H5 build never reads `process`).
     defineConstants: Object.fromEntries(
-      ['TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_ID_GROUP_SUCCEEDED', 'TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED', 'TARO_APP_TEMPLATE_ID_GOODS_ARRIVED', 'TARO_APP_TEMPLATE_ID_PICKUP_REMINDER'].map(
+      ['TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_ID_GROUP_SUCCEEDED', 'TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED', 'TARO_APP_TEMPLATE_ID_GOODS_ARRIVED', 'TARO_APP_TEMPLATE_ID_MARKETING', 'TARO_APP_TEMPLATE_ID_PICKUP_REMINDER'].map(
         (key) => [`process.env.${key}`, JSON.stringify(process.env[key] ?? '')],
       ),
     ),

@@ -2,6 +2,7 @@ import type { Role } from '@shared/contracts/common'
 import type { GroupBuyView } from '@shared/contracts/group-buy'
 import type { OrderStatus, OrderView } from '@shared/contracts/order'
 import type { CouponStatus } from '@shared/domain/coupon'
+import type { Audience } from '@shared/domain/insight'
 import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
 
 /** Stored shapes of the collections in database/schema.json. */
@@ -166,6 +167,8 @@ export interface CouponCampaignDoc {
   pointsPrice?: number
   minLevel?: number
   pointsOnRedeem?: number
+  /** 精准推送 (#13): only residents inside this rule see and claim it; absent/null = everyone. */
+  audience?: Audience | null
 }
 
 /** couponClaims: one per (campaign, person), the per-person limit's tally. */

@@ -8,11 +8,12 @@ export default defineAppConfig({
     'pages/resident/coupons/index',
     'pages/resident/pickup-points/index',
     'pages/resident/notices/index',
+    'pages/resident/privacy/index',
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
-    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index'] },
+    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index', 'insight/index'] },
     { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
   ],
   tabBar: {
@@ -26,6 +27,8 @@ export default defineAppConfig({
       { pagePath: 'pages/resident/me/index', text: '我的' },
     ],
   },
+  // The privacy guide (用户隐私保护指引) gates privacy APIs until accepted; src/components/PrivacyConsent asks once.
+  __usePrivacyCheck__: true,
   window: {
     backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#fa6400',

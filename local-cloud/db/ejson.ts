@@ -14,6 +14,12 @@ export function isPlainObject(v: unknown): v is Doc {
 
 /** Wire EJSON -> js values (numbers relaxed to JS numbers, BSON regexps to RegExp). */
 export function parseWire(text: string): unknown {
+  const fast = parseCommonWire(text)
+  return fast !== UNCOMMON ? fast : parseWireWithBson(text)
+}
+
+/** @internal The reference path (every EJSON type), which parseWire must always agree with. */
+export function parseWireWithBson(text: string): unknown {
   return fromBson(EJSON.parse(text, { relaxed: true }))
 }
 
@@ -25,6 +31,55 @@ export function isDate(v: unknown): v is Date {
 // BSON types MongoDB would store but the local JSON storage cannot keep as themselves: refused by name rather
 // than stored as a meaningless object.
 const UNSTORABLE = new Set(['Decimal128', 'Binary', 'MinKey', 'MaxKey', 'Code', 'DBRef', 'BSONSymbol', 'Symbol'])
+
+const UNCOMMON = Symbol('uncommon')
+// Every key bson's EJSON reviver gives a meaning to (bson 4.x deserializeValue).
+const EJSON_KEYS = new Set(['$oid', '$binary', '$uuid', '$symbol', '$numberInt', '$numberDecimal', '$numberDouble', '$numberLong', '$minKey', '$maxKey', '$regex', '$regularExpression', '$timestamp', '$date', '$undefined', '$code', '$scope', '$ref', '$id', '$db', '$dbPointer'])
+const SAFE_LONG = /^-?[1-9][0-9]{0,14}$|^0$/
+
+/**
+ * What the SDK sends is almost always plain JSON plus $numberInt / $numberDouble / $numberLong / $date: those are
+ * turned into the very values the bson path yields, by one native JSON.parse and one walk, without bson's reviver
+ * and intermediate objects (EJSON parsing was a top item of the flash-crowd profile). Anything else bson would
+ * interpret — any other EJSON key, a key with a NUL, a "__proto__" key — returns UNCOMMON and takes the bson path.
+ */
+function parseCommonWire(text: string): unknown {
+  return revive(JSON.parse(text))
+}
+
+function revive(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = revive(v[i])
+      if (x === UNCOMMON) return UNCOMMON
+      v[i] = x
+    }
+    return v
+  }
+  const o = v as Doc
+  const keys = Object.keys(o)
+  if (keys.length === 1 && keys[0].charCodeAt(0) === 36 /* $ */) {
+    const x = o[keys[0]]
+    switch (keys[0]) {
+      case '$numberInt': return typeof x === 'string' ? parseInt(x, 10) : UNCOMMON
+      case '$numberDouble': return typeof x === 'string' ? parseFloat(x) : UNCOMMON
+      case '$numberLong': return typeof x === 'string' && SAFE_LONG.test(x) ? Number(x) : UNCOMMON
+      case '$date': {
+        // bson revives an inner {$numberLong} first: a $date holds a number or an ISO string by then.
+        const d = revive(x)
+        return typeof d === 'number' ? new Date(d) : typeof d === 'string' ? new Date(Date.parse(d)) : UNCOMMON
+      }
+    }
+  }
+  for (const k of keys) {
+    if (EJSON_KEYS.has(k) || k === '__proto__' || k.includes('\u0000')) return UNCOMMON
+    const x = revive(o[k])
+    if (x === UNCOMMON) return UNCOMMON
+    o[k] = x
+  }
+  return o
+}
 
 function fromBson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fromBson)
@@ -54,7 +109,32 @@ export function toWire(doc: unknown): string {
 }
 
 export function toStored(doc: Doc): string {
+  // Most documents hold no Date: then the copy storedValue makes would be JSON.stringify's own output.
+  return jsonAsIs(doc) ? JSON.stringify(doc) : JSON.stringify(storedValue(doc))
+}
+
+/** @internal The reference path, which toStored must always agree with. */
+export function toStoredByCopy(doc: Doc): string {
   return JSON.stringify(storedValue(doc))
+}
+
+/**
+ * True when JSON.stringify(v) already is JSON.stringify(storedValue(v)): no Date, no other value with a toJSON
+ * (storedValue ignores it, JSON.stringify would not), no "__proto__" key (storedValue's copy would turn it into a
+ * prototype). Undefined, NaN and Infinity come out the same either way.
+ */
+function jsonAsIs(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return true
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false
+  if (Array.isArray(v)) {
+    for (const x of v) if (!jsonAsIs(x)) return false
+    return true
+  }
+  for (const k in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue
+    if (k === '__proto__' || !jsonAsIs((v as Doc)[k])) return false
+  }
+  return true
 }
 
 function storedValue(v: unknown): unknown {
@@ -70,6 +150,31 @@ function storedValue(v: unknown): unknown {
 }
 
 export function fromStored(text: string): Doc {
+  // One native parse and a walk that swaps in the Dates. A "__proto__" key (written plain or escaped) takes the
+  // reviver path, where JSON.parse itself keeps it an own property.
+  if (!text.includes('"__proto__"') && !text.includes('\\u')) return withDates(JSON.parse(text)) as Doc
+  return fromStoredByReviver(text)
+}
+
+function withDates(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = withDates(v[i])
+    return v
+  }
+  const o = v as Doc
+  let keys = 0
+  for (const k in o) {
+    keys++
+    const x = o[k]
+    if (x !== null && typeof x === 'object') o[k] = withDates(x)
+  }
+  if (keys === 1 && typeof o.$date === 'number') return new Date(o.$date)
+  return o
+}
+
+/** @internal The reference path, which fromStored must always agree with. */
+export function fromStoredByReviver(text: string): Doc {
   return JSON.parse(text, (_k, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v as Doc)

@@ -14,7 +14,7 @@ export function tooLargeMessage(): string {
   return `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`
 }
 
-export type StoredType = 'image/png' | 'image/jpeg' | 'image/webp' | 'text/csv'
+export type StoredType = 'image/png' | 'image/jpeg' | 'image/webp' | 'text/csv' | 'application/json'
 
 /** Who is writing: a user through the host's upload route, or function code through wx-server-sdk. */
 export type Uploader = 'user' | 'function'
@@ -63,9 +63,20 @@ function isCsvText(bytes: Buffer): boolean {
   }
 }
 
+/** JSON as the personal-data export writes it (user.exportMyData): UTF-8 text that parses. */
+function isJsonText(bytes: Buffer): boolean {
+  if (!isCsvText(bytes)) return false
+  try {
+    JSON.parse(bytes.toString('utf8'))
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * May these bytes be stored at this (already checked) path? Images for everyone; CSV only from function code,
- * only under exports/ and only as a `.csv` file.
+ * May these bytes be stored at this (already checked) path? Images for everyone; CSV and JSON only from
+ * function code, only under exports/ and only as a `.csv` / `.json` file.
  */
 export function checkContent(cloudPath: string, bytes: Buffer, uploader: Uploader): Verdict<StoredType> {
   if (bytes.length === 0) return { ok: false, message: 'the file is empty' }
@@ -73,7 +84,8 @@ export function checkContent(cloudPath: string, bytes: Buffer, uploader: Uploade
   const image = sniffImage(bytes)
   if (image) return { ok: true, value: image }
   if (uploader === 'function' && cloudPath.startsWith(EXPORTS_PREFIX) && cloudPath.endsWith('.csv') && isCsvText(bytes)) return { ok: true, value: 'text/csv' }
-  return { ok: false, message: uploader === 'function' ? 'only PNG, JPEG or WebP images (or UTF-8 .csv under exports/) can be stored' : 'only PNG, JPEG or WebP images can be uploaded' }
+  if (uploader === 'function' && cloudPath.startsWith(EXPORTS_PREFIX) && cloudPath.endsWith('.json') && isJsonText(bytes)) return { ok: true, value: 'application/json' }
+  return { ok: false, message: uploader === 'function' ? 'only PNG, JPEG or WebP images (or UTF-8 .csv/.json under exports/) can be stored' : 'only PNG, JPEG or WebP images can be uploaded' }
 }
 
 /** The Content-Type a stored file is served with (sniffed again: what is on disk decides, not a side table). */
@@ -81,5 +93,6 @@ export function contentTypeOf(cloudPath: string, bytes: Buffer): string {
   const image = sniffImage(bytes)
   if (image) return image
   if (cloudPath.endsWith('.csv')) return 'text/csv; charset=utf-8'
+  if (cloudPath.endsWith('.json')) return 'application/json; charset=utf-8'
   return 'application/octet-stream'
 }

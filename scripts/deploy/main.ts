@@ -83,7 +83,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(err.message)
+    console.error(process.env.DEPLOY_DEBUG ? err.stack : err.message)
     process.exit(1)
   },
 )

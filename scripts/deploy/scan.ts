@@ -197,7 +197,18 @@ function scanCollectionSite(call: ts.CallExpression, index: Index, result: ScanR
     } catch (e) {
       if (e instanceof NeedsBinding) {
         const calls = env.size < MAX_DEPTH ? callsOf(e.fn, index) : []
-        if (calls.length === 0) unresolvedHere = true
+        if (calls.length === 0) {
+          // No caller to read the binding from (or too deep). If the collection name itself is known in this
+          // binding (the missing one was for the query's fields), the site still counts, its fields partial.
+          const literal = namesIn(call.arguments[0], env, index)
+          if (!literal) unresolvedHere = true
+          for (const name of literal ?? []) {
+            const key = `${name}@${siteKey(origin)}`
+            if (!found.has(key)) found.set(key, { collection: name, site: siteOf(call), origin: siteOf(origin), fields: [], partialFields: true })
+            else found.get(key)!.partialFields = true
+          }
+          return
+        }
         for (const c of calls) attempt(new Map(env).set(e.fn, c), c)
         return
       }
@@ -214,6 +225,15 @@ function scanCollectionSite(call: ts.CallExpression, index: Index, result: ScanR
   for (const use of found.values()) {
     result.collections.push(use)
     if (use.partialFields) result.partial.push(use.site)
+  }
+}
+
+/** The collection names an argument stands for in this binding, or null if it needs more. */
+function namesIn(arg: ts.Expression, env: Env, index: Index): string[] | null {
+  try {
+    return strings(arg, env, index)
+  } catch {
+    return null
   }
 }
 
@@ -288,7 +308,9 @@ function argumentFor(param: ts.ParameterDeclaration, env: Env): ts.Expression {
 }
 
 /** The expression(s) an identifier stands for. */
-function valuesOf(id: ts.Identifier, env: Env, index: Index): ts.Expression[] {
+function valuesOf(id: ts.Identifier, env: Env, index: Index, depth = 0): ts.Expression[] {
+  // Depth carries through: a name bound to an object whose property names itself must end, not recurse forever.
+  if (depth > 20) throw new Unresolved(id)
   const decl = declarationOf(id, index)
   if (!decl) throw new Unresolved(id)
   if (ts.isParameter(decl)) return [argumentFor(decl, env)]
@@ -296,7 +318,7 @@ function valuesOf(id: ts.Identifier, env: Env, index: Index): ts.Expression[] {
     const param = decl.parent.parent
     if (!ts.isParameter(param)) throw new Unresolved(id)
     const prop = (decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName : decl.name) as ts.Identifier
-    return objects(argumentFor(param, env), env, index).map((o) => propertyOf(o, prop.text, id))
+    return objects(argumentFor(param, env), env, index, depth + 1).map((o) => propertyOf(o, prop.text, id))
   }
   if (!decl.initializer) throw new Unresolved(id)
   return [decl.initializer]
@@ -324,7 +346,7 @@ function strings(expr: ts.Expression, env: Env, index: Index, depth = 0): string
   if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
     return [...strings(e.left, env, index, depth + 1), ...strings(e.right, env, index, depth + 1)]
   }
-  if (ts.isIdentifier(e)) return valuesOf(e, env, index).flatMap((v) => strings(v, env, index, depth + 1))
+  if (ts.isIdentifier(e)) return valuesOf(e, env, index, depth + 1).flatMap((v) => strings(v, env, index, depth + 1))
   if (ts.isPropertyAccessExpression(e)) {
     return objects(e.expression, env, index, depth + 1).flatMap((o) => strings(propertyOf(o, e.name.text, e), env, index, depth + 1))
   }
@@ -337,7 +359,7 @@ function objects(expr: ts.Expression, env: Env, index: Index, depth = 0): ts.Obj
   const e = unwrap(expr)
   if (ts.isObjectLiteralExpression(e)) return [e]
   if (ts.isConditionalExpression(e)) return [...objects(e.whenTrue, env, index, depth + 1), ...objects(e.whenFalse, env, index, depth + 1)]
-  if (ts.isIdentifier(e)) return valuesOf(e, env, index).flatMap((v) => objects(v, env, index, depth + 1))
+  if (ts.isIdentifier(e)) return valuesOf(e, env, index, depth + 1).flatMap((v) => objects(v, env, index, depth + 1))
   if (ts.isElementAccessExpression(e)) {
     const key = unwrap(e.argumentExpression)
     return objects(e.expression, env, index, depth + 1).flatMap((o) => {
@@ -371,7 +393,7 @@ function keys(expr: ts.Expression, env: Env, index: Index, depth = 0): string[] 
   if (ts.isIdentifier(e)) {
     const decl = declarationOf(e, index)
     const assigned = decl && ts.isVariableDeclaration(decl) ? assignedKeys(e.text, decl, env, index) : []
-    return [...valuesOf(e, env, index).flatMap((v) => keys(v, env, index, depth + 1)), ...assigned]
+    return [...valuesOf(e, env, index, depth + 1).flatMap((v) => keys(v, env, index, depth + 1)), ...assigned]
   }
   throw new Unresolved(e)
 }

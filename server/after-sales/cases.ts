@@ -25,8 +25,9 @@ export interface AfterSalesCaseDoc {
   priceFen: number
   refundFen: number
   reason: AfterSalesReason
-  text: string
-  images: string[]
+  /** Absent once its author was erased (user.deleteMe). */
+  text?: string
+  images?: string[]
   status: AfterSalesStatus
   note: string
   requestId: string
@@ -56,9 +57,10 @@ export function toCaseView(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, str
     priceFen: doc.priceFen,
     refundFen: doc.refundFen,
     reason: doc.reason,
-    text: doc.text,
-    images: doc.images,
-    imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
+    // An erased resident's case (user.deleteMe) keeps its quantities and refund but loses its words and photos.
+    text: doc.text ?? '',
+    images: doc.images ?? [],
+    imageUrls: (doc.images ?? []).map((i) => urls.get(i) ?? ''),
     status: doc.status,
     note: doc.note,
     createdAt: doc.createdAt,

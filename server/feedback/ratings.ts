@@ -28,8 +28,9 @@ export interface RatingDoc {
   merchantId: string | null
   stars: number
   tags: RatingTag[]
-  text: string
-  images: string[]
+  /** Absent once its author was erased (user.deleteMe). */
+  text?: string
+  images?: string[]
   /** Bumped by every edit (the edit's conditional write is on it). */
   rev: number
   /** The rev whose content the aggregates count; below rev only while an insert or edit is being applied. */
@@ -106,9 +107,10 @@ export function toRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>):
     maskedName: maskName(doc.nickname),
     stars: doc.stars,
     tags: doc.tags,
-    text: doc.text,
-    images: doc.images,
-    imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
+    // An erased resident's rating (user.deleteMe) keeps its stars and tags but loses its words and photos.
+    text: doc.text ?? '',
+    images: doc.images ?? [],
+    imageUrls: (doc.images ?? []).map((i) => urls.get(i) ?? ''),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   }

@@ -27,6 +27,7 @@ const TEMPLATE_IDS: Record<TemplateKey, () => string | undefined> = {
   GROUP_FAILED_REFUNDED: () => process.env.TEMPLATE_ID_GROUP_FAILED_REFUNDED,
   GOODS_ARRIVED: () => process.env.TEMPLATE_ID_GOODS_ARRIVED,
   PICKUP_REMINDER: () => process.env.TEMPLATE_ID_PICKUP_REMINDER,
+  MARKETING: () => process.env.TEMPLATE_ID_MARKETING,
 }
 
 function templateId(key: TemplateKey): string {

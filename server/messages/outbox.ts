@@ -7,6 +7,8 @@ export const TEMPLATES = {
   GROUP_FAILED_REFUNDED: 'GROUP_FAILED_REFUNDED',
   GOODS_ARRIVED: 'GOODS_ARRIVED',
   PICKUP_REMINDER: 'PICKUP_REMINDER',
+  /** A targeted campaign (精准推送): only to residents who consented to marketing, at most one a day. */
+  MARKETING: 'MARKETING',
 } as const
 export type TemplateKey = keyof typeof TEMPLATES
 
@@ -36,6 +38,8 @@ export function noticeTextFor(msg: OutboxMessage): { title: string; body: string
       return { title: '退款已到账', body: `已退款 ¥${v('amount')}（${v('reason')}）` }
     case 'PICKUP_REMINDER':
       return { title: '请尽快提货', body: `「${v('thing1')}」在自提点等你，提货码 ${v('character_string2')}，${v('thing3')}` }
+    case 'MARKETING':
+      return { title: '为你推荐', body: `「${v('thing1')}」${v('thing2')}` }
   }
 }
 

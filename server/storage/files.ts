@@ -64,3 +64,9 @@ function isFound(f: { code?: string; status?: number; tempFileURL?: string }): b
 export function tempUrlsExpireAt(now: number): number {
   return now + TEMP_URL_MAX_AGE_S * 1000
 }
+
+/** Remove files (a missing one is not an error: deleting is idempotent). */
+export async function deleteFiles(fileIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(fileIds.filter(isCloudFileId))]
+  for (let i = 0; i < ids.length; i += URL_BATCH) await storage().deleteFile({ fileList: ids.slice(i, i + URL_BATCH) })
+}

@@ -51,6 +51,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'LEDGER.NO_ACCOUNT': '你还没有可查看的收益账户',
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
+  'AUDIENCE.TOO_SMALL': '目标人群不足 10 人，为保护居民隐私无法投放，请放宽条件',
 }
 
 export const NETWORK_MESSAGE = '网络开小差了，请检查网络后重试'

@@ -9,6 +9,7 @@ function templateIds(): Record<NoticeKey, string | undefined> {
     GROUP_FAILED_REFUNDED: process.env.TARO_APP_TEMPLATE_ID_GROUP_FAILED_REFUNDED,
     GOODS_ARRIVED: process.env.TARO_APP_TEMPLATE_ID_GOODS_ARRIVED,
     PICKUP_REMINDER: process.env.TARO_APP_TEMPLATE_ID_PICKUP_REMINDER,
+    MARKETING: process.env.TARO_APP_TEMPLATE_ID_MARKETING,
   }
 }
 

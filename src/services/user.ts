@@ -10,4 +10,7 @@ export const userService = {
   recordConsent: (templates: NoticeKey[]) => call('recordConsent', { templates }),
   notices: (cursor?: string) => call('notices', cursor ? { cursor } : {}),
   markNoticesRead: () => call('markNoticesRead', {}),
+  setMarketingConsent: (consent: boolean) => call('setMarketingConsent', { consent }),
+  exportMyData: () => call('exportMyData', {}),
+  deleteMe: () => call('deleteMe', { confirm: true }),
 }

@@ -93,6 +93,8 @@ export const ERROR_CODES = {
   MEMBER_INSUFFICIENT_POINTS: 'MEMBER.INSUFFICIENT_POINTS',
   /** The member coupon needs a higher level. */
   MEMBER_LEVEL_TOO_LOW: 'MEMBER.LEVEL_TOO_LOW',
+  /** The audience holds fewer than 10 consenting residents: not sized, not targeted (k-anonymity). */
+  AUDIENCE_TOO_SMALL: 'AUDIENCE.TOO_SMALL',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

@@ -339,3 +339,24 @@ describe('healing points after a call cut off halfway', () => {
     expect((await points(Y)).points).toBe(20)
   })
 })
+
+describe('erasure (user.deleteMe) of a resident with ratings, 售后 and points', () => {
+  it('keeps stars, quantities and refunds; removes words, photos and points; the lists still read', async () => {
+    const E = 'erase-me'
+    const { groupBuyId, orders } = await pickedUpGroupBuy(cloud, { [E]: 2 })
+    const photo = await uploadPhoto(cloud, E, 'e/box.png')
+    await cloud.call('feedback', E, { action: 'rate', orderId: orders[E], stars: 2, tags: ['破损'], text: '箱子压扁了', images: [photo] })
+    const asked = await request(E, orders[E], 1, { text: '坏了一个', images: [photo] })
+    expect((await points(E)).points).toBeGreaterThan(0)
+    expect((await cloud.call('user', E, { action: 'deleteMe', confirm: true })).ok).toBe(true)
+
+    const page = await cloud.call('feedback', DEMO.leader, { action: 'listForGroupBuy', groupBuyId })
+    expect(page.data.items).toEqual([expect.objectContaining({ stars: 2, tags: ['破损'], text: '', images: [] })])
+    expect(page.data.rating).toMatchObject({ count: 1, avg: 2 })
+    const inbox = await cloud.call('afterSales', DEMO.leader, { action: 'listForMe' })
+    expect(inbox.data.items.find((i: Doc) => i.caseId === asked.data.caseId)).toMatchObject({ quantity: 1, text: '', images: [] })
+    expect(await readAll('pointEntries', { openid: E })).toHaveLength(0)
+    expect(await readDoc('members', E)).toBeNull()
+    expect(await readAll('afterSalesCases', { openid: E })).toHaveLength(0)
+  })
+})

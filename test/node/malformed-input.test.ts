@@ -34,7 +34,7 @@ const BAD: Record<Kind, unknown[]> = {
   epoch: [-1, 0, 1.5, 1e20, '2030-01-01', 'NaN', 'Infinity', null, {}, []],
   enum: ['bogus', '', 1, null, {}, []],
   images: ['x', [1], {}, [''], Array(10).fill('a'), null],
-  templates: [[], ['BOGUS'], 'GROUP_SUCCEEDED', [1], Array(4).fill('GROUP_SUCCEEDED'), null],
+  templates: [[], ['BOGUS'], 'GROUP_SUCCEEDED', [1], Array(5).fill('GROUP_SUCCEEDED'), null],
   cursor: [1, null, '', {}, [], 'x'.repeat(201), 'not-one-we-issued'],
 }
 
@@ -70,6 +70,7 @@ const CASES: Case[] = [
   { fn: 'user', action: 'choosePickupPoint', caller: resident, base: () => ({ pickupPointId: cloud.pickupPointId }), fields: { pickupPointId: { kind: 'id' } } },
   { fn: 'user', action: 'listPickupPoints', caller: resident, base: () => ({}), fields: {} },
   { fn: 'user', action: 'recordConsent', caller: resident, base: () => ({ templates: ['GROUP_SUCCEEDED'] }), fields: { templates: { kind: 'templates' } } },
+  { fn: 'insight', action: 'dashboard', caller: DEMO.merchant, base: () => ({ from: Date.now() - 86400_000, to: Date.now() }), fields: { from: { kind: 'epoch' }, to: { kind: 'epoch' } } },
 ]
 
 /** Every malformed variant of a case's valid event, each with a label saying what is wrong. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { cursor, epochMs, fen, id, requestId, shortText, type Page } from './common'
+import { audience } from './insight'
 import type { PaymentParams } from './group-buy'
 
 const createCampaignInput = z
@@ -20,6 +21,8 @@ const createCampaignInput = z
     minLevel: z.number().int().min(0).max(2).optional(),
     /** Points the holder earns when a clerk redeems one of these coupons at a partner store (default 0). */
     pointsOnRedeem: z.number().int().min(0).max(100_000).optional(),
+    /** 精准推送: only consenting residents inside this rule see and claim it (≥ 10 of them, or AUDIENCE.TOO_SMALL). */
+    audience: audience.optional(),
   })
   .strict()
   .refine((v) => !v.pointsPrice || v.priceFen === 0, { message: '积分券不能同时收费', path: ['pointsPrice'] })
@@ -98,7 +101,8 @@ export interface CouponClaimPendingPayment {
 export type CouponClaimOutput = CouponClaimIssued | CouponClaimPendingPayment
 
 export interface CouponOutputs {
-  createCampaign: { campaignId: string }
+  /** `notified`: residents told about a targeted campaign (notices, and subscribe messages where accepted); 0 otherwise. */
+  createCampaign: { campaignId: string; notified: number }
   listCampaigns: { items: CouponCampaignView[] }
   /** Replaying a requestId answers the same way: a held purchase with a fresh `payment`, a paid one as ISSUED. */
   claim: CouponClaimOutput

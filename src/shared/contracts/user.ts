@@ -5,15 +5,21 @@ export const userContract = {
   me: z.object({}).strict(),
   choosePickupPoint: z.object({ pickupPointId: id }).strict(),
   listPickupPoints: z.object({}).strict(),
-  recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'PICKUP_REMINDER'])).min(1).max(3) }).strict(),
+  recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'MARKETING', 'PICKUP_REMINDER'])).min(1).max(5) }).strict(),
   notices: z.object({ cursor: cursor.optional() }).strict(),
   /** Everything up to now counts as read (the unread badge clears). */
   markNoticesRead: z.object({}).strict(),
+  /** Marketing (精准推送) consent: off until the resident turns it on, withdrawable any time. */
+  setMarketingConsent: z.object({ consent: z.boolean() }).strict(),
+  /** 个人信息保护法: everything the platform holds about the caller. */
+  exportMyData: z.object({}).strict(),
+  /** Erase the caller: `confirm` must be exactly true. */
+  deleteMe: z.object({ confirm: z.literal(true) }).strict(),
 } as const
 
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
-  'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED',
+  'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
   'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
@@ -40,10 +46,34 @@ export interface PickupPointView {
 }
 
 export interface UserOutputs {
-  me: { openid: string; roles: Role[]; pickupPointId: string | null; boundPickupPointId: string | null }
+  me: { openid: string; roles: Role[]; pickupPointId: string | null; boundPickupPointId: string | null; marketingConsent: boolean }
   choosePickupPoint: Record<string, never>
   listPickupPoints: { items: PickupPointView[] }
   recordConsent: Record<string, never>
   notices: Page<NoticeView> & { unread: number }
   markNoticesRead: Record<string, never>
+  setMarketingConsent: { marketingConsent: boolean }
+  /** `data` is also written as a JSON file to cloud storage (`fileID`, and a temp URL valid 2 hours). */
+  exportMyData: { data: MyData; fileID: string; tempFileURL: string }
+  deleteMe: { deleted: true }
+}
+
+/** Stored documents as they are, one list per collection that references the caller (see docs/api.md). */
+export interface MyData {
+  exportedAt: number
+  openid: string
+  profile: Record<string, unknown> | null
+  consents: { marketing: boolean; marketingConsentAt: number | null; subscribeMessages: Record<string, unknown>[] }
+  orders: Record<string, unknown>[]
+  refunds: Record<string, unknown>[]
+  participations: Record<string, unknown>[]
+  coupons: Record<string, unknown>[]
+  couponClaims: Record<string, unknown>[]
+  notices: Record<string, unknown>[]
+  messages: Record<string, unknown>[]
+  /** Ratings (#12) and member points (#12): empty where those are not kept. */
+  ratings: Record<string, unknown>[]
+  /** 售后 cases (#12); optional so exports made before them still type. */
+  afterSales?: Record<string, unknown>[]
+  points: Record<string, unknown>[]
 }

@@ -46,9 +46,10 @@ export function decideClaim(c: CampaignTerms, alreadyClaimed: number, now: numbe
 /**
  * ISSUED → REDEEMED for coupons one holds. A bought coupon starts PENDING_PAYMENT and becomes ISSUED when the
  * payment is confirmed, or EXPIRED when its payment window passes unpaid (money arriving after that is given
- * back: EXPIRED → REFUNDING → REFUNDED).
+ * back: EXPIRED → REFUNDING → REFUNDED). ISSUED → VOIDED when its holder deletes their account (user.deleteMe):
+ * it can never be redeemed.
  */
-export type CouponStatus = 'PENDING_PAYMENT' | 'ISSUED' | 'REDEEMED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED'
+export type CouponStatus = 'PENDING_PAYMENT' | 'ISSUED' | 'REDEEMED' | 'EXPIRED' | 'REFUNDING' | 'REFUNDED' | 'VOIDED'
 
 /** The coupons a resident holds (listMine shows only these; the others never had a usable code). */
 export const HELD_COUPON_STATUSES: readonly CouponStatus[] = ['ISSUED', 'REDEEMED']

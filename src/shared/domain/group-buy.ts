@@ -19,13 +19,71 @@ export interface GroupBuyState {
 /** Statuses in which a group buy still takes joins (if inside its time window and stock remains). */
 export const JOINABLE_STATUSES: readonly StoredGroupBuyStatus[] = ['OPEN', 'SUCCEEDED']
 
+/**
+ * A condition on one field, in the few forms the join rule needs. The rule is stated once, as conditions: the
+ * predicates below evaluate them (`meets`), and the join's conditional write is built from the very same
+ * conditions (server/group-buys/conditions.ts), so the database can never enforce a different rule.
+ */
+export type FieldCondition = { in: readonly (string | number)[] } | { gte: number } | { lte: number } | { gt: number }
+export type Conditions<T> = { [K in keyof T]?: FieldCondition }
+
+export function meets<T>(doc: T, conditions: Conditions<T>): boolean {
+  for (const field of Object.keys(conditions) as Array<keyof T>) {
+    const c = conditions[field] as FieldCondition
+    const v = doc[field] as unknown
+    if ('in' in c) {
+      if (!(c.in as readonly unknown[]).includes(v)) return false
+    } else if (typeof v !== 'number') return false
+    else if ('gte' in c ? !(v >= c.gte) : 'lte' in c ? !(v <= c.lte) : !(v > c.gt)) return false
+  }
+  return true
+}
+
+/** The join window: startAt <= now < endAt. */
+export function windowConditions(now: number): Conditions<GroupBuyState> {
+  return { startAt: { lte: now }, endAt: { gt: now } }
+}
+
+/** A group buy takes joins while its status is joinable and it is inside its window. */
+export function joinableConditions(now: number): Conditions<GroupBuyState> {
+  return { status: { in: JOINABLE_STATUSES }, ...windowConditions(now) }
+}
+
+/** A person's tally (what they hold: the participation's `quantity`) may grow by `quantity` within the limit. */
+export function quotaConditions(limitPerUser: number, quantity: number): Conditions<{ quantity: number }> {
+  return { quantity: { lte: limitPerUser - quantity } }
+}
+
+/** Enough stock left for `quantity` more. */
+export function stockConditions(quantity: number): Conditions<GroupBuyState> {
+  return { stockLeft: { gte: quantity } }
+}
+
 export function effectiveStatus(gb: Pick<GroupBuyState, 'status' | 'startAt'>, now: number): GroupBuyStatus {
   if (gb.status === 'OPEN' && now < gb.startAt) return 'UPCOMING'
   return gb.status
 }
 
 export function isJoinableAt(gb: Pick<GroupBuyState, 'status' | 'startAt' | 'endAt'>, now: number): boolean {
-  return JOINABLE_STATUSES.includes(gb.status) && gb.startAt <= now && now < gb.endAt
+  return meets(gb, joinableConditions(now))
+}
+
+export function isInsideJoinWindow(gb: Pick<GroupBuyState, 'startAt' | 'endAt'>, now: number): boolean {
+  return meets(gb, windowConditions(now))
+}
+
+export function isWithinLimit(gb: Pick<GroupBuyState, 'limitPerUser'>, alreadyHeld: number, quantity: number): boolean {
+  return meets({ quantity: alreadyHeld }, quotaConditions(gb.limitPerUser, quantity))
+}
+
+/**
+ * Why a group buy cannot give `quantity` now, or null: the stock half of decideJoin (the per-person half is the
+ * participation's own conditional write).
+ */
+export function decideStock(gb: Pick<GroupBuyState, 'status' | 'startAt' | 'endAt' | 'stockLeft'>, quantity: number, now: number): ErrorCode | null {
+  if (!isJoinableAt(gb, now)) return ERROR_CODES.GROUP_BUY_NOT_OPEN
+  if (!meets(gb, stockConditions(quantity))) return ERROR_CODES.GROUP_BUY_SOLD_OUT
+  return null
 }
 
 /**
@@ -34,9 +92,8 @@ export function isJoinableAt(gb: Pick<GroupBuyState, 'status' | 'startAt' | 'end
  */
 export function decideJoin(gb: GroupBuyState, alreadyHeld: number, quantity: number, now: number): ErrorCode | null {
   if (!isJoinableAt(gb, now)) return ERROR_CODES.GROUP_BUY_NOT_OPEN
-  if (alreadyHeld + quantity > gb.limitPerUser) return ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED
-  if (gb.stockLeft < quantity) return ERROR_CODES.GROUP_BUY_SOLD_OUT
-  return null
+  if (!isWithinLimit(gb, alreadyHeld, quantity)) return ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED
+  return decideStock(gb, quantity, now)
 }
 
 /** The largest quantity the join sheet should offer. */
@@ -58,8 +115,12 @@ export function statusAtEnd(gb: Pick<GroupBuyState, 'status' | 'paidParticipants
   return gb.status
 }
 
+/** What leaders and clerks see instead of a name once the resident deleted their account (user.deleteMe). */
+export const ERASED_NAME = '已注销用户'
+
 /** 张** style masking: residents are visible to the leader only as the first character of their name. */
 export function maskName(name: string | undefined | null): string {
+  if (name === ERASED_NAME) return ERASED_NAME
   const chars = Array.from((name ?? '').trim())
   if (chars.length === 0) return '邻居**'
   return `${chars[0]}**`

@@ -55,3 +55,16 @@ export const ScrollView = View
 /** A swiper's slides, laid out one after another (a user sees each slide's content). */
 export const Swiper = View
 export const SwiperItem = View
+/** A checkbox with Taro's Switch event shape (`e.detail.value` is the new state). */
+export const Switch = (p: AnyProps) =>
+  createElement('input', {
+    type: 'checkbox',
+    role: 'switch',
+    className: p.className,
+    checked: Boolean(p.checked),
+    disabled: Boolean(p.disabled),
+    onChange: (e: { target: { checked: boolean } }) => {
+      const onChange = p.onChange as ((ev: { detail: { value: boolean } }) => void) | undefined
+      onChange?.({ detail: { value: e.target.checked } })
+    },
+  })

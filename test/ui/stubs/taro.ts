@@ -15,6 +15,7 @@ export const calls = {
   toasts: [] as string[],
   /** cloudPaths given to Taro.cloud.uploadFile */
   uploads: [] as string[],
+  clipboard: [] as string[],
 }
 
 export function __reset(params: Params = {}) {
@@ -25,6 +26,7 @@ export function __reset(params: Params = {}) {
   calls.switchTab.length = 0
   calls.toasts.length = 0
   calls.uploads.length = 0
+  calls.clipboard.length = 0
   modalAnswer = true
 }
 let modalAnswer = true
@@ -66,6 +68,7 @@ const Taro = {
   reLaunch: async ({ url }: { url: string }) => void calls.switchTab.push(url),
   showToast: async ({ title }: { title: string }) => void calls.toasts.push(title),
   showModal: async () => ({ confirm: modalAnswer, cancel: !modalAnswer }),
+  setClipboardData: async ({ data }: { data: string }) => void calls.clipboard.push(data),
   navigateBack: async () => undefined,
   getCurrentPages: () => [],
   stopPullDownRefresh: () => undefined,

@@ -26,7 +26,7 @@ export const listForMe = action({
     else return fail(ERROR_CODES.AUTH_FORBIDDEN, 'a leader must be bound to a pickup point')
     if (status) base.status = status
     const page = await keysetPage<AfterSalesCaseDoc>(db, AFTER_SALES, base, { field: 'createdAt', dir: 'desc' }, pos, PAGE)
-    const [urls, refunds] = await Promise.all([tempUrls(page.docs.flatMap((d) => d.images)), refundsOf(db, page.docs)])
+    const [urls, refunds] = await Promise.all([tempUrls(page.docs.flatMap((d) => d.images ?? [])), refundsOf(db, page.docs)])
     return ok({ items: page.docs.map((d) => toInboxItem(d, urls, refunds.get(d.refundId) ?? null)), nextCursor: page.nextCursor })
   },
 })

@@ -17,7 +17,7 @@ export const listMine = action({
     const base: Record<string, unknown> = { openid: caller.openid }
     if (orderId) base.orderId = orderId
     const page = await keysetPage<AfterSalesCaseDoc>(db, AFTER_SALES, base, { field: 'createdAt', dir: 'desc' }, pos, PAGE)
-    const [urls, refunds] = await Promise.all([tempUrls(page.docs.flatMap((d) => d.images)), refundsOf(db, page.docs)])
+    const [urls, refunds] = await Promise.all([tempUrls(page.docs.flatMap((d) => d.images ?? [])), refundsOf(db, page.docs)])
     return ok({ items: page.docs.map((d) => toCaseView(d, urls, refunds.get(d.refundId) ?? null)), nextCursor: page.nextCursor })
   },
 })

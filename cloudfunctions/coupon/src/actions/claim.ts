@@ -8,6 +8,7 @@ import { action } from '@server/define'
 import type { CouponCampaignDoc, CouponDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { couponClaimIdFor, couponIdFor } from '@server/ids'
+import { isInAudience } from '@server/insight/audience'
 import { memberOf, returnSpentPoints, spendPoints, toMemberView } from '@server/members/points'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
 
@@ -37,7 +38,8 @@ export const claim = action({
     if (earlier) return replay(earlier)
 
     const campaign = await findById<CouponCampaignDoc>(db, 'couponCampaigns', campaignId)
-    if (!campaign) return fail(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon campaign')
+    // Outside a targeted campaign's audience it does not exist, in the same words as a missing one.
+    if (!campaign || (campaign.audience && !(await isInAudience(db, caller.openid, campaign.audience, now)))) return fail(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon campaign')
     if (!isClaimableAt(campaign, now)) return fail(ERROR_CODES.COUPON_NOT_OPEN, 'this campaign is no longer claimable')
     const paid = campaign.priceFen > 0
     // 会员券: bought with points (free campaigns only), maybe only from a level up.

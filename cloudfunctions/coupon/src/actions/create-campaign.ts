@@ -2,6 +2,9 @@ import { couponContract } from '@shared/contracts/coupon'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import type { CouponCampaignDoc } from '@server/docs'
+import { audienceSize } from '@server/insight/audience'
+import { launchToAudience } from '@server/insight/marketing'
+import { disclosedSize } from '@shared/domain/insight'
 
 export const createCampaign = action({
   access: ['merchant', 'admin'],
@@ -11,8 +14,14 @@ export const createCampaign = action({
     if (input.validTo <= now) return fail(ERROR_CODES.INPUT_INVALID, 'validTo: must be in the future')
     const points = (await db.collection('pickupPoints').where({ _id: _.in(input.pickupPointIds) }).limit(50).get()) as unknown as { data: { _id: string }[] }
     if (points.data.length !== input.pickupPointIds.length) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'a pickup point in pickupPointIds does not exist')
-    const doc: Omit<CouponCampaignDoc, '_id'> = { ...input, issued: 0, merchantOpenid: caller.openid, createdAt: now }
+    const { audience, ...terms } = input
+    // A targeted campaign is refused exactly as its size would be: fewer than 10 consenting residents.
+    if (audience && disclosedSize(await audienceSize(db, audience, now)) === null) {
+      return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, 'fewer than 10 consenting residents match this audience')
+    }
+    const doc: Omit<CouponCampaignDoc, '_id'> = { ...terms, issued: 0, merchantOpenid: caller.openid, createdAt: now, audience: audience ?? null }
     const res = (await db.collection('couponCampaigns').add({ data: doc })) as unknown as { _id: string }
-    return ok({ campaignId: res._id })
+    const { notified } = audience ? await launchToAudience(db, { title: terms.title, audience }, now) : { notified: 0 }
+    return ok({ campaignId: res._id, notified })
   },
 })

@@ -4,6 +4,7 @@ import { ok } from '@shared/errors'
 import { action } from '@server/define'
 import type { CouponCampaignDoc, CouponClaimDoc } from '@server/docs'
 import { couponClaimIdFor } from '@server/ids'
+import { visibleCampaigns } from '@server/insight/marketing'
 
 const LIMIT = 50
 
@@ -16,12 +17,14 @@ export const listCampaigns = action({
     const where: Record<string, unknown> = { validTo: _.gt(now) }
     if (pickupPointId) where.pickupPointIds = pickupPointId // array field: "contains"
     const res = (await db.collection('couponCampaigns').where(where).orderBy('createdAt', 'desc').limit(LIMIT).get()) as unknown as { data: CouponCampaignDoc[] }
-    const claimIds = res.data.map((c) => couponClaimIdFor(c._id, caller.openid))
+    // A targeted campaign is, to anyone outside its audience, a campaign that does not exist.
+    const campaigns = await visibleCampaigns(db, caller.openid, res.data, now)
+    const claimIds = campaigns.map((c) => couponClaimIdFor(c._id, caller.openid))
     const claims = claimIds.length
       ? ((await db.collection('couponClaims').where({ _id: _.in(claimIds) }).limit(LIMIT).get()) as unknown as { data: CouponClaimDoc[] }).data
       : []
     const mine = new Map(claims.map((c) => [c.campaignId, c.count]))
-    const items = res.data.map(
+    const items = campaigns.map(
       (c): CouponCampaignView => ({
         campaignId: c._id,
         title: c.title,

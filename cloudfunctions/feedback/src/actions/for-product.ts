@@ -35,7 +35,7 @@ export const forProduct = action({
     const points: PointFeedbackView[] = perPoint.data
       .map((p) => ({ pickupPointId: p.pickupPointId!, name: names.get(p.pickupPointId!) ?? '', ...toAggregateView(p) }))
       .sort((a, b) => b.count - a.count)
-    const urls = await tempUrls(page.docs.flatMap((d) => d.images))
+    const urls = await tempUrls(page.docs.flatMap((d) => d.images ?? []))
     return ok({
       productId,
       rating: toAggregateView(overall.get(overallId) ?? null),

@@ -24,7 +24,7 @@ export const listForGroupBuy = action({
       keysetPage<RatingDoc>(db, RATINGS, { groupBuyId }, { field: 'createdAt', dir: 'desc' }, pos, PAGE),
       statsOf(db, [statsId]),
     ])
-    const urls = await tempUrls(page.docs.flatMap((d) => d.images))
+    const urls = await tempUrls(page.docs.flatMap((d) => d.images ?? []))
     return ok({ items: page.docs.map((d) => toRatingView(d, urls)), nextCursor: page.nextCursor, rating: toAggregateView(stats.get(statsId) ?? null) })
   },
 })

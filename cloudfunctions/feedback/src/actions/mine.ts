@@ -13,6 +13,6 @@ export const mine = action({
   async run({ caller, db }, { orderId }) {
     const doc = await findById<RatingDoc>(db, RATINGS, ratingIdFor(orderId))
     if (!doc || doc.openid !== caller.openid) return ok<FeedbackOutputs['mine']>({ rating: null })
-    return ok({ rating: toMyRatingView(doc, await tempUrls(doc.images)) })
+    return ok({ rating: toMyRatingView(doc, await tempUrls(doc.images ?? [])) })
   },
 })

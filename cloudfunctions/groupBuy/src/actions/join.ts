@@ -1,10 +1,14 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
+import { isInsideJoinWindow, isWithinLimit, quotaConditions } from '@shared/domain/group-buy'
 import { amountFen } from '@shared/domain/order'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
+import { batchedReads } from '@server/batched-reads'
 import { isDuplicateWrite } from '@server/cloud'
 import { action } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
+import { whereConditions } from '@server/group-buys/conditions'
+import { reserveStock } from '@server/group-buys/stock-rounds'
 import { orderIdFor, participationIdFor } from '@server/ids'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
 import { WarmCache } from '@server/warm-cache'
@@ -16,11 +20,32 @@ type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | '
 const termsCache = new WarmCache<Promise<Terms | null>>(5_000)
 /** Participation documents are never deleted: once seen, the next join goes straight to the conditional update. */
 const knownParticipations = new WarmCache<true>(50_000)
+/** A participation insert in flight: a twin join of the same person waits for it and then updates, instead of
+ * racing it to a duplicate insert (one operation saved per twin; the outcome is the same). */
+const creatingParticipations = new Map<string, Promise<unknown>>()
+
+/**
+ * "Has this requestId already made an order?" is asked after every refusal, and a crowd refused at once asks it
+ * together: one read for all who are waiting (server/batched-reads.ts).
+ *
+ * Why not skip the read when this instance has never seen the requestId: CloudBase runs several instances of a
+ * function, a client retry can land on any of them, and the order of a join that succeeded on another instance
+ * (its reply lost on the way back) exists in the database only. No fact held in one instance's memory proves a
+ * requestId unused, so every refusal that could be a replay reads — shared, not skipped.
+ */
+const readOrder = batchedReads<OrderDoc>('orders')
 
 async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | null> {
   const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
   if (!doc) return null
   return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
+}
+
+const REFUSALS: Partial<Record<ErrorCode, string>> = {
+  [ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED]: 'over the per-person limit',
+  [ERROR_CODES.GROUP_BUY_SOLD_OUT]: 'not enough stock left',
+  [ERROR_CODES.GROUP_BUY_NOT_OPEN]: 'not inside its join window',
+  [ERROR_CODES.GROUP_BUY_NOT_FOUND]: 'no such group buy',
 }
 
 /**
@@ -44,21 +69,20 @@ const joinOnce = action({
       return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     }
     const terms: Terms = loaded
-    if (now < terms.startAt || now >= terms.endAt) return fail(ERROR_CODES.GROUP_BUY_NOT_OPEN, 'not inside its join window')
-    if (quantity > terms.limitPerUser) return fail(ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED, `at most ${terms.limitPerUser} per person`)
+    // The shared rule (src/shared/domain/group-buy.ts) on the immutable terms; status and stock are left to the
+    // conditional write, which is built from the same rule.
+    if (!isInsideJoinWindow(terms, now)) return fail(ERROR_CODES.GROUP_BUY_NOT_OPEN, 'not inside its join window')
+    if (!isWithinLimit(terms, 0, quantity)) return fail(ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED, `at most ${terms.limitPerUser} per person`)
 
     const orderId = orderIdFor(caller.openid, requestId)
+
+    // 1. Stock, in this instance's next stock round for the group buy (one conditional write shared by the
+    // joins waiting for it; see server/group-buys/stock-rounds.ts): never below zero, whatever the crowd.
+    const stock = await reserveStock(db, groupBuyId, quantity, now)
+    if (stock !== 'RESERVED') return replayOr(stock)
+
     const participations = db.collection('participations')
     const partId = participationIdFor(groupBuyId, caller.openid)
-
-    // 1. Stock: only while joinable and enough is left. Never below zero, whatever the crowd. Inside the join
-    // window a group buy is always OPEN or SUCCEEDED (it only fails or closes at its end), so a refusal here
-    // means sold out — no read needed to tell the resident why.
-    const stockRes = await db
-      .collection('groupBuys')
-      .where({ _id: groupBuyId, status: _.in(['OPEN', 'SUCCEEDED']), startAt: _.lte(now), endAt: _.gt(now), stockLeft: _.gte(quantity) })
-      .update({ data: { stockLeft: _.inc(-quantity), reservedQuantity: _.inc(quantity) } })
-    if (updatedCount(stockRes) !== 1) return replayOr(ERROR_CODES.GROUP_BUY_SOLD_OUT)
 
     // 2. Per-person quota: the tally may only grow while it stays within the limit.
     const quota = await reserveQuota()
@@ -94,7 +118,7 @@ const joinOnce = action({
       await db.collection('orders').add({ data: order })
     } catch (err) {
       // The insert may have happened even if we saw an error: only give back what no order holds.
-      const existing = isDuplicateWrite(err) ? null : await findById<OrderDoc>(db, 'orders', orderId)
+      const existing = isDuplicateWrite(err) ? null : await readOrder(db, orderId)
       if (existing && existing.createdAt === now && existing.quantity === quantity) return reply(existing)
       await releaseStock()
       await releaseQuota()
@@ -110,7 +134,7 @@ const joinOnce = action({
 
     /** A replayed requestId answers with its order (if it still awaits payment) instead of the error. */
     async function replayOr(code: ErrorCode) {
-      const existing = await findById<OrderDoc>(db, 'orders', orderId)
+      const existing = await readOrder(db, orderId)
       if (existing) {
         if (existing.groupBuyId !== groupBuyId || existing.quantity !== quantity) {
           return fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for a different join')
@@ -118,22 +142,29 @@ const joinOnce = action({
         if (existing.status === 'PENDING_PAYMENT') return reply(existing)
         return fail(ERROR_CODES.ORDER_NOT_PAYABLE, `this join was already ${existing.status}`)
       }
-      return fail(code, code === ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED ? `at most ${terms.limitPerUser} per person` : code === ERROR_CODES.GROUP_BUY_SOLD_OUT ? 'not enough stock left' : 'cannot join now')
+      return fail(code, REFUSALS[code] ?? 'cannot join now')
     }
 
     async function reserveQuota(): Promise<ErrorCode | null> {
       const limit = terms.limitPerUser
+      // Only an insert in flight is awaited: an await of nothing would yield, and let the twin start an insert too.
+      const twinInsert = knownParticipations.get(partId) ? undefined : creatingParticipations.get(partId)
+      if (twinInsert) await twinInsert.catch(() => undefined)
       if (!knownParticipations.get(partId)) {
+        const inserting = Promise.resolve(participations.add({ data: { _id: partId, groupBuyId, openid: caller.openid, quantity, paidOrders: 0 } }))
+        creatingParticipations.set(partId, inserting)
         try {
-          await participations.add({ data: { _id: partId, groupBuyId, openid: caller.openid, quantity, paidOrders: 0 } })
+          await inserting
           knownParticipations.set(partId, true)
           return null
         } catch (err) {
           if (!isDuplicateWrite(err)) throw err
           knownParticipations.set(partId, true)
+        } finally {
+          if (creatingParticipations.get(partId) === inserting) creatingParticipations.delete(partId)
         }
       }
-      const res = await participations.where({ _id: partId, quantity: _.lte(limit - quantity) }).update({ data: { quantity: _.inc(quantity) } })
+      const res = await participations.where({ _id: partId, ...whereConditions(_, quotaConditions(limit, quantity)) }).update({ data: { quantity: _.inc(quantity) } })
       return updatedCount(res) === 1 ? null : ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED
     }
 
@@ -148,7 +179,7 @@ const joinOnce = action({
 })
 
 /**
- * Joins in flight in this instance, by (order id, group buy, quantity). A replay that arrives while its original
+ * Joins in flight in this instance, by (caller, requestId, group buy, quantity). A replay that arrives while its original
  * is still running (a double tap, a client retry) waits for the original's answer: racing it, the twin would
  * take stock or quota of its own and, refused, answer SOLD_OUT before the original's order exists.
  */
@@ -158,7 +189,8 @@ export const join = action({
   access: joinOnce.access,
   input: joinOnce.input,
   async run(ctx, input) {
-    const key = `${orderIdFor(ctx.caller.openid, input.requestId)}:${input.groupBuyId}:${input.quantity}`
+    // The same (caller, requestId) is the same order id; a plain key spares a hash per call.
+    const key = `${ctx.caller.openid}\u0000${input.requestId}\u0000${input.groupBuyId}\u0000${input.quantity}`
     const running = inFlight.get(key)
     if (running) return running as ReturnType<typeof joinOnce.run>
     const attempt = joinOnce.run(ctx, input)

@@ -1,12 +1,14 @@
 import { userContract } from '@shared/contracts/user'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
+import { findById } from '@server/fetch'
+import type { MarketingFields } from '@server/insight/audience'
 
 export const me = action({
   access: ['resident'],
   input: userContract.me,
-  async run({ caller }) {
-    const user = await caller.user()
-    return ok({ openid: caller.openid, roles: user.roles, pickupPointId: user.pickupPointId ?? null, boundPickupPointId: user.boundPickupPointId ?? null })
+  async run({ caller, db }) {
+    const [user, marketing] = await Promise.all([caller.user(), findById<MarketingFields>(db, 'users', caller.openid)])
+    return ok({ openid: caller.openid, roles: user.roles, pickupPointId: user.pickupPointId ?? null, boundPickupPointId: user.boundPickupPointId ?? null, marketingConsent: marketing?.marketingConsent === true })
   },
 })

@@ -20,7 +20,7 @@ beforeEach(() => {
 
 it('creates a free coupon valid at the chosen pickup point (value in ¥, sent in fen)', async () => {
   ;(userService.listPickupPoints as jest.Mock).mockResolvedValue({ ok: true, data: { items: [{ pickupPointId: 'pp1', name: '幸福里社区', address: 'a', storeName: '便民店' }] } })
-  coupon.createCampaign.mockResolvedValue({ ok: true, data: { campaignId: 'k1' } })
+  coupon.createCampaign.mockResolvedValue({ ok: true, data: { campaignId: 'k1', notified: 0 } })
   render(<MerchantCampaignPage />)
   fireEvent.change(screen.getByPlaceholderText('例如：满 30 减 5 元券'), { target: { value: '满 30 减 5 元券' } })
   fireEvent.change(screen.getByPlaceholderText('到店抵扣的金额'), { target: { value: '5' } })

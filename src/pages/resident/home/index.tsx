@@ -3,6 +3,7 @@ import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/ta
 import { useEffect } from 'react'
 import GroupBuyCard from '@/components/GroupBuyCard'
 import IdentitySwitcher from '@/components/IdentitySwitcher'
+import PrivacyConsent from '@/components/PrivacyConsent'
 import StateView from '@/components/StateView'
 import { useFeedStore, type FeedSort } from '@/stores/feed'
 import { useSessionStore } from '@/stores/session'
@@ -51,6 +52,7 @@ export default function HomePage() {
   return (
     <View className='page home'>
       <IdentitySwitcher />
+      <PrivacyConsent />
       <View className='home__point' onClick={choosePoint}>
         <Text className='home__point-label'>自提点</Text>
         <Text className='home__point-name'>{point ? `${point.name}（${point.storeName}）` : pointId ? '我的自提点' : '未选择'}</Text>

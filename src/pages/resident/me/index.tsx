@@ -30,6 +30,7 @@ export default function MePage() {
     { label: '消息通知', url: '/pages/resident/notices/index', badge: unread },
     { label: '我的优惠券 / 领券中心', url: '/pages/resident/coupons/index' },
     { label: '切换自提点', url: '/pages/resident/pickup-points/index' },
+    { label: '隐私与数据', url: '/pages/resident/privacy/index' },
   ]
   // Work screens follow the roles the backend reports, not anything chosen on the client.
   if (hasRole(s.roles, 'leader')) {
@@ -41,6 +42,9 @@ export default function MePage() {
   }
   if (hasRole(s.roles, 'merchant')) entries.unshift({ label: '商家后台', url: '/pages/merchant/home/index' })
   if (hasRole(s.roles, 'admin')) entries.unshift({ label: '平台管理', url: '/pages/admin/home/index' })
+  if (hasRole(s.roles, 'merchant') || hasRole(s.roles, 'leader') || hasRole(s.roles, 'clerk') || hasRole(s.roles, 'admin')) {
+    entries.unshift({ label: '销售看板', url: '/pages/merchant/insight/index' })
+  }
   if (hasRole(s.roles, 'clerk')) {
     entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
     entries.unshift({ label: '核销台', url: '/pages/clerk/verify/index' })

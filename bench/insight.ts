@@ -1,0 +1,88 @@
+import type { LocalCloud } from '../local-cloud/host'
+import { percentile } from './crowd'
+
+type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string } }
+const DAY = 86_400_000
+const MERCHANT = 'demo-merchant'
+
+/**
+ * Issue #13's dashboard at scale. Ten of the merchant's group buys (supply group buys at both seeded points) and
+ * the seeded leader's own group buys; orders are written through the SDK as the functions would store them,
+ * paid over the last 30 days, with a confirmed refund for every 20th.
+ *
+ * Two growths are timed: the collection growing around the merchant (their 1k orders among 1k → 100k), which
+ * indexed aggregation must not feel, and the merchant's own range growing 1k → 100k orders, which any
+ * aggregation must read (reported, for what the database does per order).
+ */
+export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k: number; mine1kOf100k: number; mine100k: number; check: { salesFen: number; expectedFen: number } }> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const db = require('wx-server-sdk').database() as DB.Database
+  const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as { data: { boundPickupPointId: string } }
+  const point = me.data.boundPickupPointId
+  const list = (await cloud.invoke('groupBuy', { action: 'list', pickupPointId: point }, 'demo-leader')) as { data: { items: Array<{ groupBuyId: string }> } }
+  const others = list.data.items.map((g) => g.groupBuyId)
+
+  // The merchant's offers and group buys (stored shapes; the supply flow itself is tested in test/node).
+  const now = Date.now()
+  for (const o of ['bench-offer-1', 'bench-offer-2']) {
+    await db.collection('offers').add({ data: { _id: o, productId: `p-${o}`, merchantId: MERCHANT, product: { name: o, unit: '盒', spec: '', category: '水果', description: '', images: [] }, createdAt: now } })
+  }
+  const mine: string[] = []
+  for (let i = 0; i < 10; i++) {
+    const res = (await cloud.invoke('groupBuy', { action: 'create', title: `帮卖 ${i}`, priceFen: 1990, stock: 1_000_000, minParticipants: 1, limitPerUser: 999, startAt: now - 1000, endAt: now + DAY, pickupPointId: point }, 'demo-leader')) as { data: { groupBuyId: string } }
+    const id = res.data.groupBuyId
+    await db.collection('groupBuys').doc(id).update({ data: { merchantId: MERCHANT, offerId: i % 2 ? 'bench-offer-1' : 'bench-offer-2', startAt: now - 40 * DAY } })
+    mine.push(id)
+  }
+
+  let seq = 0
+  let expectedFen = 0
+  async function fill(groupBuyIds: string[], count: number, countsForMerchant: boolean) {
+    for (let i = 0; i < count; i += 500) {
+      const writes: unknown[] = []
+      for (let k = i; k < Math.min(count, i + 500); k++) {
+        const n = seq++
+        const paidAt = now - (n % 30) * DAY - 3600_000
+        const quantity = 1 + (n % 3)
+        if (countsForMerchant) expectedFen += quantity * 1990
+        const orderId = `dash${n}`
+        writes.push(db.collection('orders').add({
+          data: {
+            _id: orderId, openid: `buyer-${n % 3000}`, requestId: `r${n}`, groupBuyId: groupBuyIds[n % groupBuyIds.length], pickupPointId: point, title: '压测', quantity,
+            priceFen: 1990, amountFen: quantity * 1990, status: 'PICKED_UP', createdAt: paidAt - 60_000, expiresAt: paidAt + 900_000, paidAt, transactionId: `t${n}`,
+            readyAt: paidAt, pickedUpAt: paidAt, refundedAt: null, pickupCode: null, pickupExpiresAt: null, nickname: null,
+          },
+        }))
+        if (n % 20 === 0) {
+          writes.push(db.collection('refunds').add({
+            data: { _id: `rs${n}`, kind: 'order', orderId, openid: `buyer-${n % 3000}`, groupBuyId: groupBuyIds[n % groupBuyIds.length], amountFen: 1990, totalFen: quantity * 1990, partial: true, reason: 'bench', status: 'DONE', attempts: 1, nextAttemptAt: paidAt, lastError: null, createdAt: paidAt, doneAt: paidAt + 1000 },
+          }))
+        }
+      }
+      await Promise.all(writes)
+    }
+  }
+
+  const time = async (runs = 20) => {
+    const event = { action: 'dashboard', from: now - 30 * DAY, to: now + 3600_000 }
+    const first = (await cloud.invoke('insight', event, MERCHANT)) as Reply
+    if (!first.ok) throw new Error(`dashboard: ${first.error?.code}`)
+    const times: number[] = []
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now()
+      await cloud.invoke('insight', event, MERCHANT)
+      times.push(performance.now() - t)
+    }
+    times.sort((a, b) => a - b)
+    return { p50: percentile(times, 50), reply: first }
+  }
+
+  await fill(mine, 1_000, true)
+  const a = await time()
+  await fill(others, 99_000, false)
+  const b = await time()
+  await fill(mine, 99_000, true)
+  const c = await time(5)
+  const days = (c.reply.data as { days: Array<{ salesFen: number }> }).days
+  return { mine1kOf1k: a.p50, mine1kOf100k: b.p50, mine100k: c.p50, check: { salesFen: days.reduce((s, d) => s + d.salesFen, 0), expectedFen } }
+}

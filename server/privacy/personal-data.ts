@@ -1,0 +1,132 @@
+import { randomBytes } from 'crypto'
+import type { MyData } from '@shared/contracts/user'
+import { ERASED_NAME } from '@shared/domain/group-buy'
+import { findById } from '@server/fetch'
+import { ifCollectionExists, readAllWhere } from '@server/insight/query'
+import { deleteFiles } from '@server/storage/files'
+
+type Doc = Record<string, unknown> & { _id: string }
+
+/**
+ * Every place a resident's openid is stored, and what erasing them does there (个人信息保护法). `optional`
+ * collections belong to other issues (#12) and may not exist yet. Staff openids (group buy creators, clerks in
+ * verifications, merchants) are not here: staff accounts are not erased by deleteMe.
+ *
+ * - remove: the document is about the person only (profile, consents, their notices and messages).
+ * - relink: the document is needed for accounting or stock (orders, refunds, tallies): kept, its openid replaced
+ *   by a random tombstone, so the books and counters stay exactly as they were.
+ */
+export const PERSONAL_DATA = {
+  orders: { collection: 'orders', field: 'openid', section: 'orders', erase: 'relink', optional: false },
+  refunds: { collection: 'refunds', field: 'openid', section: 'refunds', erase: 'relink', optional: false },
+  participations: { collection: 'participations', field: 'openid', section: 'participations', erase: 'relink', optional: false },
+  coupons: { collection: 'coupons', field: 'openid', section: 'coupons', erase: 'relink', optional: false },
+  couponClaims: { collection: 'couponClaims', field: 'openid', section: 'couponClaims', erase: 'relink', optional: false },
+  ratings: { collection: 'ratings', field: 'openid', section: 'ratings', erase: 'relink', optional: true },
+  members: { collection: 'members', field: 'openid', section: 'points', erase: 'remove', optional: true },
+  pointEntries: { collection: 'pointEntries', field: 'openid', section: 'points', erase: 'remove', optional: true },
+  afterSalesCases: { collection: 'afterSalesCases', field: 'openid', section: 'afterSales', erase: 'relink', optional: true },
+  notices: { collection: 'notices', field: 'openid', section: 'notices', erase: 'remove', optional: false },
+  outbox: { collection: 'outbox', field: 'toOpenid', section: 'messages', erase: 'remove', optional: false },
+  subscriptions: { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove', optional: false },
+} as const satisfies Record<string, { collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional: boolean }>
+
+type PersonalKey = keyof typeof PERSONAL_DATA
+/** In this order: kept documents are re-linked before personal ones are removed. */
+const KEYS = Object.keys(PERSONAL_DATA) as PersonalKey[]
+
+/** How many documents of one kind a person may have that export reads (far above any real resident). */
+const EXPORT_CAP = 20_000
+
+function readPersonal(db: DB.Database, collection: string, where: Record<string, unknown>, optional: boolean): Promise<Doc[]> {
+  const readCollection = () => readAllWhere<Doc>(db, collection, where, undefined, EXPORT_CAP)
+  return optional ? ifCollectionExists(readCollection, []) : readCollection()
+}
+
+/** Everything stored about the caller, as stored; nothing about anyone else (only documents keyed to them). */
+export async function collectMyData(db: DB.Database, openid: string, now: number): Promise<MyData> {
+  const profile = await findById<Doc>(db, 'users', openid)
+  const lists = await Promise.all(KEYS.map((k) => {
+    const p = PERSONAL_DATA[k]
+    return readPersonal(db, p.collection, { [p.field]: openid }, p.optional)
+  }))
+  const by = new Map<keyof MyData, Doc[]>()
+  KEYS.forEach((k, i) => by.set(PERSONAL_DATA[k].section, [...(by.get(PERSONAL_DATA[k].section) ?? []), ...lists[i]]))
+  // Member points may also be keyed by openid (members/<openid>) rather than carry an openid field.
+  const member = await ifCollectionExists(() => findById<Doc>(db, 'members', openid), null)
+  const points = by.get('points') ?? []
+  if (member && !points.some((d) => d._id === member._id)) points.push(member)
+  return {
+    exportedAt: now,
+    openid,
+    profile,
+    consents: {
+      marketing: profile?.marketingConsent === true,
+      marketingConsentAt: typeof profile?.marketingConsentAt === 'number' ? profile.marketingConsentAt : null,
+      subscribeMessages: by.get('consents') ?? [],
+    },
+    orders: by.get('orders') ?? [],
+    refunds: by.get('refunds') ?? [],
+    participations: by.get('participations') ?? [],
+    coupons: by.get('coupons') ?? [],
+    couponClaims: by.get('couponClaims') ?? [],
+    notices: by.get('notices') ?? [],
+    messages: by.get('messages') ?? [],
+    ratings: by.get('ratings') ?? [],
+    afterSales: by.get('afterSales') ?? [],
+    points,
+  }
+}
+
+/** A random stand-in for an erased resident: the same for all their kept documents, linked to nothing. */
+export function newTombstone(): string {
+  return `erased_${randomBytes(12).toString('hex')}`
+}
+
+/** Coupons that could still be used are voided when their holder is erased (redeemed ones stay as history). */
+const VOIDABLE_COUPONS = ['ISSUED']
+/** Free text and photos in ratings and 售后 cases (#12) are the person's own words: removed; stars, tags, quantities and refunds stay. */
+const RATING_PERSONAL_FIELDS = ['comment', 'text', 'content', 'photos', 'images', 'nickname']
+
+/**
+ * Erase a resident. Kept documents are re-linked first (so a crash halfway leaves the person still erasable
+ * by a retry, never a kept order pointing at a deleted profile), then personal documents are removed. Every
+ * step is a multi-document conditional write on `field == openid`: a retry does only what is left.
+ */
+export async function erase(db: DB.Database, openid: string, now: number): Promise<void> {
+  const _ = db.command
+  const tombstone = newTombstone()
+  // Files first, while the documents naming them still exist: my data exports, my rating photos.
+  const profile = await findById<{ exportFiles?: string[] }>(db, 'users', openid)
+  const ratings = await ifCollectionExists(() => readAllWhere<Record<string, unknown>>(db, 'ratings', { openid }, { photos: true, images: true }), [])
+  const cases = await ifCollectionExists(() => readAllWhere<Record<string, unknown>>(db, 'afterSalesCases', { openid }, { images: true }), [])
+  const ratingFiles = [...ratings, ...cases].flatMap((r) => [r.photos, r.images].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])))
+  await deleteFiles([...(profile?.exportFiles ?? []), ...ratingFiles])
+  for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
+    const p = PERSONAL_DATA[k]
+    const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }
+    if (p.collection === 'orders') patch.nickname = ERASED_NAME
+    const write = async () => {
+      if (p.collection === 'coupons') {
+        await db.collection('coupons').where({ [p.field]: openid, status: _.in(VOIDABLE_COUPONS) }).update({ data: { status: 'VOIDED', voidedAt: now } })
+      }
+      if (p.collection === 'ratings' || p.collection === 'afterSalesCases') {
+        await db.collection(p.collection).where({ [p.field]: openid }).update({ data: Object.fromEntries(RATING_PERSONAL_FIELDS.map((f) => [f, _.remove()])) })
+      }
+      await db.collection(p.collection).where({ [p.field]: openid }).update({ data: patch })
+    }
+    await (p.optional ? ifCollectionExists(write, undefined) : write())
+  }
+  for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'remove')) {
+    const p = PERSONAL_DATA[k]
+    const remove = async () => {
+      await db.collection(p.collection).where({ [p.field]: openid }).remove()
+    }
+    await (p.optional ? ifCollectionExists(remove, undefined) : remove())
+  }
+  // Member points may be keyed by openid (members/<openid>) instead of carrying an openid field.
+  await ifCollectionExists(async () => {
+    await db.collection('members').where({ _id: openid }).remove()
+  }, undefined)
+  await db.collection('users').where({ _id: openid }).remove()
+}

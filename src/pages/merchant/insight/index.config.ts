@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '销售看板', enablePullDownRefresh: true })

@@ -1,0 +1,130 @@
+import { Text, View } from '@tarojs/components'
+import { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
+import { useState } from 'react'
+import { formatFen } from '@/components/format'
+import StateView from '@/components/StateView'
+import type { ClientError } from '@/services/cloud'
+import { insightService } from '@/services/insight'
+import type { InsightOutputs } from '@/shared/contracts/insight'
+import { barPercents, percentText } from './chart'
+import './index.scss'
+
+type Dashboard = InsightOutputs['dashboard']
+const RANGES = [7, 30] as const
+const DAY = 86_400_000
+
+/** Start of today in China time, so "last 7 days" are whole days whatever the phone's time zone. */
+function chinaMidnight(now: number): number {
+  const offset = 8 * 3_600_000
+  return Math.floor((now + offset) / DAY) * DAY - offset
+}
+
+/**
+ * 销售看板: sales per day and per pickup point as bar charts, and a table per product. A merchant sees their own
+ * goods, a leader or clerk their pickup point, the admin everything (the backend decides; only sums arrive).
+ */
+export default function InsightPage() {
+  const [days, setDays] = useState<(typeof RANGES)[number]>(7)
+  const [data, setData] = useState<Dashboard | null>(null)
+  const [error, setError] = useState<ClientError | null>(null)
+  const [loading, setLoading] = useState(false)
+
+  const load = async (range = days) => {
+    setLoading(true)
+    setError(null)
+    const to = chinaMidnight(Date.now()) + DAY
+    const res = await insightService.dashboard(to - range * DAY, to)
+    setLoading(false)
+    if (res.ok) setData(res.data)
+    else setError(res.error)
+  }
+  useDidShow(() => void load())
+  usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()))
+
+  const pick = (range: (typeof RANGES)[number]) => {
+    setDays(range)
+    void load(range)
+  }
+
+  const totals = data && {
+    orders: data.days.reduce((s, d) => s + d.orders, 0),
+    salesFen: data.days.reduce((s, d) => s + d.salesFen, 0),
+    refundsFen: data.days.reduce((s, d) => s + d.refundsFen, 0),
+  }
+  const dayBars = data ? barPercents(data.days.flatMap((d) => [d.salesFen, d.refundsFen])) : []
+  const pointBars = data ? barPercents(data.points.map((p) => p.salesFen)) : []
+
+  return (
+    <View className='page insight'>
+      <View className='insight__ranges'>
+        {RANGES.map((r) => (
+          <Text key={r} className={`insight__range ${r === days ? 'insight__range--on' : ''}`} onClick={() => pick(r)}>
+            近 {r} 天
+          </Text>
+        ))}
+      </View>
+      {!data ? (
+        <StateView loading={loading} error={error} empty emptyText='' onRetry={() => void load()} />
+      ) : (
+        <>
+          <View className='section insight__totals'>
+            <View className='insight__total'><Text className='insight__total-value'>{totals!.orders}</Text><Text className='muted'>付款订单</Text></View>
+            <View className='insight__total'><Text className='insight__total-value'>{formatFen(totals!.salesFen)}</Text><Text className='muted'>销售额</Text></View>
+            <View className='insight__total'><Text className='insight__total-value'>{formatFen(totals!.refundsFen)}</Text><Text className='muted'>退款</Text></View>
+            <View className='insight__total'><Text className='insight__total-value'>{percentText(data.repeatRate)}</Text><Text className='muted'>复购率</Text></View>
+          </View>
+
+          <View className='section'>
+            <Text className='section__title'>每日销售额</Text>
+            <View className='insight__days'>
+              {data.days.map((d, i) => (
+                <View key={d.day} className='insight__day' aria-label={`${d.day} ${formatFen(d.salesFen)}`}>
+                  <View className='insight__day-bar' style={{ height: `${dayBars[i * 2]}%` }} />
+                  <View className='insight__day-bar insight__day-refund' style={{ height: `${dayBars[i * 2 + 1]}%` }} />
+                </View>
+              ))}
+            </View>
+            <View className='insight__axis'>
+              <Text className='muted'>{data.days[0]?.day.slice(5)}</Text>
+              <Text className='muted'>{data.days[data.days.length - 1]?.day.slice(5)}</Text>
+            </View>
+            <Text className='muted insight__legend'>橙色：销售额，浅色：当日退款</Text>
+          </View>
+
+          <View className='section'>
+            <Text className='section__title'>各自提点</Text>
+            {data.points.length === 0 && <Text className='muted'>这段时间还没有销售</Text>}
+            {data.points.map((p, i) => (
+              <View key={p.pickupPointId} className='insight__hbar-row'>
+                <View className='insight__hbar-label'>
+                  <Text>{p.name || '自提点'}</Text>
+                  <Text>{formatFen(p.salesFen)} · {p.units} 件 · 成团率 {percentText(p.fillRate)}{p.shortageUnits ? ` · 缺货 ${p.shortageUnits}` : ''}</Text>
+                </View>
+                <View className='insight__hbar-track'><View className='insight__hbar' style={{ width: `${pointBars[i]}%` }} /></View>
+              </View>
+            ))}
+          </View>
+
+          <View className='section'>
+            <Text className='section__title'>商品</Text>
+            <View className='insight__table-head'>
+              <Text className='insight__c-name'>商品</Text>
+              <Text className='insight__c-num'>件数</Text>
+              <Text className='insight__c-num'>销售额</Text>
+              <Text className='insight__c-num'>评分</Text>
+            </View>
+            {data.products.map((p) => (
+              <View key={p.productId ?? p.name} className='insight__table-row'>
+                <Text className='insight__c-name'>{p.name}{p.topTags.length ? `（${p.topTags.join('、')}）` : ''}</Text>
+                <Text className='insight__c-num'>{p.units}</Text>
+                <Text className='insight__c-num'>{formatFen(p.salesFen)}</Text>
+                <Text className='insight__c-num'>{p.ratingAvg === null ? '—' : p.ratingAvg.toFixed(1)}</Text>
+              </View>
+            ))}
+          </View>
+        </>
+      )}
+    </View>
+  )
+}

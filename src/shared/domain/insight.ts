@@ -1,0 +1,110 @@
+/**
+ * 数据赋能 without exposing anyone: the pure rules behind the sales dashboard, audiences (精准推送) and
+ * residents' rights. Server code evaluates audiences with database queries built from the same definitions;
+ * `matchesAudience` is the one-resident form used when a resident looks at or claims a targeted campaign.
+ */
+
+/** k-anonymity: an audience smaller than this is never sized, never targeted (nobody can be singled out). */
+export const K_ANONYMITY_MIN = 10
+
+/** The size a merchant may learn, or null when the audience is too small to say anything about. */
+export function disclosedSize(size: number): number | null {
+  return size >= K_ANONYMITY_MIN ? size : null
+}
+
+/** Orders that were paid and are still (at least partly) bought: what "bought" and "paid orders" mean. */
+export const BOUGHT_STATUSES = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'] as const
+
+export interface Audience {
+  /** At one of these pickup points (the one the resident chose). */
+  pickupPointIds?: string[]
+  /** Has bought (a paid order of) a product of one of these categories. */
+  boughtCategories?: string[]
+  /** Only purchases within the last N days count. */
+  withinDays?: number
+  /** At least this many qualifying purchases (1 when categories or a window are given without it). */
+  minOrders?: number
+  /** Member level (#12) at least this. */
+  minLevel?: number
+}
+
+/** The purchase rule of an audience, or null when it says nothing about purchases. */
+export function purchaseRule(a: Audience, now: number): { categories: string[] | null; since: number; minOrders: number } | null {
+  const hasRule = (a.boughtCategories?.length ?? 0) > 0 || a.withinDays !== undefined || (a.minOrders ?? 0) > 0
+  if (!hasRule) return null
+  return {
+    categories: a.boughtCategories?.length ? a.boughtCategories : null,
+    since: a.withinDays !== undefined ? now - a.withinDays * DAY_MS : 0,
+    minOrders: Math.max(1, a.minOrders ?? 1),
+  }
+}
+
+/** What is known about one resident when checking them against an audience. */
+export interface ResidentFacts {
+  marketingConsent: boolean
+  pickupPointId: string | null
+  /** 0 when member levels are not kept (yet). */
+  level: number
+  /** Their paid, still-bought orders: when paid and the category of the product (null for a leader's own goods). */
+  purchases: { paidAt: number; category: string | null }[]
+}
+
+/** Inside the audience: consented to marketing and every given rule holds. */
+export function matchesAudience(r: ResidentFacts, a: Audience, now: number): boolean {
+  if (!r.marketingConsent) return false
+  if (a.pickupPointIds?.length && (!r.pickupPointId || !a.pickupPointIds.includes(r.pickupPointId))) return false
+  if ((a.minLevel ?? 0) > 0 && r.level < a.minLevel!) return false
+  const rule = purchaseRule(a, now)
+  if (!rule) return true
+  const n = r.purchases.filter((p) => p.paidAt >= rule.since && (!rule.categories || (p.category !== null && rule.categories.includes(p.category)))).length
+  return n >= rule.minOrders
+}
+
+export const DAY_MS = 86_400_000
+/** China has one time zone and no daylight saving: days are UTC+8. */
+export const CHINA_OFFSET_MS = 8 * 3_600_000
+
+/** The China-time calendar day of an instant, 'YYYY-MM-DD'. */
+export function chinaDay(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10)
+}
+
+/** The day number (days since 1970-01-01 in China time) the dashboard's aggregation groups by. */
+export function chinaDayNumber(ms: number): number {
+  return Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS)
+}
+
+export function dayNumberToDay(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10)
+}
+
+/** Every China-time day touched by [from, to), in order. */
+export function daysInRange(from: number, to: number): string[] {
+  const out: string[] = []
+  for (let n = chinaDayNumber(from); n <= chinaDayNumber(to - 1); n++) out.push(dayNumberToDay(n))
+  return out
+}
+
+/** 138****5678: the first three and last four digits of a mainland mobile number; anything else fully masked. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '')
+  if (digits.length < 7) return '*'.repeat(Math.max(4, digits.length))
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`
+}
+
+export { ERASED_NAME } from './group-buy'
+
+/** Succeeded share of ended group buys; null when none ended. */
+export function fillRate(succeeded: number, ended: number): number | null {
+  return ended > 0 ? succeeded / ended : null
+}
+
+/** Buyers with at least two paid orders among all buyers; null when nobody bought. */
+export function repeatRate(repeatBuyers: number, buyers: number): number | null {
+  return buyers > 0 ? repeatBuyers / buyers : null
+}
+
+/** The most used tags first (ties by name, so the answer is stable), at most `n`. */
+export function topTags(counts: ReadonlyMap<string, number>, n = 3): string[] {
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([t]) => t)
+}
