@@ -5,7 +5,16 @@ export const userContract = {
   me: z.object({}).strict(),
   choosePickupPoint: z.object({ pickupPointId: id }).strict(),
   listPickupPoints: z.object({}).strict(),
-  recordConsent: z.object({ templates: z.array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'MARKETING', 'PICKUP_REMINDER'])).min(1).max(5) }).strict(),
+  recordConsent: z
+    .object({
+      templates: z
+        .array(z.enum(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'MARKETING', 'PICKUP_REMINDER']))
+        .min(1)
+        .max(5)
+        // One accepted prompt is one credit per template: a template named twice would be two credits for one consent.
+        .refine((t) => new Set(t).size === t.length, { message: '模板重复' }),
+    })
+    .strict(),
   notices: z.object({ cursor: cursor.optional() }).strict(),
   /** Everything up to now counts as read (the unread badge clears). */
   markNoticesRead: z.object({}).strict(),
