@@ -6,7 +6,7 @@ import { offerProgress, useMerchantStore } from './merchant'
 
 jest.mock('@/services/catalog', () => ({ catalogService: { listMine: jest.fn(), get: jest.fn(), create: jest.fn(), update: jest.fn() } }))
 jest.mock('@/services/supply', () => ({ supplyService: { listMine: jest.fn(), publish: jest.fn(), purchaseOrders: jest.fn(), markShipped: jest.fn() } }))
-jest.mock('@/services/coupon', () => ({ couponService: { listCampaigns: jest.fn(), createCampaign: jest.fn() } }))
+jest.mock('@/services/coupon', () => ({ couponService: { listMyCampaigns: jest.fn(), createCampaign: jest.fn() } }))
 const catalog = catalogService as jest.Mocked<typeof catalogService>
 const supply = supplyService as jest.Mocked<typeof supplyService>
 

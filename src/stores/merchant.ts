@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { CreateProductInput, ProductView } from '@/shared/contracts/catalog'
-import type { CouponCampaignView, CreateCampaignInput } from '@/shared/contracts/coupon'
+import type { CreateCampaignInput, MerchantCampaignView } from '@/shared/contracts/coupon'
 import type { OfferView, PublishOfferInput, PurchaseOrderView, SupplyOutputs } from '@/shared/contracts/supply'
 import { newRequestId, type ClientError } from '@/services/cloud'
 import { catalogService } from '@/services/catalog'
@@ -22,7 +22,7 @@ export interface MerchantState {
   products: PagedState<ProductView>
   offers: PagedState<MerchantOffer>
   purchaseOrders: PurchaseOrdersState
-  campaigns: { items: CouponCampaignView[]; loading: boolean; loaded: boolean; error: ClientError | null }
+  campaigns: { items: MerchantCampaignView[]; loading: boolean; loaded: boolean; error: ClientError | null }
   /** One form is saved at a time (product, offer or campaign); its failure shows on that form. */
   saving: boolean
   saveError: ClientError | null
@@ -51,7 +51,7 @@ const initial = () => ({
   products: emptyPaged<ProductView>(),
   offers: emptyPaged<MerchantOffer>(),
   purchaseOrders: { offerId: null, items: [], loading: false, loaded: false, error: null } as PurchaseOrdersState,
-  campaigns: { items: [] as CouponCampaignView[], loading: false, loaded: false, error: null as ClientError | null },
+  campaigns: { items: [] as MerchantCampaignView[], loading: false, loaded: false, error: null as ClientError | null },
   saving: false,
   saveError: null as ClientError | null,
   shippingId: null as string | null,
@@ -146,7 +146,7 @@ export const useMerchantStore = create<MerchantState>()((set, get) => {
     },
     refreshCampaigns: async () => {
       set({ campaigns: { ...get().campaigns, loading: true, error: null } })
-      const res = await couponService.listCampaigns(null)
+      const res = await couponService.listMyCampaigns()
       if (res.ok) set({ campaigns: { items: res.data.items, loading: false, loaded: true, error: null } })
       else set({ campaigns: { ...get().campaigns, loading: false, loaded: true, error: res.error } })
     },

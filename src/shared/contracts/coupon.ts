@@ -35,11 +35,29 @@ export type CreateCampaignInput = z.infer<typeof createCampaignInput>
 export const couponContract = {
   createCampaign: createCampaignInput,
   listCampaigns: z.object({ pickupPointId: id.optional() }).strict(),
+  /** A merchant's own campaigns (an admin's: all), newest first, with what was issued and redeemed. */
+  listMyCampaigns: z.object({ cursor: cursor.optional() }).strict(),
   claim: z.object({ campaignId: id, requestId }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   /** The 12-digit code, typed or taken from the QR (strip the LLT-COUPON: prefix first: couponCodeFromScan). */
   redeem: z.object({ code: z.string().regex(/^\d{12}$/, 'must be 12 digits') }).strict(),
 } as const
+
+export interface MerchantCampaignView {
+  campaignId: string
+  title: string
+  valueFen: number
+  priceFen: number
+  total: number
+  /** Coupons handed out (bought ones count once paid or while held for payment). */
+  issued: number
+  /** Coupons a clerk redeemed at a partner store. */
+  redeemed: number
+  validFrom: number
+  validTo: number
+  pickupPointIds: string[]
+  createdAt: number
+}
 
 export interface CouponCampaignView {
   campaignId: string
@@ -104,6 +122,7 @@ export interface CouponOutputs {
   /** `notified`: residents told about a targeted campaign (notices, and subscribe messages where accepted); 0 otherwise. */
   createCampaign: { campaignId: string; notified: number }
   listCampaigns: { items: CouponCampaignView[] }
+  listMyCampaigns: Page<MerchantCampaignView>
   /** Replaying a requestId answers the same way: a held purchase with a fresh `payment`, a paid one as ISSUED. */
   claim: CouponClaimOutput
   listMine: Page<CouponView>

@@ -6,7 +6,7 @@ import { useMerchantStore } from '@/stores/merchant'
 import { useSessionStore } from '@/stores/session'
 import MerchantCampaignPage from '.'
 
-jest.mock('@/services/coupon', () => ({ couponService: { createCampaign: jest.fn(), listCampaigns: jest.fn() } }))
+jest.mock('@/services/coupon', () => ({ couponService: { createCampaign: jest.fn(), listMyCampaigns: jest.fn() } }))
 jest.mock('@/services/user', () => ({ userService: { listPickupPoints: jest.fn() } }))
 const coupon = couponService as jest.Mocked<typeof couponService>
 
@@ -15,7 +15,7 @@ beforeEach(() => {
   useMerchantStore.getState().reset()
   useSessionStore.getState().reset()
   jest.clearAllMocks()
-  coupon.listCampaigns.mockResolvedValue({ ok: true, data: { items: [] } })
+  coupon.listMyCampaigns.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
 })
 
 it('creates a free coupon valid at the chosen pickup point (value in ¥, sent in fen)', async () => {

@@ -118,7 +118,7 @@ export default function MerchantHomePage({ initialTab }: { initialTab?: Tab }) {
                   <Text className='tag'>{c.priceFen > 0 ? `${formatFen(c.priceFen)} 购` : '免费领'}</Text>
                 </View>
                 <Text className='muted'>{`面值 ${formatFen(c.valueFen)} · 有效期至 ${formatDateTime(c.validTo)}`}</Text>
-                <Text className='merchant-offer__sum'>{`已发放 ${c.total - c.remaining} / ${c.total}`}</Text>
+                <Text className='merchant-offer__sum'>{`已发放 ${c.issued} / ${c.total} · 已核销 ${c.redeemed}`}</Text>
               </View>
             ))}
           </StateView>

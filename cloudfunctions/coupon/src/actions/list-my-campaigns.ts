@@ -1,0 +1,40 @@
+import { couponContract, type MerchantCampaignView } from '@shared/contracts/coupon'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { decodeCursor, keysetPage } from '@server/cursor'
+import { action } from '@server/define'
+import type { CouponCampaignDoc } from '@server/docs'
+
+const PAGE = 20
+
+/**
+ * 我的券活动: a merchant's campaigns with issued (the campaign's own counter) and redeemed (a count on the
+ * coupons' (campaignId, status) index — one bounded count per campaign on the page, nothing kept twice).
+ */
+export const listMyCampaigns = action({
+  access: ['merchant', 'admin'],
+  input: couponContract.listMyCampaigns,
+  async run({ caller, db }, { cursor }) {
+    const pos = decodeCursor(cursor)
+    if (pos === 'invalid') return fail(ERROR_CODES.INPUT_INVALID, 'cursor: not one we issued')
+    const user = await caller.user()
+    const base = user.roles.includes('admin') ? {} : { merchantOpenid: caller.openid }
+    const page = await keysetPage<CouponCampaignDoc>(db, 'couponCampaigns', base, { field: 'createdAt', dir: 'desc' }, pos, PAGE)
+    const redeemed = await Promise.all(
+      page.docs.map(async (c) => ((await db.collection('coupons').where({ campaignId: c._id, status: 'REDEEMED' }).count()) as unknown as { total: number }).total),
+    )
+    const items = page.docs.map((c, i): MerchantCampaignView => ({
+      campaignId: c._id,
+      title: c.title,
+      valueFen: c.valueFen,
+      priceFen: c.priceFen,
+      total: c.total,
+      issued: c.issued,
+      redeemed: redeemed[i],
+      validFrom: c.validFrom,
+      validTo: c.validTo,
+      pickupPointIds: c.pickupPointIds,
+      createdAt: c.createdAt,
+    }))
+    return ok({ items, nextCursor: page.nextCursor })
+  },
+})
