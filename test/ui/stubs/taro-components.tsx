@@ -52,6 +52,8 @@ export const Input = field('input')
 export const Textarea = field('textarea')
 export const Picker = (p: AnyProps) => createElement('div', { className: 'picker' }, p.children)
 export const ScrollView = View
+/** A bare canvas: jsdom draws nothing, and the layout query answers no node, so charts show their CSS fallback. */
+export const Canvas = (p: AnyProps) => createElement('canvas', { className: p.className, id: p.id as string | undefined })
 /** A swiper's slides, laid out one after another (a user sees each slide's content). */
 export const Swiper = View
 export const SwiperItem = View

@@ -1,13 +1,14 @@
 import { Text, View } from '@tarojs/components'
 import { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import Taro from '@tarojs/taro'
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import { formatFen } from '@/components/format'
+import SalesChart from '@/components/SalesChart'
 import StateView from '@/components/StateView'
 import type { ClientError } from '@/services/cloud'
 import { insightService } from '@/services/insight'
 import type { InsightOutputs } from '@/shared/contracts/insight'
-import { barPercents, percentText } from './chart'
+import { percentText } from './chart'
 import './index.scss'
 
 type Dashboard = InsightOutputs['dashboard']
@@ -21,7 +22,7 @@ function chinaMidnight(now: number): number {
 }
 
 /**
- * 销售看板: sales per day and per pickup point as bar charts, and a table per product. A merchant sees their own
+ * 销售看板: sales per day and per pickup point as charts (SalesChart), and a table per product. A merchant sees their own
  * goods, a leader or clerk their pickup point, the admin everything (the backend decides; only sums arrive).
  */
 export default function InsightPage() {
@@ -52,8 +53,8 @@ export default function InsightPage() {
     salesFen: data.days.reduce((s, d) => s + d.salesFen, 0),
     refundsFen: data.days.reduce((s, d) => s + d.refundsFen, 0),
   }
-  const dayBars = data ? barPercents(data.days.flatMap((d) => [d.salesFen, d.refundsFen])) : []
-  const pointBars = data ? barPercents(data.points.map((p) => p.salesFen)) : []
+  const dayPoints = useMemo(() => data?.days.map((d) => ({ label: d.day.slice(5), fen: d.salesFen, refundFen: d.refundsFen })) ?? [], [data])
+  const pointPoints = useMemo(() => data?.points.map((p) => ({ label: p.name || '自提点', fen: p.salesFen })) ?? [], [data])
 
   return (
     <View className='page insight'>
@@ -77,31 +78,19 @@ export default function InsightPage() {
 
           <View className='section'>
             <Text className='section__title'>每日销售额</Text>
-            <View className='insight__days'>
-              {data.days.map((d, i) => (
-                <View key={d.day} className='insight__day' aria-label={`${d.day} ${formatFen(d.salesFen)}`}>
-                  <View className='insight__day-bar' style={{ height: `${dayBars[i * 2]}%` }} />
-                  <View className='insight__day-bar insight__day-refund' style={{ height: `${dayBars[i * 2 + 1]}%` }} />
-                </View>
-              ))}
-            </View>
-            <View className='insight__axis'>
-              <Text className='muted'>{data.days[0]?.day.slice(5)}</Text>
-              <Text className='muted'>{data.days[data.days.length - 1]?.day.slice(5)}</Text>
-            </View>
-            <Text className='muted insight__legend'>橙色：销售额，浅色：当日退款</Text>
+            <SalesChart kind='column' points={dayPoints} />
           </View>
 
           <View className='section'>
             <Text className='section__title'>各自提点</Text>
             {data.points.length === 0 && <Text className='muted'>这段时间还没有销售</Text>}
-            {data.points.map((p, i) => (
+            {data.points.length > 0 && <SalesChart kind='bar' points={pointPoints} />}
+            {data.points.map((p) => (
               <View key={p.pickupPointId} className='insight__hbar-row'>
                 <View className='insight__hbar-label'>
                   <Text>{p.name || '自提点'}</Text>
                   <Text>{formatFen(p.salesFen)} · {p.units} 件 · 成团率 {percentText(p.fillRate)}{p.shortageUnits ? ` · 缺货 ${p.shortageUnits}` : ''}</Text>
                 </View>
-                <View className='insight__hbar-track'><View className='insight__hbar' style={{ width: `${pointBars[i]}%` }} /></View>
               </View>
             ))}
           </View>

@@ -32,9 +32,11 @@ it('shows the totals, a bar per day, the pickup points and the product table', a
   expect(screen.getByText(/成团率 50% · 缺货 2/)).toBeTruthy()
   expect(screen.getByText('赣南脐橙（新鲜、甜）')).toBeTruthy()
   expect(screen.getByText('4.5')).toBeTruthy()
-  // The larger day is the full bar, the other a third of it.
-  const bars = document.querySelectorAll('.insight__day-bar:not(.insight__day-refund)')
+  // jsdom cannot draw the canvas chart, so the CSS bars stand in: the larger day is the full bar, the other a third.
+  expect(await screen.findByLabelText('11-30 ¥59.70')).toBeTruthy()
+  const bars = document.querySelectorAll('.sales-chart__day-bar:not(.sales-chart__day-refund)')
   expect(Array.from(bars).map((b) => (b as HTMLElement).style.height)).toEqual(['100%', '33.3%'])
+  expect(screen.getByLabelText('幸福里社区 ¥79.60')).toBeTruthy()
 })
 
 it('asks for whole China-time days: 7 by default, 30 on request', async () => {
