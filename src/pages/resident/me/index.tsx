@@ -43,7 +43,7 @@ export default function MePage() {
   if (hasRole(s.roles, 'merchant')) entries.unshift({ label: '商家后台', url: '/pages/merchant/home/index' })
   if (hasRole(s.roles, 'admin')) entries.unshift({ label: '平台管理', url: '/pages/admin/home/index' })
   if (hasRole(s.roles, 'merchant') || hasRole(s.roles, 'leader') || hasRole(s.roles, 'clerk') || hasRole(s.roles, 'admin')) {
-    entries.unshift({ label: '销售看板', url: '/pages/merchant/insight/index' })
+    entries.unshift({ label: '销售看板', url: '/pages/insight/index' })
   }
   if (hasRole(s.roles, 'clerk')) {
     entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })

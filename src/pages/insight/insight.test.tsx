@@ -1,5 +1,5 @@
 import { act, fireEvent, render, screen } from '@testing-library/react'
-import { __reset } from '../../../../test/ui/stubs/taro'
+import { __reset } from '../../../test/ui/stubs/taro'
 import { insightService } from '@/services/insight'
 import type { InsightOutputs } from '@/shared/contracts/insight'
 import InsightPage from '.'
