@@ -23,8 +23,9 @@ export interface CanvasNode {
  * or null when the node gives no 2d context (the caller then keeps the CSS bars).
  */
 export function drawSalesChart(
-  node: CanvasNode, size: { width: number; height: number }, pixelRatio: number, kind: ChartKind, points: readonly ChartPoint[],
+  node: CanvasNode, size: { width: number; height: number }, screen: { pixelRatio: number; windowWidth: number }, kind: ChartKind, points: readonly ChartPoint[],
 ): (() => void) | null {
+  const { pixelRatio, windowWidth } = screen
   const context = node.getContext('2d')
   if (!context) return null
   // The backing store is sized in device pixels, F2 lays out in CSS px and scales by pixelRatio.
@@ -57,7 +58,10 @@ export function drawSalesChart(
     }),
     withRefunds ? el(Legend, { position: 'top' }) : null,
   )
-  const canvas = new Canvas({ context, pixelRatio, width: size.width, height: size.height, animate: false, children: chart })
+  // F2's theme is in 750-wide design px, like our styles; its own conversion reads the root font size, which
+  // Taro H5 sets for rem (labels came out 4 px high) and weapp does not have.
+  const px2hd = (px: number) => (px * windowWidth) / 750
+  const canvas = new Canvas({ context, pixelRatio, width: size.width, height: size.height, px2hd, animate: false, children: chart })
   canvas.render()
   return () => canvas.destroy()
 }

@@ -21,6 +21,14 @@ interface Props {
   points: readonly ChartPoint[]
 }
 
+/**
+ * Design px (750 wide) to screen px. Not Taro.pxTransform: on H5 it calls our config's designWidth function,
+ * which Taro inlines into the bundle without the helper its `typeof` compiles to (ReferenceError: _type_of).
+ */
+function rpx(n: number): number {
+  return Math.round((n * Taro.getWindowInfo().windowWidth) / 750)
+}
+
 interface Measured {
   node?: CanvasNode | null
   width?: number
@@ -40,16 +48,21 @@ export default function SalesChart({ kind, points }: Props) {
     let live = true
     // The canvas must be laid out before it can be measured: wait for Taro to flush this render to the view layer.
     Taro.nextTick(() => {
+      // Size and node as two answers: Taro H5 hands over the canvas only through node(), not fields({ node }).
       Taro.createSelectorQuery()
         .select(`#${id}`)
-        .fields({ node: true, size: true })
-        .exec((res: Measured[]) => {
+        .boundingClientRect()
+        .select(`#${id}`)
+        .node()
+        .exec((res: [Measured | null, Measured | null] | undefined) => {
           if (!live) return
-          const m = res?.[0]
-          if (!m?.node || !m.width || !m.height) return setDrawn(false)
+          const box = res?.[0]
+          const node = res?.[1]?.node
+          if (!node || !box?.width || !box.height) return setDrawn(false)
           try {
-            destroy = drawSalesChart(m.node, { width: m.width, height: m.height }, Taro.getWindowInfo().pixelRatio, kind, points)
-          } catch {
+            destroy = drawSalesChart(node, { width: box.width, height: box.height }, Taro.getWindowInfo(), kind, points)
+          } catch (err) {
+            console.warn('SalesChart: drawing failed, showing CSS bars', err)
             destroy = null
           }
           setDrawn(destroy !== null)
@@ -66,7 +79,7 @@ export default function SalesChart({ kind, points }: Props) {
     <View className={`sales-chart sales-chart--${kind}`}>
       {drawn !== false && (
         // A bar per pickup point: the chart grows with the list instead of squeezing the bars.
-        <Canvas id={id} type='2d' className='sales-chart__canvas' style={kind === 'bar' ? { height: Taro.pxTransform(96 + 64 * points.length) } : undefined} />
+        <Canvas id={id} type='2d' className='sales-chart__canvas' style={kind === 'bar' ? { height: `${rpx(96 + 64 * points.length)}px` } : undefined} />
       )}
       {drawn === false && kind === 'column' && (
         <View className='sales-chart__days'>
