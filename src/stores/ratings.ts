@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import { feedbackService } from '@/services/after-pickup'
 import type { RatingAggregateView, RatingView } from '@/shared/contracts/feedback'
-import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
+import { emptyPaged, loadNextPage, type PagedState } from './paged'
 
 export type GroupRatings = PagedState<RatingView> & { groupBuyId: string | null; aggregate: RatingAggregateView | null }
 
@@ -21,12 +21,12 @@ export const useRatingsStore = create<RatingsState>()((set, get) => {
     group: emptyGroup(),
     loadGroup: async (groupBuyId) => {
       if (get().group.groupBuyId !== groupBuyId) set({ group: emptyGroup(groupBuyId) })
-      await loadFirstPage(setGroup, async () => {
-        const res = await feedbackService.listForGroupBuy(groupBuyId)
-        // A late answer for a page already left must not land on the next one.
-        if (res.ok && get().group.groupBuyId === groupBuyId) setGroup({ aggregate: res.data.rating })
-        return res
-      })
+      setGroup({ loading: true, error: null })
+      const res = await feedbackService.listForGroupBuy(groupBuyId)
+      // A late answer for a page already left must not land on the next one.
+      if (get().group.groupBuyId !== groupBuyId) return
+      if (!res.ok) return setGroup({ loading: false, loaded: true, error: res.error })
+      setGroup({ items: res.data.items, nextCursor: res.data.nextCursor, aggregate: res.data.rating, loading: false, loaded: true })
     },
     loadMoreGroup: async () => {
       const id = get().group.groupBuyId
