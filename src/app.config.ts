@@ -13,7 +13,7 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
     { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
-    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index', 'insight/index'] },
+    { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index', 'insight/index', 'feedback/index'] },
     { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
   ],
   tabBar: {
