@@ -19,8 +19,10 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
   const db = require('wx-server-sdk').database() as DB.Database
   const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as { data: { boundPickupPointId: string } }
   const point = me.data.boundPickupPointId
-  const list = (await cloud.invoke('groupBuy', { action: 'list', pickupPointId: point }, 'demo-leader')) as { data: { items: Array<{ groupBuyId: string }> } }
-  const others = list.data.items.map((g) => g.groupBuyId)
+  const list = (await cloud.invoke('groupBuy', { action: 'list', pickupPointId: point }, 'demo-leader')) as { data: { items: Array<{ groupBuyId: string; merchantId: string | null }> } }
+  // The seed's own 帮卖 group buy is the merchant's too: the "others" are only group buys of nobody's supply.
+  const others = list.data.items.filter((g) => g.merchantId !== MERCHANT).map((g) => g.groupBuyId)
+  if (others.length === 0) throw new Error('bench: the seed has no group buy outside the merchant to fill')
 
   // The merchant's offers and group buys (stored shapes; the supply flow itself is tested in test/node).
   const now = Date.now()

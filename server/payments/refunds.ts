@@ -143,26 +143,21 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
     await recordRefund(db, r, now)
     await takeBackPointsForRefund(db, r, now)
     const p = PURCHASES[r.kind ?? 'order']
+    // The 退款 message, keyed by the refund (a partial one) or the purchase (a full one, as before partials existed).
+    const tell = (key: string) =>
+      enqueue(db, key, {
+        toOpenid: r.openid,
+        template: 'GROUP_FAILED_REFUNDED',
+        page: p.page(r.orderId),
+        data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
+      }, now)
     if (r.partial) {
       // Only the refund's own DONE transition (won once, above) adds its amount: refundedFen counts each refund once.
       await db.collection(p.collection).doc(r.orderId).update({ data: { refundedFen: _.inc(r.amountFen), refundedAt: now } })
-      await enqueue(db, `refunded_${r._id}`, {
-        toOpenid: r.openid,
-        template: 'GROUP_FAILED_REFUNDED',
-        page: p.page(r.orderId),
-        data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
-      }, now)
-      done++
-      continue
-    }
-    const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now, refundedFen: _.inc(r.amountFen) } })
-    if (updatedCount(moved) === 1) {
-      await enqueue(db, `refunded_${r.orderId}`, {
-        toOpenid: r.openid,
-        template: 'GROUP_FAILED_REFUNDED',
-        page: p.page(r.orderId),
-        data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
-      }, now)
+      await tell(`refunded_${r._id}`)
+    } else {
+      const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now, refundedFen: _.inc(r.amountFen) } })
+      if (updatedCount(moved) === 1) await tell(`refunded_${r.orderId}`)
     }
     done++
   }

@@ -14,6 +14,9 @@ export const feedbackService = {
   edit: (input: Parameters<typeof feedback<'edit'>>[1]) => feedback('edit', input),
   mine: (orderId: string) => feedback('mine', { orderId }),
   listForGroupBuy: (groupBuyId: string, cursor?: string) => feedback('listForGroupBuy', cursor ? { groupBuyId, cursor } : { groupBuyId }),
+  myProducts: (cursor?: string) => feedback('myProducts', cursor ? { cursor } : {}),
+  forProduct: (productId: string, cursor?: string) => feedback('forProduct', cursor ? { productId, cursor } : { productId }),
+  lastRound: (productId: string) => feedback('lastRound', { productId }),
 }
 
 export const afterSalesService = {

@@ -2,7 +2,7 @@ import { afterSalesService, feedbackService, memberService } from '@/services/af
 import { useAfterPickupStore } from './after-pickup'
 
 jest.mock('@/services/after-pickup', () => ({
-  feedbackService: { rate: jest.fn(), edit: jest.fn(), mine: jest.fn(), listForGroupBuy: jest.fn() },
+  feedbackService: { rate: jest.fn(), edit: jest.fn(), mine: jest.fn(), listForGroupBuy: jest.fn(), myProducts: jest.fn(), forProduct: jest.fn(), lastRound: jest.fn() },
   afterSalesService: { request: jest.fn(), decide: jest.fn(), listMine: jest.fn(), listForMe: jest.fn() },
   memberService: { me: jest.fn(), history: jest.fn() },
 }))

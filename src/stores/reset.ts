@@ -5,8 +5,10 @@ import { useFeedStore } from './feed'
 import { useGroupBuyStore } from './group-buy'
 import { useLeaderStore } from './leader'
 import { useOrdersStore } from './orders'
+import { useRatingsStore } from './ratings'
 import { useAdminStore } from './admin'
 import { useMerchantStore } from './merchant'
+import { useMerchantFeedbackStore } from './merchant-feedback'
 import { useNoticesStore } from './notices'
 import { useSupplyStore } from './supply'
 import { useUploadsStore } from './uploads'
@@ -25,4 +27,6 @@ export function resetUserScopedStores(): void {
   useNoticesStore.getState().reset()
   useUploadsStore.getState().reset()
   useAfterPickupStore.getState().reset()
+  useRatingsStore.getState().reset()
+  useMerchantFeedbackStore.getState().reset()
 }

@@ -2,8 +2,8 @@ import { groupBuyContract } from '@shared/contracts/group-buy'
 import { decideCreateFromOffer } from '@shared/domain/supply'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { newGroupBuyDoc } from '@server/group-buys/new-group-buy'
 import { allocateFromOffer, giveBackToOffer } from '@server/supply/allocation'
 import type { OfferDoc } from '@server/supply/docs'
 import { maxTierBonusBp } from '@server/supply/terms'
@@ -36,37 +36,29 @@ export const createFromOffer = action({
     if (refused) return fail(refused, refused === ERROR_CODES.SUPPLY_NOT_AVAILABLE ? 'this offer is not open to your pickup point now' : `price must be within ${offer.minPriceFen}…${offer.maxPriceFen} fen`)
 
     if (!(await allocateFromOffer(db, offer._id, input.stock))) return fail(ERROR_CODES.SUPPLY_SOLD_OUT, 'the offer has less stock left than asked')
-    const doc: Omit<GroupBuyDoc, '_id'> = {
-      title: offer.product.name,
-      description: offer.product.description,
-      images: offer.product.images,
-      unit: offer.product.unit,
-      priceFen: input.priceFen,
-      originalPriceFen: offer.suggestedPriceFen > input.priceFen ? offer.suggestedPriceFen : null,
-      stock: input.stock,
-      stockLeft: input.stock,
-      reservedQuantity: 0,
-      soldQuantity: 0,
-      minParticipants: input.minParticipants,
-      paidParticipants: 0,
-      limitPerUser: input.limitPerUser,
-      startAt,
-      endAt,
-      pickupPointId: pointId,
-      creatorOpenid: caller.openid,
-      creatorRole: 'leader',
-      status: 'OPEN',
-      createdAt: now,
-      succeededAt: null,
-      settledAt: 0,
-      arrivedAt: null,
-      offerId: offer._id,
-      merchantId: offer.merchantId,
-      supplyPriceFen: offer.supplyPriceFen,
-      commissionBp: offer.commissionBp,
-      receivedQuantity: null,
-      offerReturnedAt: null,
-    }
+    const doc = newGroupBuyDoc(
+      {
+        title: offer.product.name,
+        description: offer.product.description,
+        images: offer.product.images,
+        unit: offer.product.unit,
+        priceFen: input.priceFen,
+        originalPriceFen: offer.suggestedPriceFen > input.priceFen ? offer.suggestedPriceFen : null,
+        stock: input.stock,
+        minParticipants: input.minParticipants,
+        limitPerUser: input.limitPerUser,
+        startAt,
+        endAt,
+        pickupPointId: pointId,
+        creatorOpenid: caller.openid,
+        creatorRole: 'leader',
+        offerId: offer._id,
+        merchantId: offer.merchantId,
+        supplyPriceFen: offer.supplyPriceFen,
+        commissionBp: offer.commissionBp,
+      },
+      now,
+    )
     try {
       const res = (await db.collection('groupBuys').add({ data: doc })) as unknown as { _id: string }
       return ok({ groupBuyId: res._id })

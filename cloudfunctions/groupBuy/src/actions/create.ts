@@ -1,8 +1,8 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { newGroupBuyDoc } from '@server/group-buys/new-group-buy'
 
 export const create = action({
   access: ['leader', 'merchant', 'admin'],
@@ -18,31 +18,25 @@ export const create = action({
     if (!(await findById(db, 'pickupPoints', input.pickupPointId))) {
       return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'no such pickup point')
     }
-    const doc: Omit<GroupBuyDoc, '_id'> = {
-      title: input.title,
-      description: input.description ?? '',
-      images: input.images ?? [],
-      unit: input.unit ?? '份',
-      priceFen: input.priceFen,
-      originalPriceFen: input.originalPriceFen ?? null,
-      stock: input.stock,
-      stockLeft: input.stock,
-      reservedQuantity: 0,
-      soldQuantity: 0,
-      minParticipants: input.minParticipants,
-      paidParticipants: 0,
-      limitPerUser: input.limitPerUser,
-      startAt: input.startAt,
-      endAt: input.endAt,
-      pickupPointId: input.pickupPointId,
-      creatorOpenid: caller.openid,
-      creatorRole: user.roles.includes('leader') ? 'leader' : user.roles.includes('merchant') ? 'merchant' : 'admin',
-      status: 'OPEN',
-      createdAt: now,
-      succeededAt: null,
-      settledAt: 0,
-      arrivedAt: null,
-    }
+    const doc = newGroupBuyDoc(
+      {
+        title: input.title,
+        description: input.description ?? '',
+        images: input.images ?? [],
+        unit: input.unit ?? '份',
+        priceFen: input.priceFen,
+        originalPriceFen: input.originalPriceFen ?? null,
+        stock: input.stock,
+        minParticipants: input.minParticipants,
+        limitPerUser: input.limitPerUser,
+        startAt: input.startAt,
+        endAt: input.endAt,
+        pickupPointId: input.pickupPointId,
+        creatorOpenid: caller.openid,
+        creatorRole: user.roles.includes('leader') ? 'leader' : user.roles.includes('merchant') ? 'merchant' : 'admin',
+      },
+      now,
+    )
     const res = (await db.collection('groupBuys').add({ data: doc })) as unknown as { _id: string }
     return ok({ groupBuyId: res._id })
   },

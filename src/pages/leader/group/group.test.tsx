@@ -1,14 +1,23 @@
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import { __reset, calls } from '../../../../test/ui/stubs/taro'
+import { feedbackService } from '@/services/after-pickup'
 import { groupBuyService } from '@/services/group-buy'
+import type { RatingView } from '@/shared/contracts/feedback'
 import type { GroupBuyView } from '@/shared/contracts/group-buy'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useLeaderStore } from '@/stores/leader'
+import { useRatingsStore } from '@/stores/ratings'
 import { useSupplyStore } from '@/stores/supply'
 import LeaderGroupPage from '.'
 
 jest.mock('@/services/group-buy', () => ({ groupBuyService: { get: jest.fn(), participants: jest.fn(), pickList: jest.fn(), markArrived: jest.fn() } }))
+jest.mock('@/services/after-pickup', () => ({ feedbackService: { listForGroupBuy: jest.fn() } }))
 const gbs = groupBuyService as jest.Mocked<typeof groupBuyService>
+const fb = feedbackService as jest.Mocked<typeof feedbackService>
+const noRatings = { avg: 0, count: 0, stars: [0, 0, 0, 0, 0] as [number, number, number, number, number], tagCounts: [] }
+const rating = (n: number, extra: Partial<RatingView> = {}): RatingView => ({
+  orderId: `o${n}`, groupBuyId: 'g1', maskedName: `住户${n}**`, stars: 5, tags: [], text: '', images: [], imageUrls: [], createdAt: n, updatedAt: n, ...extra,
+})
 
 const gb: GroupBuyView & { myQuantity: number } = {
   groupBuyId: 'g1', title: '赣南脐橙', description: '', images: [], unit: '箱', priceFen: 3590, originalPriceFen: null, stock: 20, stockLeft: 17,
@@ -21,7 +30,9 @@ beforeEach(() => {
   useGroupBuyStore.getState().reset()
   useLeaderStore.getState().reset()
   useSupplyStore.getState().reset()
+  useRatingsStore.getState().reset()
   jest.clearAllMocks()
+  fb.listForGroupBuy.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null, rating: noRatings } })
   gbs.get.mockResolvedValue({ ok: true, data: { groupBuy: gb } })
   gbs.participants.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
   gbs.pickList.mockResolvedValue({
@@ -60,4 +71,32 @@ it('a refused sign-off is worded, not raw', async () => {
   })
   expect(gbs.markArrived).toHaveBeenCalledWith('g1', undefined)
   expect(calls.toasts).toEqual(['团购尚未成团，暂不能确认到货'])
+})
+
+it('lists the group buy\'s ratings with masked names, and loads more on request', async () => {
+  gbs.get.mockResolvedValue({ ok: true, data: { groupBuy: { ...gb, rating: { avg: 4, count: 3 } } } })
+  const agg = { ...noRatings, avg: 4, count: 3, stars: [0, 0, 1, 0, 2] as [number, number, number, number, number] }
+  fb.listForGroupBuy.mockResolvedValueOnce({ ok: true, data: { items: [rating(1, { stars: 3, tags: ['破损'], text: '有两个压坏了' }), rating(2)], nextCursor: 'c1', rating: agg } })
+  render(<LeaderGroupPage />)
+  expect(await screen.findByText('住户1**')).toBeTruthy()
+  expect(screen.getByText('有两个压坏了')).toBeTruthy()
+  expect(document.querySelector('.rating-badge')?.textContent).toBe('4.0★ · 3 条评价')
+  fb.listForGroupBuy.mockResolvedValueOnce({ ok: true, data: { items: [rating(3)], nextCursor: null, rating: agg } })
+  await act(async () => {
+    fireEvent.click(screen.getByText('查看更多评价'))
+  })
+  expect(fb.listForGroupBuy).toHaveBeenLastCalledWith('g1', 'c1')
+  expect(screen.getByText('住户3**')).toBeTruthy()
+  expect(screen.queryByText('查看更多评价')).toBeNull()
+})
+
+it('no ratings yet, or ratings that fail to load, are shown in words', async () => {
+  render(<LeaderGroupPage />)
+  expect(await screen.findByText('还没有团员评价：提货后团员可以打分、写评价')).toBeTruthy()
+  fb.listForGroupBuy.mockResolvedValue({ ok: false, error: { code: 'INTERNAL', message: 'Error: db timeout at stats.ts:12' } })
+  await act(async () => {
+    await useRatingsStore.getState().loadGroup('g1')
+  })
+  expect(screen.getByText('系统繁忙，请稍后再试')).toBeTruthy()
+  expect(screen.queryByText(/db timeout/)).toBeNull()
 })

@@ -7,12 +7,14 @@ import Countdown from '@/components/Countdown'
 import { formatFen, formatTime } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import GroupProgress from '@/components/GroupProgress'
+import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
 import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useLeaderStore } from '@/stores/leader'
+import { useRatingsStore } from '@/stores/ratings'
 import { useSessionStore } from '@/stores/session'
 import { useSupplyStore } from '@/stores/supply'
 import './index.scss'
@@ -31,8 +33,10 @@ export default function LeaderGroupPage() {
   const parts = leader.participants
   const supply = useSupplyStore()
   const [arrivalOpen, setArrivalOpen] = useState(false)
+  const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
+  const loadMoreRatings = useRatingsStore((s) => s.loadMoreGroup)
 
-  const reload = () => Promise.all([detail.load(id), leader.refreshParticipants(id)])
+  const reload = () => Promise.all([detail.load(id), leader.refreshParticipants(id), useRatingsStore.getState().loadGroup(id)])
   useDidShow(() => {
     if (id) void reload()
   })
@@ -112,6 +116,26 @@ export default function LeaderGroupPage() {
             </View>
           ))}
           {parts.nextCursor && <View className='load-more'>上拉加载更多</View>}
+        </StateView>
+      </View>
+      <View className='section'>
+        <View className='row'>
+          <Text className='section__title leader-group__ratings-title'>团员评价</Text>
+          <RatingBadge rating={gb.rating ?? ratings?.aggregate} />
+        </View>
+        <StateView
+          loading={!ratings || ratings.loading || !ratings.loaded}
+          error={ratings?.error ?? null}
+          empty={!ratings || ratings.items.length === 0}
+          emptyText='还没有团员评价：提货后团员可以打分、写评价'
+          onRetry={() => void useRatingsStore.getState().loadGroup(id)}
+        >
+          <RatingList items={ratings?.items ?? []} />
+          {ratings?.nextCursor && (
+            <View className='load-more' onClick={() => void loadMoreRatings()}>
+              {ratings.loadingMore ? '加载中…' : '查看更多评价'}
+            </View>
+          )}
         </StateView>
       </View>
       <View className='bottom-bar leader-group__actions'>

@@ -64,6 +64,9 @@ export default function MerchantHomePage({ initialTab }: { initialTab?: Tab }) {
                   <Button size='mini' className='btn-ghost' onClick={() => go(`/pages/merchant/product/index?id=${p.productId}`)}>
                     编辑
                   </Button>
+                  <Button size='mini' className='btn-ghost' onClick={() => go(`/pages/merchant/feedback/index?productId=${p.productId}`)}>
+                    评价反馈
+                  </Button>
                   <Button size='mini' className='btn-primary merchant-product__publish' onClick={() => go(`/pages/merchant/publish/index?productId=${p.productId}`)}>
                     发布货源
                   </Button>
@@ -124,6 +127,9 @@ export default function MerchantHomePage({ initialTab }: { initialTab?: Tab }) {
           </StateView>
         </Tabs.TabPane>
       </Tabs>
+      <View className='merchant-home__notices' onClick={() => go('/pages/merchant/feedback/index')}>
+        <Text>评价反馈 · 各商品、各自提点的评价 ›</Text>
+      </View>
       <View className='merchant-home__notices' onClick={() => go('/pages/merchant/settlement/index')}>
         <Text>结算 · 应结货款与对账单 ›</Text>
       </View>

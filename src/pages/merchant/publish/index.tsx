@@ -3,9 +3,11 @@ import Taro, { useLoad, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { friendlyMessage } from '@/components/error-copy'
 import Field from '@/components/Field'
-import { formatFen } from '@/components/format'
+import { formatDateTime, formatFen } from '@/components/format'
+import { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import { useMerchantStore } from '@/stores/merchant'
+import { useMerchantFeedbackStore } from '@/stores/merchant-feedback'
 import { useSessionStore } from '@/stores/session'
 import { defaultPublishForm, toPublishInput, validatePublish, type PublishForm } from './form'
 import './index.scss'
@@ -30,10 +32,12 @@ export default function MerchantPublishPage() {
   const [form, setForm] = useState<PublishForm>(() => defaultPublishForm(Date.now()))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const product = m.editing.productId === productId ? m.editing.product : null
+  const last = useMerchantFeedbackStore((s) => (s.lastRound.productId === productId ? s.lastRound : null))
 
   useLoad(async () => {
     m.clearSaveError()
     if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
+    void useMerchantFeedbackStore.getState().loadLastRound(productId)
     const p = await useMerchantStore.getState().loadProduct(productId)
     if (p) setForm(defaultPublishForm(Date.now(), p))
   })
@@ -73,6 +77,43 @@ export default function MerchantPublishPage() {
       <View className='section'>
         <Text className='section__title'>{product.name}</Text>
         <Text className='muted'>{`供货价 ${formatFen(product.supplyPriceFen)} · 建议零售价 ${formatFen(product.suggestedPriceFen)}`}</Text>
+      </View>
+      <View className='section publish__last'>
+        <Text className='section__title'>上一轮数据 · 为这次选品和定价参考</Text>
+        <StateView
+          loading={!last || last.loading || !last.loaded}
+          error={last?.error ?? null}
+          empty={!last?.value}
+          emptyText='这是该商品的第一轮货源，还没有往期数据'
+          onRetry={() => void useMerchantFeedbackStore.getState().loadLastRound(productId)}
+        >
+          {last?.value && (
+            <>
+              <Text className='muted'>{`${formatDateTime(last.value.startAt)} – ${formatDateTime(last.value.endAt)} · ${last.value.groupBuys} 个团`}</Text>
+              <View className='publish__last-nums'>
+                <View className='publish__last-num'>
+                  <Text className='publish__last-value'>{`${last.value.sold}`}</Text>
+                  <Text className='muted'>{`已售（${product.unit}）`}</Text>
+                </View>
+                <View className='publish__last-num'>
+                  <Text className='publish__last-value'>{`${last.value.shortage}`}</Text>
+                  <Text className='muted'>{`缺货（${product.unit}）`}</Text>
+                </View>
+                <View className='publish__last-num'>
+                  <RatingBadge rating={last.value.rating} />
+                </View>
+              </View>
+              <View className='publish__last-tags'>
+                <Text className='muted'>主要差评：</Text>
+                {last.value.topComplaints.length === 0 ? (
+                  <Text className='muted'>无</Text>
+                ) : (
+                  last.value.topComplaints.map((t) => <Text key={t.tag} className='tag publish__complaint'>{`${t.tag} ${t.count}`}</Text>)
+                )}
+              </View>
+            </>
+          )}
+        </StateView>
       </View>
       <View className='section'>
         <Field label='供货库存' type='number' value={form.stock} error={errors.stock} onInput={(v) => update('stock', v)} placeholder='所有团长合计可认领的数量' />

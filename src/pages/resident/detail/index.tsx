@@ -7,12 +7,17 @@ import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
 import JoinSheet from '@/components/JoinSheet'
 import Price from '@/components/Price'
+import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
 import { useGroupBuyStore } from '@/stores/group-buy'
+import { useRatingsStore } from '@/stores/ratings'
 import './index.scss'
+
+/** A few recent ratings: enough to decide on joining without scrolling past every review. */
+const RECENT_RATINGS = 3
 
 export default function DetailPage() {
   const { params } = useRouter()
@@ -20,12 +25,15 @@ export default function DetailPage() {
   const store = useGroupBuyStore()
   const [sheetOpen, setSheetOpen] = useState(false)
   const gb = store.current?.groupBuyId === id ? store.current : null
+  const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
 
   useDidShow(() => {
-    if (id) void useGroupBuyStore.getState().load(id)
+    if (!id) return
+    void useGroupBuyStore.getState().load(id)
+    void useRatingsStore.getState().loadGroup(id)
   })
   usePullDownRefresh(async () => {
-    await store.load(id)
+    await Promise.all([store.load(id), useRatingsStore.getState().loadGroup(id)])
     Taro.stopPullDownRefresh()
   })
   useShareAppMessage(() => ({
@@ -94,6 +102,21 @@ export default function DetailPage() {
           <Text className='detail__desc'>{gb.description}</Text>
         </View>
       ) : null}
+      <View className='section detail__ratings'>
+        <View className='row'>
+          <Text className='section__title detail__ratings-title'>邻居评价</Text>
+          <RatingBadge rating={gb.rating ?? ratings?.aggregate} />
+        </View>
+        <StateView
+          loading={!ratings || ratings.loading || !ratings.loaded}
+          error={ratings?.error ?? null}
+          empty={!ratings || ratings.items.length === 0}
+          emptyText='还没有评价，提货后来说说吧'
+          onRetry={() => void useRatingsStore.getState().loadGroup(id)}
+        >
+          <RatingList items={(ratings?.items ?? []).slice(0, RECENT_RATINGS)} />
+        </StateView>
+      </View>
       <View className='bottom-bar'>
         <Button
           className='btn-primary'

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '评价反馈', enablePullDownRefresh: true })
