@@ -37,7 +37,7 @@ export function __answerModal(confirm: boolean) {
 export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB', RN: 'RN', HARMONY: 'HARMONY' }
 export const getEnv = () => ENV_TYPE.WEB
 export const nextTick = (fn: () => void) => void setTimeout(fn, 0)
-/** Layout queries answer an empty box: jsdom has no layout. */
+/** Layout queries answer an empty box and no canvas node: jsdom has no layout and draws nothing. */
 export const createSelectorQuery = () => {
   const q = {
     select: () => q,
@@ -46,6 +46,7 @@ export const createSelectorQuery = () => {
     boundingClientRect: () => q,
     scrollOffset: () => q,
     fields: () => q,
+    node: () => q,
     exec: (cb?: (res: unknown[]) => void) => cb?.([{ width: 0, height: 0, left: 0, top: 0 }]),
   }
   return q
