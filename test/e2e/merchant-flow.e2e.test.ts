@@ -98,7 +98,7 @@ it('runs the merchant story from a photo to the counter', async () => {
   await fill('from-offer__limit', '3')
   await tap('开团')
   // The range starts at the lowest price that opens: supply ¥25 plus the commission at the top tier (10% + 2%).
-  await see('团购价需在 ¥28.40–¥39.90 之间')
+  await see('团购价需在 ¥28.41–¥39.90 之间')
   await fill('from-offer__price', '35.9')
   await shot('26-leader-from-offer')
   await tap('开团')

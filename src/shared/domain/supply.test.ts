@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { decideCreateFromOffer, lowestSellablePriceFen, planArrival, platformRemainderPerUnitFen, unsoldReturn, type OfferTerms } from './supply'
+import { offerPriceLeavesPlatform } from './ledger'
+import { decideCreateFromOffer, lowestSellablePriceFen, planArrival, unsoldReturn, type OfferTerms } from './supply'
 
 const line = fc.record({ quantity: fc.integer({ min: 1, max: 20 }), priceFen: fc.integer({ min: 1, max: 100_000 }) })
 
@@ -49,6 +50,13 @@ describe('decideCreateFromOffer', () => {
     expect(decideCreateFromOffer(offer, { ...ask, endAt: offer.endAt + 1 }, 'p1', now, limits)).toBe('INPUT.INVALID')
     expect(decideCreateFromOffer(offer, ask, 'p1', offer.endAt, limits)).toBe('SUPPLY.NOT_AVAILABLE')
   })
+  it('refuses a price that leaves the platform short only from two units on', () => {
+    // 19.99 with supply 10.00 and 50%: one unit leaves 0 (the floor drops 0.5 fen), two units −1 fen.
+    const half = { ...offer, supplyPriceFen: 1000, commissionBp: 5000, minPriceFen: 1, maxPriceFen: 100_000 }
+    expect(decideCreateFromOffer(half, { ...ask, priceFen: 1999 }, 'p1', now, { maxTierBonusBp: 0, handlingFeeFen: 0 })).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
+    expect(decideCreateFromOffer(half, { ...ask, priceFen: 2000 }, 'p1', now, { maxTierBonusBp: 0, handlingFeeFen: 0 })).toBeNull()
+    expect(lowestSellablePriceFen(half, 0, 0)).toBe(2000)
+  })
   it('refuses a price whose platform remainder could be negative at the top tier and the store fee', () => {
     expect(decideCreateFromOffer(offer, { ...ask, priceFen: 1500 }, 'p1', now, { maxTierBonusBp: 200, handlingFeeFen: 400 })).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
     // Whatever a leader is allowed to open, every order of any quantity leaves the platform ≥ 0 fen.
@@ -58,7 +66,7 @@ describe('decideCreateFromOffer', () => {
         if (decideCreateFromOffer(o, { ...ask, priceFen: price }, 'p1', now, { maxTierBonusBp: 200, handlingFeeFen: fee }) !== null) return
         const amount = price * q
         expect(amount - supply * q - Math.floor((amount * (bp + 200)) / 10000) - fee).toBeGreaterThanOrEqual(0)
-        expect(platformRemainderPerUnitFen(price, supply, bp + 200, fee)).toBeGreaterThanOrEqual(0)
+        expect(offerPriceLeavesPlatform(price, supply, bp, 200, fee)).toBe(true)
       }),
     )
   })
@@ -78,7 +86,7 @@ describe('lowestSellablePriceFen', () => {
       fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 1, max: 300_000 }), fc.integer({ min: 0, max: 300_000 }), (supply, bp, bonus, fee, min, span) => {
         const offer = { supplyPriceFen: supply, commissionBp: bp, minPriceFen: min, maxPriceFen: min + span }
         const p = lowestSellablePriceFen(offer, bonus, fee)
-        const ok = (x: number) => platformRemainderPerUnitFen(x, supply, bp + bonus, fee) >= 0
+        const ok = (x: number) => offerPriceLeavesPlatform(x, supply, bp, bonus, fee)
         if (p === null) {
           expect(ok(offer.maxPriceFen)).toBe(false)
         } else {

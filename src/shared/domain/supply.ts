@@ -1,5 +1,6 @@
 import type { OfferStatus } from '../contracts/supply'
 import { ERROR_CODES, type ErrorCode } from '../errors'
+import { offerPriceLeavesPlatform } from './ledger'
 
 /** The fields of a supply offer the rules need. */
 export interface OfferTerms {
@@ -22,16 +23,6 @@ export function isOfferOpenTo(offer: Pick<OfferTerms, 'startAt' | 'endAt' | 'pic
   return offerStatus(offer, now) === 'OPEN' && (offer.pickupPointIds === null || offer.pickupPointIds.includes(pickupPointId))
 }
 
-/**
- * The platform's share of one unit sold at `priceFen` is what is left after the merchant's supply price, the
- * leader's commission (at its highest possible tier) and the store's per-order fee. A price at which that
- * could go negative is refused: the platform never pays to sell. One unit is the worst case (the store's fee is
- * per order, so more units only leave more).
- */
-export function platformRemainderPerUnitFen(priceFen: number, supplyPriceFen: number, leaderBp: number, handlingFeeFen: number): number {
-  return priceFen - supplyPriceFen - Math.floor((priceFen * leaderBp) / 10000) - handlingFeeFen
-}
-
 export interface CreateFromOfferAsk {
   priceFen: number
   startAt: number
@@ -51,7 +42,8 @@ export function decideCreateFromOffer(
 ): ErrorCode | null {
   if (!isOfferOpenTo(offer, pickupPointId, now)) return ERROR_CODES.SUPPLY_NOT_AVAILABLE
   if (ask.priceFen < offer.minPriceFen || ask.priceFen > offer.maxPriceFen) return ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE
-  if (platformRemainderPerUnitFen(ask.priceFen, offer.supplyPriceFen, offer.commissionBp + limits.maxTierBonusBp, limits.handlingFeeFen) < 0) {
+  // The platform never pays to sell: the ledger's own rule, for every quantity, at the top tier and this store's fee.
+  if (!offerPriceLeavesPlatform(ask.priceFen, offer.supplyPriceFen, offer.commissionBp, limits.maxTierBonusBp, limits.handlingFeeFen)) {
     return ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE
   }
   if (ask.startAt < offer.startAt || ask.endAt > offer.endAt || ask.endAt <= ask.startAt || ask.endAt <= now) return ERROR_CODES.INPUT_INVALID
@@ -103,10 +95,12 @@ export function planArrival(lines: readonly PaidOrderLine[], received: number): 
 export function lowestSellablePriceFen(offer: Pick<OfferTerms, 'minPriceFen' | 'maxPriceFen' | 'supplyPriceFen' | 'commissionBp'>, maxTierBonusBp: number, handlingFeeFen: number): number | null {
   const bp = offer.commissionBp + maxTierBonusBp
   if (bp >= 10000) return null
-  // p − floor(p·bp/10000) ≥ s + f needs p·(10000 − bp)/10000 > s + f − 1 (the floor gives back less than 1):
-  // no price below (s + f − 1)·10000/(10000 − bp) can do, so step up from there.
+  // One unit alone needs p − floor(p·bp/10000) ≥ s + f, so p·(10000 − bp)/10000 > s + f − 1 (the floor gives back
+  // less than 1): no price below (s + f − 1)·10000/(10000 − bp) can do. The rule only gets easier as the price
+  // rises, so the first price from there on that it accepts is the lowest.
   const need = offer.supplyPriceFen + handlingFeeFen
+  const leaves = (p: number) => offerPriceLeavesPlatform(p, offer.supplyPriceFen, offer.commissionBp, maxTierBonusBp, handlingFeeFen)
   let p = Math.max(offer.minPriceFen, Math.floor(((need - 1) * 10000) / (10000 - bp)))
-  while (p <= offer.maxPriceFen && platformRemainderPerUnitFen(p, offer.supplyPriceFen, bp, handlingFeeFen) < 0) p++
+  while (p <= offer.maxPriceFen && !leaves(p)) p++
   return p <= offer.maxPriceFen ? p : null
 }
