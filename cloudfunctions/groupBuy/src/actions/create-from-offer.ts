@@ -1,12 +1,13 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
 import { decideCreateFromOffer } from '@shared/domain/supply'
+import { maxTierBonusBp } from '@shared/domain/ledger'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
+import { commissionTiers } from '@server/ledger/model'
 import { findById } from '@server/fetch'
 import { newGroupBuyDoc } from '@server/group-buys/new-group-buy'
 import { allocateFromOffer, giveBackToOffer } from '@server/supply/allocation'
 import type { OfferDoc } from '@server/supply/docs'
-import { maxTierBonusBp } from '@server/supply/terms'
 
 /**
  * 帮卖: a leader opens a group buy at their own pickup point from a merchant's supply offer. Title, unit,
@@ -29,7 +30,7 @@ export const createFromOffer = action({
     const startAt = input.startAt ?? Math.max(now, offer.startAt)
     const endAt = input.endAt ?? offer.endAt
     const refused = decideCreateFromOffer(offer, { priceFen: input.priceFen, startAt, endAt }, pointId, now, {
-      maxTierBonusBp: maxTierBonusBp(),
+      maxTierBonusBp: maxTierBonusBp(commissionTiers()),
       handlingFeeFen: point.handlingFeeFen ?? 0,
     })
     if (refused === ERROR_CODES.INPUT_INVALID) return fail(refused, 'startAt/endAt: 团购时间必须在货源的供货时间内')

@@ -1,12 +1,13 @@
 import { supplyContract } from '@shared/contracts/supply'
 import { lowestSellablePriceFen } from '@shared/domain/supply'
+import { maxTierBonusBp } from '@shared/domain/ledger'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
+import { commissionTiers } from '@server/ledger/model'
 import { tempUrls } from '@server/storage/files'
 import { findById } from '@server/fetch'
 import { ALL_POINTS, toOfferView, type OfferDoc } from '@server/supply/docs'
-import { maxTierBonusBp } from '@server/supply/terms'
 
 /** 货源: offers open now to the caller's pickup point, ending soonest first. */
 export const listOpen = action({
@@ -23,9 +24,10 @@ export const listOpen = action({
     // Not started yet is filtered here rather than in the query, so the page walks one index range (endAt).
     // Offers no price of which can open here (the store's fee and the top tier leave the platform short) are not shown.
     const point = await findById<{ handlingFeeFen?: number }>(db, 'pickupPoints', pointId)
+    const topBonusBp = maxTierBonusBp(commissionTiers())
     const open = page.docs
       .filter((d) => d.startAt <= now)
-      .map((d) => ({ d, lowest: lowestSellablePriceFen(d, maxTierBonusBp(), point?.handlingFeeFen ?? 0) }))
+      .map((d) => ({ d, lowest: lowestSellablePriceFen(d, topBonusBp, point?.handlingFeeFen ?? 0) }))
       .filter((x): x is { d: OfferDoc; lowest: number } => x.lowest !== null)
     const urls = await tempUrls(open.flatMap((x) => x.d.product.images))
     return ok({ items: open.map((x) => ({ ...toOfferView(x.d, now, urls), lowestPriceFen: x.lowest })), nextCursor: page.nextCursor })

@@ -1,11 +1,12 @@
 import { supplyContract } from '@shared/contracts/supply'
 import { lowestSellablePriceFen } from '@shared/domain/supply'
+import { maxTierBonusBp } from '@shared/domain/ledger'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
+import { commissionTiers } from '@server/ledger/model'
 import { findById } from '@server/fetch'
 import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
 import { ALL_POINTS, type OfferDoc } from '@server/supply/docs'
-import { maxTierBonusBp } from '@server/supply/terms'
 
 /** A merchant offers a product's stock to leaders (帮卖), at a supply price fixed from the product now. */
 export const publish = action({
@@ -18,7 +19,7 @@ export const publish = action({
     if (input.endAt <= now) return fail(ERROR_CODES.INPUT_INVALID, 'endAt: must be in the future')
     // A range whose every price leaves the platform short (commission at the top tier) could never be sold. A range
     // whose lower end is short is accepted: leaders are shown the lowest price that opens (supply.listOpen).
-    const lowest = lowestSellablePriceFen({ ...input, supplyPriceFen: product.supplyPriceFen }, maxTierBonusBp(), 0)
+    const lowest = lowestSellablePriceFen({ ...input, supplyPriceFen: product.supplyPriceFen }, maxTierBonusBp(commissionTiers()), 0)
     if (lowest === null) return fail(ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE, 'maxPriceFen: 最高售价扣除供货价和佣金后不足以成交')
     const pointIds = input.pickupPointIds ? [...new Set(input.pickupPointIds)] : null
     if (pointIds) {
