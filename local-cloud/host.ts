@@ -82,8 +82,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   }
   const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
   cloud.cloudPay = pay.api()
-  const transfer = new TransferSimulator()
+  const transfer = new TransferSimulator({ file: opts.dataDir ? path.join(opts.dataDir, 'transfer-sim.json') : undefined, deliver: (fnName, event) => invoke(fnName, event, null) })
   cloud.merchantTransfer = transfer.api()
+  // The functions verify and decrypt the simulator's notices with its keys, exactly as they would WeChat Pay's.
+  process.env.WXPAY_PLATFORM_PUBLIC_KEY = transfer.platform.publicKey
+  process.env.WXPAY_PLATFORM_PUBLIC_KEY_ID = transfer.platform.publicKeyId
+  process.env.WXPAY_API_V3_KEY = transfer.platform.apiV3Key
+  process.env.WXPAY_APPID ||= LOCAL_APPID
+  process.env.WXPAY_TRANSFER_NOTIFY_URL ||= 'https://local-cloud.invalid/transferCallback'
   cloud.openapi = {
     subscribeMessage: {
       send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
@@ -117,6 +123,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       return send(res, 200, { ok: true, data: { queued: queued.data, sent } })
     }
     if (req.method === 'GET' && url.pathname === '/sim/refunds') return send(res, 200, { ok: true, data: { items: pay.listRefunds() } })
+    if (req.method === 'GET' && url.pathname === '/sim/transfers') return send(res, 200, { ok: true, data: { items: transfer.list() } })
     if (req.method === 'POST') {
       const body = await readJson(req)
       if (body === undefined) return send(res, 400, { ok: false, error: { code: 'INPUT.INVALID', message: 'body must be JSON' } })
@@ -140,6 +147,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       if (url.pathname === '/sim/transfer-failures') {
         transfer.failNext(Number(b.count ?? 1), b.final === true)
         return send(res, 200, { ok: true, data: {} })
+      }
+      if (url.pathname === '/sim/transfers/confirm' || url.pathname === '/sim/transfers/expire') {
+        const outBillNo = String(b.outBillNo ?? '')
+        // The payee's tap: when the caller says who they are, only the bill's own payee may confirm it.
+        const header = req.headers['x-wx-openid']
+        const r = url.pathname.endsWith('confirm') ? await transfer.confirm(outBillNo, typeof header === 'string' && header.trim() ? header.trim() : undefined) : await transfer.expire(outBillNo)
+        return send(res, r.ok ? 200 : 409, r.ok ? { ok: true, data: { delivered: r.delivered } } : { ok: false, error: { code: 'TRANSFER.FAILED', message: r.reason } })
       }
       const timerMatch = /^\/timers\/([A-Za-z0-9_-]+)$/.exec(url.pathname)
       if (timerMatch) return send(res, 200, await fireTimer(timerMatch[1]))

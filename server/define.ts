@@ -73,7 +73,7 @@ function isTimerEvent(event: Record<string, unknown>): boolean {
  */
 // Each action keeps its own input/output types; the table only needs to dispatch to them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function defineFunction(actions: Record<string, ActionDef<any, any>>, options: { timerAction?: string; paymentAction?: string } = {}) {
+export function defineFunction(actions: Record<string, ActionDef<any, any>>, options: { timerAction?: string; paymentAction?: string; httpAction?: string } = {}) {
   return async function main(rawEvent: unknown): Promise<Result<unknown>> {
     try {
       return await dispatch(rawEvent)
@@ -98,6 +98,8 @@ export function defineFunction(actions: Record<string, ActionDef<any, any>>, opt
     if (!name && isTimerEvent(event) && options.timerAction) name = options.timerAction
     // WeChat Pay's callback carries no action either; it is recognised by its shape and checked inside.
     if (!name && options.paymentAction && typeof event.outTradeNo === 'string') name = options.paymentAction
+    // An HTTP-triggered call (WeChat Pay v3 posting a notification to notify_url) carries no action either.
+    if (!name && options.httpAction && typeof event.httpMethod === 'string') name = options.httpAction
 
     const def = Object.prototype.hasOwnProperty.call(actions, name) ? actions[name] : undefined
     if (!def) return fail(ERROR_CODES.ACTION_UNKNOWN, `unknown action: ${name || '(none)'}`)

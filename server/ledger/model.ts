@@ -10,6 +10,7 @@ import {
   type Tier,
 } from '@shared/domain/ledger'
 import type { EntryKind } from '@shared/contracts/ledger'
+import type { PayoutState } from '@shared/domain/payout'
 
 /**
  * The ledger's stored shapes. Entries are the truth (append-only, one per event and party, keyed so a replay is
@@ -90,6 +91,14 @@ export interface PayoutDoc {
   lastError: string | null
   createdAt: number
   doneAt: number | null
+  /** The transfer bill's side (absent on payouts written before 商家转账: read as REQUESTED / by status). */
+  state?: PayoutState
+  /** What the payee's wx.requestMerchantTransfer needs while the bill waits (null otherwise). */
+  packageInfo?: string | null
+  billCreatedAt?: number | null
+  transferBillNo?: string | null
+  /** user_name already encrypted for WeChat Pay (only from ¥2,000); cleared when the payout closes. */
+  userNameCipher?: string | null
 }
 
 export function accountOf(party: Party, partyId: string): string {

@@ -1,7 +1,9 @@
-import type { AccountRole, BalanceView, LedgerEntryView } from '@shared/contracts/ledger'
+import type { AccountRole, BalanceView, LedgerEntryView, PayoutView } from '@shared/contracts/ledger'
+import type { PayoutState } from '@shared/domain/payout'
 import { monthKeyCst, tierFor, type Party } from '@shared/domain/ledger'
 import type { UserDoc } from '@server/define'
-import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc } from '@server/ledger/model'
+import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
+import { wechatPayConfig } from '@server/ledger/wechatpay'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { derivedBalance } from '@server/ledger/reconcile'
 
@@ -51,4 +53,15 @@ export async function entryViews(db: DB.Database, docs: readonly LedgerEntryDoc[
       state: d.state, createdAt: d.createdAt, title: o?.title ?? null, seq: o?.seq ?? null,
     }
   })
+}
+
+/** A payout as its payee sees it; the confirm arguments only while the bill waits for them. */
+export function payoutView(p: PayoutDoc): PayoutView {
+  const state: PayoutState = p.state ?? (p.status === 'PAID' ? 'SUCCESS' : p.status === 'FAILED' ? 'FAILED' : 'REQUESTED')
+  const c = wechatPayConfig()
+  const waiting = p.status === 'PENDING' && state === 'WAIT_USER_CONFIRM' && !!p.packageInfo
+  return {
+    payoutId: p._id, party: p.party, amountFen: p.amountFen, status: p.status, state, createdAt: p.createdAt, doneAt: p.doneAt,
+    confirm: waiting ? { mchId: c.mchId, appId: c.appId, package: p.packageInfo as string } : null,
+  }
 }

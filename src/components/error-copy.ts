@@ -49,6 +49,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'MEMBER.LEVEL_TOO_LOW': '会员等级不足，暂不能兑换',
   'LEDGER.INSUFFICIENT': '可提现余额不足',
   'LEDGER.NO_ACCOUNT': '你还没有可查看的收益账户',
+  'LEDGER.REAL_NAME_REQUIRED': '单笔提现满 2000 元需填写收款人真实姓名',
+  'LEDGER.PAYOUT_NOT_FOUND': '没有找到这笔提现',
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
   'AUDIENCE.TOO_SMALL': '目标人群不足 10 人，为保护居民隐私无法投放，请放宽条件',

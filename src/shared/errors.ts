@@ -67,6 +67,10 @@ export const ERROR_CODES = {
   LEDGER_INSUFFICIENT: 'LEDGER.INSUFFICIENT',
   /** The caller has no account of the kind asked for (not a leader/merchant, or a clerk bound to no store). */
   LEDGER_NO_ACCOUNT: 'LEDGER.NO_ACCOUNT',
+  /** WeChat Pay needs the payee's real name (realName) on a payout from ¥2,000. */
+  LEDGER_REAL_NAME_REQUIRED: 'LEDGER.REAL_NAME_REQUIRED',
+  /** No payout of the caller's with that id. */
+  LEDGER_PAYOUT_NOT_FOUND: 'LEDGER.PAYOUT_NOT_FOUND',
   /** An upload that is not a PNG/JPEG/WebP image, is over 5 MB, or names a path outside storage. */
   STORAGE_INVALID_FILE: 'STORAGE.INVALID_FILE',
 

@@ -205,6 +205,8 @@ async function drain(run: Run): Promise<void> {
     run.clock += 3 * 3600_000
     await processDueRefunds(db(), run.clock)
     await processDuePayouts(db(), run.clock)
+    // The payees tap 确认收款 on the bills still waiting for them (those the run let wait too long were cancelled).
+    for (const t of cloud.transfer.list()) if (t.state === 'WAIT_USER_CONFIRM') await cloud.transfer.confirm(t.outBillNo)
   }
   expect(await readAll('refunds', { status: 'PENDING' })).toEqual([])
   expect(await readAll('payouts', { status: 'PENDING' })).toEqual([])

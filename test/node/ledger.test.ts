@@ -136,7 +136,10 @@ describe('ledger', () => {
     expect(held.availableFen).toBe(0)
     expect(held.pendingPayoutFen).toBe(available)
 
-    // The settle timer pays it through the transfer simulator.
+    // The payout's 商家转账 bill waits for the leader's 确认收款 (the transfer simulator's confirm is that tap);
+    // the notification then closes it, and the settle timer after it changes nothing.
+    expect(cloud.transfer.bill(won[0].data.payoutId)?.state).toBe('WAIT_USER_CONFIRM')
+    expect((await cloud.transfer.confirm(won[0].data.payoutId)).delivered).toBe(true)
     await cloud.fireTimer('settle')
     const paid = await balanceOf(cloud, DEMO.leader)
     expect(paid.pendingPayoutFen).toBe(0)
@@ -151,6 +154,9 @@ describe('ledger', () => {
     expect((await pickUp(cloud, 'lg-po-a', groupBuyId, orderId)).ok).toBe(true)
     const start = await balanceOf(cloud, DEMO.leader)
     const requestId = newRequestId('po')
+    // Failing from the first attempt, which requestPayout itself makes (the bill is created at once).
+    cloud.transfer.failNext(100)
+    const callsBefore = cloud.transfer.calls
     const first = await cloud.call<{ payoutId: string; status: string }>('ledger', DEMO.leader, { action: 'requestPayout', amountFen: 1000, requestId })
     const replay = await cloud.call<{ payoutId: string; status: string }>('ledger', DEMO.leader, { action: 'requestPayout', amountFen: 1000, requestId })
     expect(first.ok && replay.ok).toBe(true)
@@ -158,8 +164,6 @@ describe('ledger', () => {
     expect((await cloud.call('ledger', DEMO.leader, { action: 'requestPayout', amountFen: 999, requestId })).error?.code).toBe('INPUT.INVALID')
     expect((await balanceOf(cloud, DEMO.leader)).availableFen).toBe(start.availableFen - 1000)
 
-    cloud.transfer.failNext(100)
-    const callsBefore = cloud.transfer.calls
     let t = Date.now()
     for (let i = 0; i < 6; i++) {
       await processDuePayouts(database(), t)

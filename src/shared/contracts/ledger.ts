@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { cursor, fen, id, requestId, type Page } from './common'
 import type { EntryState, Party } from '../domain/ledger'
+import type { PayoutState } from '../domain/payout'
 
 /**
  * Whose account a call is about, for someone holding several roles (a leader who is also a merchant). Absent:
@@ -16,7 +17,12 @@ export const ledgerContract = {
   entries: z.object({ cursor: cursor.optional(), as: accountRole.optional() }).strict(),
   statement: z.object({ month, as: z.enum(['leader', 'merchant']).optional() }).strict(),
   orderEntries: z.object({ orderId: id }).strict(),
-  requestPayout: z.object({ amountFen: fen.min(1), requestId, as: z.enum(['leader', 'merchant']).optional() }).strict(),
+  /** realName: the payee's real name, required from ¥2,000 (USER_NAME_REQUIRED_FROM_FEN), sent only encrypted. */
+  requestPayout: z.object({ amountFen: fen.min(1), requestId, as: z.enum(['leader', 'merchant']).optional(), realName: z.string().trim().min(2).max(32).optional() }).strict(),
+  /** My payouts, newest first: those waiting for my 确认收款 carry what wx.requestMerchantTransfer needs. */
+  payouts: z.object({ as: z.enum(['leader', 'merchant']).optional() }).strict(),
+  /** After the payee's 确认收款: look the bill up now instead of waiting for WeChat Pay's notification. */
+  refreshPayout: z.object({ payoutId: id }).strict(),
 } as const
 
 export type EntryKind = 'SALE' | 'REVERSAL' | 'RELEASE' | 'PAYOUT'
@@ -67,6 +73,21 @@ export interface StatementTotals {
 
 export type PayoutStatus = 'PENDING' | 'PAID' | 'FAILED'
 
+/** One payout as its payee sees it. */
+export interface PayoutView {
+  payoutId: string
+  party: Party
+  amountFen: number
+  /** The ledger's side: PENDING holds the money, PAID paid it out, FAILED gave it back. */
+  status: PayoutStatus
+  /** The transfer bill's side (see src/shared/domain/payout.ts). */
+  state: PayoutState
+  createdAt: number
+  doneAt: number | null
+  /** Only while state is WAIT_USER_CONFIRM: the arguments of wx.requestMerchantTransfer. */
+  confirm: { mchId: string; appId: string; package: string } | null
+}
+
 export interface ReconcileMismatch {
   orderId: string | null
   account?: string
@@ -90,4 +111,6 @@ export interface LedgerOutputs {
   statement: { month: string; totals: StatementTotals; csv: { fileID: string; tempFileURL: string } }
   orderEntries: { items: LedgerEntryView[] }
   requestPayout: { payoutId: string; status: PayoutStatus; amountFen: number }
+  payouts: { items: PayoutView[] }
+  refreshPayout: PayoutView
 }
