@@ -177,6 +177,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     db.close()
     throw err
   }
+  // Notices a previous run could not deliver (persisted with the bills) go out now, as WeChat Pay keeps retrying.
+  void transfer.redeliver().catch((err) => console.error('[transfer-sim] redelivery failed', err))
   const address = server.address() as AddressInfo
   const url = `http://127.0.0.1:${address.port}`
   storage.setBaseUrl(url)

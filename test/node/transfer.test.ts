@@ -146,3 +146,42 @@ describe('商家转账 payouts', () => {
     expect((await readDoc('payouts', big.data.payoutId))!.userNameCipher).toBeNull()
   })
 })
+
+describe('the transfer simulator over HTTP', () => {
+  it('GET /sim/transfers, POST /sim/transfers/confirm and /expire; bills survive a restart of the local cloud', async () => {
+    const { mkdtempSync, rmSync } = await import('fs')
+    const os = await import('os')
+    const path = await import('path')
+    const { startLocalCloud } = await import('../../local-cloud/host')
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'transfer-sim-'))
+    const http = async (base: string, method: string, p: string, body?: object, openid?: string) => {
+      const res = await fetch(base + p, { method, headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) }, body: body ? JSON.stringify(body) : undefined })
+      return (await res.json()) as { ok: boolean; data: { items: { outBillNo: string; openid: string; amountFen: number; state: string }[] }; error?: { code: string } }
+    }
+    try {
+      let local = await startLocalCloud({ dataDir: dir, port: 0 })
+      const db = (require('wx-server-sdk') as { database(): DB.Database }).database()
+      const now = Date.now()
+      await db.collection('users').add({ data: { _id: 'sim-leader', roles: ['leader'], createdAt: now } })
+      await db.collection('ledgerEntries').add({ data: { _id: 'seed_sim', orderId: null, groupBuyId: null, party: 'leader', partyId: 'sim-leader', account: 'leader:sim-leader', kind: 'RELEASE', amountFen: 900, state: 'AVAILABLE', refId: null, createdAt: now } })
+      const a = (await local.invoke('ledger', { action: 'requestPayout', amountFen: 500, requestId: 'simhttp-a-0001' }, 'sim-leader')) as { data: { payoutId: string } }
+      const b = (await local.invoke('ledger', { action: 'requestPayout', amountFen: 400, requestId: 'simhttp-b-0001' }, 'sim-leader')) as { data: { payoutId: string } }
+      await local.close()
+
+      local = await startLocalCloud({ dataDir: dir, port: 0 })
+      const listed = await http(local.url, 'GET', '/sim/transfers')
+      expect(listed.data.items.map((i) => i.outBillNo).sort()).toEqual([a.data.payoutId, b.data.payoutId].sort())
+      expect(listed.data.items.find((i) => i.outBillNo === a.data.payoutId)).toEqual({ outBillNo: a.data.payoutId, openid: 'sim-leader', amountFen: 500, state: 'WAIT_USER_CONFIRM' })
+      expect((await http(local.url, 'POST', '/sim/transfers/confirm', { outBillNo: a.data.payoutId }, 'not-the-payee')).ok).toBe(false)
+      expect((await http(local.url, 'POST', '/sim/transfers/confirm', { outBillNo: a.data.payoutId }, 'sim-leader')).ok).toBe(true)
+      expect((await http(local.url, 'POST', '/sim/transfers/expire', { outBillNo: b.data.payoutId })).ok).toBe(true)
+      const after = await http(local.url, 'GET', '/sim/transfers')
+      expect(Object.fromEntries(after.data.items.map((i) => [i.outBillNo, i.state]))).toEqual({ [a.data.payoutId]: 'SUCCESS', [b.data.payoutId]: 'FAIL' })
+      const bal = (await local.invoke('ledger', { action: 'balance' }, 'sim-leader')) as { data: { availableFen: number; paidOutFen: number } }
+      expect(bal.data).toMatchObject({ availableFen: 400, paidOutFen: 500 })
+      await local.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
