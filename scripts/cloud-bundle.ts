@@ -18,7 +18,9 @@ export function cloudBundleOptions(root: string, name: string): BuildOptions {
     platform: 'node',
     target: CLOUD_BUILD_TARGET,
     format: 'cjs',
-    external: ['wx-server-sdk'],
+    // wechatpay-axios-plugin too: CloudBase installs it from package.json (its utils require axios, which a bundle
+    // would carry along with axios's DEBUG/NO_PROXY settings).
+    external: ['wx-server-sdk', 'wechatpay-axios-plugin'],
     legalComments: 'none',
     logLevel: 'warning',
   }
