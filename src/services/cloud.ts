@@ -65,6 +65,11 @@ export function simulatePayment(orderId: string): Promise<ClientResult<unknown>>
   return postLocal<unknown>('/sim/pay', { orderId })
 }
 
+/** H5 only: the payee's 确认收款 on the local transfer simulator (as the acting identity). */
+export function simulateTransferConfirm(outBillNo: string): Promise<ClientResult<unknown>> {
+  return postLocal<unknown>('/sim/transfers/confirm', { outBillNo })
+}
+
 /** Idempotency key for one user intent (a join, a claim); reuse it when retrying that same intent. */
 export function newRequestId(): string {
   const rand = Math.random().toString(36).slice(2, 10)

@@ -7,5 +7,7 @@ export const ledgerService = {
   balance: () => call('balance', {}),
   entries: (cursor?: string) => call('entries', cursor ? { cursor } : {}),
   statement: (month: string) => call('statement', { month }),
-  requestPayout: (amountFen: number, requestId: string) => call('requestPayout', { amountFen, requestId }),
+  requestPayout: (amountFen: number, requestId: string, realName?: string) => call('requestPayout', { amountFen, requestId, ...(realName ? { realName } : {}) }),
+  payouts: () => call('payouts', {}),
+  refreshPayout: (payoutId: string) => call('refreshPayout', { payoutId }),
 }

@@ -1,8 +1,8 @@
 import { ledgerService } from '@/services/ledger'
 import { tierProgress, useEarningsStore } from './earnings'
 
-jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn() } }))
-const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout', jest.Mock>
+jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn(), payouts: jest.fn(), refreshPayout: jest.fn() } }))
+const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout' | 'payouts' | 'refreshPayout', jest.Mock>
 
 const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, tier: { bonusBp: 0, monthPickedUpFen: 15050, nextThresholdFen: 500000 } }
 
@@ -11,6 +11,7 @@ beforeEach(() => {
   jest.clearAllMocks()
   svc.balance.mockResolvedValue({ ok: true, data: balance })
   svc.entries.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
+  svc.payouts.mockResolvedValue({ ok: true, data: { items: [] } })
 })
 
 it('loads the balance and the first page of entries together', async () => {

@@ -1,7 +1,8 @@
 import { create } from 'zustand'
-import type { BalanceView, LedgerEntryView, LedgerOutputs, TierView } from '@/shared/contracts/ledger'
+import type { BalanceView, LedgerEntryView, LedgerOutputs, PayoutView, TierView } from '@/shared/contracts/ledger'
 import { newRequestId, type ClientError } from '@/services/cloud'
 import { ledgerService } from '@/services/ledger'
+import { confirmMerchantTransfer } from '@/services/merchant-transfer'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 
 type Statement = LedgerOutputs['statement']
@@ -18,11 +19,18 @@ export interface EarningsState {
   withdrawError: ClientError | null
   /** Kept until the payout is accepted, so a retry after a lost reply asks for the same payout. */
   withdrawRequestId: string | null
+  /** My latest payouts; those waiting for 确认收款 carry what WeChat's confirmation needs. */
+  payouts: PayoutView[]
+  /** The payout whose 确认收款 is in progress. */
+  confirming: string | null
+  confirmError: ClientError | null
   refresh: () => Promise<void>
   loadMoreEntries: () => Promise<void>
   loadStatement: (month: string) => Promise<void>
-  /** Withdraw `amountFen` of the available balance; true when the payout was accepted. */
-  withdraw: (amountFen: number) => Promise<boolean>
+  /** Withdraw `amountFen` of the available balance (the real name from ¥2,000); true when the payout was accepted. */
+  withdraw: (amountFen: number, realName?: string) => Promise<boolean>
+  /** 确认收款: WeChat's confirmation of the payout's transfer, then the payout as the ledger now sees it. */
+  confirmPayout: (payoutId: string) => Promise<boolean>
   reset: () => void
 }
 
@@ -37,6 +45,9 @@ const initial = () => ({
   withdrawing: false,
   withdrawError: null,
   withdrawRequestId: null as string | null,
+  payouts: [] as PayoutView[],
+  confirming: null as string | null,
+  confirmError: null as ClientError | null,
 })
 
 /** How far this month's picked-up sales are toward the next tier, 0–1 (1 at the top tier). */
@@ -53,10 +64,14 @@ export const useEarningsStore = create<EarningsState>()((set, get) => {
     if (res.ok) set({ balance: res.data, balanceLoading: false })
     else set({ balanceLoading: false, balanceError: res.error })
   }
+  const loadPayouts = async () => {
+    const res = await ledgerService.payouts()
+    if (res.ok) set({ payouts: res.data.items })
+  }
   return {
     ...initial(),
     refresh: async () => {
-      await Promise.all([loadBalance(), loadFirstPage(setEntries, () => ledgerService.entries())])
+      await Promise.all([loadBalance(), loadFirstPage(setEntries, () => ledgerService.entries()), loadPayouts()])
     },
     loadMoreEntries: () => loadNextPage(() => get().entries, setEntries, (c) => ledgerService.entries(c)),
     loadStatement: async (month) => {
@@ -65,11 +80,25 @@ export const useEarningsStore = create<EarningsState>()((set, get) => {
       if (res.ok) set({ statement: res.data, statementLoading: false })
       else set({ statementLoading: false, statementError: res.error })
     },
-    withdraw: async (amountFen) => {
+    confirmPayout: async (payoutId) => {
+      const p = get().payouts.find((x) => x.payoutId === payoutId)
+      if (!p?.confirm || get().confirming) return false
+      set({ confirming: payoutId, confirmError: null })
+      const confirmed = await confirmMerchantTransfer(payoutId, p.confirm)
+      if (!confirmed.ok) {
+        set({ confirming: null, confirmError: confirmed.error })
+        return false
+      }
+      const res = await ledgerService.refreshPayout(payoutId)
+      set({ confirming: null, ...(res.ok ? { payouts: get().payouts.map((x) => (x.payoutId === payoutId ? res.data : x)) } : {}) })
+      void get().refresh()
+      return true
+    },
+    withdraw: async (amountFen, realName) => {
       if (get().withdrawing || amountFen <= 0) return false
       const requestId = get().withdrawRequestId ?? newRequestId()
       set({ withdrawing: true, withdrawError: null, withdrawRequestId: requestId })
-      const res = await ledgerService.requestPayout(amountFen, requestId)
+      const res = realName ? await ledgerService.requestPayout(amountFen, requestId, realName) : await ledgerService.requestPayout(amountFen, requestId)
       if (!res.ok) {
         // A refusal (not enough available) will not change on retry: the next tap is a new request.
         const spent = res.error.code === 'LEDGER.INSUFFICIENT' || res.error.code === 'INPUT.INVALID'

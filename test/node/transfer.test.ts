@@ -160,6 +160,7 @@ describe('the transfer simulator over HTTP', () => {
     }
     try {
       let local = await startLocalCloud({ dataDir: dir, port: 0 })
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
       const db = (require('wx-server-sdk') as { database(): DB.Database }).database()
       const now = Date.now()
       await db.collection('users').add({ data: { _id: 'sim-leader', roles: ['leader'], createdAt: now } })

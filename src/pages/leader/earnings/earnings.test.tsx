@@ -4,8 +4,9 @@ import { ledgerService } from '@/services/ledger'
 import { useEarningsStore } from '@/stores/earnings'
 import LeaderEarningsPage from '.'
 
-jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn() } }))
-const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout', jest.Mock>
+jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn(), payouts: jest.fn(), refreshPayout: jest.fn() } }))
+jest.mock('@/services/merchant-transfer', () => ({ confirmMerchantTransfer: jest.fn() }))
+const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout' | 'payouts' | 'refreshPayout', jest.Mock>
 
 const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, tier: { bonusBp: 100, monthPickedUpFen: 1_250_000, nextThresholdFen: 2_000_000 } }
 const sale = { entryId: 'e1', orderId: 'o1', groupBuyId: 'g1', party: 'leader', partyId: 'l1', kind: 'SALE', amountFen: 658, state: 'FROZEN', createdAt: Date.UTC(2026, 11, 1, 2), title: '赣南脐橙', seq: 3 }
@@ -16,6 +17,7 @@ beforeEach(() => {
   useEarningsStore.getState().reset()
   jest.clearAllMocks()
   svc.balance.mockResolvedValue({ ok: true, data: balance })
+  svc.payouts.mockResolvedValue({ ok: true, data: { items: [] } })
   svc.entries.mockResolvedValue({ ok: true, data: { items: [sale, reversal], nextCursor: null } })
 })
 
@@ -50,4 +52,20 @@ it('a refused withdrawal says why, in words', async () => {
   await screen.findByText('¥38.58')
   await act(async () => void fireEvent.click(screen.getByText('提现')))
   expect(await screen.findByText('可提现余额不足')).toBeTruthy()
+})
+
+it('a payout waiting for the payee shows 确认收款; tapping it confirms, and the payout shows 已到账', async () => {
+  const waiting = { payoutId: 'p9', party: 'leader', amountFen: 3858, status: 'PENDING', state: 'WAIT_USER_CONFIRM', createdAt: Date.UTC(2026, 11, 5, 2), doneAt: null, confirm: { mchId: '1900000109', appId: 'wx1', package: 'PKG' } }
+  const done = { ...waiting, status: 'PAID', state: 'SUCCESS', doneAt: Date.UTC(2026, 11, 5, 3), confirm: null }
+  svc.payouts.mockResolvedValueOnce({ ok: true, data: { items: [waiting] } }).mockResolvedValue({ ok: true, data: { items: [done] } })
+  svc.refreshPayout.mockResolvedValue({ ok: true, data: done })
+  const transfer = jest.requireMock('@/services/merchant-transfer') as { confirmMerchantTransfer: jest.Mock }
+  transfer.confirmMerchantTransfer.mockResolvedValue({ ok: true, data: null })
+  render(<LeaderEarningsPage />)
+  expect(await screen.findByText(/待确认收款/)).toBeTruthy()
+  await act(async () => void fireEvent.click(screen.getByText('确认收款')))
+  expect(transfer.confirmMerchantTransfer).toHaveBeenCalledWith('p9', { mchId: '1900000109', appId: 'wx1', package: 'PKG' })
+  expect(svc.refreshPayout).toHaveBeenCalledWith('p9')
+  expect(await screen.findByText(/已到账/)).toBeTruthy()
+  expect(screen.queryByText('确认收款')).toBeNull()
 })

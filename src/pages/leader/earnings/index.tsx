@@ -2,6 +2,8 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import dayjs from 'dayjs'
 import { formatFen, formatTime } from '@/components/format'
+import PayoutList from '@/components/PayoutList'
+import { askToWithdraw } from '@/components/PayoutList/ask-withdraw'
 import StateView from '@/components/StateView'
 import type { LedgerEntryView } from '@/shared/contracts/ledger'
 import { friendlyMessage } from '@/components/error-copy'
@@ -18,8 +20,8 @@ function entryTitle(e: LedgerEntryView): string {
 
 /** 收益: what the leader has earned (frozen until pickup), can withdraw, and has withdrawn; tier; statement. */
 export default function LeaderEarningsPage() {
-  const { balance, balanceError, balanceLoading, entries, statement, statementLoading, statementError, withdrawing, withdrawError } = useEarningsStore()
-  const { refresh, loadMoreEntries, loadStatement, withdraw } = useEarningsStore.getState()
+  const { balance, balanceError, balanceLoading, entries, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
+  const { refresh, loadMoreEntries, loadStatement, withdraw, confirmPayout } = useEarningsStore.getState()
   const month = dayjs().format('YYYY-MM')
   useDidShow(() => void refresh())
   usePullDownRefresh(async () => {
@@ -30,9 +32,9 @@ export default function LeaderEarningsPage() {
 
   const onWithdraw = async () => {
     if (!balance || balance.availableFen <= 0) return
-    const { confirm } = await Taro.showModal({ title: '提现', content: `将可提现的 ${formatFen(balance.availableFen)} 提现到微信零钱？` })
-    if (!confirm) return
-    if (await withdraw(balance.availableFen)) void Taro.showToast({ title: '已提交提现', icon: 'success' })
+    const asked = await askToWithdraw(balance.availableFen, `将可提现的 ${formatFen(balance.availableFen)} 提现到微信零钱？`)
+    if (!asked) return
+    if (await withdraw(balance.availableFen, asked.realName)) void Taro.showToast({ title: '已提交提现', icon: 'success' })
   }
 
   return (
@@ -62,6 +64,8 @@ export default function LeaderEarningsPage() {
             {withdrawError && <Text className='earnings__error'>{friendlyMessage(withdrawError)}</Text>}
           </View>
         )}
+        <PayoutList items={payouts} confirming={confirming} onConfirm={(id) => void confirmPayout(id)} />
+        {confirmError && <Text className='earnings__error'>{friendlyMessage(confirmError)}</Text>}
         {balance?.tier && (
           <View className='section'>
             <Text className='section__title'>{`本月阶梯 · 当前加成 +${(balance.tier.bonusBp / 100).toFixed(2)}%`}</Text>

@@ -3,6 +3,8 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { formatFen } from '@/components/format'
+import PayoutList from '@/components/PayoutList'
+import { askToWithdraw } from '@/components/PayoutList/ask-withdraw'
 import StateView from '@/components/StateView'
 import { friendlyMessage } from '@/components/error-copy'
 import { useEarningsStore } from '@/stores/earnings'
@@ -10,8 +12,8 @@ import './index.scss'
 
 /** 结算: what the platform owes the merchant (supply price of sold units), per month, and withdrawing it. */
 export default function MerchantSettlementPage() {
-  const { balance, balanceError, balanceLoading, statement, statementLoading, statementError, withdrawing, withdrawError } = useEarningsStore()
-  const { refresh, loadStatement, withdraw } = useEarningsStore.getState()
+  const { balance, balanceError, balanceLoading, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
+  const { refresh, loadStatement, withdraw, confirmPayout } = useEarningsStore.getState()
   const [month, setMonth] = useState(() => dayjs().format('YYYY-MM'))
   const showMonth = (m: string) => {
     setMonth(m)
@@ -28,8 +30,8 @@ export default function MerchantSettlementPage() {
   const shift = (n: number) => dayjs(`${month}-01`).add(n, 'month').format('YYYY-MM')
   const onWithdraw = async () => {
     if (!balance || balance.availableFen <= 0) return
-    const { confirm } = await Taro.showModal({ title: '提现', content: `将可结算的 ${formatFen(balance.availableFen)} 提现到微信零钱？` })
-    if (confirm && (await withdraw(balance.availableFen))) void Taro.showToast({ title: '已提交提现', icon: 'success' })
+    const asked = await askToWithdraw(balance.availableFen, `将可结算的 ${formatFen(balance.availableFen)} 提现到微信零钱？`)
+    if (asked && (await withdraw(balance.availableFen, asked.realName))) void Taro.showToast({ title: '已提交提现', icon: 'success' })
   }
 
   return (
@@ -50,6 +52,8 @@ export default function MerchantSettlementPage() {
             {withdrawError && <Text className='settlement__error'>{friendlyMessage(withdrawError)}</Text>}
           </View>
         )}
+        <PayoutList items={payouts} confirming={confirming} onConfirm={(id) => void confirmPayout(id)} />
+        {confirmError && <Text className='settlement__error'>{friendlyMessage(confirmError)}</Text>}
         <View className='section'>
           <View className='settlement__months'>
             <Button size='mini' onClick={() => showMonth(shift(-1))}>上月</Button>

@@ -5,8 +5,8 @@ import { ledgerService } from '@/services/ledger'
 import { useEarningsStore } from '@/stores/earnings'
 import MerchantSettlementPage from '.'
 
-jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn() } }))
-const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout', jest.Mock>
+jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn(), payouts: jest.fn(), refreshPayout: jest.fn() } }))
+const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout' | 'payouts' | 'refreshPayout', jest.Mock>
 
 const statementOf = (month: string, salesFen: number) => ({ ok: true, data: { month, totals: { orders: 3, salesFen, refundsFen: -2200, netFen: salesFen - 2200, paidOutFen: 0 }, csv: { fileID: 'cloud://x', tempFileURL: 'http://x' } } })
 
@@ -15,6 +15,7 @@ beforeEach(() => {
   useEarningsStore.getState().reset()
   jest.clearAllMocks()
   svc.balance.mockResolvedValue({ ok: true, data: { party: 'merchant', partyId: 'm1', frozenFen: 2200, availableFen: 6600, paidOutFen: 0, pendingPayoutFen: 0, tier: null } })
+  svc.payouts.mockResolvedValue({ ok: true, data: { items: [] } })
   svc.entries.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
   svc.statement.mockImplementation(async (month: string) => statementOf(month, month === dayjs().format('YYYY-MM') ? 12000 : 5000))
 })
