@@ -10,6 +10,7 @@ import { PaySimulator } from './pay-sim'
 import { seedDemo } from './seed'
 import { LocalStorage } from './storage'
 import { serveStorage } from './storage/http'
+import { ShippingSimulator } from './shipping-sim'
 import { TransferSimulator } from './transfer-sim'
 
 export const DEFAULT_PORT = 8787
@@ -47,6 +48,8 @@ export interface LocalCloud {
   pay: PaySimulator
   /** WeChat Pay's merchant transfer (payouts), offline. */
   transfer: TransferSimulator
+  /** WeChat's shipping-info upload (发货信息录入), offline. */
+  shipping: ShippingSimulator
   /** Messages that would have gone out through subscribeMessage.send. */
   sent: SentMessage[]
   invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
@@ -90,7 +93,9 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   process.env.WXPAY_API_V3_KEY = transfer.platform.apiV3Key
   process.env.WXPAY_APPID ||= LOCAL_APPID
   process.env.WXPAY_TRANSFER_NOTIFY_URL ||= 'https://local-cloud.invalid/transferCallback'
+  const shipping = new ShippingSimulator()
   cloud.openapi = {
+    wxa: { sec: { order: shipping.api() } },
     subscribeMessage: {
       send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
         sent.push({ touser: req.touser, templateId: req.templateId, page: req.page, data: req.data, at: Date.now() })
@@ -123,6 +128,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       return send(res, 200, { ok: true, data: { queued: queued.data, sent } })
     }
     if (req.method === 'GET' && url.pathname === '/sim/refunds') return send(res, 200, { ok: true, data: { items: pay.listRefunds() } })
+    if (req.method === 'GET' && url.pathname === '/sim/shipping') return send(res, 200, { ok: true, data: { items: shipping.list() } })
     if (req.method === 'GET' && url.pathname === '/sim/transfers') return send(res, 200, { ok: true, data: { items: transfer.list() } })
     if (req.method === 'POST') {
       const body = await readJson(req)
@@ -146,6 +152,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       }
       if (url.pathname === '/sim/transfer-failures') {
         transfer.failNext(Number(b.count ?? 1), b.final === true)
+        return send(res, 200, { ok: true, data: {} })
+      }
+      if (url.pathname === '/sim/shipping-failures') {
+        shipping.failNext(Number(b.count ?? 1))
         return send(res, 200, { ok: true, data: {} })
       }
       if (url.pathname === '/sim/transfers/confirm' || url.pathname === '/sim/transfers/expire') {
@@ -188,6 +198,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     storage,
     pay,
     transfer,
+    shipping,
     sent,
     invoke,
     fireTimer,

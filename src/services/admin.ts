@@ -10,4 +10,5 @@ export const adminService = {
   listRoles: (cursor?: string) => call('listRoles', cursor ? { cursor } : {}),
   reconcile: () => call('reconcile', {}),
   lastReconciliation: () => call('lastReconciliation', {}),
+  shippingBacklog: () => call('shippingBacklog', {}),
 }

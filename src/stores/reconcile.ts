@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import type { AdminOutputs } from '@/shared/contracts/admin'
 import type { ReconcileReport } from '@/shared/contracts/ledger'
 import type { ClientError } from '@/services/cloud'
 import { adminService } from '@/services/admin'
@@ -8,6 +9,8 @@ export interface ReconcileState {
   loading: boolean
   running: boolean
   error: ClientError | null
+  /** Handed-over orders WeChat has not accepted the shipping info of (null until loaded). */
+  shipping: AdminOutputs['shippingBacklog'] | null
   /** The latest reconciliation (settle runs one every day). */
   load: () => Promise<void>
   /** Reconcile now; the report replaces the shown one. */
@@ -15,13 +18,14 @@ export interface ReconcileState {
   reset: () => void
 }
 
-const initial = { report: null, loading: false, running: false, error: null }
+const initial = { report: null, loading: false, running: false, error: null, shipping: null }
 
 export const useReconcileStore = create<ReconcileState>()((set, get) => ({
   ...initial,
   load: async () => {
     set({ loading: true, error: null })
-    const res = await adminService.lastReconciliation()
+    const [res, shipping] = await Promise.all([adminService.lastReconciliation(), adminService.shippingBacklog()])
+    if (shipping.ok) set({ shipping: shipping.data })
     if (res.ok) set({ report: res.data.report, loading: false })
     else set({ loading: false, error: res.error })
   },

@@ -2,7 +2,8 @@
  * The whole 邻里团 loop in a real browser against the H5 build and a fresh local cloud:
  * leader opens a group (threshold 3) -> three residents join and pay -> 成团 -> leader signs off arrival ->
  * a resident sees the pickup code + QR -> the clerk verifies it once (success) and again (already used) ->
- * the leader's 收益 shows the picked-up order's share available, the others frozen, and withdraws it.
+ * the leader's 收益 shows the picked-up order's share available, the others frozen, withdraws it and confirms
+ * the transfer (确认收款 → 已到账).
  */
 import { openApp, type App } from './support/app'
 
@@ -134,4 +135,13 @@ it('runs a group buy from creation to pickup', async () => {
   await see('¥0.00')
   await see('提现中')
   await expect(visible('.earnings__cell-value').allTextContents()).resolves.toEqual(['¥37.82', '¥18.91', '¥0.00'])
+
+  // 9. The payout is a 商家转账 bill waiting for the leader: 确认收款 (WeChat's confirmation; the local transfer
+  // simulator here) and the money has arrived.
+  await see(/待确认收款/)
+  await shot('16-leader-payout-confirm')
+  await tap('确认收款')
+  await see(/已到账/)
+  await expect(visible('.earnings__cell-value').allTextContents()).resolves.toEqual(['¥37.82', '¥0.00', '¥18.91'])
+  await shot('17-leader-payout-arrived')
 })

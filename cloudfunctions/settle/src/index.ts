@@ -5,6 +5,7 @@ import { sendOutbox } from '@server/messages/notify'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
 import { processDueRefunds } from '@server/payments/refunds'
+import { processDueShipping } from '@server/payments/shipping'
 import { catchUpLedger } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { reconcileDaily } from '@server/ledger/reconcile'
@@ -16,7 +17,7 @@ import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@serv
 /**
  * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
  * group buys, heal holds left by interrupted calls, refund failed groups, book what the ledger hooks missed, pay out
- * payouts, send messages, and reconcile the ledger once a day.
+ * payouts (商家转账 bills), upload shipping info of handed-over orders, send messages, and reconcile the ledger once a day.
  */
 const tick = action({
   access: 'timer',
@@ -30,12 +31,13 @@ const tick = action({
     const refunds = await processDueRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
     const payouts = await processDuePayouts(db, now)
+    const shipping = await processDueShipping(db, now)
     const reminders = await sendPickupReminders(db, now)
     const ratings = await healRatingStats(db, now)
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, payouts, reminders, ratings, points, messages, reconciliation })
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, payouts, shipping, reminders, ratings, points, messages, reconciliation })
   },
 })
 

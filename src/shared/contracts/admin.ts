@@ -15,6 +15,8 @@ export const adminContract = {
   setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
   reconcile: z.object({}).strict(),
   lastReconciliation: z.object({}).strict(),
+  /** Handed-over orders whose shipping info WeChat has not accepted yet (their payments stay frozen until it has). */
+  shippingBacklog: z.object({}).strict(),
   /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
   listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
@@ -30,7 +32,16 @@ export interface RoleHolderView {
   boundPickupPointName: string | null
 }
 
+export interface ShippingBacklogItem {
+  orderId: string
+  itemDesc: string
+  handedOverAt: number
+  attempts: number
+  lastError: string | null
+}
+
 export interface AdminOutputs {
+  shippingBacklog: { items: ShippingBacklogItem[]; count: number }
   setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
   reconcile: ReconcileReport
   lastReconciliation: { report: ReconcileReport | null }

@@ -9,6 +9,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { earnPointsForPickup } from '@server/members/points'
 import { audit } from '@server/pickup/verifications'
 import { recordPickup } from '@server/ledger/ledger-flow'
+import { queueShipping } from '@server/payments/shipping'
 
 /**
  * 核销: hand the goods over for a pickup code, exactly once. The hand-over is one conditional write
@@ -52,6 +53,8 @@ export const verify = action({
     await db.collection('pickupPoints').doc(pointId).update({ data: { readyCount: _.inc(-1) } })
     await recordPickup(db, order._id, now)
     await earnPointsForPickup(db, order, now)
+    // WeChat releases the payment once told the goods were handed over: queued here, uploaded by settle.
+    await queueShipping(db, order, now)
     await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, outcome: 'PICKED_UP', at: now })
     return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.servedQuantity ?? order.quantity, orderedQuantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
   },

@@ -16,7 +16,7 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
 
 /** 对账: the latest reconciliation of the ledger against WeChat Pay (settle runs one daily), and a run on demand. */
 export default function AdminReconcilePage() {
-  const { report, loading, running, error } = useReconcileStore()
+  const { report, loading, running, error, shipping } = useReconcileStore()
   const { load, run } = useReconcileStore.getState()
   useDidShow(() => void load())
   return (
@@ -46,6 +46,23 @@ export default function AdminReconcilePage() {
           </View>
         )}
       </StateView>
+      {shipping && (
+        <View className='section'>
+          <Text className='section__title'>发货信息（微信支付结算前提）</Text>
+          {shipping.count === 0 ? (
+            <Text className='reconcile__ok'>已提货订单的发货信息均已被微信接收</Text>
+          ) : (
+            <Text className='reconcile__bad'>{`${shipping.count} 笔已提货订单的发货信息尚未被微信接收（自动重试中）`}</Text>
+          )}
+          {shipping.items.map((s) => (
+            <View key={s.orderId} className='reconcile__item'>
+              <Text>{s.itemDesc}</Text>
+              <Text className='muted'>{`订单 ${s.orderId} · 提货 ${formatDateTime(s.handedOverAt)} · 已尝试 ${s.attempts} 次`}</Text>
+              {s.lastError && <Text className='muted'>{`最近错误 ${s.lastError}`}</Text>}
+            </View>
+          ))}
+        </View>
+      )}
     </View>
   )
 }

@@ -4,13 +4,14 @@ import { adminService } from '@/services/admin'
 import { useReconcileStore } from '@/stores/reconcile'
 import AdminReconcilePage from '.'
 
-jest.mock('@/services/admin', () => ({ adminService: { reconcile: jest.fn(), lastReconciliation: jest.fn() } }))
-const svc = adminService as unknown as Record<'reconcile' | 'lastReconciliation', jest.Mock>
+jest.mock('@/services/admin', () => ({ adminService: { reconcile: jest.fn(), lastReconciliation: jest.fn(), shippingBacklog: jest.fn() } }))
+const svc = adminService as unknown as Record<'reconcile' | 'lastReconciliation' | 'shippingBacklog', jest.Mock>
 
 beforeEach(() => {
   __reset()
   useReconcileStore.getState().reset()
   jest.clearAllMocks()
+  svc.shippingBacklog.mockResolvedValue({ ok: true, data: { items: [], count: 0 } })
 })
 
 it('shows the latest reconciliation, and a run on demand with its mismatches in words', async () => {
@@ -25,4 +26,13 @@ it('shows the latest reconciliation, and a run on demand with its mismatches in 
   expect(screen.getByText('分账合计 ≠ 实付 − 退款')).toBeTruthy()
   expect(screen.getByText('订单 o9')).toBeTruthy()
   expect(screen.getByText('应为 1000 · 实为 999')).toBeTruthy()
+})
+
+it('lists handed-over orders whose shipping info WeChat has not accepted yet', async () => {
+  svc.lastReconciliation.mockResolvedValue({ ok: true, data: { report: null } })
+  svc.shippingBacklog.mockResolvedValue({ ok: true, data: { count: 1, items: [{ orderId: 'o7', itemDesc: '赣南脐橙*2', handedOverAt: Date.UTC(2026, 11, 5, 2), attempts: 3, lastError: '-1 system error' }] } })
+  render(<AdminReconcilePage />)
+  expect(await screen.findByText('1 笔已提货订单的发货信息尚未被微信接收（自动重试中）')).toBeTruthy()
+  expect(screen.getByText('赣南脐橙*2')).toBeTruthy()
+  expect(screen.getByText('最近错误 -1 system error')).toBeTruthy()
 })

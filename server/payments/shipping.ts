@@ -1,0 +1,137 @@
+import type { OrderDoc } from '@server/docs'
+import { getCloud, isDuplicateWrite } from '@server/cloud'
+import { findById, updatedCount } from '@server/fetch'
+
+/**
+ * 小程序发货信息管理服务: WeChat keeps a mini-program's payments frozen until the developer records that the goods
+ * were handed over. Each paid order is recorded once, at its (first) handover, through the cloud call
+ * `cloud.openapi.wxa.sec.order.uploadShippingInfo` (wx-server-sdk's generic openapi proxy; the function's
+ * config.json grants `wxa.sec.order.uploadShippingInfo`; no access token is handled by us). The handover only
+ * queues it (one insert, keyed by the order = its out_trade_no, so any number of handover paths and replays queue it
+ * once); settle uploads from the queue, retried with backoff until WeChat accepts it.
+ */
+export interface ShippingDoc {
+  /** `sh_<orderId>`: one per payment. */
+  _id: string
+  orderId: string
+  /** The payment's out_trade_no (our order id). */
+  outTradeNo: string
+  payerOpenid: string
+  itemDesc: string
+  handedOverAt: number
+  /** PENDING: waiting/retrying; ACCEPTED: WeChat took it; SKIPPED: refunded in full before it went out. */
+  status: 'PENDING' | 'ACCEPTED' | 'SKIPPED'
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+  createdAt: number
+  doneAt: number | null
+}
+
+export function shippingIdFor(orderId: string): string {
+  return `sh_${orderId}`
+}
+
+/** An order all of whose money went (or is going) back: WeChat must not be told it was delivered. */
+export function refundedInFull(order: Pick<OrderDoc, 'status' | 'amountFen' | 'refundedFen'>): boolean {
+  return order.status === 'REFUNDING' || order.status === 'REFUNDED' || (order.refundedFen ?? 0) >= order.amountFen
+}
+
+/** item_desc: what was handed over, at most 120 characters (WeChat's limit). */
+export function itemDescFor(order: Pick<OrderDoc, 'title' | 'quantity' | 'servedQuantity'>): string {
+  return `${order.title}*${order.servedQuantity ?? order.quantity}`.slice(0, 120)
+}
+
+/** RFC 3339 in China time, as WeChat wants it: 2026-12-05T16:50:34.269+08:00. */
+export function rfc3339Cst(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00')
+}
+
+/**
+ * Queue the shipping record of a handed-over order (pickup.verify, and any later handover path). Never blocks the
+ * handover: one insert, a duplicate meaning it is queued already. Nothing is queued for an order refunded in full.
+ */
+export async function queueShipping(db: DB.Database, order: OrderDoc, handedOverAt: number): Promise<boolean> {
+  if (refundedInFull(order)) return false
+  const doc: ShippingDoc = {
+    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order),
+    handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
+  }
+  try {
+    await db.collection('shippingUploads').add({ data: doc as unknown as Record<string, unknown> })
+    return true
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    return false
+  }
+}
+
+/** The cloud call's arguments (wx-server-sdk takes camelCase and sends WeChat's snake_case). */
+export function uploadRequest(doc: ShippingDoc, mchid: string) {
+  return {
+    orderKey: { orderNumberType: 1, mchid, outTradeNo: doc.outTradeNo },
+    logisticsType: 4,
+    deliveryMode: 1,
+    shippingList: [{ itemDesc: doc.itemDesc }],
+    uploadTime: rfc3339Cst(doc.handedOverAt),
+    payer: { openid: doc.payerOpenid },
+  }
+}
+
+type UploadShippingInfo = (req: ReturnType<typeof uploadRequest>) => Promise<{ errCode?: number; errcode?: number; errMsg?: string; errmsg?: string }>
+
+function uploadApi(): UploadShippingInfo {
+  const cloud = getCloud() as unknown as { openapi: { wxa: { sec: { order: { uploadShippingInfo: UploadShippingInfo } } } } }
+  return (req) => cloud.openapi.wxa.sec.order.uploadShippingInfo(req)
+}
+
+const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
+
+/**
+ * Upload due shipping records (settle). Each is leased by a conditional write first, so two runs never upload the
+ * same one at once; accepted once, it is never sent again. An order refunded in full meanwhile is skipped.
+ */
+export async function processDueShipping(db: DB.Database, now: number, batch = 50): Promise<{ accepted: number; retrying: number; skipped: number }> {
+  const _ = db.command
+  const due = (await db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: ShippingDoc[] }
+  const out = { accepted: 0, retrying: 0, skipped: 0 }
+  const mchid = process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
+  for (const s of due.data) {
+    const backoff = RETRY_BACKOFF_MS[Math.min(s.attempts, RETRY_BACKOFF_MS.length - 1)]
+    const lease = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING', attempts: s.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
+    if (updatedCount(lease) !== 1) continue
+    const order = await findById<OrderDoc>(db, 'orders', s.orderId)
+    if (!order || refundedInFull(order)) {
+      await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING' }).update({ data: { status: 'SKIPPED', doneAt: now, lastError: 'refunded in full' } })
+      out.skipped++
+      continue
+    }
+    let error: string | null
+    try {
+      const res = await uploadApi()(uploadRequest(s, mchid))
+      const code = res.errCode ?? res.errcode ?? 0
+      error = code === 0 ? null : `${code} ${res.errMsg ?? res.errmsg ?? ''}`.trim()
+    } catch (err) {
+      const e = err as { errCode?: number; errMsg?: string; message?: string }
+      error = `${e.errCode ?? ''} ${e.errMsg ?? e.message ?? String(err)}`.trim()
+    }
+    if (error) {
+      await db.collection('shippingUploads').doc(s._id).update({ data: { lastError: error } })
+      out.retrying++
+      continue
+    }
+    const done = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING' }).update({ data: { status: 'ACCEPTED', doneAt: now, lastError: null } })
+    if (updatedCount(done) === 1) out.accepted++
+  }
+  return out
+}
+
+/** 对账: handed-over orders WeChat has not accepted yet (oldest first), and how many there are. */
+export async function shippingBacklog(db: DB.Database, limit = 50): Promise<{ items: Pick<ShippingDoc, 'orderId' | 'itemDesc' | 'handedOverAt' | 'attempts' | 'lastError'>[]; count: number }> {
+  const where = { status: 'PENDING' }
+  const [list, total] = await Promise.all([
+    db.collection('shippingUploads').where(where).orderBy('handedOverAt', 'asc').limit(limit).get() as unknown as Promise<{ data: ShippingDoc[] }>,
+    db.collection('shippingUploads').where(where).count() as unknown as Promise<{ total: number }>,
+  ])
+  return { items: list.data.map((s) => ({ orderId: s.orderId, itemDesc: s.itemDesc, handedOverAt: s.handedOverAt, attempts: s.attempts, lastError: s.lastError })), count: total.total }
+}
