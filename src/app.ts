@@ -1,5 +1,6 @@
 import type { PropsWithChildren } from 'react'
 import Taro, { useLaunch } from '@tarojs/taro'
+import { installPrivacyGate } from '@/components/PrivacyAuthorization/privacy-gate'
 
 import './app.scss'
 
@@ -9,6 +10,7 @@ function App({ children }: PropsWithChildren) {
     if (process.env.TARO_ENV === 'weapp') {
       const env = process.env.TARO_APP_CLOUD_ENV
       Taro.cloud.init(env ? { env, traceUser: true } : { traceUser: true })
+      installPrivacyGate()
     }
   })
   return children

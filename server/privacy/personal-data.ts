@@ -19,6 +19,8 @@ type Doc = Record<string, unknown> & { _id: string }
 export const PERSONAL_DATA = {
   orders: { collection: 'orders', field: 'openid', section: 'orders', erase: 'relink', optional: false },
   refunds: { collection: 'refunds', field: 'openid', section: 'refunds', erase: 'relink', optional: false },
+  /** The shipping record told to WeChat at handover (#20): kept for the books, its payer re-linked. */
+  shippingUploads: { collection: 'shippingUploads', field: 'payerOpenid', section: 'orders', erase: 'relink', optional: true },
   participations: { collection: 'participations', field: 'openid', section: 'participations', erase: 'relink', optional: false },
   coupons: { collection: 'coupons', field: 'openid', section: 'coupons', erase: 'relink', optional: false },
   couponClaims: { collection: 'couponClaims', field: 'openid', section: 'couponClaims', erase: 'relink', optional: false },

@@ -40,6 +40,10 @@ describe('shipping info at handover', () => {
     const pickedUpAt = (await readDoc('orders', orderId))!.pickedUpAt as number
     expect(Date.parse(item.uploadTime)).toBe(pickedUpAt)
     expect(await readDoc('shippingUploads', `sh_${orderId}`)).toMatchObject({ status: 'ACCEPTED' })
+
+    // The record keeps the books after the payer deletes their account, but no longer names them.
+    expect((await cloud.call('user', 'sh-a', { action: 'deleteMe', confirm: true })).ok).toBe(true)
+    expect(JSON.stringify(await readDoc('shippingUploads', `sh_${orderId}`))).not.toContain('sh-a')
   })
 
   it('uploads are retried after failures and accepted once; the admin sees the backlog meanwhile', async () => {

@@ -24,10 +24,15 @@ View.displayName = 'View'
 export const Text = forwardRef<HTMLSpanElement, AnyProps>((p, ref) => createElement('span', { ...pass(p), ref }))
 Text.displayName = 'Text'
 export const Image = (p: AnyProps) => createElement('img', { className: p.className, src: p.src as string, alt: '' })
+// open-type="agreePrivacyAuthorization": WeChat fires bindagreeprivacyauthorization after the tap, as here.
+const tapped = (p: AnyProps) => (e: unknown) => {
+  ;(p.onClick as ((e: unknown) => void) | undefined)?.(e)
+  if (p.openType === 'agreePrivacyAuthorization') (p.onAgreePrivacyAuthorization as ((e: unknown) => void) | undefined)?.(e)
+}
 export const Button = (p: AnyProps) =>
   createElement(
     'button',
-    { className: p.className, disabled: Boolean(p.disabled), onClick: p.disabled ? undefined : p.onClick, 'aria-busy': Boolean(p.loading) },
+    { className: p.className, id: p.id, 'data-open-type': p.openType, disabled: Boolean(p.disabled), onClick: p.disabled ? undefined : tapped(p), 'aria-busy': Boolean(p.loading) },
     p.children,
   )
 function field(tag: 'input' | 'textarea') {

@@ -1,6 +1,7 @@
 import { Button, Switch, Text, View } from '@tarojs/components'
-import Taro, { useDidShow } from '@tarojs/taro'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
+import PrivacyAuthorization from '@/components/PrivacyAuthorization'
 import StateView from '@/components/StateView'
 import type { ClientError } from '@/services/cloud'
 import { friendlyMessage } from '@/components/error-copy'
@@ -23,6 +24,8 @@ const COLLECTED: string[] = [
  * everything held about me, and deleting my account.
  */
 export default function PrivacyPage() {
+  // Opened by the privacy gate (a privacy API used where no prompt is mounted): back once answered.
+  const authorizing = useRouter().params.authorize === '1'
   const [consent, setConsent] = useState<boolean | null>(null)
   const [error, setError] = useState<ClientError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -79,6 +82,7 @@ export default function PrivacyPage() {
 
   return (
     <View className='page'>
+      <PrivacyAuthorization onAnswered={() => void (authorizing && Taro.navigateBack())} />
       <View className='section'>
         <Text className='section__title'>我们收集什么</Text>
         {COLLECTED.map((c) => (
