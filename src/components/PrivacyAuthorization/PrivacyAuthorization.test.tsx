@@ -1,9 +1,9 @@
 import { act, fireEvent, render, screen } from '@testing-library/react'
 import Taro from '@tarojs/taro'
-import { __reset } from '../../../test/ui/stubs/taro'
+import { __reset, calls } from '../../../test/ui/stubs/taro'
 import PhotoPicker from '@/components/PhotoPicker'
 import { useUploadsStore } from '@/stores/uploads'
-import { installPrivacyGate, resetPrivacyGate } from './privacy-gate'
+import { PRIVACY_PAGE, installPrivacyGate, resetPrivacyGate } from './privacy-gate'
 
 type Resolve = (o: { event: string; buttonId?: string }) => void
 const T = Taro as unknown as Record<string, unknown>
@@ -107,4 +107,20 @@ it('only one prompt shows however many photo steps are mounted; none in H5', asy
   ;(T.onNeedPrivacyAuthorization as jest.Mock).mockClear()
   installPrivacyGate()
   expect(T.onNeedPrivacyAuthorization).not.toHaveBeenCalled()
+})
+
+it('a privacy API on a page without a prompt (copying a link) opens the privacy page, which asks', async () => {
+  const realPages = T.getCurrentPages
+  T.getCurrentPages = () => [{ route: 'pages/leader/earnings/index' }]
+  try {
+    render(<Harness />)
+    const held: { event: string }[] = []
+    await act(async () => listener!((a) => void held.push(a), { referrer: 'setClipboardData' }))
+    expect(calls.navigateTo).toContain(PRIVACY_PAGE)
+    // The photo step's prompt belongs to another page: it does not show over the page in front.
+    expect(screen.queryByText('用户隐私保护提示')).toBeNull()
+    expect(held).toEqual([])
+  } finally {
+    T.getCurrentPages = realPages
+  }
 })

@@ -1,27 +1,37 @@
 import { Button, Text, View } from '@tarojs/components'
-import { useEffect, useState } from 'react'
-import { AGREE_BUTTON_ID, agree, exposed, openContract, refuse, usePrivacyGate } from './privacy-gate'
+import { useRouter } from '@tarojs/taro'
+import { useEffect, useRef } from 'react'
+import { AGREE_BUTTON_ID, agree, exposed, frontPage, openContract, pagePath, refuse, usePrivacyGate } from './privacy-gate'
 import './index.scss'
 
 /**
  * WeChat's privacy authorisation prompt: what we collect and why, the full 用户隐私保护指引 (wx.openPrivacyContract),
  * agree (the open-type="agreePrivacyAuthorization" button WeChat requires) or refuse (the app stays usable; only the
- * API that asked fails). Mounted where privacy APIs are used (the photo step; the privacy page for the rest); of all
- * mounted, only the first shows it.
+ * API that asked fails). Mounted where privacy APIs are used (the photo step, the home page's first-use consent, the
+ * privacy page for the rest); only the first one on the page in front shows it.
  */
 export default function PrivacyAuthorization({ onAnswered }: { onAnswered?: (agreed: boolean) => void }) {
   const pending = usePrivacyGate((s) => s.pending)
-  const [host, setHost] = useState(false)
+  const hosts = usePrivacyGate((s) => s.hosts)
+  const page = pagePath(useRouter().path)
+  // Which prompt on this page I am (registration order): only the first on the page in front shows.
+  const slot = useRef<number | null>(null)
   useEffect(() => {
-    const first = usePrivacyGate.getState().hosts === 0
-    usePrivacyGate.setState((s) => ({ hosts: s.hosts + 1 }))
-    setHost(first)
-    return () => usePrivacyGate.setState((s) => ({ hosts: s.hosts - 1 }))
-  }, [])
+    usePrivacyGate.setState((s) => {
+      slot.current = s.hosts.filter((h) => h === page).length
+      return { hosts: [...s.hosts, page] }
+    })
+    return () =>
+      usePrivacyGate.setState((s) => {
+        const i = s.hosts.lastIndexOf(page)
+        return { hosts: i < 0 ? s.hosts : [...s.hosts.slice(0, i), ...s.hosts.slice(i + 1)] }
+      })
+  }, [page])
+  const shown = pending && slot.current === 0 && hosts.includes(page) && frontPage() === page
   useEffect(() => {
-    if (pending && host) exposed()
-  }, [pending, host])
-  if (!pending || !host) return null
+    if (shown) exposed()
+  }, [shown])
+  if (!shown) return null
   return (
     <View className='privacy-auth' role='dialog'>
       <View className='privacy-auth__card'>

@@ -15,11 +15,11 @@ interface GateState {
   referrer: string | null
   /** The user refused this session: the photo step says why it cannot open. */
   refused: boolean
-  /** How many prompts are mounted; the first mounted shows the prompt, so there is only ever one. */
-  hosts: number
+  /** The pages with a prompt mounted, one entry per prompt (the first one on the page in front shows it). */
+  hosts: string[]
 }
 
-export const usePrivacyGate = create<GateState>()(() => ({ pending: false, referrer: null, refused: false, hosts: 0 }))
+export const usePrivacyGate = create<GateState>()(() => ({ pending: false, referrer: null, refused: false, hosts: [] as string[] }))
 
 let resolver: Resolve | null = null
 let installed = false
@@ -37,9 +37,20 @@ export function installPrivacyGate(): void {
   Taro.onNeedPrivacyAuthorization((resolve, eventInfo) => {
     resolver = resolve as Resolve
     usePrivacyGate.setState({ pending: true, referrer: eventInfo?.referrer ?? null })
-    // No prompt on this page (a privacy API outside the photo step): the privacy page hosts one.
-    if (usePrivacyGate.getState().hosts === 0) void Taro.navigateTo({ url: PRIVACY_PAGE })
+    // No prompt on the page in front (a privacy API outside the photo step): the privacy page hosts one.
+    if (!usePrivacyGate.getState().hosts.includes(frontPage())) void Taro.navigateTo({ url: PRIVACY_PAGE })
   })
+}
+
+/** A page path without leading slash or query: 'pages/resident/home/index' ('' where there are no pages, in tests). */
+export function pagePath(path: string | undefined): string {
+  return (path ?? '').replace(/^\//, '').split('?')[0]
+}
+
+/** The page the user is looking at (pages earlier in the stack stay mounted but hidden). */
+export function frontPage(): string {
+  const pages = typeof Taro.getCurrentPages === 'function' ? Taro.getCurrentPages() : []
+  return pagePath(pages[pages.length - 1]?.route)
 }
 
 /** The prompt became visible: WeChat asks to be told (exposureAuthorization) before agree/disagree. */
@@ -70,5 +81,5 @@ export function openContract(): void {
 export function resetPrivacyGate(): void {
   installed = false
   resolver = null
-  usePrivacyGate.setState({ pending: false, referrer: null, refused: false, hosts: 0 })
+  usePrivacyGate.setState({ pending: false, referrer: null, refused: false, hosts: [] })
 }

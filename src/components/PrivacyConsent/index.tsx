@@ -1,6 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
+import PrivacyAuthorization from '../PrivacyAuthorization'
 import './index.scss'
 
 const ACCEPTED_KEY = 'llt.privacyAcceptedAt'
@@ -18,6 +19,8 @@ export default function PrivacyConsent() {
     if (weapp && typeof Taro.requirePrivacyAuthorize === 'function') Taro.requirePrivacyAuthorize({})
   }, [weapp])
 
+  // weapp: WeChat's authorisation (asked by requirePrivacyAuthorize above) is answered by the prompt on this page.
+  if (weapp) return <PrivacyAuthorization />
   if (accepted) return null
   const accept = () => {
     Taro.setStorageSync(ACCEPTED_KEY, Date.now())
