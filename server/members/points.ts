@@ -118,10 +118,15 @@ async function applyEntry(db: DB.Database, entryId: string, now: number): Promis
  */
 export async function earnPointsForPickup(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
   try {
-    await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
+    await earnPickupPoints(db, order, now)
   } catch (err) {
     console.error('[points] pickup credit failed', order._id, err)
   }
+}
+
+/** The points step of a hand-over (pickup-flow finishHandover): throws, so the step is retried; once per order. */
+export async function earnPickupPoints(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
+  await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
 }
 
 /** A clerk redeemed a partner store's coupon: the campaign's pointsOnRedeem, once per coupon. */
