@@ -124,7 +124,7 @@ async function startRefund(
 
 /**
  * An order → REFUNDING, in one transaction with what it held in its group buy: a paid order counted into a group
- * buy that is still running and whose goods have not arrived gives its units back (soldQuantity − q, stockLeft + q),
+ * buy that has not ended and whose goods have not arrived gives its units back (soldQuantity − q, stockLeft + q),
  * so its counters stay equal to its live orders (the heal is for crashes, not for refunds). After arrival the
  * units are not given back (they never came, or are handed over to someone), and an ended group's counters are
  * what it ended with.
@@ -134,12 +134,13 @@ async function moveToRefunding(db: DB.Database, orderId: string, now: number): P
   await inTransaction(db, async (t) => {
     const o = await txGet<OrderDoc>(t, 'orders', orderId)
     if (!o || !from.includes(o.status)) return
-    const data: Record<string, unknown> = { status: 'REFUNDING' }
+    // Confirmed already (settle worked the refund between its insert and this write): nothing is left to wait for.
+    const data: Record<string, unknown> = { status: (o.refundIds ?? []).includes(refundIdFor(orderId)) ? 'REFUNDED' : 'REFUNDING' }
     // Counted: by countPayment (countedAt), or paid before payments recorded it (no paymentFinishedAt at all).
     const counted = o.status === 'PAID' && (!!o.countedAt || o.paymentFinishedAt === undefined)
     if (counted) {
       const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
-      if (gb && RUNNING.includes(gb.status) && !gb.arrivedAt && gb.endAt > now) {
+      if (gb && RUNNING.includes(gb.status) && !gb.arrivedAt) {
         await t.collection('groupBuys').doc(gb._id).update({ data: { soldQuantity: gb.soldQuantity - o.quantity, stockLeft: gb.stockLeft + o.quantity } })
         data.unitsReturnedAt = now
       }
