@@ -46,10 +46,14 @@ export function disarmCrash(): boolean {
 function fromEnv(): Armed | null {
   const spec = process.env.CRASH_AT
   if (!spec) return null
-  const [point, n] = spec.split(':')
+  // <path>:<gap>[:<n>] — the optional last part counts passes.
+  const last = spec.lastIndexOf(':')
+  const counted = /^\d+$/.test(spec.slice(last + 1))
+  const point = counted ? spec.slice(0, last) : spec
+  const n = counted ? Number(spec.slice(last + 1)) : 1
   // Read once: the process dies at the first match anyway.
   process.env.CRASH_AT = ''
-  slot.__crashPoint = { point: `env:${point}`, skip: Math.max(0, Number(n ?? 1) - 1), fired: false }
+  slot.__crashPoint = { point: `env:${point}`, skip: Math.max(0, n - 1), fired: false }
   return slot.__crashPoint
 }
 

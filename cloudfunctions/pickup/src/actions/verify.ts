@@ -35,12 +35,14 @@ export const verify = action({
     if (!order || order.pickupCode !== code) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code')
     if (order.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this order is picked up at another pickup point', order._id)
 
+    // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its release and points are
+    // finished before the answer.
+    if (order.status === 'PICKED_UP' && order.handoverFinishedAt === 0) await finishHandover(db, order, now)
     const blocked = decidePickup(order, now)
     if (blocked) return refuse(blocked, refusalMessage(blocked), order._id)
 
     if (!(await handOver(db, order._id, code, pointId, now))) {
       const current = (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
-      // A retry after a crash cut the hand-over off: its release and points are finished before answering.
       if (current.status === 'PICKED_UP' && current.handoverFinishedAt === 0) await finishHandover(db, current, now)
       const lost = decidePickup(current, now) ?? ERROR_CODES.PICKUP_ALREADY_USED
       return refuse(lost, refusalMessage(lost), order._id)
