@@ -1,8 +1,8 @@
 /**
  * Fault injection for the crash tests: a named gap between two writes of a money path. Disarmed (always, in
  * production) it does nothing. Armed, the n-th time the named gap is reached the call dies there: in-process (a test
- * arms it with armCrash) it throws CrashError, which no step swallows; with CRASH_AT=<name>[:<n>] in the environment
- * (a child host process) the process kills itself with SIGKILL, as a CloudBase instance dies at its timeout.
+ * arms it with armCrash) it throws CrashError, which no step swallows; armed by the local host from CRASH_AT=<name>[:<n>]
+ * (local-cloud/main.ts) the process kills itself with SIGKILL, as a CloudBase instance dies at its timeout.
  */
 export const CRASH_POINTS = {
   refund: ['refund:after-done', 'refund:after-ledger', 'refund:after-points', 'refund:after-order'],
@@ -26,6 +26,8 @@ interface Armed {
   /** Passes left before the crash (0: the next pass crashes). */
   skip: number
   fired: boolean
+  /** SIGKILL the process instead of throwing. */
+  kill?: boolean
 }
 
 // On globalThis: the functions the local host loads and the test share one arming even across module registries.
@@ -43,18 +45,16 @@ export function disarmCrash(): boolean {
   return fired
 }
 
-function fromEnv(): Armed | null {
-  const spec = process.env.CRASH_AT
-  if (!spec) return null
-  // <path>:<gap>[:<n>] — the optional last part counts passes.
+/**
+ * Arm from a spec `<path>:<gap>[:<n>]` (the n-th pass dies, default the first) to kill the whole process: what the
+ * local host does with CRASH_AT (local-cloud/main.ts). Function code never reads the environment for this.
+ */
+export function armCrashKill(spec: string): void {
   const last = spec.lastIndexOf(':')
   const counted = /^\d+$/.test(spec.slice(last + 1))
   const point = counted ? spec.slice(0, last) : spec
   const n = counted ? Number(spec.slice(last + 1)) : 1
-  // Read once: the process dies at the first match anyway.
-  process.env.CRASH_AT = ''
-  slot.__crashPoint = { point: `env:${point}`, skip: Math.max(0, n - 1), fired: false }
-  return slot.__crashPoint
+  slot.__crashPoint = { point, skip: Math.max(0, n - 1), fired: false, kill: true }
 }
 
 export function isCrash(err: unknown): boolean {
@@ -62,15 +62,13 @@ export function isCrash(err: unknown): boolean {
 }
 
 export function crashPoint(point: CrashPointName): void {
-  const armed = slot.__crashPoint ?? fromEnv()
-  if (!armed || armed.fired) return
-  const viaEnv = armed.point.startsWith('env:')
-  if ((viaEnv ? armed.point.slice(4) : armed.point) !== point) return
+  const armed = slot.__crashPoint
+  if (!armed || armed.fired || armed.point !== point) return
   if (armed.skip > 0) {
     armed.skip--
     return
   }
   armed.fired = true
-  if (viaEnv) process.kill(process.pid, 'SIGKILL')
+  if (armed.kill) process.kill(process.pid, 'SIGKILL')
   throw new CrashError(point)
 }
