@@ -63,6 +63,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     cloud = await startLocalCloud({ dataDir: dir, seed: true, adminOpenids: [DEMO.admin], port: 0 })
     // The transfer simulator does not keep its bills on disk yet: the one instance stands for WeChat Pay across restarts.
     if (transfer) {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
       ;(require('wx-server-sdk') as Record<string, unknown>).merchantTransfer = transfer.api()
       cloud.transfer = transfer
     } else transfer = cloud.transfer
