@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { uploadOwnerSegment } from '@/shared/domain/uploads'
 import type { Result } from '@/shared/errors'
-import { NETWORK_ERROR, type ClientResult } from './cloud'
+import { NETWORK_ERROR, type ClientResult } from '@/shared/client-result'
 import { getActingOpenid } from './identity'
 import { userService } from './user'
 
