@@ -8,7 +8,7 @@ import { expectedCounters } from '@server/group-buys/reconcile'
 import { pointEntryIdFor } from '@server/ids'
 import { POINT_ENTRIES, type PointEntryDoc } from '@server/members/points'
 import type { CloudPayApi } from '@server/payments/pay'
-import type { RefundDoc } from '@server/payments/refunds'
+import type { RefundDoc } from '@server/payments/model'
 import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
 
 /**
