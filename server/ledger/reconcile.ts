@@ -5,7 +5,7 @@ import { pointsForOrder } from '@shared/domain/members'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { expectedCounters } from '@server/group-buys/reconcile'
-import { pointEntryIdFor } from '@server/ids'
+import { participationIdFor, pointEntryIdFor } from '@server/ids'
 import { POINT_ENTRIES, type PointEntryDoc } from '@server/members/points'
 import type { CloudPayApi } from '@server/payments/pay'
 import type { RefundDoc } from '@server/payments/model'
@@ -118,8 +118,8 @@ function reconcileOrderRecords(order: OrderDoc, refunds: RefundDoc[], earned: Po
 }
 
 /**
- * Each running group buy's paid counts against a recount (paid participants from participations, sold from its
- * counted paid orders; sold only until the goods arrive). settle corrects them at once (reconcileOpenGroupBuys);
+ * Each running group buy's paid counts against a recount of its paid orders (paid participants from participations
+ * and uncounted payers, sold from its paid orders; sold only until the goods arrive). settle corrects them at once (reconcileOpenGroupBuys);
  * what is listed here is off right now.
  */
 async function reconcileGroupCounts(db: DB.Database, now: number, report: (m: ReconcileMismatch) => void): Promise<void> {
@@ -129,6 +129,17 @@ async function reconcileGroupCounts(db: DB.Database, now: number, report: (m: Re
     const page = (await db.collection('groupBuys').where({ _id: _.gt(lastId), status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.gt(now) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: GroupBuyDoc[] }
     for (const gb of page.data) {
       const expected = await expectedCounters(db, gb._id)
+      // Payments PAID but never counted (a crash after PAID that nothing finished yet) count here: the group's counts
+      // are then short of its paid orders. (The heal leaves them to finishPayment, which counts them once.)
+      const uncounted = (await db.collection('orders').where({ groupBuyId: gb._id, paymentFinishedAt: 0 }).limit(1000).get()) as unknown as { data: OrderDoc[] }
+      const payers = new Set<string>()
+      for (const o of uncounted.data) {
+        if (o.countedAt || !['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'].includes(o.status)) continue
+        expected.sold += o.quantity
+        const part = await findById<{ paidOrders?: number }>(db, 'participations', participationIdFor(gb._id, o.openid))
+        if (!part?.paidOrders) payers.add(o.openid)
+      }
+      expected.paidParticipants += payers.size
       const actual = { paidParticipants: gb.paidParticipants, ...(gb.arrivedAt ? {} : { soldQuantity: gb.soldQuantity }) }
       const want = { paidParticipants: expected.paidParticipants, ...(gb.arrivedAt ? {} : { soldQuantity: expected.sold }) }
       if (JSON.stringify(actual) !== JSON.stringify(want)) report({ orderId: null, groupBuyId: gb._id, kind: 'GROUP_COUNTS', expected: want, actual })

@@ -265,6 +265,38 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     expect(transfer.billCount()).toBe(kills.length)
   })
 
+  it('admin.reconcile lists what a crash left until settle finishes it', async () => {
+    const kinds = async () => {
+      const r = await must<{ mismatches: Array<{ orderId: string | null; groupBuyId?: string; kind: string }> }>('admin', DEMO.admin, { action: 'reconcile' })
+      return r.mismatches.map((m) => `${m.orderId ?? m.groupBuyId}:${m.kind}`).sort()
+    }
+    // A failed group's refund cut off right after WeChat Pay confirmed it (first: settle finishes the others).
+    const failing = await groupBuy({ minParticipants: 5 })
+    const [refunded] = await joinAll(failing, [1], 'rc-fail')
+    await payAll([refunded])
+    await database().collection('groupBuys').doc(failing).update({ data: { endAt: Date.now() - 1000 } })
+    await killAt('refund:after-done', 0, settle)
+    // A payment cut off after its ledger sale, never re-sent.
+    const paying = await groupBuy({ minParticipants: 1 })
+    const [payer] = await joinAll(paying, [2], 'rc-pay')
+    await cloud.pay.pay(payer.orderId, { deliver: false })
+    await killAt('payment:after-sale', 0, () => cloud.pay.notify(payer.orderId, 1))
+    // A hand-over cut off after its release.
+    const handing = await groupBuy({ minParticipants: 1 })
+    const [picker] = await joinAll(handing, [1], 'rc-pick')
+    await payAll([picker])
+    await must('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: handing })
+    const code = (await readDoc('orders', picker.orderId))!.pickupCode
+    await killAt('pickup:after-release', 0, () => call('pickup', DEMO.clerk, { action: 'verify', code }))
+
+    expect(await kinds()).toEqual([
+      `${paying}:GROUP_COUNTS`, `${picker.orderId}:POINTS`, `${refunded.orderId}:ORDER_REFUNDED_FEN`,
+      `${refunded.orderId}:ORDER_STATUS`, `${refunded.orderId}:PAID_MINUS_REFUNDED`, `${refunded.orderId}:REFUNDED_FEN`,
+    ].sort())
+    await settle()
+    expect(await kinds()).toEqual([])
+  })
+
   it('afterwards admin.reconcile finds nothing', async () => {
     const report = await must<{ orders: number; mismatchCount: number; mismatches: unknown[] }>('admin', DEMO.admin, { action: 'reconcile' })
     expect(report.orders).toBeGreaterThan(300)
