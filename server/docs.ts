@@ -84,6 +84,8 @@ export interface OrderDoc {
   servedQuantity?: number | null
   /** Refunded so far, in fen, any reason; moved only when a refund is confirmed. */
   refundedFen?: number
+  /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
+  referrerLeader?: string | null
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */

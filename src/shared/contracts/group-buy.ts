@@ -1,5 +1,9 @@
 import { z } from 'zod'
+import { SHARE_SCENE_PATTERN } from '../domain/share-code'
 import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
+
+/** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
+export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
@@ -34,8 +38,10 @@ export const groupBuyContract = {
   list: z
     .object({ pickupPointId: id, cursor: cursor.optional(), limit: pageLimit.optional(), sort: z.enum(['newest', 'endingSoon']).optional() })
     .strict(),
-  get: z.object({ groupBuyId: id }).strict(),
-  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId }).strict(),
+  /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
+  get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
+  /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
+  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional() }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
   /** receivedQuantity absent = everything paid for arrived. */
@@ -55,6 +61,8 @@ export const groupBuyContract = {
     .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
     .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
+  /** The poster's mini-program code (its leader). */
+  shareCode: z.object({ groupBuyId: id }).strict(),
 } as const
 
 export interface GroupBuyView {
@@ -99,6 +107,8 @@ export interface ParticipantView {
   quantity: number
   status: string
   createdAt: number
+  /** Joined through the leader's poster code (the order's referrerLeader is this group buy's leader): 来自海报. */
+  fromPoster: boolean
 }
 
 export interface PickListItem {
@@ -122,4 +132,6 @@ export interface GroupBuyOutputs {
   markArrived: { readyOrders: number; shortOrders: number; refundedFen: number }
   createFromOffer: { groupBuyId: string }
   pickList: { items: PickListItem[]; fileID?: string; tempFileURL?: string }
+  /** The code's PNG in cloud storage (made once per group buy), a temp URL for it, and the scene it carries. */
+  shareCode: { fileID: string; tempFileURL: string; scene: string }
 }
