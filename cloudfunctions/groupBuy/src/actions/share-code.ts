@@ -17,7 +17,13 @@ export const shareCode = action({
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     // The scene attributes joins to the group buy's leader: only they make its poster.
     if (gb.creatorOpenid !== caller.openid) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'only the leader of this group buy makes its poster')
-    const { doc, tempFileURL } = await shareCodeFor(db, gb, now)
-    return ok({ fileID: doc.fileID, tempFileURL, scene: doc._id })
+    const [{ doc, tempFileURL }, user, point] = await Promise.all([
+      shareCodeFor(db, gb, now),
+      caller.user(),
+      findById<{ name?: string; address?: string }>(db, 'pickupPoints', gb.pickupPointId),
+    ])
+    // What the poster prints besides the group buy itself: the leader's 称呼 and where to pick up.
+    const poster = { leaderName: user.nickname?.trim() || '团长', pickupPointName: point?.name ?? '', pickupPointAddress: point?.address ?? '' }
+    return ok({ fileID: doc.fileID, tempFileURL, scene: doc._id, poster })
   },
 })
