@@ -168,7 +168,7 @@ export async function drawPoster(node: PosterCanvas, d: PosterData): Promise<boo
   let fy = footTop + 34
   ctx.fillStyle = '#222222'
   ctx.font = 'bold 28px sans-serif'
-  ctx.fillText(`团长 ${d.leaderName}`, pad, fy)
+  ctx.fillText(`${d.leaderName}邀你一起拼`, pad, fy)
   fy += 42
   ctx.fillStyle = '#555555'
   ctx.font = '24px sans-serif'

@@ -83,7 +83,7 @@ export default function Poster({ visible, data, error, fileName, onClose }: Prop
 
   return (
     <Popup visible={visible} position='bottom' round onClose={onClose}>
-      <View className='poster'>
+      <View className={`poster${drawn === 'ready' && data ? ' poster--ready' : ''}`}>
         <Text className='poster__title'>分享海报</Text>
         {data ? <Canvas id={id} type='2d' className='poster__canvas' /> : <View className='poster__canvas poster__placeholder'>{error ?? '正在生成小程序码…'}</View>}
         {drawn === 'failed' && <Text className='poster__error'>海报没画出来，请稍后重试</Text>}

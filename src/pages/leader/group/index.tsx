@@ -86,7 +86,7 @@ export default function LeaderGroupPage() {
   const code = shareCode?.code
   const poster: PosterData | null = code
     ? {
-        title: gb.title, priceFen: gb.priceFen, originalPriceFen: gb.originalPriceFen, unit: gb.unit, tiers: [],
+        title: gb.title, priceFen: gb.priceFen, originalPriceFen: gb.originalPriceFen, unit: gb.unit, tiers: gb.priceTiers ?? [],
         paidParticipants: gb.paidParticipants, minParticipants: gb.minParticipants, endAt: gb.endAt,
         pickupPointName: code.poster.pickupPointName, pickupPointAddress: code.poster.pickupPointAddress, leaderName: code.poster.leaderName,
         photoUrl: gb.imageUrls[0] ?? '', codeUrl: code.tempFileURL,

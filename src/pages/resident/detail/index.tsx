@@ -7,6 +7,7 @@ import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
 import JoinSheet from '@/components/JoinSheet'
 import Price from '@/components/Price'
+import PriceTiers from '@/components/PriceTiers'
 import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
@@ -93,6 +94,7 @@ export default function DetailPage() {
           <Text className='detail__title'>{gb.title}</Text>
         </View>
         <Price fen={gb.priceFen} originalFen={gb.originalPriceFen} size='large' />
+        {gb.priceTiers && <PriceTiers tiers={gb.priceTiers} paidQuantity={gb.paidQuantity ?? 0} unit={gb.unit} finalPriceFen={gb.finalPriceFen} />}
         <GroupProgress paid={gb.paidParticipants} min={gb.minParticipants} />
         <View className='row'>
           {gb.status === 'UPCOMING' ? (
