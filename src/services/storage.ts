@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { Result } from '@/shared/errors'
-import { NETWORK_ERROR, type ClientResult } from './cloud'
+import { NETWORK_ERROR, type ClientResult } from '@/shared/client-result'
 import { getActingOpenid } from './identity'
 
 /** A photo picked on the device, before upload: `path` is what an <Image> can show right away. */
