@@ -31,7 +31,7 @@ export const userContract = {
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
   'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
-  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER',
+  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
