@@ -12,6 +12,7 @@ import { LocalStorage } from './storage'
 import { serveStorage } from './storage/http'
 import { ShippingSimulator } from './shipping-sim'
 import { TransferSimulator } from './transfer-sim'
+import { localWxacode, type WxacodeCall } from './wxacode'
 
 export const DEFAULT_PORT = 8787
 export const LOCAL_APPID = 'wx-local-linlituan'
@@ -52,6 +53,8 @@ export interface LocalCloud {
   shipping: ShippingSimulator
   /** Messages that would have gone out through subscribeMessage.send. */
   sent: SentMessage[]
+  /** Mini-program codes asked of openapi.wxacode.getUnlimited (answered with a QR code of the same scene). */
+  wxacodeCalls: WxacodeCall[]
   invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
   fireTimer(name: string): Promise<unknown>
   close(): Promise<void>
@@ -65,6 +68,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   process.env.TENCENTCLOUD = 'true' // skip the SDK's metadata DNS lookup; we are not on Tencent Cloud
   process.env.ADMIN_OPENIDS = (opts.adminOpenids ?? (process.env.ADMIN_OPENIDS ?? '').split(',')).filter(Boolean).join(',')
   installIdentityScope()
+  // Codes made here open the develop version and skip WeChat's published-page check (checkPath false).
+  process.env.WXACODE_ENV_VERSION = process.env.WXACODE_ENV_VERSION || 'develop'
 
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
   const db = LocalDatabase.open({ file: opts.dataDir ? path.join(opts.dataDir, 'cloud.db') : undefined })
@@ -83,7 +88,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const body = openid && event && typeof event === 'object' ? { ...(event as object), userInfo: { appId: LOCAL_APPID, openId: openid } } : event
     return runAs({ openid, appid: LOCAL_APPID }, () => fn.main(body, { function_name: name, request_id: `${Date.now()}` }))
   }
-  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
+  // With a data directory the simulator keeps its trades and refunds beside cloud.db (as WeChat Pay keeps them).
+  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null), opts.dataDir ? path.join(opts.dataDir, 'pay-sim.json') : undefined)
   cloud.cloudPay = pay.api()
   const transfer = new TransferSimulator({ file: opts.dataDir ? path.join(opts.dataDir, 'transfer-sim.json') : undefined, deliver: (fnName, event) => invoke(fnName, event, null) })
   cloud.merchantTransfer = transfer.api()
@@ -94,8 +100,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   process.env.WXPAY_APPID ||= LOCAL_APPID
   process.env.WXPAY_TRANSFER_NOTIFY_URL ||= 'https://local-cloud.invalid/transferCallback'
   const shipping = new ShippingSimulator()
+  const wxacodeCalls: WxacodeCall[] = []
   cloud.openapi = {
     wxa: { sec: { order: shipping.api() } },
+    wxacode: localWxacode(wxacodeCalls),
     subscribeMessage: {
       send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
         sent.push({ touser: req.touser, templateId: req.templateId, page: req.page, data: req.data, at: Date.now() })
@@ -200,6 +208,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     transfer,
     shipping,
     sent,
+    wxacodeCalls,
     invoke,
     fireTimer,
     async close() {

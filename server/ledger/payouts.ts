@@ -1,4 +1,5 @@
 import { createHash } from 'crypto'
+import { crashPoint, isCrash } from '@server/crash-points'
 import { findById, updatedCount } from '@server/fetch'
 import type { Party } from '@shared/domain/ledger'
 import { writeEntries } from '@server/ledger/entries'
@@ -141,6 +142,7 @@ async function createBill(db: DB.Database, p: PayoutDoc, now: number): Promise<B
   try {
     if (!api) throw new Error('transfer API not configured (cloud.merchantTransfer or the WXPAY_* variables)')
     const res = await api.createBill(billFor(p))
+    crashPoint('payout:after-transfer')
     if (res.state) {
       const applied = await applyBill(db, p, res, now)
       if (applied !== 'UNCHANGED' || payoutStateForBill(res.state) === null) return applied
@@ -150,6 +152,7 @@ async function createBill(db: DB.Database, p: PayoutDoc, now: number): Promise<B
     // WeChat Pay's own guidance: a refusal other than a server error is not retried with the same parameters.
     final = Boolean(res.code) && !/^(SYSTEM_ERROR|FREQUENCY_LIMIT|HTTP_5|FREQUENCY_LIMITED)/.test(res.code ?? '')
   } catch (err) {
+    if (isCrash(err)) throw err
     reason = err instanceof Error ? err.message : String(err)
   }
   if (final || p.attempts + 1 >= MAX_PAYOUT_ATTEMPTS) {
@@ -184,6 +187,7 @@ async function followBill(db: DB.Database, p: PayoutDoc, now: number): Promise<B
     await db.collection('payouts').doc(p._id).update({ data: { nextAttemptAt: Math.max(now + 1, Math.min(now + BILL_CHECK_MS, created + confirmWindowMs())) } })
     return 'WAITING'
   } catch (err) {
+    if (isCrash(err)) throw err
     await db.collection('payouts').doc(p._id).update({ data: { lastError: err instanceof Error ? err.message : String(err) } })
   }
   return 'RETRYING'
@@ -198,6 +202,7 @@ async function work(db: DB.Database, p: PayoutDoc, now: number): Promise<BillOut
   const backoff = RETRY_BACKOFF_MS[Math.min(p.attempts, RETRY_BACKOFF_MS.length - 1)]
   const lease = await db.collection('payouts').where({ _id: p._id, status: 'PENDING', attempts: p.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
   if (updatedCount(lease) !== 1) return 'BUSY'
+  crashPoint('payout:after-lease')
   return (p.state ?? 'REQUESTED') === 'WAIT_USER_CONFIRM' ? followBill(db, p, now) : createBill(db, p, now)
 }
 

@@ -2,7 +2,7 @@ import { Image, Text, View } from '@tarojs/components'
 import { friendlyMessage } from '../error-copy'
 import PrivacyAuthorization from '../PrivacyAuthorization'
 import { usePrivacyGate } from '../PrivacyAuthorization/privacy-gate'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import './index.scss'
 
 export interface PhotoItem {

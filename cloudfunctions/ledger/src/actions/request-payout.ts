@@ -1,6 +1,7 @@
 import { ledgerContract } from '@shared/contracts/ledger'
 import { needsUserName } from '@shared/domain/payout'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { isCrash } from '@server/crash-points'
 import { action } from '@server/define'
 import { requestPayout as holdPayout, submitPayout } from '@server/ledger/payouts'
 import { derivedBalance } from '@server/ledger/reconcile'
@@ -28,7 +29,10 @@ export const requestPayout = action({
     if (res === 'INSUFFICIENT') return fail(ERROR_CODES.LEDGER_INSUFFICIENT, 'amount exceeds the available balance')
     if (res === 'REQUEST_REUSED') return fail(ERROR_CODES.INPUT_INVALID, 'requestId: already used for a payout of another amount')
     // Best effort: a failure here is the settle timer's to retry; the hold above is what the caller is told about.
-    await submitPayout(db, res.payoutId, now).catch((err) => console.error('[requestPayout] first bill attempt failed', err))
+    await submitPayout(db, res.payoutId, now).catch((err) => {
+      if (isCrash(err)) throw err
+      console.error('[requestPayout] first bill attempt failed', err)
+    })
     return ok(res)
   },
 })
