@@ -37,7 +37,7 @@ export default function PrivacyAuthorization({ onAnswered }: { onAnswered?: (agr
       <View className='privacy-auth__card'>
         <Text className='privacy-auth__title'>用户隐私保护提示</Text>
         <Text className='privacy-auth__text'>
-          选择照片时，我们会读取你选中的照片，只用于你发布的商品图、评价或售后凭证，上传后仅按页面说明展示；复制链接时会写入你的剪切板。不同意也可以继续使用团购、下单和提货。
+          选择照片时，我们会读取你选中的照片，只用于你发布的商品图、评价或售后凭证，上传后仅按页面说明展示；保存海报时会写入你的相册，复制链接时会写入你的剪切板。不同意也可以继续使用团购、下单和提货。
         </Text>
         <Text className='privacy-auth__link' onClick={openContract}>
           阅读《邻里团用户隐私保护指引》
