@@ -1,7 +1,7 @@
+import { chinaMonth } from '@shared/domain/calendar'
 import {
   applyRelease,
   applyReversal,
-  monthKeyCst,
   PARTIES,
   planRelease,
   planReversal,
@@ -57,7 +57,7 @@ async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promi
   const handlingFeeFen = point?.handlingFeeFen ?? 0
   const fromOffer = !!gb.offerId && !!gb.merchantId && typeof gb.supplyPriceFen === 'number'
   if (!fromOffer) return { kind: 'own', supplyPriceFen: 0, commissionBp: 0, tierBonusBp: 0, handlingFeeFen, platformFeeBp: platformFeeBp() }
-  const picked = await monthPickedUpFen(db, gb.creatorOpenid, monthKeyCst(paidAt))
+  const picked = await monthPickedUpFen(db, gb.creatorOpenid, chinaMonth(paidAt))
   return {
     kind: 'offer',
     supplyPriceFen: gb.supplyPriceFen ?? 0,
@@ -114,7 +114,7 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order || order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
   const refunds = await refundsOf(db, orderId)
-  const month = monthKeyCst(order.pickedUpAt ?? now)
+  const month = chinaMonth(order.pickedUpAt ?? now)
   const released = await inTransaction(db, async (t) => {
     const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
     if (!cur || cur.released) return false

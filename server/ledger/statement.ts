@@ -1,5 +1,6 @@
 import type { LedgerEntryView, StatementTotals } from '@shared/contracts/ledger'
 import { formatFen } from '@shared/domain/ledger'
+import { formatChina } from '@shared/domain/calendar'
 
 const KIND_LABEL: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '提货解冻', PAYOUT: '提现' }
 const STATE_LABEL: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已提现' }
@@ -30,7 +31,7 @@ function field(v: string | number | null): string {
 export function statementCsv(entries: readonly LedgerEntryView[], totals: StatementTotals): string {
   const rows: (string | number | null)[][] = [['时间', '订单号', '商品', '跟团号', '类型', '状态', '金额(元)']]
   for (const e of entries) {
-    rows.push([new Date(e.createdAt + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '), e.orderId, e.title, e.seq, KIND_LABEL[e.kind], STATE_LABEL[e.state], formatFen(e.amountFen)])
+    rows.push([formatChina(e.createdAt, 'YYYY-MM-DD HH:mm:ss'), e.orderId, e.title, e.seq, KIND_LABEL[e.kind], STATE_LABEL[e.state], formatFen(e.amountFen)])
   }
   rows.push([], ['订单数', totals.orders], ['销售分成(元)', formatFen(totals.salesFen)], ['退款冲回(元)', formatFen(totals.refundsFen)], ['净收益(元)', formatFen(totals.netFen)], ['已提现(元)', formatFen(totals.paidOutFen)])
   return '\uFEFF' + rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n'

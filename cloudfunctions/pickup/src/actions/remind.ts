@@ -1,5 +1,5 @@
 import { pickupContract, type PickupOutputs } from '@shared/contracts/pickup'
-import { cstDayKey } from '@shared/domain/pickup-reminders'
+import { chinaDayKey } from '@shared/domain/calendar'
 import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
 import { isDuplicateWrite } from '@server/cloud'
 import { action } from '@server/define'
@@ -23,7 +23,7 @@ export const remind = action({
     const user = await caller.user()
     const mine = user.roles.includes('admin') || gb.creatorOpenid === caller.openid || (user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId)
     if (!mine) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
-    const day = cstDayKey(now)
+    const day = chinaDayKey(now)
     try {
       await db.collection('pickupNudges').add({ data: { _id: `${groupBuyId}_${day}`, groupBuyId, day, by: caller.openid, createdAt: now } })
     } catch (err) {
