@@ -3,6 +3,7 @@ import type { AfterSalesReason, AfterSalesStatus } from '@shared/domain/after-sa
 import { maskName } from '@shared/domain/group-buy'
 import type { UserDoc } from '@server/define'
 import type { RefundDoc } from '@server/payments/model'
+import { leadsGroupBuy, sellsGroupBuy } from '@server/group-buys/access'
 
 /**
  * 售后: a resident's case about a picked-up order. One case per (resident, requestId); the units asked for
@@ -42,9 +43,7 @@ export const AFTER_SALES_TALLIES = 'afterSalesTallies'
 
 /** The group buy's merchant (offer goods), its creator, a leader bound to its point, or an admin. */
 export function canDecide(user: UserDoc, c: Pick<AfterSalesCaseDoc, 'creatorOpenid' | 'merchantId' | 'pickupPointId'>): boolean {
-  if (user.roles.includes('admin') || c.creatorOpenid === user._id) return true
-  if (c.merchantId && c.merchantId === user._id && user.roles.includes('merchant')) return true
-  return user.roles.includes('leader') && user.boundPickupPointId === c.pickupPointId
+  return leadsGroupBuy(user, c) || sellsGroupBuy(user, c)
 }
 
 export function toCaseView(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, string>, refund: Pick<RefundDoc, 'status'> | null): AfterSalesCaseView {

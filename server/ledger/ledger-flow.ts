@@ -15,6 +15,7 @@ import {
 } from '@shared/domain/ledger'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { commissionTiers, platformFeeBp, type LedgerOrderDoc } from '@server/ledger/model'
@@ -39,16 +40,6 @@ interface PickupPointFees {
 async function refundsOf(db: DB.Database, orderId: string): Promise<RefundDoc[]> {
   const res = (await db.collection('refunds').where({ orderId }).limit(100).get()) as unknown as { data: RefundDoc[] }
   return res.data.filter((x) => (x.kind ?? 'order') === 'order')
-}
-
-async function joinSeqOf(db: DB.Database, order: OrderDoc): Promise<number> {
-  const _ = db.command
-  const before = _.and([
-    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
-    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
-  ])
-  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
-  return res.total + 1
 }
 
 /** What a group buy's sales are split by, from the group buy, its pickup point and the leader's tier now. */
