@@ -1,4 +1,4 @@
-import type { Role } from '@shared/contracts/user'
+import type { Role } from '@shared/contracts/common'
 import type { UserDoc } from '@server/define'
 import { canSeeGroupBuyOrders, canSignOffArrival, leadsGroupBuy } from './access'
 
