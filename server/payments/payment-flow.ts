@@ -1,5 +1,7 @@
+import { hasReachedThreshold, thresholdConditions } from '@shared/domain/group-buy'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
+import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
@@ -60,8 +62,8 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     if (gb.arrivalShort) await requestRefund(db, order, '到货不足退款', now)
     else await readyForPickup(db, { ...order, status: 'PAID' }, pickupCodeTtlMs(), now)
   }
-  if (gb.status === 'OPEN' && gb.paidParticipants >= gb.minParticipants) {
-    const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', paidParticipants: _.gte(gb.minParticipants) }).update({ data: { status: 'SUCCEEDED', succeededAt: now } })
+  if (gb.status === 'OPEN' && hasReachedThreshold(gb)) {
+    const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', ...whereConditions(_, thresholdConditions(gb.minParticipants)) }).update({ data: { status: 'SUCCEEDED', succeededAt: now } })
     // Exactly one payment wins the transition and tells everyone who has paid so far.
     if (updatedCount(won) === 1) await notifySucceeded(db, gb, now)
   } else if (gb.status === 'SUCCEEDED') {

@@ -101,8 +101,13 @@ export function maxJoinQuantity(gb: GroupBuyState, alreadyHeld: number): number 
   return Math.max(0, Math.min(gb.limitPerUser - alreadyHeld, gb.stockLeft))
 }
 
+/** 成团: at least `minParticipants` residents have paid. The payment that makes it so wins OPEN → SUCCEEDED with these. */
+export function thresholdConditions(minParticipants: number): Conditions<GroupBuyState> {
+  return { paidParticipants: { gte: minParticipants } }
+}
+
 export function hasReachedThreshold(gb: Pick<GroupBuyState, 'paidParticipants' | 'minParticipants'>): boolean {
-  return gb.paidParticipants >= gb.minParticipants
+  return meets(gb, thresholdConditions(gb.minParticipants))
 }
 
 /**
