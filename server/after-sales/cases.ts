@@ -1,6 +1,6 @@
 import type { AfterSalesCaseView, AfterSalesInboxItem } from '@shared/contracts/after-sales'
 import type { AfterSalesReason, AfterSalesStatus } from '@shared/domain/after-sales'
-import { maskName } from '@shared/domain/group-buy'
+import { shownName } from '@shared/domain/group-buy'
 import type { UserDoc } from '@server/define'
 import type { RefundDoc } from '@server/payments/model'
 import { leadsGroupBuy, sellsGroupBuy } from '@server/group-buys/access'
@@ -28,6 +28,8 @@ export interface AfterSalesCaseDoc {
   reason: AfterSalesReason
   /** Absent once its author was erased (user.deleteMe). */
   text?: string
+  /** When its author was erased (user.deleteMe): shown as 已注销用户 from then on. */
+  erasedAt?: number
   images?: string[]
   status: AfterSalesStatus
   note: string
@@ -69,7 +71,7 @@ export function toCaseView(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, str
 }
 
 export function toInboxItem(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, string>, refund: Pick<RefundDoc, 'status'> | null): AfterSalesInboxItem {
-  return { ...toCaseView(doc, urls, refund), maskedName: maskName(doc.nickname), pickupPointId: doc.pickupPointId }
+  return { ...toCaseView(doc, urls, refund), maskedName: shownName(doc), pickupPointId: doc.pickupPointId }
 }
 
 /** The refunds of these approved cases, by refund id. */

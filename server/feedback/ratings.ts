@@ -2,7 +2,7 @@ import type { MyRatingView, RatingAggregateView, RatingView } from '@shared/cont
 import {
   addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, sameTotals, tagCounts, type RatingContent, type RatingTag, type RatingTotals,
 } from '@shared/domain/feedback'
-import { maskName } from '@shared/domain/group-buy'
+import { shownName } from '@shared/domain/group-buy'
 import { isDuplicateWrite } from '@server/cloud'
 import type { GroupBuyDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
@@ -31,6 +31,8 @@ export interface RatingDoc {
   tags: RatingTag[]
   /** Absent once its author was erased (user.deleteMe). */
   text?: string
+  /** When its author was erased (user.deleteMe): shown as 已注销用户 from then on. */
+  erasedAt?: number
   images?: string[]
   /** Bumped by every edit (the edit's conditional write is on it). */
   rev: number
@@ -105,7 +107,7 @@ export function toRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>):
   return {
     orderId: doc.orderId,
     groupBuyId: doc.groupBuyId,
-    maskedName: maskName(doc.nickname),
+    maskedName: shownName(doc),
     stars: doc.stars,
     tags: doc.tags,
     // An erased resident's rating (user.deleteMe) keeps its stars and tags but loses its words and photos.
