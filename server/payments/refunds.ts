@@ -24,8 +24,10 @@ const PURCHASES: Record<RefundKind, { collection: string; refundableFrom: string
  * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
  * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
  */
-export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, reason: string, now: number): Promise<void> {
-  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen }, reason, now)
+export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen'>, reason: string, now: number): Promise<void> {
+  // After a 阶梯价 difference refund only the rest is left to give back (the trade's refunds never exceed its total).
+  const rest = order.amountFen - (order.tierRefundFen ?? 0)
+  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
 }
 
 /**
@@ -66,12 +68,12 @@ export async function requestCouponRefund(db: DB.Database, coupon: Pick<CouponDo
 async function startRefund(
   db: DB.Database,
   kind: RefundKind,
-  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen'>,
+  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen' | 'totalFen'>,
   reason: string,
   now: number,
 ): Promise<void> {
   const _ = db.command
-  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
+  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.totalFen ?? paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
   if (doc.campaignId === undefined) delete doc.campaignId
   try {
     await db.collection('refunds').add({ data: doc })
