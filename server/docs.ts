@@ -4,6 +4,7 @@ import type { OrderStatus, OrderView } from '@shared/contracts/order'
 import type { CouponStatus } from '@shared/domain/coupon'
 import type { Audience } from '@shared/domain/insight'
 import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
+import type { PriceTier } from '@shared/domain/price-tiers'
 
 /** Stored shapes of the collections in database/schema.json. */
 export interface GroupBuyDoc {
@@ -48,6 +49,10 @@ export interface GroupBuyDoc {
   arrivalShort?: boolean
   /** Unsold units handed back to the offer when the group buy ended (set once). */
   offerReturnedAt?: number | null
+  /** 阶梯价 (absent/null = one price); the first tier is priceFen. */
+  priceTiers?: PriceTier[] | null
+  /** The tier reached by the units paid by the end, decided once with 成团 (absent until then). */
+  finalPriceFen?: number | null
 }
 
 export interface ParticipationDoc {
@@ -84,6 +89,14 @@ export interface OrderDoc {
   servedQuantity?: number | null
   /** Refunded so far, in fen, any reason; moved only when a refund is confirmed. */
   refundedFen?: number
+  /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
+  referrerLeader?: string | null
+  /**
+   * 阶梯价 settled: what was paid per unit (the first tier), and the difference refunded ((paid − final) × quantity,
+   * its own partial refund). priceFen is then the final price, so later per-unit refunds use what was kept.
+   */
+  paidPriceFen?: number
+  tierRefundFen?: number
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */
@@ -110,6 +123,9 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
     imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
     offerId: doc.offerId ?? null,
     merchantId: doc.merchantId ?? null,
+    priceTiers: doc.priceTiers ?? null,
+    paidQuantity: doc.soldQuantity,
+    finalPriceFen: doc.finalPriceFen ?? null,
   }
 }
 
@@ -138,6 +154,7 @@ export function toOrderView(doc: OrderDoc): OrderView {
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
     servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
     refundedFen: doc.refundedFen ?? 0,
+    ...(doc.tierRefundFen ? { tierRefundFen: doc.tierRefundFen, finalPriceFen: doc.priceFen } : {}),
   }
 }
 

@@ -5,7 +5,7 @@
 //  - `$jsonSchema` is served with its basic keywords (see jsonSchema below); mingo needs a validator for it.
 import { Query } from 'mingo'
 import { isDate, isPlainObject } from './ejson'
-import { DbError } from './store'
+import { DbError } from './errors'
 
 type Filter = Record<string, unknown>
 type Options = ConstructorParameters<typeof Query>[1]

@@ -11,7 +11,7 @@
 // no lock is held across awaits. A transaction that has not operated yet costs committed writes nothing.
 import * as crypto from 'crypto'
 import { Doc } from './ejson'
-import { DbError } from './store'
+import { DbError } from './errors'
 
 /** CloudBase's own replies (code and message), as its HTTP API returns them. */
 export const TRANSACTION_CONFLICT = {

@@ -6,37 +6,9 @@ import { takeBackPointsForRefund } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
 import { recordRefund } from '@server/ledger/ledger-flow'
+import type { RefundDoc, RefundKind } from '@server/payments/model'
 
-export interface RefundDoc {
-  _id: string
-  /** What was paid for; absent on refunds written before coupons could be bought (all of them orders). */
-  kind?: RefundKind
-  /** The out_trade_no being refunded: an order's id, or a coupon's id when kind is 'coupon'. */
-  orderId: string
-  openid: string
-  /** The order's group buy; null for coupon purchases. */
-  groupBuyId: string | null
-  /** The coupon's campaign; only on coupon purchases. */
-  campaignId?: string
-  /** What this refund gives back, in fen. */
-  amountFen: number
-  /** The trade's total (WeChat Pay's total_fee); absent on full refunds written before partial ones existed. */
-  totalFen?: number
-  /**
-   * A partial refund (a shortage at arrival, after-sales) gives back part of an order that is still served:
-   * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
-   */
-  partial?: boolean
-  reason: string
-  status: 'PENDING' | 'DONE'
-  attempts: number
-  nextAttemptAt: number
-  lastError: string | null
-  createdAt: number
-  doneAt: number | null
-}
-
-export type RefundKind = 'order' | 'coupon'
+export type { RefundDoc, RefundKind } from '@server/payments/model'
 
 /**
  * Per kind of purchase: the collection holding it, the statuses from which a refund moves it to REFUNDING (a
@@ -52,8 +24,10 @@ const PURCHASES: Record<RefundKind, { collection: string; refundableFrom: string
  * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
  * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
  */
-export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, reason: string, now: number): Promise<void> {
-  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen }, reason, now)
+export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen'>, reason: string, now: number): Promise<void> {
+  // After a 阶梯价 difference refund only the rest is left to give back (the trade's refunds never exceed its total).
+  const rest = order.amountFen - (order.tierRefundFen ?? 0)
+  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
 }
 
 /**
@@ -94,12 +68,12 @@ export async function requestCouponRefund(db: DB.Database, coupon: Pick<CouponDo
 async function startRefund(
   db: DB.Database,
   kind: RefundKind,
-  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen'>,
+  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen' | 'totalFen'>,
   reason: string,
   now: number,
 ): Promise<void> {
   const _ = db.command
-  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
+  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.totalFen ?? paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
   if (doc.campaignId === undefined) delete doc.campaignId
   try {
     await db.collection('refunds').add({ data: doc })
