@@ -1,6 +1,7 @@
 import type { AccountRole, BalanceView, LedgerEntryView, PayoutView } from '@shared/contracts/ledger'
+import { chinaMonth } from '@shared/domain/calendar'
+import { tierFor, type Party } from '@shared/domain/ledger'
 import type { PayoutState } from '@shared/domain/payout'
-import { monthKeyCst, tierFor, type Party } from '@shared/domain/ledger'
 import type { UserDoc } from '@server/define'
 import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
 import { wechatPayConfig } from '@server/ledger/wechatpay'
@@ -32,7 +33,7 @@ export async function balanceView(db: DB.Database, a: Account, now: number): Pro
   const derived = await derivedBalance(db, a.account)
   let tier: BalanceView['tier'] = null
   if (a.party === 'leader') {
-    const monthPicked = await monthPickedUpFen(db, a.partyId, monthKeyCst(now))
+    const monthPicked = await monthPickedUpFen(db, a.partyId, chinaMonth(now))
     tier = { ...tierFor(commissionTiers(), monthPicked), monthPickedUpFen: monthPicked }
   }
   return { party: a.party, partyId: a.partyId, ...derived, tier }
