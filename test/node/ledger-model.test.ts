@@ -170,7 +170,8 @@ async function exec(run: Run, o: Op): Promise<void> {
       if (amountFen < 1) return
       const res = await cloud.call('ledger', openid, { action: 'requestPayout', amountFen, requestId: newRequestId('p'), as: o.who })
       if (!res.ok && res.error?.code !== 'LEDGER.INSUFFICIENT') throw new Error(`payout: ${res.error?.code}`)
-      if (o.part > 1 && res.ok) throw new Error('a payout above the available balance was accepted')
+      // floor(available × part) can equal the balance for part > 1 (1 fen × 1.5 → 1): only more than it must be refused.
+      if (amountFen > (bal.data.availableFen ?? 0) && res.ok) throw new Error(`a payout above the available balance was accepted: ${amountFen} > ${bal.data.availableFen}`)
       return
     }
     case 'payoutFailures':
