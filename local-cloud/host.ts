@@ -85,7 +85,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const body = openid && event && typeof event === 'object' ? { ...(event as object), userInfo: { appId: LOCAL_APPID, openId: openid } } : event
     return runAs({ openid, appid: LOCAL_APPID }, () => fn.main(body, { function_name: name, request_id: `${Date.now()}` }))
   }
-  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
+  // With a data directory the simulator keeps its trades and refunds beside cloud.db (as WeChat Pay keeps them).
+  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null), opts.dataDir ? path.join(opts.dataDir, 'pay-sim.json') : undefined)
   cloud.cloudPay = pay.api()
   const transfer = new TransferSimulator()
   cloud.merchantTransfer = transfer.api()

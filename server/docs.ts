@@ -33,6 +33,8 @@ export interface GroupBuyDoc {
   status: StoredGroupBuyStatus
   createdAt: number
   succeededAt: number | null
+  /** false between 成团 and the end of its messages (settle re-sends, keyed, what a crash cut off). */
+  succeededNotified?: boolean
   /** When its orders were settled (unpaid cancelled, refunds requested) after it ended; 0 until then (an
    * indexable value, unlike null, so the settle timer finds the unsettled ones without scanning the rest). */
   settledAt: number
@@ -88,8 +90,16 @@ export interface OrderDoc {
   nickname: string | null
   /** What will be handed over; set when the goods arrive (absent = quantity). */
   servedQuantity?: number | null
-  /** Refunded so far, in fen, any reason; moved only when a refund is confirmed. */
+  /** Refunded so far, in fen, any reason; moved only when a refund is confirmed (once per refund: refundIds). */
   refundedFen?: number
+  /** The confirmed refunds refundedFen counts (server/payments/refunds.ts finishRefund). */
+  refundIds?: string[]
+  /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
+  paymentFinishedAt?: number
+  /** When the payment was counted into its participation and group buy (once, in one transaction). */
+  countedAt?: number
+  /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */
+  handoverFinishedAt?: number
   /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
   referrerLeader?: string | null
   /**

@@ -44,15 +44,19 @@ export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ c
       ? ((await db.collection('participations').where({ groupBuyId: gb._id, paidOrders: _.gt(0) }).count()) as unknown as { total: number }).total
       : gb.paidParticipants
     const to = statusAtEnd({ status: gb.status, paidParticipants, minParticipants: gb.minParticipants })
+    const succeedsNow = gb.status === 'OPEN' && to === 'CLOSED'
     // 阶梯价: the final price is decided in the same write as 成团, from what was paid by the end, once.
     const finalPriceFen = to === 'CLOSED' ? await finalPriceAtEnd(db, gb) : null
-    const res = await db.collection('groupBuys').where({ _id: gb._id, status: gb.status }).update({ data: { status: to, paidParticipants, ...(finalPriceFen === null ? {} : { finalPriceFen }) } })
+    const res = await db
+      .collection('groupBuys')
+      .where({ _id: gb._id, status: gb.status })
+      .update({ data: { status: to, paidParticipants, ...(finalPriceFen === null ? {} : { finalPriceFen }), ...(succeedsNow ? { succeededNotified: false } : {}) } })
     if (updatedCount(res) !== 1) continue
     if (to === 'FAILED') failed++
     else {
       closed++
       // Reached its threshold only at the last moment (or by recount): it still deserves its 成团 message.
-      if (gb.status === 'OPEN') await notifySucceeded(db, gb, now)
+      if (succeedsNow) await notifySucceeded(db, gb, now)
     }
   }
   return { closed, failed }

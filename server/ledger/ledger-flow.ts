@@ -1,7 +1,7 @@
+import { chinaMonth } from '@shared/domain/calendar'
 import {
   applyRelease,
   applyReversal,
-  monthKeyCst,
   PARTIES,
   planRelease,
   planReversal,
@@ -15,6 +15,7 @@ import {
 } from '@shared/domain/ledger'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { commissionTiers, platformFeeBp, type LedgerOrderDoc } from '@server/ledger/model'
@@ -41,23 +42,13 @@ async function refundsOf(db: DB.Database, orderId: string): Promise<RefundDoc[]>
   return res.data.filter((x) => (x.kind ?? 'order') === 'order')
 }
 
-async function joinSeqOf(db: DB.Database, order: OrderDoc): Promise<number> {
-  const _ = db.command
-  const before = _.and([
-    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
-    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
-  ])
-  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
-  return res.total + 1
-}
-
 /** What a group buy's sales are split by, from the group buy, its pickup point and the leader's tier now. */
 async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promise<SplitTerms> {
   const point = await findById<PickupPointFees>(db, 'pickupPoints', gb.pickupPointId)
   const handlingFeeFen = point?.handlingFeeFen ?? 0
   const fromOffer = !!gb.offerId && !!gb.merchantId && typeof gb.supplyPriceFen === 'number'
   if (!fromOffer) return { kind: 'own', supplyPriceFen: 0, commissionBp: 0, tierBonusBp: 0, handlingFeeFen, platformFeeBp: platformFeeBp() }
-  const picked = await monthPickedUpFen(db, gb.creatorOpenid, monthKeyCst(paidAt))
+  const picked = await monthPickedUpFen(db, gb.creatorOpenid, chinaMonth(paidAt))
   return {
     kind: 'offer',
     supplyPriceFen: gb.supplyPriceFen ?? 0,
@@ -114,7 +105,7 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order || order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
   const refunds = await refundsOf(db, orderId)
-  const month = monthKeyCst(order.pickedUpAt ?? now)
+  const month = chinaMonth(order.pickedUpAt ?? now)
   const released = await inTransaction(db, async (t) => {
     const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
     if (!cur || cur.released) return false
