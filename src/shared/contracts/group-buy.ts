@@ -1,11 +1,14 @@
 import { z } from 'zod'
 import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
-import { ON_FAIL_CHOICES } from '../domain/roll-over'
 import { SHARE_SCENE_PATTERN } from '../domain/share-code'
 import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
 
 /** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
 export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
+
+/** What happens to a paid order if its group fails: refunded, or kept for the leader's next group (src/shared/domain/roll-over.ts). */
+export const ON_FAIL_CHOICES = ['REFUND', 'ROLL_OVER'] as const
+export type OnFail = (typeof ON_FAIL_CHOICES)[number]
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
