@@ -3,6 +3,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
+import { moveOrder } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
@@ -30,8 +31,8 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   }
 
   // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
-  const paid = await db.collection('orders').where({ _id: orderId, status: 'PENDING_PAYMENT' }).update({ data: { status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 } })
-  if (updatedCount(paid) !== 1) {
+  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 })
+  if (!paid) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
     if (current.status === 'CANCELLED' || current.status === 'EXPIRED') {
       // Paid after the hold was released: the resident gets their money back, automatically.
