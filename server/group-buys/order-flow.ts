@@ -1,6 +1,6 @@
 import type { OrderStatus } from '@shared/contracts/order'
 import type { OrderDoc } from '@server/docs'
-import { participationIdFor } from '@server/ids'
+import { releaseHold } from '@server/group-buys/holds'
 import { moveOrder } from '@server/orders/moves'
 
 /**
@@ -8,9 +8,7 @@ import { moveOrder } from '@server/orders/moves'
  * transition, so a hold is released exactly once however many cancels/expiries race.
  */
 export async function releaseUnpaid(db: DB.Database, order: OrderDoc, to: Extract<OrderStatus, 'CANCELLED' | 'EXPIRED'>, now: number): Promise<boolean> {
-  const _ = db.command
   if (!(await moveOrder(db, order._id, 'PENDING_PAYMENT', to, { endedAt: now }))) return false
-  await db.collection('groupBuys').doc(order.groupBuyId).update({ data: { stockLeft: _.inc(order.quantity), reservedQuantity: _.inc(-order.quantity) } })
-  await db.collection('participations').doc(participationIdFor(order.groupBuyId, order.openid)).update({ data: { quantity: _.inc(-order.quantity) } })
+  await releaseHold(db, order)
   return true
 }
