@@ -1,4 +1,5 @@
-import type { GroupBuyOutputs } from '@shared/contracts/group-buy'
+import type { z } from 'zod'
+import type { groupBuyContract, GroupBuyOutputs } from '@shared/contracts/group-buy'
 import { isInsideJoinWindow, isWithinLimit } from '@shared/domain/group-buy'
 import { amountFen } from '@shared/domain/order'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
@@ -12,7 +13,7 @@ import { orderIdFor } from '@server/ids'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
 import { WarmCache } from '@server/warm-cache'
 
-type JoinInput = { groupBuyId: string; quantity: number; requestId: string; scene?: string }
+type JoinInput = z.infer<typeof groupBuyContract.join>
 type JoinOutput = GroupBuyOutputs['join']
 type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
 
@@ -49,7 +50,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
  * Replays of the same requestId land on the same order id (a duplicate insert) and return that order.
  */
 async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: number): Promise<Result<JoinOutput>> {
-  const { groupBuyId, quantity, requestId, scene } = input
+  const { groupBuyId, quantity, requestId, scene, onFail } = input
   let loading = termsCache.get(groupBuyId)
   if (!loading) {
     loading = loadTerms(db, groupBuyId)
@@ -106,6 +107,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     pickupExpiresAt: null,
     nickname: null,
     ...(referrerLeader ? { referrerLeader } : {}),
+    ...(onFail === 'ROLL_OVER' ? { onFail } : {}),
   }
   try {
     await db.collection('orders').add({ data: order })
