@@ -12,10 +12,13 @@ function assertMove(from: OrderStatus, to: OrderStatus): void {
   if (!canMove(from, to)) throw new Error(`order status ${from} → ${to} is not in ORDER_TRANSITIONS`)
 }
 
-/** from → to with `fields`, if the order is still `from`. True when this call made the move. */
-export async function moveOrder(db: DB.Database, orderId: string, from: OrderStatus, to: OrderStatus, fields: Record<string, unknown> = {}): Promise<boolean> {
+/**
+ * from → to with `fields`, if the order is still `from` (and still matches `also`, e.g. still in the group buy the
+ * caller read). True when this call made the move.
+ */
+export async function moveOrder(db: DB.Database, orderId: string, from: OrderStatus, to: OrderStatus, fields: Record<string, unknown> = {}, also: Record<string, unknown> = {}): Promise<boolean> {
   assertMove(from, to)
-  const res = await db.collection('orders').where({ _id: orderId, status: from }).update({ data: { status: to, ...fields } })
+  const res = await db.collection('orders').where({ _id: orderId, status: from, ...also }).update({ data: { status: to, ...fields } })
   return updatedCount(res) === 1
 }
 
