@@ -84,6 +84,10 @@ export interface OrderDoc {
   servedQuantity?: number | null
   /** Refunded so far, in fen, any reason; moved only when a refund is confirmed. */
   refundedFen?: number
+  /** 部分提货: handed over so far (absent = 0); the order is PICKED_UP once it reaches the served quantity. */
+  pickedQuantity?: number
+  /** 代取: the one outstanding proxy code (pickupCodes/<code>, kind 'delegate'); cleared when used or revoked. */
+  delegateCode?: string | null
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */
@@ -117,6 +121,11 @@ const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
 /** Orders that end without goods: unpaid holds released, or paid and given back in full. */
 const NOTHING_HANDED_OVER: readonly OrderStatus[] = ['CANCELLED', 'EXPIRED', 'REFUNDING', 'REFUNDED']
 
+/** What is (or will be) handed over for an order: its quantity, less any shortage; 0 when nothing will be. */
+export function servedQuantityOf(doc: Pick<OrderDoc, 'status' | 'quantity' | 'servedQuantity'>): number {
+  return NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity)
+}
+
 /** The owner's view of an order; the pickup code only once the goods are there. */
 export function toOrderView(doc: OrderDoc): OrderView {
   const showCode = CODE_VISIBLE.includes(doc.status)
@@ -136,16 +145,25 @@ export function toOrderView(doc: OrderDoc): OrderView {
     refundedAt: doc.refundedAt,
     pickupCode: showCode ? doc.pickupCode : null,
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
-    servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
+    servedQuantity: servedQuantityOf(doc),
     refundedFen: doc.refundedFen ?? 0,
   }
 }
 
-/** pickupCodes: keyed by the code itself, so a duplicate insert is a collision (codes are never reused). */
+/**
+ * pickupCodes: keyed by the code itself, so a duplicate insert is a collision (codes are never reused). One
+ * space for three kinds: an order's own code (kind absent), a proxy code for one order (代取, 'delegate') and a
+ * resident's all-my-orders code at one point (一码提货, 'mine': no orderId, it expires).
+ */
 export interface PickupCodeDoc {
   _id: string
-  orderId: string
+  kind?: 'delegate' | 'mine'
+  orderId?: string
   pickupPointId: string
+  /** The resident the code belongs to (delegate, mine). */
+  openid?: string
+  /** 'mine' only. */
+  expiresAt?: number
   createdAt: number
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto'
 import type { MyData } from '@shared/contracts/user'
 import { ERASED_NAME } from '@shared/domain/group-buy'
 import { findById } from '@server/fetch'
+import { exportedContact, type StoredContact } from '@server/privacy/contact'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
 import { deleteFiles } from '@server/storage/files'
 
@@ -29,6 +30,8 @@ export const PERSONAL_DATA = {
   notices: { collection: 'notices', field: 'openid', section: 'notices', erase: 'remove', optional: false },
   outbox: { collection: 'outbox', field: 'toOpenid', section: 'messages', erase: 'remove', optional: false },
   subscriptions: { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove', optional: false },
+  // 代取 and 一码提货 codes (#22) name their resident; an erased person's codes go with them.
+  pickupCodes: { collection: 'pickupCodes', field: 'openid', section: 'pickupCodes', erase: 'remove', optional: false },
 } as const satisfies Record<string, { collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional: boolean }>
 
 type PersonalKey = keyof typeof PERSONAL_DATA
@@ -75,6 +78,9 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
     ratings: by.get('ratings') ?? [],
     afterSales: by.get('afterSales') ?? [],
     points,
+    pickupCodes: by.get('pickupCodes') ?? [],
+    // 收货人 lives on the profile (sealed phone); the export opens it for its owner. deleteMe removes the profile.
+    contact: exportedContact(profile?.contact as StoredContact | null | undefined),
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { StaffContactView } from '../domain/contact'
 import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
@@ -97,8 +98,12 @@ export interface ParticipantView {
   seq: number
   maskedName: string
   quantity: number
+  /** What is (or will be) handed over: less than quantity after a shortage, 0 once refunded in full. */
+  servedQuantity: number
   status: string
   createdAt: number
+  /** 收货人, only for the leader and clerks of the group buy's pickup point (null otherwise or when none given). */
+  contact?: StaffContactView | null
 }
 
 export interface PickListItem {
@@ -109,6 +114,8 @@ export interface PickListItem {
   /** What will be handed over (less than quantity after a shortage; 0 if refunded in full). */
   servedQuantity: number
   status: string
+  /** 收货人, only for the leader and clerks of the group buy's pickup point. */
+  contact?: StaffContactView | null
 }
 
 export interface GroupBuyOutputs {

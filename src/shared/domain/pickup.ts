@@ -44,3 +44,24 @@ export function startOfDayCst(now: number): number {
   const day = 24 * 3600_000
   return Math.floor((now + offset) / day) * day - offset
 }
+
+/** What is still to hand over for a READY order: served (less any shortage) minus what was already handed over. */
+export function quantityLeftToHandOver(order: { quantity: number; servedQuantity?: number | null; pickedQuantity?: number | null }): number {
+  return Math.max(0, (order.servedQuantity ?? order.quantity) - (order.pickedQuantity ?? 0))
+}
+
+/**
+ * 部分提货: how much of a READY order a hand-over of `asked` (absent = all that is left) takes, and whether it
+ * completes the order; null when the ask is more than is left (or nothing is left).
+ */
+export function decideHandOverQuantity(left: number, asked: number | undefined): { take: number; completes: boolean } | null {
+  const take = asked ?? left
+  if (left < 1 || take < 1 || take > left) return null
+  return { take, completes: take === left }
+}
+
+/** 一码提货: how long a resident's all-my-orders code stays usable (it is shown at the counter, not kept). */
+export const MY_CODE_TTL_MS = 30 * 60_000
+/** The most READY orders one all-my-orders code hands over at once (a resident rarely has more than a few). */
+export const MY_CODE_MAX_ORDERS = 50
+
