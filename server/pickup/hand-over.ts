@@ -14,7 +14,7 @@ export type HandOverResult =
   | { ok: false; error: ErrorCode; order: OrderDoc }
 
 /** A partial hand-over that raced another one re-reads and decides again, a few times at most. */
-const ATTEMPTS = 3
+const ATTEMPTS = 10
 
 /**
  * 核销 of one order, all or part of what is left: one conditional write on what was read (status READY, not

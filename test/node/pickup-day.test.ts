@@ -136,3 +136,132 @@ describe('served quantity after a shortage', () => {
     expect(verified.data).toMatchObject({ quantity: 1, orderedQuantity: 2, leftQuantity: 0, status: 'PICKED_UP' })
   })
 })
+
+describe('partial pickup (pickup.verify quantity)', () => {
+  it('hands over part, keeps the rest READY under the same code, then the rest; never more than is left', async () => {
+    const gb = await ownGroupBuy()
+    const orderId = await paidOrder(cloud, 'pd-part-1', gb, 3)
+    await arrived(gb)
+    const code = await codeOf('pd-part-1', orderId)
+    const tooMany = await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 4 })
+    expect(tooMany.error?.code).toBe('PICKUP.QUANTITY_TOO_MANY')
+    const part = await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code, quantity: 2 })
+    expect(part.data).toMatchObject({ quantity: 2, leftQuantity: 1, status: 'READY_FOR_PICKUP' })
+    expect(await readDoc('orders', orderId)).toMatchObject({ status: 'READY_FOR_PICKUP', pickedQuantity: 2 })
+    const again = await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 2 })
+    expect(again.error?.code).toBe('PICKUP.QUANTITY_TOO_MANY')
+    const rest = await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code })
+    expect(rest.data).toMatchObject({ quantity: 1, leftQuantity: 0, status: 'PICKED_UP' })
+    expect(await readDoc('orders', orderId)).toMatchObject({ status: 'PICKED_UP', pickedQuantity: 3 })
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code })).error?.code).toBe('PICKUP.ALREADY_USED')
+    const audited = await readAll('verifications', { orderId })
+    expect(audited.map((v) => [v.outcome, v.quantity ?? null]).sort()).toEqual(
+      [['HANDED_PART', 2], ['PICKED_UP', 1], ['PICKUP.ALREADY_USED', null], ['PICKUP.QUANTITY_TOO_MANY', null], ['PICKUP.QUANTITY_TOO_MANY', null]].sort(),
+    )
+  })
+
+  it('two counters handing over parts at once never hand over more than was served', async () => {
+    const gb = await ownGroupBuy()
+    const orderId = await paidOrder(cloud, 'pd-part-2', gb, 5)
+    await arrived(gb)
+    const code = await codeOf('pd-part-2', orderId)
+    const results = await Promise.all(Array.from({ length: 8 }, () => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code, quantity: 1 })))
+    const handed = results.filter((r) => r.ok).reduce((n, r) => n + r.data.quantity, 0)
+    // Each unit out once: what the counters were told adds up to what the order records, never above 5.
+    expect(handed).toBeLessThanOrEqual(5)
+    expect((await readDoc('orders', orderId))!.pickedQuantity).toBe(handed)
+    for (const r of results.filter((x) => !x.ok)) expect(['PICKUP.ALREADY_USED', 'PICKUP.QUANTITY_TOO_MANY']).toContain(r.error?.code)
+    if (handed < 5) expect((await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code })).data.quantity).toBe(5 - handed)
+    expect(await readDoc('orders', orderId)).toMatchObject({ status: 'PICKED_UP', pickedQuantity: 5 })
+  })
+})
+
+describe('proxy pickup (pickup.delegate)', () => {
+  it('a proxy code works once, tells the owner, and is refused after revoke; the own code keeps working', async () => {
+    const gb = await ownGroupBuy()
+    const a = await paidOrder(cloud, 'pd-proxy-1', gb, 2)
+    await arrived(gb)
+    expect((await cloud.call('pickup', 'pd-someone-else', { action: 'delegate', orderId: a })).error?.code).toBe('ORDER.NOT_FOUND')
+    const first = await cloud.call<{ code: string }>('pickup', 'pd-proxy-1', { action: 'delegate', orderId: a })
+    expect(first.ok).toBe(true)
+    const revoked = await cloud.call<Doc>('pickup', 'pd-proxy-1', { action: 'revokeDelegate', orderId: a })
+    expect(revoked.data.revoked).toBe(true)
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: first.data.code })).error?.code).toBe('PICKUP.CODE_NOT_FOUND')
+
+    const second = await cloud.call<{ code: string }>('pickup', 'pd-proxy-1', { action: 'delegate', orderId: a })
+    // Bound to the order's point like the order's own code.
+    expect((await cloud.call('pickup', DEMO.otherClerk, { action: 'verify', code: second.data.code })).error?.code).toBe('AUTH.FORBIDDEN')
+    const used = await Promise.all(Array.from({ length: 5 }, () => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: second.data.code, quantity: 1 })))
+    expect(used.filter((r) => r.ok)).toHaveLength(1) // valid once, even for a part
+    expect(used.find((r) => r.ok)!.data).toMatchObject({ via: 'delegate', quantity: 1, leftQuantity: 1 })
+    const notices = await readAll('notices', { openid: 'pd-proxy-1', kind: 'PICKED_UP_BY_PROXY' })
+    expect(notices).toHaveLength(1)
+    // The owner's own code picks up the rest.
+    const rest = await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: await codeOf('pd-proxy-1', a) })
+    expect(rest.data).toMatchObject({ quantity: 1, status: 'PICKED_UP' })
+  })
+})
+
+describe('one code for all my orders at a point (pickup.myCode)', () => {
+  it('hands over 3 READY orders under 10 concurrent scans, each once, and is refused at another point', async () => {
+    const ME = 'pd-mine-1'
+    const orders: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const gb = await ownGroupBuy()
+      orders.push(await paidOrder(cloud, ME, gb, i + 1))
+      await arrived(gb)
+    }
+    const other = await ownGroupBuy()
+    const notMine = await paidOrder(cloud, 'pd-mine-other', other, 1)
+    await arrived(other)
+    const mine = await cloud.call<Doc>('pickup', ME, { action: 'myCode', pickupPointId: cloud.pickupPointId })
+    expect(mine.data).toMatchObject({ orders: 3, qrPayload: mine.data.code })
+    expect((await cloud.call('pickup', DEMO.otherClerk, { action: 'verify', code: mine.data.code })).error?.code).toBe('AUTH.FORBIDDEN')
+
+    const scans = await Promise.all(Array.from({ length: 10 }, () => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: mine.data.code })))
+    const handed = scans.filter((r) => r.ok).flatMap((r) => r.data.orders as Doc[])
+    expect(handed.map((o) => o.orderId).sort()).toEqual([...orders].sort())
+    expect(Object.fromEntries(handed.map((o) => [o.orderId, o.quantity]))).toEqual({ [orders[0]]: 1, [orders[1]]: 2, [orders[2]]: 3 })
+    for (const r of scans.filter((x) => !x.ok)) expect(r.error?.code).toBe('PICKUP.ALREADY_USED')
+    for (const id of orders) expect((await readDoc('orders', id))!.status).toBe('PICKED_UP')
+    expect((await readDoc('orders', notMine))!.status).toBe('READY_FOR_PICKUP')
+    // Every attempt audited; points and the ledger saw each pickup once.
+    const audited = await readAll('verifications', { code: mine.data.code })
+    expect(audited.filter((v) => v.outcome === 'PICKED_UP').map((v) => v.orderId).sort()).toEqual([...orders].sort())
+    expect(audited.some((v) => v.outcome === 'AUTH.FORBIDDEN')).toBe(true)
+  })
+
+  it('expires, and each order’s own code keeps working beside it', async () => {
+    const ME = 'pd-mine-2'
+    const gb = await ownGroupBuy()
+    const a = await paidOrder(cloud, ME, gb, 1)
+    await arrived(gb)
+    const mine = await cloud.call<Doc>('pickup', ME, { action: 'myCode', pickupPointId: cloud.pickupPointId })
+    await database().collection('pickupCodes').doc(mine.data.code).update({ data: { expiresAt: Date.now() - 1 } })
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: mine.data.code })).error?.code).toBe('PICKUP.EXPIRED')
+    expect((await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: await codeOf(ME, a) })).data.status).toBe('PICKED_UP')
+    expect((await cloud.call('pickup', ME, { action: 'myCode', pickupPointId: cloud.pickupPointId })).error?.code).toBe('PICKUP.NOT_READY')
+  })
+})
+
+describe('counter lookup (pickup.today phoneTail + pickup.handOver)', () => {
+  it('the clerk finds an order by 尾号 and hands it over from the list, audited; another point cannot', async () => {
+    const ME = 'pd-lookup-1'
+    await cloud.call('user', ME, { action: 'setContact', name: '赵先生', phone: '13900004321' })
+    const gb = await ownGroupBuy()
+    const orderId = await paidOrder(cloud, ME, gb, 2)
+    await arrived(gb)
+    const found = await cloud.call<{ items: Doc[] }>('pickup', DEMO.clerk, { action: 'today', phoneTail: '4321' })
+    expect(found.data.items.map((i) => i.orderId)).toEqual([orderId])
+    expect(found.data.items[0].contact).toEqual({ name: '赵先生', phoneTail: '4321', note: null })
+    expect((await cloud.call<{ items: Doc[] }>('pickup', DEMO.clerk, { action: 'today', phoneTail: '0000' })).data.items).toEqual([])
+
+    expect((await cloud.call('pickup', DEMO.otherClerk, { action: 'handOver', orderId })).error?.code).toBe('ORDER.NOT_FOUND')
+    expect((await cloud.call('pickup', ME, { action: 'handOver', orderId })).error?.code).toBe('AUTH.FORBIDDEN')
+    const both = await Promise.all([1, 2].map(() => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'handOver', orderId })))
+    expect(both.filter((r) => r.ok)).toHaveLength(1)
+    expect(both.find((r) => r.ok)!.data).toMatchObject({ via: 'list', quantity: 2, status: 'PICKED_UP', contact: { name: '赵先生' } })
+    const audited = await readAll('verifications', { orderId })
+    expect(audited.filter((v) => v.via === 'list').map((v) => v.outcome).sort()).toEqual(['ORDER.NOT_FOUND', 'PICKED_UP', 'PICKUP.ALREADY_USED'])
+  })
+})
