@@ -48,6 +48,9 @@ export interface GroupBuyDoc {
   arrivalShort?: boolean
   /** Unsold units handed back to the offer when the group buy ended (set once). */
   offerReturnedAt?: number | null
+  /** 截团: when its leader (or the admin) ended it early, and who; endAt was moved to that instant. */
+  closedEarlyAt?: number | null
+  closedBy?: string | null
 }
 
 export interface ParticipationDoc {

@@ -265,3 +265,78 @@ describe('counter lookup (pickup.today phoneTail + pickup.handOver)', () => {
     expect(audited.filter((v) => v.via === 'list').map((v) => v.outcome).sort()).toEqual(['ORDER.NOT_FOUND', 'PICKED_UP', 'PICKUP.ALREADY_USED'])
   })
 })
+
+describe('截团 (groupBuy.close)', () => {
+  const tick = () => cloud.fireTimer('settle')
+
+  it('racing 20 joins and payments: one outcome, nothing oversold, each late payment refunded once, unsold back to the offer once; 确认到货 the same minute', async () => {
+    const offerId = await publishOffer(cloud, await createProduct(cloud, { name: '截团竞速梨' }))
+    const offerBefore = (await readDoc('offers', offerId))!.stockLeft as number
+    const gb = await groupBuyFromOffer(cloud, DEMO.leader, offerId, { stock: 30, minParticipants: 3, limitPerUser: 5 })
+    for (const r of ['pd-close-a', 'pd-close-b', 'pd-close-c']) await paidOrder(cloud, r, gb, 1)
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb })).error?.code).toBe('GROUP_BUY.NOT_ENDED')
+
+    const joiners = Array.from({ length: 20 }, (_, i) => `pd-close-j${i}`)
+    // Joins and payments spread over the moment of the close (each a few ms after the previous one).
+    const joinAndPay = async (openid: string, i: number) => {
+      await new Promise((r) => setTimeout(r, i * 4))
+      const res = await cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId: gb, quantity: 1, requestId: `close-race-${openid}` })
+      if (!res.ok) return { openid, joined: false, code: res.error?.code }
+      await cloud.pay.pay(res.data.orderId)
+      return { openid, joined: true, orderId: res.data.orderId }
+    }
+    const closeLater = (who: string, ms: number) => new Promise<Doc>((resolve) => setTimeout(() => resolve(cloud.call<Doc>('groupBuy', who, { action: 'close', groupBuyId: gb })), ms))
+    const [joined, closes] = await Promise.all([
+      Promise.all(joiners.map(joinAndPay)),
+      Promise.all([closeLater(DEMO.leader, 40), closeLater(DEMO.leader, 41), closeLater(DEMO.admin, 42)]),
+    ])
+    for (const r of joined.filter((j) => !j.joined)) expect(['GROUP_BUY.NOT_OPEN', 'GROUP_BUY.SOLD_OUT']).toContain(r.code)
+    expect(closes.map((c) => c.ok)).toEqual([true, true, true])
+    expect(new Set(closes.map((c) => c.data.status))).toEqual(new Set(['CLOSED']))
+    expect(closes.filter((c) => c.data.closedNow)).toHaveLength(1)
+
+    // A second close, and the timer, change nothing more.
+    expect((await cloud.call<Doc>('groupBuy', DEMO.leader, { action: 'close', groupBuyId: gb })).data).toMatchObject({ status: 'CLOSED', closedNow: false })
+    for (let i = 0; i < 3; i++) await tick()
+
+    const after = (await readDoc('groupBuys', gb))!
+    expect(after.status).toBe('CLOSED')
+    expect(after.soldQuantity).toBeLessThanOrEqual(30)
+    const orders = await readAll('orders', { groupBuyId: gb })
+    const kept = orders.filter((o) => o.status === 'PAID')
+    expect(kept.reduce((n, o) => n + o.quantity, 0)).toBe(after.soldQuantity)
+    for (const o of orders) {
+      const refunds = (await readAll('refunds', { orderId: o._id })).filter((r) => !r.partial)
+      expect(refunds.length).toBeLessThanOrEqual(1)
+      expect(cloud.pay.refundedFor(o._id)).toBe(refunds.length ? o.amountFen : 0)
+      if (o.status === 'PAID') expect(refunds).toHaveLength(0)
+    }
+    // The unsold allocation went back to the offer exactly once.
+    expect((await readDoc('offers', offerId))!.stockLeft).toBe(offerBefore - after.soldQuantity)
+    await tick()
+    expect((await readDoc('offers', offerId))!.stockLeft).toBe(offerBefore - after.soldQuantity)
+
+    // 确认到货 right away, no waiting for the old end time.
+    const arrivedNow = await cloud.call<Doc>('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb })
+    expect(arrivedNow.ok).toBe(true)
+    expect(arrivedNow.data.readyOrders).toBe(kept.length)
+  })
+
+  it('a group short of its threshold fails and is refunded once; only its leader or the admin may close', async () => {
+    const gb = await ownGroupBuy({ minParticipants: 5 })
+    const a = await paidOrder(cloud, 'pd-close-f1', gb, 2)
+    const b = await paidOrder(cloud, 'pd-close-f2', gb, 1)
+    expect((await cloud.call('groupBuy', DEMO.clerk, { action: 'close', groupBuyId: gb })).error?.code).toBe('AUTH.FORBIDDEN')
+    expect((await cloud.call('groupBuy', 'pd-close-f1', { action: 'close', groupBuyId: gb })).error?.code).toBe('AUTH.FORBIDDEN')
+    const closes = await Promise.all([1, 2, 3].map(() => cloud.call<Doc>('groupBuy', DEMO.leader, { action: 'close', groupBuyId: gb })))
+    expect(closes.map((c) => c.data.status)).toEqual(['FAILED', 'FAILED', 'FAILED'])
+    for (let i = 0; i < 3; i++) await tick()
+    for (const id of [a, b]) {
+      const o = (await readDoc('orders', id))!
+      expect(o.status).toBe('REFUNDED')
+      expect(cloud.pay.refundedFor(id)).toBe(o.amountFen)
+      expect(await readAll('refunds', { orderId: id })).toHaveLength(1)
+    }
+    expect((await cloud.call('groupBuy', 'pd-close-f3', { action: 'join', groupBuyId: gb, quantity: 1, requestId: 'close-late-join' })).error?.code).toBe('GROUP_BUY.NOT_OPEN')
+  })
+})

@@ -1,4 +1,5 @@
 import { defineFunction } from '@server/define'
+import { close } from './actions/close'
 import { create } from './actions/create'
 import { createFromOffer } from './actions/create-from-offer'
 import { get } from './actions/get'
@@ -9,4 +10,4 @@ import { markArrived } from './actions/mark-arrived'
 import { participants } from './actions/participants'
 import { pickList } from './actions/pick-list'
 
-export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived, createFromOffer, pickList })
+export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived, createFromOffer, pickList, close })

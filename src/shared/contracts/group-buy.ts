@@ -56,6 +56,8 @@ export const groupBuyContract = {
     .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
     .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
+  /** 截团: its leader (or the admin) ends the group buy now; it settles exactly as its end time would. */
+  close: z.object({ groupBuyId: id }).strict(),
 } as const
 
 export interface GroupBuyView {
@@ -129,4 +131,10 @@ export interface GroupBuyOutputs {
   markArrived: { readyOrders: number; shortOrders: number; refundedFen: number }
   createFromOffer: { groupBuyId: string }
   pickList: { items: PickListItem[]; fileID?: string; tempFileURL?: string }
+  /**
+   * The outcome (the same for every concurrent or repeated call): CLOSED (成团, ready for 确认到货) or FAILED (refunds
+   * requested). `closedNow`: this call moved the end time; `settled`: unpaid holds cancelled, refunds requested
+   * and (帮卖) unsold units handed back — false only when more is left than one call does (the timer finishes).
+   */
+  close: { groupBuyId: string; status: 'CLOSED' | 'FAILED'; endAt: number; closedNow: boolean; settled: boolean }
 }
