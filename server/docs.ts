@@ -48,6 +48,9 @@ export interface GroupBuyDoc {
   arrivalShort?: boolean
   /** Unsold units handed back to the offer when the group buy ended (set once). */
   offerReturnedAt?: number | null
+  /** 提货时间 (absent/null = none given). */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
   /** 截团: when its leader (or the admin) ended it early, and who; endAt was moved to that instant. */
   closedEarlyAt?: number | null
   closedBy?: string | null
@@ -117,6 +120,8 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
     imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
     offerId: doc.offerId ?? null,
     merchantId: doc.merchantId ?? null,
+    pickupStartAt: doc.pickupStartAt ?? null,
+    pickupEndAt: doc.pickupEndAt ?? null,
   }
 }
 

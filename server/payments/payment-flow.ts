@@ -5,6 +5,7 @@ import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { recordSale } from '@server/ledger/ledger-flow'
 
@@ -65,17 +66,19 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     // Exactly one payment wins the transition and tells everyone who has paid so far.
     if (updatedCount(won) === 1) await notifySucceeded(db, gb, now)
   } else if (gb.status === 'SUCCEEDED') {
-    await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order), now)
+    await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order, await pickupWordsForGroupBuy(db, gb._id, now)), now)
   }
   return 'PAID'
 }
 
-function succeededMessage(gb: GroupBuyDoc, order: Pick<OrderDoc, '_id' | 'openid' | 'quantity'>) {
+/** 成团: what, how many, and (#22) where and when it will be collected. */
+function succeededMessage(gb: GroupBuyDoc, order: Pick<OrderDoc, '_id' | 'openid' | 'quantity'>, words: { place: string; window: string }) {
   return {
     toOpenid: order.openid,
     template: 'GROUP_SUCCEEDED' as const,
     page: `pages/resident/order/index?orderId=${order._id}`,
     data: { thing1: { value: gb.title.slice(0, 20) }, number2: { value: String(order.quantity) } },
+    where: words,
   }
 }
 
@@ -94,7 +97,8 @@ export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: num
   for (;;) {
     const _ = db.command
     const res = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PAID', _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: OrderDoc[] }
-    for (const o of res.data) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o), now)
+    const words = await pickupWordsForGroupBuy(db, gb._id, now)
+    for (const o of res.data) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o, words), now)
     if (res.data.length < 100) return
     lastId = res.data[res.data.length - 1]._id
   }

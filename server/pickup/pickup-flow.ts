@@ -3,6 +3,7 @@ import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
+import { pickupWordsForGroupBuy } from '@server/pickup/place'
 
 export function pickupCodeTtlMs(): number {
   const v = Number(process.env.PICKUP_CODE_TTL_MS)
@@ -30,6 +31,8 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
   }
   // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders.
   await db.collection('pickupPoints').doc(order.pickupPointId).update({ data: { readyCount: db.command.inc(1) } })
+  // 到货 tells where and when to collect (自提点 and 提货时间), not only the code.
+  const words = await pickupWordsForGroupBuy(db, order.groupBuyId, now)
   await enqueue(
     db,
     `arrived_${order._id}`,
@@ -38,6 +41,7 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
       template: 'GOODS_ARRIVED',
       page: `pages/resident/order/index?orderId=${order._id}`,
       data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(servedQuantity) } },
+      where: words,
     },
     now,
   )

@@ -340,3 +340,43 @@ describe('截团 (groupBuy.close)', () => {
     expect((await cloud.call('groupBuy', 'pd-close-f3', { action: 'join', groupBuyId: gb, quantity: 1, requestId: 'close-late-join' })).error?.code).toBe('GROUP_BUY.NOT_OPEN')
   })
 })
+
+describe('提货时间 and 自提点 (pickup window and place)', () => {
+  const day = 86_400_000
+  it('group buys carry the window, the point its address, hours and phone; detail, order and notices say where and when', async () => {
+    const upd = await cloud.call<Doc>('admin', DEMO.leader, { action: 'updatePickupPoint', pickupPointId: cloud.pickupPointId, openingHours: '每天 8:00–21:00', contactPhone: '021-5555 0101' })
+    expect(upd.data.pickupPoint).toMatchObject({ openingHours: '每天 8:00–21:00', contactPhone: '021-5555 0101', address: '幸福里小区 3 号楼底商' })
+    expect((await cloud.call('admin', DEMO.leader, { action: 'updatePickupPoint', pickupPointId: cloud.otherPickupPointId, openingHours: 'x' })).error?.code).toBe('AUTH.FORBIDDEN')
+    expect((await cloud.call('admin', DEMO.clerk, { action: 'updatePickupPoint', pickupPointId: cloud.pickupPointId, openingHours: 'x' })).error?.code).toBe('AUTH.FORBIDDEN')
+
+    // Half a window is refused.
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'create', title: 'x', priceFen: 100, stock: 5, minParticipants: 1, limitPerUser: 1, startAt: Date.now() - 1000, endAt: Date.now() + day, pickupPointId: cloud.pickupPointId, pickupStartAt: Date.now() + day })).error?.code).toBe('INPUT.INVALID')
+    // 2026-12-06 16:00–20:00 Beijing time.
+    const pickupStartAt = Date.UTC(2026, 11, 6, 8, 0)
+    const pickupEndAt = Date.UTC(2026, 11, 6, 12, 0)
+    const gb = await ownGroupBuy({ pickupStartAt, pickupEndAt })
+    const detail = await cloud.call<{ groupBuy: Doc }>('groupBuy', 'pd-window-1', { action: 'get', groupBuyId: gb })
+    expect(detail.data.groupBuy).toMatchObject({ pickupStartAt, pickupEndAt, pickupPoint: { name: '幸福里社区', address: '幸福里小区 3 号楼底商', openingHours: '每天 8:00–21:00', contactPhone: '021-5555 0101' } })
+    const orderId = await paidOrder(cloud, 'pd-window-1', gb, 1)
+    const order = await cloud.call<{ order: Doc }>('order', 'pd-window-1', { action: 'get', orderId })
+    expect(order.data.order.pickup).toMatchObject({ pickupStartAt, pickupEndAt, place: { address: '幸福里小区 3 号楼底商', openingHours: '每天 8:00–21:00' } })
+    await arrived(gb)
+    const notices = await readAll('notices', { openid: 'pd-window-1' })
+    const body = (kind: string) => notices.find((n) => n.kind === kind)?.body as string
+    expect(body('GROUP_SUCCEEDED')).toContain('幸福里社区 幸福里小区 3 号楼底商')
+    expect(body('GROUP_SUCCEEDED')).toContain('12月6日 16:00–20:00')
+    expect(body('GOODS_ARRIVED')).toContain('12月6日 16:00–20:00')
+    // The subscribe message itself keeps its template's fields only.
+    const out = await readDoc('outbox', `arrived_${orderId}`)
+    expect(Object.keys(out!.data).sort()).toEqual(['character_string2', 'number3', 'thing1'])
+  })
+
+  it('an offer carries a default window a leader keeps unless it sets its own', async () => {
+    const start = Date.now() + 2 * day
+    const offerId = await publishOffer(cloud, await createProduct(cloud, { name: '提货时间梨' }), DEMO.merchant, { pickupStartAt: start, pickupEndAt: start + 4 * 3600_000 })
+    const kept = await groupBuyFromOffer(cloud, DEMO.leader, offerId)
+    expect(await readDoc('groupBuys', kept)).toMatchObject({ pickupStartAt: start, pickupEndAt: start + 4 * 3600_000 })
+    const own = await groupBuyFromOffer(cloud, DEMO.leader, offerId, { pickupStartAt: start + day, pickupEndAt: start + day + 3600_000 })
+    expect(await readDoc('groupBuys', own)).toMatchObject({ pickupStartAt: start + day, pickupEndAt: start + day + 3600_000 })
+  })
+})

@@ -4,5 +4,6 @@ import { grantRole } from './actions/grant-role'
 import { listRoles } from './actions/list-roles'
 import { lastReconciliation, reconcile } from './actions/reconcile'
 import { setHandlingFee } from './actions/set-handling-fee'
+import { updatePickupPoint } from './actions/update-pickup-point'
 
-export const main = defineFunction({ createPickupPoint, grantRole, listRoles, setHandlingFee, reconcile, lastReconciliation })
+export const main = defineFunction({ createPickupPoint, grantRole, listRoles, setHandlingFee, reconcile, lastReconciliation, updatePickupPoint })

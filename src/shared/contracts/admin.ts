@@ -1,9 +1,18 @@
 import { z } from 'zod'
-import { cursor, fen, id, shortText, type Page, type Role } from './common'
+import { cursor, fen, id, shortText, type Page, type PickupPlaceView, type Role } from './common'
 import type { ReconcileReport } from './ledger'
 
+/** A store's contact phone: a mobile or a landline (digits, spaces, dashes), shown to residents as is. */
+const pointPhone = z.string().trim().regex(/^[0-9][0-9 -]{5,18}[0-9]$/, 'must be a phone number')
+
 export const adminContract = {
-  createPickupPoint: z.object({ name: shortText(40), address: shortText(120), storeName: shortText(40) }).strict(),
+  createPickupPoint: z
+    .object({ name: shortText(40), address: shortText(120), storeName: shortText(40), openingHours: shortText(40).optional(), contactPhone: pointPhone.optional() })
+    .strict(),
+  /** 自提点 details residents see (address, 营业时间, contact phone): the admin, or a leader of that point. */
+  updatePickupPoint: z
+    .object({ pickupPointId: id, address: shortText(120).optional(), openingHours: shortText(40).optional(), contactPhone: pointPhone.optional() })
+    .strict(),
   grantRole: z
     .object({ openid: id, role: z.enum(['leader', 'clerk', 'merchant']), pickupPointId: id.optional() })
     .strict()
@@ -35,6 +44,7 @@ export interface AdminOutputs {
   reconcile: ReconcileReport
   lastReconciliation: { report: ReconcileReport | null }
   createPickupPoint: { pickupPointId: string }
+  updatePickupPoint: { pickupPoint: PickupPlaceView }
   grantRole: Record<string, never>
   listRoles: Page<RoleHolderView>
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { StaffContactView } from '../domain/contact'
-import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
+import { isPickupWindow } from '../domain/pickup'
+import { cursor, epochMs, fen, id, pageLimit, PICKUP_WINDOW_MESSAGE, pickupWindowFields, requestId, shortText, type Page, type PickupPlaceView } from './common'
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
@@ -19,9 +20,11 @@ const createInput = z
     startAt: epochMs,
     endAt: epochMs,
     pickupPointId: id,
+    ...pickupWindowFields,
   })
   .strict()
   .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] })
+  .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
   .refine((v) => v.originalPriceFen === undefined || v.originalPriceFen >= v.priceFen, {
     message: '原价不能低于团购价',
     path: ['originalPriceFen'],
@@ -51,8 +54,11 @@ export const groupBuyContract = {
       limitPerUser: z.number().int().min(1).max(999),
       startAt: epochMs.optional(),
       endAt: epochMs.optional(),
+      /** Absent = the offer's default 提货时间 (if it has one). */
+      ...pickupWindowFields,
     })
     .strict()
+    .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
     .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
     .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
@@ -84,6 +90,9 @@ export interface GroupBuyView {
   /** Set on group buys sold from a merchant's supply offer (帮卖). */
   offerId: string | null
   merchantId: string | null
+  /** 提货时间 (null when the group buy has none). */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
 }
 
 /** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */
@@ -124,7 +133,8 @@ export interface GroupBuyOutputs {
   create: { groupBuyId: string }
   list: Page<GroupBuyView>
   /** `rating`: residents' stars after pickup (feedback.rate); optional so older fixtures still type. */
-  get: { groupBuy: GroupBuyView & { myQuantity: number; rating?: { avg: number; count: number } } }
+  /** `pickupPoint`: 自提点, address, opening hours and contact phone (null if the point was removed). */
+  get: { groupBuy: GroupBuyView & { myQuantity: number; rating?: { avg: number; count: number }; pickupPoint?: PickupPlaceView | null } }
   join: { orderId: string; status: 'PENDING_PAYMENT'; payment: PaymentParams; amountFen: number; expiresAt: number }
   listMine: Page<GroupBuyView>
   participants: Page<ParticipantView>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { cursor, epochMs, fen, id, type Page } from './common'
+import { isPickupWindow } from '../domain/pickup'
+import { cursor, epochMs, fen, id, PICKUP_WINDOW_MESSAGE, pickupWindowFields, type Page } from './common'
 
 /** Commission is in basis points of the sale (1 bp = 0.01%); at most half the sale. */
 export const MAX_COMMISSION_BP = 5000
@@ -16,8 +17,11 @@ export const supplyContract = {
       endAt: epochMs,
       /** Absent = every pickup point. */
       pickupPointIds: z.array(id).min(1).max(200).optional(),
+      /** A default 提货时间 for leaders' group buys of this offer (they may keep it or set their own). */
+      ...pickupWindowFields,
     })
     .strict()
+    .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
     .refine((v) => v.maxPriceFen >= v.minPriceFen, { message: '最高售价不能低于最低售价', path: ['maxPriceFen'] })
     .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   listOpen: z.object({ cursor: cursor.optional() }).strict(),
@@ -48,6 +52,9 @@ export interface OfferView {
   endAt: number
   /** null = every pickup point. */
   pickupPointIds: string[] | null
+  /** Default 提货时间 a leader's group buy keeps unless it sets its own. */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
   status: OfferStatus
   createdAt: number
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursor, id, type Page, type Role } from './common'
+import { cursor, id, type Page, type PickupPlaceView, type Role } from './common'
 import { CONTACT_NAME_MAX, CONTACT_NOTE_MAX, CONTACT_PHONE_PATTERN, normalizePhone } from '../domain/contact'
 
 export const userContract = {
@@ -66,12 +66,8 @@ export interface NoticeView {
 /** Subscribe-message templates a user can consent to (server/outbox.ts sends them). */
 export type NoticeKey = z.infer<typeof userContract.recordConsent>['templates'][number]
 
-export interface PickupPointView {
-  pickupPointId: string
-  name: string
-  address: string
-  storeName: string
-}
+/** A pickup point in the chooser: name, address, store, and (#22) opening hours and contact phone. */
+export type PickupPointView = PickupPlaceView
 
 export interface UserOutputs {
   /** `contact` is null until the resident gives one (user.setContact). */

@@ -65,3 +65,24 @@ export const MY_CODE_TTL_MS = 30 * 60_000
 /** The most READY orders one all-my-orders code hands over at once (a resident rarely has more than a few). */
 export const MY_CODE_MAX_ORDERS = 50
 
+
+/** Beijing time (UTC+8, no DST) parts of an instant, for the few words shown in notices and on pickup pages. */
+function cstParts(t: number): { month: number; day: number; hm: string } {
+  const d = new Date(t + 8 * 3600_000)
+  return { month: d.getUTCMonth() + 1, day: d.getUTCDate(), hm: `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}` }
+}
+
+/** 提货时间 in words: 12月6日 16:00–20:00 (one day) or 12月6日 16:00–12月7日 12:00; '' when there is no window. */
+export function formatPickupWindow(startAt: number | null | undefined, endAt: number | null | undefined): string {
+  if (!startAt || !endAt) return ''
+  const a = cstParts(startAt)
+  const b = cstParts(endAt)
+  const sameDay = a.month === b.month && a.day === b.day
+  return `${a.month}月${a.day}日 ${a.hm}–${sameDay ? '' : `${b.month}月${b.day}日 `}${b.hm}`
+}
+
+/** A pickup window is both ends or neither, the end after the start. */
+export function isPickupWindow(v: { pickupStartAt?: number; pickupEndAt?: number }): boolean {
+  if (v.pickupStartAt === undefined && v.pickupEndAt === undefined) return true
+  return v.pickupStartAt !== undefined && v.pickupEndAt !== undefined && v.pickupEndAt > v.pickupStartAt
+}

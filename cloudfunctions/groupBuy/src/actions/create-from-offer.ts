@@ -57,6 +57,9 @@ export const createFromOffer = action({
         merchantId: offer.merchantId,
         supplyPriceFen: offer.supplyPriceFen,
         commissionBp: offer.commissionBp,
+        // 提货时间: the leader's own, else the offer's default.
+        pickupStartAt: input.pickupStartAt ?? offer.pickupStartAt ?? null,
+        pickupEndAt: input.pickupEndAt ?? offer.pickupEndAt ?? null,
       },
       now,
     )

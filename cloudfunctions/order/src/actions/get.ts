@@ -3,6 +3,8 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { toOrderView, type OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import type { GroupBuyDoc } from '@server/docs'
+import { pickupPlaceOf } from '@server/pickup/place'
 
 /**
  * 跟团号 = 1 + the orders of the same group buy that joined before this one, in the (createdAt, _id) order the
@@ -25,6 +27,9 @@ export const get = action({
     const order = await findById<OrderDoc>(db, 'orders', orderId)
     // Someone else's order is indistinguishable from none: ids are not a way to probe.
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
-    return ok({ order: { ...toOrderView(order), seq: await joinSeqOf(db, order) } })
+    const [seq, gb, place] = await Promise.all([joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
+    // Where and when to collect, on the order and pickup-code pages; the proxy code only for its owner (this is their order).
+    const pickup = { place, pickupStartAt: gb?.pickupStartAt ?? null, pickupEndAt: gb?.pickupEndAt ?? null }
+    return ok({ order: { ...toOrderView(order), seq, pickup, pickedQuantity: order.pickedQuantity ?? 0, delegateCode: order.status === 'READY_FOR_PICKUP' ? (order.delegateCode ?? null) : null } })
   },
 })
