@@ -4,7 +4,7 @@
 //  - stored: JSON text in SQLite, Date as {"$date": <epoch ms>} so json_extract can reach the number
 import { EJSON } from 'bson'
 import { types } from 'util'
-import { DbError } from './store'
+import { DbError } from './errors'
 
 export type Doc = Record<string, unknown>
 

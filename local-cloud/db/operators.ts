@@ -2,7 +2,7 @@
 // not serve, or one given a malformed argument, answers DATABASE_REQUEST_FAILED naming it (as CloudBase answers
 // a bad query) instead of surfacing whatever mingo happens to throw (a TypeError for `$in: 5`).
 import { isPlainObject } from './ejson'
-import { DbError } from './store'
+import { DbError } from './errors'
 
 const FIELD_OPERATORS = new Set([
   '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$not', '$elemMatch', '$size', '$all', '$mod',

@@ -4,29 +4,18 @@ import Database from 'better-sqlite3'
 import * as fs from 'fs'
 import { Query } from 'mingo'
 import { Doc, fromStored, idKey, isPlainObject, toStored } from './ejson'
+import { collectionNotExist, DbError, duplicateId } from './errors'
 import { checkFilter } from './operators'
 import { compileFilter, compileOrder, Compiled, jsonPath, OrderSpec, sqlString, valueExpr } from './query-sql'
+
+// The errors live in errors.ts (ejson and operators throw them too); re-exported for the engine and host.
+export { collectionNotExist, DbError, duplicateId } from './errors'
 
 export interface IndexSpec { name: string; fields: Array<[string, 1 | -1]> }
 export interface SchemaFile { collections: Record<string, { indexes?: IndexSpec[] }> }
 
 export interface Row { id: string; data: string }
 export interface SelectOptions { order?: OrderSpec; offset?: number; limit?: number }
-
-export class DbError extends Error {
-  constructor(public readonly code: string, message: string) {
-    super(message)
-  }
-}
-
-export function collectionNotExist(name: string): DbError {
-  return new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}. [DATABASE_COLLECTION_NOT_EXIST]`)
-}
-
-export function duplicateId(collection: string, id: unknown): DbError {
-  return new DbError('DATABASE_DUPLICATE_WRITE',
-    `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} } [DATABASE_DUPLICATE_WRITE]`)
-}
 
 interface CollectionMeta { table: string; arrayPaths: Set<string> }
 

@@ -15,7 +15,7 @@ import {
 } from '@shared/domain/ledger'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
-import type { RefundDoc } from '@server/payments/refunds'
+import type { RefundDoc } from '@server/payments/model'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { commissionTiers, platformFeeBp, type LedgerOrderDoc } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'

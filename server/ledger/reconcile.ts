@@ -3,7 +3,7 @@ import type { ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledge
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import type { OrderDoc } from '@server/docs'
 import type { CloudPayApi } from '@server/payments/pay'
-import type { RefundDoc } from '@server/payments/refunds'
+import type { RefundDoc } from '@server/payments/model'
 import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
 
 /**

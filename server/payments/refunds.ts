@@ -6,37 +6,9 @@ import { takeBackPointsForRefund } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
 import { recordRefund } from '@server/ledger/ledger-flow'
+import type { RefundDoc, RefundKind } from '@server/payments/model'
 
-export interface RefundDoc {
-  _id: string
-  /** What was paid for; absent on refunds written before coupons could be bought (all of them orders). */
-  kind?: RefundKind
-  /** The out_trade_no being refunded: an order's id, or a coupon's id when kind is 'coupon'. */
-  orderId: string
-  openid: string
-  /** The order's group buy; null for coupon purchases. */
-  groupBuyId: string | null
-  /** The coupon's campaign; only on coupon purchases. */
-  campaignId?: string
-  /** What this refund gives back, in fen. */
-  amountFen: number
-  /** The trade's total (WeChat Pay's total_fee); absent on full refunds written before partial ones existed. */
-  totalFen?: number
-  /**
-   * A partial refund (a shortage at arrival, after-sales) gives back part of an order that is still served:
-   * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
-   */
-  partial?: boolean
-  reason: string
-  status: 'PENDING' | 'DONE'
-  attempts: number
-  nextAttemptAt: number
-  lastError: string | null
-  createdAt: number
-  doneAt: number | null
-}
-
-export type RefundKind = 'order' | 'coupon'
+export type { RefundDoc, RefundKind } from '@server/payments/model'
 
 /**
  * Per kind of purchase: the collection holding it, the statuses from which a refund moves it to REFUNDING (a

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { GroupBuyOutputs, PaymentParams } from '@/shared/contracts/group-buy'
-import { newRequestId, type ClientError } from '@/services/cloud'
+import { newRequestId } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { askForNotices } from '@/services/notices'
 import { groupBuyService } from '@/services/group-buy'
 import { orderService } from '@/services/order'

@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { CreateGroupBuyInput, GroupBuyOutputs, GroupBuyView, ParticipantView } from '@/shared/contracts/group-buy'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { groupBuyService } from '@/services/group-buy'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 

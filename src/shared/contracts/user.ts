@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursor, id, type Page, type PickupPlaceView, type Role } from './common'
+import { cursor, fileId, id, type Page, type PickupPlaceView, type Role } from './common'
 import { CONTACT_NAME_MAX, CONTACT_NOTE_MAX, CONTACT_PHONE_PATTERN, normalizePhone } from '../domain/contact'
 
 export const userContract = {
@@ -23,6 +23,8 @@ export const userContract = {
   setMarketingConsent: z.object({ consent: z.boolean() }).strict(),
   /** 个人信息保护法: everything the platform holds about the caller. */
   exportMyData: z.object({}).strict(),
+  /** A photo I just uploaded into my own folder: noted as mine, so deleteMe deletes it even if it is never attached. */
+  recordUpload: z.object({ fileID: fileId }).strict(),
   /** Erase the caller: `confirm` must be exactly true. */
   deleteMe: z.object({ confirm: z.literal(true) }).strict(),
   /**
@@ -81,6 +83,7 @@ export interface UserOutputs {
   setMarketingConsent: { marketingConsent: boolean }
   /** `data` is also written as a JSON file to cloud storage (`fileID`, and a temp URL valid 2 hours). */
   exportMyData: { data: MyData; fileID: string; tempFileURL: string }
+  recordUpload: Record<string, never>
   deleteMe: { deleted: true }
 }
 
@@ -106,4 +109,8 @@ export interface MyData {
   pickupCodes?: Record<string, unknown>[]
   /** 收货人 with the phone number opened (it is stored sealed on the profile); null when none was given. */
   contact?: { name: string; phone: string | null; note: string | null } | null
+  /** Codes typed at a counter with this account (the verifications audit); optional so older exports still type. */
+  codesTyped?: Record<string, unknown>[]
+  /** The files stored for me (photos I uploaded and their attached copies); optional as above. */
+  files?: Record<string, unknown>[]
 }

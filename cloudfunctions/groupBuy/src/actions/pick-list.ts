@@ -8,6 +8,7 @@ import { findById } from '@server/fetch'
 import { canSeeGroupBuyOrders } from '@server/group-buys/access'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { contactsFor } from '@server/privacy/contact'
+import { csvDocument } from '@server/csv'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
 
 /** Orders whose goods are (or will be) handed over. */
@@ -36,15 +37,8 @@ export const pickList = action({
       seq, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status, contact: contacts.get(o.openid) ?? null,
     }))
     if (format === 'json') return ok({ items })
-    const rows = [['跟团号', '昵称', '收货人', '数量', '实发', '状态'], ...items.map((it) => [String(it.seq), it.maskedName, contactLine(it.contact), String(it.quantity), String(it.servedQuantity), STATUS_TEXT[it.status] ?? it.status])]
-    const csv = '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+    const csv = csvDocument([['跟团号', '昵称', '收货人', '数量', '实发', '状态'], ...items.map((it) => [it.seq, it.maskedName, contactLine(it.contact), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status])])
     const fileID = await uploadBytes(`exports/picklists/${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'))
     return ok({ items, fileID, tempFileURL: await tempUrlOf(fileID) })
   },
 })
-
-function csvCell(value: string): string {
-  // Quote everything that could break a row; a leading = + - @ would be read as a formula by spreadsheets.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe
-}
