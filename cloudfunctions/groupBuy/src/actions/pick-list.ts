@@ -7,7 +7,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { canSeeGroupBuyOrders } from '@server/group-buys/access'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
-import { contactsFor } from '@server/privacy/contact'
+import { canSeeContactsAt, contactsFor } from '@server/privacy/contact'
 import { csvDocument } from '@server/csv'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
 
@@ -37,7 +37,12 @@ export const pickList = action({
       seq, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status, contact: contacts.get(o.openid) ?? null,
     }))
     if (format === 'json') return ok({ items })
-    const csv = csvDocument([['跟团号', '昵称', '收货人', '数量', '实发', '状态'], ...items.map((it) => [it.seq, it.maskedName, contactLine(it.contact), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status])])
+    // The 收货人 column only for those who may see it (the point's leader and clerks); the merchant's CSV has none.
+    const withContact = canSeeContactsAt(user, gb.pickupPointId)
+    const csv = csvDocument([
+      ['跟团号', '昵称', ...(withContact ? ['收货人'] : []), '数量', '实发', '状态'],
+      ...items.map((it) => [it.seq, it.maskedName, ...(withContact ? [contactLine(it.contact)] : []), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status]),
+    ])
     const fileID = await uploadBytes(`exports/picklists/${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'))
     return ok({ items, fileID, tempFileURL: await tempUrlOf(fileID) })
   },
