@@ -73,6 +73,8 @@ export interface PurchaseOrderDoc {
   createdAt: number
   shippedAt: number | null
   receivedAt: number | null
+  /** 快递单号 given at (or after) 发货. */
+  trackingNo?: string | null
 }
 
 export function toPurchaseOrderView(doc: PurchaseOrderDoc, point: { name: string; storeName: string; address: string } | null): PurchaseOrderView {

@@ -380,3 +380,36 @@ describe('提货时间 and 自提点 (pickup window and place)', () => {
     expect(await readDoc('groupBuys', own)).toMatchObject({ pickupStartAt: start + day, pickupEndAt: start + day + 3600_000 })
   })
 })
+
+describe("the merchant's side of a shortage", () => {
+  it('one SHORTAGE notice (received/ordered, 货款 deducted) under 10 concurrent sign-offs; purchase orders carry 快递单号, the leader phone, 货款 owed and a CSV', async () => {
+    await cloud.call('user', DEMO.leader, { action: 'setContact', name: '李团长', phone: '13700001111' })
+    const offerId = await publishOffer(cloud, await createProduct(cloud, { name: '缺货测试桃', supplyPriceFen: 1000 }))
+    const gb = await groupBuyFromOffer(cloud, DEMO.leader, offerId)
+    await paidOrder(cloud, 'pd-ms-1', gb, 2)
+    await paidOrder(cloud, 'pd-ms-2', gb, 2)
+    await endNow(cloud, gb)
+    const listed = await cloud.call<{ items: Doc[] }>('supply', DEMO.merchant, { action: 'purchaseOrders', offerId })
+    const po = listed.data.items[0]
+    expect(po).toMatchObject({ quantity: 4, supplyPriceFen: 1000, amountOwedFen: 4000, leaderPhone: '13700001111', trackingNo: null })
+    expect((await cloud.call('supply', DEMO.merchant, { action: 'markShipped', purchaseOrderId: po.purchaseOrderId, trackingNo: 'SF1234567890' })).ok).toBe(true)
+    expect((await cloud.call('supply', DEMO.merchant, { action: 'markShipped', purchaseOrderId: po.purchaseOrderId, trackingNo: '=cmd' })).error?.code).toBe('INPUT.INVALID')
+
+    const signOffs = await Promise.all(Array.from({ length: 10 }, (_, i) => cloud.call('groupBuy', i % 2 ? DEMO.leader : DEMO.clerk, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 2 })))
+    expect(signOffs.every((r) => r.ok)).toBe(true)
+    const notices = await readAll('notices', { openid: DEMO.merchant, kind: 'SHORTAGE' })
+    expect(notices).toHaveLength(1)
+    expect(notices[0].body).toContain('实收 2/4')
+    expect(notices[0].body).toContain('货款扣减 ¥20.00')
+
+    const after = await cloud.call<{ items: Doc[]; tempFileURL: string }>('supply', DEMO.merchant, { action: 'purchaseOrders', offerId, format: 'csv' })
+    expect(after.data.items[0]).toMatchObject({ status: 'RECEIVED', receivedQuantity: 2, amountOwedFen: 2000, trackingNo: 'SF1234567890' })
+    const csv = await (await fetch(after.data.tempFileURL)).text()
+    expect(csv).toContain('13700001111')
+    expect(csv).toContain('SF1234567890')
+    expect(csv).toContain(',20.00,')
+    // The leader's phone goes to the merchant only: not into any resident's or the public's view.
+    const publicGet = await cloud.call<Doc>('groupBuy', 'pd-stranger', { action: 'get', groupBuyId: gb })
+    expect(JSON.stringify(publicGet)).not.toContain('13700001111')
+  })
+})
