@@ -21,6 +21,20 @@ export function pickupExpiresAtFor(readyAt: number, ttlMs: number): number {
   return readyAt + ttlMs
 }
 
+/**
+ * May 确认到货 be tapped now: a group that succeeded and is not signed off yet — a 帮卖 group buy only once it ended
+ * (its goods ship on the purchase order formed at the end; 截团 ends it now). The server checks the same.
+ */
+export function isArrivalSignOffOpen(gb: { status: string; offerId?: string | null; arrivedAt?: number | null }): boolean {
+  if (gb.arrivedAt) return false
+  return gb.offerId ? gb.status === 'CLOSED' : canMarkArrived(gb.status)
+}
+
+/** 截团 is offered while the group buy still takes joins (before its end time). */
+export function canCloseEarly(gb: { status: string }): boolean {
+  return gb.status === 'OPEN' || gb.status === 'SUCCEEDED'
+}
+
 /** Group buys whose goods can be signed off as arrived: they reached their threshold (CLOSED only follows success). */
 export function canMarkArrived(status: string): boolean {
   return status === 'SUCCEEDED' || status === 'CLOSED'

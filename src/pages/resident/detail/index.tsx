@@ -6,6 +6,7 @@ import Gallery from '@/components/Gallery'
 import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
 import JoinSheet from '@/components/JoinSheet'
+import PickupPlace from '@/components/PickupPlace'
 import Price from '@/components/Price'
 import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
@@ -96,6 +97,7 @@ export default function DetailPage() {
         {gb.myQuantity > 0 && <Text className='detail__mine'>{`你已参团 ${gb.myQuantity}${gb.unit}`}</Text>}
         {gb.status === 'FAILED' && <Text className='detail__mine'>未达到成团人数，已支付的订单将原路退款</Text>}
       </View>
+      <PickupPlace place={gb.pickupPoint} pickupStartAt={gb.pickupStartAt} pickupEndAt={gb.pickupEndAt} />
       {gb.description ? (
         <View className='section'>
           <Text className='section__title'>商品详情</Text>
