@@ -5,7 +5,7 @@ import Countdown from '@/components/Countdown'
 import Gallery from '@/components/Gallery'
 import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
-import JoinSheet from '@/components/JoinSheet'
+import JoinSheet, { type JoinContact } from '@/components/JoinSheet'
 import PickupPlace from '@/components/PickupPlace'
 import Price from '@/components/Price'
 import RatingList, { RatingBadge } from '@/components/RatingList'
@@ -15,6 +15,7 @@ import { friendlyMessage } from '@/components/error-copy'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useRatingsStore } from '@/stores/ratings'
+import { useSessionStore } from '@/stores/session'
 import './index.scss'
 
 /** A few recent ratings: enough to decide on joining without scrolling past every review. */
@@ -27,6 +28,9 @@ export default function DetailPage() {
   const [sheetOpen, setSheetOpen] = useState(false)
   const gb = store.current?.groupBuyId === id ? store.current : null
   const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
+  const contact = useSessionStore((s) => s.contact)
+  const sessionReady = useSessionStore((s) => s.status === 'ready')
+  const contactAsked = useSessionStore((s) => s.contactAsked)
 
   useDidShow(() => {
     if (!id) return
@@ -66,7 +70,17 @@ export default function DetailPage() {
           ? '再买一份'
           : '立即参团'
 
-  const confirm = async (quantity: number) => {
+  // The 收货人 is asked once, at the first join (once given, the sheet does not ask again).
+  const askContact = sessionReady && !contact && !contactAsked
+  const confirm = async (quantity: number, contact?: JoinContact) => {
+    if (askContact) useSessionStore.getState().markContactAsked()
+    if (contact) {
+      const err = await useSessionStore.getState().saveContact(contact)
+      if (err) {
+        void Taro.showToast({ title: friendlyMessage(err), icon: 'none' })
+        return
+      }
+    }
     const outcome = await store.join(quantity)
     if (!outcome) return
     setSheetOpen(false)
@@ -141,7 +155,8 @@ export default function DetailPage() {
           alreadyHeld={gb.myQuantity}
           submitting={store.joining}
           error={store.joinError}
-          onConfirm={(q) => void confirm(q)}
+          askContact={askContact}
+          onConfirm={(q, c) => void confirm(q, c)}
           onClose={() => setSheetOpen(false)}
         />
       )}
