@@ -31,7 +31,7 @@ function tomorrowEvening(): { start: number; end: number; text: string } {
 }
 
 it('resident: 收货人 once in the join sheet; 自提点, address and 提货时间 on the detail and order pages', async () => {
-  const { call, go, see, tap, fill, actAs, shot, visible } = app
+  const { call, go, see, tap, actAs, shot, visible } = app
   const me = await call<{ boundPickupPointId: string }>('user', LEADER, { action: 'me' })
   const pointId = me.boundPickupPointId
   await call('admin', LEADER, { action: 'updatePickupPoint', pickupPointId: pointId, openingHours: '每天 8:00–21:00', contactPhone: '021-5555 0101' })
@@ -49,7 +49,7 @@ it('resident: 收货人 once in the join sheet; 自提点, address and 提货时
   await see(window.text)
   await shot('22-resident-detail-pickup-place')
   await tap('立即参团')
-  await fill('join-sheet__input', '王阿姨')
+  await visible('#join-contact-name input, input#join-contact-name').first().fill('王阿姨')
   await visible('#join-contact-phone input, input#join-contact-phone').first().fill('13812345678')
   await visible('#join-contact-note input, input#join-contact-note').first().fill('3-201')
   await shot('23-resident-join-contact')
@@ -102,13 +102,14 @@ it('leader: closes a full 帮卖 group early and signs off arrival the same minu
   await go(`pages/leader/group/index?id=${groupBuyId}`)
   await see('参团名单（2）')
   // Full, but a 帮卖 group ships at its end: 确认到货 waits for 截团 instead of failing after a tap.
-  await expect(visible('.leader-group__arrive').first().getAttribute('disabled')).resolves.not.toBeNull()
+  await see('已成团：截团后即可确认到货（帮卖货品按截团时的数量发货）')
   await shot('28-leader-full-before-close')
   await tap('截团')
   await tap('确定')
   await see('已截团，可以确认到货了')
   const startedAt = Date.now()
-  await visible('.leader-group__arrive:not([disabled])').first().waitFor()
+  await see('已结束')
+  await expect(visible('.leader-group__hint').count()).resolves.toBe(0)
   await visible('.leader-group__arrive').first().click()
   await tap('确认全部到货')
   await see(/已于 .* 确认到货/)

@@ -155,6 +155,9 @@ export default function LeaderGroupPage() {
           )}
         </StateView>
       </View>
+      {!canSignOff && !gb.arrivedAt && gb.offerId && gb.status === 'SUCCEEDED' && (
+        <Text className='muted leader-group__hint'>已成团：截团后即可确认到货（帮卖货品按截团时的数量发货）</Text>
+      )}
       <View className='bottom-bar leader-group__actions'>
         <Button className='leader-group__share' openType='share'>
           分享给邻居

@@ -16,6 +16,7 @@ import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useRatingsStore } from '@/stores/ratings'
 import { useSessionStore } from '@/stores/session'
+import { ensureSession } from '@/stores/use-session-ready'
 import './index.scss'
 
 /** A few recent ratings: enough to decide on joining without scrolling past every review. */
@@ -36,6 +37,8 @@ export default function DetailPage() {
     if (!id) return
     void useGroupBuyStore.getState().load(id)
     void useRatingsStore.getState().loadGroup(id)
+    // Who I am (and whether I gave a 收货人 yet) decides whether the join sheet asks for one.
+    void ensureSession()
   })
   usePullDownRefresh(async () => {
     await Promise.all([store.load(id), useRatingsStore.getState().loadGroup(id)])
