@@ -2,9 +2,9 @@
 // from database/schema.json, and queries that push WHERE / ORDER BY / LIMIT / OFFSET into SQL.
 import Database from 'better-sqlite3'
 import * as fs from 'fs'
-import { Query } from 'mingo'
 import { Doc, fromStored, idKey, isPlainObject, toStored } from './ejson'
 import { collectionNotExist, DbError, duplicateId } from './errors'
+import { matcher } from './matcher'
 import { checkFilter } from './operators'
 import { compileFilter, compileOrder, Compiled, jsonPath, OrderSpec, sqlString, valueExpr } from './query-sql'
 
@@ -117,7 +117,7 @@ export class Store {
       for (const row of this.stmt(sql).all(...params) as Row[]) out.push({ row, doc: fromStored(row.data) })
       return out
     }
-    const query = new Query(filter as Record<string, unknown>)
+    const query = matcher(filter as Record<string, unknown>)
     let toSkip = opts.offset ?? 0
     for (const row of this.stmt(sql).iterate(...params) as IterableIterator<Row>) {
       const doc = fromStored(row.data)

@@ -27,6 +27,12 @@ export interface RefundDoc {
   lastError: string | null
   createdAt: number
   doneAt: number | null
+  /**
+   * The steps after WeChat Pay confirmed (ledger reversal → points → the order): 0 from the DONE transition until
+   * all of them are done, then when they were. settle finishes a refund left at 0 (finishConfirmedRefunds).
+   * Absent on refunds confirmed before the steps were recorded (all of them finished in the same call).
+   */
+  appliedAt?: number
 }
 
 export type RefundKind = 'order' | 'coupon'

@@ -4,6 +4,9 @@ import type { OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
+import { crashPoint, isCrash } from '@server/crash-points'
+import { bookPickup } from '@server/ledger/ledger-flow'
+import { earnPickupPoints } from '@server/members/points'
 
 export function pickupCodeTtlMs(): number {
   const v = Number(process.env.PICKUP_CODE_TTL_MS)
@@ -46,4 +49,33 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     now,
   )
   return true
+}
+
+/**
+ * The steps after the hand-over, in order: the ledger's release, the order's points, then handoverFinishedAt. Each
+ * is keyed by the order, so a clerk's retry or settle finishes what a crash left, once.
+ */
+export async function finishHandover(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
+  crashPoint('pickup:after-handover')
+  await bookPickup(db, order._id, now)
+  crashPoint('pickup:after-release')
+  await earnPickupPoints(db, order, now)
+  crashPoint('pickup:after-points')
+  await db.collection('orders').where({ _id: order._id, handoverFinishedAt: 0 }).update({ data: { handoverFinishedAt: now } })
+}
+
+/** settle: hand-overs whose later steps a crash cut off. */
+export async function finishInterruptedHandovers(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
+  const res = (await db.collection('orders').where({ handoverFinishedAt: 0 }).limit(batch).get()) as unknown as { data: OrderDoc[] }
+  let finished = 0
+  for (const o of res.data) {
+    try {
+      await finishHandover(db, o, now)
+      finished++
+    } catch (err) {
+      if (isCrash(err)) throw err
+      console.error('[pickup] finishing', o._id, 'failed; the next tick retries', err)
+    }
+  }
+  return { finished }
 }

@@ -11,6 +11,8 @@ export interface LeaderState {
   submitError: ClientError | null
   arriving: boolean
   arriveError: ClientError | null
+  /** The poster's code of one group buy (groupBuy.shareCode), once asked for. */
+  shareCode: { groupBuyId: string; code: GroupBuyOutputs['shareCode'] | null; loading: boolean; error: ClientError | null } | null
   refreshMine: () => Promise<void>
   loadMoreMine: () => Promise<void>
   refreshParticipants: (groupBuyId: string) => Promise<void>
@@ -24,6 +26,7 @@ export interface LeaderState {
   closing: boolean
   /** 截团: the outcome (CLOSED or FAILED), or null on failure (see arriveError). */
   close: (groupBuyId: string) => Promise<GroupBuyOutputs['close'] | null>
+  loadShareCode: (groupBuyId: string) => Promise<void>
   reset: () => void
 }
 
@@ -35,6 +38,7 @@ const initial = () => ({
   arriving: false,
   arriveError: null,
   closing: false,
+  shareCode: null as LeaderState['shareCode'],
 })
 
 export const useLeaderStore = create<LeaderState>()((set, get) => {
@@ -89,6 +93,14 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       set({ closing: false })
       void get().refreshParticipants(groupBuyId)
       return res.data
+    },
+    loadShareCode: async (groupBuyId) => {
+      const cur = get().shareCode
+      if (cur?.groupBuyId === groupBuyId && (cur.loading || cur.code)) return
+      set({ shareCode: { groupBuyId, code: null, loading: true, error: null } })
+      const res = await groupBuyService.shareCode(groupBuyId)
+      if (get().shareCode?.groupBuyId !== groupBuyId) return
+      set({ shareCode: { groupBuyId, code: res.ok ? res.data : null, loading: false, error: res.ok ? null : res.error } })
     },
     reset: () => set(initial()),
   }

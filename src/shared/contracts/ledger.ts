@@ -70,7 +70,9 @@ export type PayoutStatus = 'PENDING' | 'PAID' | 'FAILED'
 export interface ReconcileMismatch {
   orderId: string | null
   account?: string
-  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE'
+  /** groupBuyId on GROUP_COUNTS (orderId is null then). */
+  groupBuyId?: string
+  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS'
   expected: unknown
   actual: unknown
 }

@@ -50,7 +50,7 @@ export interface MyContactView {
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
   'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
-  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'PICKED_UP_BY_PROXY', 'SHORTAGE',
+  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED', 'PICKED_UP_BY_PROXY', 'SHORTAGE',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 

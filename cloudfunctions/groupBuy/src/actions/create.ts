@@ -34,6 +34,7 @@ export const create = action({
         pickupPointId: input.pickupPointId,
         pickupStartAt: input.pickupStartAt ?? null,
         pickupEndAt: input.pickupEndAt ?? null,
+        ...(input.priceTiers ? { priceTiers: input.priceTiers } : {}),
         creatorOpenid: caller.openid,
         creatorRole: user.roles.includes('leader') ? 'leader' : user.roles.includes('merchant') ? 'merchant' : 'admin',
       },

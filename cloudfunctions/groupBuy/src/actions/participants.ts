@@ -39,7 +39,7 @@ export const participants = action({
     const contacts = await contactsFor(db, user, gb.pickupPointId, docs.map((o) => o.openid))
     const items = docs.map((o, i) => ({
       seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: servedQuantityOf(o), status: o.status, createdAt: o.createdAt,
-      contact: contacts.get(o.openid) ?? null,
+      fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid, contact: contacts.get(o.openid) ?? null,
     }))
     const last = docs[docs.length - 1]
     const nextCursor = res.data.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null

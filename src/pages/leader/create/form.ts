@@ -20,6 +20,8 @@ export interface CreateForm {
   pickupDate: string
   pickupStart: string
   pickupEnd: string
+  /** 阶梯价 beyond the first tier, as "件数:单价" pairs, e.g. "10:27, 30:25"; empty = one price. */
+  tiers: string
 }
 
 export type FormErrors = Partial<Record<keyof CreateGroupBuyInput | 'form', string>>
@@ -38,6 +40,7 @@ export const FIELD_LABEL: Record<string, string> = {
   pickupPointId: '自提点',
   pickupStartAt: '提货开始',
   pickupEndAt: '提货时间',
+  priceTiers: '阶梯价',
 }
 
 export function defaultForm(now: number): CreateForm {
@@ -59,6 +62,7 @@ export function defaultForm(now: number): CreateForm {
     pickupDate: '',
     pickupStart: '',
     pickupEnd: '',
+    tiers: '',
   }
 }
 
@@ -79,6 +83,22 @@ export function presetPickupTomorrow(now: number): Pick<CreateForm, 'pickupDate'
   return { pickupDate: dayjs(now).add(1, 'day').format('YYYY-MM-DD'), pickupStart: '16:00', pickupEnd: '20:00' }
 }
 
+/**
+ * "10:27, 30:25" → the tier table (the first tier is 1 unit at the group buy's price). Unreadable pairs become
+ * NaN, which the contract's schema then refuses with the tier rule's message.
+ */
+export function parseTiers(text: string, priceFen: number): { minQuantity: number; priceFen: number }[] | undefined {
+  const pairs = text.split(/[,，;；\s]+/).map((p) => p.trim()).filter(Boolean)
+  if (pairs.length === 0) return undefined
+  return [
+    { minQuantity: 1, priceFen },
+    ...pairs.map((p) => {
+      const [q, price] = p.split(/[:：]/)
+      return { minQuantity: toInt(q ?? ''), priceFen: yuanToFen(price ?? '') }
+    }),
+  ]
+}
+
 export { yuanToFen }
 
 export function toInput(form: CreateForm, pickupPointId: string): CreateGroupBuyInput {
@@ -97,6 +117,7 @@ export function toInput(form: CreateForm, pickupPointId: string): CreateGroupBuy
     ...(form.pickupDate && form.pickupStart && form.pickupEnd
       ? { pickupStartAt: toMs(form.pickupDate, form.pickupStart), pickupEndAt: toMs(form.pickupDate, form.pickupEnd) }
       : {}),
+    ...(form.tiers.trim() ? { priceTiers: parseTiers(form.tiers, yuanToFen(form.price)) } : {}),
   }
 }
 
