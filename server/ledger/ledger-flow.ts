@@ -1,7 +1,7 @@
+import { chinaMonth } from '@shared/domain/calendar'
 import {
   applyRelease,
   applyReversal,
-  monthKeyCst,
   PARTIES,
   planRelease,
   planReversal,
@@ -15,11 +15,13 @@ import {
 } from '@shared/domain/ledger'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { commissionTiers, platformFeeBp, type LedgerOrderDoc } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet } from '@server/ledger/txn'
+import { eachPage } from '@server/paging'
 
 /**
  * The three events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated
@@ -41,23 +43,13 @@ async function refundsOf(db: DB.Database, orderId: string): Promise<RefundDoc[]>
   return res.data.filter((x) => (x.kind ?? 'order') === 'order')
 }
 
-async function joinSeqOf(db: DB.Database, order: OrderDoc): Promise<number> {
-  const _ = db.command
-  const before = _.and([
-    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
-    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
-  ])
-  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
-  return res.total + 1
-}
-
 /** What a group buy's sales are split by, from the group buy, its pickup point and the leader's tier now. */
 async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promise<SplitTerms> {
   const point = await findById<PickupPointFees>(db, 'pickupPoints', gb.pickupPointId)
   const handlingFeeFen = point?.handlingFeeFen ?? 0
   const fromOffer = !!gb.offerId && !!gb.merchantId && typeof gb.supplyPriceFen === 'number'
   if (!fromOffer) return { kind: 'own', supplyPriceFen: 0, commissionBp: 0, tierBonusBp: 0, handlingFeeFen, platformFeeBp: platformFeeBp() }
-  const picked = await monthPickedUpFen(db, gb.creatorOpenid, monthKeyCst(paidAt))
+  const picked = await monthPickedUpFen(db, gb.creatorOpenid, chinaMonth(paidAt))
   return {
     kind: 'offer',
     supplyPriceFen: gb.supplyPriceFen ?? 0,
@@ -114,7 +106,7 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order || order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
   const refunds = await refundsOf(db, orderId)
-  const month = monthKeyCst(order.pickedUpAt ?? now)
+  const month = chinaMonth(order.pickedUpAt ?? now)
   const released = await inTransaction(db, async (t) => {
     const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
     if (!cur || cur.released) return false
@@ -212,15 +204,15 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
     const res = (await db.collection('ledgerOrders').where({ _id: _.in(ids) }).limit(ids.length).get()) as unknown as { data: LedgerOrderDoc[] }
     return new Map(res.data.map((d) => [d._id, d]))
   }
-  await pages<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
+  await eachPage<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
     const have = await known(orders.map((o) => o._id))
     for (const o of orders) if (!have.has(o._id) && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
   })
-  await pages<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
+  await eachPage<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
     const have = await known(orders.map((o) => o._id))
     for (const o of orders) if (!have.get(o._id)?.released && (await bookPickup(db, o._id, now)) === 'RELEASED') out.pickups++
   })
-  await pages<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
+  await eachPage<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
     const have = await known(refunds.map((r) => r.orderId))
     for (const r of refunds) {
       const lo = have.get(r.orderId)
@@ -230,13 +222,3 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
   return out
 }
 
-async function pages<T extends { _id: string }>(db: DB.Database, collection: string, where: Record<string, unknown>, each: (docs: T[]) => Promise<void>): Promise<void> {
-  const _ = db.command
-  let lastId = ''
-  for (;;) {
-    const res = (await db.collection(collection).where({ ...where, _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: T[] }
-    if (res.data.length) await each(res.data)
-    if (res.data.length < 100) return
-    lastId = res.data[res.data.length - 1]._id
-  }
-}

@@ -4,6 +4,7 @@ import { isCrash } from '@server/crash-points'
 import type { OrderDoc } from '@server/docs'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
+import { moveOrderInTx } from '@server/orders/moves'
 import { finishHandover } from '@server/pickup/pickup-flow'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
@@ -32,11 +33,12 @@ export async function handOver(db: DB.Database, order: OrderDoc, how: { via: Han
     const decided = decideHandOverQuantity(left, how.quantity)
     if (!decided) return { ok: false, error: ERROR_CODES.PICKUP_QUANTITY_TOO_MANY, order: o }
     const picked = (o.pickedQuantity ?? 0) + decided.take
-    const data: Record<string, unknown> = decided.completes
-      ? { status: 'PICKED_UP', pickedUpAt: now, pickedQuantity: picked, handoverFinishedAt: 0 }
-      : { pickedQuantity: picked }
+    const data: Record<string, unknown> = decided.completes ? { pickedUpAt: now, pickedQuantity: picked, handoverFinishedAt: 0 } : { pickedQuantity: picked }
     if (how.via === 'delegate') data.delegateCode = null
-    await t.collection('orders').doc(o._id).update({ data })
+    // The status moves through the orders room's transition table; a part only moves pickedQuantity.
+    if (decided.completes) await moveOrderInTx(t, o, 'PICKED_UP', data)
+    else await t.collection('orders').doc(o._id).update({ data })
+    if (decided.completes) data.status = 'PICKED_UP'
     if (decided.completes) {
       const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', o.pickupPointId)
       if (point) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: (point.readyCount ?? 0) - 1 } })

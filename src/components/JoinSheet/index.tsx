@@ -2,6 +2,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import { CONTACT_NAME_MAX, CONTACT_NOTE_MAX, CONTACT_PHONE_PATTERN, normalizePhone } from '@/shared/domain/contact'
 import { useEffect, useState } from 'react'
 import type { ClientError } from '@/shared/client-result'
+import { ROLL_OVER_WINDOW_DAYS, type OnFail } from '@/shared/domain/roll-over'
 import { friendlyMessage } from '@/components/error-copy'
 import { formatFen } from '../format'
 import QuantityStepper from '../QuantityStepper'
@@ -21,6 +22,9 @@ interface Props {
   askContact?: boolean
   onConfirm: (quantity: number, contact?: JoinContact) => void
   onClose: () => void
+  /** 拼团未成时: refund (default) or keep the order for the leader's next group. Shown when given. */
+  onFail?: OnFail
+  onFailChange?: (choice: OnFail) => void
 }
 
 export interface JoinContact {
@@ -30,7 +34,7 @@ export interface JoinContact {
 }
 
 export default function JoinSheet(props: Props) {
-  const { title, priceFen, unit, limitPerUser, maxQuantity, alreadyHeld, submitting, error, askContact = false, onConfirm, onClose } = props
+  const { title, priceFen, unit, limitPerUser, maxQuantity, alreadyHeld, submitting, error, askContact = false, onConfirm, onClose, onFail, onFailChange } = props
   const [quantity, setQuantity] = useState(1)
   const [name, setName] = useState('')
   const [phone, setPhone] = useState('')
@@ -70,6 +74,19 @@ export default function JoinSheet(props: Props) {
             <Input className='join-sheet__input' id='join-contact-phone' type='number' placeholder='手机号（选填）' maxlength={13} value={phone} onInput={(e) => setPhone(e.detail.value)} />
             <Input className='join-sheet__input' id='join-contact-note' placeholder='门牌/备注（选填），如 3-201' maxlength={CONTACT_NOTE_MAX} value={note} onInput={(e) => setNote(e.detail.value)} />
             {contactError && <Text className='join-sheet__error'>{contactError}</Text>}
+          </View>
+        )}
+        {onFailChange && (
+          <View className='row join-sheet__on-fail'>
+            <Text className='muted'>没成团时</Text>
+            <View className='join-sheet__choices'>
+              <Text className={`join-sheet__choice${onFail !== 'ROLL_OVER' ? ' join-sheet__choice--on' : ''}`} onClick={() => onFailChange('REFUND')}>
+                退款
+              </Text>
+              <Text className={`join-sheet__choice${onFail === 'ROLL_OVER' ? ' join-sheet__choice--on' : ''}`} onClick={() => onFailChange('ROLL_OVER')}>
+                {`保留到下一团（${ROLL_OVER_WINDOW_DAYS} 天内）`}
+              </Text>
+            </View>
           </View>
         )}
         {error && <Text className='join-sheet__error'>{friendlyMessage(error)}</Text>}

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursor, fen, id, shortText, type Page, type PickupPlaceView, type Role } from './common'
+import { cursor, fen, GRANTABLE_ROLES, id, isPointBound, shortText, type Page, type PickupPlaceView, type Role } from './common'
 import type { ReconcileReport } from './ledger'
 
 /** A store's contact phone: a mobile or a landline (digits, spaces, dashes), shown to residents as is. */
@@ -14,9 +14,9 @@ export const adminContract = {
     .object({ pickupPointId: id, address: shortText(120).optional(), openingHours: shortText(40).optional(), contactPhone: pointPhone.optional() })
     .strict(),
   grantRole: z
-    .object({ openid: id, role: z.enum(['leader', 'clerk', 'merchant']), pickupPointId: id.optional() })
+    .object({ openid: id, role: z.enum(GRANTABLE_ROLES), pickupPointId: id.optional() })
     .strict()
-    .refine((v) => v.role === 'merchant' || v.pickupPointId !== undefined, {
+    .refine((v) => !isPointBound(v.role) || v.pickupPointId !== undefined, {
       message: 'leaders and clerks are bound to a pickup point',
       path: ['pickupPointId'],
     }),
@@ -28,8 +28,8 @@ export const adminContract = {
   listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
 
-/** The roles an admin grants; `resident` is everyone's and `admin` comes from ADMIN_OPENIDS. */
-export const GRANTABLE_ROLES = ['leader', 'clerk', 'merchant'] as const
+/** The roles an admin grants (declared with the others in ./common). */
+export { GRANTABLE_ROLES, type GrantableRole } from './common'
 
 export interface RoleHolderView {
   openid: string

@@ -52,12 +52,6 @@ export function decidePickup(order: { status: OrderStatus; pickupExpiresAt: numb
   return null
 }
 
-/** Midnight (Asia/Shanghai, UTC+8, no DST) of the day `now` falls in: the clerk's "today". */
-export function startOfDayCst(now: number): number {
-  const offset = 8 * 3600_000
-  const day = 24 * 3600_000
-  return Math.floor((now + offset) / day) * day - offset
-}
 
 /** What is still to hand over for a READY order: served (less any shortage) minus what was already handed over. */
 export function quantityLeftToHandOver(order: { quantity: number; servedQuantity?: number | null; pickedQuantity?: number | null }): number {

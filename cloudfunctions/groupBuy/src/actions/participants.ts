@@ -1,11 +1,13 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
 import { maskName } from '@shared/domain/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { decodeCursor, encodeCursor } from '@server/cursor'
+import { afterPosition, decodeCursor, encodeCursor } from '@server/cursor'
 import { action } from '@server/define'
 import { servedQuantityOf, type GroupBuyDoc, type OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { contactsFor } from '@server/privacy/contact'
+import { leadsGroupBuy } from '@server/group-buys/access'
+import { JOIN_ORDER } from '@server/group-buys/join-order'
 
 const PAGE = 50
 
@@ -23,17 +25,12 @@ export const participants = action({
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     const user = await caller.user()
-    const isOwnStore = user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId
-    if (!user.roles.includes('admin') && gb.creatorOpenid !== caller.openid && !isOwnStore) {
-      return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
-    }
+    if (!leadsGroupBuy(user, gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
     const _ = db.command
     // Position = (createdAt, _id, seq so far); seq rides in the cursor's id as "<seq>:<orderId>".
     const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']
     const startSeq = Number(seqText) || 0
-    const where = pos
-      ? _.and([{ groupBuyId }, { createdAt: _.gte(pos.v) }, _.or([{ createdAt: _.gt(pos.v) }, { createdAt: pos.v, _id: _.gt(lastId) }])])
-      : { groupBuyId }
+    const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, pos && { v: pos.v, id: lastId })
     const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
     const docs = res.data.slice(0, PAGE)
     const contacts = await contactsFor(db, user, gb.pickupPointId, docs.map((o) => o.openid))

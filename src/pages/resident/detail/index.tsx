@@ -14,6 +14,7 @@ import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
+import type { OnFail } from '@/shared/domain/roll-over'
 import { sceneFromQuery } from '@/shared/domain/share-code'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useRatingsStore } from '@/stores/ratings'
@@ -31,6 +32,7 @@ export default function DetailPage() {
   const store = useGroupBuyStore()
   const id = params.id ?? (scene && store.scene === scene ? (store.current?.groupBuyId ?? '') : '')
   const [sheetOpen, setSheetOpen] = useState(false)
+  const [onFail, setOnFail] = useState<OnFail>('REFUND')
   const gb = store.current?.groupBuyId === id ? store.current : null
   const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
   const contact = useSessionStore((s) => s.contact)
@@ -96,7 +98,7 @@ export default function DetailPage() {
         return
       }
     }
-    const outcome = await store.join(quantity)
+    const outcome = await store.join(quantity, onFail)
     if (!outcome) return
     setSheetOpen(false)
     if (!outcome.paid) void Taro.showToast({ title: friendlyMessage(outcome.error), icon: 'none' })
@@ -174,6 +176,8 @@ export default function DetailPage() {
           askContact={askContact}
           onConfirm={(q, c) => void confirm(q, c)}
           onClose={() => setSheetOpen(false)}
+          onFail={onFail}
+          onFailChange={setOnFail}
         />
       )}
     </View>
