@@ -27,6 +27,12 @@ export interface RefundDoc {
    * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
    */
   partial?: boolean
+  /**
+   * The units this refund takes back (a shortage's short units, an after-sales case's approved units): what the
+   * ledger's split of what is kept counts (keptOf). Absent on a full refund (all units) and on a partial refund
+   * that gives money back for no unit.
+   */
+  units?: number
   reason: string
   status: 'PENDING' | 'DONE'
   attempts: number
@@ -65,13 +71,14 @@ export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id'
 export async function requestPartialRefund(
   db: DB.Database,
   order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>,
-  refund: { refundId: string; amountFen: number; reason: string },
+  refund: { refundId: string; amountFen: number; reason: string; units?: number },
   now: number,
 ): Promise<boolean> {
   const doc: RefundDoc = {
     _id: refund.refundId, kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
     amountFen: refund.amountFen, totalFen: order.amountFen, partial: true, reason: refund.reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
   }
+  if (refund.units !== undefined) doc.units = refund.units
   try {
     await db.collection('refunds').add({ data: doc })
     return true
@@ -81,9 +88,9 @@ export async function requestPartialRefund(
   }
 }
 
-/** An order's goods arrived short: its one shortage refund. */
-export function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number): Promise<boolean> {
-  return requestPartialRefund(db, order, { refundId: shortageRefundIdFor(order._id), amountFen, reason }, now)
+/** An order's goods arrived short: its one shortage refund, for the `units` that did not arrive. */
+export function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number, units?: number): Promise<boolean> {
+  return requestPartialRefund(db, order, { refundId: shortageRefundIdFor(order._id), amountFen, reason, units }, now)
 }
 
 /** The same for a bought coupon whose money cannot be kept (paid after its hold expired, or the wrong amount). */

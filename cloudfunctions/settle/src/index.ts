@@ -5,7 +5,7 @@ import { sendOutbox } from '@server/messages/notify'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
 import { processDueRefunds } from '@server/payments/refunds'
-import { catchUpLedger } from '@server/ledger/ledger-flow'
+import { catchUpLedger, releaseDue } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { reconcileDaily } from '@server/ledger/reconcile'
 import { sendPickupReminders } from '@server/pickup/reminders'
@@ -15,8 +15,8 @@ import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@serv
 
 /**
  * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
- * group buys, heal holds left by interrupted calls, refund failed groups, book what the ledger hooks missed, pay out
- * payouts, send messages, and reconcile the ledger once a day.
+ * group buys, heal holds left by interrupted calls, refund failed groups, book what the ledger hooks missed, release
+ * the money of orders whose after-sales window closed with no case open, pay out payouts, send messages, and reconcile the ledger once a day.
  */
 const tick = action({
   access: 'timer',
@@ -29,13 +29,14 @@ const tick = action({
     const settled = await settleEndedGroupBuys(db, now)
     const refunds = await processDueRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
+    const released = await releaseDue(db, now)
     const payouts = await processDuePayouts(db, now)
     const reminders = await sendPickupReminders(db, now)
     const ratings = await healRatingStats(db, now)
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, payouts, reminders, ratings, points, messages, reconciliation })
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, released, payouts, reminders, ratings, points, messages, reconciliation })
   },
 })
 

@@ -8,8 +8,8 @@ import { friendlyMessage } from '@/components/error-copy'
 import { tierProgress, useEarningsStore } from '@/stores/earnings'
 import './index.scss'
 
-const KIND: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '提货解冻', PAYOUT: '提现' }
-const STATE: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已到账' }
+const KIND: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '售后期满解冻', PAYOUT: '提现', DEBT_REPAY: '偿还欠款' }
+const STATE: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已到账', DEBT: '欠款' }
 
 function entryTitle(e: LedgerEntryView): string {
   if (e.kind === 'PAYOUT') return KIND.PAYOUT
