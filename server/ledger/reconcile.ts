@@ -76,18 +76,14 @@ async function reconcileOrder(db: DB.Database, order: OrderDoc, report: (m: Reco
     query<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: orderId }).limit(1)).then((d) => d[0] ?? null),
   ])
   let refunded = 0
-  // What WeChat Pay confirmed, with the units each refund took back (what the split of what is kept counts).
-  const confirmed: { amountFen: number; units?: number; partial?: boolean }[] = []
-  for (const r of refunds) {
-    const fen = await refundedPerWeChat(r._id)
-    refunded += fen
-    if (fen > 0 && (r.kind ?? 'order') === 'order') confirmed.push({ amountFen: fen, units: r.units, partial: r.partial })
-  }
+  for (const r of refunds) refunded += await refundedPerWeChat(r._id)
   const sum = entries.reduce((s, e) => s + e.amountFen, 0)
   if (sum !== paid - refunded) report({ orderId, kind: 'PAID_MINUS_REFUNDED', expected: paid - refunded, actual: sum })
   if (!lo) return
   if (lo.refundedFen !== refunded) report({ orderId, kind: 'REFUNDED_FEN', expected: refunded, actual: lo.refundedFen })
-  const expected = splitOfKept(lo, confirmed, order.servedQuantity)
+  // The split of what the order keeps after the refunds the ledger booked (their amounts and units); a refund WeChat
+  // Pay confirmed but the ledger did not book shows above as PAID_MINUS_REFUNDED and REFUNDED_FEN.
+  const expected = splitOfKept(lo, refunds.filter((r) => lo.refundIds.includes(r._id)), order.servedQuantity)
   const net = Object.fromEntries(PARTIES.map((p) => [p, 0])) as Record<(typeof PARTIES)[number], number>
   for (const e of entries) net[e.party] += e.amountFen
   for (const p of PARTIES) {
