@@ -115,7 +115,8 @@ export async function earnPointsForRedeem(db: DB.Database, coupon: { _id: string
 /**
  * A refund of an order confirmed (called once, when the refund wins PENDING → DONE, before the order's
  * refundedFen grows by it): take back the points the refunded money earned. Only orders that earned at pickup
- * give anything back; the balance never goes below 0, what it cannot cover is recorded as unrecovered.
+ * give anything back; the balance never goes below 0: unredeemed coupons bought with points are voided (latest
+ * first) until it covers the take-back, and only what was already redeemed is recorded as unrecovered.
  */
 export async function takeBackPointsForRefund(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
   // The refund is already DONE: a failure here must not stop the timer's other work (it is logged).
@@ -147,11 +148,16 @@ async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promis
       await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -wanted, unrecovered: 0, pendingSince: 0 } })
       return
     }
-    // Not enough left (spent already): take what is there, by a write conditional on the balance seen. The entry
-    // says so first, so a call cut off between the two leaves an entry settle can reconcile (healMemberPoints).
+    // Not enough left (spent already): what the points bought and is still unused is voided first, latest first,
+    // its points back on the balance for this take-back to take (a take-back voids what the points bought).
     const seen = (await memberOf(db, refund.openid))?.points ?? 0
+    if (seen < wanted && (await voidPointsCoupons(db, refund.openid, wanted - seen, now)) > 0) continue
+    // Still not enough (what was bought is already redeemed): take what is there, by a write conditional on the
+    // balance seen. The entry says so first, so a call cut off between the two leaves an entry settle can reconcile
+    // (healMemberPoints).
     const { taken, unrecovered } = splitTakeBack(seen, wanted)
-    await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -taken, unrecovered } })
+    const note = unrecovered > 0 ? `退款扣回积分 ${wanted}，其中 ${unrecovered} 分已用于已核销的券，无法扣回` : entry.note
+    await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -taken, unrecovered, note } })
     const part = await db
       .collection(MEMBERS)
       .where({ _id: refund.openid, points: seen })
@@ -162,6 +168,36 @@ async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promis
     }
   }
   throw new Error(`points take-back for ${refund._id} kept losing races`)
+}
+
+/**
+ * A take-back needs `needed` more points than the balance holds: void this member's unredeemed coupons bought with
+ * points, latest first, until their points cover it. Each coupon is voided by one conditional write ISSUED → VOIDED
+ * (a clerk's redemption racing it wins or loses cleanly), then a SPEND_VOIDED entry keyed by the coupon puts its
+ * points back on the balance, once. Returns the points put back.
+ */
+async function voidPointsCoupons(db: DB.Database, openid: string, needed: number, now: number): Promise<number> {
+  const _ = db.command
+  const spends = (await db.collection(POINT_ENTRIES).where({ openid, kind: 'SPEND', void: _.neq(true) }).orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: PointEntryDoc[] }
+  let back = 0
+  for (const spend of spends.data) {
+    if (back >= needed) break
+    const price = -spend.points
+    if (price <= 0) continue
+    const coupon = await findById<{ _id: string; status: string; title?: string }>(db, 'coupons', spend.ref)
+    if (!coupon || coupon.status !== 'ISSUED') continue
+    const voided = await db.collection('coupons').where({ _id: coupon._id, status: 'ISSUED' }).update({ data: { status: 'VOIDED', voidedAt: now, voidReason: 'POINTS_TAKEN_BACK' } })
+    if (updatedCount(voided) !== 1) continue
+    const entry: PointEntryDoc = {
+      _id: pointEntryIdFor('SPEND_VOIDED', coupon._id), openid, kind: 'SPEND_VOIDED', ref: coupon._id, points: price, lifetime: 0, unrecovered: 0,
+      note: `积分被退款扣回，积分兑换的「${coupon.title ?? '券'}」已作废`, createdAt: now, pendingSince: now,
+    }
+    if (!(await record(db, entry))) continue
+    await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(price), version: _.inc(1), updatedAt: now } })
+    await settled(db, entry)
+    back += price
+  }
+  return back
 }
 
 /**

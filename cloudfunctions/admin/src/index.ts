@@ -2,7 +2,8 @@ import { defineFunction } from '@server/define'
 import { createPickupPoint } from './actions/create-pickup-point'
 import { grantRole } from './actions/grant-role'
 import { listRoles } from './actions/list-roles'
+import { getPointsRule, setPointsRule } from './actions/points-rule'
 import { lastReconciliation, reconcile } from './actions/reconcile'
 import { setHandlingFee } from './actions/set-handling-fee'
 
-export const main = defineFunction({ createPickupPoint, grantRole, listRoles, setHandlingFee, reconcile, lastReconciliation })
+export const main = defineFunction({ createPickupPoint, grantRole, listRoles, setHandlingFee, setPointsRule, getPointsRule, reconcile, lastReconciliation })
