@@ -16,7 +16,10 @@ function entryTitle(e: LedgerEntryView): string {
   return `${KIND[e.kind]} · ${e.title ?? ''}${e.seq ? ` #${e.seq}` : ''}`
 }
 
-/** 收益: what the leader has earned (frozen until pickup), can withdraw, and has withdrawn; tier; statement. */
+/**
+ * 收益: what the leader has earned (frozen until picked up and its after-sales window closed: 待提货 → 售后期 → 可提现),
+ * can withdraw, and has withdrawn; any debt; tier; statement.
+ */
 export default function LeaderEarningsPage() {
   const { balance, balanceError, balanceLoading, entries, statement, statementLoading, statementError, withdrawing, withdrawError } = useEarningsStore()
   const { refresh, loadMoreEntries, loadStatement, withdraw } = useEarningsStore.getState()
@@ -44,8 +47,9 @@ export default function LeaderEarningsPage() {
             <Text className='earnings__available'>{formatFen(balance.availableFen)}</Text>
             <View className='earnings__cells'>
               <View className='earnings__cell'>
-                <Text className='earnings__label'>冻结中（待提货）</Text>
+                <Text className='earnings__label'>冻结中</Text>
                 <Text className='earnings__cell-value'>{formatFen(balance.frozenFen)}</Text>
+                <Text className='muted'>{`待提货 ${formatFen(balance.awaitingPickupFen)} · 售后期 ${formatFen(balance.afterSalesFen)}`}</Text>
               </View>
               <View className='earnings__cell'>
                 <Text className='earnings__label'>提现中</Text>
@@ -59,6 +63,7 @@ export default function LeaderEarningsPage() {
             <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
               {withdrawing ? '提交中…' : '提现'}
             </Button>
+            {balance.debtFen > 0 && <Text className='earnings__error'>{`欠款 ${formatFen(balance.debtFen)}：已提现的收益被退款冲回，将从后续收益中先行抵扣`}</Text>}
             {withdrawError && <Text className='earnings__error'>{friendlyMessage(withdrawError)}</Text>}
           </View>
         )}
