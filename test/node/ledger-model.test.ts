@@ -62,8 +62,8 @@ const simpleOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('payoutFailures' as const), n: fc.integer({ min: 1, max: 6 }), final: fc.oneof(fc.constant(true), fc.boolean()) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('settlePayouts' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('closeOffer' as const) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('afterSales' as const), i, units: fc.integer({ min: 1, max: 3 }), approve: fc.integer({ min: 0, max: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('release' as const) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('afterSales' as const), i, units: fc.integer({ min: 1, max: 3 }), approve: fc.integer({ min: 0, max: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('release' as const) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('adminRefund' as const), i, units: fc.integer({ min: 1, max: 2 }) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('spendPoints' as const), i }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('redeemCoupon' as const), i }) },
@@ -216,7 +216,10 @@ async function exec(run: Run, o: Op): Promise<void> {
     }
     case 'afterSales': {
       // After pickup, within the window: the resident asks for units back, the leader approves some (or rejects).
-      const m = pick(run.orders.filter((x) => x.pickedUp && x.served - x.unitsBack > 0), o.i)
+      // With nothing picked up yet, an order is handed over first (so the random runs reach after-sales often).
+      const open = () => run.orders.filter((x) => x.pickedUp && x.served - x.unitsBack > 0)
+      if (open().length === 0) await exec(run, { t: 'pickup', i: o.i })
+      const m = pick(open(), o.i)
       if (!m) return
       const units = Math.min(o.units, m.served - m.unitsBack)
       const approved = o.approve === 0 ? 0 : Math.min(o.approve, units)
