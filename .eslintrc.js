@@ -1,5 +1,13 @@
 // Shared lint config for the whole repo (client src/, cloud functions, local cloud, server, scripts).
 // Type-aware rules are left to `tsc --noEmit` (strict); eslint here catches hooks misuse and sloppy code.
+// Import patterns (gitignore syntax, matched against the import string) that break a layer when imported.
+const LAYER = {
+  services: { group: ['@/services/*', '**/services/*'], message: 'Pages and components reach the backend through a store (src/stores); result types live in @/shared/client-result.' },
+  pages: { group: ['@/pages/*', '**/pages/*'], message: 'Components are used by pages, never the other way round.' },
+  backend: { group: ['@server/*', '**/server/*', 'wx-server-sdk', '**/cloudfunctions/*', '**/local-cloud/*'], message: 'The client bundle never includes backend code.' },
+  clientApp: { group: ['@/*', '!@/shared', '!@/shared/**', '**/src/*', '!**/src/shared', '!**/src/shared/**'], message: 'The backend imports only src/shared (via @shared/…).' },
+}
+
 module.exports = {
   root: true,
   parser: '@typescript-eslint/parser',
@@ -29,6 +37,22 @@ module.exports = {
     // Native WeChat components run in the mini-program runtime, which provides these globals.
     { files: ['src/components/native/**/*.js'], globals: { Component: 'readonly', wx: 'readonly' } },
     { files: ['**/*.test.ts', '**/*.test.tsx', 'test/**', 'bench/**', 'scripts/**', 'local-cloud/**', 'config/bundle-size.js'], rules: { 'no-console': 'off' } },
+    // The layers (docs/architecture.md "Client layers"): pages → stores, components, shared; components never reach
+    // services (the one layer that does I/O); the backend reads nothing of src/ but src/shared. Tests may mock a service.
+    {
+      files: ['src/pages/**/*.ts', 'src/pages/**/*.tsx'],
+      excludedFiles: ['**/*.test.ts', '**/*.test.tsx'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [LAYER.services, LAYER.backend] }] },
+    },
+    {
+      files: ['src/components/**/*.ts', 'src/components/**/*.tsx'],
+      excludedFiles: ['**/*.test.ts', '**/*.test.tsx'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [LAYER.services, LAYER.pages, LAYER.backend] }] },
+    },
+    {
+      files: ['server/**/*.ts', 'cloudfunctions/**/*.ts', 'local-cloud/**/*.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns: [LAYER.clientApp] }] },
+    },
   ],
   ignorePatterns: ['dist/', 'node_modules/', 'cloudfunctions/*/index.js', '.temp/'],
 }

@@ -11,6 +11,7 @@ import { seedDemo } from './seed'
 import { LocalStorage } from './storage'
 import { serveStorage } from './storage/http'
 import { TransferSimulator } from './transfer-sim'
+import { localWxacode, type WxacodeCall } from './wxacode'
 
 export const DEFAULT_PORT = 8787
 export const LOCAL_APPID = 'wx-local-linlituan'
@@ -49,6 +50,8 @@ export interface LocalCloud {
   transfer: TransferSimulator
   /** Messages that would have gone out through subscribeMessage.send. */
   sent: SentMessage[]
+  /** Mini-program codes asked of openapi.wxacode.getUnlimited (answered with a QR code of the same scene). */
+  wxacodeCalls: WxacodeCall[]
   invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
   fireTimer(name: string): Promise<unknown>
   close(): Promise<void>
@@ -62,6 +65,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   process.env.TENCENTCLOUD = 'true' // skip the SDK's metadata DNS lookup; we are not on Tencent Cloud
   process.env.ADMIN_OPENIDS = (opts.adminOpenids ?? (process.env.ADMIN_OPENIDS ?? '').split(',')).filter(Boolean).join(',')
   installIdentityScope()
+  // Codes made here open the develop version and skip WeChat's published-page check (checkPath false).
+  process.env.WXACODE_ENV_VERSION = process.env.WXACODE_ENV_VERSION || 'develop'
 
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true })
   const db = LocalDatabase.open({ file: opts.dataDir ? path.join(opts.dataDir, 'cloud.db') : undefined })
@@ -80,11 +85,14 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const body = openid && event && typeof event === 'object' ? { ...(event as object), userInfo: { appId: LOCAL_APPID, openId: openid } } : event
     return runAs({ openid, appid: LOCAL_APPID }, () => fn.main(body, { function_name: name, request_id: `${Date.now()}` }))
   }
-  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null))
+  // With a data directory the simulator keeps its trades and refunds beside cloud.db (as WeChat Pay keeps them).
+  const pay = new PaySimulator((fnName, notice) => invoke(fnName, notice, null), opts.dataDir ? path.join(opts.dataDir, 'pay-sim.json') : undefined)
   cloud.cloudPay = pay.api()
   const transfer = new TransferSimulator()
   cloud.merchantTransfer = transfer.api()
+  const wxacodeCalls: WxacodeCall[] = []
   cloud.openapi = {
+    wxacode: localWxacode(wxacodeCalls),
     subscribeMessage: {
       send: async (req: { touser: string; templateId: string; page: string; data: unknown }) => {
         sent.push({ touser: req.touser, templateId: req.templateId, page: req.page, data: req.data, at: Date.now() })
@@ -173,6 +181,7 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     pay,
     transfer,
     sent,
+    wxacodeCalls,
     invoke,
     fireTimer,
     async close() {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs'
 
 /**
  * WeChat Pay as cloud.cloudPay presents it, offline: the same request/reply shapes the production path uses
@@ -46,7 +47,25 @@ export class PaySimulator {
   /** How many closeOrder calls were made. */
   closeCalls = 0
 
-  constructor(private readonly deliver: Deliver) {}
+  /**
+   * `file` (<dataDir>/pay-sim.json for a local cloud with a data directory): trades and refunds are written there
+   * after every change (a whole-file replace by rename, so a kill never leaves half a file) and read back on start,
+   * so a restarted local cloud answers queryOrder, refund and queryRefund as WeChat Pay would — it does not forget.
+   */
+  constructor(private readonly deliver: Deliver, private readonly file?: string) {
+    if (file && existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { trades: Trade[]; refunds: Refund[] }
+      for (const t of saved.trades) this.trades.set(t.outTradeNo, t)
+      for (const r of saved.refunds) this.refunds.set(r.outRefundNo, r)
+    }
+  }
+
+  private save(): void {
+    if (!this.file) return
+    const tmp = `${this.file}.tmp`
+    writeFileSync(tmp, JSON.stringify({ trades: [...this.trades.values()], refunds: [...this.refunds.values()] }))
+    renameSync(tmp, this.file)
+  }
 
   /** The object installed as cloud.cloudPay. */
   api() {
@@ -59,7 +78,10 @@ export class PaySimulator {
         if (existing && existing.totalFee !== totalFee) return { returnCode: 'SUCCESS', resultCode: 'FAIL', returnMsg: 'ORDERNO_REUSED with another amount' }
         if (existing?.state === 'CLOSED') return { ...fail('ORDERCLOSED', 'trade closed'), returnMsg: 'ORDERCLOSED' }
         if (existing?.state === 'SUCCESS') return { ...fail('ORDERPAID', 'trade already paid'), returnMsg: 'ORDERPAID' }
-        if (!existing) this.trades.set(outTradeNo, { outTradeNo, totalFee, functionName: String(req.function_name ?? ''), state: 'NOTPAY', transactionId: null, subMchId: String(req.sub_mch_id ?? '') })
+        if (!existing) {
+          this.trades.set(outTradeNo, { outTradeNo, totalFee, functionName: String(req.function_name ?? ''), state: 'NOTPAY', transactionId: null, subMchId: String(req.sub_mch_id ?? '') })
+          this.save()
+        }
         const nonceStr = randomBytes(8).toString('hex')
         return {
           returnCode: 'SUCCESS',
@@ -96,6 +118,7 @@ export class PaySimulator {
         if (!Number.isInteger(refundFee) || refundFee <= 0) return fail('PARAM_ERROR', 'refund_fee must be a positive integer')
         if (this.refundedFor(t.outTradeNo) + refundFee > t.totalFee) return fail('INVALID_REQUEST', 'refunds would exceed the payment (退款金额大于支付金额)')
         this.refunds.set(outRefundNo, { outRefundNo, outTradeNo: t.outTradeNo, refundFee, totalFee: t.totalFee })
+        this.save()
         return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outRefundNo, refundFee, totalFee: t.totalFee }
       },
       // Closing an unpaid trade makes it unpayable; a paid one cannot be closed (ORDERPAID: treat it as paid).
@@ -110,6 +133,7 @@ export class PaySimulator {
         if (t.state === 'SUCCESS') return fail('ORDERPAID', 'trade already paid')
         if (t.state === 'CLOSED') return fail('ORDERCLOSED', 'trade already closed')
         t.state = 'CLOSED'
+        this.save()
         return { returnCode: 'SUCCESS', resultCode: 'SUCCESS' }
       },
       queryRefund: async (req: Record<string, unknown>) => {
@@ -131,6 +155,7 @@ export class PaySimulator {
     if (t.state === 'CLOSED') return { ok: false, reason: 'ORDERCLOSED: the trade was closed (the order expired)' }
     t.state = 'SUCCESS'
     t.transactionId = `4200${Date.now()}${randomBytes(4).toString('hex')}`
+    this.save()
     if (opts.deliver === false) return { ok: true, delivered: false }
     return { ok: true, delivered: await this.notify(outTradeNo) }
   }

@@ -1,6 +1,12 @@
 import { readFileSync } from 'fs'
 import path from 'path'
-import type { LocalCloud } from './host'
+import type { LocalStorage } from './storage'
+
+/** What seeding needs of the local cloud (host.ts passes itself; seed never imports the host). */
+export interface SeedCloud {
+  invoke(name: string, event: unknown, openid: string | null): Promise<unknown>
+  storage: LocalStorage
+}
 
 export const DEMO = {
   admin: 'demo-admin',
@@ -19,7 +25,7 @@ type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: stri
  * local-cloud/demo-images), one open supply offer and the leader's 帮卖 group buy made from it. Runs only on an
  * empty database.
  */
-export async function seedDemo(cloud: Pick<LocalCloud, 'invoke' | 'storage'>): Promise<{ pickupPointId: string } | null> {
+export async function seedDemo(cloud: SeedCloud): Promise<{ pickupPointId: string } | null> {
   const call = async (fn: string, openid: string, event: Record<string, unknown>) => {
     const res = (await cloud.invoke(fn, event, openid)) as Reply
     if (!res.ok) throw new Error(`seed ${fn}.${String(event.action)} failed: ${res.error?.code} ${res.error?.message}`)
@@ -60,7 +66,7 @@ const DEMO_IMAGES = path.join(__dirname, 'demo-images')
  * three products, an offer of the first to every pickup point, and the leader selling it at 幸福里 (帮卖).
  */
 async function seedMerchantStory(
-  cloud: Pick<LocalCloud, 'storage'>,
+  cloud: Pick<SeedCloud, 'storage'>,
   call: (fn: string, openid: string, event: Record<string, unknown>) => Promise<Record<string, unknown>>,
   now: number,
 ): Promise<void> {

@@ -4,6 +4,7 @@ import type { OrderStatus, OrderView } from '@shared/contracts/order'
 import type { CouponStatus } from '@shared/domain/coupon'
 import type { Audience } from '@shared/domain/insight'
 import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
+import type { PriceTier } from '@shared/domain/price-tiers'
 
 /** Stored shapes of the collections in database/schema.json. */
 export interface GroupBuyDoc {
@@ -31,6 +32,8 @@ export interface GroupBuyDoc {
   status: StoredGroupBuyStatus
   createdAt: number
   succeededAt: number | null
+  /** false between 成团 and the end of its messages (settle re-sends, keyed, what a crash cut off). */
+  succeededNotified?: boolean
   /** When its orders were settled (unpaid cancelled, refunds requested) after it ended; 0 until then (an
    * indexable value, unlike null, so the settle timer finds the unsettled ones without scanning the rest). */
   settledAt: number
@@ -48,6 +51,10 @@ export interface GroupBuyDoc {
   arrivalShort?: boolean
   /** Unsold units handed back to the offer when the group buy ended (set once). */
   offerReturnedAt?: number | null
+  /** 阶梯价 (absent/null = one price); the first tier is priceFen. */
+  priceTiers?: PriceTier[] | null
+  /** The tier reached by the units paid by the end, decided once with 成团 (absent until then). */
+  finalPriceFen?: number | null
 }
 
 export interface ParticipationDoc {
@@ -82,8 +89,24 @@ export interface OrderDoc {
   nickname: string | null
   /** What will be handed over; set when the goods arrive (absent = quantity). */
   servedQuantity?: number | null
-  /** Refunded so far, in fen, any reason; moved only when a refund is confirmed. */
+  /** Refunded so far, in fen, any reason; moved only when a refund is confirmed (once per refund: refundIds). */
   refundedFen?: number
+  /** The confirmed refunds refundedFen counts (server/payments/refunds.ts finishRefund). */
+  refundIds?: string[]
+  /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
+  paymentFinishedAt?: number
+  /** When the payment was counted into its participation and group buy (once, in one transaction). */
+  countedAt?: number
+  /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */
+  handoverFinishedAt?: number
+  /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
+  referrerLeader?: string | null
+  /**
+   * 阶梯价 settled: what was paid per unit (the first tier), and the difference refunded ((paid − final) × quantity,
+   * its own partial refund). priceFen is then the final price, so later per-unit refunds use what was kept.
+   */
+  paidPriceFen?: number
+  tierRefundFen?: number
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */
@@ -110,6 +133,9 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
     imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
     offerId: doc.offerId ?? null,
     merchantId: doc.merchantId ?? null,
+    priceTiers: doc.priceTiers ?? null,
+    paidQuantity: doc.soldQuantity,
+    finalPriceFen: doc.finalPriceFen ?? null,
   }
 }
 
@@ -138,6 +164,7 @@ export function toOrderView(doc: OrderDoc): OrderView {
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
     servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
     refundedFen: doc.refundedFen ?? 0,
+    ...(doc.tierRefundFen ? { tierRefundFen: doc.tierRefundFen, finalPriceFen: doc.priceFen } : {}),
   }
 }
 

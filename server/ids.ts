@@ -74,3 +74,8 @@ export function pointEntryIdFor(kind: string, ref: string): string {
 export function ratingStatsIdFor(scope: 'groupBuy' | 'offer' | 'product' | 'productPoint', ...keys: string[]): string {
   return 'rs' + createHash('sha256').update(`rating-stats\u0000${scope}\u0000${keys.join('\u0000')}`).digest('hex').slice(0, 30)
 }
+
+/** An order's one 阶梯价 difference refund: its own out_refund_no beside the full and shortage refunds. */
+export function tierRefundIdFor(orderId: string): string {
+  return 'rt' + orderId.slice(1)
+}

@@ -4,7 +4,7 @@
 //  - stored: JSON text in SQLite, Date as {"$date": <epoch ms>} so json_extract can reach the number
 import { EJSON } from 'bson'
 import { types } from 'util'
-import { DbError } from './store'
+import { DbError } from './errors'
 
 export type Doc = Record<string, unknown>
 
@@ -20,7 +20,33 @@ export function parseWire(text: string): unknown {
 
 /** @internal The reference path (every EJSON type), which parseWire must always agree with. */
 export function parseWireWithBson(text: string): unknown {
-  return fromBson(EJSON.parse(text, { relaxed: true }))
+  return fromBson(EJSON.parse(text.includes('"$timestamp"') ? timestampSecondsAsDates(text) : text, { relaxed: true }))
+}
+
+/**
+ * `{ $timestamp: seconds }` (what the SDK sends for a plain `{ $timestamp: 1700000000 }` in a document) is the
+ * instant of those seconds on CloudBase, which reads it back as a Date; bson alone would make it Timestamp(0, 0),
+ * the epoch. Rewritten to the equivalent `$date` before bson parses; `{ $timestamp: { t, i } }` is left to bson.
+ * (Only requests holding "$timestamp" take this path; parseWire's common path sends them all here.)
+ */
+function timestampSecondsAsDates(text: string): string {
+  return JSON.stringify(JSON.parse(text, (_k, v: unknown) => {
+    if (!isPlainObject(v)) return v
+    const keys = Object.keys(v)
+    if (keys.length !== 1 || keys[0] !== '$timestamp') return v
+    const seconds = wireNumber(v.$timestamp)
+    return seconds === null ? v : { $date: { $numberLong: String(Math.round(seconds * 1000)) } }
+  }))
+}
+
+/** A number as canonical or relaxed EJSON carries it ({$numberInt: '5'}, 5), else null. */
+function wireNumber(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null
+  if (!isPlainObject(v)) return null
+  const keys = Object.keys(v)
+  if (keys.length !== 1 || !['$numberInt', '$numberLong', '$numberDouble'].includes(keys[0])) return null
+  const n = Number(v[keys[0]])
+  return typeof v[keys[0]] === 'string' && Number.isFinite(n) ? n : null
 }
 
 /** A Date from any realm (jest's sandbox and Node's structuredClone make Dates of different realms). */

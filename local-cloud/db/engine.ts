@@ -3,9 +3,10 @@
 import * as crypto from 'crypto'
 import { aggregate, Query, update as applyModifier } from 'mingo'
 import { cloneDoc, Doc, fromStored, idKey, isPlainObject, parseWire, resolveServerDates, toWire } from './ejson'
+import { forMingo, MINGO_OPTIONS } from './matcher'
 import { OrderSpec } from './query-sql'
 import { DbError, duplicateId, Store } from './store'
-import { docKey, TransactionManager, Txn } from './transactions'
+import { docKey, TransactionManager, transactionConflict, Txn } from './transactions'
 
 export type Params = Record<string, unknown>
 export type Reply = Record<string, unknown>
@@ -20,6 +21,8 @@ export function newDocId(): string {
 function parseMaybe(v: unknown): unknown {
   return typeof v === 'string' ? parseWire(v) : v
 }
+
+const SERVER_DATE_MARK = '$tcb_server_date'
 
 function invalid(message: string): DbError {
   return new DbError('INVALID_PARAM', message)
@@ -134,8 +137,15 @@ export class Engine {
     return name
   }
 
+  /** A query as sent; `db.serverDate()` in a condition is the server's clock (only queries that hold one are walked). */
+  private filterOf(raw: unknown): unknown {
+    const q = parseMaybe(raw)
+    return typeof raw === 'string' && raw.includes(SERVER_DATE_MARK) ? resolveServerDates(q, this.now()) : q
+  }
+
+  /** The transaction a document operation runs in (its first operation takes the snapshot), or null. */
   private txnOf(params: Params): Txn | null {
-    return params.transactionId ? this.txns.get(params.transactionId) : null
+    return params.transactionId ? this.txns.operate(params.transactionId) : null
   }
 
   /** The `_id` of a DOC-type query ({_id: x}); transactions only address documents this way. */
@@ -161,7 +171,7 @@ export class Engine {
   }
 
   private txnWrite(txn: Txn, collection: string, id: unknown, doc: Doc | null): void {
-    txn.writes.set(docKey(collection, idKey(id)), { collection, key: idKey(id), doc })
+    this.txns.write(txn, { collection, key: idKey(id), doc })
   }
 
   // Every committed write goes through here so open transactions keep their snapshot.
@@ -179,7 +189,7 @@ export class Engine {
       docs = doc ? [doc] : []
     } else {
       const limit = Math.min(Number(params.limit) || DEFAULT_LIMIT, MAX_LIMIT)
-      docs = this.store.select(collection, parseMaybe(params.query), {
+      docs = this.store.select(collection, this.filterOf(params.query), {
         order: parseOrder(params.order),
         offset: Number(params.offset) || 0,
         limit,
@@ -190,7 +200,7 @@ export class Engine {
 
   private calculateDocument(params: Params): Reply {
     const collection = this.collection(params)
-    return { data: { total: this.store.count(collection, parseMaybe(params.query)) } }
+    return { data: { total: this.store.count(collection, this.filterOf(params.query)) } }
   }
 
   private prepareNewDoc(raw: unknown): Doc {
@@ -227,6 +237,10 @@ export class Engine {
     const resolved = resolveServerDates(data, this.now())
     if (!isPlainObject(resolved)) throw invalid('update data must be an object')
     if (!merge) {
+      // A replacement may repeat the document's own _id (MongoDB's replaceOne accepts it); another _id is refused.
+      if (resolved._id !== undefined && idKey(resolved._id) !== idKey(doc._id)) {
+        throw new DbError('DATABASE_REQUEST_FAILED', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(resolved._id)} [DATABASE_REQUEST_FAILED]`)
+      }
       const next: Doc = { _id: doc._id, ...resolved }
       next._id = doc._id
       return JSON.stringify(next) === JSON.stringify(doc) ? null : next
@@ -287,7 +301,7 @@ export class Engine {
       return { data: { updated: next ? 1 : 0 } }
     }
     return this.store.transaction(() => {
-      const query = parseMaybe(params.query)
+      const query = this.filterOf(params.query)
       const multi = params.multi !== false && params.queryType !== 'DOC'
       const matches = this.store.select(collection, query, multi ? {} : { limit: 1 })
       if (matches.length === 0 && upsert) {
@@ -315,7 +329,7 @@ export class Engine {
     if (params.transactionId) throw new DbError('DATABASE_REQUEST_FAILED', 'updateAndReturn is not supported in transactions')
     const data = parseMaybe(params.data)
     return this.store.transaction(() => {
-      const [match] = this.store.select(collection, parseMaybe(params.query), { limit: 1 })
+      const [match] = this.store.select(collection, this.filterOf(params.query), { limit: 1 })
       if (!match) return { data: { updated: 0, doc: null } }
       const next = this.applyUpdate(match.doc, data, true)
       if (next) {
@@ -336,7 +350,7 @@ export class Engine {
       this.txnWrite(txn, collection, id, null)
       return { data: { deleted: 1 } }
     }
-    const query = parseMaybe(params.query)
+    const query = this.filterOf(params.query)
     const multi = params.multi !== false && params.queryType !== 'DOC'
     return this.store.transaction(() => {
       const compiled = this.store.compile(collection, query)
@@ -353,7 +367,7 @@ export class Engine {
   private aggregateDocuments(params: Params): Reply {
     const collection = this.collection(params)
     const stages = (Array.isArray(params.stages) ? params.stages : []) as Array<{ stageKey: string; stageValue: string }>
-    const pipeline = stages.map((s) => ({ [s.stageKey]: parseMaybe(s.stageValue) }))
+    const pipeline = stages.map((s) => ({ [s.stageKey]: s.stageKey === '$match' ? this.filterOf(s.stageValue) : parseMaybe(s.stageValue) }))
     // A leading $match is served by SQL; the rest runs in mingo over the matched documents.
     let source: Doc[]
     if (pipeline.length > 0 && '$match' in pipeline[0]) {
@@ -361,7 +375,10 @@ export class Engine {
     } else {
       source = this.store.all(collection)
     }
-    const result = aggregate(source, pipeline, {
+    // Later $match stages run in mingo: given the filter MongoDB's semantics need (see matcher.ts).
+    const stagesForMingo = pipeline.map((st) => ('$match' in st && isPlainObject(st.$match) ? { $match: forMingo(st.$match) } : st))
+    const result = aggregate(source, stagesForMingo, {
+      ...MINGO_OPTIONS,
       collectionResolver: (name: string) => this.store.all(name),
     }) as Doc[]
     return { data: { list: result.map(toWire) } }
@@ -374,7 +391,7 @@ export class Engine {
     // made it wait for this commit; here it went first) still loses this transaction: first committer wins.
     for (const key of txn.writes.keys()) {
       if (txn.snapshot.has(key)) {
-        throw new DbError('DATABASE_TRANSACTION_CONFLICT', `write conflict: a document this transaction writes was changed after it started [DATABASE_TRANSACTION_CONFLICT]`)
+        throw transactionConflict()
       }
     }
     this.store.transaction(() => {

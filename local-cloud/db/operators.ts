@@ -2,7 +2,8 @@
 // not serve, or one given a malformed argument, answers DATABASE_REQUEST_FAILED naming it (as CloudBase answers
 // a bad query) instead of surfacing whatever mingo happens to throw (a TypeError for `$in: 5`).
 import { isPlainObject } from './ejson'
-import { DbError } from './store'
+import { DbError } from './errors'
+import { jsonSchema } from './matcher'
 
 const FIELD_OPERATORS = new Set([
   '$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$not', '$elemMatch', '$size', '$all', '$mod',
@@ -61,6 +62,8 @@ export function checkFilter(filter: unknown): void {
       for (const sub of cond) checkFilter(sub)
     } else if (key === '$expr') {
       continue // aggregation expressions: mingo evaluates them and names what it does not know
+    } else if (key === '$jsonSchema') {
+      jsonSchema(cond) // refuses, naming $jsonSchema and the keyword, what the matcher does not serve
     } else if (key.startsWith('$')) {
       unserved(key)
     } else if (isOperatorObject(cond)) {

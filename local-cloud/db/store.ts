@@ -2,31 +2,20 @@
 // from database/schema.json, and queries that push WHERE / ORDER BY / LIMIT / OFFSET into SQL.
 import Database from 'better-sqlite3'
 import * as fs from 'fs'
-import { Query } from 'mingo'
 import { Doc, fromStored, idKey, isPlainObject, toStored } from './ejson'
+import { collectionNotExist, DbError, duplicateId } from './errors'
+import { matcher } from './matcher'
 import { checkFilter } from './operators'
 import { compileFilter, compileOrder, Compiled, jsonPath, OrderSpec, sqlString, valueExpr } from './query-sql'
+
+// The errors live in errors.ts (ejson and operators throw them too); re-exported for the engine and host.
+export { collectionNotExist, DbError, duplicateId } from './errors'
 
 export interface IndexSpec { name: string; fields: Array<[string, 1 | -1]> }
 export interface SchemaFile { collections: Record<string, { indexes?: IndexSpec[] }> }
 
 export interface Row { id: string; data: string }
 export interface SelectOptions { order?: OrderSpec; offset?: number; limit?: number }
-
-export class DbError extends Error {
-  constructor(public readonly code: string, message: string) {
-    super(message)
-  }
-}
-
-export function collectionNotExist(name: string): DbError {
-  return new DbError('DATABASE_COLLECTION_NOT_EXIST', `Db or Table not exist: ${name}. [DATABASE_COLLECTION_NOT_EXIST]`)
-}
-
-export function duplicateId(collection: string, id: unknown): DbError {
-  return new DbError('DATABASE_DUPLICATE_WRITE',
-    `E11000 duplicate key error collection: ${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} } [DATABASE_DUPLICATE_WRITE]`)
-}
 
 interface CollectionMeta { table: string; arrayPaths: Set<string> }
 
@@ -128,7 +117,7 @@ export class Store {
       for (const row of this.stmt(sql).all(...params) as Row[]) out.push({ row, doc: fromStored(row.data) })
       return out
     }
-    const query = new Query(filter as Record<string, unknown>)
+    const query = matcher(filter as Record<string, unknown>)
     let toSkip = opts.offset ?? 0
     for (const row of this.stmt(sql).iterate(...params) as IterableIterator<Row>) {
       const doc = fromStored(row.data)

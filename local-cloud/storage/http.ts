@@ -54,6 +54,8 @@ export async function serveStorage(storage: LocalStorage, req: http.IncomingMess
       'content-length': bytes.length,
       'cache-control': `private, max-age=${remaining}`,
       'x-content-type-options': 'nosniff',
+      // As a COS bucket's CORS rule allows: a page may draw a signed file on a canvas and still export it (posters).
+      'access-control-allow-origin': '*',
     })
     res.end(req.method === 'HEAD' ? undefined : bytes)
     return true

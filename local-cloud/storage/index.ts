@@ -6,10 +6,11 @@
 // action goes on to the real requester. uploadFile then PUTs the bytes to the URL getUploadMetadata returned,
 // which is this process's host (`PUT /storage/cos/<token>`), and temp URLs point at the host too
 // (`GET /storage/file/<path>?t=&sign=`), so the SDK's own code path runs unchanged end to end.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'fs'
 import os from 'os'
 import path from 'path'
+import { hostUploadFolder } from '../../server/storage/upload-folders'
 import { checkCloudPath, checkContent, tooLargeMessage, type Uploader, type Verdict } from './rules'
 
 export const LOCAL_ENV = 'local-env'
@@ -264,9 +265,9 @@ export class LocalStorage {
   }
 }
 
-/** A user's upload folder: a hash of the openid, so a fileID shows nobody's openid. */
+/** A user's upload folder: a hash of the openid, so a fileID shows nobody's openid (the product's own rule, shared). */
 export function userFolder(openid: string): string {
-  return USER_UPLOADS_PREFIX + createHash('sha256').update(`storage\u0000${openid}`).digest('hex').slice(0, 24)
+  return hostUploadFolder(openid)
 }
 
 function asList(value: unknown): unknown[] {

@@ -2,7 +2,7 @@ import type { AfterSalesCaseView, AfterSalesInboxItem } from '@shared/contracts/
 import type { AfterSalesReason, AfterSalesStatus } from '@shared/domain/after-sales'
 import { maskName } from '@shared/domain/group-buy'
 import type { UserDoc } from '@server/define'
-import type { RefundDoc } from '@server/payments/refunds'
+import type { RefundDoc } from '@server/payments/model'
 
 /**
  * 售后: a resident's case about a picked-up order. One case per (resident, requestId); the units asked for

@@ -1,5 +1,6 @@
 import { planArrival, type ArrivalLine } from '@shared/domain/supply'
 import { isDuplicateWrite } from '@server/cloud'
+import { crashPoint, isCrash } from '@server/crash-points'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
@@ -20,6 +21,8 @@ export interface ArrivalDoc {
   paidQuantity: number
   lines: ArrivalLine[]
   createdAt: number
+  /** 0 until a sign-off carried the plan out to the end; settle carries out a plan a crash cut off (finishInterruptedArrivals). */
+  finishedAt?: number
 }
 
 export interface ArrivalOutcome {
@@ -35,12 +38,14 @@ export const SHORTAGE_REASON = '到货不足退款'
 
 export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalOutcome> {
   const arrival = await decideArrival(db, gb, askedReceived, now)
+  crashPoint('arrival:after-plan')
   const shortage = arrival.receivedQuantity < arrival.paidQuantity
   // arrivedAt (and whether goods are short) is written once; payments after it read it (payment-flow).
   await db
     .collection('groupBuys')
     .where({ _id: gb._id, arrivedAt: null })
     .update({ data: { arrivedAt: now, receivedQuantity: arrival.receivedQuantity, arrivalShort: shortage } })
+  crashPoint('arrival:after-arrived')
 
   const outcome: ArrivalOutcome = { readyOrders: 0, shortOrders: 0, refundedFen: 0 }
   const ttl = pickupCodeTtlMs()
@@ -51,8 +56,9 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
     const order = byId.get(line.orderId)
     if (!order) continue
     if (line.servedQuantity === 0) {
-      // Nothing arrived for this order: the whole order is refunded (PAID → REFUNDING, once).
-      if (order.status === 'PAID') {
+      // Nothing arrived for this order: the whole order is refunded (PAID → REFUNDING, once). REFUNDING too: a
+      // sign-off cut off after the refund still tells the resident (the marker and the notice are once).
+      if (order.status === 'PAID' || order.status === 'REFUNDING') {
         await requestRefund(db, order, SHORTAGE_REASON, now)
         if (await movedToRefunding(db, order._id, now)) {
           outcome.shortOrders++
@@ -60,14 +66,19 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
           await tellShort(db, gb, order, line, now)
         }
       }
+      crashPoint('arrival:after-line')
       continue
     }
     if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
-    if (line.refundFen > 0 && (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity))) {
-      outcome.shortOrders++
-      outcome.refundedFen += line.refundFen
+    if (line.refundFen > 0) {
+      if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
+        outcome.shortOrders++
+        outcome.refundedFen += line.refundFen
+      }
+      // Keyed by the order: told once, also when a crash came between the refund and the notice.
       await tellShort(db, gb, order, line, now)
     }
+    crashPoint('arrival:after-line')
   }
   // Paid after the plan was made (between its read and arrivedAt): served if nothing was short, else refunded.
   for (const order of orders) {
@@ -79,7 +90,26 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
     }
   }
   if (gb.offerId) await receiveIntoPurchaseOrder(db, gb, arrival.receivedQuantity, now)
+  await db.collection('arrivals').where({ _id: gb._id, finishedAt: 0 }).update({ data: { finishedAt: now } })
   return outcome
+}
+
+/** settle: sign-offs a crash cut off after their plan was stored are carried out (the plan decides; nothing twice). */
+export async function finishInterruptedArrivals(db: DB.Database, now: number): Promise<{ finished: number }> {
+  const res = (await db.collection('arrivals').where({ finishedAt: 0 }).limit(20).get()) as unknown as { data: ArrivalDoc[] }
+  let finished = 0
+  for (const a of res.data) {
+    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', a._id)
+    if (!gb) continue
+    try {
+      await signOffArrival(db, gb, undefined, now)
+      finished++
+    } catch (err) {
+      if (isCrash(err)) throw err
+      console.error('[arrival] finishing', a._id, 'failed; the next tick retries', err)
+    }
+  }
+  return { finished }
 }
 
 async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalDoc> {
@@ -94,6 +124,7 @@ async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: nu
     paidQuantity,
     lines: planArrival(paid.map((o) => ({ orderId: o._id, quantity: o.quantity, priceFen: o.priceFen, amountFen: o.amountFen })), receivedQuantity),
     createdAt: now,
+    finishedAt: 0,
   }
   try {
     await db.collection('arrivals').add({ data: doc })

@@ -1,6 +1,7 @@
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { paymentWindowMs } from '@server/payments/pay'
+import { succeedIfReached } from '@server/payments/payment-flow'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -37,7 +38,12 @@ type WithObservation = GroupBuyDoc & { reconcile?: Observation | null; reconcile
 
 const LIVE_SOLD = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP']
 
-async function expectedCounters(db: DB.Database, groupBuyId: string): Promise<{ reserved: number; sold: number }> {
+/**
+ * What a group buy's counters should be from its orders and participations: reserved = its unpaid holds; sold = its
+ * paid orders that are counted (a payment still being finished is left out: finishPayment counts it); paid
+ * participants = participations with a paid order.
+ */
+export async function expectedCounters(db: DB.Database, groupBuyId: string): Promise<{ reserved: number; sold: number; paidParticipants: number }> {
   const _ = db.command
   const $ = _.aggregate
   const res = (await db
@@ -52,7 +58,32 @@ async function expectedCounters(db: DB.Database, groupBuyId: string): Promise<{ 
     if (row._id === 'PENDING_PAYMENT') reserved += row.quantity
     else sold += row.quantity
   }
-  return { reserved, sold }
+  const unfinished = (await db.collection('orders').where({ groupBuyId, paymentFinishedAt: 0 }).limit(1000).get()) as unknown as { data: OrderDoc[] }
+  for (const o of unfinished.data) if (!o.countedAt && LIVE_SOLD.includes(o.status)) sold -= o.quantity
+  const paid = (await db.collection('participations').where({ groupBuyId, paidOrders: _.gt(0) }).count()) as unknown as { total: number }
+  return { reserved, sold, paidParticipants: paid.total }
+}
+
+/**
+ * The paid counts (soldQuantity, paidParticipants) are corrected at once: a payment counts itself in one transaction
+ * (countPayment) and a refund gives its units back in one (moveToRefunding), so no live call is ever between the two,
+ * and the write is conditional on the exact counters read before the recount. After the goods arrived the sold count
+ * is what was paid for (units refunded after arrival are not given back), so only paidParticipants is checked then;
+ * a correction never raises stockLeft of a group buy whose goods arrived short. 成团 follows at once.
+ */
+async function healPaidCounts(db: DB.Database, gb: WithObservation, expected: { sold: number; paidParticipants: number }, now: number): Promise<WithObservation | null> {
+  const sold = gb.arrivedAt ? gb.soldQuantity : expected.sold
+  if (sold === gb.soldQuantity && expected.paidParticipants === gb.paidParticipants) return null
+  const stockLeft = gb.arrivalShort ? Math.min(gb.stockLeft, gb.stockLeft - (sold - gb.soldQuantity)) : gb.stockLeft - (sold - gb.soldQuantity)
+  const fixed = await db
+    .collection('groupBuys')
+    .where({ _id: gb._id, stockLeft: gb.stockLeft, reservedQuantity: gb.reservedQuantity, soldQuantity: gb.soldQuantity, paidParticipants: gb.paidParticipants })
+    .update({ data: { soldQuantity: sold, paidParticipants: expected.paidParticipants, stockLeft: Math.max(0, stockLeft) } })
+  if (updatedCount(fixed) !== 1) return null
+  console.warn(`[heal] ${gb._id}: sold ${gb.soldQuantity}→${sold}, paid participants ${gb.paidParticipants}→${expected.paidParticipants}`)
+  const healed = { ...gb, soldQuantity: sold, paidParticipants: expected.paidParticipants, stockLeft: Math.max(0, stockLeft) }
+  await succeedIfReached(db, healed, now)
+  return healed
 }
 
 /** checked: group buys looked at; healed: group buys corrected; unitsReleased: stock handed back for sale by those corrections. */
@@ -68,34 +99,33 @@ export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Prom
   let healed = 0
   let unitsReleased = 0
   const quiet = quietMs()
-  for (const gb of res.data) {
-    const expected = await expectedCounters(db, gb._id)
-    const consistent = gb.reservedQuantity === expected.reserved && gb.soldQuantity === expected.sold
+  for (const read of res.data) {
+    const expected = await expectedCounters(db, read._id)
+    const paidHealed = await healPaidCounts(db, read, expected, now)
+    if (paidHealed) healed++
+    const gb = paidHealed ?? read
+    // Only the reserved count can be off by a live call (a join between its stock write and its order): it is
+    // corrected once it has stood still.
+    const consistent = gb.reservedQuantity === expected.reserved
     const seen = gb.reconcile
     const same =
       seen &&
       seen.stockLeft === gb.stockLeft &&
       seen.reservedQuantity === gb.reservedQuantity &&
       seen.soldQuantity === gb.soldQuantity &&
-      seen.expectedReserved === expected.reserved &&
-      seen.expectedSold === expected.sold
+      seen.expectedReserved === expected.reserved
     if (!consistent && same && now - seen.seenAt >= quiet) {
+      const target = gb.stock - expected.reserved - gb.soldQuantity
+      // After a short arrival no unit goes back on sale.
+      const stockLeft = Math.max(0, gb.arrivalShort ? Math.min(gb.stockLeft, target) : target)
       const fixed = await db
         .collection('groupBuys')
         .where({ _id: gb._id, stockLeft: gb.stockLeft, reservedQuantity: gb.reservedQuantity, soldQuantity: gb.soldQuantity })
-        .update({
-          data: {
-            reservedQuantity: expected.reserved,
-            soldQuantity: expected.sold,
-            stockLeft: gb.stock - expected.reserved - expected.sold,
-            reconcile: null,
-            reconciledAt: now,
-          },
-        })
+        .update({ data: { reservedQuantity: expected.reserved, stockLeft, reconcile: null, reconciledAt: now } })
       if (updatedCount(fixed) === 1) {
-        healed++
-        unitsReleased += gb.stock - expected.reserved - expected.sold - gb.stockLeft
-        console.warn(`[reconcile] ${gb._id}: reserved ${gb.reservedQuantity}→${expected.reserved}, sold ${gb.soldQuantity}→${expected.sold}`)
+        if (!paidHealed) healed++
+        unitsReleased += stockLeft - gb.stockLeft
+        console.warn(`[heal] ${gb._id}: reserved ${gb.reservedQuantity}→${expected.reserved}`)
         continue
       }
     }

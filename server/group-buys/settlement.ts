@@ -7,6 +7,7 @@ import { applyPayment, notifySucceeded } from '@server/payments/payment-flow'
 import { requestRefund } from '@server/payments/refunds'
 import { returnUnsoldToOffer } from '@server/supply/allocation'
 import { addToPurchaseOrder } from '@server/supply/purchase-orders'
+import { finalPriceAtEnd, refundTierDifferences } from '@server/group-buys/tier-settlement'
 
 const BATCH = 100
 
@@ -42,13 +43,19 @@ export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ c
       ? ((await db.collection('participations').where({ groupBuyId: gb._id, paidOrders: _.gt(0) }).count()) as unknown as { total: number }).total
       : gb.paidParticipants
     const to = statusAtEnd({ status: gb.status, paidParticipants, minParticipants: gb.minParticipants })
-    const res = await db.collection('groupBuys').where({ _id: gb._id, status: gb.status }).update({ data: { status: to, paidParticipants } })
+    const succeedsNow = gb.status === 'OPEN' && to === 'CLOSED'
+    // 阶梯价: the final price is decided in the same write as 成团, from what was paid by the end, once.
+    const finalPriceFen = to === 'CLOSED' ? await finalPriceAtEnd(db, gb) : null
+    const res = await db
+      .collection('groupBuys')
+      .where({ _id: gb._id, status: gb.status })
+      .update({ data: { status: to, paidParticipants, ...(finalPriceFen === null ? {} : { finalPriceFen }), ...(succeedsNow ? { succeededNotified: false } : {}) } })
     if (updatedCount(res) !== 1) continue
     if (to === 'FAILED') failed++
     else {
       closed++
       // Reached its threshold only at the last moment (or by recount): it still deserves its 成团 message.
-      if (gb.status === 'OPEN') await notifySucceeded(db, gb, now)
+      if (succeedsNow) await notifySucceeded(db, gb, now)
     }
   }
   return { closed, failed }
@@ -79,6 +86,8 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
       }
       if (paid.data.length === BATCH) more = true
     }
+    // 阶梯价: every order paid by the end gets the difference to the final price back (once each).
+    if (gb.status === 'CLOSED') refundsRequested += await refundTierDifferences(db, gb, now)
     if (!more && gb.offerId) {
       // 帮卖: the paid quantity joins the pickup point's purchase order; what did not sell goes back to the offer.
       if (gb.status === 'CLOSED') await addToPurchaseOrder(db, gb, now)

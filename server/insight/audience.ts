@@ -1,7 +1,9 @@
 import { BOUGHT_STATUSES, matchesAudience, purchaseRule, type Audience, type ResidentFacts } from '@shared/domain/insight'
+import { levelFor, minLifetimeFor } from '@shared/domain/members'
 import type { UserDoc } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { MEMBERS, type MemberDoc } from '@server/members/points'
 import type { OfferDoc } from '@server/supply/docs'
 import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
 
@@ -11,16 +13,21 @@ export interface MarketingFields {
   marketingConsentAt?: number | null
 }
 
-/** Member levels (#12): `members/<openid>` with a numeric `level`, when that collection exists; else level 0. */
+/**
+ * Member levels (#12) are not stored: a level is what its lifetime points reach (`levelFor`, the one rule), so
+ * "level at least L" is `members.lifetimePoints >= minLifetimeFor(L)` (members are keyed by openid).
+ */
 async function levelsAtLeast(db: DB.Database, minLevel: number): Promise<Set<string>> {
   const _ = db.command
-  const docs = await ifCollectionExists(() => readAllWhere<{ _id: string; openid?: string }>(db, 'members', { level: _.gte(minLevel) }, { _id: true, openid: true }, 200_000), [])
-  return new Set(docs.map((d) => d.openid ?? d._id))
+  const floor = minLifetimeFor(minLevel)
+  if (!Number.isFinite(floor)) return new Set()
+  const docs = await ifCollectionExists(() => readAllWhere<{ _id: string }>(db, MEMBERS, { lifetimePoints: _.gte(floor) }, { _id: true }, 200_000), [])
+  return new Set(docs.map((d) => d._id))
 }
 
 async function levelOf(db: DB.Database, openid: string): Promise<number> {
-  const doc = await ifCollectionExists(() => findById<{ level?: number }>(db, 'members', openid), null)
-  return typeof doc?.level === 'number' ? doc.level : 0
+  const doc = await ifCollectionExists(() => findById<Pick<MemberDoc, 'lifetimePoints'>>(db, MEMBERS, openid), null)
+  return levelFor(doc?.lifetimePoints ?? 0).level
 }
 
 /** Group buys selling products of these categories (through their offers' product copies). */

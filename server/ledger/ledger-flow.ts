@@ -21,7 +21,7 @@ import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@serve
 import { afterSalesWindowMs } from '@server/after-sales/window'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
-import type { RefundDoc } from '@server/payments/refunds'
+import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { accountOf, commissionTiers, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc } from '@server/ledger/model'

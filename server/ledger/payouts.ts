@@ -1,4 +1,5 @@
 import { createHash } from 'crypto'
+import { crashPoint, isCrash } from '@server/crash-points'
 import { findById, updatedCount } from '@server/fetch'
 import type { Party } from '@shared/domain/ledger'
 import { availableOf, repayInTx } from '@server/ledger/debts'
@@ -95,10 +96,12 @@ export async function processDuePayouts(db: DB.Database, now: number, batch = 50
     const backoff = RETRY_BACKOFF_MS[Math.min(p.attempts, RETRY_BACKOFF_MS.length - 1)]
     const lease = await db.collection('payouts').where({ _id: p._id, status: 'PENDING', attempts: p.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
     if (updatedCount(lease) !== 1) continue
+    crashPoint('payout:after-lease')
     let reason: string
     let final = false
     try {
       const res = await transfer(p._id, p.partyId, p.amountFen)
+      crashPoint('payout:after-transfer')
       if (res.ok) {
         if (await finish(db, p._id, 'PAID', null, now)) out.paid++
         continue
@@ -106,6 +109,7 @@ export async function processDuePayouts(db: DB.Database, now: number, batch = 50
       reason = res.reason
       final = res.final
     } catch (err) {
+      if (isCrash(err)) throw err
       reason = err instanceof Error ? err.message : String(err)
     }
     if (final || p.attempts + 1 >= MAX_PAYOUT_ATTEMPTS) {

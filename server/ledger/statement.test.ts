@@ -23,3 +23,9 @@ it('the CSV quotes free text, shows Beijing time and yuan, and ends with the tot
   expect(lines[2]).toBe('2026-12-01 09:02:03,o1,"草莓, ""大果""",7,退款冲回,冻结,-0.05')
   expect(lines).toContain('净收益(元),10.00')
 })
+
+it('a product name that is a formula reaches the CSV as text; amounts stay numbers', () => {
+  const csv = statementCsv([{ ...base, title: '=HYPERLINK("http://evil.example","领红包")', amountFen: -250 }], statementTotals([base]))
+  const line = csv.split('\r\n')[1]
+  expect(line).toBe(`2026-12-01 09:02:03,o1,"'=HYPERLINK(""http://evil.example"",""领红包"")",7,销售分成,冻结,-2.50`)
+})

@@ -18,8 +18,11 @@ export interface Tx {
 const MAX_ATTEMPTS = 40
 const MAX_BACKOFF_MS = 200
 
+// CloudBase answers a conflict with code DATABASE_TRANSACTION_CONFLICT and the message
+// "[ResourceUnavailable.TransactionConflict] …"; wx-server-sdk keeps only the message for a conflict raised at a
+// write inside the transaction (errCode -501001), and the raw code for one raised at commit.
 function isConflict(err: unknown): boolean {
-  return /TRANSACTION_CONFLICT/.test(errorText(err))
+  return /TRANSACTION_CONFLICT|TransactionConflict/.test(errorText(err))
 }
 
 /**

@@ -4,6 +4,7 @@ import { isDuplicateWrite } from '@server/cloud'
 import type { OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { pointEntryIdFor } from '@server/ids'
+import { inTransaction, txGet } from '@server/ledger/txn'
 
 /**
  * 会员互通: the points ledger. Every change is an append-only entry in `pointEntries` whose id is derived from
@@ -55,14 +56,6 @@ export async function memberOf(db: DB.Database, openid: string): Promise<MemberD
   return findById<MemberDoc>(db, MEMBERS, openid)
 }
 
-async function ensureMember(db: DB.Database, openid: string, now: number): Promise<void> {
-  try {
-    await db.collection(MEMBERS).add({ data: { _id: openid, points: 0, lifetimePoints: 0, unrecoveredPoints: 0, version: 0, updatedAt: now } })
-  } catch (err) {
-    if (!isDuplicateWrite(err)) throw err
-  }
-}
-
 /** Insert an entry; false if this event was already recorded. */
 async function record(db: DB.Database, entry: PointEntryDoc): Promise<boolean> {
   try {
@@ -82,13 +75,44 @@ async function settled(db: DB.Database, entry: Pick<PointEntryDoc, '_id' | 'pend
 /** Points earned by an event, once per (kind, ref). True when this call credited them. */
 export async function credit(db: DB.Database, openid: string, kind: 'EARN_PICKUP' | 'EARN_REDEEM', ref: string, points: number, note: string, now: number): Promise<boolean> {
   if (points <= 0) return false
-  const _ = db.command
   const entry: PointEntryDoc = { _id: pointEntryIdFor(kind, ref), openid, kind, ref, points, lifetime: points, unrecovered: 0, note, createdAt: now, pendingSince: now }
-  if (!(await record(db, entry))) return false
-  await ensureMember(db, openid, now)
-  await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), version: _.inc(1), updatedAt: now } })
-  await settled(db, entry)
-  return true
+  const recorded = await record(db, entry)
+  // Recorded before (a retry, or settle finishing a pickup a crash cut off): the balance moves if it has not yet.
+  await applyEntry(db, entry._id, now)
+  return recorded
+}
+
+/**
+ * Move the balance by one recorded entry, once: one transaction over the entry and its member, so a call cut off
+ * after writing the entry is finished by whoever comes next (a retry, settle) and two at once apply it once. A
+ * take-back takes what the balance holds and records the rest as unrecovered.
+ */
+async function applyEntry(db: DB.Database, entryId: string, now: number): Promise<boolean> {
+  return inTransaction(db, async (t) => {
+    const e = await txGet<PointEntryDoc>(t, POINT_ENTRIES, entryId)
+    if (!e || e.pendingSince === 0 || e.void) return false
+    const m = await txGet<MemberDoc>(t, MEMBERS, e.openid)
+    let { points, unrecovered } = e
+    let note = e.note
+    if (e.kind === 'TAKE_BACK' && points < 0) {
+      const split = splitTakeBack(m?.points ?? 0, -e.lifetime)
+      points = -split.taken
+      unrecovered = split.unrecovered
+      // What the take-back could not recover was already redeemed (unused coupons were voided first): say so.
+      if (unrecovered > 0) note = `退款扣回积分 ${-e.lifetime}，其中 ${unrecovered} 分已用于已核销的券，无法扣回`
+    }
+    const member = {
+      points: (m?.points ?? 0) + points,
+      lifetimePoints: (m?.lifetimePoints ?? 0) + e.lifetime,
+      unrecoveredPoints: (m?.unrecoveredPoints ?? 0) + unrecovered,
+      version: (m?.version ?? 0) + 1,
+      updatedAt: now,
+    }
+    if (m) await t.collection(MEMBERS).doc(e.openid).update({ data: member })
+    else await t.collection(MEMBERS).doc(e.openid).set({ data: member })
+    await t.collection(POINT_ENTRIES).doc(entryId).update({ data: { points, unrecovered, note, pendingSince: 0 } })
+    return true
+  })
 }
 
 /**
@@ -97,10 +121,15 @@ export async function credit(db: DB.Database, openid: string, kind: 'EARN_PICKUP
  */
 export async function earnPointsForPickup(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
   try {
-    await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
+    await earnPickupPoints(db, order, now)
   } catch (err) {
     console.error('[points] pickup credit failed', order._id, err)
   }
+}
+
+/** The points step of a hand-over (pickup-flow finishHandover): throws, so the step is retried; once per order. */
+export async function earnPickupPoints(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
+  await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
 }
 
 /** A clerk redeemed a partner store's coupon: the campaign's pointsOnRedeem, once per coupon. */
@@ -129,45 +158,43 @@ export async function takeBackPointsForRefund(db: DB.Database, refund: RefundRef
 
 type RefundRef = { _id: string; kind?: string; orderId: string; openid: string; amountFen: number }
 
+/**
+ * The points part of a confirmed refund (a step of finishRefund): throws on failure, so the refund stays unfinished
+ * and settle runs the step again; running it again after it was done changes nothing (the entry is keyed by the refund).
+ */
+export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
+  await takeBack(db, refund, now)
+}
+
 async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
   if (refund.kind === 'coupon') return
-  const _ = db.command
+  const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
+  const cutOff = await findById<PointEntryDoc>(db, POINT_ENTRIES, entryId)
+  if (cutOff) {
+    // Recorded by a call a crash cut off: finish it (nothing if it was applied).
+    if (cutOff.pendingSince !== 0) await voidToCover(db, cutOff.openid, -cutOff.lifetime, now)
+    await applyEntry(db, entryId, now)
+    return
+  }
   const earned = await findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', refund.orderId))
   if (!earned) return
   const order = await findById<OrderDoc>(db, 'orders', refund.orderId)
   if (!order) return
   const wanted = pointsTakenBackBy(order, refund.amountFen)
   if (wanted <= 0) return
-  const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
   const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now, pendingSince: now }
-  if (!(await record(db, entry))) return
-  await ensureMember(db, refund.openid, now)
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const whole = await db.collection(MEMBERS).where({ _id: refund.openid, points: _.gte(wanted) }).update({ data: { points: _.inc(-wanted), lifetimePoints: _.inc(-wanted), version: _.inc(1), updatedAt: now } })
-    if (updatedCount(whole) === 1) {
-      await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -wanted, unrecovered: 0, pendingSince: 0 } })
-      return
-    }
-    // Not enough left (spent already): what the points bought and is still unused is voided first, latest first,
-    // its points back on the balance for this take-back to take (a take-back voids what the points bought).
-    const seen = (await memberOf(db, refund.openid))?.points ?? 0
-    if (seen < wanted && (await voidPointsCoupons(db, refund.openid, wanted - seen, now)) > 0) continue
-    // Still not enough (what was bought is already redeemed): take what is there, by a write conditional on the
-    // balance seen. The entry says so first, so a call cut off between the two leaves an entry settle can reconcile
-    // (healMemberPoints).
-    const { taken, unrecovered } = splitTakeBack(seen, wanted)
-    const note = unrecovered > 0 ? `退款扣回积分 ${wanted}，其中 ${unrecovered} 分已用于已核销的券，无法扣回` : entry.note
-    await db.collection(POINT_ENTRIES).where({ _id: entryId, pendingSince: now }).update({ data: { points: -taken, unrecovered, note } })
-    const part = await db
-      .collection(MEMBERS)
-      .where({ _id: refund.openid, points: seen })
-      .update({ data: { points: _.inc(-taken), lifetimePoints: _.inc(-wanted), unrecoveredPoints: _.inc(unrecovered), version: _.inc(1), updatedAt: now } })
-    if (updatedCount(part) === 1) {
-      await settled(db, entry)
-      return
-    }
-  }
-  throw new Error(`points take-back for ${refund._id} kept losing races`)
+  await record(db, entry)
+  await voidToCover(db, refund.openid, wanted, now)
+  await applyEntry(db, entryId, now)
+}
+
+/**
+ * A take-back of `wanted` points the balance cannot cover voids what the points bought and is still unused first
+ * (a take-back voids what the points bought): only what was already redeemed can stay unrecovered.
+ */
+async function voidToCover(db: DB.Database, openid: string, wanted: number, now: number): Promise<void> {
+  const seen = (await memberOf(db, openid))?.points ?? 0
+  if (seen < wanted) await voidPointsCoupons(db, openid, wanted - seen, now)
 }
 
 /**
@@ -192,9 +219,9 @@ async function voidPointsCoupons(db: DB.Database, openid: string, needed: number
       _id: pointEntryIdFor('SPEND_VOIDED', coupon._id), openid, kind: 'SPEND_VOIDED', ref: coupon._id, points: price, lifetime: 0, unrecovered: 0,
       note: `积分被退款扣回，积分兑换的「${coupon.title ?? '券'}」已作废`, createdAt: now, pendingSince: now,
     }
-    if (!(await record(db, entry))) continue
-    await db.collection(MEMBERS).doc(openid).update({ data: { points: _.inc(price), version: _.inc(1), updatedAt: now } })
-    await settled(db, entry)
+    // Keyed by the coupon, applied once (a call cut off here is finished by the next take-back or settle's heal).
+    await record(db, entry)
+    await applyEntry(db, entry._id, now)
     back += price
   }
   return back

@@ -6,7 +6,9 @@ import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
 import { requestRefund } from '@server/payments/refunds'
-import { recordSale } from '@server/ledger/ledger-flow'
+import { bookSale } from '@server/ledger/ledger-flow'
+import { inTransaction, txGet } from '@server/ledger/txn'
+import { crashPoint, isCrash } from '@server/crash-points'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -15,7 +17,6 @@ export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_
  * then make each step a conditional write so replays and races change nothing twice.
  */
 export async function applyPayment(db: DB.Database, orderId: string, now: number): Promise<PaymentOutcome> {
-  const _ = db.command
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order) return 'UNKNOWN_ORDER'
   const confirmed = await queryPaid(orderId)
@@ -26,7 +27,8 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     return 'REFUNDING'
   }
 
-  const paid = await db.collection('orders').where({ _id: orderId, status: 'PENDING_PAYMENT' }).update({ data: { status: 'PAID', paidAt: now, transactionId: confirmed.transactionId } })
+  // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
+  const paid = await db.collection('orders').where({ _id: orderId, status: 'PENDING_PAYMENT' }).update({ data: { status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 } })
   if (updatedCount(paid) !== 1) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
     if (current.status === 'CANCELLED' || current.status === 'EXPIRED') {
@@ -34,40 +36,98 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
       await requestRefund(db, current, '订单已取消或超时后到账', now)
       return 'REFUNDING'
     }
+    // A re-sent notice after a crash finishes what the first one left (nothing is done twice).
+    if (current.paymentFinishedAt === 0) return finishPayment(db, current, now)
     return 'ALREADY_APPLIED'
   }
-  await recordSale(db, orderId, now)
+  crashPoint('payment:after-paid')
+  return finishPayment(db, { ...order, status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 }, now)
+}
 
-  const partId = participationIdFor(order.groupBuyId, order.openid)
-  const firstPaid = updatedCount(await db.collection('participations').where({ _id: partId, paidOrders: 0 }).update({ data: { paidOrders: _.inc(1) } })) === 1
-  if (!firstPaid) await db.collection('participations').doc(partId).update({ data: { paidOrders: _.inc(1) } })
-
-  const counted = await db
-    .collection('groupBuys')
-    .where({ _id: order.groupBuyId, status: _.in(['OPEN', 'SUCCEEDED']) })
-    .update({ data: { paidParticipants: _.inc(firstPaid ? 1 : 0), soldQuantity: _.inc(order.quantity), reservedQuantity: _.inc(-order.quantity) } })
-  if (updatedCount(counted) !== 1) {
+/**
+ * The steps after PENDING_PAYMENT → PAID, in order: the ledger's sale, the count (participation and the group's
+ * counters, one transaction keyed by the order), ready-for-pickup when the goods are already in, 成团, and last
+ * the order's paymentFinishedAt. Each is keyed by the order or conditional, so running them again after a crash
+ * anywhere — a re-sent notice, settle — does each once.
+ */
+export async function finishPayment(db: DB.Database, order: OrderDoc, now: number): Promise<PaymentOutcome> {
+  await bookSale(db, order._id, now)
+  crashPoint('payment:after-sale')
+  const counted = await countPayment(db, order._id, now)
+  crashPoint('payment:after-count')
+  let outcome: PaymentOutcome = 'PAID'
+  if (counted === 'ENDED') {
     // The group ended (failed or closed) while this payment was in flight.
     await requestRefund(db, order, '团购已结束', now)
-    return 'REFUNDING'
+    outcome = 'REFUNDING'
+  } else {
+    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+    if (gb) {
+      const current = (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
+      // Paid after the goods arrived (the group had already succeeded): ready to collect straight away — unless
+      // the goods arrived short, when nothing is left for a late payer and the money goes back.
+      if (gb.arrivedAt && current.status === 'PAID') {
+        if (gb.arrivalShort) await requestRefund(db, current, '到货不足退款', now)
+        else await readyForPickup(db, current, pickupCodeTtlMs(), now)
+      }
+      crashPoint('payment:after-ready')
+      if (!(await succeedIfReached(db, gb, now)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order), now)
+      crashPoint('payment:after-succeeded')
+    }
   }
+  await db.collection('orders').where({ _id: order._id, paymentFinishedAt: 0 }).update({ data: { paymentFinishedAt: now } })
+  return outcome
+}
 
-  const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
-  if (!gb) return 'PAID'
-  // Paid after the goods arrived (the group had already succeeded): ready to collect straight away — unless
-  // the goods arrived short, when nothing is left for a late payer and the money goes back.
-  if (gb.arrivedAt) {
-    if (gb.arrivalShort) await requestRefund(db, order, '到货不足退款', now)
-    else await readyForPickup(db, { ...order, status: 'PAID' }, pickupCodeTtlMs(), now)
-  }
-  if (gb.status === 'OPEN' && gb.paidParticipants >= gb.minParticipants) {
-    const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', paidParticipants: _.gte(gb.minParticipants) }).update({ data: { status: 'SUCCEEDED', succeededAt: now } })
-    // Exactly one payment wins the transition and tells everyone who has paid so far.
-    if (updatedCount(won) === 1) await notifySucceeded(db, gb, now)
-  } else if (gb.status === 'SUCCEEDED') {
-    await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order), now)
-  }
-  return 'PAID'
+/**
+ * Count a payment once: the payer's participation (paidOrders), and — while the group buy is running — its
+ * paidParticipants (a first paid order), soldQuantity and reservedQuantity, and the order's countedAt, all in one
+ * transaction, so a crash leaves either all of it or none and two at once count it once.
+ */
+async function countPayment(db: DB.Database, orderId: string, now: number): Promise<'COUNTED' | 'ENDED' | 'ALREADY'> {
+  return inTransaction(db, async (t) => {
+    const o = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
+    if (!o) return 'ALREADY' as const
+    // Counted before (a crash came after): an order that came after the end still needs its refund.
+    if (o.countedAt) return o.countedAfterEnd ? ('ENDED' as const) : ('ALREADY' as const)
+    if (!COUNTABLE_STATUSES.includes(o.status)) {
+      // Refunded before it could be counted (its group ended, the goods came short): it never joins the counts.
+      await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })
+      return 'ALREADY' as const
+    }
+    const partId = participationIdFor(o.groupBuyId, o.openid)
+    const part = await txGet<{ paidOrders?: number }>(t, 'participations', partId)
+    const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
+    const firstPaid = (part?.paidOrders ?? 0) === 0
+    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1 } })
+    const running = !!gb && RUNNING_STATUSES.includes(gb.status)
+    if (gb && running) {
+      await t.collection('groupBuys').doc(gb._id).update({
+        data: { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity },
+      })
+    }
+    await t.collection('orders').doc(orderId).update({ data: running ? { countedAt: now } : { countedAt: now, countedAfterEnd: true } })
+    return running ? ('COUNTED' as const) : ('ENDED' as const)
+  })
+}
+
+const RUNNING_STATUSES: readonly string[] = ['OPEN', 'SUCCEEDED']
+const COUNTABLE_STATUSES: readonly string[] = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP']
+
+/**
+ * 成团 once the paid participants reach the minimum: one conditional write OPEN → SUCCEEDED wins, then everyone
+ * paid so far is told. succeededNotified is false between the two, so settle re-sends (keyed) what a crash cut off.
+ * True when this call won the transition.
+ */
+export async function succeedIfReached(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<boolean> {
+  const _ = db.command
+  const fresh = (await findById<GroupBuyDoc>(db, 'groupBuys', gb._id)) ?? gb
+  if (fresh.status !== 'OPEN' || fresh.paidParticipants < fresh.minParticipants) return false
+  const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', paidParticipants: _.gte(fresh.minParticipants) }).update({ data: { status: 'SUCCEEDED', succeededAt: now, succeededNotified: false } })
+  // Exactly one payment wins the transition and tells everyone who has paid so far.
+  if (updatedCount(won) !== 1) return false
+  await notifySucceeded(db, fresh, now)
+  return true
 }
 
 function succeededMessage(gb: GroupBuyDoc, order: Pick<OrderDoc, '_id' | 'openid' | 'quantity'>) {
@@ -95,7 +155,29 @@ export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: num
     const _ = db.command
     const res = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PAID', _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: OrderDoc[] }
     for (const o of res.data) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o), now)
-    if (res.data.length < 100) return
+    if (res.data.length < 100) break
     lastId = res.data[res.data.length - 1]._id
   }
+  await db.collection('groupBuys').where({ _id: gb._id, succeededNotified: false }).update({ data: { succeededNotified: true } })
+}
+
+/**
+ * settle: payments a crash cut off after PENDING_PAYMENT → PAID (WeChat Pay re-sends the notice too, but a lost
+ * process may never answer it), and 成团 messages a crash cut off after the transition.
+ */
+export async function finishInterruptedPayments(db: DB.Database, now: number, batch = 100): Promise<{ payments: number; succeededNotices: number }> {
+  const orders = (await db.collection('orders').where({ paymentFinishedAt: 0 }).limit(batch).get()) as unknown as { data: OrderDoc[] }
+  let payments = 0
+  for (const o of orders.data) {
+    try {
+      await finishPayment(db, o, now)
+      payments++
+    } catch (err) {
+      if (isCrash(err)) throw err
+      console.error('[payments] finishing', o._id, 'failed; the next tick retries', err)
+    }
+  }
+  const groups = (await db.collection('groupBuys').where({ succeededNotified: false }).limit(20).get()) as unknown as { data: GroupBuyDoc[] }
+  for (const gb of groups.data) await notifySucceeded(db, gb, now)
+  return { payments, succeededNotices: groups.data.length }
 }

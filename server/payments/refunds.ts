@@ -1,48 +1,16 @@
-import type { CouponDoc, OrderDoc } from '@server/docs'
+import type { CouponDoc, GroupBuyDoc, OrderDoc } from '@server/docs'
 import { isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { refundIdFor, shortageRefundIdFor } from '@server/ids'
-import { takeBackPointsForRefund } from '@server/members/points'
+import { crashPoint, isCrash } from '@server/crash-points'
+import { takeBackPoints } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
-import { recordRefund } from '@server/ledger/ledger-flow'
+import { bookRefund } from '@server/ledger/ledger-flow'
+import { inTransaction, txGet } from '@server/ledger/txn'
+import type { RefundDoc, RefundKind } from '@server/payments/model'
 
-export interface RefundDoc {
-  _id: string
-  /** What was paid for; absent on refunds written before coupons could be bought (all of them orders). */
-  kind?: RefundKind
-  /** The out_trade_no being refunded: an order's id, or a coupon's id when kind is 'coupon'. */
-  orderId: string
-  openid: string
-  /** The order's group buy; null for coupon purchases. */
-  groupBuyId: string | null
-  /** The coupon's campaign; only on coupon purchases. */
-  campaignId?: string
-  /** What this refund gives back, in fen. */
-  amountFen: number
-  /** The trade's total (WeChat Pay's total_fee); absent on full refunds written before partial ones existed. */
-  totalFen?: number
-  /**
-   * A partial refund (a shortage at arrival, after-sales) gives back part of an order that is still served:
-   * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
-   */
-  partial?: boolean
-  /**
-   * The units this refund takes back (a shortage's short units, an after-sales case's approved units): what the
-   * ledger's split of what is kept counts (keptOf). Absent on a full refund (all units) and on a partial refund
-   * that gives money back for no unit.
-   */
-  units?: number
-  reason: string
-  status: 'PENDING' | 'DONE'
-  attempts: number
-  nextAttemptAt: number
-  lastError: string | null
-  createdAt: number
-  doneAt: number | null
-}
-
-export type RefundKind = 'order' | 'coupon'
+export type { RefundDoc, RefundKind } from '@server/payments/model'
 
 /**
  * Per kind of purchase: the collection holding it, the statuses from which a refund moves it to REFUNDING (a
@@ -58,8 +26,10 @@ const PURCHASES: Record<RefundKind, { collection: string; refundableFrom: string
  * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
  * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
  */
-export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, reason: string, now: number): Promise<void> {
-  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: order.amountFen }, reason, now)
+export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen'>, reason: string, now: number): Promise<void> {
+  // After a 阶梯价 difference refund only the rest is left to give back (the trade's refunds never exceed its total).
+  const rest = order.amountFen - (order.tierRefundFen ?? 0)
+  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
 }
 
 /**
@@ -101,12 +71,12 @@ export async function requestCouponRefund(db: DB.Database, coupon: Pick<CouponDo
 async function startRefund(
   db: DB.Database,
   kind: RefundKind,
-  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen'>,
+  paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen' | 'totalFen'>,
   reason: string,
   now: number,
 ): Promise<void> {
   const _ = db.command
-  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
+  const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.totalFen ?? paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
   if (doc.campaignId === undefined) delete doc.campaignId
   try {
     await db.collection('refunds').add({ data: doc })
@@ -114,8 +84,41 @@ async function startRefund(
     if (!isDuplicateWrite(err)) throw err
   }
   const p = PURCHASES[kind]
-  await db.collection(p.collection).where({ _id: paid.orderId, status: _.in(p.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
+  if (kind === 'coupon') {
+    await db.collection(p.collection).where({ _id: paid.orderId, status: _.in(p.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
+    return
+  }
+  await moveToRefunding(db, paid.orderId, now)
 }
+
+/**
+ * An order → REFUNDING, in one transaction with what it held in its group buy: a paid order counted into a group
+ * buy that has not ended and whose goods have not arrived gives its units back (soldQuantity − q, stockLeft + q),
+ * so its counters stay equal to its live orders (the heal is for crashes, not for refunds). After arrival the
+ * units are not given back (they never came, or are handed over to someone), and an ended group's counters are
+ * what it ended with.
+ */
+async function moveToRefunding(db: DB.Database, orderId: string, now: number): Promise<void> {
+  const from = PURCHASES.order.refundableFrom
+  await inTransaction(db, async (t) => {
+    const o = await txGet<OrderDoc>(t, 'orders', orderId)
+    if (!o || !from.includes(o.status)) return
+    // Confirmed already (settle worked the refund between its insert and this write): nothing is left to wait for.
+    const data: Record<string, unknown> = { status: (o.refundIds ?? []).includes(refundIdFor(orderId)) ? 'REFUNDED' : 'REFUNDING' }
+    // Counted: by countPayment (countedAt), or paid before payments recorded it (no paymentFinishedAt at all).
+    const counted = o.status === 'PAID' && (!!o.countedAt || o.paymentFinishedAt === undefined)
+    if (counted) {
+      const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
+      if (gb && RUNNING.includes(gb.status) && !gb.arrivedAt) {
+        await t.collection('groupBuys').doc(gb._id).update({ data: { soldQuantity: gb.soldQuantity - o.quantity, stockLeft: gb.stockLeft + o.quantity } })
+        data.unitsReturnedAt = now
+      }
+    }
+    await t.collection('orders').doc(orderId).update({ data })
+  })
+}
+
+const RUNNING: readonly string[] = ['OPEN', 'SUCCEEDED']
 
 const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
 
@@ -145,28 +148,77 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
       retrying++
       continue
     }
-    const finished = await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null } })
+    const finished = await db.collection('refunds').where({ _id: r._id, status: 'PENDING' }).update({ data: { status: 'DONE', doneAt: now, lastError: null, appliedAt: 0 } })
     if (updatedCount(finished) !== 1) continue
-    await recordRefund(db, r, now)
-    await takeBackPointsForRefund(db, r, now)
-    const p = PURCHASES[r.kind ?? 'order']
-    // The 退款 message, keyed by the refund (a partial one) or the purchase (a full one, as before partials existed).
-    const tell = (key: string) =>
-      enqueue(db, key, {
-        toOpenid: r.openid,
-        template: 'GROUP_FAILED_REFUNDED',
-        page: p.page(r.orderId),
-        data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
-      }, now)
-    if (r.partial) {
-      // Only the refund's own DONE transition (won once, above) adds its amount: refundedFen counts each refund once.
-      await db.collection(p.collection).doc(r.orderId).update({ data: { refundedFen: _.inc(r.amountFen), refundedAt: now } })
-      await tell(`refunded_${r._id}`)
-    } else {
-      const moved = await db.collection(p.collection).where({ _id: r.orderId, status: 'REFUNDING' }).update({ data: { status: 'REFUNDED', refundedAt: now, refundedFen: _.inc(r.amountFen) } })
-      if (updatedCount(moved) === 1) await tell(`refunded_${r.orderId}`)
-    }
+    crashPoint('refund:after-done')
+    await finishRefund(db, { ...r, status: 'DONE', doneAt: now, appliedAt: 0 }, now)
     done++
   }
   return { done, retrying }
+}
+
+/**
+ * What follows WeChat Pay's confirmation, in order: the ledger's reversal, the points take-back, the purchase (its
+ * refundedFen, and REFUNDING → REFUNDED for a full refund), the 退款 message, and last the refund's appliedAt. Each
+ * step is keyed by the refund (the ledger and the order record its id, the points entry is derived from it, the
+ * message is keyed), so running it again after a crash anywhere — or twice at once — does each step once.
+ */
+export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): Promise<void> {
+  await bookRefund(db, r, now)
+  crashPoint('refund:after-ledger')
+  await takeBackPoints(db, r, now)
+  crashPoint('refund:after-points')
+  const p = PURCHASES[r.kind ?? 'order']
+  const purchase = await applyToPurchase(db, r, now)
+  crashPoint('refund:after-order')
+  // The 退款 message, keyed by the refund (a partial one) or the purchase (a full one, as before partials existed).
+  const tell = (key: string) =>
+    enqueue(db, key, {
+      toOpenid: r.openid,
+      template: 'GROUP_FAILED_REFUNDED',
+      page: p.page(r.orderId),
+      data: { amount: { value: (r.amountFen / 100).toFixed(2) }, reason: { value: r.reason.slice(0, 20) } },
+    }, now)
+  if (r.partial) await tell(`refunded_${r._id}`)
+  else if (purchase === 'REFUNDED') await tell(`refunded_${r.orderId}`)
+  await db.collection('refunds').where({ _id: r._id, appliedAt: 0 }).update({ data: { appliedAt: now } })
+}
+
+/**
+ * The purchase's side of a confirmed refund, once per refund: one transaction adds its id to the purchase's
+ * refundIds and its amount to refundedFen; a full refund also moves REFUNDING → REFUNDED. A full refund of a
+ * purchase that never became refundable (paid the wrong amount while still unpaid) only records the money given back.
+ */
+async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Promise<'REFUNDED' | 'RECORDED' | 'MISSING'> {
+  const p = PURCHASES[r.kind ?? 'order']
+  return inTransaction(db, async (t) => {
+    const cur = await txGet<{ status: string; refundedFen?: number; refundIds?: string[] }>(t, p.collection, r.orderId)
+    if (!cur) return 'MISSING' as const
+    const ids = cur.refundIds ?? []
+    const fullyRefunded = !r.partial && (cur.status === 'REFUNDING' || cur.status === 'REFUNDED')
+    if (ids.includes(r._id)) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
+    const data: Record<string, unknown> = { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now }
+    if (!r.partial && cur.status === 'REFUNDING') data.status = 'REFUNDED'
+    await t.collection(p.collection).doc(r.orderId).update({ data })
+    return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
+  })
+}
+
+/**
+ * settle: refunds WeChat Pay confirmed whose later steps a crash cut off (appliedAt still 0). Finishing one that a
+ * live call is finishing at the same moment is harmless: every step is keyed by the refund.
+ */
+export async function finishConfirmedRefunds(db: DB.Database, now: number, batch = 50): Promise<{ finished: number }> {
+  const res = (await db.collection('refunds').where({ status: 'DONE', appliedAt: 0 }).limit(batch).get()) as unknown as { data: RefundDoc[] }
+  let finished = 0
+  for (const r of res.data) {
+    try {
+      await finishRefund(db, r, now)
+      finished++
+    } catch (err) {
+      if (isCrash(err)) throw err
+      console.error('[refunds] finishing', r._id, 'failed; the next tick retries', err)
+    }
+  }
+  return { finished }
 }

@@ -3,6 +3,10 @@ import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
+import { crashPoint, isCrash } from '@server/crash-points'
+import { bookPickup } from '@server/ledger/ledger-flow'
+import { inTransaction, txGet } from '@server/ledger/txn'
+import { earnPickupPoints } from '@server/members/points'
 
 export function pickupCodeTtlMs(): number {
   const v = Number(process.env.PICKUP_CODE_TTL_MS)
@@ -42,4 +46,49 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     now,
   )
   return true
+}
+
+/**
+ * 核销's one write: READY_FOR_PICKUP → PICKED_UP for this code (not expired), in one transaction with the pickup
+ * point's 待提货 count, so a crash leaves both or neither. handoverFinishedAt 0 marks the later steps as not done.
+ * False when the order is not (or no longer) ready under this code: of any number of scans, one wins.
+ */
+export async function handOver(db: DB.Database, orderId: string, code: string, pointId: string, now: number): Promise<boolean> {
+  return inTransaction(db, async (t) => {
+    const o = await txGet<OrderDoc>(t, 'orders', orderId)
+    if (!o || o.status !== 'READY_FOR_PICKUP' || o.pickupCode !== code || !((o.pickupExpiresAt ?? 0) > now)) return false
+    await t.collection('orders').doc(orderId).update({ data: { status: 'PICKED_UP', pickedUpAt: now, handoverFinishedAt: 0 } })
+    const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', pointId)
+    if (point) await t.collection('pickupPoints').doc(pointId).update({ data: { readyCount: (point.readyCount ?? 0) - 1 } })
+    return true
+  })
+}
+
+/**
+ * The steps after the hand-over, in order: the ledger's release, the order's points, then handoverFinishedAt. Each
+ * is keyed by the order, so a clerk's retry or settle finishes what a crash left, once.
+ */
+export async function finishHandover(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
+  crashPoint('pickup:after-handover')
+  await bookPickup(db, order._id, now)
+  crashPoint('pickup:after-release')
+  await earnPickupPoints(db, order, now)
+  crashPoint('pickup:after-points')
+  await db.collection('orders').where({ _id: order._id, handoverFinishedAt: 0 }).update({ data: { handoverFinishedAt: now } })
+}
+
+/** settle: hand-overs whose later steps a crash cut off. */
+export async function finishInterruptedHandovers(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
+  const res = (await db.collection('orders').where({ handoverFinishedAt: 0 }).limit(batch).get()) as unknown as { data: OrderDoc[] }
+  let finished = 0
+  for (const o of res.data) {
+    try {
+      await finishHandover(db, o, now)
+      finished++
+    } catch (err) {
+      if (isCrash(err)) throw err
+      console.error('[pickup] finishing', o._id, 'failed; the next tick retries', err)
+    }
+  }
+  return { finished }
 }

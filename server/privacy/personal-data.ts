@@ -4,13 +4,16 @@ import { ERASED_NAME } from '@shared/domain/group-buy'
 import { findById } from '@server/fetch'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
 import { deleteFiles } from '@server/storage/files'
+import { filesOf, UPLOADS } from '@server/storage/uploads'
 
 type Doc = Record<string, unknown> & { _id: string }
 
 /**
  * Every place a resident's openid is stored, and what erasing them does there (个人信息保护法). `optional`
- * collections belong to other issues (#12) and may not exist yet. Staff openids (group buy creators, clerks in
- * verifications, merchants) are not here: staff accounts are not erased by deleteMe.
+ * collections belong to other issues (#12) and may not exist yet. Staff openids on staff documents (group buy
+ * creators, merchants' offers) are not here: staff accounts are not erased by deleteMe. The verifications audit
+ * is here: anyone may type a code at the counter (refused attempts are audited too), and its rows must stay.
+ * The privacy test walks every collection in database/schema.json for the openid after deleteMe.
  *
  * - remove: the document is about the person only (profile, consents, their notices and messages).
  * - relink: the document is needed for accounting or stock (orders, refunds, tallies): kept, its openid replaced
@@ -29,6 +32,8 @@ export const PERSONAL_DATA = {
   notices: { collection: 'notices', field: 'openid', section: 'notices', erase: 'remove', optional: false },
   outbox: { collection: 'outbox', field: 'toOpenid', section: 'messages', erase: 'remove', optional: false },
   subscriptions: { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove', optional: false },
+  verifications: { collection: 'verifications', field: 'clerkOpenid', section: 'codesTyped', erase: 'relink', optional: false },
+  uploads: { collection: UPLOADS, field: 'openid', section: 'files', erase: 'remove', optional: false },
 } as const satisfies Record<string, { collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional: boolean }>
 
 type PersonalKey = keyof typeof PERSONAL_DATA
@@ -56,7 +61,7 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
   const member = await ifCollectionExists(() => findById<Doc>(db, 'members', openid), null)
   const points = by.get('points') ?? []
   if (member && !points.some((d) => d._id === member._id)) points.push(member)
-  return {
+  const data: MyData = {
     exportedAt: now,
     openid,
     profile,
@@ -75,7 +80,66 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
     ratings: by.get('ratings') ?? [],
     afterSales: by.get('afterSales') ?? [],
     points,
+    codesTyped: by.get('codesTyped') ?? [],
+    files: by.get('files') ?? [],
   }
+  return withoutOtherPeople(db, data)
+}
+
+/** Who someone else is to the person exporting, instead of their openid. */
+type RoleLabel = '团长' | '商家' | '店员' | '平台'
+
+/**
+ * Fields of a person's own documents that name somebody else, and who that is: replaced by the role in an
+ * export ('decider': whoever decided the case, by their relation to it or their roles).
+ */
+const OTHER_PEOPLE: Partial<Record<keyof MyData, Record<string, RoleLabel | 'decider'>>> = {
+  afterSales: { creatorOpenid: '团长', merchantId: '商家', decidedBy: 'decider' },
+  ratings: { merchantId: '商家' },
+  coupons: { redeemedBy: '店员' },
+}
+
+function roleLabelOf(roles: readonly string[]): RoleLabel {
+  if (roles.includes('leader')) return '团长'
+  if (roles.includes('merchant')) return '商家'
+  if (roles.includes('clerk')) return '店员'
+  return '平台'
+}
+
+/**
+ * An export holds the person's own data only: every other person's openid in it (the leader and merchant on a
+ * 售后 case and who decided it, the merchant of a rated product, the clerk who redeemed a coupon) becomes their
+ * role; then any other occurrence of those openids anywhere in the export is replaced the same way.
+ */
+async function withoutOtherPeople(db: DB.Database, data: MyData): Promise<MyData> {
+  const labels = new Map<string, RoleLabel>()
+  const deciders = new Set<string>()
+  for (const [section, fields] of Object.entries(OTHER_PEOPLE) as [keyof MyData, Record<string, RoleLabel | 'decider'>][]) {
+    for (const doc of (data[section] as Doc[] | undefined) ?? []) {
+      for (const [field, role] of Object.entries(fields)) {
+        const who = doc[field]
+        if (typeof who !== 'string' || !who || who === data.openid) continue
+        if (role !== 'decider') labels.set(who, role)
+        else if (who === doc.creatorOpenid) labels.set(who, '团长')
+        else if (who === doc.merchantId) labels.set(who, '商家')
+        else deciders.add(who)
+      }
+    }
+  }
+  for (const who of deciders) {
+    if (labels.has(who)) continue
+    const user = await findById<{ roles?: string[] }>(db, 'users', who)
+    labels.set(who, roleLabelOf(user?.roles ?? []))
+  }
+  if (labels.size === 0) return data
+  const scrub = (v: unknown): unknown => {
+    if (typeof v === 'string') return labels.get(v) ?? v
+    if (Array.isArray(v)) return v.map(scrub)
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)]))
+    return v
+  }
+  const { openid, ...rest } = data
+  return { openid, ...(scrub(rest) as Omit<MyData, 'openid'>) }
 }
 
 /** A random stand-in for an erased resident: the same for all their kept documents, linked to nothing. */
@@ -96,12 +160,14 @@ const RATING_PERSONAL_FIELDS = ['comment', 'text', 'content', 'photos', 'images'
 export async function erase(db: DB.Database, openid: string, now: number): Promise<void> {
   const _ = db.command
   const tombstone = newTombstone()
-  // Files first, while the documents naming them still exist: my data exports, my rating photos.
+  // Files first, while the documents naming them still exist: my data exports, every file noted as mine (photos I
+  // uploaded, attached or not, and their attached copies), and the photos on my ratings and cases.
   const profile = await findById<{ exportFiles?: string[] }>(db, 'users', openid)
+  const mine = await filesOf(db, openid)
   const ratings = await ifCollectionExists(() => readAllWhere<Record<string, unknown>>(db, 'ratings', { openid }, { photos: true, images: true }), [])
   const cases = await ifCollectionExists(() => readAllWhere<Record<string, unknown>>(db, 'afterSalesCases', { openid }, { images: true }), [])
   const ratingFiles = [...ratings, ...cases].flatMap((r) => [r.photos, r.images].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])))
-  await deleteFiles([...(profile?.exportFiles ?? []), ...ratingFiles])
+  await deleteFiles([...(profile?.exportFiles ?? []), ...mine, ...ratingFiles])
   for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
     const p = PERSONAL_DATA[k]
     const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }

@@ -9,6 +9,7 @@ interface StorageApi {
   uploadFile(req: { cloudPath: string; fileContent: Buffer }): Promise<{ fileID: string }>
   getTempFileURL(req: { fileList: { fileID: string; maxAge?: number }[] }): Promise<{ fileList: { fileID: string; tempFileURL: string; code?: string; status?: number }[] }>
   deleteFile(req: { fileList: string[] }): Promise<{ fileList: { fileID: string; code?: string; status?: number }[] }>
+  downloadFile(req: { fileID: string }): Promise<{ fileContent: Buffer }>
 }
 
 function storage(): StorageApi {
@@ -24,6 +25,15 @@ const URL_BATCH = 50
 export async function uploadBytes(cloudPath: string, bytes: Buffer): Promise<string> {
   const res = await storage().uploadFile({ cloudPath, fileContent: bytes })
   return res.fileID
+}
+
+/**
+ * A copy of a stored file at `cloudPath` (its new file id). wx-server-sdk has no copyFile, so the bytes travel
+ * through the function: fine for photos (≤ 5 MB), not meant for anything large.
+ */
+export async function copyFileTo(fileId: string, cloudPath: string): Promise<string> {
+  const { fileContent } = await storage().downloadFile({ fileID: fileId })
+  return uploadBytes(cloudPath, fileContent)
 }
 
 export function isCloudFileId(value: string): boolean {

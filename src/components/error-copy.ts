@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@/shared/errors'
-import { NETWORK_ERROR, type ClientError } from '@/services/cloud'
+import { NETWORK_ERROR, type ClientError } from '@/shared/client-result'
 
 /** The one place user-facing Chinese copy for every error code lives. A missing code is a type error. */
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {

@@ -1,18 +1,9 @@
 import Taro from '@tarojs/taro'
-import type { AppError, ErrorCode, Result } from '@/shared/errors'
+import type { AppError, Result } from '@/shared/errors'
+import { NETWORK_ERROR, type ClientError, type ClientResult } from '@/shared/client-result'
 import { getActingOpenid } from './identity'
 
-/**
- * Client-side failure that never reached a cloud function (offline, host down, malformed reply).
- * Kept apart from ERROR_CODES because the backend can never return it.
- */
-export const NETWORK_ERROR = 'CLIENT.NETWORK' as const
-export type ClientErrorCode = ErrorCode | typeof NETWORK_ERROR
-export interface ClientError {
-  code: ClientErrorCode
-  message: string
-}
-export type ClientResult<T> = { ok: true; data: T } | { ok: false; error: ClientError }
+export { NETWORK_ERROR, type ClientError, type ClientErrorCode, type ClientResult } from '@/shared/client-result'
 
 function networkFailure(message: string): { ok: false; error: ClientError } {
   return { ok: false, error: { code: NETWORK_ERROR, message } }

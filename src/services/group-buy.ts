@@ -2,13 +2,20 @@ import type { CreateGroupBuyInput, groupBuyContract, GroupBuyOutputs } from '@/s
 import type { z } from 'zod'
 import { contractCaller } from './contract-caller'
 
+/** The optional parts of a join. */
+export type JoinExtra = Omit<z.input<typeof groupBuyContract.join>, 'groupBuyId' | 'quantity' | 'requestId'>
+
 const call = contractCaller<typeof groupBuyContract, GroupBuyOutputs>('groupBuy')
 
 export const groupBuyService = {
   list: (pickupPointId: string, cursor?: string, sort?: 'newest' | 'endingSoon') =>
     call('list', { pickupPointId, limit: 20, ...(cursor ? { cursor } : {}), ...(sort ? { sort } : {}) }),
   get: (groupBuyId: string) => call('get', { groupBuyId }),
-  join: (groupBuyId: string, quantity: number, requestId: string) => call('join', { groupBuyId, quantity, requestId }),
+  /** The detail page opened from a poster's code. */
+  getByScene: (scene: string) => call('get', { scene }),
+  /** `extra.scene`: the poster code the resident came through (attributes the order to its leader). */
+  join: (groupBuyId: string, quantity: number, requestId: string, extra?: JoinExtra) =>
+    call('join', { groupBuyId, quantity, requestId, ...extra }),
   create: (input: CreateGroupBuyInput) => call('create', input),
   listMine: (cursor?: string) => call('listMine', cursor ? { cursor } : {}),
   participants: (groupBuyId: string, cursor?: string) => call('participants', { groupBuyId, ...(cursor ? { cursor } : {}) }),
@@ -19,4 +26,6 @@ export const groupBuyService = {
   createFromOffer: (input: z.input<typeof groupBuyContract.createFromOffer>) => call('createFromOffer', input),
   /** The pick list in 跟团号 order; `csv` also writes a file and returns its temp URL. */
   pickList: (groupBuyId: string, format?: 'json' | 'csv') => call('pickList', { groupBuyId, ...(format ? { format } : {}) }),
+  /** The poster's mini-program code (made once per group buy). */
+  shareCode: (groupBuyId: string) => call('shareCode', { groupBuyId }),
 }

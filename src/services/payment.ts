@@ -1,6 +1,7 @@
 import type { PaymentParams } from '@/shared/contracts/group-buy'
 import Taro from '@tarojs/taro'
-import { simulatePayment, NETWORK_ERROR, type ClientResult } from './cloud'
+import { NETWORK_ERROR, type ClientResult } from '@/shared/client-result'
+import { simulatePayment } from './cloud'
 
 /**
  * Pay one WeChat Pay trade (an order, or a bought coupon: its out_trade_no is the order/coupon id).

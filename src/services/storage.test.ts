@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import { __reset, calls } from '../../test/ui/stubs/taro'
 import { setActingOpenid } from './identity'
 import { cloudPathFor, pickImages, uploadImage } from './storage'
@@ -10,12 +11,13 @@ beforeEach(() => {
 })
 
 describe('uploadImage in local (H5) mode', () => {
-  it('posts the picked file’s raw bytes to /storage/upload as the acting identity and answers the file id', async () => {
+  it('posts the picked file’s raw bytes to /storage/upload as the acting identity, notes it as mine, and answers the file id', async () => {
     setActingOpenid('demo-merchant')
     const blob = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' })
     fetchMock
       .mockResolvedValueOnce({ blob: async () => blob })
       .mockResolvedValueOnce({ status: 200, json: async () => ({ ok: true, data: { fileID: 'cloud://local-env.local-bucket/uploads/x/products/a.png' } }) })
+      .mockResolvedValueOnce({ status: 200, json: async () => ({ ok: true, data: {} }) })
     const res = await uploadImage({ path: 'blob:http://h/1', size: 4 }, 'products', 'demo-merchant')
     expect(res).toEqual({ ok: true, data: { fileID: 'cloud://local-env.local-bucket/uploads/x/products/a.png' } })
     expect(fetchMock.mock.calls[0][0]).toBe('blob:http://h/1')
@@ -24,6 +26,19 @@ describe('uploadImage in local (H5) mode', () => {
     expect(init.method).toBe('POST')
     expect(init.body).toBe(blob)
     expect(init.headers).toEqual({ 'X-WX-OPENID': 'demo-merchant', 'Content-Type': 'image/png' })
+    // Noted as the uploader's, so deleting the account deletes it even if it is never attached.
+    const [fnUrl, fnInit] = fetchMock.mock.calls[2]
+    expect(fnUrl).toBe('/fn/user')
+    expect(JSON.parse(fnInit.body)).toEqual({ action: 'recordUpload', fileID: 'cloud://local-env.local-bucket/uploads/x/products/a.png' })
+  })
+
+  it('a photo the server would not note counts as not uploaded', async () => {
+    const blob = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' })
+    fetchMock
+      .mockResolvedValueOnce({ blob: async () => blob })
+      .mockResolvedValueOnce({ status: 200, json: async () => ({ ok: true, data: { fileID: 'cloud://local-env.local-bucket/uploads/x/products/a.png' } }) })
+      .mockResolvedValueOnce({ status: 200, json: async () => ({ ok: false, error: { code: 'INPUT.INVALID', message: 'fileID: not in your own upload folder' } }) })
+    expect(await uploadImage({ path: 'blob:1', size: 4 }, 'products', 'm')).toMatchObject({ ok: false, error: { code: 'INPUT.INVALID' } })
   })
 
   it('a refused file comes back as its error code; an unreachable host as a network failure', async () => {
@@ -57,9 +72,12 @@ describe('in the mini-program (weapp)', () => {
       { path: 'wxfile://tmp_0.jpg', size: 1000 },
       { path: 'wxfile://tmp_1.jpg', size: 1000 },
     ])
+    const callFunction = jest.spyOn(Taro.cloud, 'callFunction').mockResolvedValue({ result: { ok: true, data: {} } } as never)
     const res = await uploadImage(picked[0], 'products', 'oAbc-123')
     expect(calls.uploads).toEqual([expect.stringMatching(/^products\/oAbc-123\/[a-z0-9]+\.jpg$/)])
     expect(res).toEqual({ ok: true, data: { fileID: `cloud://test-env.bucket/${calls.uploads[0]}` } })
+    expect(callFunction).toHaveBeenCalledWith({ name: 'user', data: { action: 'recordUpload', fileID: `cloud://test-env.bucket/${calls.uploads[0]}` } })
     expect(fetchMock).not.toHaveBeenCalled()
+    callFunction.mockRestore()
   })
 })

@@ -1,7 +1,9 @@
 import Taro from '@tarojs/taro'
+import { uploadOwnerSegment } from '@/shared/domain/uploads'
 import type { Result } from '@/shared/errors'
-import { NETWORK_ERROR, type ClientResult } from './cloud'
+import { NETWORK_ERROR, type ClientResult } from '@/shared/client-result'
 import { getActingOpenid } from './identity'
+import { userService } from './user'
 
 /** A photo picked on the device, before upload: `path` is what an <Image> can show right away. */
 export interface PickedImage {
@@ -38,15 +40,24 @@ function extensionOf(path: string, type?: string): string {
 /** Where an upload goes: the owner's folder (weapp; the local host adds the caller's own), a name that never collides. */
 export function cloudPathFor(folder: string, owner: string | null, ext: string): string {
   const name = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
-  const ownerPart = owner ? `${owner.replace(/[^A-Za-z0-9_-]/g, '_')}/` : ''
+  const ownerPart = owner ? `${uploadOwnerSegment(owner)}/` : ''
   return `${folder}/${ownerPart}${name}.${ext}`
 }
 
 /**
- * Upload one picked photo to cloud storage and answer its cloud:// file id.
+ * Upload one picked photo to cloud storage and answer its cloud:// file id, once the server has noted it as the
+ * uploader's (user.recordUpload: deleteMe deletes it then, attached or not). A photo that could not be noted
+ * answers that failure: the form shows it as not uploaded, so nothing untracked gets attached.
  * weapp: Taro.cloud.uploadFile. H5 (local mode): POST /storage/upload?cloudPath=… with the raw bytes.
  */
 export async function uploadImage(image: PickedImage, folder: string, owner: string): Promise<ClientResult<{ fileID: string }>> {
+  const stored = await storeImage(image, folder, owner)
+  if (!stored.ok) return stored
+  const noted = await userService.recordUpload(stored.data.fileID)
+  return noted.ok ? stored : noted
+}
+
+async function storeImage(image: PickedImage, folder: string, owner: string): Promise<ClientResult<{ fileID: string }>> {
   try {
     if (isWeapp()) {
       const cloudPath = cloudPathFor(folder, owner, extensionOf(image.path))

@@ -12,5 +12,6 @@ export const userService = {
   markNoticesRead: () => call('markNoticesRead', {}),
   setMarketingConsent: (consent: boolean) => call('setMarketingConsent', { consent }),
   exportMyData: () => call('exportMyData', {}),
+  recordUpload: (fileID: string) => call('recordUpload', { fileID }),
   deleteMe: () => call('deleteMe', { confirm: true }),
 }

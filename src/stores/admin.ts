@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { RoleHolderView } from '@/shared/contracts/admin'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { adminService } from '@/services/admin'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 import { useSessionStore } from './session'

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import { afterSalesService, feedbackService, memberService } from '@/services/after-pickup'
-import { newRequestId, type ClientError } from '@/services/cloud'
+import { newRequestId } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import type { AfterSalesCaseView, AfterSalesInboxItem } from '@/shared/contracts/after-sales'
 import type { MyRatingView } from '@/shared/contracts/feedback'
 import type { MemberView } from '@/shared/contracts/member'

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { couponService } from '@/services/coupon'
 import { pickupService } from '@/services/pickup'
 import type { CouponOutputs } from '@/shared/contracts/coupon'

@@ -1,5 +1,6 @@
 import { create } from 'zustand'
-import { newRequestId, type ClientError } from '@/services/cloud'
+import { newRequestId } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { couponService } from '@/services/coupon'
 import type { CouponCampaignView, CouponView } from '@/shared/contracts/coupon'
 import { PAY_POLL } from './orders'

@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { BalanceView, LedgerEntryView, LedgerOutputs, TierView } from '@/shared/contracts/ledger'
-import { newRequestId, type ClientError } from '@/services/cloud'
+import { newRequestId } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { ledgerService } from '@/services/ledger'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 

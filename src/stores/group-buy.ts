@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { GroupBuyOutputs, PaymentParams } from '@/shared/contracts/group-buy'
-import { newRequestId, type ClientError } from '@/services/cloud'
+import { newRequestId } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { askForNotices } from '@/services/notices'
 import { groupBuyService } from '@/services/group-buy'
 import { orderService } from '@/services/order'
@@ -24,7 +25,11 @@ export interface GroupBuyDetailState {
   joinRequestId: string | null
   /** Payment params per unpaid order, so "去支付" can reopen WeChat Pay without a second order. */
   payments: Record<string, PaymentParams>
+  /** The poster code this detail was opened from (its scene), attributed on the join. */
+  scene: string | null
   load: (groupBuyId: string) => Promise<void>
+  /** Open the detail from a poster's code: the scene names the group buy. */
+  loadByScene: (scene: string) => Promise<void>
   openJoin: () => void
   join: (quantity: number) => Promise<JoinOutcome | null>
   reset: () => void
@@ -38,14 +43,21 @@ const initial = {
   joinError: null,
   joinRequestId: null,
   payments: {} as Record<string, PaymentParams>,
+  scene: null as string | null,
 }
 
 export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
   ...initial,
   load: async (groupBuyId) => {
     const keep = get().current?.groupBuyId === groupBuyId
-    set({ loading: true, error: null, ...(keep ? {} : { current: null }) })
+    set({ loading: true, error: null, ...(keep ? {} : { current: null, scene: null }) })
     const res = await groupBuyService.get(groupBuyId)
+    if (res.ok) set({ current: res.data.groupBuy, loading: false })
+    else set({ loading: false, error: res.error })
+  },
+  loadByScene: async (scene) => {
+    set({ loading: true, error: null, scene })
+    const res = await groupBuyService.getByScene(scene)
     if (res.ok) set({ current: res.data.groupBuy, loading: false })
     else set({ loading: false, error: res.error })
   },
@@ -57,7 +69,10 @@ export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
     // Still inside the tap: the only moment WeChat lets us ask for 成团 / refund / arrival notices.
     void askForNotices(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])
     set({ joining: true, joinError: null, joinRequestId: requestId })
-    const res = await groupBuyService.join(current.groupBuyId, quantity, requestId)
+    const scene = get().scene
+    const res = scene
+      ? await groupBuyService.join(current.groupBuyId, quantity, requestId, { scene })
+      : await groupBuyService.join(current.groupBuyId, quantity, requestId)
     if (!res.ok) {
       set({ joining: false, joinError: res.error })
       return null

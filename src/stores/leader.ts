@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { CreateGroupBuyInput, GroupBuyOutputs, GroupBuyView, ParticipantView } from '@/shared/contracts/group-buy'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { groupBuyService } from '@/services/group-buy'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 
@@ -11,6 +11,8 @@ export interface LeaderState {
   submitError: ClientError | null
   arriving: boolean
   arriveError: ClientError | null
+  /** The poster's code of one group buy (groupBuy.shareCode), once asked for. */
+  shareCode: { groupBuyId: string; code: GroupBuyOutputs['shareCode'] | null; loading: boolean; error: ClientError | null } | null
   refreshMine: () => Promise<void>
   loadMoreMine: () => Promise<void>
   refreshParticipants: (groupBuyId: string) => Promise<void>
@@ -21,6 +23,7 @@ export interface LeaderState {
    * orders became ready, how many were cut short and what was refunded, or null on failure.
    */
   markArrived: (groupBuyId: string, receivedQuantity?: number) => Promise<GroupBuyOutputs['markArrived'] | null>
+  loadShareCode: (groupBuyId: string) => Promise<void>
   reset: () => void
 }
 
@@ -31,6 +34,7 @@ const initial = () => ({
   submitError: null,
   arriving: false,
   arriveError: null,
+  shareCode: null as LeaderState['shareCode'],
 })
 
 export const useLeaderStore = create<LeaderState>()((set, get) => {
@@ -73,6 +77,14 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
       set({ arriving: false })
       void get().refreshParticipants(groupBuyId)
       return res.data
+    },
+    loadShareCode: async (groupBuyId) => {
+      const cur = get().shareCode
+      if (cur?.groupBuyId === groupBuyId && (cur.loading || cur.code)) return
+      set({ shareCode: { groupBuyId, code: null, loading: true, error: null } })
+      const res = await groupBuyService.shareCode(groupBuyId)
+      if (get().shareCode?.groupBuyId !== groupBuyId) return
+      set({ shareCode: { groupBuyId, code: res.ok ? res.data : null, loading: false, error: res.ok ? null : res.error } })
     },
     reset: () => set(initial()),
   }

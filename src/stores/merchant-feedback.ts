@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import { feedbackService } from '@/services/after-pickup'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import type { FeedbackOutputs, LastRoundView, PointFeedbackView, RatingAggregateView, RatingView } from '@/shared/contracts/feedback'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 

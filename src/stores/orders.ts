@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { OrderView } from '@/shared/contracts/order'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { orderService } from '@/services/order'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 import { useGroupBuyStore } from './group-buy'

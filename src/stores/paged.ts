@@ -1,4 +1,4 @@
-import type { ClientError, ClientResult } from '@/services/cloud'
+import type { ClientError, ClientResult } from '@/shared/client-result'
 import type { Page } from '@/shared/contracts/common'
 
 /** The state every paged list screen shows: first load, pull-to-refresh, load more, failure. */

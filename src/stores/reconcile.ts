@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { ReconcileReport } from '@/shared/contracts/ledger'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { adminService } from '@/services/admin'
 
 export interface ReconcileState {

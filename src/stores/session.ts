@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Role } from '@/shared/contracts/common'
 import type { PickupPointView } from '@/shared/contracts/user'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { getActingOpenid, setActingOpenid } from '@/services/identity'
 import { userService } from '@/services/user'
 

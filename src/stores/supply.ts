@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { PickListItem } from '@/shared/contracts/group-buy'
 import type { OpenOfferView } from '@/shared/contracts/supply'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { groupBuyService } from '@/services/group-buy'
 import { openExport } from '@/services/storage'
 import { supplyService } from '@/services/supply'

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { pickImages, uploadImage } from '@/services/storage'
 
 /** One photo of a form: already stored (fileId set) or on its way (uploading) or refused (error). */

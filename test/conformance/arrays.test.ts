@@ -57,6 +57,44 @@ describe('arrays of embedded documents', () => {
   })
 })
 
+describe('elemMatch on fields: only elements that are documents can match, never scalars', () => {
+  // Arrays of strings, of numbers, of documents and of both, in their own collection.
+  const passages = () => h.db.collection('orders')
+  const data = [
+    { category: 'Web', tags: ['JavaScript', 'C#'] },
+    { category: 'number', tags: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
+    { category: 'embedded', tags: [{ value: 1 }, { value: 7 }] },
+    { category: 'mixed', tags: [3, 'value', { other: 7 }, { value: 'text' }] },
+  ]
+  const categories = async (tags: unknown) => (await passages().where({ run: h.run, tags }).get()).data.map((d: { category: string }) => d.category).sort()
+
+  beforeAll(async () => {
+    for (const d of data) await passages().add({ data: { ...d, run: h.run } })
+  })
+
+  it('a field condition is met by a document element only', async () => {
+    expect(await categories(_.elemMatch({ value: _.gt(0) }))).toEqual(['embedded'])
+    expect(await categories(_.elemMatch({ value: 7 }))).toEqual(['embedded'])
+    expect(await categories(_.elemMatch({ value: _.gt(0), other: _.exists(false) }))).toEqual(['embedded'])
+  })
+
+  it('also when the condition is exists(true) or mod([divisor, remainder])', async () => {
+    expect(await categories(_.elemMatch({ value: _.exists(true) }))).toEqual(['embedded', 'mixed'])
+    expect(await categories(_.elemMatch({ value: _.mod([4, 3]) }))).toEqual(['embedded'])
+    expect(await categories(_.elemMatch({ value: _.exists(false) }))).toEqual(['mixed']) // { other: 7 }, not 3 or 'value'
+  })
+
+  it('a condition on the element itself still matches scalar elements', async () => {
+    expect(await categories(_.elemMatch(_.gt(8)))).toEqual(['number'])
+    expect(await categories(_.elemMatch(_.mod([4, 3])))).toEqual(['mixed', 'number'])
+  })
+
+  it('the same in an aggregation\'s later $match stage', async () => {
+    const { list } = await passages().aggregate().match({ run: h.run }).sort({ category: 1 }).match({ tags: _.elemMatch({ value: _.exists(true) }) }).end()
+    expect(list.map((d: { category: string }) => d.category)).toEqual(['embedded', 'mixed'])
+  })
+})
+
 describe('operators the backend does not serve as given', () => {
   const refused = async (where: Record<string, unknown>): Promise<Any> => {
     const err = await coll().where({ ...where, run: h.run }).get().then(() => null, (e: Any) => e)

@@ -15,6 +15,11 @@ export interface Harness {
   /** cloud.database() with the SDK's defaults */
   strictDb: Any
   _: Any
+  /**
+   * @cloudbase/node-sdk's own database (what CloudBase's SDK tests use): its calls take data without the `{ data }`
+   * wrapper, and a reply carrying a code rejects with the SDK's TcbError { code, message } unchanged.
+   */
+  sdk: Any
   /** the local backend, or null against a real environment */
   local: LocalDatabase | null
   /** unique per test file; put it in documents and filters */
@@ -36,11 +41,14 @@ export function setupConformance(): Harness {
   local?.install()
   const run = `run${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`
   const db = cloud.database({ throwOnNotFound: false })
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const sdk = require('@cloudbase/node-sdk').init({ env: realEnv ?? 'local' }).database()
   const h: Harness = {
     cloud,
     db,
     strictDb: cloud.database(),
     _: db.command,
+    sdk,
     local,
     run,
     id: (label = 'd') => `${run}-${label}-${++seq}`,

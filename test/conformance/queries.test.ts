@@ -1,5 +1,5 @@
 // where() with db.command operators, value types, arrays, nested paths, orderBy, skip, limit, field, count.
-import { setupConformance } from './harness'
+import { Any, localOnly, setupConformance } from './harness'
 
 const h = setupConformance()
 const _ = h._
@@ -73,6 +73,47 @@ describe('logical operators', () => {
     expect(await keys(_.and([{ s: 'x' }, { n: _.gt(1) }]))).toEqual(['c'])
     expect(await keys(_.or([_.and([{ s: 'y' }, { n: _.gt(2) }]), { k: 'a' }]))).toEqual(['a', 'e'])
     expect(await keys({ n: _.lt(2).or(_.gt(4)) })).toEqual(['a', 'e'])
+  })
+})
+
+describe('$jsonSchema (db.command.jsonSchema) as a filter, alone, combined and inside nor / or', () => {
+  it('required: documents having every listed field; nor([schema]) the others', async () => {
+    expect(await keys(_.jsonSchema({ required: ['k'] }))).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(await keys(_.nor([_.jsonSchema({ required: ['k'] })]))).toEqual([])
+    expect(await keys(_.jsonSchema({ required: ['o', 'at'] }))).toEqual(['a', 'b'])
+    expect(await keys(_.nor([_.jsonSchema({ required: ['b'] })]))).toEqual(['e'])
+    expect(await keys(_.or([_.jsonSchema({ required: ['z'] }), { k: 'e' }]))).toEqual(['c', 'e'])
+    expect(await keys({ ..._.jsonSchema({ required: ['tags'] }), s: 'y' })).toEqual(['b', 'e'])
+  })
+
+  it('bsonType, enum, minimum and maximum apply to the properties present, each to values of its kind', async () => {
+    expect(await keys(_.jsonSchema({ bsonType: 'object', properties: { n: { bsonType: 'string' } } }))).toEqual(['d'])
+    expect(await keys(_.jsonSchema({ properties: { n: { bsonType: 'int', minimum: 2, maximum: 4 } } }))).toEqual(['b', 'c'])
+    expect(await keys(_.jsonSchema({ properties: { n: { minimum: 3 } } }))).toEqual(['c', 'd', 'e']) // '3' is no number
+    expect(await keys(_.jsonSchema({ properties: { n: { minimum: 3, exclusiveMinimum: true } } }))).toEqual(['d', 'e'])
+    expect(await keys(_.jsonSchema({ properties: { s: { enum: ['x', 'z'] } } }))).toEqual(['a', 'c', 'd'])
+    expect(await keys(_.jsonSchema({ required: ['b'], properties: { b: { bsonType: 'bool' } } }))).toEqual(['a', 'b', 'c'])
+    expect(await keys(_.jsonSchema({ properties: { b: { bsonType: ['bool', 'int'] }, at: { bsonType: 'date' } } }))).toEqual(['a', 'b', 'c', 'd', 'e'])
+    expect(await keys(_.jsonSchema({ properties: { o: { bsonType: 'object', required: ['city'], properties: { lvl: { maximum: 1 } } } } }))).toEqual(['a', 'e'])
+    expect(await keys(_.nor([_.jsonSchema({ properties: { tags: { bsonType: 'array' }, z: { bsonType: 'null' } } })]))).toEqual([])
+  })
+
+  it('through @cloudbase/node-sdk the reply is a list the SDK reads', async () => {
+    const n = h.sdk.command
+    const res = await h.sdk.collection('groupBuys').where(n.and([n.jsonSchema({ required: ['at'] }), { run: h.run }])).get()
+    expect(res.data.map((d: { k: string }) => d.k).sort()).toEqual(['a', 'b'])
+    const none = await h.sdk.collection('groupBuys').where(n.and([n.nor([n.jsonSchema({ required: ['k'] })]), { run: h.run }])).get()
+    expect(none.data).toEqual([])
+  })
+
+  localOnly('a keyword the local database does not serve is refused with DATABASE_REQUEST_FAILED naming $jsonSchema', async () => {
+    for (const schema of [{ properties: { s: { pattern: '^x' } } }, { required: 'k' }, { properties: { n: { bsonType: 'decimal' } } }]) {
+      const err = await coll().where({ ..._.jsonSchema(schema), run: h.run }).get().then(() => null, (e: Any) => e)
+      expect(err).toMatchObject({ errCode: -502001, errMsg: expect.stringContaining('$jsonSchema') })
+      expect(err.errMsg).toMatch('DATABASE_REQUEST_FAILED')
+      const nested = await h.sdk.collection('groupBuys').where(h.sdk.command.nor([h.sdk.command.jsonSchema(schema)])).get().then(() => null, (e: Any) => e)
+      expect(nested).toMatchObject({ code: 'DATABASE_REQUEST_FAILED', message: expect.stringContaining('$jsonSchema') })
+    }
   })
 })
 

@@ -42,6 +42,65 @@ describe('Dates in every form the SDK sends', () => {
     isDateAt(listed.nested.list[1].at, 1_700_000_000_000)
   })
 
+  it('{ $timestamp: seconds } reads back as the Date of those seconds, top level and nested, in every write', async () => {
+    const S = 1_700_000_000
+    const id = h.id('tsec')
+    await coll().add({ data: { _id: id, run: h.run, ts: { $timestamp: S }, nested: { at: { $timestamp: S + 1 }, list: [{ $timestamp: S + 2 }] } } })
+    let d = await read(id)
+    isDateAt(d.ts, S * 1000)
+    isDateAt(d.nested.at, (S + 1) * 1000)
+    isDateAt(d.nested.list[0], (S + 2) * 1000)
+    await coll().doc(id).update({ data: { later: { $timestamp: S + 3 }, 'nested.at': { $timestamp: S + 4 } } })
+    const setId = h.id('tsec')
+    await coll().doc(setId).set({ data: { run: h.run, ts: { $timestamp: S + 5 } } })
+    const txId = h.id('tsec')
+    await h.db.runTransaction(async (t: Any) => {
+      await t.collection('orders').add({ data: { _id: txId, run: h.run, ts: { $timestamp: S + 6 } } })
+    })
+    d = await read(id)
+    isDateAt(d.later, (S + 3) * 1000)
+    isDateAt(d.nested.at, (S + 4) * 1000)
+    isDateAt((await read(setId)).ts, (S + 5) * 1000)
+    isDateAt((await read(txId)).ts, (S + 6) * 1000)
+    // Stored as that instant: a query on Dates finds it.
+    expect((await coll().where({ _id: id, ts: new Date(S * 1000) }).count()).total).toBe(1)
+  })
+
+  it('serverDate({ offset }) reads back as the server clock plus the offset, wherever it is written', async () => {
+    const H = 3_600_000
+    const near = (v: unknown, expected: number) => {
+      expect(Object.prototype.toString.call(v)).toBe('[object Date]')
+      expect(Math.abs((v as Date).getTime() - expected)).toBeLessThan(10_000)
+    }
+    const id = h.id('off')
+    const t0 = Date.now()
+    await coll().add({ data: { _id: id, run: h.run, plus: h.db.serverDate({ offset: H }), o: { minus: h.db.serverDate({ offset: -H }) } } })
+    await coll().doc(id).update({ data: { later: h.db.serverDate({ offset: 2 * H }), 'o.up': h.db.serverDate({ offset: 3 * H }) } })
+    await h.db.runTransaction(async (t: Any) => {
+      await t.collection('orders').doc(id).update({ data: { tx: h.db.serverDate({ offset: -2 * H }) } })
+    })
+    const d = await read(id)
+    near(d.plus, t0 + H)
+    near(d.o.minus, t0 - H)
+    near(d.later, t0 + 2 * H)
+    near(d.o.up, t0 + 3 * H)
+    near(d.tx, t0 - 2 * H)
+  })
+
+  it('serverDate({ offset }) in a query condition is the server clock plus the offset', async () => {
+    const H = 3_600_000
+    const ids = [h.id('sdq'), h.id('sdq'), h.id('sdq')]
+    const now = Date.now()
+    await coll().add({ data: { _id: ids[0], run: h.run, due: new Date(now - 2 * H) } })
+    await coll().add({ data: { _id: ids[1], run: h.run, due: new Date(now + 2 * H) } })
+    await coll().add({ data: { _id: ids[2], run: h.run, due: h.db.serverDate({ offset: 3 * H }) } })
+    const keys = async (cond: unknown) => (await coll().where({ run: h.run, _id: _.in(ids), due: cond }).get()).data.map((x: { _id: string }) => ids.indexOf(x._id)).sort()
+    expect(await keys(_.lt(h.db.serverDate()))).toEqual([0])
+    expect(await keys(_.gt(h.db.serverDate({ offset: H })))).toEqual([1, 2])
+    expect(await keys(_.gt(h.db.serverDate({ offset: (5 * H) / 2 })))).toEqual([2])
+    expect((await coll().where({ run: h.run, _id: _.in(ids), due: _.lt(h.db.serverDate({ offset: -H })) }).count()).total).toBe(1)
+  })
+
   it('serverDate() is a Date in add, set, update (plain and operator) and inside a transaction', async () => {
     const before = Date.now() - 5_000
     const id = h.id('sd')

@@ -61,7 +61,7 @@ describe('audience sizes (k-anonymity)', () => {
     expect((await size({ boughtCategories: ['粮油'], withinDays: 1, pickupPointIds: [point] })).data.size).toBe(10)
     expect((await size({ boughtCategories: ['粮油'], minOrders: 2 })).error?.code).toBe('AUDIENCE.TOO_SMALL')
     expect((await size({ boughtCategories: ['水果'] })).error?.code).toBe('AUDIENCE.TOO_SMALL')
-    // Member levels are not kept on this branch (#12): every level is 0, so any minLevel ≥ 1 is empty.
+    // Nobody here picked anything up yet: no lifetime points, every level is 0, so any minLevel ≥ 1 is empty.
     expect((await size({ pickupPointIds: [point], minLevel: 1 })).error?.code).toBe('AUDIENCE.TOO_SMALL')
     expect((await size({ pickupPointIds: [point], minLevel: 0 })).data.size).toBe(10)
   })

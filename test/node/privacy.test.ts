@@ -3,7 +3,11 @@
  * nothing about anyone else; after deleteMe no document in any collection holds my openid, the orders and
  * refunds the books need are kept (unlinked), and nothing a merchant or leader sees changes but the name.
  */
+import { existsSync } from 'fs'
+import path from 'path'
+import { userFolder } from '../../local-cloud/storage'
 import { DEMO, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { PNG_1PX, storedFiles } from './support/images'
 import { createProduct, endNow, groupBuyFromOffer, paidOrder, publishOffer, schemaCollections } from './support/merchant'
 
 jest.setTimeout(120_000)
@@ -17,6 +21,7 @@ let gb2 = ''
 let pendingOrderId = ''
 let couponCode = ''
 let exportUrl = ''
+let strayUpload = ''
 
 /** Every collection the schema declares (so collections later issues add are scanned too). */
 const collections = () => schemaCollections()
@@ -52,6 +57,13 @@ beforeAll(async () => {
   const claimed = await cloud.call<Doc>('coupon', ME, { action: 'claim', campaignId: free.campaignId, requestId: 'privacy-claim-1' })
   couponCode = claimed.data.code
   await database().collection('ratings').add({ data: { _id: 'rt-me', openid: ME, orderId: 'x', groupBuyId: gb1, stars: 5, tags: ['新鲜'], comment: '很甜，我家孩子爱吃', photos: ['cloud://env.bucket/r/me.png'], createdAt: Date.now() } })
+  // I type codes at the counter (anyone may try; refused attempts are audited with my openid).
+  expect((await cloud.call('pickup', ME, { action: 'verify', code: '12345678' })).error?.code).toBe('AUTH.FORBIDDEN')
+  expect((await cloud.call('coupon', ME, { action: 'redeem', code: couponCode })).error?.code).toBe('AUTH.FORBIDDEN')
+  // A photo I upload and never attach to anything, noted as mine as the app does right after uploading.
+  const up = await fetch(`${cloud.url}/storage/upload?cloudPath=feedback/stray.png`, { method: 'POST', headers: { 'X-WX-OPENID': ME }, body: new Uint8Array(PNG_1PX) })
+  strayUpload = ((await up.json()) as { data: { fileID: string } }).data.fileID
+  expect((await cloud.call('user', ME, { action: 'recordUpload', fileID: strayUpload })).ok).toBe(true)
   await database().collection('ratings').add({ data: { _id: 'rt-other', openid: OTHER, orderId: 'y', groupBuyId: gb1, stars: 3, tags: [], comment: '一般', createdAt: Date.now() } })
 })
 
@@ -65,7 +77,7 @@ describe('user.exportMyData', () => {
     const sections: Array<[string, Doc[]]> = [
       ['users', data.profile ? [data.profile] : []], ['subscriptions', data.consents.subscribeMessages], ['orders', data.orders], ['refunds', data.refunds],
       ['participations', data.participations], ['coupons', data.coupons], ['couponClaims', data.couponClaims], ['notices', data.notices], ['outbox', data.messages],
-      ['ratings', data.ratings], ['members', data.points],
+      ['ratings', data.ratings], ['members', data.points], ['verifications', data.codesTyped], ['uploads', data.files],
     ]
     const exported = sections.flatMap(([, docs]) => docs)
     const exportedKeys = sections.flatMap(([c, docs]) => docs.map((d) => `${c}/${d._id}`)).sort()
@@ -81,6 +93,8 @@ describe('user.exportMyData', () => {
     expect(data.consents.subscribeMessages).toHaveLength(1)
     expect(data.notices.length).toBeGreaterThanOrEqual(2)
     expect(data.ratings.map((r: Doc) => r._id)).toEqual(['rt-me'])
+    expect(data.codesTyped.map((v: Doc) => v.kind).sort()).toEqual(['coupon', 'pickup'])
+    expect(data.files.map((f: Doc) => f.fileID)).toEqual([strayUpload])
     // Nothing about anyone else.
     for (const d of exported) expect(JSON.stringify(d)).toContain(ME)
     expect(JSON.stringify(data)).not.toContain(OTHER)
@@ -112,6 +126,10 @@ describe('user.deleteMe', () => {
     const leaderBefore = await dashboard(DEMO.leader)
     const participantsBefore = (await cloud.call<{ items: Doc[] }>('groupBuy', DEMO.leader, { action: 'participants', groupBuyId: gb1 })).data.items
     const gbBefore = (await readDoc('groupBuys', gb1))!
+    const typedBefore = await readAll('verifications', { clerkOpenid: ME })
+    expect(typedBefore).toHaveLength(2)
+    const strayPath = strayUpload.replace(/^cloud:\/\/[^/]+\//, '')
+    expect(storedFiles(cloud.storage.dir)).toContain(strayPath)
     expect((await documentsMentioning(ME)).size).toBeGreaterThan(5)
 
     expect(await cloud.call('user', ME, { action: 'deleteMe', confirm: true })).toEqual({ ok: true, data: { deleted: true } })
@@ -119,6 +137,17 @@ describe('user.deleteMe', () => {
     // 1. No document in any collection mentions me, and my data exports are gone from storage.
     expect([...(await documentsMentioning(ME)).keys()]).toEqual([])
     expect((await fetch(exportUrl)).status).toBe(404)
+    // Nothing I uploaded is left in the storage folder: not the stray photo, nothing in my upload folder.
+    const files = storedFiles(cloud.storage.dir)
+    expect(files).not.toContain(strayPath)
+    expect(files.filter((f) => f.startsWith(userFolder(ME) + '/'))).toEqual([])
+    expect(existsSync(path.join(cloud.storage.dir, strayPath))).toBe(false)
+
+    // The counter's audit keeps its rows (codes, outcomes, times), on the tombstone instead of my openid.
+    for (const v of typedBefore) {
+      const { clerkOpenid: _was, ...rest } = v
+      expect(await readDoc('verifications', v._id)).toMatchObject({ ...rest, clerkOpenid: expect.stringMatching(/^erased_[0-9a-f]{24}$/) })
+    }
 
     // 2. Orders and refunds are all still there, unchanged but for the link, on one tombstone.
     const kept = await Promise.all(myOrders.map((o) => readDoc('orders', o._id)))

@@ -8,5 +8,6 @@ import { listMine } from './actions/list-mine'
 import { markArrived } from './actions/mark-arrived'
 import { participants } from './actions/participants'
 import { pickList } from './actions/pick-list'
+import { shareCode } from './actions/share-code'
 
-export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived, createFromOffer, pickList })
+export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived, createFromOffer, pickList, shareCode })

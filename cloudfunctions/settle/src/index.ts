@@ -4,7 +4,10 @@ import { action, defineFunction } from '@server/define'
 import { sendOutbox } from '@server/messages/notify'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
-import { processDueRefunds } from '@server/payments/refunds'
+import { finishConfirmedRefunds, processDueRefunds } from '@server/payments/refunds'
+import { finishInterruptedPayments } from '@server/payments/payment-flow'
+import { finishInterruptedHandovers } from '@server/pickup/pickup-flow'
+import { finishInterruptedArrivals } from '@server/group-buys/arrival'
 import { catchUpLedger, releaseDue } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { reconcileDaily } from '@server/ledger/reconcile'
@@ -14,20 +17,25 @@ import { healMemberPoints } from '@server/members/points'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 
 /**
- * Every minute (config.json): expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
- * group buys, heal holds left by interrupted calls, refund failed groups, book what the ledger hooks missed, release
+ * Every minute (config.json): finish payments, hand-overs and arrival sign-offs a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
+ * group buys, heal holds left by interrupted calls, refund failed groups, finish confirmed refunds a crash cut off, book what the ledger hooks missed, release
  * the money of orders whose after-sales window closed with no case open, pay out payouts, send messages, and reconcile the ledger once a day.
  */
 const tick = action({
   access: 'timer',
   input: z.unknown(),
   async run({ db, now }) {
+    // First what a crash cut off, so the counts that decide 成团 and the end are whole before they are read.
+    const finishedPayments = await finishInterruptedPayments(db, now)
+    const finishedHandovers = await finishInterruptedHandovers(db, now)
+    const finishedArrivals = await finishInterruptedArrivals(db, now)
     const orders = await expireUnpaidOrders(db, now)
     const coupons = await expireUnpaidCoupons(db, now)
     const ended = await endDueGroupBuys(db, now)
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const refunds = await processDueRefunds(db, now)
+    const finishedRefunds = await finishConfirmedRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
     const released = await releaseDue(db, now)
     const payouts = await processDuePayouts(db, now)
@@ -36,7 +44,8 @@ const tick = action({
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds, ledger, released, payouts, reminders, ratings, points, messages, reconciliation })
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds,
+      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, reminders, ratings, points, messages, reconciliation })
   },
 })
 

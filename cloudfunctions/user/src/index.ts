@@ -7,6 +7,7 @@ import { markNoticesRead } from './actions/mark-notices-read'
 import { me } from './actions/me'
 import { notices } from './actions/notices'
 import { recordConsent } from './actions/record-consent'
+import { recordUpload } from './actions/record-upload'
 import { setMarketingConsent } from './actions/set-marketing-consent'
 
-export const main = defineFunction({ me, choosePickupPoint, listPickupPoints, recordConsent, notices, markNoticesRead, setMarketingConsent, exportMyData, deleteMe })
+export const main = defineFunction({ me, choosePickupPoint, listPickupPoints, recordConsent, notices, markNoticesRead, setMarketingConsent, exportMyData, recordUpload, deleteMe })

@@ -3,6 +3,7 @@ import type { GroupBuyView } from '@/shared/contracts/group-buy'
 import Countdown from '../Countdown'
 import GroupProgress from '../GroupProgress'
 import Price from '../Price'
+import PriceTiers from '../PriceTiers'
 import StatusTag from '../StatusTag'
 import './index.scss'
 
@@ -22,6 +23,7 @@ export default function GroupBuyCard({ item, onClick }: Props) {
           <Text className='gb-card__title'>{item.title}</Text>
         </View>
         <Price fen={item.priceFen} originalFen={item.originalPriceFen} />
+        {item.priceTiers && <PriceTiers tiers={item.priceTiers} paidQuantity={item.paidQuantity ?? 0} unit={item.unit} finalPriceFen={item.finalPriceFen} compact />}
         <GroupProgress paid={item.paidParticipants} min={item.minParticipants} />
         <View className='gb-card__foot'>
           {item.status === 'UPCOMING' ? (

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { DEMO_IDENTITIES, isLocalMode, labelOf } from '@/services/identity'
+import { DEMO_IDENTITIES, isLocalMode, labelOf } from '@/shared/demo-identities'
 import { resetUserScopedStores } from '@/stores/reset'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'

@@ -1,6 +1,6 @@
 import { Button, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import { friendlyMessage } from '@/components/error-copy'
 import { formatFen } from '../format'
 import QuantityStepper from '../QuantityStepper'

@@ -1,6 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import { friendlyMessage } from '../error-copy'
-import type { ClientError } from '@/services/cloud'
+import type { ClientError } from '@/shared/client-result'
 import './index.scss'
 
 export interface PhotoItem {

@@ -1,6 +1,6 @@
 import { Axis, Canvas, Chart, Interval, Legend, jsx } from '@antv/f2'
 import { formatFen } from '../format'
-import type { ChartPoint, ChartKind } from './index'
+import type { ChartPoint, ChartKind } from './model'
 
 // F2's element factory, called directly: the app's JSX belongs to React. Its own ElementType typing rejects
 // components whose props have required fields (Axis' `field`), so it is typed here as what it accepts.

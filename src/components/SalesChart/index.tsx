@@ -6,14 +6,9 @@ import { barPercents } from './bars'
 import type { CanvasNode } from './draw'
 import { drawSalesChart } from './draw'
 import './index.scss'
+import type { ChartKind, ChartPoint } from './model'
 
-export type ChartKind = 'column' | 'bar'
-/** One category of the chart: its label and its sum in fen (and, for days, that day's refunds). */
-export interface ChartPoint {
-  label: string
-  fen: number
-  refundFen?: number
-}
+export type { ChartKind, ChartPoint } from './model'
 
 interface Props {
   /** column: upright bars along a time axis (sales per day); bar: horizontal bars (sales per pickup point). */

@@ -1,52 +1,24 @@
 import { Text, View } from '@tarojs/components'
 import { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import Taro from '@tarojs/taro'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo } from 'react'
 import { formatFen } from '@/components/format'
 import SalesChart from '@/components/SalesChart'
 import StateView from '@/components/StateView'
-import type { ClientError } from '@/services/cloud'
-import { insightService } from '@/services/insight'
-import type { InsightOutputs } from '@/shared/contracts/insight'
+import { INSIGHT_RANGES as RANGES, useInsightStore } from '@/stores/insight'
 import { percentText } from './chart'
 import './index.scss'
-
-type Dashboard = InsightOutputs['dashboard']
-const RANGES = [7, 30] as const
-const DAY = 86_400_000
-
-/** Start of today in China time, so "last 7 days" are whole days whatever the phone's time zone. */
-function chinaMidnight(now: number): number {
-  const offset = 8 * 3_600_000
-  return Math.floor((now + offset) / DAY) * DAY - offset
-}
 
 /**
  * 销售看板: sales per day and per pickup point as charts (SalesChart), and a table per product. A merchant sees their own
  * goods, a leader or clerk their pickup point, the admin everything (the backend decides; only sums arrive).
  */
 export default function InsightPage() {
-  const [days, setDays] = useState<(typeof RANGES)[number]>(7)
-  const [data, setData] = useState<Dashboard | null>(null)
-  const [error, setError] = useState<ClientError | null>(null)
-  const [loading, setLoading] = useState(false)
-
-  const load = async (range = days) => {
-    setLoading(true)
-    setError(null)
-    const to = chinaMidnight(Date.now()) + DAY
-    const res = await insightService.dashboard(to - range * DAY, to)
-    setLoading(false)
-    if (res.ok) setData(res.data)
-    else setError(res.error)
-  }
+  const { days, data, error, loading, load, pick, reset } = useInsightStore()
+  // The dashboard belongs to this visit of the page: leaving it forgets the figures and the chosen range.
+  useEffect(() => reset, [reset])
   useDidShow(() => void load())
   usePullDownRefresh(() => void load().finally(() => Taro.stopPullDownRefresh()))
-
-  const pick = (range: (typeof RANGES)[number]) => {
-    setDays(range)
-    void load(range)
-  }
 
   const totals = data && {
     orders: data.days.reduce((s, d) => s + d.orders, 0),
@@ -60,7 +32,7 @@ export default function InsightPage() {
     <View className='page insight'>
       <View className='insight__ranges'>
         {RANGES.map((r) => (
-          <Text key={r} className={`insight__range ${r === days ? 'insight__range--on' : ''}`} onClick={() => pick(r)}>
+          <Text key={r} className={`insight__range ${r === days ? 'insight__range--on' : ''}`} onClick={() => void pick(r)}>
             近 {r} 天
           </Text>
         ))}

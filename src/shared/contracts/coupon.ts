@@ -49,9 +49,9 @@ export interface MerchantCampaignView {
   valueFen: number
   priceFen: number
   total: number
-  /** Coupons handed out (bought ones count once paid or while held for payment). */
+  /** Coupons handed out (bought ones count once paid or while held for payment); targeted: rounded down to a multiple of 10. */
   issued: number
-  /** Coupons a clerk redeemed at a partner store. */
+  /** Coupons a clerk redeemed at a partner store; targeted: rounded down to a multiple of 10. */
   redeemed: number
   validFrom: number
   validTo: number
@@ -65,6 +65,7 @@ export interface CouponCampaignView {
   valueFen: number
   priceFen: number
   total: number
+  /** total − issued; for a targeted campaign, issued is rounded down to a multiple of 10 until none remain. */
   remaining: number
   limitPerUser: number
   /** How many of this campaign's coupons the caller holds (issued or redeemed). */
@@ -119,7 +120,10 @@ export interface CouponClaimPendingPayment {
 export type CouponClaimOutput = CouponClaimIssued | CouponClaimPendingPayment
 
 export interface CouponOutputs {
-  /** `notified`: residents told about a targeted campaign (notices, and subscribe messages where accepted); 0 otherwise. */
+  /**
+   * `notified`: residents told about a targeted campaign (notices, and subscribe messages where accepted), rounded
+   * down to a multiple of 10 like every count about an audience; 0 otherwise.
+   */
   createCampaign: { campaignId: string; notified: number }
   listCampaigns: { items: CouponCampaignView[] }
   listMyCampaigns: Page<MerchantCampaignView>

@@ -1,8 +1,22 @@
 import { z } from 'zod'
+import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
+import { SHARE_SCENE_PATTERN } from '../domain/share-code'
 import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
+
+/** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
+export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
+
+/** 阶梯价: 2–5 tiers, the first from 1 unit at the group buy's priceFen, quantities rising, prices falling. */
+const priceTiers = z.array(z.object({ minQuantity: z.number().int().min(1).max(1_000_000), priceFen: fen.min(1) }).strict()).min(MIN_TIERS).max(MAX_TIERS)
+
+/** The tier table's own rule, as a refinement of an input carrying priceFen and priceTiers. */
+function tiersFit(v: { priceFen: number; priceTiers?: PriceTier[] }, ctx: z.RefinementCtx) {
+  const problem = v.priceTiers ? priceTiersProblem(v.priceTiers, v.priceFen) : null
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem, path: ['priceTiers'] })
+}
 
 const createInput = z
   .object({
@@ -18,8 +32,10 @@ const createInput = z
     startAt: epochMs,
     endAt: epochMs,
     pickupPointId: id,
+    priceTiers: priceTiers.optional(),
   })
   .strict()
+  .superRefine(tiersFit)
   .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] })
   .refine((v) => v.originalPriceFen === undefined || v.originalPriceFen >= v.priceFen, {
     message: '原价不能低于团购价',
@@ -34,8 +50,10 @@ export const groupBuyContract = {
   list: z
     .object({ pickupPointId: id, cursor: cursor.optional(), limit: pageLimit.optional(), sort: z.enum(['newest', 'endingSoon']).optional() })
     .strict(),
-  get: z.object({ groupBuyId: id }).strict(),
-  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId }).strict(),
+  /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
+  get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
+  /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
+  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional() }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
   /** receivedQuantity absent = everything paid for arrived. */
@@ -50,11 +68,15 @@ export const groupBuyContract = {
       limitPerUser: z.number().int().min(1).max(999),
       startAt: epochMs.optional(),
       endAt: epochMs.optional(),
+      priceTiers: priceTiers.optional(),
     })
     .strict()
+    .superRefine(tiersFit)
     .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
     .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
+  /** The poster's mini-program code (its leader). */
+  shareCode: z.object({ groupBuyId: id }).strict(),
 } as const
 
 export interface GroupBuyView {
@@ -81,6 +103,13 @@ export interface GroupBuyView {
   /** Set on group buys sold from a merchant's supply offer (帮卖). */
   offerId: string | null
   merchantId: string | null
+  // The three below are always sent; optional so views built before tiers (fixtures) still type.
+  /** 阶梯价 (null = one price): residents pay the first tier; the tier reached by paidQuantity is the final price. */
+  priceTiers?: PriceTier[] | null
+  /** Units paid for so far (what the tiers count). */
+  paidQuantity?: number
+  /** Set once when a tiered group buy ends 成团: the tier reached by what was paid by its end. */
+  finalPriceFen?: number | null
 }
 
 /** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */
@@ -99,6 +128,15 @@ export interface ParticipantView {
   quantity: number
   status: string
   createdAt: number
+  /** Joined through the leader's poster code (the order's referrerLeader is this group buy's leader): 来自海报. */
+  fromPoster: boolean
+}
+
+/** What a poster prints besides the group buy: the leader's 称呼 and the pickup point. */
+export interface SharePosterText {
+  leaderName: string
+  pickupPointName: string
+  pickupPointAddress: string
 }
 
 export interface PickListItem {
@@ -122,4 +160,6 @@ export interface GroupBuyOutputs {
   markArrived: { readyOrders: number; shortOrders: number; refundedFen: number }
   createFromOffer: { groupBuyId: string }
   pickList: { items: PickListItem[]; fileID?: string; tempFileURL?: string }
+  /** The code's PNG in cloud storage (made once per group buy), a temp URL for it, and the scene it carries. */
+  shareCode: { fileID: string; tempFileURL: string; scene: string; poster: SharePosterText }
 }

@@ -79,11 +79,13 @@ export type PayoutStatus = 'PENDING' | 'PAID' | 'FAILED'
 export interface ReconcileMismatch {
   orderId: string | null
   account?: string
+  /** groupBuyId on GROUP_COUNTS (orderId is null then). */
+  groupBuyId?: string
   /**
    * NEGATIVE_BALANCE: an account's balance in some state summed below 0. SPLIT: a party's entries for an order
    * differ from the split of what the order keeps (keptOf). NOT_RELEASED: picked up but the pickup is not booked.
    */
-  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE'
+  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS'
   expected: unknown
   actual: unknown
 }

@@ -40,6 +40,9 @@ export interface OrderView {
   servedQuantity: number
   /** Refunded so far, for any reason (failed group, shortage, after-sales). */
   refundedFen: number
+  /** 阶梯价: the difference refunded ((paid − final) × quantity) and the final unit price; absent without tiers. */
+  tierRefundFen?: number
+  finalPriceFen?: number
   /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
   seq?: number
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursor, id, type Page, type Role } from './common'
+import { cursor, fileId, id, type Page, type Role } from './common'
 
 export const userContract = {
   me: z.object({}).strict(),
@@ -22,6 +22,8 @@ export const userContract = {
   setMarketingConsent: z.object({ consent: z.boolean() }).strict(),
   /** 个人信息保护法: everything the platform holds about the caller. */
   exportMyData: z.object({}).strict(),
+  /** A photo I just uploaded into my own folder: noted as mine, so deleteMe deletes it even if it is never attached. */
+  recordUpload: z.object({ fileID: fileId }).strict(),
   /** Erase the caller: `confirm` must be exactly true. */
   deleteMe: z.object({ confirm: z.literal(true) }).strict(),
 } as const
@@ -29,7 +31,7 @@ export const userContract = {
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
   'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
-  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER',
+  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
@@ -64,6 +66,7 @@ export interface UserOutputs {
   setMarketingConsent: { marketingConsent: boolean }
   /** `data` is also written as a JSON file to cloud storage (`fileID`, and a temp URL valid 2 hours). */
   exportMyData: { data: MyData; fileID: string; tempFileURL: string }
+  recordUpload: Record<string, never>
   deleteMe: { deleted: true }
 }
 
@@ -85,4 +88,8 @@ export interface MyData {
   /** 售后 cases (#12); optional so exports made before them still type. */
   afterSales?: Record<string, unknown>[]
   points: Record<string, unknown>[]
+  /** Codes typed at a counter with this account (the verifications audit); optional so older exports still type. */
+  codesTyped?: Record<string, unknown>[]
+  /** The files stored for me (photos I uploaded and their attached copies); optional as above. */
+  files?: Record<string, unknown>[]
 }

@@ -1,5 +1,5 @@
 import {
-  K_ANONYMITY_MIN, chinaDay, chinaDayNumber, dayNumberToDay, daysInRange, disclosedSize, fillRate, maskPhone, matchesAudience, purchaseRule, repeatRate, topTags, type ResidentFacts,
+  K_ANONYMITY_MIN, chinaDay, chinaDayNumber, dayNumberToDay, daysInRange, disclosedCount, disclosedSize, fillRate, maskPhone, matchesAudience, purchaseRule, repeatRate, topTags, type ResidentFacts,
 } from './insight'
 
 const NOW = Date.UTC(2026, 11, 1, 4, 0) // 2026-12-01 12:00 in China
@@ -12,7 +12,15 @@ describe('k-anonymity', () => {
     expect(disclosedSize(9)).toBeNull()
     expect(disclosedSize(0)).toBeNull()
     expect(disclosedSize(10)).toBe(10)
-    expect(disclosedSize(12345)).toBe(12345)
+    expect(disclosedSize(12345)).toBe(12340)
+  })
+
+  it('never moves by one person: sizes and counts are rounded down to a multiple of 10', () => {
+    expect(disclosedSize(11)).toBe(10)
+    expect(disclosedSize(19)).toBe(10)
+    expect(disclosedSize(20)).toBe(20)
+    expect([0, 1, 9].map(disclosedCount)).toEqual([0, 0, 0])
+    expect([10, 11, 19, 20, 101].map(disclosedCount)).toEqual([10, 10, 10, 20, 100])
   })
 })
 

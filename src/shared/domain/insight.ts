@@ -7,9 +7,20 @@
 /** k-anonymity: an audience smaller than this is never sized, never targeted (nobody can be singled out). */
 export const K_ANONYMITY_MIN = 10
 
-/** The size a merchant may learn, or null when the audience is too small to say anything about. */
+/**
+ * Every number a merchant learns about an audience moves in steps of this, never by one person: sizes, how many
+ * were told, how many of a targeted campaign's coupons were claimed or redeemed (B − A cannot single anyone out).
+ */
+export const DISCLOSURE_STEP = 10
+
+/** A count about an audience as a merchant may see it: rounded down to a multiple of DISCLOSURE_STEP. */
+export function disclosedCount(n: number): number {
+  return Math.max(0, Math.floor(n / DISCLOSURE_STEP) * DISCLOSURE_STEP)
+}
+
+/** The size a merchant may learn (rounded down to a multiple of 10), or null when the audience is too small to say anything about. */
 export function disclosedSize(size: number): number | null {
-  return size >= K_ANONYMITY_MIN ? size : null
+  return size >= K_ANONYMITY_MIN ? disclosedCount(size) : null
 }
 
 /** Orders that were paid and are still (at least partly) bought: what "bought" and "paid orders" mean. */

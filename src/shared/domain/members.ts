@@ -16,6 +16,12 @@ export function levelFor(lifetimePoints: number): { level: MemberLevel; levelNam
   return { level: MEMBER_LEVELS[i].level, levelName: MEMBER_LEVELS[i].name, nextLevelAt: next ? next.minLifetime : null }
 }
 
+/** The fewest lifetime points that reach `level` (a level above the top one is unreachable: Infinity). */
+export function minLifetimeFor(level: number): number {
+  if (level <= 0) return 0
+  return MEMBER_LEVELS.find((l) => l.level >= level)?.minLifetime ?? Infinity
+}
+
 /** 1 point per whole yuan. */
 export function pointsForFen(fen: number): number {
   return Math.max(0, Math.floor(fen / 100))

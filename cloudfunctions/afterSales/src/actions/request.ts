@@ -10,6 +10,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { afterSalesCaseIdFor, afterSalesRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
+import { attachPhotos, detachPhotos } from '@server/storage/uploads'
 
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.ORDER_NOT_FOUND]: 'no such order',
@@ -55,10 +56,12 @@ export const request = action({
     }
 
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+    // Leaders and merchants see copies at a path of their own, never the resident's upload folder.
+    const shown = await attachPhotos(db, caller.openid, images, [], 'after-sales', now)
     const doc: AfterSalesCaseDoc = {
       _id: caseId, orderId: order._id, openid: caller.openid, nickname: order.nickname ?? null, groupBuyId: order.groupBuyId, pickupPointId: order.pickupPointId,
       title: order.title, creatorOpenid: gb?.creatorOpenid ?? '', merchantId: gb?.merchantId ?? null, quantity: input.quantity, priceFen: order.priceFen,
-      refundFen: afterSalesRefundFen(input.quantity, order.priceFen), reason: input.reason, text: input.text ?? '', images, status: 'PENDING', note: '',
+      refundFen: afterSalesRefundFen(input.quantity, order.priceFen), reason: input.reason, text: input.text ?? '', images: shown, status: 'PENDING', note: '',
       requestId: input.requestId, refundId: afterSalesRefundIdFor(caseId), createdAt: now, decidedAt: null, decidedBy: null,
     }
     try {
@@ -67,6 +70,7 @@ export const request = action({
       const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
       // Not a duplicate, yet the case is there: our insert landed despite the error, and it holds the units.
       if (stored && !isDuplicateWrite(err) && stored.createdAt === now) return replay(stored)
+      await detachPhotos(db, shown)
       // A concurrent replay of this requestId made the case (or nothing was made): give back what this call reserved.
       await db.collection(AFTER_SALES_TALLIES).doc(order._id).update({ data: { quantity: _.inc(-input.quantity) } })
       if (stored) return replay(stored)

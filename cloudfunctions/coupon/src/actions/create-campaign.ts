@@ -4,7 +4,7 @@ import { action } from '@server/define'
 import type { CouponCampaignDoc } from '@server/docs'
 import { audienceSize } from '@server/insight/audience'
 import { launchToAudience } from '@server/insight/marketing'
-import { disclosedSize } from '@shared/domain/insight'
+import { disclosedCount, disclosedSize } from '@shared/domain/insight'
 import { maxPointsOnRedeem } from '@shared/domain/members'
 import { readPointsRule } from '@server/members/points-rule'
 
@@ -29,6 +29,8 @@ export const createCampaign = action({
     const doc: Omit<CouponCampaignDoc, '_id'> = { ...terms, issued: 0, merchantOpenid: caller.openid, createdAt: now, audience: audience ?? null }
     const res = (await db.collection('couponCampaigns').add({ data: doc })) as unknown as { _id: string }
     const { notified } = audience ? await launchToAudience(db, { title: terms.title, audience }, now) : { notified: 0 }
-    return ok({ campaignId: res._id, notified })
+    // How many were told is a count about the audience: rounded like its size (a second launch the same day to
+    // A + one person would otherwise answer 1).
+    return ok({ campaignId: res._id, notified: disclosedCount(notified) })
   },
 })

@@ -1,5 +1,6 @@
 import type { CouponCampaignView } from '@shared/contracts/coupon'
 import { couponContract } from '@shared/contracts/coupon'
+import { disclosedCount } from '@shared/domain/insight'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
 import type { CouponCampaignDoc, CouponClaimDoc } from '@server/docs'
@@ -31,7 +32,9 @@ export const listCampaigns = action({
         valueFen: c.valueFen,
         priceFen: c.priceFen,
         total: c.total,
-        remaining: Math.max(0, c.total - c.issued),
+        // A targeted campaign's claims are a count about its audience (a merchant's own resident account may be
+        // in it): remaining moves in steps of 10 until the campaign is gone, like everything else said about it.
+        remaining: Math.max(0, c.total - (c.audience && c.issued < c.total ? disclosedCount(c.issued) : c.issued)),
         limitPerUser: c.limitPerUser,
         claimedByMe: mine.get(c._id) ?? 0,
         validFrom: c.validFrom,

@@ -1,4 +1,5 @@
 import { couponContract, type MerchantCampaignView } from '@shared/contracts/coupon'
+import { disclosedCount } from '@shared/domain/insight'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
@@ -8,7 +9,8 @@ const PAGE = 20
 
 /**
  * 我的券活动: a merchant's campaigns with issued (the campaign's own counter) and redeemed (a count on the
- * coupons' (campaignId, status) index — one bounded count per campaign on the page, nothing kept twice).
+ * coupons' (campaignId, status) index — one bounded count per campaign on the page, nothing kept twice). A targeted
+ * campaign's counts are counts about its audience: rounded down to a multiple of 10 (disclosedCount).
  */
 export const listMyCampaigns = action({
   access: ['merchant', 'admin'],
@@ -22,14 +24,15 @@ export const listMyCampaigns = action({
     const redeemed = await Promise.all(
       page.docs.map(async (c) => ((await db.collection('coupons').where({ campaignId: c._id, status: 'REDEEMED' }).count()) as unknown as { total: number }).total),
     )
+    const shown = (c: CouponCampaignDoc, n: number) => (c.audience ? disclosedCount(n) : n)
     const items = page.docs.map((c, i): MerchantCampaignView => ({
       campaignId: c._id,
       title: c.title,
       valueFen: c.valueFen,
       priceFen: c.priceFen,
       total: c.total,
-      issued: c.issued,
-      redeemed: redeemed[i],
+      issued: shown(c, c.issued),
+      redeemed: shown(c, redeemed[i]),
       validFrom: c.validFrom,
       validTo: c.validTo,
       pickupPointIds: c.pickupPointIds,

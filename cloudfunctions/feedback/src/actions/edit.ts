@@ -7,6 +7,7 @@ import { applyRating, RATINGS, toMyRatingView, type RatingDoc } from '@server/fe
 import { findById, updatedCount } from '@server/fetch'
 import { ratingIdFor } from '@server/ids'
 import { tempUrls } from '@server/storage/files'
+import { attachPhotos, detachPhotos } from '@server/storage/uploads'
 
 /**
  * Replace one's rating within 24 h of giving it. The write is conditional on the rating's `rev`, so two edits
@@ -19,17 +20,33 @@ export const edit = action({
     const images = input.images ?? []
     const missing = await checkImagesExist(images)
     if (missing) return missing
+    const read = () => findById<RatingDoc>(db, RATINGS, ratingIdFor(input.orderId))
+    let current = await read()
+    const notMine = () => fail(ERROR_CODES.FEEDBACK_NOT_FOUND, 'no rating of yours for this order')
+    if (!current || current.openid !== caller.openid) return notMine()
+    // Photos already on this rating stay as they are; new ones are copied to a path of their own (as in rate).
+    const shown = await attachPhotos(db, caller.openid, images, current.images ?? [], 'ratings', now)
+    const made = shown.filter((i) => !(current!.images ?? []).includes(i))
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await findById<RatingDoc>(db, RATINGS, ratingIdFor(input.orderId))
-      if (!current || current.openid !== caller.openid) return fail(ERROR_CODES.FEEDBACK_NOT_FOUND, 'no rating of yours for this order')
-      if (!canEditRating(current, now)) return fail(ERROR_CODES.FEEDBACK_EDIT_WINDOW_CLOSED, 'a rating can be edited within 24 h of giving it')
-      const content = { stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images }
+      if (attempt > 0) current = await read()
+      if (!current || current.openid !== caller.openid) {
+        await detachPhotos(db, made)
+        return notMine()
+      }
+      if (!canEditRating(current, now)) {
+        await detachPhotos(db, made)
+        return fail(ERROR_CODES.FEEDBACK_EDIT_WINDOW_CLOSED, 'a rating can be edited within 24 h of giving it')
+      }
+      const content = { stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images: shown }
       const rev = current.rev + 1
       const moved = await db.collection(RATINGS).where({ _id: current._id, rev: current.rev }).update({ data: { ...content, rev, pendingSince: now, updatedAt: now } })
       if (updatedCount(moved) !== 1) continue
       await applyRating(db, current, current, content, rev, now)
-      return ok({ rating: toMyRatingView({ ...current, ...content, rev, pendingSince: 0, updatedAt: now }, await tempUrls(images)) })
+      // The copies this edit replaced are shown nowhere any more.
+      await detachPhotos(db, (current.images ?? []).filter((i) => !shown.includes(i)))
+      return ok({ rating: toMyRatingView({ ...current, ...content, rev, pendingSince: 0, updatedAt: now }, await tempUrls(shown)) })
     }
+    await detachPhotos(db, made)
     return fail(ERROR_CODES.INTERNAL, 'the rating kept changing; try again')
   },
 })

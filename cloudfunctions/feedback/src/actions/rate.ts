@@ -9,6 +9,7 @@ import { applyRating, RATINGS, ratingTargetOf, toMyRatingView, type RatingDoc } 
 import { findById } from '@server/fetch'
 import { ratingIdFor } from '@server/ids'
 import { tempUrls } from '@server/storage/files'
+import { attachPhotos, detachPhotos } from '@server/storage/uploads'
 
 /**
  * 评价: the owner of a picked-up order rates it, once. The rating is keyed by the order, so of any number of
@@ -28,17 +29,20 @@ export const rate = action({
     if (missing) return missing
 
     const target = await ratingTargetOf(db, order)
+    // The public list shows copies at a path of their own, never the uploader's folder.
+    const shown = await attachPhotos(db, caller.openid, images, [], 'ratings', now)
     const doc: RatingDoc = {
       _id: ratingIdFor(order._id), orderId: order._id, openid: caller.openid, nickname: order.nickname ?? null, ...target,
-      stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images, rev: 1, appliedRev: 0, pendingSince: now, createdAt: now, updatedAt: now,
+      stars: input.stars, tags: input.tags ?? [], text: input.text ?? '', images: shown, rev: 1, appliedRev: 0, pendingSince: now, createdAt: now, updatedAt: now,
     }
     try {
       await db.collection(RATINGS).add({ data: doc })
     } catch (err) {
+      await detachPhotos(db, shown)
       if (!isDuplicateWrite(err)) throw err
       return fail(ERROR_CODES.FEEDBACK_ALREADY_RATED, 'this order is already rated (edit it within 24 h instead)')
     }
     await applyRating(db, doc, null, doc, 1, now)
-    return ok({ rating: toMyRatingView(doc, await tempUrls(images)) })
+    return ok({ rating: toMyRatingView(doc, await tempUrls(shown)) })
   },
 })

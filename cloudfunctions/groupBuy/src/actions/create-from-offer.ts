@@ -1,6 +1,7 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
 import { decideCreateFromOffer } from '@shared/domain/supply'
 import { maxTierBonusBp } from '@shared/domain/ledger'
+import { lowestTierPriceFen } from '@shared/domain/price-tiers'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { commissionTiers } from '@server/ledger/model'
@@ -29,12 +30,13 @@ export const createFromOffer = action({
     if (!point) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'your pickup point no longer exists')
     const startAt = input.startAt ?? Math.max(now, offer.startAt)
     const endAt = input.endAt ?? offer.endAt
-    const refused = decideCreateFromOffer(offer, { priceFen: input.priceFen, startAt, endAt }, pointId, now, {
-      maxTierBonusBp: maxTierBonusBp(commissionTiers()),
-      handlingFeeFen: point.handlingFeeFen ?? 0,
-    })
+    const limits = { maxTierBonusBp: maxTierBonusBp(commissionTiers()), handlingFeeFen: point.handlingFeeFen ?? 0 }
+    // 阶梯价 lowers the price the split works with: the lowest tier must pass the offer's price rule as well.
+    const refused =
+      decideCreateFromOffer(offer, { priceFen: input.priceFen, startAt, endAt }, pointId, now, limits) ??
+      (input.priceTiers ? decideCreateFromOffer(offer, { priceFen: lowestTierPriceFen(input.priceTiers), startAt, endAt }, pointId, now, limits) : null)
     if (refused === ERROR_CODES.INPUT_INVALID) return fail(refused, 'startAt/endAt: 团购时间必须在货源的供货时间内')
-    if (refused) return fail(refused, refused === ERROR_CODES.SUPPLY_NOT_AVAILABLE ? 'this offer is not open to your pickup point now' : `price must be within ${offer.minPriceFen}…${offer.maxPriceFen} fen`)
+    if (refused) return fail(refused, refused === ERROR_CODES.SUPPLY_NOT_AVAILABLE ? 'this offer is not open to your pickup point now' : `price${input.priceTiers ? ' (every tier)' : ''} must be within ${offer.minPriceFen}…${offer.maxPriceFen} fen and leave the platform its share`)
 
     if (!(await allocateFromOffer(db, offer._id, input.stock))) return fail(ERROR_CODES.SUPPLY_SOLD_OUT, 'the offer has less stock left than asked')
     const doc = newGroupBuyDoc(
@@ -57,6 +59,7 @@ export const createFromOffer = action({
         merchantId: offer.merchantId,
         supplyPriceFen: offer.supplyPriceFen,
         commissionBp: offer.commissionBp,
+        ...(input.priceTiers ? { priceTiers: input.priceTiers } : {}),
       },
       now,
     )

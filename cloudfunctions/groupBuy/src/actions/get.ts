@@ -6,12 +6,16 @@ import { findById } from '@server/fetch'
 import { participationIdFor, ratingStatsIdFor } from '@server/ids'
 import { RATING_STATS, type RatingStatsDoc } from '@server/feedback/ratings'
 import { averageStars } from '@shared/domain/feedback'
+import { groupBuyOfScene } from '@server/group-buys/share-codes'
 import { tempUrls } from '@server/storage/files'
 
 export const get = action({
   access: ['resident'],
   input: groupBuyContract.get,
-  async run({ caller, db, now }, { groupBuyId }) {
+  async run({ caller, db, now }, input) {
+    // Opened from a poster's code: the scene names the group buy.
+    const groupBuyId = 'scene' in input ? await groupBuyOfScene(db, input.scene) : input.groupBuyId
+    if (!groupBuyId) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no group buy has this code')
     const [doc, mine, rating] = await Promise.all([
       findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId),
       findById<ParticipationDoc>(db, 'participations', participationIdFor(groupBuyId, caller.openid)),

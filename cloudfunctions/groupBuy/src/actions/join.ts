@@ -8,6 +8,7 @@ import { action } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
+import { referrerOf } from '@server/group-buys/share-codes'
 import { reserveStock } from '@server/group-buys/stock-rounds'
 import { orderIdFor, participationIdFor } from '@server/ids'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
@@ -56,7 +57,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
 const joinOnce = action({
   access: ['resident'],
   input: groupBuyContract.join,
-  async run({ caller, db, now }, { groupBuyId, quantity, requestId }) {
+  async run({ caller, db, now }, { groupBuyId, quantity, requestId, scene }) {
     const _ = db.command
     let loading = termsCache.get(groupBuyId)
     if (!loading) {
@@ -75,6 +76,9 @@ const joinOnce = action({
     if (!isWithinLimit(terms, 0, quantity)) return fail(ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED, `at most ${terms.limitPerUser} per person`)
 
     const orderId = orderIdFor(caller.openid, requestId)
+    // Attributed to the poster's leader when the resident came through a code of this group buy (one read, only
+    // for joins that carry a scene; before anything is taken, so a failed read leaves nothing to hand back).
+    const referrerLeader = await referrerOf(db, scene, groupBuyId)
 
     // 1. Stock, in this instance's next stock round for the group buy (one conditional write shared by the
     // joins waiting for it; see server/group-buys/stock-rounds.ts): never below zero, whatever the crowd.
@@ -113,6 +117,7 @@ const joinOnce = action({
       pickupCode: null,
       pickupExpiresAt: null,
       nickname: null,
+      ...(referrerLeader ? { referrerLeader } : {}),
     }
     try {
       await db.collection('orders').add({ data: order })

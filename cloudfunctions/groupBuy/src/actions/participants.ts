@@ -34,7 +34,7 @@ export const participants = action({
       : { groupBuyId }
     const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
     const docs = res.data.slice(0, PAGE)
-    const items = docs.map((o, i) => ({ seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, status: o.status, createdAt: o.createdAt }))
+    const items = docs.map((o, i) => ({ seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, status: o.status, createdAt: o.createdAt, fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid }))
     const last = docs[docs.length - 1]
     const nextCursor = res.data.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null
     return ok({ items, nextCursor })

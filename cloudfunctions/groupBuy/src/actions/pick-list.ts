@@ -6,6 +6,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { canSeeGroupBuyOrders } from '@server/group-buys/access'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { csvDocument } from '@server/csv'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
 
 /** Orders whose goods are (or will be) handed over. */
@@ -32,15 +33,8 @@ export const pickList = action({
       items.push({ seq: i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status })
     })
     if (format === 'json') return ok({ items })
-    const rows = [['跟团号', '昵称', '数量', '实发', '状态'], ...items.map((it) => [String(it.seq), it.maskedName, String(it.quantity), String(it.servedQuantity), STATUS_TEXT[it.status] ?? it.status])]
-    const csv = '\ufeff' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+    const csv = csvDocument([['跟团号', '昵称', '数量', '实发', '状态'], ...items.map((it) => [it.seq, it.maskedName, it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status])])
     const fileID = await uploadBytes(`exports/picklists/${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'))
     return ok({ items, fileID, tempFileURL: await tempUrlOf(fileID) })
   },
 })
-
-function csvCell(value: string): string {
-  // Quote everything that could break a row; a leading = + - @ would be read as a formula by spreadsheets.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe
-}

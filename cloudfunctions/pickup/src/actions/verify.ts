@@ -5,10 +5,10 @@ import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
 import { counterPointOf } from '@server/pickup/clerk'
 import { action } from '@server/define'
 import type { OrderDoc, PickupCodeDoc } from '@server/docs'
-import { findById, updatedCount } from '@server/fetch'
-import { earnPointsForPickup } from '@server/members/points'
+import { findById } from '@server/fetch'
+import { isCrash } from '@server/crash-points'
+import { finishHandover, handOver } from '@server/pickup/pickup-flow'
 import { audit } from '@server/pickup/verifications'
-import { recordPickup } from '@server/ledger/ledger-flow'
 
 /**
  * 核销: hand the goods over for a pickup code, exactly once. The hand-over is one conditional write
@@ -21,7 +21,6 @@ export const verify = action({
   access: ['resident'],
   input: pickupContract.verify,
   async run({ caller, db, now }, { code }) {
-    const _ = db.command
     const user = await caller.user()
     const pointId = counterPointOf(user)
     const refuse = async (error: ErrorCode, message: string, orderId?: string) => {
@@ -36,22 +35,26 @@ export const verify = action({
     if (!order || order.pickupCode !== code) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code')
     if (order.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this order is picked up at another pickup point', order._id)
 
+    // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its release and points are
+    // finished before the answer.
+    if (order.status === 'PICKED_UP' && order.handoverFinishedAt === 0) await finishHandover(db, order, now)
     const blocked = decidePickup(order, now)
     if (blocked) return refuse(blocked, refusalMessage(blocked), order._id)
 
-    const handed = await db
-      .collection('orders')
-      .where({ _id: order._id, status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt: _.gt(now) })
-      .update({ data: { status: 'PICKED_UP', pickedUpAt: now } })
-    if (updatedCount(handed) !== 1) {
+    if (!(await handOver(db, order._id, code, pointId, now))) {
       const current = (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
+      if (current.status === 'PICKED_UP' && current.handoverFinishedAt === 0) await finishHandover(db, current, now)
       const lost = decidePickup(current, now) ?? ERROR_CODES.PICKUP_ALREADY_USED
       return refuse(lost, refusalMessage(lost), order._id)
     }
 
-    await db.collection('pickupPoints').doc(pointId).update({ data: { readyCount: _.inc(-1) } })
-    await recordPickup(db, order._id, now)
-    await earnPointsForPickup(db, order, now)
+    try {
+      await finishHandover(db, order, now)
+    } catch (err) {
+      // The goods are handed over: the clerk is told so; settle finishes the release and the points.
+      if (isCrash(err)) throw err
+      console.error('[pickup] hand-over steps failed; settle finishes them', order._id, err)
+    }
     await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, outcome: 'PICKED_UP', at: now })
     return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.servedQuantity ?? order.quantity, orderedQuantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
   },

@@ -13,6 +13,10 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
   NOT_RELEASED: '已提货但账本未记提货',
   BALANCE: '余额 ≠ 流水合计',
   NEGATIVE_BALANCE: '余额为负',
+  ORDER_REFUNDED_FEN: '订单退款额 ≠ 已确认退款合计',
+  ORDER_STATUS: '订单状态与退款不符',
+  POINTS: '已提货但积分未入账',
+  GROUP_COUNTS: '团购已付人数/件数 ≠ 订单重数',
 }
 
 /** 对账: the latest reconciliation of the ledger against WeChat Pay (settle runs one daily), and a run on demand. */

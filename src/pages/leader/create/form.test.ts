@@ -36,3 +36,14 @@ it('rejects an end before the start', () => {
   const res = validateCreate(toInput({ ...filled, endDate: filled.startDate, endTime: '00:00' }, 'p1'))
   expect(!res.ok && res.errors.endAt).toBe('结束时间必须晚于开始时间')
 })
+
+it('reads 阶梯价 as 件数:单价 pairs after the first tier, and refuses a table whose prices do not fall', () => {
+  const res = validateCreate(toInput({ ...filled, price: '30', originalPrice: '', tiers: '10:27， 30:25' }, 'p1'))
+  expect(res.ok).toBe(true)
+  if (res.ok) expect(res.value.priceTiers).toEqual([{ minQuantity: 1, priceFen: 3000 }, { minQuantity: 10, priceFen: 2700 }, { minQuantity: 30, priceFen: 2500 }])
+  const bad = validateCreate(toInput({ ...filled, price: '30', originalPrice: '', tiers: '10:31' }, 'p1'))
+  expect(bad.ok).toBe(false)
+  if (!bad.ok) expect(bad.errors.priceTiers).toBe('各档价格必须逐档降低')
+  const plain = validateCreate(toInput(filled, 'p1'))
+  expect(plain.ok && plain.value.priceTiers).toBe(undefined)
+})

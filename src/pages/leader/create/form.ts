@@ -16,6 +16,8 @@ export interface CreateForm {
   startTime: string
   endDate: string
   endTime: string
+  /** 阶梯价 beyond the first tier, as "件数:单价" pairs, e.g. "10:27, 30:25"; empty = one price. */
+  tiers: string
 }
 
 export type FormErrors = Partial<Record<keyof CreateGroupBuyInput | 'form', string>>
@@ -32,6 +34,7 @@ export const FIELD_LABEL: Record<string, string> = {
   startAt: '开始时间',
   endAt: '结束时间',
   pickupPointId: '自提点',
+  priceTiers: '阶梯价',
 }
 
 export function defaultForm(now: number): CreateForm {
@@ -50,7 +53,24 @@ export function defaultForm(now: number): CreateForm {
     startTime: start.format('HH:mm'),
     endDate: end.format('YYYY-MM-DD'),
     endTime: end.format('HH:mm'),
+    tiers: '',
   }
+}
+
+/**
+ * "10:27, 30:25" → the tier table (the first tier is 1 unit at the group buy's price). Unreadable pairs become
+ * NaN, which the contract's schema then refuses with the tier rule's message.
+ */
+export function parseTiers(text: string, priceFen: number): { minQuantity: number; priceFen: number }[] | undefined {
+  const pairs = text.split(/[,，;；\s]+/).map((p) => p.trim()).filter(Boolean)
+  if (pairs.length === 0) return undefined
+  return [
+    { minQuantity: 1, priceFen },
+    ...pairs.map((p) => {
+      const [q, price] = p.split(/[:：]/)
+      return { minQuantity: toInt(q ?? ''), priceFen: yuanToFen(price ?? '') }
+    }),
+  ]
 }
 
 export { yuanToFen }
@@ -68,6 +88,7 @@ export function toInput(form: CreateForm, pickupPointId: string): CreateGroupBuy
     startAt: toMs(form.startDate, form.startTime),
     endAt: toMs(form.endDate, form.endTime),
     pickupPointId,
+    ...(form.tiers.trim() ? { priceTiers: parseTiers(form.tiers, yuanToFen(form.price)) } : {}),
   }
 }
 

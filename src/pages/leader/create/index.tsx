@@ -10,13 +10,14 @@ import { useUploadsStore } from '@/stores/uploads'
 import { defaultForm, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
 import './index.scss'
 
-type TextField = 'title' | 'unit' | 'price' | 'originalPrice' | 'stock' | 'minParticipants' | 'limitPerUser'
+type TextField = 'title' | 'unit' | 'price' | 'originalPrice' | 'stock' | 'minParticipants' | 'limitPerUser' | 'tiers'
 
 const FIELDS: { key: TextField; label: string; error: keyof FormErrors; type: 'text' | 'digit' | 'number'; placeholder: string }[] = [
   { key: 'title', label: '商品名称', error: 'title', type: 'text', placeholder: '例如：阳光玫瑰葡萄 2斤装' },
   { key: 'unit', label: '单位', error: 'unit', type: 'text', placeholder: '份 / 斤 / 盒' },
   { key: 'price', label: '团购价（元）', error: 'priceFen', type: 'digit', placeholder: '例如 19.9' },
   { key: 'originalPrice', label: '原价（元，选填）', error: 'originalPriceFen', type: 'digit', placeholder: '例如 29.9' },
+  { key: 'tiers', label: '阶梯价（选填，满件数:单价）', error: 'priceTiers', type: 'text', placeholder: '例如 10:27, 30:25' },
   { key: 'stock', label: '库存', error: 'stock', type: 'number', placeholder: '可售总数' },
   { key: 'minParticipants', label: '成团人数', error: 'minParticipants', type: 'number', placeholder: '付款人数达到即成团' },
   { key: 'limitPerUser', label: '每人限购', error: 'limitPerUser', type: 'number', placeholder: '每人最多购买数量' },

@@ -7,6 +7,8 @@ import Countdown from '@/components/Countdown'
 import { formatFen, formatTime } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import GroupProgress from '@/components/GroupProgress'
+import Poster from '@/components/Poster'
+import type { PosterData } from '@/components/Poster/draw'
 import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
@@ -33,6 +35,8 @@ export default function LeaderGroupPage() {
   const parts = leader.participants
   const supply = useSupplyStore()
   const [arrivalOpen, setArrivalOpen] = useState(false)
+  const [posterOpen, setPosterOpen] = useState(false)
+  const shareCode = useLeaderStore((s) => (s.shareCode?.groupBuyId === id ? s.shareCode : null))
   const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
   const loadMoreRatings = useRatingsStore((s) => s.loadMoreGroup)
 
@@ -75,6 +79,19 @@ export default function LeaderGroupPage() {
     void Taro.showToast({ title: `已通知 ${done.readyOrders} 位团员提货${shortText}`, icon: 'none' })
     void detail.load(id)
   }
+  const openPoster = () => {
+    setPosterOpen(true)
+    void leader.loadShareCode(id)
+  }
+  const code = shareCode?.code
+  const poster: PosterData | null = code
+    ? {
+        title: gb.title, priceFen: gb.priceFen, originalPriceFen: gb.originalPriceFen, unit: gb.unit, tiers: gb.priceTiers ?? [],
+        paidParticipants: gb.paidParticipants, minParticipants: gb.minParticipants, endAt: gb.endAt,
+        pickupPointName: code.poster.pickupPointName, pickupPointAddress: code.poster.pickupPointAddress, leaderName: code.poster.leaderName,
+        photoUrl: gb.imageUrls[0] ?? '', codeUrl: code.tempFileURL,
+      }
+    : null
   const pickItems = supply.pickList.groupBuyId === id ? supply.pickList.items.filter((i) => i.status === 'PAID') : []
 
   return (
@@ -111,6 +128,7 @@ export default function LeaderGroupPage() {
             <View key={p.seq} className='row leader-group__participant'>
               <Text className='leader-group__seq'>{`#${p.seq}`}</Text>
               <Text className='leader-group__name'>{p.maskedName}</Text>
+              {p.fromPoster && <Text className='leader-group__from-poster'>来自海报</Text>}
               <Text>{`×${p.quantity}`}</Text>
               <Text className='muted leader-group__status'>{statusLabel(p.status)}</Text>
             </View>
@@ -142,10 +160,20 @@ export default function LeaderGroupPage() {
         <Button className='leader-group__share' openType='share'>
           分享给邻居
         </Button>
+        <Button className='leader-group__poster' onClick={openPoster}>
+          生成海报
+        </Button>
         <Button className='btn-primary leader-group__arrive' disabled={!canSignOff || leader.arriving} loading={leader.arriving} onClick={() => void openSignOff()}>
           {gb.arrivedAt ? '已确认到货' : '确认到货'}
         </Button>
       </View>
+      <Poster
+        visible={posterOpen}
+        data={poster}
+        error={shareCode?.error ? friendlyMessage(shareCode.error) : null}
+        fileName={`邻里团海报-${gb.title}.png`}
+        onClose={() => setPosterOpen(false)}
+      />
       <ArrivalSheet
         visible={arrivalOpen}
         items={pickItems}

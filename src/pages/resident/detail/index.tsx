@@ -1,17 +1,19 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter, useShareAppMessage } from '@tarojs/taro'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import Countdown from '@/components/Countdown'
 import Gallery from '@/components/Gallery'
 import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
 import JoinSheet from '@/components/JoinSheet'
 import Price from '@/components/Price'
+import PriceTiers from '@/components/PriceTiers'
 import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
+import { sceneFromQuery } from '@/shared/domain/share-code'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useRatingsStore } from '@/stores/ratings'
 import './index.scss'
@@ -21,17 +23,27 @@ const RECENT_RATINGS = 3
 
 export default function DetailPage() {
   const { params } = useRouter()
-  const id = params.id ?? ''
+  // Opened from a poster's code: WeChat passes the code's scene instead of an id; the scene names the group buy.
+  const scene = sceneFromQuery(params.scene)
   const store = useGroupBuyStore()
+  const id = params.id ?? (scene && store.scene === scene ? (store.current?.groupBuyId ?? '') : '')
   const [sheetOpen, setSheetOpen] = useState(false)
   const gb = store.current?.groupBuyId === id ? store.current : null
   const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
 
   useDidShow(() => {
+    if (!id && scene) {
+      void useGroupBuyStore.getState().loadByScene(scene)
+      return
+    }
     if (!id) return
     void useGroupBuyStore.getState().load(id)
     void useRatingsStore.getState().loadGroup(id)
   })
+  // A detail opened by scene learns its id from the first load: its ratings follow.
+  useEffect(() => {
+    if (id && !params.id) void useRatingsStore.getState().loadGroup(id)
+  }, [id, params.id])
   usePullDownRefresh(async () => {
     await Promise.all([store.load(id), useRatingsStore.getState().loadGroup(id)])
     Taro.stopPullDownRefresh()
@@ -82,6 +94,7 @@ export default function DetailPage() {
           <Text className='detail__title'>{gb.title}</Text>
         </View>
         <Price fen={gb.priceFen} originalFen={gb.originalPriceFen} size='large' />
+        {gb.priceTiers && <PriceTiers tiers={gb.priceTiers} paidQuantity={gb.paidQuantity ?? 0} unit={gb.unit} finalPriceFen={gb.finalPriceFen} />}
         <GroupProgress paid={gb.paidParticipants} min={gb.minParticipants} />
         <View className='row'>
           {gb.status === 'UPCOMING' ? (

@@ -102,6 +102,12 @@ export default function OrderPage() {
             <Text>{`实发 ${order.servedQuantity}/${order.quantity}${order.refundedFen === 0 ? '，少发部分退款中' : ''}`}</Text>
           </View>
         )}
+        {order.tierRefundFen ? (
+          <View className='row order__tier'>
+            <Text className='muted'>阶梯价退差价</Text>
+            <Text className='order__refund-amount'>{`最终成交价 ${formatFen(order.finalPriceFen ?? order.priceFen)}，退 ${formatFen(order.tierRefundFen)}`}</Text>
+          </View>
+        ) : null}
         {order.refundedFen > 0 && (
           <View className='row order__refund'>
             <Text className='muted'>{order.refundedFen < order.amountFen ? '部分退款' : '已退款'}</Text>

@@ -1,10 +1,9 @@
 import { Button, Switch, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { useState } from 'react'
+import { useEffect } from 'react'
 import StateView from '@/components/StateView'
-import type { ClientError } from '@/services/cloud'
 import { friendlyMessage } from '@/components/error-copy'
-import { userService } from '@/services/user'
+import { usePrivacyStore } from '@/stores/privacy'
 import { resetUserScopedStores } from '@/stores/reset'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'
@@ -23,34 +22,19 @@ const COLLECTED: string[] = [
  * everything held about me, and deleting my account.
  */
 export default function PrivacyPage() {
-  const [consent, setConsent] = useState<boolean | null>(null)
-  const [error, setError] = useState<ClientError | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [exported, setExported] = useState<{ url: string; orders: number; coupons: number; notices: number } | null>(null)
-
-  const load = async () => {
-    setError(null)
-    const res = await userService.me()
-    if (res.ok) setConsent(res.data.marketingConsent)
-    else setError(res.error)
-  }
+  const { consent, error, busy, exported, load, setConsent, exportData: exportMine, deleteAccount: deleteMine, reset } = usePrivacyStore()
+  // What this page shows belongs to this visit (and to this person): leaving it forgets it.
+  useEffect(() => reset, [reset])
   useDidShow(() => void load())
 
   const toggle = async (value: boolean) => {
-    setBusy(true)
-    const res = await userService.setMarketingConsent(value)
-    setBusy(false)
-    if (res.ok) setConsent(res.data.marketingConsent)
-    else void Taro.showToast({ title: friendlyMessage(res.error), icon: 'none' })
+    const failed = await setConsent(value)
+    if (failed) void Taro.showToast({ title: friendlyMessage(failed), icon: 'none' })
   }
 
   const exportData = async () => {
-    setBusy(true)
-    const res = await userService.exportMyData()
-    setBusy(false)
-    if (!res.ok) return void Taro.showToast({ title: friendlyMessage(res.error), icon: 'none' })
-    const d = res.data.data
-    setExported({ url: res.data.tempFileURL, orders: d.orders.length, coupons: d.coupons.length, notices: d.notices.length })
+    const failed = await exportMine()
+    if (failed) void Taro.showToast({ title: friendlyMessage(failed), icon: 'none' })
   }
 
   const copyLink = () => {
@@ -65,10 +49,8 @@ export default function PrivacyPage() {
       confirmColor: '#e53935',
     })
     if (!sure.confirm) return
-    setBusy(true)
-    const res = await userService.deleteMe()
-    setBusy(false)
-    if (!res.ok) return void Taro.showToast({ title: friendlyMessage(res.error), icon: 'none' })
+    const failed = await deleteMine()
+    if (failed) return void Taro.showToast({ title: friendlyMessage(failed), icon: 'none' })
     resetUserScopedStores()
     await useSessionStore.getState().load()
     void Taro.showToast({ title: '账号已注销', icon: 'success' })

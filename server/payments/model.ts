@@ -1,0 +1,44 @@
+/** The stored shapes of the payments room (refunds.ts writes them; the ledger and after-sales read them). */
+
+export interface RefundDoc {
+  _id: string
+  /** What was paid for; absent on refunds written before coupons could be bought (all of them orders). */
+  kind?: RefundKind
+  /** The out_trade_no being refunded: an order's id, or a coupon's id when kind is 'coupon'. */
+  orderId: string
+  openid: string
+  /** The order's group buy; null for coupon purchases. */
+  groupBuyId: string | null
+  /** The coupon's campaign; only on coupon purchases. */
+  campaignId?: string
+  /** What this refund gives back, in fen. */
+  amountFen: number
+  /** The trade's total (WeChat Pay's total_fee); absent on full refunds written before partial ones existed. */
+  totalFen?: number
+  /**
+   * A partial refund (a shortage at arrival, after-sales) gives back part of an order that is still served:
+   * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
+   */
+  partial?: boolean
+  /**
+   * The units this refund takes back (a shortage's short units, an after-sales case's approved units): what the
+   * ledger's split of what is kept counts (keptOf). Absent on a full refund (all units) and on a partial refund
+   * that gives money back for no unit.
+   */
+  units?: number
+  reason: string
+  status: 'PENDING' | 'DONE'
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+  createdAt: number
+  doneAt: number | null
+  /**
+   * The steps after WeChat Pay confirmed (ledger reversal → points → the order): 0 from the DONE transition until
+   * all of them are done, then when they were. settle finishes a refund left at 0 (finishConfirmedRefunds).
+   * Absent on refunds confirmed before the steps were recorded (all of them finished in the same call).
+   */
+  appliedAt?: number
+}
+
+export type RefundKind = 'order' | 'coupon'

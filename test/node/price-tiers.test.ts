@@ -1,0 +1,96 @@
+/**
+ * #24 阶梯价: tiers 1/10/30 at ¥30/¥27/¥25, 12 units paid → final ¥27; every paid order gets ¥3 × quantity back
+ * exactly once (its own out_refund_no), even with ten settle runs racing; the ledger splits what is kept (the
+ * merchant's supply price unchanged). A tier table that breaks the offer's price rule is refused.
+ */
+import { PARTIES, splitShares, type SplitTerms } from '@shared/domain/ledger'
+import { database, DEMO, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { createProduct, paidOrder, publishOffer } from './support/merchant'
+
+jest.setTimeout(120_000)
+
+const cloud = testCloudForThisFile()
+const TIERS = [
+  { minQuantity: 1, priceFen: 3000 },
+  { minQuantity: 10, priceFen: 2700 },
+  { minQuantity: 30, priceFen: 2500 },
+]
+
+async function tieredOffer(): Promise<string> {
+  const productId = await createProduct(cloud, { supplyPriceFen: 1000 })
+  return publishOffer(cloud, productId, DEMO.merchant, { minPriceFen: 1100, maxPriceFen: 3500 })
+}
+
+it('12 paid units reach ¥27: each order is refunded ¥3 × quantity once under 10 racing settles, and the ledger splits what is kept', async () => {
+  const offerId = await tieredOffer()
+  const created = await cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
+    action: 'createFromOffer', offerId, priceFen: 3000, stock: 100, minParticipants: 2, limitPerUser: 10, priceTiers: TIERS,
+  })
+  expect(created.ok).toBe(true)
+  const groupBuyId = created.data.groupBuyId
+  const buys: Array<[string, number]> = [[DEMO.residents[0], 5], [DEMO.residents[1], 4], [DEMO.residents[2], 3]]
+  const orders: Record<string, number> = {}
+  for (const [who, qty] of buys) orders[await paidOrder(cloud, who, groupBuyId, qty)] = qty
+
+  const seen = await cloud.call<{ groupBuy: { priceTiers: unknown; paidQuantity: number; priceFen: number } }>('groupBuy', DEMO.residents[0], { action: 'get', groupBuyId })
+  expect(seen.data.groupBuy).toMatchObject({ priceTiers: TIERS, paidQuantity: 12, priceFen: 3000 })
+  for (const id of Object.keys(orders)) expect((await readDoc('orders', id))?.amountFen).toBe(3000 * orders[id]) // residents pay the first tier
+
+  await database().collection('groupBuys').doc(groupBuyId).update({ data: { endAt: Date.now() } })
+  const runs = (await Promise.all(Array.from({ length: 10 }, () => cloud.fireTimer('settle')))) as Array<{ ok: boolean }>
+  for (const r of runs) expect(r.ok).toBe(true)
+  await cloud.fireTimer('settle') // anything a racing run left to retry
+
+  const gb = await readDoc('groupBuys', groupBuyId)
+  expect(gb).toMatchObject({ status: 'CLOSED', finalPriceFen: 2700 })
+  expect(gb?.settledAt).toBeGreaterThan(0)
+
+  const refunds = await readAll('refunds', { groupBuyId })
+  expect(refunds).toHaveLength(3)
+  const paidOut = cloud.pay.listRefunds().filter((r) => Object.keys(orders).includes(r.outTradeNo))
+  expect(paidOut).toHaveLength(3) // one WeChat Pay refund per order, whatever the races
+  for (const [orderId, qty] of Object.entries(orders)) {
+    const mine = refunds.filter((r) => r.orderId === orderId)
+    expect(mine).toHaveLength(1)
+    expect(mine[0]).toMatchObject({ amountFen: 300 * qty, totalFen: 3000 * qty, partial: true, status: 'DONE' })
+    expect(mine[0]._id).toMatch(/^rt/)
+    expect(paidOut.filter((r) => r.outTradeNo === orderId)).toEqual([expect.objectContaining({ outRefundNo: mine[0]._id, refundFen: 300 * qty, totalFen: 3000 * qty })])
+
+    const order = await readDoc('orders', orderId)
+    expect(order).toMatchObject({ status: 'PAID', priceFen: 2700, paidPriceFen: 3000, tierRefundFen: 300 * qty, refundedFen: 300 * qty })
+    const view = await cloud.call<{ order: { refundedFen: number; tierRefundFen: number; finalPriceFen: number } }>('order', order!.openid, { action: 'get', orderId })
+    expect(view.data.order).toMatchObject({ refundedFen: 300 * qty, tierRefundFen: 300 * qty, finalPriceFen: 2700 })
+
+    // The ledger: each party's net share is the split of what is kept (¥27 × qty), by the same rule as the sale.
+    const lo = await readDoc<{ terms: SplitTerms; refundIds: string[] }>('ledgerOrders', orderId)
+    expect(lo?.refundIds).toEqual([mine[0]._id])
+    const kept = splitShares(2700 * qty, qty, lo!.terms)
+    expect(kept.merchant).toBe(1000 * qty) // the supply price, unchanged by the tier
+    const entries = await readAll('ledgerEntries', { orderId })
+    for (const party of PARTIES) {
+      expect(entries.filter((e) => e.party === party).reduce((s, e) => s + e.amountFen, 0)).toBe(kept[party])
+    }
+  }
+  const notices = await readAll('notices', { kind: 'TIER_REFUNDED' })
+  expect(notices.filter((n) => n.body.includes('最终成交价 ¥27.00，已退差价 ¥15.00'))).toHaveLength(1) // 5 units × ¥3
+})
+
+it('refuses a tier table whose lowest price breaks the offer\'s price rule, and tables that do not fall', async () => {
+  const offerId = await tieredOffer()
+  const ask = { action: 'createFromOffer', offerId, priceFen: 3000, stock: 50, minParticipants: 1, limitPerUser: 5 }
+  // ¥11 is inside the merchant's range, but after the ¥10 supply price and the leader's commission the platform pays.
+  const breaking = await cloud.call('groupBuy', DEMO.leader, { ...ask, priceTiers: [TIERS[0], { minQuantity: 10, priceFen: 1100 }] })
+  expect(breaking).toMatchObject({ ok: false, error: { code: 'SUPPLY.PRICE_OUT_OF_RANGE' } })
+  const rising = await cloud.call('groupBuy', DEMO.leader, { ...ask, priceTiers: [TIERS[0], { minQuantity: 10, priceFen: 3100 }] })
+  expect(rising).toMatchObject({ ok: false, error: { code: 'INPUT.INVALID' } })
+  const notFirst = await cloud.call('groupBuy', DEMO.leader, { ...ask, priceTiers: [{ minQuantity: 1, priceFen: 2900 }, TIERS[1]] })
+  expect(notFirst).toMatchObject({ ok: false, error: { code: 'INPUT.INVALID' } })
+  const own = await cloud.call('groupBuy', DEMO.leader, {
+    action: 'create', title: '阶梯价自营', priceFen: 3000, stock: 50, minParticipants: 1, limitPerUser: 5, startAt: Date.now() - 1000, endAt: Date.now() + 3600_000,
+    pickupPointId: cloud.pickupPointId, priceTiers: [TIERS[0], TIERS[0]],
+  })
+  expect(own).toMatchObject({ ok: false, error: { code: 'INPUT.INVALID' } })
+  // Nothing was allocated from the offer by the refused asks.
+  const offer = await readDoc('offers', offerId)
+  expect(offer?.stockLeft).toBe(offer?.stock)
+})
