@@ -1,4 +1,4 @@
-import type { Role } from '@shared/contracts/common'
+import { isPointBound, type Role } from '@shared/contracts/common'
 import { isDuplicateWrite } from '@server/cloud'
 
 /** Make sure a users document exists (residents get one the first time they choose a pickup point). */
@@ -14,7 +14,7 @@ export async function grantRoleTo(db: DB.Database, openid: string, role: Role, p
   const _ = db.command
   await ensureUser(db, openid, now)
   const data: Record<string, unknown> = { roles: _.addToSet(role) }
-  if (pickupPointId && (role === 'leader' || role === 'clerk')) data.boundPickupPointId = pickupPointId
+  if (pickupPointId && isPointBound(role)) data.boundPickupPointId = pickupPointId
   await db.collection('users').doc(openid).update({ data })
 }
 

@@ -1,8 +1,9 @@
 import type { AfterSalesCaseView, AfterSalesInboxItem } from '@shared/contracts/after-sales'
 import type { AfterSalesReason, AfterSalesStatus } from '@shared/domain/after-sales'
-import { maskName } from '@shared/domain/group-buy'
+import { shownName } from '@shared/domain/group-buy'
 import type { UserDoc } from '@server/define'
 import type { RefundDoc } from '@server/payments/model'
+import { leadsGroupBuy, sellsGroupBuy } from '@server/group-buys/access'
 
 /**
  * 售后: a resident's case about a picked-up order. One case per (resident, requestId); the units asked for
@@ -30,6 +31,8 @@ export interface AfterSalesCaseDoc {
   reason: AfterSalesReason
   /** Absent once its author was erased (user.deleteMe). */
   text?: string
+  /** When its author was erased (user.deleteMe): shown as 已注销用户 from then on. */
+  erasedAt?: number
   images?: string[]
   status: AfterSalesStatus
   note: string
@@ -45,9 +48,7 @@ export const AFTER_SALES_TALLIES = 'afterSalesTallies'
 
 /** The group buy's merchant (offer goods), its creator, a leader bound to its point, or an admin. */
 export function canDecide(user: UserDoc, c: Pick<AfterSalesCaseDoc, 'creatorOpenid' | 'merchantId' | 'pickupPointId'>): boolean {
-  if (user.roles.includes('admin') || c.creatorOpenid === user._id) return true
-  if (c.merchantId && c.merchantId === user._id && user.roles.includes('merchant')) return true
-  return user.roles.includes('leader') && user.boundPickupPointId === c.pickupPointId
+  return leadsGroupBuy(user, c) || sellsGroupBuy(user, c)
 }
 
 export function toCaseView(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, string>, refund: Pick<RefundDoc, 'status'> | null): AfterSalesCaseView {
@@ -73,7 +74,7 @@ export function toCaseView(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, str
 }
 
 export function toInboxItem(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, string>, refund: Pick<RefundDoc, 'status'> | null): AfterSalesInboxItem {
-  return { ...toCaseView(doc, urls, refund), maskedName: maskName(doc.nickname), pickupPointId: doc.pickupPointId }
+  return { ...toCaseView(doc, urls, refund), maskedName: shownName(doc), pickupPointId: doc.pickupPointId }
 }
 
 /** The refunds of these approved cases, by refund id. */

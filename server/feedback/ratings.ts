@@ -2,10 +2,11 @@ import type { MyRatingView, RatingAggregateView, RatingView } from '@shared/cont
 import {
   addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, sameTotals, tagCounts, type RatingContent, type RatingTag, type RatingTotals,
 } from '@shared/domain/feedback'
-import { maskName } from '@shared/domain/group-buy'
+import { shownName } from '@shared/domain/group-buy'
 import { isDuplicateWrite } from '@server/cloud'
 import type { GroupBuyDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
+import { replaceByRecount } from '@server/heal'
 import { ratingStatsIdFor } from '@server/ids'
 import type { OfferDoc } from '@server/supply/docs'
 
@@ -30,6 +31,8 @@ export interface RatingDoc {
   tags: RatingTag[]
   /** Absent once its author was erased (user.deleteMe). */
   text?: string
+  /** When its author was erased (user.deleteMe): shown as 已注销用户 from then on. */
+  erasedAt?: number
   images?: string[]
   /** Bumped by every edit (the edit's conditional write is on it). */
   rev: number
@@ -104,7 +107,7 @@ export function toRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>):
   return {
     orderId: doc.orderId,
     groupBuyId: doc.groupBuyId,
-    maskedName: maskName(doc.nickname),
+    maskedName: shownName(doc),
     stars: doc.stars,
     tags: doc.tags,
     // An erased resident's rating (user.deleteMe) keeps its stars and tags but loses its words and photos.
@@ -183,18 +186,9 @@ export async function healRatingStats(db: DB.Database, now: number): Promise<{ c
         continue
       }
       if (kept && sameTotals(kept, recount)) continue
-      if (!kept) {
-        try {
-          await db.collection(RATING_STATS).add({ data: { ...scope, ...recount, version: 1, updatedAt: now } })
-          healed++
-        } catch (err) {
-          if (!isDuplicateWrite(err)) throw err
-          settled = false
-        }
-        continue
-      }
-      const moved = await db.collection(RATING_STATS).where({ _id: scope._id, version: kept.version }).update({ data: { count: recount.count, starsSum: recount.starsSum, stars: _.set(recount.stars), tags: _.set(recount.tags), version: _.inc(1), updatedAt: now } })
-      if (updatedCount(moved) === 1) healed++
+      const replaced = { count: recount.count, starsSum: recount.starsSum, stars: _.set(recount.stars), tags: _.set(recount.tags) }
+      const outcome = await replaceByRecount(db, RATING_STATS, kept && { _id: scope._id, version: kept.version }, { ...scope, ...recount }, replaced, now)
+      if (outcome === 'healed') healed++
       else settled = false
     }
     if (settled) await db.collection(RATINGS).where({ _id: r._id, rev: r.rev, pendingSince: r.pendingSince }).update({ data: { appliedRev: r.rev, pendingSince: 0 } })

@@ -23,3 +23,17 @@ export async function readOrdersInJoinOrder(db: DB.Database, groupBuyId: string)
   }
   return out
 }
+
+/**
+ * 跟团号 = 1 + the orders of the same group buy that joined before this one, in the (createdAt, _id) order the
+ * leader's participants list uses. An indexed range count (orders.groupbuy_created), for one order at a time.
+ */
+export async function joinSeqOf(db: DB.Database, order: Pick<OrderDoc, '_id' | 'groupBuyId' | 'createdAt'>): Promise<number> {
+  const _ = db.command
+  const before = _.and([
+    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
+    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
+  ])
+  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
+  return res.total + 1
+}

@@ -1,5 +1,6 @@
 import type { DashboardPoint, DashboardProduct, InsightOutputs } from '@shared/contracts/insight'
-import { CHINA_OFFSET_MS, DAY_MS, dayNumberToDay, daysInRange, fillRate, repeatRate, topTags } from '@shared/domain/insight'
+import { CHINA_OFFSET_MS, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
+import { fillRate, repeatRate, topTags } from '@shared/domain/insight'
 import type { GroupBuyDoc } from '@server/docs'
 import type { OfferDoc } from '@server/supply/docs'
 import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'

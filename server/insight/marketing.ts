@@ -1,5 +1,6 @@
 import { createHash } from 'crypto'
-import { chinaDay, matchesAudience, type Audience } from '@shared/domain/insight'
+import { chinaDay } from '@shared/domain/calendar'
+import { matchesAudience, type Audience } from '@shared/domain/insight'
 import type { CouponCampaignDoc } from '@server/docs'
 import { addNotice } from '@server/messages/notices'
 import { subscriptionIdFor } from '@server/messages/notify'

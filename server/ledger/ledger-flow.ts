@@ -1,9 +1,9 @@
+import { chinaMonth } from '@shared/domain/calendar'
 import {
   applyRelease,
   applyReversal,
   keptOf,
   mayRelease,
-  monthKeyCst,
   PARTIES,
   planRelease,
   planReversal,
@@ -21,6 +21,7 @@ import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@serve
 import { afterSalesWindowMs } from '@server/after-sales/window'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
@@ -51,23 +52,13 @@ export async function refundsOf(db: DB.Database, orderId: string): Promise<Refun
   return res.data.filter((x) => (x.kind ?? 'order') === 'order')
 }
 
-async function joinSeqOf(db: DB.Database, order: OrderDoc): Promise<number> {
-  const _ = db.command
-  const before = _.and([
-    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
-    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
-  ])
-  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
-  return res.total + 1
-}
-
 /** What a group buy's sales are split by, from the group buy, its pickup point and the leader's tier now. */
 async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promise<SplitTerms> {
   const point = await findById<PickupPointFees>(db, 'pickupPoints', gb.pickupPointId)
   const handlingFeeFen = point?.handlingFeeFen ?? 0
   const fromOffer = !!gb.offerId && !!gb.merchantId && typeof gb.supplyPriceFen === 'number'
   if (!fromOffer) return { kind: 'own', supplyPriceFen: 0, commissionBp: 0, tierBonusBp: 0, handlingFeeFen, platformFeeBp: platformFeeBp() }
-  const picked = await monthPickedUpFen(db, gb.creatorOpenid, monthKeyCst(paidAt))
+  const picked = await monthPickedUpFen(db, gb.creatorOpenid, chinaMonth(paidAt))
   return {
     kind: 'offer',
     supplyPriceFen: gb.supplyPriceFen ?? 0,
@@ -127,7 +118,7 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
   const booked = await inTransaction(db, async (t) => {
     const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
     if (!cur || (cur.pickedUpAt !== null && cur.pickedUpAt !== undefined)) return false
-    await t.collection('ledgerOrders').doc(orderId).update({ data: { pickedUpAt, tierFen: Math.max(0, cur.amountFen - cur.refundedFen), tierMonth: monthKeyCst(pickedUpAt), updatedAt: now } })
+    await t.collection('ledgerOrders').doc(orderId).update({ data: { pickedUpAt, tierFen: Math.max(0, cur.amountFen - cur.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now } })
     return true
   })
   return booked ? 'PICKED_UP' : 'ALREADY'
@@ -223,7 +214,7 @@ export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' 
     const keptQuantity = keptOf(cur, booked, order?.servedQuantity).keptUnits
     const moves = planReversal(cur.position, target, cur.released)
     // A refund booked in the month the order was picked up lowers that month's tier volume; a later one does not.
-    const tierFen = cur.tierMonth && cur.tierMonth === monthKeyCst(now) ? Math.max(0, cur.tierFen - refund.amountFen) : cur.tierFen
+    const tierFen = cur.tierMonth && cur.tierMonth === chinaMonth(now) ? Math.max(0, cur.tierFen - refund.amountFen) : cur.tierFen
     await t.collection('ledgerOrders').doc(refund.orderId).update({
       data: { refundedFen, keptQuantity, refundIds, position: applyReversal(cur.position, moves), tierFen, updatedAt: now },
     })

@@ -1,4 +1,5 @@
-import { PARTIES, splitOfKept, balanceFromEntries, dayKeyCst, BALANCE_FIELD, type Balance, type EntryState } from '@shared/domain/ledger'
+import { chinaDay } from '@shared/domain/calendar'
+import { PARTIES, splitOfKept, balanceFromEntries, BALANCE_FIELD, type Balance, type EntryState } from '@shared/domain/ledger'
 import type { DebtView, ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { pointsForOrder } from '@shared/domain/members'
@@ -218,7 +219,7 @@ export async function derivedBalance(db: DB.Database, account: string): Promise<
 
 /** settle: reconcile once per Beijing day (the first tick of the day claims it with a keyed insert). */
 export async function reconcileDaily(db: DB.Database, now: number): Promise<{ ran: boolean; mismatchCount?: number }> {
-  const day = dayKeyCst(now)
+  const day = chinaDay(now)
   try {
     await db.collection('reconciliations').add({ data: { _id: `claim_${day}`, at: now } })
   } catch (err) {

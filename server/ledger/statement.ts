@@ -1,5 +1,6 @@
 import type { LedgerEntryView, StatementTotals } from '@shared/contracts/ledger'
 import { formatFen } from '@shared/domain/ledger'
+import { formatChina } from '@shared/domain/calendar'
 import { csvDocument, csvNumber, type CsvValue } from '@server/csv'
 
 const KIND_LABEL: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '售后期满解冻', PAYOUT: '提现', DEBT_REPAY: '偿还欠款' }
@@ -26,7 +27,7 @@ export function statementCsv(entries: readonly LedgerEntryView[], totals: Statem
   const yuan = (fen: number) => csvNumber(formatFen(fen))
   const rows: CsvValue[][] = [['时间', '订单号', '商品', '跟团号', '类型', '状态', '金额(元)']]
   for (const e of entries) {
-    rows.push([new Date(e.createdAt + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '), e.orderId, e.title, e.seq, KIND_LABEL[e.kind], STATE_LABEL[e.state], yuan(e.amountFen)])
+    rows.push([formatChina(e.createdAt, 'YYYY-MM-DD HH:mm:ss'), e.orderId, e.title, e.seq, KIND_LABEL[e.kind], STATE_LABEL[e.state], yuan(e.amountFen)])
   }
   rows.push([], ['订单数', totals.orders], ['销售分成(元)', yuan(totals.salesFen)], ['退款冲回(元)', yuan(totals.refundsFen)], ['净收益(元)', yuan(totals.netFen)], ['已提现(元)', yuan(totals.paidOutFen)])
   // Titles are free text a merchant typed: the one cell writer neutralises formula starts (OWASP CSV injection).

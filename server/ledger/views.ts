@@ -1,5 +1,6 @@
 import type { AccountRole, BalanceView, LedgerEntryView } from '@shared/contracts/ledger'
-import { monthKeyCst, tierFor, type Party } from '@shared/domain/ledger'
+import { chinaMonth } from '@shared/domain/calendar'
+import { tierFor, type Party } from '@shared/domain/ledger'
 import type { UserDoc } from '@server/define'
 import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
@@ -34,7 +35,7 @@ export async function balanceView(db: DB.Database, a: Account, now: number): Pro
   const derived = await derivedBalance(db, a.account)
   let tier: BalanceView['tier'] = null
   if (a.party === 'leader') {
-    const monthPicked = await monthPickedUpFen(db, a.partyId, monthKeyCst(now))
+    const monthPicked = await monthPickedUpFen(db, a.partyId, chinaMonth(now))
     tier = { ...tierFor(commissionTiers(), monthPicked), monthPickedUpFen: monthPicked }
   }
   const _ = db.command

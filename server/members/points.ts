@@ -3,6 +3,7 @@ import { levelFor, pointsForOrder, pointsTakenBackBy, splitTakeBack, type PointE
 import { isDuplicateWrite } from '@server/cloud'
 import type { OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
+import { replaceByRecount } from '@server/heal'
 import { pointEntryIdFor } from '@server/ids'
 import { inTransaction, txGet } from '@server/ledger/txn'
 
@@ -321,17 +322,8 @@ export async function healMemberPoints(db: DB.Database, now: number): Promise<{ 
     }
     const same = member && member.points === total.points && member.lifetimePoints === total.lifetimePoints && member.unrecoveredPoints === total.unrecoveredPoints
     if (!same) {
-      if (!member) {
-        try {
-          await db.collection(MEMBERS).add({ data: { _id: openid, ...total, version: 1, updatedAt: now } })
-        } catch (err) {
-          if (!isDuplicateWrite(err)) throw err
-          continue
-        }
-      } else {
-        const moved = await db.collection(MEMBERS).where({ _id: openid, version: member.version ?? 0 }).update({ data: { ...total, version: _.inc(1), updatedAt: now } })
-        if (updatedCount(moved) !== 1) continue
-      }
+      const outcome = await replaceByRecount(db, MEMBERS, member && { _id: openid, version: member.version ?? 0 }, { _id: openid, ...total }, { ...total }, now)
+      if (outcome === 'raced') continue
       healed++
     }
     for (const e of cutOff) await settled(db, e)

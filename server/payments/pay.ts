@@ -1,5 +1,6 @@
 import type { PaymentParams } from '@shared/contracts/group-buy'
 import { DEFAULT_PAYMENT_WINDOW_MS } from '@shared/domain/order'
+import { formatChina } from '@shared/domain/calendar'
 import { getCloud } from '@server/cloud'
 
 /**
@@ -40,10 +41,8 @@ function nonce(): string {
 }
 
 function formatTimeExpire(ms: number): string {
-  // yyyyMMddHHmmss in UTC+8, as WeChat Pay expects.
-  const d = new Date(ms + 8 * 3600_000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
+  // yyyyMMddHHmmss in China time, as WeChat Pay expects.
+  return formatChina(ms, 'YYYYMMDDHHmmss')
 }
 
 export async function createPayment(order: { orderId: string; title: string; amountFen: number; expiresAt: number }): Promise<PaymentParams> {

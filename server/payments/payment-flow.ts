@@ -1,5 +1,7 @@
+import { hasReachedThreshold, thresholdConditions } from '@shared/domain/group-buy'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
+import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
@@ -122,8 +124,8 @@ const COUNTABLE_STATUSES: readonly string[] = ['PAID', 'READY_FOR_PICKUP', 'PICK
 export async function succeedIfReached(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<boolean> {
   const _ = db.command
   const fresh = (await findById<GroupBuyDoc>(db, 'groupBuys', gb._id)) ?? gb
-  if (fresh.status !== 'OPEN' || fresh.paidParticipants < fresh.minParticipants) return false
-  const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', paidParticipants: _.gte(fresh.minParticipants) }).update({ data: { status: 'SUCCEEDED', succeededAt: now, succeededNotified: false } })
+  if (fresh.status !== 'OPEN' || !hasReachedThreshold(fresh)) return false
+  const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', ...whereConditions(_, thresholdConditions(fresh.minParticipants)) }).update({ data: { status: 'SUCCEEDED', succeededAt: now, succeededNotified: false } })
   // Exactly one payment wins the transition and tells everyone who has paid so far.
   if (updatedCount(won) !== 1) return false
   await notifySucceeded(db, fresh, now)

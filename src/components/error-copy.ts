@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@/shared/errors'
 import { NETWORK_ERROR, type ClientError } from '@/shared/client-result'
+import { K_ANONYMITY_MIN } from '@/shared/domain/insight'
 
 /** The one place user-facing Chinese copy for every error code lives. A missing code is a type error. */
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {
@@ -51,7 +52,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'LEDGER.NO_ACCOUNT': '你还没有可查看的收益账户',
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
-  'AUDIENCE.TOO_SMALL': '目标人群不足 10 人，为保护居民隐私无法投放，请放宽条件',
+  'AUDIENCE.TOO_SMALL': `目标人群不足 ${K_ANONYMITY_MIN} 人，为保护居民隐私无法投放，请放宽条件`,
 }
 
 export const NETWORK_MESSAGE = '网络开小差了，请检查网络后重试'

@@ -1,11 +1,8 @@
 import Taro from '@tarojs/taro'
-
-import { type DemoOpenid } from '@/shared/demo-identities'
-
-export { DEMO_IDENTITIES, isLocalMode, labelOf, type DemoOpenid } from '@/shared/demo-identities'
+import { DEFAULT_DEMO_OPENID } from '@/shared/demo-identities'
 
 const STORAGE_KEY = 'llt.actingOpenid'
-const DEFAULT_OPENID: DemoOpenid = 'demo-resident-1'
+const DEFAULT_OPENID = DEFAULT_DEMO_OPENID
 
 export function getActingOpenid(): string {
   try {

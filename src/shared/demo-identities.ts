@@ -1,19 +1,21 @@
-/** Demo identities of the local cloud (H5 only): whoever the tester picks in the "act as" switcher. */
-export const DEMO_IDENTITIES = [
-  { openid: 'demo-resident-1', label: '居民A' },
-  { openid: 'demo-resident-2', label: '居民B' },
-  { openid: 'demo-resident-3', label: '居民C' },
-  { openid: 'demo-leader', label: '团长' },
-  { openid: 'demo-clerk', label: '店员' },
-  { openid: 'demo-merchant', label: '商家' },
-  { openid: 'demo-admin', label: '管理员' },
-] as const
+import type { Role } from './contracts/common'
 
-export type DemoOpenid = (typeof DEMO_IDENTITIES)[number]['openid']
+/**
+ * Demo identities of the local cloud (H5 only): whoever the tester picks in the "act as" switcher. Each is named by
+ * its role (the switcher labels it with the role's own label; residents get a letter: 居民A, 居民B, …).
+ */
+export const DEMO_IDENTITIES: readonly { openid: string; role: Role; tag: string }[] = [
+  { openid: 'demo-resident-1', role: 'resident', tag: 'A' },
+  { openid: 'demo-resident-2', role: 'resident', tag: 'B' },
+  { openid: 'demo-resident-3', role: 'resident', tag: 'C' },
+  { openid: 'demo-leader', role: 'leader', tag: '' },
+  { openid: 'demo-clerk', role: 'clerk', tag: '' },
+  { openid: 'demo-merchant', role: 'merchant', tag: '' },
+  { openid: 'demo-admin', role: 'admin', tag: '' },
+]
 
-export function labelOf(openid: string): string {
-  return DEMO_IDENTITIES.find((d) => d.openid === openid)?.label ?? openid
-}
+/** The identity a fresh H5 session acts as. */
+export const DEFAULT_DEMO_OPENID = 'demo-resident-1'
 
 /** The switcher exists only where there is no real WeChat identity (the H5 build talks to the local cloud). */
 export const isLocalMode = process.env.TARO_ENV === 'h5'

@@ -1,11 +1,12 @@
 import { create } from 'zustand'
 import type { RoleHolderView } from '@/shared/contracts/admin'
+import type { GrantableRole } from '@/shared/contracts/common'
 import type { ClientError } from '@/shared/client-result'
 import { adminService } from '@/services/admin'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 import { useSessionStore } from './session'
 
-export type GrantableRole = 'leader' | 'clerk' | 'merchant'
+export type { GrantableRole }
 
 export interface AdminState {
   roles: PagedState<RoleHolderView>

@@ -1,19 +1,13 @@
 import { create } from 'zustand'
 import type { InsightOutputs } from '@/shared/contracts/insight'
 import type { ClientError } from '@/shared/client-result'
+import { chinaMidnight, DAY_MS as DAY } from '@/shared/domain/calendar'
 import { insightService } from '@/services/insight'
 
 type Dashboard = InsightOutputs['dashboard']
 /** The ranges the 销售看板 offers, in whole China-time days ending today. */
 export const INSIGHT_RANGES = [7, 30] as const
 export type InsightRange = (typeof INSIGHT_RANGES)[number]
-const DAY = 86_400_000
-
-/** Start of today in China time, so "last 7 days" are whole days whatever the phone's time zone. */
-function chinaMidnight(now: number): number {
-  const offset = 8 * 3_600_000
-  return Math.floor((now + offset) / DAY) * DAY - offset
-}
 
 export interface InsightState {
   days: InsightRange
@@ -33,6 +27,7 @@ export const useInsightStore = create<InsightState>()((set, get) => ({
   ...initial,
   load: async (range = get().days) => {
     set({ loading: true, error: null })
+    // Whole China-time days ending today, whatever the phone's time zone.
     const to = chinaMidnight(Date.now()) + DAY
     const res = await insightService.dashboard(to - range * DAY, to)
     if (res.ok) set({ loading: false, data: res.data })

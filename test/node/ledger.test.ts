@@ -5,7 +5,7 @@
 import { existsSync } from 'fs'
 import path from 'path'
 import type { LedgerOutputs, ReconcileReport } from '@shared/contracts/ledger'
-import { monthKeyCst } from '@shared/domain/ledger'
+import { chinaMonth } from '@shared/domain/calendar'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { DEMO, createGroupBuy, database, newRequestId, readDoc, sleep, testCloudForThisFile } from './support/cloud'
 import { accountEntries, balanceOf, closeGroupBuy, netByParty, offerGroupBuy, orderEntries, paidOrder, partialRefund, pickUp } from './support/ledger'
@@ -238,7 +238,7 @@ describe('ledger', () => {
   })
 
   ;(storageReady ? it : it.skip)('the monthly statement totals the month and its CSV lists every entry', async () => {
-    const month = monthKeyCst(Date.now())
+    const month = chinaMonth(Date.now())
     const res = await cloud.call<LedgerOutputs['statement']>('ledger', DEMO.merchant, { action: 'statement', month })
     expect(res.ok).toBe(true)
     const mine = (await accountEntries(`merchant:${DEMO.merchant}`)) as unknown as { kind: string; amountFen: number; orderId: string }[]

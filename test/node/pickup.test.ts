@@ -1,7 +1,8 @@
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderView } from '@shared/contracts/order'
 import type { PickupOutputs } from '@shared/contracts/pickup'
-import { decidePickup, isPickupCodeFormat, startOfDayCst } from '@shared/domain/pickup'
+import { chinaMidnight } from '@shared/domain/calendar'
+import { decidePickup, isPickupCodeFormat } from '@shared/domain/pickup'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)
@@ -58,8 +59,8 @@ describe('pickup rules (pure)', () => {
   })
   it('counts "today" from Beijing midnight', () => {
     const t = Date.UTC(2025, 0, 1, 15, 59) // 23:59 in Beijing
-    expect(startOfDayCst(t)).toBe(Date.UTC(2024, 11, 31, 16, 0))
-    expect(startOfDayCst(t + 60_000)).toBe(Date.UTC(2025, 0, 1, 16, 0))
+    expect(chinaMidnight(t)).toBe(Date.UTC(2024, 11, 31, 16, 0))
+    expect(chinaMidnight(t + 60_000)).toBe(Date.UTC(2025, 0, 1, 16, 0))
   })
 })
 

@@ -3,7 +3,7 @@
  * audiences (and every count it is told about one), a level-targeted audience, public rating photos that could
  * follow one person, an export carrying other people's openids, and a formula planted in a product name.
  */
-import { monthKeyCst } from '@shared/domain/ledger'
+import { chinaMonth } from '@shared/domain/calendar'
 import { userFolder } from '../../local-cloud/storage'
 import { pickedUpGroupBuy, pickedUpSupplyRound, uploadPhoto } from './support/after-pickup'
 import { DEMO, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
@@ -224,7 +224,7 @@ describe('every CSV goes through the one cell writer', () => {
     const formula = '=HYPERLINK("http://evil.example/x","领红包")'
     const gb = await groupBuyFromOffer(cloud, DEMO.leader, await publishOffer(cloud, await createProduct(cloud, { name: formula, category: '水果' })))
     await paidOrder(cloud, 'pr-csv-buyer', gb, 1)
-    const res = await cloud.call<Doc>('ledger', DEMO.leader, { action: 'statement', month: monthKeyCst(Date.now()) })
+    const res = await cloud.call<Doc>('ledger', DEMO.leader, { action: 'statement', month: chinaMonth(Date.now()) })
     expect(res.ok).toBe(true)
     const csv = Buffer.from(await (await fetch(res.data.csv.tempFileURL)).arrayBuffer()).toString('utf8')
     const line = csv.split('\r\n').find((l) => l.includes('HYPERLINK'))!

@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components'
+import { hasReachedThreshold } from '@/shared/domain/group-buy'
 import './index.scss'
 
 interface Props {
@@ -7,7 +8,7 @@ interface Props {
 }
 
 export default function GroupProgress({ paid, min }: Props) {
-  const reached = paid >= min
+  const reached = hasReachedThreshold({ paidParticipants: paid, minParticipants: min })
   const pct = min > 0 ? Math.min(100, Math.round((paid / min) * 100)) : 100
   return (
     <View className='group-progress'>

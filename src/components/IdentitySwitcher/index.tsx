@@ -1,8 +1,15 @@
 import { Text, View } from '@tarojs/components'
-import { DEMO_IDENTITIES, isLocalMode, labelOf } from '@/shared/demo-identities'
+import { DEMO_IDENTITIES, isLocalMode } from '@/shared/demo-identities'
+import { ROLE_LABEL } from '@/components/labels'
 import { resetUserScopedStores } from '@/stores/reset'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'
+
+/** 居民A, 团长, …: a demo identity by its role's label. */
+function labelOf(openid: string): string {
+  const d = DEMO_IDENTITIES.find((x) => x.openid === openid)
+  return d ? `${ROLE_LABEL[d.role]}${d.tag}` : openid
+}
 
 interface Props {
   /** Called after the new identity has loaded (e.g. to send the tester back home). */
@@ -28,7 +35,7 @@ export default function IdentitySwitcher({ onSwitched }: Props) {
               onSwitched?.(d.openid)
             }}
           >
-            {`切换为${d.label}`}
+            {`切换为${labelOf(d.openid)}`}
           </View>
         ))}
       </View>

@@ -1,13 +1,13 @@
 import { z } from 'zod'
-import { cursor, fen, id, shortText, type Page, type Role } from './common'
+import { cursor, fen, GRANTABLE_ROLES, id, isPointBound, shortText, type Page, type Role } from './common'
 import type { ReconcileReport } from './ledger'
 
 export const adminContract = {
   createPickupPoint: z.object({ name: shortText(40), address: shortText(120), storeName: shortText(40) }).strict(),
   grantRole: z
-    .object({ openid: id, role: z.enum(['leader', 'clerk', 'merchant']), pickupPointId: id.optional() })
+    .object({ openid: id, role: z.enum(GRANTABLE_ROLES), pickupPointId: id.optional() })
     .strict()
-    .refine((v) => v.role === 'merchant' || v.pickupPointId !== undefined, {
+    .refine((v) => !isPointBound(v.role) || v.pickupPointId !== undefined, {
       message: 'leaders and clerks are bound to a pickup point',
       path: ['pickupPointId'],
     }),
@@ -25,8 +25,8 @@ export const adminContract = {
   listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
 
-/** The roles an admin grants; `resident` is everyone's and `admin` comes from ADMIN_OPENIDS. */
-export const GRANTABLE_ROLES = ['leader', 'clerk', 'merchant'] as const
+/** The roles an admin grants (declared with the others in ./common). */
+export { GRANTABLE_ROLES, type GrantableRole } from './common'
 
 export interface RoleHolderView {
   openid: string

@@ -1,7 +1,8 @@
 import { afterSalesRefundFen, decideAfterSalesRequest, AFTER_SALES_WINDOW_MS } from './after-sales'
 import { addToTotals, averageStars, canEditRating, decideRate, emptyTotals, ratingIncrements, sameTotals, tagCounts, topComplaints, type RatingContent } from './feedback'
 import { levelFor, pointsForOrder, pointsTakenBackBy, splitTakeBack } from './members'
-import { cstDayKey, dueReminders } from './pickup-reminders'
+import { chinaDayKey } from './calendar'
+import { dueReminders } from './pickup-reminders'
 
 describe('rating aggregates (pure)', () => {
   const a: RatingContent = { stars: 5, tags: ['新鲜', '包装好'] }
@@ -92,7 +93,7 @@ describe('pickup reminders (pure)', () => {
     expect(dueReminders(ready, 7 * 24 * h)).toEqual([])
   })
   it('days are Beijing days', () => {
-    expect(cstDayKey(Date.UTC(2025, 0, 1, 15, 59))).toBe('20250101')
-    expect(cstDayKey(Date.UTC(2025, 0, 1, 16, 0))).toBe('20250102')
+    expect(chinaDayKey(Date.UTC(2025, 0, 1, 15, 59))).toBe('20250101')
+    expect(chinaDayKey(Date.UTC(2025, 0, 1, 16, 0))).toBe('20250102')
   })
 })

@@ -101,8 +101,13 @@ export function maxJoinQuantity(gb: GroupBuyState, alreadyHeld: number): number 
   return Math.max(0, Math.min(gb.limitPerUser - alreadyHeld, gb.stockLeft))
 }
 
+/** 成团: at least `minParticipants` residents have paid. The payment that makes it so wins OPEN → SUCCEEDED with these. */
+export function thresholdConditions(minParticipants: number): Conditions<GroupBuyState> {
+  return { paidParticipants: { gte: minParticipants } }
+}
+
 export function hasReachedThreshold(gb: Pick<GroupBuyState, 'paidParticipants' | 'minParticipants'>): boolean {
-  return gb.paidParticipants >= gb.minParticipants
+  return meets(gb, thresholdConditions(gb.minParticipants))
 }
 
 /**
@@ -117,6 +122,14 @@ export function statusAtEnd(gb: Pick<GroupBuyState, 'status' | 'paidParticipants
 
 /** What leaders and clerks see instead of a name once the resident deleted their account (user.deleteMe). */
 export const ERASED_NAME = '已注销用户'
+
+/**
+ * How a resident is named to leaders, clerks and merchants on anything they wrote or bought (orders, ratings, 售后
+ * cases): masked, or 已注销用户 once erased (user.deleteMe stamps `erasedAt`; an order also keeps ERASED_NAME).
+ */
+export function shownName(doc: { nickname?: string | null; erasedAt?: number | null }): string {
+  return doc.erasedAt ? ERASED_NAME : maskName(doc.nickname)
+}
 
 /** 张** style masking: residents are visible to the leader only as the first character of their name. */
 export function maskName(name: string | undefined | null): string {

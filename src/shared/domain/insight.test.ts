@@ -1,6 +1,7 @@
 import {
-  K_ANONYMITY_MIN, chinaDay, chinaDayNumber, dayNumberToDay, daysInRange, disclosedCount, disclosedSize, fillRate, maskPhone, matchesAudience, purchaseRule, repeatRate, topTags, type ResidentFacts,
+  K_ANONYMITY_MIN, disclosedCount, disclosedSize, fillRate, maskPhone, matchesAudience, purchaseRule, repeatRate, topTags, type ResidentFacts,
 } from './insight'
+import { chinaDay, chinaDayNumber, dayNumberToDay, daysInRange } from './calendar'
 
 const NOW = Date.UTC(2026, 11, 1, 4, 0) // 2026-12-01 12:00 in China
 const DAY = 86_400_000

@@ -1,3 +1,5 @@
+import { DAY_MS } from './calendar'
+
 /**
  * 数据赋能 without exposing anyone: the pure rules behind the sales dashboard, audiences (精准推送) and
  * residents' rights. Server code evaluates audiences with database queries built from the same definitions;
@@ -69,31 +71,6 @@ export function matchesAudience(r: ResidentFacts, a: Audience, now: number): boo
   if (!rule) return true
   const n = r.purchases.filter((p) => p.paidAt >= rule.since && (!rule.categories || (p.category !== null && rule.categories.includes(p.category)))).length
   return n >= rule.minOrders
-}
-
-export const DAY_MS = 86_400_000
-/** China has one time zone and no daylight saving: days are UTC+8. */
-export const CHINA_OFFSET_MS = 8 * 3_600_000
-
-/** The China-time calendar day of an instant, 'YYYY-MM-DD'. */
-export function chinaDay(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-/** The day number (days since 1970-01-01 in China time) the dashboard's aggregation groups by. */
-export function chinaDayNumber(ms: number): number {
-  return Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS)
-}
-
-export function dayNumberToDay(n: number): string {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10)
-}
-
-/** Every China-time day touched by [from, to), in order. */
-export function daysInRange(from: number, to: number): string[] {
-  const out: string[] = []
-  for (let n = chinaDayNumber(from); n <= chinaDayNumber(to - 1); n++) out.push(dayNumberToDay(n))
-  return out
 }
 
 /** 138****5678: the first three and last four digits of a mainland mobile number; anything else fully masked. */

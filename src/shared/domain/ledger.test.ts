@@ -1,10 +1,9 @@
 import fc from 'fast-check'
+import { chinaMonth, chinaMonthRange } from './calendar'
 import {
   applyRelease,
   applyReversal,
   balanceFromEntries,
-  monthKeyCst,
-  monthRangeCst,
   offerPriceLeavesPlatform,
   parseTiers,
   PARTIES,
@@ -157,9 +156,9 @@ describe('tiers and months', () => {
   })
   it('months are Beijing months', () => {
     const newYearCst = Date.UTC(2025, 11, 31, 16, 0) // 2026-01-01 00:00 in Beijing
-    expect(monthKeyCst(newYearCst - 1)).toBe('2025-12')
-    expect(monthKeyCst(newYearCst)).toBe('2026-01')
-    expect(monthRangeCst('2026-01')).toEqual({ start: newYearCst, end: Date.UTC(2026, 0, 31, 16, 0) })
+    expect(chinaMonth(newYearCst - 1)).toBe('2025-12')
+    expect(chinaMonth(newYearCst)).toBe('2026-01')
+    expect(chinaMonthRange('2026-01')).toEqual({ start: newYearCst, end: Date.UTC(2026, 0, 31, 16, 0) })
   })
   it('balances are sums by state', () => {
     expect(balanceFromEntries([{ amountFen: 5, state: 'FROZEN' }, { amountFen: -5, state: 'FROZEN' }, { amountFen: 5, state: 'AVAILABLE' }, { amountFen: -2, state: 'AVAILABLE' }, { amountFen: 2, state: 'PAYOUT_PENDING' }])).toEqual({ frozenFen: 0, availableFen: 3, pendingPayoutFen: 2, paidOutFen: 0 })

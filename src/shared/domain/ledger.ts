@@ -120,22 +120,6 @@ export function tierFor(tiers: readonly Tier[], monthPickedUpFen: number): { bon
   return { bonusBp, nextThresholdFen }
 }
 
-/** Calendar months are Beijing months (UTC+8), like every date the residents see. */
-export function monthKeyCst(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000)
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`
-}
-
-/** [start, end) of a `YYYY-MM` Beijing month in epoch ms. */
-export function monthRangeCst(month: string): { start: number; end: number } {
-  const [y, m] = month.split('-').map(Number)
-  return { start: Date.UTC(y, m - 1, 1) - 8 * 3600_000, end: Date.UTC(y, m, 1) - 8 * 3600_000 }
-}
-
-export function dayKeyCst(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
 /**
  * Where an order's shares sit: `frozen` until pickup, `available` once released. Their sum per party is the
  * party's net share of the order.

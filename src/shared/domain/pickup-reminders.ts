@@ -18,8 +18,3 @@ export function dueReminders(
   if (!order.remindedExpiryAt && now >= order.pickupExpiresAt - REMIND_BEFORE_EXPIRY_MS && now < order.pickupExpiresAt) out.push('EXPIRING')
   return out
 }
-
-/** A Beijing calendar day as YYYYMMDD (the leader's 催取 is once per group buy per day). */
-export function cstDayKey(now: number): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '')
-}

@@ -37,10 +37,3 @@ export function decidePickup(order: { status: OrderStatus; pickupExpiresAt: numb
   if (isPickupExpired(order.pickupExpiresAt, now)) return ERROR_CODES.PICKUP_EXPIRED
   return null
 }
-
-/** Midnight (Asia/Shanghai, UTC+8, no DST) of the day `now` falls in: the clerk's "today". */
-export function startOfDayCst(now: number): number {
-  const offset = 8 * 3600_000
-  const day = 24 * 3600_000
-  return Math.floor((now + offset) / day) * day - offset
-}

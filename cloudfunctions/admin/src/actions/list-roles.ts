@@ -1,4 +1,5 @@
-import { adminContract, GRANTABLE_ROLES, type RoleHolderView } from '@shared/contracts/admin'
+import { adminContract, type RoleHolderView } from '@shared/contracts/admin'
+import { GRANTABLE_ROLES } from '@shared/contracts/common'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import type { Role } from '@shared/contracts/common'
 import { decodeCursor, keysetPage } from '@server/cursor'

@@ -4,7 +4,7 @@ import { action } from '@server/define'
 import type { CouponCampaignDoc } from '@server/docs'
 import { audienceSize } from '@server/insight/audience'
 import { launchToAudience } from '@server/insight/marketing'
-import { disclosedCount, disclosedSize } from '@shared/domain/insight'
+import { disclosedCount, disclosedSize, K_ANONYMITY_MIN } from '@shared/domain/insight'
 import { maxPointsOnRedeem } from '@shared/domain/members'
 import { readPointsRule } from '@server/members/points-rule'
 
@@ -24,7 +24,7 @@ export const createCampaign = action({
     const { audience, ...terms } = input
     // A targeted campaign is refused exactly as its size would be: fewer than 10 consenting residents.
     if (audience && disclosedSize(await audienceSize(db, audience, now)) === null) {
-      return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, 'fewer than 10 consenting residents match this audience')
+      return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, `fewer than ${K_ANONYMITY_MIN} consenting residents match this audience`)
     }
     const doc: Omit<CouponCampaignDoc, '_id'> = { ...terms, issued: 0, merchantOpenid: caller.openid, createdAt: now, audience: audience ?? null }
     const res = (await db.collection('couponCampaigns').add({ data: doc })) as unknown as { _id: string }

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '@server/cursor'
 import { action } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { leadsGroupBuy } from '@server/group-buys/access'
 
 const PAGE = 50
 
@@ -21,10 +22,7 @@ export const participants = action({
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     const user = await caller.user()
-    const isOwnStore = user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId
-    if (!user.roles.includes('admin') && gb.creatorOpenid !== caller.openid && !isOwnStore) {
-      return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
-    }
+    if (!leadsGroupBuy(user, gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
     const _ = db.command
     // Position = (createdAt, _id, seq so far); seq rides in the cursor's id as "<seq>:<orderId>".
     const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']

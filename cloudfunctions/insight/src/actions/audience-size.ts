@@ -1,5 +1,5 @@
 import { insightContract } from '@shared/contracts/insight'
-import { disclosedSize } from '@shared/domain/insight'
+import { disclosedSize, K_ANONYMITY_MIN } from '@shared/domain/insight'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { audienceSize as count } from '@server/insight/audience'
@@ -13,7 +13,7 @@ export const audienceSize = action({
   input: insightContract.audienceSize,
   async run({ db, now }, { audience }) {
     const size = disclosedSize(await count(db, audience, now))
-    if (size === null) return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, 'fewer than 10 consenting residents match this audience')
+    if (size === null) return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, `fewer than ${K_ANONYMITY_MIN} consenting residents match this audience`)
     return ok({ size })
   },
 })

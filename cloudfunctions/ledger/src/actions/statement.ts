@@ -1,6 +1,6 @@
 import { createHash } from 'crypto'
 import { ledgerContract } from '@shared/contracts/ledger'
-import { monthRangeCst } from '@shared/domain/ledger'
+import { chinaMonthRange } from '@shared/domain/calendar'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import type { LedgerEntryDoc } from '@server/ledger/model'
@@ -19,7 +19,7 @@ export const statement = action({
     const account = accountFor(await caller.user(), as)
     if (!account || account.party === 'store') return fail(ERROR_CODES.LEDGER_NO_ACCOUNT, 'no account of that kind for the caller')
     const _ = db.command
-    const { start, end } = monthRangeCst(month)
+    const { start, end } = chinaMonthRange(month)
     const docs: LedgerEntryDoc[] = []
     let lastId = ''
     for (;;) {

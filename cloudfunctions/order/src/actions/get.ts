@@ -3,20 +3,7 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { toOrderView, type OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
-
-/**
- * 跟团号 = 1 + the orders of the same group buy that joined before this one, in the (createdAt, _id) order the
- * leader's participants list uses. An indexed range count (orders.groupbuy_created), for one order at a time.
- */
-async function joinSeqOf(db: DB.Database, order: OrderDoc): Promise<number> {
-  const _ = db.command
-  const before = _.and([
-    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
-    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
-  ])
-  const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
-  return res.total + 1
-}
+import { joinSeqOf } from '@server/group-buys/join-order'
 
 export const get = action({
   access: ['resident'],

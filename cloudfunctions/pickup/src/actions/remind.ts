@@ -1,10 +1,11 @@
 import { pickupContract, type PickupOutputs } from '@shared/contracts/pickup'
-import { cstDayKey } from '@shared/domain/pickup-reminders'
+import { chinaDayKey } from '@shared/domain/calendar'
 import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
 import { isDuplicateWrite } from '@server/cloud'
 import { action } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { leadsGroupBuy } from '@server/group-buys/access'
 import { queuePickupReminder } from '@server/pickup/reminders'
 
 const BATCH = 100
@@ -21,9 +22,8 @@ export const remind = action({
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     const user = await caller.user()
-    const mine = user.roles.includes('admin') || gb.creatorOpenid === caller.openid || (user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId)
-    if (!mine) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
-    const day = cstDayKey(now)
+    if (!leadsGroupBuy(user, gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
+    const day = chinaDayKey(now)
     try {
       await db.collection('pickupNudges').add({ data: { _id: `${groupBuyId}_${day}`, groupBuyId, day, by: caller.openid, createdAt: now } })
     } catch (err) {

@@ -1,7 +1,7 @@
 import type { PickupOutputs, PickupTodayItem, VerificationView } from '@shared/contracts/pickup'
 import { pickupContract } from '@shared/contracts/pickup'
 import { maskName } from '@shared/domain/group-buy'
-import { startOfDayCst } from '@shared/domain/pickup'
+import { chinaMidnight } from '@shared/domain/calendar'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { counterPointOf } from '@server/pickup/clerk'
 import { decodeCursor, keysetPage } from '@server/cursor'
@@ -45,7 +45,7 @@ export const today = action({
       db.collection('verifications').where({ pickupPointId: pointId }).orderBy('at', 'desc').limit(RECENT).get() as unknown as Promise<{ data: VerificationDoc[] }>,
       // A maintained counter (server/pickup-flow.ts, verify): counting ready orders would grow with the backlog.
       findById<{ readyCount?: number }>(db, 'pickupPoints', pointId),
-      db.collection('verifications').where({ pickupPointId: pointId, at: _.gte(startOfDayCst(now)), kind: 'pickup', outcome: 'PICKED_UP' }).count() as unknown as Promise<{ total: number }>,
+      db.collection('verifications').where({ pickupPointId: pointId, at: _.gte(chinaMidnight(now)), kind: 'pickup', outcome: 'PICKED_UP' }).count() as unknown as Promise<{ total: number }>,
     ])
     out.recent = recentRes.data.map(
       (v): VerificationView => ({ kind: v.kind, outcome: v.outcome, orderId: v.orderId ?? null, couponId: v.couponId ?? null, at: v.at }),

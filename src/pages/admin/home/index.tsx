@@ -8,17 +8,14 @@ import Tabs from '@/components/kit/tabs'
 import { ROLE_LABEL } from '@/components/labels'
 import StateView from '@/components/StateView'
 import { adminContract } from '@/shared/contracts/admin'
+import { GRANTABLE_ROLES, isPointBound } from '@/shared/contracts/common'
 import { useAdminStore, type GrantableRole } from '@/stores/admin'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'
 
 type Tab = 'points' | 'people'
 const POINT_LABELS = { name: '自提点名称', address: '地址', storeName: '门店名称' }
-const GRANT_ROLES: { role: GrantableRole; label: string }[] = [
-  { role: 'leader', label: '团长' },
-  { role: 'clerk', label: '店员' },
-  { role: 'merchant', label: '商家' },
-]
+const GRANT_ROLES: { role: GrantableRole; label: string }[] = GRANTABLE_ROLES.map((role) => ({ role, label: ROLE_LABEL[role] }))
 
 export default function AdminHomePage() {
   const [tab, setTab] = useState<Tab>('points')
@@ -51,7 +48,7 @@ export default function AdminHomePage() {
   const grantRole = async () => {
     const openid = grant.openid.trim()
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(openid)) return setGrantError('请填写对方的 openid（字母、数字、_ 或 -）')
-    if (grant.role !== 'merchant' && !grant.pickupPointId) return setGrantError('团长和店员需要选择所在自提点')
+    if (isPointBound(grant.role) && !grant.pickupPointId) return setGrantError('团长和店员需要选择所在自提点')
     setGrantError('')
     if (await admin.grant(openid, grant.role, grant.pickupPointId)) {
       setGrant((g) => ({ ...g, openid: '' }))
@@ -109,7 +106,7 @@ export default function AdminHomePage() {
                 ))}
               </View>
             </Field>
-            {grant.role !== 'merchant' && (
+            {isPointBound(grant.role) && (
               <Field label='所在自提点'>
                 <View className='admin__chips'>
                   {session.pickupPoints.map((p) => (
@@ -147,7 +144,7 @@ export default function AdminHomePage() {
                       .filter((r) => r !== 'resident')
                       .map((r) => (
                         <Text key={r} className='tag'>
-                          {r === 'leader' || r === 'clerk' ? `${ROLE_LABEL[r]} · ${h.boundPickupPointName ?? pointName(h.boundPickupPointId)}` : ROLE_LABEL[r]}
+                          {isPointBound(r) ? `${ROLE_LABEL[r]} · ${h.boundPickupPointName ?? pointName(h.boundPickupPointId)}` : ROLE_LABEL[r]}
                         </Text>
                       ))}
                   </View>

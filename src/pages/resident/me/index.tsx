@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import IdentitySwitcher from '@/components/IdentitySwitcher'
 import StateView from '@/components/StateView'
+import { ROLES, type Role } from '@/shared/contracts/common'
 import { useAfterPickupStore } from '@/stores/after-pickup'
 import { useNoticesStore } from '@/stores/notices'
 import { hasRole, useSessionStore } from '@/stores/session'
@@ -13,6 +14,21 @@ interface Entry {
   url: string
   badge?: number
 }
+
+/** Every role but resident works somewhere. */
+const STAFF_ROLES = ROLES.filter((r) => r !== 'resident')
+
+/** The work screens on 我的, top to bottom, each shown to the roles listed. */
+const WORK_ENTRIES: (Entry & { roles: readonly Role[] })[] = [
+  { label: '核销台', url: '/pages/clerk/verify/index', roles: ['clerk'] },
+  { label: '今日提货记录', url: '/pages/clerk/today/index', roles: ['clerk'] },
+  { label: '销售看板', url: '/pages/insight/index', roles: STAFF_ROLES },
+  { label: '平台管理', url: '/pages/admin/home/index', roles: ['admin'] },
+  { label: '商家后台', url: '/pages/merchant/home/index', roles: ['merchant'] },
+  { label: '售后处理', url: '/pages/leader/after-sales/index', roles: ['leader', 'merchant'] },
+  { label: '团长工作台', url: '/pages/leader/home/index', roles: ['leader'] },
+  { label: '货源 · 帮卖开团', url: '/pages/leader/supply/index', roles: ['leader'] },
+]
 
 export default function MePage() {
   const s = useSessionStore()
@@ -27,28 +43,13 @@ export default function MePage() {
   const point = s.pickupPoints.find((p) => p.pickupPointId === s.pickupPointId)
 
   const entries: Entry[] = [
+    // Work screens follow the roles the backend reports, not anything chosen on the client.
+    ...WORK_ENTRIES.filter((e) => e.roles.some((r) => hasRole(s.roles, r))),
     { label: '消息通知', url: '/pages/resident/notices/index', badge: unread },
     { label: '我的优惠券 / 领券中心', url: '/pages/resident/coupons/index' },
     { label: '切换自提点', url: '/pages/resident/pickup-points/index' },
     { label: '隐私与数据', url: '/pages/resident/privacy/index' },
   ]
-  // Work screens follow the roles the backend reports, not anything chosen on the client.
-  if (hasRole(s.roles, 'leader')) {
-    entries.unshift({ label: '货源 · 帮卖开团', url: '/pages/leader/supply/index' })
-    entries.unshift({ label: '团长工作台', url: '/pages/leader/home/index' })
-  }
-  if (hasRole(s.roles, 'leader') || hasRole(s.roles, 'merchant')) {
-    entries.unshift({ label: '售后处理', url: '/pages/leader/after-sales/index' })
-  }
-  if (hasRole(s.roles, 'merchant')) entries.unshift({ label: '商家后台', url: '/pages/merchant/home/index' })
-  if (hasRole(s.roles, 'admin')) entries.unshift({ label: '平台管理', url: '/pages/admin/home/index' })
-  if (hasRole(s.roles, 'merchant') || hasRole(s.roles, 'leader') || hasRole(s.roles, 'clerk') || hasRole(s.roles, 'admin')) {
-    entries.unshift({ label: '销售看板', url: '/pages/insight/index' })
-  }
-  if (hasRole(s.roles, 'clerk')) {
-    entries.unshift({ label: '今日提货记录', url: '/pages/clerk/today/index' })
-    entries.unshift({ label: '核销台', url: '/pages/clerk/verify/index' })
-  }
 
   return (
     <View className='page'>

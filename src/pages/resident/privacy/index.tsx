@@ -3,6 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro'
 import { useEffect } from 'react'
 import StateView from '@/components/StateView'
 import { friendlyMessage } from '@/components/error-copy'
+import { K_ANONYMITY_MIN } from '@/shared/domain/insight'
 import { usePrivacyStore } from '@/stores/privacy'
 import { resetUserScopedStores } from '@/stores/reset'
 import { useSessionStore } from '@/stores/session'
@@ -73,7 +74,7 @@ export default function PrivacyPage() {
           <Text>接收个性化优惠推荐</Text>
           <Switch checked={consent} disabled={busy} color='#fa6400' onChange={(e) => void toggle(e.detail.value)} />
         </View>
-        <Text className='muted privacy__hint'>商家只能看到人数（不少于 10 人），看不到任何人的身份；每天最多一条推荐，可随时关闭。</Text>
+        <Text className='muted privacy__hint'>{`商家只能看到人数（不少于 ${K_ANONYMITY_MIN} 人），看不到任何人的身份；每天最多一条推荐，可随时关闭。`}</Text>
       </View>
       <View className='section'>
         <Text className='section__title'>我的数据</Text>
