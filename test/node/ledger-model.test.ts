@@ -222,7 +222,10 @@ async function exec(run: Run, o: Op): Promise<void> {
       const m = pick(open(), o.i)
       if (!m) return
       const units = Math.min(o.units, m.served - m.unitsBack)
-      const approved = o.approve === 0 ? 0 : Math.min(o.approve, units)
+      // The model's own 'partial' refunds give money back for no unit (no product flow does): the decider approves
+      // no more units than the money left can refund.
+      const fits = Math.floor((m.amountFen - m.refundRequestedFen) / run.price[m.gb])
+      const approved = o.approve === 0 ? 0 : Math.min(o.approve, units, fits)
       const fen = approved * run.price[m.gb]
       // Bookkeeping first (ops running together see it); undone if the request is refused.
       m.unitsBack += approved
