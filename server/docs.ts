@@ -5,6 +5,7 @@ import type { CouponStatus } from '@shared/domain/coupon'
 import type { Audience } from '@shared/domain/insight'
 import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
 import type { PriceTier } from '@shared/domain/price-tiers'
+import type { OnFail } from '@shared/domain/roll-over'
 
 /** Stored shapes of the collections in database/schema.json. */
 export interface GroupBuyDoc {
@@ -107,6 +108,16 @@ export interface OrderDoc {
    */
   paidPriceFen?: number
   tierRefundFen?: number
+  /** The resident's choice at join for a failed group (absent = REFUND). */
+  onFail?: OnFail
+  /** Held for a next group after its group failed: until when (0/absent = not held). */
+  rollOverUntil?: number
+  /** Moved to a next group: where from, when, and the price difference refunded (its own partial refund). */
+  rolledFromGroupBuyId?: string
+  rolledAt?: number
+  rollOverRefundFen?: number
+  /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */
+  rollOverExpiredAt?: number
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */
@@ -165,6 +176,9 @@ export function toOrderView(doc: OrderDoc): OrderView {
     servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
     refundedFen: doc.refundedFen ?? 0,
     ...(doc.tierRefundFen ? { tierRefundFen: doc.tierRefundFen, finalPriceFen: doc.priceFen } : {}),
+    ...(doc.onFail === 'ROLL_OVER' ? { onFail: doc.onFail } : {}),
+    ...(doc.rollOverUntil ? { rollOver: { state: 'HELD' as const, until: doc.rollOverUntil } } : {}),
+    ...(doc.rolledFromGroupBuyId ? { rollOver: { state: 'MOVED' as const, fromGroupBuyId: doc.rolledFromGroupBuyId, refundFen: doc.rollOverRefundFen ?? 0 } } : {}),
   }
 }
 

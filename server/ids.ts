@@ -79,3 +79,8 @@ export function ratingStatsIdFor(scope: 'groupBuy' | 'offer' | 'product' | 'prod
 export function tierRefundIdFor(orderId: string): string {
   return 'rt' + orderId.slice(1)
 }
+
+/** A rolled-over order's one price-difference refund (the next group was cheaper). */
+export function rollOverRefundIdFor(orderId: string): string {
+  return 'rr' + orderId.slice(1)
+}

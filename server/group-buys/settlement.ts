@@ -4,10 +4,11 @@ import { updatedCount } from '@server/fetch'
 import { releaseUnpaid } from '@server/group-buys/order-flow'
 import { closeBeforeRelease } from '@server/payments/close-flow'
 import { applyPayment, notifySucceeded } from '@server/payments/payment-flow'
-import { requestRefund } from '@server/payments/refunds'
 import { returnUnsoldToOffer } from '@server/supply/allocation'
 import { addToPurchaseOrder } from '@server/supply/purchase-orders'
 import { finalPriceAtEnd, refundTierDifferences } from '@server/group-buys/tier-settlement'
+import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { refundOrHold } from '@server/group-buys/roll-over'
 
 const BATCH = 100
 
@@ -79,12 +80,12 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
     }
     if (pending.data.length === BATCH) more = true
     if (gb.status === 'FAILED') {
-      const paid = (await db.collection('orders').where({ groupBuyId: gb._id, status: _.in(['PAID', 'READY_FOR_PICKUP']) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-      for (const o of paid.data) {
-        await requestRefund(db, o, '未成团自动退款', now)
-        refundsRequested++
+      // Every paid order, all pages: refunded, or held for a next group when its owner chose ROLL_OVER (a held order
+      // stays PAID, so a page read by status alone would find it again and again).
+      for (const o of await readOrdersInJoinOrder(db, gb._id)) {
+        if (o.status !== 'PAID' && o.status !== 'READY_FOR_PICKUP') continue
+        if ((await refundOrHold(db, gb, o, now)) === 'REFUND') refundsRequested++
       }
-      if (paid.data.length === BATCH) more = true
     }
     // 阶梯价: every order paid by the end gets the difference to the final price back (once each).
     if (gb.status === 'CLOSED') refundsRequested += await refundTierDifferences(db, gb, now)

@@ -26,9 +26,15 @@ const PURCHASES: Record<RefundKind, { collection: string; refundableFrom: string
  * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
  * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
  */
-export async function requestRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen'>, reason: string, now: number): Promise<void> {
-  // After a 阶梯价 difference refund only the rest is left to give back (the trade's refunds never exceed its total).
-  const rest = order.amountFen - (order.tierRefundFen ?? 0)
+export async function requestRefund(
+  db: DB.Database,
+  order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen' | 'rollOverRefundFen'>,
+  reason: string,
+  now: number,
+): Promise<void> {
+  // After a price-difference refund (阶梯价, a cheaper next group) only the rest is left to give back: the trade's
+  // refunds never exceed its total.
+  const rest = order.amountFen - (order.tierRefundFen ?? 0) - (order.rollOverRefundFen ?? 0)
   await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
 }
 

@@ -3,7 +3,7 @@ import { askForNotices } from '@/services/notices'
 import { orderService } from '@/services/order'
 import { useGroupBuyStore, type GroupBuyDetail } from './group-buy'
 
-jest.mock('@/services/group-buy', () => ({ groupBuyService: { get: jest.fn(), join: jest.fn() } }))
+jest.mock('@/services/group-buy', () => ({ groupBuyService: { get: jest.fn(), getByScene: jest.fn(), join: jest.fn() } }))
 jest.mock('@/services/order', () => ({ orderService: { pay: jest.fn() } }))
 jest.mock('@/services/notices', () => ({ askForNotices: jest.fn().mockResolvedValue([]) }))
 const join = groupBuyService.join as jest.Mock
@@ -24,6 +24,18 @@ beforeEach(() => {
 })
 
 describe('join and pay', () => {
+  it('a detail opened from a poster code joins with its scene, and with the resident\'s ROLL_OVER choice', async () => {
+    ;(groupBuyService.getByScene as jest.Mock).mockResolvedValue({ ok: true, data: { groupBuy: gb } })
+    await useGroupBuyStore.getState().loadByScene('pAAAAAAAAAAAAAAAAAAAAAAAA')
+    expect(useGroupBuyStore.getState().current?.groupBuyId).toBe('g1')
+    await useGroupBuyStore.getState().load('g1') // the page's refresh keeps the scene of the same group buy
+    join.mockResolvedValue({ ok: true, data: { orderId: 'o1', status: 'PENDING_PAYMENT', payment, amountFen: 1990, expiresAt: 0 } })
+    pay.mockResolvedValue({ ok: true, data: null })
+    useGroupBuyStore.getState().openJoin()
+    await useGroupBuyStore.getState().join(1, 'ROLL_OVER')
+    expect(join).toHaveBeenCalledWith('g1', 1, expect.any(String), { scene: 'pAAAAAAAAAAAAAAAAAAAAAAAA', onFail: 'ROLL_OVER' })
+  })
+
   it('joins, pays and hands back the order to show', async () => {
     await useGroupBuyStore.getState().load('g1')
     join.mockResolvedValue({ ok: true, data: { orderId: 'o1', status: 'PENDING_PAYMENT', payment, amountFen: 3980, expiresAt: 0 } })

@@ -5,6 +5,7 @@ import type { ClientError } from '@/shared/client-result'
 import { askForNotices } from '@/services/notices'
 import { groupBuyService } from '@/services/group-buy'
 import { orderService } from '@/services/order'
+import type { OnFail } from '@/shared/domain/roll-over'
 
 export type GroupBuyDetail = GroupBuyOutputs['get']['groupBuy']
 
@@ -31,7 +32,8 @@ export interface GroupBuyDetailState {
   /** Open the detail from a poster's code: the scene names the group buy. */
   loadByScene: (scene: string) => Promise<void>
   openJoin: () => void
-  join: (quantity: number) => Promise<JoinOutcome | null>
+  /** `onFail`: ROLL_OVER keeps the paid order for the leader's next group if this one fails (default refund). */
+  join: (quantity: number, onFail?: OnFail) => Promise<JoinOutcome | null>
   reset: () => void
 }
 
@@ -62,7 +64,7 @@ export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
     else set({ loading: false, error: res.error })
   },
   openJoin: () => set({ joinRequestId: newRequestId(), joinError: null }),
-  join: async (quantity) => {
+  join: async (quantity, onFail) => {
     const { current, joining } = get()
     if (!current || joining) return null
     const requestId = get().joinRequestId ?? newRequestId()
@@ -70,8 +72,9 @@ export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
     void askForNotices(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])
     set({ joining: true, joinError: null, joinRequestId: requestId })
     const scene = get().scene
-    const res = scene
-      ? await groupBuyService.join(current.groupBuyId, quantity, requestId, { scene })
+    const extra = { ...(scene ? { scene } : {}), ...(onFail === 'ROLL_OVER' ? { onFail } : {}) }
+    const res = Object.keys(extra).length > 0
+      ? await groupBuyService.join(current.groupBuyId, quantity, requestId, extra)
       : await groupBuyService.join(current.groupBuyId, quantity, requestId)
     if (!res.ok) {
       set({ joining: false, joinError: res.error })

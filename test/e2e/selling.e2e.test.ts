@@ -89,3 +89,39 @@ it('a leader generates a poster and the PNG downloads', async () => {
   expect(bytes.readUInt32BE(16)).toBe(600) // IHDR width: the poster's own size
   expect(bytes.readUInt32BE(20)).toBe(960)
 })
+
+it('a resident chooses 保留到下一团; when the group fails the order page says it moved, with the new end time', async () => {
+  const { page, go, see, tap, actAs, shot, fireTimer, visible } = app
+  const call = (fn: string, openid: string, body: object) =>
+    page.evaluate(async ([f, o, b]) => (await fetch(`/fn/${f}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-WX-OPENID': o as string }, body: JSON.stringify(b) })).json(), [fn, openid, body] as const)
+  const me = (await call('user', 'demo-leader', { action: 'me' })) as { data: { boundPickupPointId: string } }
+  const open = (endAt: number, priceFen: number) =>
+    call('groupBuy', 'demo-leader', {
+      action: 'create', title: '保留到下一团 砂糖橘', priceFen, stock: 50, minParticipants: 3, limitPerUser: 5, startAt: Date.now() - 1000, endAt, pickupPointId: me.data.boundPickupPointId,
+    }) as Promise<{ ok: boolean; data: { groupBuyId: string } }>
+  const endAt = Date.now() + 20_000
+  const failing = await open(endAt, 1990)
+  const next = await open(Date.now() + 2 * 86_400_000, 1790)
+  expect(failing.ok && next.ok).toBe(true)
+
+  await actAs('居民B')
+  await go(`pages/resident/detail/index?id=${failing.data.groupBuyId}`)
+  await tap('立即参团')
+  await see('没成团时')
+  await tap('保留到下一团（7 天内）')
+  await shot('64-resident-join-roll-over')
+  await visible('.join-sheet__mask').first().click()
+
+  const joined = (await call('groupBuy', 'demo-resident-2', { action: 'join', groupBuyId: failing.data.groupBuyId, quantity: 2, requestId: 'roll-req-0001', onFail: 'ROLL_OVER' })) as { ok: boolean; data: { orderId: string } }
+  expect(joined.ok).toBe(true)
+  await page.evaluate(async (id) => fetch('/sim/pay', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ orderId: id }) }), joined.data.orderId)
+
+  await page.waitForTimeout(Math.max(0, endAt - Date.now()) + 500)
+  await fireTimer('settle')
+  await fireTimer('settle')
+  await go(`pages/resident/order/index?id=${joined.data.orderId}`)
+  await see(/拼团未成，已为你保留到下一团，.* 截团，已退差价 ¥4\.00/)
+  await see('不要了，取消并退款')
+  await shot('65-resident-order-rolled-over')
+})
+

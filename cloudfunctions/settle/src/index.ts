@@ -15,6 +15,7 @@ import { sendPickupReminders } from '@server/pickup/reminders'
 import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
+import { processRollOvers } from '@server/group-buys/roll-over'
 
 /**
  * Every minute (config.json): finish payments, hand-overs and arrival sign-offs a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
@@ -34,6 +35,7 @@ const tick = action({
     const ended = await endDueGroupBuys(db, now)
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
+    const rollOvers = await processRollOvers(db, now)
     const refunds = await processDueRefunds(db, now)
     const finishedRefunds = await finishConfirmedRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
@@ -44,7 +46,7 @@ const tick = action({
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, refunds,
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, refunds,
       finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, reminders, ratings, points, messages, reconciliation })
   },
 })

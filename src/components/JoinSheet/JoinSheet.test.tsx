@@ -27,3 +27,14 @@ it('cannot be confirmed once the limit is reached', () => {
   render(<JoinSheet {...base} maxQuantity={0} onConfirm={jest.fn()} />)
   expect((screen.getByText('已达限购') as HTMLButtonElement).disabled).toBe(true)
 })
+
+it('asks in one line what happens if the group fails: refund by default, or keep for the next group', () => {
+  const onFailChange = jest.fn()
+  const { rerender } = render(<JoinSheet {...base} onConfirm={jest.fn()} onFail='REFUND' onFailChange={onFailChange} />)
+  expect(screen.getByText('没成团时')).toBeTruthy()
+  expect(screen.getByText('退款').className).toContain('join-sheet__choice--on')
+  fireEvent.click(screen.getByText('保留到下一团（7 天内）'))
+  expect(onFailChange).toHaveBeenCalledWith('ROLL_OVER')
+  rerender(<JoinSheet {...base} onConfirm={jest.fn()} onFail='ROLL_OVER' onFailChange={onFailChange} />)
+  expect(screen.getByText('保留到下一团（7 天内）').className).toContain('join-sheet__choice--on')
+})

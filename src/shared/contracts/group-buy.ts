@@ -6,6 +6,10 @@ import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } 
 /** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
 export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
 
+/** What happens to a paid order if its group fails: refunded, or kept for the leader's next group (src/shared/domain/roll-over.ts). */
+export const ON_FAIL_CHOICES = ['REFUND', 'ROLL_OVER'] as const
+export type OnFail = (typeof ON_FAIL_CHOICES)[number]
+
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
 
@@ -53,7 +57,7 @@ export const groupBuyContract = {
   /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
   get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
   /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
-  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional() }).strict(),
+  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional() }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
   /** receivedQuantity absent = everything paid for arrived. */

@@ -43,6 +43,14 @@ export interface OrderView {
   /** 阶梯价: the difference refunded ((paid − final) × quantity) and the final unit price; absent without tiers. */
   tierRefundFen?: number
   finalPriceFen?: number
+  /** The resident's choice for a failed group (absent = REFUND). */
+  onFail?: 'ROLL_OVER'
+  /**
+   * 拼团未成，保留到下一团: HELD = its group failed and it waits (until `until`) for the leader's next group;
+   * MOVED = it now belongs to that group (`groupBuyEndAt` its end, `refundFen` the price difference given back,
+   * `cancellable` until that group's 成团). Only `order.get` fills in MOVED's group details.
+   */
+  rollOver?: { state: 'HELD'; until: number } | { state: 'MOVED'; fromGroupBuyId: string; refundFen: number; groupBuyEndAt?: number; cancellable?: boolean }
   /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
   seq?: number
 }

@@ -57,7 +57,7 @@ const REFUSALS: Partial<Record<ErrorCode, string>> = {
 const joinOnce = action({
   access: ['resident'],
   input: groupBuyContract.join,
-  async run({ caller, db, now }, { groupBuyId, quantity, requestId, scene }) {
+  async run({ caller, db, now }, { groupBuyId, quantity, requestId, scene, onFail }) {
     const _ = db.command
     let loading = termsCache.get(groupBuyId)
     if (!loading) {
@@ -118,6 +118,7 @@ const joinOnce = action({
       pickupExpiresAt: null,
       nickname: null,
       ...(referrerLeader ? { referrerLeader } : {}),
+      ...(onFail === 'ROLL_OVER' ? { onFail } : {}),
     }
     try {
       await db.collection('orders').add({ data: order })

@@ -1,7 +1,8 @@
 import { orderContract } from '@shared/contracts/order'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import { toOrderView, type OrderDoc } from '@server/docs'
+import { toOrderView, type GroupBuyDoc, type OrderDoc } from '@server/docs'
+import { canCancelRolledOver } from '@shared/domain/roll-over'
 import { findById } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
 
@@ -12,6 +13,12 @@ export const get = action({
     const order = await findById<OrderDoc>(db, 'orders', orderId)
     // Someone else's order is indistinguishable from none: ids are not a way to probe.
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
-    return ok({ order: { ...toOrderView(order), seq: await joinSeqOf(db, order) } })
+    const view = toOrderView(order)
+    if (view.rollOver?.state === 'MOVED') {
+      // Moved to a next group: its end time, and whether it may still be cancelled (until that group's 成团).
+      const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+      if (gb) view.rollOver = { ...view.rollOver, groupBuyEndAt: gb.endAt, cancellable: order.status === 'PAID' && canCancelRolledOver(gb) }
+    }
+    return ok({ order: { ...view, seq: await joinSeqOf(db, order) } })
   },
 })

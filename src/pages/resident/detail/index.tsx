@@ -13,6 +13,7 @@ import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
+import type { OnFail } from '@/shared/domain/roll-over'
 import { sceneFromQuery } from '@/shared/domain/share-code'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useRatingsStore } from '@/stores/ratings'
@@ -28,6 +29,7 @@ export default function DetailPage() {
   const store = useGroupBuyStore()
   const id = params.id ?? (scene && store.scene === scene ? (store.current?.groupBuyId ?? '') : '')
   const [sheetOpen, setSheetOpen] = useState(false)
+  const [onFail, setOnFail] = useState<OnFail>('REFUND')
   const gb = store.current?.groupBuyId === id ? store.current : null
   const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
 
@@ -78,7 +80,7 @@ export default function DetailPage() {
           : '立即参团'
 
   const confirm = async (quantity: number) => {
-    const outcome = await store.join(quantity)
+    const outcome = await store.join(quantity, onFail)
     if (!outcome) return
     setSheetOpen(false)
     if (!outcome.paid) void Taro.showToast({ title: friendlyMessage(outcome.error), icon: 'none' })
@@ -154,6 +156,8 @@ export default function DetailPage() {
           error={store.joinError}
           onConfirm={(q) => void confirm(q)}
           onClose={() => setSheetOpen(false)}
+          onFail={onFail}
+          onFailChange={setOnFail}
         />
       )}
     </View>

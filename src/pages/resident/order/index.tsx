@@ -75,7 +75,15 @@ export default function OrderPage() {
       <View className='order__status'>
         <Text className='order__status-text'>{ORDER_STATUS_LABEL[order.status]}</Text>
         {order.status === 'PENDING_PAYMENT' && <Countdown to={order.expiresAt} prefix='剩余支付时间' endedText='支付已超时' />}
-        {order.status === 'PAID' && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
+        {order.status === 'PAID' && !order.rollOver && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
+        {order.rollOver?.state === 'HELD' && order.status === 'PAID' && (
+          <Text className='order__status-sub'>{`拼团未成，正在为你保留：${formatDateTime(order.rollOver.until)} 前团长开新团将自动转入，否则全额退款`}</Text>
+        )}
+        {order.rollOver?.state === 'MOVED' && (
+          <Text className='order__status-sub order__rolled'>
+            {`拼团未成，已为你保留到下一团${order.rollOver.groupBuyEndAt ? `，${formatDateTime(order.rollOver.groupBuyEndAt)} 截团` : ''}${order.rollOver.refundFen > 0 ? `，已退差价 ${formatFen(order.rollOver.refundFen)}` : ''}`}
+          </Text>
+        )}
       </View>
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
         <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
@@ -131,6 +139,13 @@ export default function OrderPage() {
         <OrderTimeline order={order} />
       </View>
       {order.status === 'PICKED_UP' && <AfterPickup order={order} />}
+      {order.rollOver?.state === 'MOVED' && order.rollOver.cancellable && (
+        <View className='bottom-bar order__actions'>
+          <Button className='order__cancel order__cancel-rolled' disabled={s.acting} onClick={() => void cancel()}>
+            不要了，取消并退款
+          </Button>
+        </View>
+      )}
       {isCancellable(order.status) && (
         <View className='bottom-bar order__actions'>
           <Button className='order__cancel' disabled={s.acting} onClick={() => void cancel()}>

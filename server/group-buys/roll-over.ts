@@ -1,0 +1,149 @@
+import { JOINABLE_STATUSES } from '@shared/domain/group-buy'
+import { canCancelRolledOver, cstMonthDayTime, pickRollOverTarget, rollOverDeadline, ROLL_OVER_WINDOW_DAYS, type RollOverGroup } from '@shared/domain/roll-over'
+import { tierDifferenceFen } from '@shared/domain/price-tiers'
+import { isDuplicateWrite } from '@server/cloud'
+import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { findById, updatedCount } from '@server/fetch'
+import { participationIdFor, rollOverRefundIdFor } from '@server/ids'
+import { addNotice } from '@server/messages/notices'
+import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
+
+/**
+ * ROLL_OVER (the resident's choice at join): when a group fails, such an order stays PAID and is held
+ * (`rollOverUntil`); each settle run tries to move it to the leader's next group buy of the same product at the same
+ * point (src/shared/domain/roll-over.ts), and refunds it once the 7 days pass. Every step is one conditional write
+ * on the order's own `rollOverUntil` / `groupBuyId`, so a move, an expiry and a racing twin can never both happen.
+ */
+
+const BATCH = 50
+/** How far back settle re-asks for the difference refunds of moves (a run cut off between the move and the refund). */
+const HEAL_WINDOW_MS = 30 * 60_000
+
+function asGroup(gb: GroupBuyDoc): RollOverGroup {
+  return {
+    groupBuyId: gb._id, creatorOpenid: gb.creatorOpenid, pickupPointId: gb.pickupPointId, offerId: gb.offerId ?? null, title: gb.title,
+    priceFen: gb.priceFen, status: gb.status, startAt: gb.startAt, endAt: gb.endAt, stockLeft: gb.stockLeft,
+  }
+}
+
+/**
+ * A failed group's paid order: held for a next group if its owner chose ROLL_OVER (and it was not rolled over
+ * before: a second failure refunds it), else refunded as always.
+ */
+export async function refundOrHold(db: DB.Database, gb: GroupBuyDoc, order: OrderDoc, now: number): Promise<'HELD' | 'REFUND'> {
+  if (order.onFail === 'ROLL_OVER' && !order.rolledFromGroupBuyId && order.status === 'PAID') {
+    if ((order.rollOverUntil ?? 0) > 0) return 'HELD'
+    // Held once: an order whose hold ran out has rollOverUntil 0 and is refunded by processRollOvers, never held again.
+    const held = order.rollOverUntil === undefined
+      ? await db.collection('orders').where({ _id: order._id, status: 'PAID', groupBuyId: gb._id, onFail: 'ROLL_OVER' }).update({ data: { rollOverUntil: rollOverDeadline(gb.endAt) } })
+      : null
+    if (updatedCount(held) === 1) {
+      await addNotice(db, `rollhold_${order._id}`, {
+        openid: order.openid, kind: 'GROUP_FAILED_REFUNDED', title: '拼团未成，已为你保留',
+        body: `「${gb.title}」未成团，按你的选择保留订单：${ROLL_OVER_WINDOW_DAYS} 天内团长开新团将自动转入，否则全额退款`,
+        page: `pages/resident/order/index?orderId=${order._id}`,
+      }, now)
+      return 'HELD'
+    }
+    const current = await findById<OrderDoc>(db, 'orders', order._id)
+    if (current && (current.rollOverUntil ?? 0) > 0) return 'HELD'
+    if (current && current.groupBuyId !== gb._id) return 'HELD' // already moved on
+  }
+  await requestRefund(db, order, '未成团自动退款', now)
+  return 'REFUND'
+}
+
+/** Held orders: moved to a next group when one is open, refunded when their 7 days are over. */
+export async function processRollOvers(db: DB.Database, now: number): Promise<{ moved: number; expired: number }> {
+  const _ = db.command
+  const out = { moved: 0, expired: 0 }
+  const held = (await db.collection('orders').where({ status: 'PAID', rollOverUntil: _.gt(0) }).orderBy('rollOverUntil', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+  for (const o of held.data) {
+    if ((o.rollOverUntil ?? 0) <= now) {
+      const claimed = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: o.groupBuyId, rollOverUntil: o.rollOverUntil }).update({ data: { rollOverUntil: 0, rollOverExpiredAt: now } })
+      if (updatedCount(claimed) !== 1) continue
+      await requestRefund(db, o, `${ROLL_OVER_WINDOW_DAYS} 天内没有新团，自动退款`, now)
+      out.expired++
+      continue
+    }
+    if (await moveToNextGroup(db, o, now)) out.moved++
+  }
+  // A run cut off between an expiry and its refund: the order left the hold but is still PAID; refund it now.
+  const stuck = (await db.collection('orders').where({ status: 'PAID', rollOverExpiredAt: _.gt(0) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+  for (const o of stuck.data) await requestRefund(db, o, `${ROLL_OVER_WINDOW_DAYS} 天内没有新团，自动退款`, now)
+  // A run cut off between a move and its difference refund: the refund is asked again (it exists at most once).
+  const recent = (await db.collection('orders').where({ rolledAt: _.gte(now - HEAL_WINDOW_MS), rollOverRefundFen: _.gt(0) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+  for (const o of recent.data) await requestPartialRefund(db, o, { refundId: rollOverRefundIdFor(o._id), amountFen: o.rollOverRefundFen ?? 0, reason: '转入下一团退差价' }, now)
+  return out
+}
+
+async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promise<boolean> {
+  const _ = db.command
+  const from = await findById<GroupBuyDoc>(db, 'groupBuys', o.groupBuyId)
+  if (!from) return false
+  const open = (await db.collection('groupBuys').where({ creatorOpenid: from.creatorOpenid, pickupPointId: from.pickupPointId, status: _.in([...JOINABLE_STATUSES]), endAt: _.gt(now) }).limit(BATCH).get()) as unknown as { data: GroupBuyDoc[] }
+  const target = pickRollOverTarget(asGroup(from), open.data.map(asGroup), o.priceFen, o.quantity, now)
+  if (!target) return false
+  // 1. The units, from the next group's stock (never below zero), as sold: the order is already paid.
+  const took = await db.collection('groupBuys')
+    .where({ _id: target.groupBuyId, status: _.in([...JOINABLE_STATUSES]), startAt: _.lte(now), endAt: _.gt(now), stockLeft: _.gte(o.quantity) })
+    .update({ data: { stockLeft: _.inc(-o.quantity), soldQuantity: _.inc(o.quantity) } })
+  if (updatedCount(took) !== 1) return false
+  // 2. The order moves, once: only from its failed group and while still held.
+  const difference = tierDifferenceFen(o.priceFen, target.priceFen, o.quantity)
+  const moved = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: o.groupBuyId, rollOverUntil: o.rollOverUntil }).update({
+    data: { groupBuyId: target.groupBuyId, priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },
+  })
+  if (updatedCount(moved) !== 1) {
+    await db.collection('groupBuys').doc(target.groupBuyId).update({ data: { stockLeft: _.inc(o.quantity), soldQuantity: _.inc(-o.quantity) } })
+    return false
+  }
+  // 3. The person's tally in the next group (a paid order of theirs: it counts toward 成团).
+  await countPaidIn(db, target.groupBuyId, o)
+  // 4. The difference, when the next group is cheaper: its own partial refund.
+  if (difference > 0) await requestPartialRefund(db, o, { refundId: rollOverRefundIdFor(o._id), amountFen: difference, reason: '转入下一团退差价' }, now)
+  await addNotice(db, `rolled_${o._id}`, {
+    openid: o.openid, kind: 'GROUP_FAILED_REFUNDED', title: '拼团未成，已为你保留到下一团',
+    body: `「${from.title}」已转入新团，${cstMonthDayTime(target.endAt)} 截团${difference > 0 ? `，已退差价 ¥${(difference / 100).toFixed(2)}` : ''}`,
+    page: `pages/resident/order/index?orderId=${o._id}`,
+  }, now)
+  return true
+}
+
+async function countPaidIn(db: DB.Database, groupBuyId: string, o: OrderDoc): Promise<void> {
+  const _ = db.command
+  const partId = participationIdFor(groupBuyId, o.openid)
+  let first = false
+  try {
+    await db.collection('participations').add({ data: { _id: partId, groupBuyId, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
+    first = true
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    first = updatedCount(await db.collection('participations').where({ _id: partId, paidOrders: 0 }).update({ data: { paidOrders: 1, quantity: _.inc(o.quantity) } })) === 1
+    if (!first) await db.collection('participations').doc(partId).update({ data: { paidOrders: _.inc(1), quantity: _.inc(o.quantity) } })
+  }
+  if (first) await db.collection('groupBuys').doc(groupBuyId).update({ data: { paidParticipants: _.inc(1) } })
+}
+
+/**
+ * The resident cancels a rolled-over order before its new group's 成团: a full refund of what is left, once. The
+ * order leaves PAID by one conditional write (a twin loses it), then the refund is asked (again on a retry, as it
+ * exists at most once) and the units go back to the group's stock.
+ */
+export async function cancelRolledOver(db: DB.Database, o: OrderDoc, now: number): Promise<'CANCELLED' | 'TOO_LATE' | 'NOT_ROLLED'> {
+  const _ = db.command
+  if (!o.rolledFromGroupBuyId) return 'NOT_ROLLED'
+  if (o.status === 'REFUNDING') {
+    await requestRefund(db, o, '取消保留的订单', now)
+    return 'CANCELLED'
+  }
+  const gb = await findById<GroupBuyDoc>(db, 'groupBuys', o.groupBuyId)
+  if (!gb || o.status !== 'PAID' || !canCancelRolledOver(gb)) return 'TOO_LATE'
+  const left = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: gb._id }).update({ data: { status: 'REFUNDING' } })
+  if (updatedCount(left) !== 1) return 'TOO_LATE'
+  await requestRefund(db, o, '取消保留的订单', now)
+  await db.collection('groupBuys').doc(gb._id).update({ data: { stockLeft: _.inc(o.quantity), soldQuantity: _.inc(-o.quantity) } })
+  const partId = participationIdFor(gb._id, o.openid)
+  await db.collection('participations').doc(partId).update({ data: { paidOrders: _.inc(-1), quantity: _.inc(-o.quantity) } })
+  return 'CANCELLED'
+}

@@ -1,0 +1,70 @@
+import { isJoinableAt, type StoredGroupBuyStatus } from './group-buy'
+
+/**
+ * 拼团未成，保留到下一团: at join a resident chooses what happens to their paid order if the group fails —
+ * refunded (as always), or kept and moved to the same leader's next group buy of the same product at the same
+ * pickup point that opens within 7 days at a price no higher than what was paid (the difference refunded).
+ */
+export { ON_FAIL_CHOICES, type OnFail } from '../contracts/group-buy'
+
+export const ROLL_OVER_WINDOW_DAYS = 7
+export const ROLL_OVER_WINDOW_MS = ROLL_OVER_WINDOW_DAYS * 86_400_000
+
+export interface RollOverGroup {
+  groupBuyId: string
+  creatorOpenid: string
+  pickupPointId: string
+  offerId: string | null
+  title: string
+  priceFen: number
+  status: StoredGroupBuyStatus
+  startAt: number
+  endAt: number
+  stockLeft: number
+}
+
+/** Until when a held order waits for a next group: 7 days after its group ended. */
+export function rollOverDeadline(failedAt: number): number {
+  return failedAt + ROLL_OVER_WINDOW_MS
+}
+
+/** The same product: the same supply offer, or (a leader's own group buys have no product id) the same title. */
+export function isSameProduct(from: Pick<RollOverGroup, 'offerId' | 'title'>, to: Pick<RollOverGroup, 'offerId' | 'title'>): boolean {
+  return from.offerId ? to.offerId === from.offerId : !to.offerId && to.title === from.title
+}
+
+/**
+ * May an order of `quantity` paid at `paidPriceFen` move from the failed group `from` to `to` now? The same
+ * leader, pickup point and product; `to` opened within the window after `from` ended, takes joins now, has the
+ * stock and costs no more than what was paid.
+ */
+export function isRollOverTarget(from: RollOverGroup, to: RollOverGroup, paidPriceFen: number, quantity: number, now: number): boolean {
+  return (
+    to.groupBuyId !== from.groupBuyId &&
+    to.creatorOpenid === from.creatorOpenid &&
+    to.pickupPointId === from.pickupPointId &&
+    isSameProduct(from, to) &&
+    to.startAt <= rollOverDeadline(from.endAt) &&
+    isJoinableAt(to, now) &&
+    to.priceFen <= paidPriceFen &&
+    to.stockLeft >= quantity
+  )
+}
+
+/** The next group among `candidates`: the earliest to end (the soonest pickup), then the cheapest. */
+export function pickRollOverTarget(from: RollOverGroup, candidates: readonly RollOverGroup[], paidPriceFen: number, quantity: number, now: number): RollOverGroup | null {
+  const fit = candidates.filter((c) => isRollOverTarget(from, c, paidPriceFen, quantity, now))
+  fit.sort((a, b) => a.endAt - b.endAt || a.priceFen - b.priceFen)
+  return fit[0] ?? null
+}
+
+/** A rolled-over order may be cancelled for a full refund until its new group reaches 成团. */
+export function canCancelRolledOver(target: Pick<RollOverGroup, 'status'>): boolean {
+  return target.status === 'OPEN'
+}
+
+/** "12-07 20:00" in Beijing time, for the notice of the new group's end. */
+export function cstMonthDayTime(ms: number): string {
+  const d = new Date(ms + 8 * 3600_000).toISOString()
+  return `${d.slice(5, 10)} ${d.slice(11, 16)}`
+}
