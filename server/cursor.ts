@@ -25,6 +25,28 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | null 
 }
 
 /**
+ * `base`, continuing after `pos` in (field dir, _id dir) order — the keyset condition every (value, _id) walk uses
+ * (a page of a list, the 接龙 list in 跟团号 order). No position: `base` itself.
+ */
+export function afterPosition(
+  _: DB.Database['command'],
+  base: Record<string, unknown>,
+  sort: { field: string; dir: 'asc' | 'desc' },
+  pos: CursorPosition | null,
+): Record<string, unknown> {
+  if (!pos) return base
+  return _.and([
+    base,
+    // The range bound lets the index seek straight to the cursor; the OR then settles ties on _id.
+    { [sort.field]: sort.dir === 'desc' ? _.lte(pos.v) : _.gte(pos.v) },
+    _.or([
+      { [sort.field]: sort.dir === 'desc' ? _.lt(pos.v) : _.gt(pos.v) },
+      { [sort.field]: pos.v, _id: sort.dir === 'desc' ? _.lt(pos.id) : _.gt(pos.id) },
+    ]),
+  ]) as never
+}
+
+/**
  * One page of `base` ordered by (field dir, _id dir), continuing after the cursor: a keyset page, so the
  * database walks an index from the cursor on instead of skipping. Fetches limit+1 to know if there is more.
  */
@@ -36,18 +58,7 @@ export async function keysetPage<T extends { _id: string }>(
   pos: CursorPosition | null,
   limit: number,
 ): Promise<{ docs: T[]; nextCursor: string | null }> {
-  const _ = db.command
-  const where = pos
-    ? _.and([
-        base,
-        // The range bound lets the index seek straight to the cursor; the OR then settles ties on _id.
-        { [sort.field]: sort.dir === 'desc' ? _.lte(pos.v) : _.gte(pos.v) },
-        _.or([
-          { [sort.field]: sort.dir === 'desc' ? _.lt(pos.v) : _.gt(pos.v) },
-          { [sort.field]: pos.v, _id: sort.dir === 'desc' ? _.lt(pos.id) : _.gt(pos.id) },
-        ]),
-      ])
-    : base
+  const where = afterPosition(db.command, base, sort, pos)
   const res = (await db
     .collection(collection)
     .where(where as never)

@@ -2,7 +2,7 @@ import { COUPON_CODE_LENGTH } from '@shared/domain/coupon'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { CouponDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
-import { couponClaimIdFor } from '@server/ids'
+import { releaseCouponHold } from '@server/coupons/holds'
 import type { PaymentOutcome } from '@server/payments/payment-flow'
 import { closeBeforeRelease } from '@server/payments/close-flow'
 import { queryPaid } from '@server/payments/pay'
@@ -58,11 +58,9 @@ export async function applyCouponPayment(db: DB.Database, couponId: string, now:
  * this call won the transition, so a hold is released exactly once however many timer runs race.
  */
 export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDoc, '_id' | 'campaignId' | 'openid'>, now: number): Promise<boolean> {
-  const _ = db.command
   const res = await db.collection('coupons').where({ _id: coupon._id, status: 'PENDING_PAYMENT' }).update({ data: { status: 'EXPIRED', endedAt: now } })
   if (updatedCount(res) !== 1) return false
-  await db.collection('couponCampaigns').doc(coupon.campaignId).update({ data: { issued: _.inc(-1) } })
-  await db.collection('couponClaims').doc(couponClaimIdFor(coupon.campaignId, coupon.openid)).update({ data: { count: _.inc(-1) } })
+  await releaseCouponHold(db, coupon)
   return true
 }
 

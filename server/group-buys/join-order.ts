@@ -1,4 +1,8 @@
+import { afterPosition } from '@server/cursor'
 import type { OrderDoc } from '@server/docs'
+
+/** 跟团号 order: by createdAt, ties by _id. */
+export const JOIN_ORDER = { field: 'createdAt', dir: 'asc' } as const
 
 const BATCH = 100
 /** A group buy's orders are bounded by its stock and per-person limit; this caps a runaway read. */
@@ -13,9 +17,7 @@ export async function readOrdersInJoinOrder(db: DB.Database, groupBuyId: string)
   const out: OrderDoc[] = []
   let last: OrderDoc | null = null
   while (out.length < MAX_ORDERS) {
-    const where: Record<string, unknown> = last
-      ? _.and([{ groupBuyId }, { createdAt: _.gte(last.createdAt) }, _.or([{ createdAt: _.gt(last.createdAt) }, { createdAt: last.createdAt, _id: _.gt(last._id) }])]) as never
-      : { groupBuyId }
+    const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, last && { v: last.createdAt, id: last._id })
     const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
     out.push(...res.data)
     if (res.data.length < BATCH) break
@@ -29,11 +31,8 @@ export async function readOrdersInJoinOrder(db: DB.Database, groupBuyId: string)
  * leader's participants list uses. An indexed range count (orders.groupbuy_created), for one order at a time.
  */
 export async function joinSeqOf(db: DB.Database, order: Pick<OrderDoc, '_id' | 'groupBuyId' | 'createdAt'>): Promise<number> {
-  const _ = db.command
-  const before = _.and([
-    { groupBuyId: order.groupBuyId, createdAt: _.lte(order.createdAt) },
-    _.or([{ createdAt: _.lt(order.createdAt) }, { createdAt: order.createdAt, _id: _.lt(order._id) }]),
-  ])
+  // Before it in 跟团号 order = after it walking the other way.
+  const before = afterPosition(db.command, { groupBuyId: order.groupBuyId }, { ...JOIN_ORDER, dir: 'desc' }, { v: order.createdAt, id: order._id })
   const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
   return res.total + 1
 }

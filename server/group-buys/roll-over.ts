@@ -7,6 +7,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { participationIdFor, rollOverRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
+import { moveOrder } from '@server/orders/moves'
 
 /**
  * ROLL_OVER (the resident's choice at join): when a group fails, such an order stays PAID and is held
@@ -139,8 +140,7 @@ export async function cancelRolledOver(db: DB.Database, o: OrderDoc, now: number
   }
   const gb = await findById<GroupBuyDoc>(db, 'groupBuys', o.groupBuyId)
   if (!gb || o.status !== 'PAID' || !canCancelRolledOver(gb)) return 'TOO_LATE'
-  const left = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: gb._id }).update({ data: { status: 'REFUNDING' } })
-  if (updatedCount(left) !== 1) return 'TOO_LATE'
+  if (!(await moveOrder(db, o._id, 'PAID', 'REFUNDING', {}, { groupBuyId: gb._id }))) return 'TOO_LATE'
   await requestRefund(db, o, '取消保留的订单', now)
   await db.collection('groupBuys').doc(gb._id).update({ data: { stockLeft: _.inc(o.quantity), soldQuantity: _.inc(-o.quantity) } })
   const partId = participationIdFor(gb._id, o.openid)

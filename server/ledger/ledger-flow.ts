@@ -28,6 +28,7 @@ import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { accountOf, commissionTiers, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
+import { eachPage } from '@server/paging'
 
 /**
  * The events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated pickup, a
@@ -182,7 +183,7 @@ function refundedCaseUnits(lo: Pick<LedgerOrderDoc, 'refundIds'>, cases: readonl
 export async function releaseDue(db: DB.Database, now: number): Promise<{ released: number; waiting: number }> {
   const _ = db.command
   const out = { released: 0, waiting: 0 }
-  await pages<LedgerOrderDoc>(db, 'ledgerOrders', { released: false, pickedUpAt: _.lte(now - afterSalesWindowMs()) }, async (docs) => {
+  await eachPage<LedgerOrderDoc>(db, 'ledgerOrders', { released: false, pickedUpAt: _.lte(now - afterSalesWindowMs()) }, async (docs) => {
     for (const lo of docs) {
       const r = await bookRelease(db, lo._id, now)
       if (r === 'RELEASED') out.released++
@@ -291,18 +292,18 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
     const res = (await db.collection('ledgerOrders').where({ _id: _.in(ids) }).limit(ids.length).get()) as unknown as { data: LedgerOrderDoc[] }
     return new Map(res.data.map((d) => [d._id, d]))
   }
-  await pages<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
+  await eachPage<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
     const have = await known(orders.map((o) => o._id))
     for (const o of orders) if (!have.has(o._id) && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
   })
-  await pages<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
+  await eachPage<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
     const have = await known(orders.map((o) => o._id))
     for (const o of orders) {
       const lo = have.get(o._id)
       if ((lo?.pickedUpAt === null || lo?.pickedUpAt === undefined) && (await bookPickup(db, o._id, now)) === 'PICKED_UP') out.pickups++
     }
   })
-  await pages<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
+  await eachPage<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
     const have = await known(refunds.map((r) => r.orderId))
     for (const r of refunds) {
       const lo = have.get(r.orderId)
@@ -312,13 +313,3 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
   return out
 }
 
-async function pages<T extends { _id: string }>(db: DB.Database, collection: string, where: Record<string, unknown>, each: (docs: T[]) => Promise<void>): Promise<void> {
-  const _ = db.command
-  let lastId = ''
-  for (;;) {
-    const res = (await db.collection(collection).where({ ...where, _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: T[] }
-    if (res.data.length) await each(res.data)
-    if (res.data.length < 100) return
-    lastId = res.data[res.data.length - 1]._id
-  }
-}

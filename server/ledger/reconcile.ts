@@ -11,6 +11,7 @@ import { POINT_ENTRIES, type PointEntryDoc } from '@server/members/points'
 import type { CloudPayApi } from '@server/payments/pay'
 import type { RefundDoc } from '@server/payments/model'
 import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
+import { eachPage } from '@server/paging'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
@@ -48,7 +49,6 @@ async function refundedPerWeChat(refundNo: string): Promise<number> {
 const MAX_LISTED = 200
 
 export async function reconcile(db: DB.Database, now: number, id = `run_${now}`): Promise<ReconcileReport> {
-  const _ = db.command
   const mismatches: ReconcileMismatch[] = []
   let mismatchCount = 0
   const report = (m: ReconcileMismatch) => {
@@ -56,16 +56,12 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}`)
     if (mismatches.length < MAX_LISTED) mismatches.push(m)
   }
   let orders = 0
-  let lastId = ''
-  for (;;) {
-    const page = (await db.collection('orders').where({ _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: OrderDoc[] }
-    for (const order of page.data) {
+  await eachPage<OrderDoc>(db, 'orders', {}, async (page) => {
+    for (const order of page) {
       orders++
       await reconcileOrder(db, order, report)
     }
-    if (page.data.length < 100) break
-    lastId = page.data[page.data.length - 1]._id
-  }
+  })
   await reconcileGroupCounts(db, now, report)
   await reconcileBalances(db, report)
   await checkNoNegativeBalance(db, report)
@@ -153,10 +149,8 @@ function reconcileOrderRecords(order: OrderDoc, refunds: RefundDoc[], earned: Po
  */
 async function reconcileGroupCounts(db: DB.Database, now: number, report: (m: ReconcileMismatch) => void): Promise<void> {
   const _ = db.command
-  let lastId = ''
-  for (;;) {
-    const page = (await db.collection('groupBuys').where({ _id: _.gt(lastId), status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.gt(now) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: GroupBuyDoc[] }
-    for (const gb of page.data) {
+  await eachPage<GroupBuyDoc>(db, 'groupBuys', { status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.gt(now) }, async (page) => {
+    for (const gb of page) {
       const expected = await expectedCounters(db, gb._id)
       // Payments PAID but never counted (a crash after PAID that nothing finished yet) count here: the group's counts
       // are then short of its paid orders. (The heal leaves them to finishPayment, which counts them once.)
@@ -173,9 +167,7 @@ async function reconcileGroupCounts(db: DB.Database, now: number, report: (m: Re
       const want = { paidParticipants: expected.paidParticipants, ...(gb.arrivedAt ? {} : { soldQuantity: expected.sold }) }
       if (JSON.stringify(actual) !== JSON.stringify(want)) report({ orderId: null, groupBuyId: gb._id, kind: 'GROUP_COUNTS', expected: want, actual })
     }
-    if (page.data.length < 100) return
-    lastId = page.data[page.data.length - 1]._id
-  }
+  })
 }
 
 async function query<T>(q: { get(): unknown }): Promise<T[]> {
@@ -193,10 +185,8 @@ async function entriesOf(db: DB.Database, orderId: string): Promise<LedgerEntryD
  */
 async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch) => void): Promise<void> {
   const _ = db.command
-  let lastId = ''
-  for (;;) {
-    const page = (await db.collection('ledgerBalances').where({ _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: LedgerBalanceDoc[] }
-    for (const bal of page.data) {
+  await eachPage<LedgerBalanceDoc>(db, 'ledgerBalances', {}, async (page) => {
+    for (const bal of page) {
       const derived = await derivedBalance(db, bal._id)
       const $ = _.aggregate
       const held = (await db.collection('ledgerEntries').aggregate().match({ account: bal._id, kind: 'PAYOUT', state: 'AVAILABLE' }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
@@ -205,9 +195,7 @@ async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch)
         if ((bal[k] ?? 0) !== expected[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: expected[k] }, actual: { [k]: bal[k] ?? 0 } })
       }
     }
-    if (page.data.length < 100) return
-    lastId = page.data[page.data.length - 1]._id
-  }
+  })
 }
 
 /** An account's balances summed from its entries (one grouped aggregate). */

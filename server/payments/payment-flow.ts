@@ -3,6 +3,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
+import { moveOrder } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
@@ -11,6 +12,7 @@ import { requestRefund } from '@server/payments/refunds'
 import { bookSale } from '@server/ledger/ledger-flow'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint, isCrash } from '@server/crash-points'
+import { eachPage } from '@server/paging'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -30,8 +32,8 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   }
 
   // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
-  const paid = await db.collection('orders').where({ _id: orderId, status: 'PENDING_PAYMENT' }).update({ data: { status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 } })
-  if (updatedCount(paid) !== 1) {
+  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 })
+  if (!paid) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
     if (current.status === 'CANCELLED' || current.status === 'EXPIRED') {
       // Paid after the hold was released: the resident gets their money back, automatically.
@@ -152,14 +154,9 @@ async function noticeSucceededToSellers(db: DB.Database, gb: GroupBuyDoc, now: n
 
 export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<void> {
   await noticeSucceededToSellers(db, gb, now)
-  let lastId = ''
-  for (;;) {
-    const _ = db.command
-    const res = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PAID', _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(100).get()) as unknown as { data: OrderDoc[] }
-    for (const o of res.data) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o), now)
-    if (res.data.length < 100) break
-    lastId = res.data[res.data.length - 1]._id
-  }
+  await eachPage<OrderDoc>(db, 'orders', { groupBuyId: gb._id, status: 'PAID' }, async (orders) => {
+    for (const o of orders) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o), now)
+  })
   await db.collection('groupBuys').where({ _id: gb._id, succeededNotified: false }).update({ data: { succeededNotified: true } })
 }
 

@@ -1,11 +1,11 @@
 import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '@shared/domain/pickup'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/docs'
-import { updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
 import { crashPoint, isCrash } from '@server/crash-points'
 import { bookPickup } from '@server/ledger/ledger-flow'
 import { inTransaction, txGet } from '@server/ledger/txn'
+import { moveOrder, moveOrderInTx } from '@server/orders/moves'
 import { earnPickupPoints } from '@server/members/points'
 
 export function pickupCodeTtlMs(): number {
@@ -23,11 +23,8 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     () => drawDigits(PICKUP_CODE_LENGTH),
     reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }),
   )
-  const moved = await db
-    .collection('orders')
-    .where({ _id: order._id, status: 'PAID' })
-    .update({ data: { status: 'READY_FOR_PICKUP', pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity } })
-  if (updatedCount(moved) !== 1) {
+  const moved = await moveOrder(db, order._id, 'PAID', 'READY_FOR_PICKUP', { pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
+  if (!moved) {
     // Another call readied it first (or it is being refunded): this code was never handed out.
     await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
     return false
@@ -57,7 +54,7 @@ export async function handOver(db: DB.Database, orderId: string, code: string, p
   return inTransaction(db, async (t) => {
     const o = await txGet<OrderDoc>(t, 'orders', orderId)
     if (!o || o.status !== 'READY_FOR_PICKUP' || o.pickupCode !== code || !((o.pickupExpiresAt ?? 0) > now)) return false
-    await t.collection('orders').doc(orderId).update({ data: { status: 'PICKED_UP', pickedUpAt: now, handoverFinishedAt: 0 } })
+    await moveOrderInTx(t, o, 'PICKED_UP', { pickedUpAt: now, handoverFinishedAt: 0 })
     const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', pointId)
     if (point) await t.collection('pickupPoints').doc(pointId).update({ data: { readyCount: (point.readyCount ?? 0) - 1 } })
     return true

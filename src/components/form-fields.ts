@@ -77,3 +77,19 @@ export function checkWithSchema<S extends ZodTypeAny>(
   }
   return { ok: false, errors }
 }
+
+/**
+ * "10:27, 30:25" → the tier table (the first tier is 1 unit at the group buy's price). Unreadable pairs become
+ * NaN, which the contract's schema then refuses with the tier rule's message.
+ */
+export function parseTiers(text: string, priceFen: number): { minQuantity: number; priceFen: number }[] | undefined {
+  const pairs = text.split(/[,，;；\s]+/).map((p) => p.trim()).filter(Boolean)
+  if (pairs.length === 0) return undefined
+  return [
+    { minQuantity: 1, priceFen },
+    ...pairs.map((p) => {
+      const [q, price] = p.split(/[:：]/)
+      return { minQuantity: toInt(q ?? ''), priceFen: yuanToFen(price ?? '') }
+    }),
+  ]
+}

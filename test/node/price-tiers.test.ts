@@ -94,3 +94,23 @@ it('refuses a tier table whose lowest price breaks the offer\'s price rule, and 
   const offer = await readDoc('offers', offerId)
   expect(offer?.stockLeft).toBe(offer?.stock)
 })
+
+it('a payment applied after the end is served at the price it paid and never moves the tier', async () => {
+  const groupBuyId = (await cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
+    action: 'create', title: '阶梯价 迟到的付款', priceFen: 3000, stock: 100, minParticipants: 1, limitPerUser: 10, startAt: Date.now() - 1000, endAt: Date.now() + 3600_000,
+    pickupPointId: cloud.pickupPointId, priceTiers: TIERS.slice(0, 2),
+  })).data.groupBuyId
+  const onTime = await paidOrder(cloud, DEMO.residents[0], groupBuyId, 9)
+  const join = await cloud.call<{ orderId: string }>('groupBuy', DEMO.residents[1], { action: 'join', groupBuyId, quantity: 2, requestId: `late-${Date.now()}` })
+  expect(join.ok).toBe(true)
+  // The end passes; the second resident's payment lands after it (9 paid by the end, 11 in all).
+  await database().collection('groupBuys').doc(groupBuyId).update({ data: { endAt: Date.now() } })
+  await new Promise((r) => setTimeout(r, 5))
+  expect((await cloud.pay.pay(join.data.orderId)).ok).toBe(true)
+  await Promise.all([cloud.fireTimer('settle'), cloud.fireTimer('settle'), cloud.fireTimer('settle')])
+  await cloud.fireTimer('settle')
+  const gb = await readDoc('groupBuys', groupBuyId)
+  expect(gb).toMatchObject({ status: 'CLOSED', finalPriceFen: 3000 })
+  for (const id of [onTime, join.data.orderId]) expect((await readAll('refunds', { orderId: id })).filter((r) => r._id.startsWith('rt'))).toEqual([])
+  expect((await readDoc('orders', join.data.orderId))?.status).toBe('PAID')
+})

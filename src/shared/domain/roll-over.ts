@@ -1,3 +1,4 @@
+import { formatChina } from './calendar'
 import { isJoinableAt, type StoredGroupBuyStatus } from './group-buy'
 
 /**
@@ -65,6 +66,5 @@ export function canCancelRolledOver(target: Pick<RollOverGroup, 'status'>): bool
 
 /** "12-07 20:00" in Beijing time, for the notice of the new group's end. */
 export function cstMonthDayTime(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000).toISOString()
-  return `${d.slice(5, 10)} ${d.slice(11, 16)}`
+  return formatChina(ms, 'MM-DD HH:mm')
 }

@@ -1,11 +1,12 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
 import { maskName } from '@shared/domain/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { decodeCursor, encodeCursor } from '@server/cursor'
+import { afterPosition, decodeCursor, encodeCursor } from '@server/cursor'
 import { action } from '@server/define'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { leadsGroupBuy } from '@server/group-buys/access'
+import { JOIN_ORDER } from '@server/group-buys/join-order'
 
 const PAGE = 50
 
@@ -27,9 +28,7 @@ export const participants = action({
     // Position = (createdAt, _id, seq so far); seq rides in the cursor's id as "<seq>:<orderId>".
     const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']
     const startSeq = Number(seqText) || 0
-    const where = pos
-      ? _.and([{ groupBuyId }, { createdAt: _.gte(pos.v) }, _.or([{ createdAt: _.gt(pos.v) }, { createdAt: pos.v, _id: _.gt(lastId) }])])
-      : { groupBuyId }
+    const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, pos && { v: pos.v, id: lastId })
     const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
     const docs = res.data.slice(0, PAGE)
     const items = docs.map((o, i) => ({ seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, status: o.status, createdAt: o.createdAt, fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid }))

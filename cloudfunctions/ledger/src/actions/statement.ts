@@ -7,6 +7,7 @@ import type { LedgerEntryDoc } from '@server/ledger/model'
 import { statementCsv, statementTotals } from '@server/ledger/statement'
 import { accountFor, entryViews } from '@server/ledger/views'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
+import { eachPage } from '@server/paging'
 
 /** A statement can list this many entries; a month beyond that is an account for a data export, not a screen. */
 const MAX_ENTRIES = 5000
@@ -21,18 +22,10 @@ export const statement = action({
     const _ = db.command
     const { start, end } = chinaMonthRange(month)
     const docs: LedgerEntryDoc[] = []
-    let lastId = ''
-    for (;;) {
-      const res = (await db
-        .collection('ledgerEntries')
-        .where(_.and([{ account: account.account, _id: _.gt(lastId) }, { createdAt: _.gte(start) }, { createdAt: _.lt(end) }]) as never)
-        .orderBy('_id', 'asc')
-        .limit(100)
-        .get()) as unknown as { data: LedgerEntryDoc[] }
-      docs.push(...res.data)
-      if (res.data.length < 100 || docs.length >= MAX_ENTRIES) break
-      lastId = res.data[res.data.length - 1]._id
-    }
+    await eachPage<LedgerEntryDoc>(db, 'ledgerEntries', { account: account.account, createdAt: _.gte(start).and(_.lt(end)) }, async (page) => {
+      docs.push(...page)
+      return docs.length >= MAX_ENTRIES ? 'stop' : undefined
+    })
     docs.sort((a, b) => a.createdAt - b.createdAt || (a._id < b._id ? -1 : 1))
     const views = await entryViews(db, docs)
     const totals = statementTotals(views)

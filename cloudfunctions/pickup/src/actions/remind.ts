@@ -7,8 +7,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { leadsGroupBuy } from '@server/group-buys/access'
 import { queuePickupReminder } from '@server/pickup/reminders'
-
-const BATCH = 100
+import { eachPage } from '@server/paging'
 
 /**
  * 催取: a group buy's leader (its creator, a leader bound to its point) or an admin reminds every resident whose
@@ -18,7 +17,6 @@ export const remind = action({
   access: ['leader', 'admin'],
   input: pickupContract.remind,
   async run({ caller, db, now }, { groupBuyId }): Promise<Result<PickupOutputs['remind']>> {
-    const _ = db.command
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     const user = await caller.user()
@@ -31,16 +29,12 @@ export const remind = action({
       return fail(ERROR_CODES.PICKUP_REMINDED_TODAY, 'this group buy was already reminded today')
     }
     let reminded = 0
-    let after = ''
-    for (;;) {
-      const res = (await db.collection('orders').where({ groupBuyId, status: 'READY_FOR_PICKUP', _id: _.gt(after) }).orderBy('_id', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-      for (const o of res.data) {
+    await eachPage<OrderDoc>(db, 'orders', { groupBuyId, status: 'READY_FOR_PICKUP' }, async (orders) => {
+      for (const o of orders) {
         await queuePickupReminder(db, o, `nudge_${o._id}_${day}`, '团长提醒你尽快提货', now)
         reminded++
       }
-      if (res.data.length < BATCH) break
-      after = res.data[res.data.length - 1]._id
-    }
+    })
     return ok({ reminded })
   },
 })

@@ -1,5 +1,5 @@
 import dayjs from 'dayjs'
-import { checkWithSchema, toInt, toMs, yuanToFen } from '@/components/form-fields'
+import { checkWithSchema, parseTiers, toInt, toMs, yuanToFen } from '@/components/form-fields'
 import { groupBuyContract, type CreateGroupBuyInput } from '@/shared/contracts/group-buy'
 
 /** What the leader types: every field is text until it is parsed. */
@@ -57,21 +57,6 @@ export function defaultForm(now: number): CreateForm {
   }
 }
 
-/**
- * "10:27, 30:25" → the tier table (the first tier is 1 unit at the group buy's price). Unreadable pairs become
- * NaN, which the contract's schema then refuses with the tier rule's message.
- */
-export function parseTiers(text: string, priceFen: number): { minQuantity: number; priceFen: number }[] | undefined {
-  const pairs = text.split(/[,，;；\s]+/).map((p) => p.trim()).filter(Boolean)
-  if (pairs.length === 0) return undefined
-  return [
-    { minQuantity: 1, priceFen },
-    ...pairs.map((p) => {
-      const [q, price] = p.split(/[:：]/)
-      return { minQuantity: toInt(q ?? ''), priceFen: yuanToFen(price ?? '') }
-    }),
-  ]
-}
 
 export { yuanToFen }
 

@@ -28,3 +28,10 @@ it('shows the commission of selling everything claimed', () => {
   expect(expectedCommissionFen(3590, 40, 1000)).toBe(359 * 40)
   expect(expectedCommissionFen(Number.NaN, 40, 1000)).toBe(0)
 })
+
+it('takes 阶梯价 as 件数:单价 pairs, and refuses a lowest tier below what the offer allows', () => {
+  const ok = validateFromOffer(toFromOfferInput({ ...defaultFromOfferForm(offer, now), price: '39.9', tiers: '10:36.9, 30:33.9' }, 'o1'), offer)
+  expect(ok.ok && ok.value.priceTiers).toEqual([{ minQuantity: 1, priceFen: 3990 }, { minQuantity: 10, priceFen: 3690 }, { minQuantity: 30, priceFen: 3390 }])
+  const low = validateFromOffer(toFromOfferInput({ ...defaultFromOfferForm(offer, now), price: '39.9', tiers: '10:36.9, 30:30' }, 'o1'), offer)
+  expect(!low.ok && low.errors.priceTiers).toBe('最低一档需不低于 ¥32.90')
+})

@@ -1,5 +1,5 @@
 import dayjs from 'dayjs'
-import { checkWithSchema, fenToYuanText, toInt, toMs, yuanToFen } from '@/components/form-fields'
+import { checkWithSchema, fenToYuanText, parseTiers, toInt, toMs, yuanToFen } from '@/components/form-fields'
 import { formatFen } from '@/components/format'
 import { groupBuyContract } from '@/shared/contracts/group-buy'
 import type { OpenOfferView } from '@/shared/contracts/supply'
@@ -14,6 +14,8 @@ export interface FromOfferForm {
   startTime: string
   endDate: string
   endTime: string
+  /** 阶梯价 beyond the first tier, as "件数:单价" pairs; empty = one price. */
+  tiers: string
 }
 
 export const FROM_OFFER_LABELS: Record<string, string> = {
@@ -23,6 +25,7 @@ export const FROM_OFFER_LABELS: Record<string, string> = {
   limitPerUser: '每人限购',
   startAt: '开始时间',
   endAt: '结束时间',
+  priceTiers: '阶梯价',
 }
 
 /** Starts now, ends when the offer does (or in 2 days, whichever is sooner); priced at the top of the range. */
@@ -38,6 +41,7 @@ export function defaultFromOfferForm(offer: OpenOfferView, now: number): FromOff
     startTime: start.format('HH:mm'),
     endDate: end.format('YYYY-MM-DD'),
     endTime: end.format('HH:mm'),
+    tiers: '',
   }
 }
 
@@ -50,6 +54,7 @@ export function toFromOfferInput(form: FromOfferForm, offerId: string): FromOffe
     limitPerUser: toInt(form.limitPerUser),
     startAt: toMs(form.startDate, form.startTime),
     endAt: toMs(form.endDate, form.endTime),
+    ...(form.tiers.trim() ? { priceTiers: parseTiers(form.tiers, yuanToFen(form.price)) } : {}),
   }
 }
 
@@ -60,6 +65,9 @@ export function validateFromOffer(input: FromOfferInput, offer: OpenOfferView) {
   if (!errors.priceFen && (input.priceFen < offer.lowestPriceFen || input.priceFen > offer.maxPriceFen)) {
     errors.priceFen = `团购价需在 ${formatFen(offer.lowestPriceFen)}–${formatFen(offer.maxPriceFen)} 之间`
   }
+  // Every tier is a selling price: the lowest must stay inside what the offer allows (the server checks the split's rule too).
+  const lowest = input.priceTiers?.[input.priceTiers.length - 1]?.priceFen
+  if (!errors.priceTiers && lowest !== undefined && lowest < offer.lowestPriceFen) errors.priceTiers = `最低一档需不低于 ${formatFen(offer.lowestPriceFen)}`
   if (!errors.stock && input.stock > offer.stockLeft) errors.stock = `货源只剩 ${offer.stockLeft}${offer.product.unit}`
   if (!errors.endAt && input.endAt !== undefined && input.endAt > offer.endAt) errors.endAt = '结束时间不能晚于货源截止时间'
   if (Object.keys(errors).length > 0) return { ok: false as const, errors }

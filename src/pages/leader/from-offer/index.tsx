@@ -20,6 +20,7 @@ const ERROR_OF: Record<keyof FromOfferForm, string> = {
   startTime: 'startAt',
   endDate: 'endAt',
   endTime: 'endAt',
+  tiers: 'priceTiers',
 }
 
 export default function LeaderFromOfferPage() {
@@ -74,6 +75,7 @@ export default function LeaderFromOfferPage() {
       </View>
       <View className='section'>
         <Field className='from-offer__price' label='团购价（元）' type='digit' value={form.price} error={errors.priceFen} onInput={(v) => update('price', v)} />
+        <Field className='from-offer__tiers' label='阶梯价（选填，满件数:单价）' value={form.tiers} placeholder='例如 10:27, 30:25' error={errors.priceTiers} onInput={(v) => update('tiers', v)} />
         <Field className='from-offer__stock' label={`认领数量（${offer.product.unit}）`} type='number' value={form.stock} error={errors.stock} onInput={(v) => update('stock', v)} />
         <Field className='from-offer__min' label='成团人数' type='number' value={form.minParticipants} error={errors.minParticipants} onInput={(v) => update('minParticipants', v)} />
         <Field className='from-offer__limit' label='每人限购' type='number' value={form.limitPerUser} error={errors.limitPerUser} onInput={(v) => update('limitPerUser', v)} />

@@ -10,7 +10,7 @@ import { useRatingsStore } from '@/stores/ratings'
 import { useSupplyStore } from '@/stores/supply'
 import LeaderGroupPage from '.'
 
-jest.mock('@/services/group-buy', () => ({ groupBuyService: { get: jest.fn(), participants: jest.fn(), pickList: jest.fn(), markArrived: jest.fn() } }))
+jest.mock('@/services/group-buy', () => ({ groupBuyService: { get: jest.fn(), participants: jest.fn(), pickList: jest.fn(), markArrived: jest.fn(), shareCode: jest.fn() } }))
 jest.mock('@/services/after-pickup', () => ({ feedbackService: { listForGroupBuy: jest.fn() } }))
 const gbs = groupBuyService as jest.Mocked<typeof groupBuyService>
 const fb = feedbackService as jest.Mocked<typeof feedbackService>
@@ -100,3 +100,23 @@ it('no ratings yet, or ratings that fail to load, are shown in words', async () 
   expect(screen.getByText('系统繁忙，请稍后再试')).toBeTruthy()
   expect(screen.queryByText(/db timeout/)).toBeNull()
 })
+
+it('marks joins through the poster as 来自海报, and 生成海报 asks for the code once', async () => {
+  gbs.participants.mockResolvedValue({
+    ok: true,
+    data: { items: [{ seq: 1, maskedName: '张**', quantity: 1, status: 'PAID', createdAt: 1, fromPoster: true }, { seq: 2, maskedName: '李**', quantity: 2, status: 'PAID', createdAt: 2, fromPoster: false }], nextCursor: null },
+  })
+  gbs.shareCode.mockResolvedValue({ ok: true, data: { fileID: 'cloud://x/share-codes/p.png', tempFileURL: 'http://h/p.png', scene: 'p' + 'A'.repeat(24), poster: { leaderName: '王姐', pickupPointName: '幸福里', pickupPointAddress: '3 号楼' } } })
+  render(<LeaderGroupPage />)
+  expect(await screen.findByText('张**')).toBeTruthy()
+  expect(screen.getAllByText('来自海报')).toHaveLength(1)
+  await act(async () => {
+    fireEvent.click(screen.getByText('生成海报'))
+  })
+  await act(async () => {
+    fireEvent.click(screen.getByText('生成海报'))
+  })
+  expect(gbs.shareCode).toHaveBeenCalledTimes(1)
+  expect(gbs.shareCode).toHaveBeenCalledWith('g1')
+})
+

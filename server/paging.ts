@@ -1,0 +1,27 @@
+/**
+ * Reading collections without hand-written casts or loops. The SDK's `get()` is untyped; these say what a query
+ * returns once, here. `eachPage` walks every document matching `where` in `_id` order, 100 at a time (the keyset
+ * a collection always has), handing each page to `each`; `each` answers 'stop' to end early.
+ */
+export const PAGE_SIZE = 100
+
+/** The documents a query answers. */
+export async function docsOf<T>(query: { get(): unknown }): Promise<T[]> {
+  return ((await query.get()) as { data: T[] }).data
+}
+
+export async function eachPage<T extends { _id: string }>(
+  db: DB.Database,
+  collection: string,
+  where: Record<string, unknown>,
+  each: (docs: T[]) => Promise<void | 'stop'>,
+): Promise<void> {
+  const _ = db.command
+  let lastId = ''
+  for (;;) {
+    const docs = await docsOf<T>(db.collection(collection).where({ ...where, _id: _.gt(lastId) }).orderBy('_id', 'asc').limit(PAGE_SIZE))
+    if (docs.length && (await each(docs)) === 'stop') return
+    if (docs.length < PAGE_SIZE) return
+    lastId = docs[docs.length - 1]._id
+  }
+}
