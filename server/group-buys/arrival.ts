@@ -71,7 +71,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
     }
     if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
     if (line.refundFen > 0) {
-      if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now)) {
+      if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
         outcome.shortOrders++
         outcome.refundedFen += line.refundFen
       }

@@ -22,6 +22,12 @@ export const adminContract = {
     }),
   /** The store's fee per order for being the pickup point (split from each order paid from then on). */
   setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
+  /**
+   * The platform's points rule: a coupon campaign may grant at most pointsPerYuan × its value in yuan per
+   * redemption, and never more than maxPerRedemption (default 1 per ¥1, at most 1,000).
+   */
+  setPointsRule: z.object({ pointsPerYuan: z.number().int().min(0).max(100), maxPerRedemption: z.number().int().min(0).max(100_000) }).strict(),
+  getPointsRule: z.object({}).strict(),
   reconcile: z.object({}).strict(),
   lastReconciliation: z.object({}).strict(),
   /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
@@ -41,6 +47,8 @@ export interface RoleHolderView {
 
 export interface AdminOutputs {
   setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
+  setPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
+  getPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
   reconcile: ReconcileReport
   lastReconciliation: { report: ReconcileReport | null }
   createPickupPoint: { pickupPointId: string }
