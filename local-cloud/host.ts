@@ -1,3 +1,4 @@
+import { createHash } from 'crypto'
 import { createReadStream, existsSync, mkdirSync, statSync } from 'fs'
 import http from 'http'
 import type { AddressInfo } from 'net'
@@ -66,6 +67,9 @@ export interface LocalCloud {
  */
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   process.env.TENCENTCLOUD = 'true' // skip the SDK's metadata DNS lookup; we are not on Tencent Cloud
+  // 收货人 phones are sealed with PII_KEY (server/privacy/phone.ts). Locally, a fixed development key unless one is
+  // given, so a kept .local-cloud database still opens after a restart; a deployed function gets its own secret.
+  if (!process.env.PII_KEY) process.env.PII_KEY = createHash('sha256').update('linlituan-local-cloud-development-pii-key').digest('base64')
   process.env.ADMIN_OPENIDS = (opts.adminOpenids ?? (process.env.ADMIN_OPENIDS ?? '').split(',')).filter(Boolean).join(',')
   installIdentityScope()
   // Codes made here open the develop version and skip WeChat's published-page check (checkPath false).

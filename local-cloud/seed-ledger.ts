@@ -4,8 +4,8 @@ import { DEMO } from './seed'
 type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }
 
 /**
- * Money on the demo's 收益 / 结算 / 对账 screens: a few paid, picked-up, short-shipped and refunded orders, and
- * one payout, made through the real functions and the payment simulator. `npm start` only (tests keep the plain
+ * Money on the demo's 收益 / 结算 / 对账 screens: a few paid, picked-up (two of them past their after-sales window,
+ * one still in it), short-shipped and refunded orders, and one payout, made through the real functions and the payment simulator. `npm start` only (tests keep the plain
  * seed); runs once, on a database whose ledger is empty.
  */
 export async function seedLedgerDemo(cloud: LocalCloud): Promise<void> {
@@ -60,6 +60,15 @@ export async function seedLedgerDemo(cloud: LocalCloud): Promise<void> {
   for (const [openid, orderId] of [[r1, ownOrders[0]], [r1, offerOrders[0]], [r2, offerOrders[1]]] as const) {
     const { order } = (await call('order', openid, { action: 'get', orderId })) as { order: { pickupCode: string } }
     await call('pickup', DEMO.clerk, { action: 'verify', code: order.pickupCode })
+  }
+  // Money becomes withdrawable (可提现) only after the after-sales window (AFTER_SALES_WINDOW_MS, default 48 h) has
+  // closed with no case open. The demo has resident 1's two orders handed over three days ago, so settle releases
+  // them now; resident 2's box, picked up just now, stays in 售后期 (with AFTER_SALES_WINDOW_MS=60000 it is released
+  // by settle a minute later).
+  const threeDaysAgo = now - 3 * 86_400_000
+  for (const orderId of [ownOrders[0], offerOrders[0]]) {
+    await db.collection('orders').doc(orderId).update({ data: { pickedUpAt: threeDaysAgo } })
+    await db.collection('ledgerOrders').doc(orderId).update({ data: { pickedUpAt: threeDaysAgo } })
   }
   await cloud.fireTimer('settle')
   await call('ledger', DEMO.leader, { action: 'requestPayout', amountFen: 2000, requestId: 'ledger-demo-payout-1' })

@@ -52,6 +52,12 @@ export interface GroupBuyDoc {
   arrivalShort?: boolean
   /** Unsold units handed back to the offer when the group buy ended (set once). */
   offerReturnedAt?: number | null
+  /** 提货时间 (absent/null = none given). */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
+  /** 截团: when its leader (or the admin) ended it early, and who; endAt was moved to that instant. */
+  closedEarlyAt?: number | null
+  closedBy?: string | null
   /** 阶梯价 (absent/null = one price); the first tier is priceFen. */
   priceTiers?: PriceTier[] | null
   /** The tier reached by the units paid by the end, decided once with 成团 (absent until then). */
@@ -92,6 +98,10 @@ export interface OrderDoc {
   servedQuantity?: number | null
   /** Refunded so far, in fen, any reason; moved only when a refund is confirmed (once per refund: refundIds). */
   refundedFen?: number
+  /** 部分提货: handed over so far (absent = 0); the order is PICKED_UP once it reaches the served quantity. */
+  pickedQuantity?: number
+  /** 代取: the one outstanding proxy code (pickupCodes/<code>, kind 'delegate'); cleared when used or revoked. */
+  delegateCode?: string | null
   /** The confirmed refunds refundedFen counts (server/payments/refunds.ts finishRefund). */
   refundIds?: string[]
   /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
@@ -144,6 +154,8 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
     imageUrls: doc.images.map((i) => urls.get(i) ?? ''),
     offerId: doc.offerId ?? null,
     merchantId: doc.merchantId ?? null,
+    pickupStartAt: doc.pickupStartAt ?? null,
+    pickupEndAt: doc.pickupEndAt ?? null,
     priceTiers: doc.priceTiers ?? null,
     paidQuantity: doc.soldQuantity,
     finalPriceFen: doc.finalPriceFen ?? null,
@@ -153,6 +165,11 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
 const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
 /** Orders that end without goods: unpaid holds released, or paid and given back in full. */
 const NOTHING_HANDED_OVER: readonly OrderStatus[] = ['CANCELLED', 'EXPIRED', 'REFUNDING', 'REFUNDED']
+
+/** What is (or will be) handed over for an order: its quantity, less any shortage; 0 when nothing will be. */
+export function servedQuantityOf(doc: Pick<OrderDoc, 'status' | 'quantity' | 'servedQuantity'>): number {
+  return NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity)
+}
 
 /** The owner's view of an order; the pickup code only once the goods are there. */
 export function toOrderView(doc: OrderDoc): OrderView {
@@ -173,7 +190,7 @@ export function toOrderView(doc: OrderDoc): OrderView {
     refundedAt: doc.refundedAt,
     pickupCode: showCode ? doc.pickupCode : null,
     pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
-    servedQuantity: NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity),
+    servedQuantity: servedQuantityOf(doc),
     refundedFen: doc.refundedFen ?? 0,
     ...(doc.tierRefundFen ? { tierRefundFen: doc.tierRefundFen, finalPriceFen: doc.priceFen } : {}),
     ...(doc.onFail === 'ROLL_OVER' ? { onFail: doc.onFail } : {}),
@@ -182,11 +199,20 @@ export function toOrderView(doc: OrderDoc): OrderView {
   }
 }
 
-/** pickupCodes: keyed by the code itself, so a duplicate insert is a collision (codes are never reused). */
+/**
+ * pickupCodes: keyed by the code itself, so a duplicate insert is a collision (codes are never reused). One
+ * space for three kinds: an order's own code (kind absent), a proxy code for one order (代取, 'delegate') and a
+ * resident's all-my-orders code at one point (一码提货, 'mine': no orderId, it expires).
+ */
 export interface PickupCodeDoc {
   _id: string
-  orderId: string
+  kind?: 'delegate' | 'mine'
+  orderId?: string
   pickupPointId: string
+  /** The resident the code belongs to (delegate, mine). */
+  openid?: string
+  /** 'mine' only. */
+  expiresAt?: number
   createdAt: number
 }
 

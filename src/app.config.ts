@@ -9,6 +9,7 @@ export default defineAppConfig({
     'pages/resident/pickup-points/index',
     'pages/resident/notices/index',
     'pages/resident/privacy/index',
+    'pages/resident/my-code/index',
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },

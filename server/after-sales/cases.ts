@@ -22,7 +22,10 @@ export interface AfterSalesCaseDoc {
   /** Who decides: the group buy's creator (its leader), its merchant for 帮卖 goods; leaders of its point and admins too. */
   creatorOpenid: string
   merchantId: string | null
+  /** Units the case covers: asked for, then what an approval took back (decide's quantity). */
   quantity: number
+  /** What the resident asked for, when an approval took back fewer units. */
+  askedQuantity?: number
   priceFen: number
   refundFen: number
   reason: AfterSalesReason

@@ -31,3 +31,9 @@ export function canSignOffArrival(user: UserDoc, gb: Owners): boolean {
 export function canSeeGroupBuyOrders(user: UserDoc, gb: Owners & Pick<GroupBuyDoc, 'merchantId'>): boolean {
   return canSignOffArrival(user, gb) || sellsGroupBuy(user, gb)
 }
+
+/** 截团 and 催取: its creator, a leader bound to its pickup point, an admin (not a clerk, not the merchant). */
+export function canCloseGroupBuy(user: UserDoc, gb: Pick<GroupBuyDoc, 'creatorOpenid' | 'pickupPointId'>): boolean {
+  if (user.roles.includes('admin') || gb.creatorOpenid === user._id) return true
+  return user.roles.includes('leader') && user.boundPickupPointId === gb.pickupPointId
+}

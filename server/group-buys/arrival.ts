@@ -71,7 +71,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
     }
     if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
     if (line.refundFen > 0) {
-      if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now)) {
+      if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
         outcome.shortOrders++
         outcome.refundedFen += line.refundFen
       }
@@ -90,6 +90,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
     }
   }
   if (gb.offerId) await receiveIntoPurchaseOrder(db, gb, arrival.receivedQuantity, now)
+  if (shortage) await tellMerchantShort(db, gb, arrival, now)
   await db.collection('arrivals').where({ _id: gb._id, finishedAt: 0 }).update({ data: { finishedAt: now } })
   return outcome
 }
@@ -110,6 +111,24 @@ export async function finishInterruptedArrivals(db: DB.Database, now: number): P
     }
   }
   return { finished }
+}
+
+/**
+ * The merchant's side of a shortage (#22): what arrived of what was ordered and the 货款 deducted (supply price ×
+ * units short), once per sign-off — the notice is keyed by the group buy, whose arrival is decided once.
+ */
+async function tellMerchantShort(db: DB.Database, gb: GroupBuyDoc, arrival: ArrivalDoc, now: number): Promise<void> {
+  if (!gb.merchantId) return
+  const short = arrival.paidQuantity - arrival.receivedQuantity
+  const deductedFen = short * (gb.supplyPriceFen ?? 0)
+  const point = await findById<{ name?: string }>(db, 'pickupPoints', gb.pickupPointId)
+  await addNotice(db, `short_m_${gb._id}`, {
+    openid: gb.merchantId,
+    kind: 'SHORTAGE',
+    title: '到货不足',
+    body: `「${gb.title}」${point?.name ? `在${point.name}` : ''}实收 ${arrival.receivedQuantity}/${arrival.paidQuantity} ${gb.unit}，缺 ${short} ${gb.unit}，货款扣减 ¥${(deductedFen / 100).toFixed(2)}（供货价 ¥${((gb.supplyPriceFen ?? 0) / 100).toFixed(2)} × ${short}），缺货部分已自动退款给居民`,
+    page: gb.offerId ? `pages/merchant/purchase-orders/index?offerId=${gb.offerId}` : 'pages/merchant/home/index',
+  }, now)
 }
 
 async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalDoc> {

@@ -40,26 +40,34 @@ export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ c
   let closed = 0
   let failed = 0
   for (const gb of due.data) {
-    const paidParticipants = gb.status === 'OPEN'
-      ? ((await db.collection('participations').where({ groupBuyId: gb._id, paidOrders: _.gt(0) }).count()) as unknown as { total: number }).total
-      : gb.paidParticipants
-    const to = statusAtEnd({ status: gb.status, paidParticipants, minParticipants: gb.minParticipants })
-    const succeedsNow = gb.status === 'OPEN' && to === 'CLOSED'
-    // 阶梯价: the final price is decided in the same write as 成团, from what was paid by the end, once.
-    const finalPriceFen = to === 'CLOSED' ? await finalPriceAtEnd(db, gb) : null
-    const res = await db
-      .collection('groupBuys')
-      .where({ _id: gb._id, status: gb.status })
-      .update({ data: { status: to, paidParticipants, ...(finalPriceFen === null ? {} : { finalPriceFen }), ...(succeedsNow ? { succeededNotified: false } : {}) } })
-    if (updatedCount(res) !== 1) continue
+    const to = await endGroupBuy(db, gb, now)
     if (to === 'FAILED') failed++
-    else {
-      closed++
-      // Reached its threshold only at the last moment (or by recount): it still deserves its 成团 message.
-      if (succeedsNow) await notifySucceeded(db, gb, now)
-    }
+    else if (to === 'CLOSED') closed++
   }
   return { closed, failed }
+}
+
+/**
+ * One group buy past its end time (the timer's, or 截团's which moved the end to now): CLOSED or FAILED, decided
+ * by one conditional write on the status it was read with. Null when another call decided first.
+ */
+export async function endGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<'CLOSED' | 'FAILED' | null> {
+  const _ = db.command
+  const paidParticipants = gb.status === 'OPEN'
+    ? ((await db.collection('participations').where({ groupBuyId: gb._id, paidOrders: _.gt(0) }).count()) as unknown as { total: number }).total
+    : gb.paidParticipants
+  const to = statusAtEnd({ status: gb.status, paidParticipants, minParticipants: gb.minParticipants })
+  const succeedsNow = gb.status === 'OPEN' && to === 'CLOSED'
+  // 阶梯价: the final price is decided in the same write as 成团, from what was paid by the end, once.
+  const finalPriceFen = to === 'CLOSED' ? await finalPriceAtEnd(db, gb) : null
+  const res = await db
+    .collection('groupBuys')
+    .where({ _id: gb._id, status: gb.status })
+    .update({ data: { status: to, paidParticipants, ...(finalPriceFen === null ? {} : { finalPriceFen }), ...(succeedsNow ? { succeededNotified: false } : {}) } })
+  if (updatedCount(res) !== 1) return null
+  // Reached its threshold only at the last moment (or by recount): it still deserves its 成团 message.
+  if (succeedsNow) await notifySucceeded(db, gb, now)
+  return to === 'FAILED' ? 'FAILED' : 'CLOSED'
 }
 
 /**
@@ -72,29 +80,43 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
   let refundsRequested = 0
   let cancelled = 0
   for (const gb of ended.data) {
-    let more = false
-    const pending = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-    for (const o of pending.data) {
-      if ((await closeBeforeRelease(o._id, () => applyPayment(db, o._id, now))) !== 'RELEASE') continue
-      if (await releaseUnpaid(db, o, 'CANCELLED', now)) cancelled++
-    }
-    if (pending.data.length === BATCH) more = true
-    if (gb.status === 'FAILED') {
-      // Every paid order, all pages: refunded, or held for a next group when its owner chose ROLL_OVER (a held order
-      // stays PAID, so a page read by status alone would find it again and again).
-      for (const o of await readOrdersInJoinOrder(db, gb._id)) {
-        if (o.status !== 'PAID' && o.status !== 'READY_FOR_PICKUP') continue
-        if ((await refundOrHold(db, gb, o, now)) === 'REFUND') refundsRequested++
-      }
-    }
-    // 阶梯价: every order paid by the end gets the difference to the final price back (once each).
-    if (gb.status === 'CLOSED') refundsRequested += await refundTierDifferences(db, gb, now)
-    if (!more && gb.offerId) {
-      // 帮卖: the paid quantity joins the pickup point's purchase order; what did not sell goes back to the offer.
-      if (gb.status === 'CLOSED') await addToPurchaseOrder(db, gb, now)
-      await returnUnsoldToOffer(db, gb, now)
-    }
-    if (!more) await db.collection('groupBuys').where({ _id: gb._id, settledAt: 0 }).update({ data: { settledAt: now } })
+    const step = await settleGroupBuy(db, gb, now)
+    refundsRequested += step.refundsRequested
+    cancelled += step.cancelled
   }
   return { refundsRequested, cancelled }
+}
+
+/**
+ * One step of settling an ended group buy (at most a batch of each kind of order); `settled` once nothing is
+ * left to do. Every write in it is conditional, so the timer and a 截团 settling the same group buy at once
+ * cancel, refund and hand back to the offer once.
+ */
+export async function settleGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<{ refundsRequested: number; cancelled: number; settled: boolean }> {
+  let refundsRequested = 0
+  let cancelled = 0
+  let more = false
+  const pending = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+  for (const o of pending.data) {
+    if ((await closeBeforeRelease(o._id, () => applyPayment(db, o._id, now))) !== 'RELEASE') continue
+    if (await releaseUnpaid(db, o, 'CANCELLED', now)) cancelled++
+  }
+  if (pending.data.length === BATCH) more = true
+  if (gb.status === 'FAILED') {
+    // Every paid order, all pages: refunded, or held for a next group when its owner chose ROLL_OVER (a held order
+    // stays PAID, so a page read by status alone would find it again and again).
+    for (const o of await readOrdersInJoinOrder(db, gb._id)) {
+      if (o.status !== 'PAID' && o.status !== 'READY_FOR_PICKUP') continue
+      if ((await refundOrHold(db, gb, o, now)) === 'REFUND') refundsRequested++
+    }
+  }
+  // 阶梯价: every order paid by the end gets the difference to the final price back (once each).
+  if (gb.status === 'CLOSED') refundsRequested += await refundTierDifferences(db, gb, now)
+  if (!more && gb.offerId) {
+    // 帮卖: the paid quantity joins the pickup point's purchase order; what did not sell goes back to the offer.
+    if (gb.status === 'CLOSED') await addToPurchaseOrder(db, gb, now)
+    await returnUnsoldToOffer(db, gb, now)
+  }
+  if (!more) await db.collection('groupBuys').where({ _id: gb._id, settledAt: 0 }).update({ data: { settledAt: now } })
+  return { refundsRequested, cancelled, settled: !more }
 }

@@ -2,32 +2,42 @@ import { chinaMonth } from '@shared/domain/calendar'
 import {
   applyRelease,
   applyReversal,
+  keptOf,
+  mayRelease,
   PARTIES,
   planRelease,
   planReversal,
   PLATFORM_ACCOUNT_ID,
+  splitOfKept,
   splitShares,
+  splitTakeBackFen,
   tierFor,
   zeroShares,
   type Move,
   type Party,
   type SplitTerms,
 } from '@shared/domain/ledger'
+import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@server/after-sales/cases'
+import { afterSalesWindowMs } from '@server/after-sales/window'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
+import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
-import { commissionTiers, platformFeeBp, type LedgerOrderDoc } from '@server/ledger/model'
+import { accountOf, commissionTiers, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
-import { inTransaction, txGet } from '@server/ledger/txn'
+import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { eachPage } from '@server/paging'
 
 /**
- * The three events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated
- * pickup, a re-run settle change nothing): the sale at payment (shares FROZEN), the release at pickup
- * (FROZEN → AVAILABLE), and the reversal when WeChat Pay confirms a refund. Each is one transaction over the
- * order's ledger position and its entries: nothing shared with other orders, so they never contend.
+ * The events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated pickup, a
+ * re-run settle change nothing): the sale at payment (shares FROZEN), the pickup (starts the after-sales window and
+ * counts toward the leader's tier; the money stays FROZEN), the release once no refund can reach the money any more
+ * (settle: window closed, no case open, every refund booked; FROZEN → AVAILABLE), and the reversal when WeChat Pay
+ * confirms a refund. Each is one transaction over the order's ledger position and its entries: nothing shared with
+ * other orders, so they never contend — except a reversal that must take back released money, which also writes
+ * the payee's balance document (debts.ts) so it is serialised with that payee's payouts.
  *
  * The record* functions are the hooks the payment, pickup and refund flows call: they never throw (the money
  * movement they follow has already happened and must not be undone or retried because of the ledger); a
@@ -38,7 +48,7 @@ interface PickupPointFees {
   handlingFeeFen?: number
 }
 
-async function refundsOf(db: DB.Database, orderId: string): Promise<RefundDoc[]> {
+export async function refundsOf(db: DB.Database, orderId: string): Promise<RefundDoc[]> {
   const res = (await db.collection('refunds').where({ orderId }).limit(100).get()) as unknown as { data: RefundDoc[] }
   return res.data.filter((x) => (x.kind ?? 'order') === 'order')
 }
@@ -78,7 +88,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
     if (await txGet(t, 'ledgerOrders', orderId)) return false
     const doc: LedgerOrderDoc = {
       _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
-      keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, releasedFen: 0, releasedMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
+      keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, pickedUpAt: null, tierFen: 0, tierMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
     }
     const { _id, ...fields } = doc
     await t.collection('ledgerOrders').doc(_id).set({ data: fields as unknown as Record<string, unknown> })
@@ -92,29 +102,56 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
 }
 
 /**
- * The order was handed over: its shares become AVAILABLE, except the part under a refund not yet confirmed
- * (that stays FROZEN for the refund to take). What it kept counts toward the leader's tier for this month.
+ * The order was handed over: its after-sales window starts and what it keeps counts toward the leader's tier for
+ * this month. Its money stays FROZEN (a case may still refund it); releaseDue releases it once no refund can reach it.
  */
-export async function bookPickup(db: DB.Database, orderId: string, now: number): Promise<'RELEASED' | 'ALREADY' | 'NOT_PICKED_UP'> {
+export async function bookPickup(db: DB.Database, orderId: string, now: number): Promise<'PICKED_UP' | 'ALREADY' | 'NOT_PICKED_UP'> {
   let lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
   if (!lo) {
     await bookSale(db, orderId, now)
     lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
   }
   if (!lo) return 'NOT_PICKED_UP'
-  if (lo.released) return 'ALREADY'
+  if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order || order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
+  const pickedUpAt = order.pickedUpAt ?? now
+  const booked = await inTransaction(db, async (t) => {
+    const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
+    if (!cur || (cur.pickedUpAt !== null && cur.pickedUpAt !== undefined)) return false
+    await t.collection('ledgerOrders').doc(orderId).update({ data: { pickedUpAt, tierFen: Math.max(0, cur.amountFen - cur.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now } })
+    return true
+  })
+  return booked ? 'PICKED_UP' : 'ALREADY'
+}
+
+/**
+ * Release a picked-up order's money (FROZEN → AVAILABLE, the split of what it keeps) once no refund can reach it:
+ * its after-sales window has closed, no case is open or approved-but-unrefunded (the order's after-sales tally holds
+ * no units beyond those already refunded), and every refund requested for it is confirmed and booked. The
+ * transaction also marks the tally closed, and afterSales.request reserves units only on a tally not closed, so a
+ * case racing the release either makes the release retry (and wait) or is refused.
+ */
+export async function bookRelease(db: DB.Database, orderId: string, now: number): Promise<'RELEASED' | 'ALREADY' | 'NOT_YET'> {
+  const lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
+  if (!lo) return 'NOT_YET'
+  if (lo.released) return 'ALREADY'
   const refunds = await refundsOf(db, orderId)
-  const month = chinaMonth(order.pickedUpAt ?? now)
+  const cases = (await db.collection(AFTER_SALES).where({ orderId }).limit(100).get()) as unknown as { data: AfterSalesCaseDoc[] }
+  const windowMs = afterSalesWindowMs()
+  const order = await findById<OrderDoc>(db, 'orders', orderId)
   const released = await inTransaction(db, async (t) => {
     const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
-    if (!cur || cur.released) return false
-    const unconfirmedFen = refunds.filter((r) => !cur.refundIds.includes(r._id)).reduce((s, r) => s + r.amountFen, 0)
-    const keptFen = cur.amountFen - cur.refundedFen - unconfirmedFen
-    const kept = Math.min(order.servedQuantity ?? cur.keptQuantity, cur.keptQuantity)
-    const moves = planRelease(cur.position, splitShares(keptFen, kept, cur.terms))
-    await t.collection('ledgerOrders').doc(orderId).update({ data: { released: true, releasedFen: Math.max(0, keptFen), releasedMonth: month, position: applyRelease(cur.position, moves), updatedAt: now } })
+    if (!cur || cur.released) return 'ALREADY' as const
+    const tally = await txGet<{ quantity: number; refundedUnits?: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, orderId)
+    const unbookedRefunds = refunds.filter((r) => !cur.refundIds.includes(r._id)).length
+    const openCaseUnits = (tally?.quantity ?? 0) - refundedCaseUnits(cur, cases.data)
+    if (!mayRelease({ pickedUpAt: cur.pickedUpAt ?? null, openCaseUnits, unbookedRefunds }, windowMs, now)) return 'NOT_YET' as const
+    const booked = refunds.filter((r) => cur.refundIds.includes(r._id))
+    const moves = planRelease(cur.position, splitOfKept(cur, booked, order?.servedQuantity))
+    await t.collection('ledgerOrders').doc(orderId).update({ data: { released: true, position: applyRelease(cur.position, moves), updatedAt: now } })
+    if (tally) await t.collection(AFTER_SALES_TALLIES).doc(orderId).update({ data: { closed: true } })
+    else await t.collection(AFTER_SALES_TALLIES).doc(orderId).set({ data: { quantity: 0, closed: true } })
     const specs: EntrySpec[] = []
     for (const party of PARTIES) {
       const common = { orderId, groupBuyId: cur.groupBuyId, party, partyId: cur.accounts[party], kind: 'RELEASE' as const, refId: null }
@@ -122,9 +159,38 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
       specs.push({ ...common, id: `${orderId}_rl_${party}_a`, amountFen: moves[party], state: 'AVAILABLE' })
     }
     await writeEntries(t, specs, now)
-    return true
+    return 'RELEASED' as const
   })
-  return released ? 'RELEASED' : 'ALREADY'
+  if (released === 'RELEASED') {
+    // Earnings repay a debt before anything else can be withdrawn.
+    for (const party of ['leader', 'merchant'] as const) {
+      if (lo.accounts[party]) await repayDebt(db, party, lo.accounts[party], accountOf(party, lo.accounts[party]), now)
+    }
+  }
+  return released
+}
+
+/**
+ * Units of the order's approved cases whose refund is booked here: the part of the tally (units of open and
+ * approved cases) that no refund can reach any more. Both only grow, so reading the cases outside the transaction is
+ * safe; the tally itself is read inside it.
+ */
+function refundedCaseUnits(lo: Pick<LedgerOrderDoc, 'refundIds'>, cases: readonly AfterSalesCaseDoc[]): number {
+  return cases.filter((c) => c.status === 'APPROVED' && lo.refundIds.includes(c.refundId)).reduce((s, c) => s + c.quantity, 0)
+}
+
+/** settle: release every picked-up order whose after-sales window has closed (those with a case or refund wait). */
+export async function releaseDue(db: DB.Database, now: number): Promise<{ released: number; waiting: number }> {
+  const _ = db.command
+  const out = { released: 0, waiting: 0 }
+  await eachPage<LedgerOrderDoc>(db, 'ledgerOrders', { released: false, pickedUpAt: _.lte(now - afterSalesWindowMs()) }, async (docs) => {
+    for (const lo of docs) {
+      const r = await bookRelease(db, lo._id, now)
+      if (r === 'RELEASED') out.released++
+      else if (r === 'NOT_YET') out.waiting++
+    }
+  })
+  return out
 }
 
 /**
@@ -138,27 +204,49 @@ export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' 
   if (!lo) return 'NOT_BOOKED'
   if (lo.refundIds.includes(refund._id)) return 'ALREADY'
   const order = await findById<OrderDoc>(db, 'orders', refund.orderId)
+  const all = await refundsOf(db, refund.orderId)
   const reversed = await inTransaction(db, async (t) => {
     const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', refund.orderId)
     if (!cur || cur.refundIds.includes(refund._id)) return false
+    const refundIds = [...cur.refundIds, refund._id]
+    const booked = [...all.filter((r) => cur.refundIds.includes(r._id) && r._id !== refund._id), refund]
     const refundedFen = cur.refundedFen + refund.amountFen
-    const keptQuantity = Math.min(order?.servedQuantity ?? cur.keptQuantity, cur.keptQuantity)
-    const moves = planReversal(cur.position, splitShares(cur.amountFen - refundedFen, keptQuantity, cur.terms), cur.released)
+    const target = splitOfKept(cur, booked, order?.servedQuantity)
+    const keptQuantity = keptOf(cur, booked, order?.servedQuantity).keptUnits
+    const moves = planReversal(cur.position, target, cur.released)
+    // A refund booked in the month the order was picked up lowers that month's tier volume; a later one does not.
+    const tierFen = cur.tierMonth && cur.tierMonth === chinaMonth(now) ? Math.max(0, cur.tierFen - refund.amountFen) : cur.tierFen
     await t.collection('ledgerOrders').doc(refund.orderId).update({
-      data: { refundedFen, keptQuantity, refundIds: [...cur.refundIds, refund._id], position: applyReversal(cur.position, moves), updatedAt: now },
+      data: { refundedFen, keptQuantity, refundIds, position: applyReversal(cur.position, moves), tierFen, updatedAt: now },
     })
-    await writeEntries(t, moves.flatMap((m) => reversalEntries(cur, refund._id, m)), now)
+    const specs: EntrySpec[] = []
+    for (const m of moves) specs.push(...(await reversalEntries(db, t, cur, refund._id, m, now)))
+    await writeEntries(t, specs, now)
     return true
   })
   return reversed ? 'REVERSED' : 'ALREADY'
 }
 
-function reversalEntries(lo: LedgerOrderDoc, refundId: string, m: Move): EntrySpec[] {
+/**
+ * A party's reversal entries. Money taken out of AVAILABLE of a payee who withdraws (leader, merchant) is checked
+ * against what that payee still has available, on their balance document (so a payout cannot take it at the same
+ * moment): what is missing (already paid out or held by a payout) becomes their DEBT instead of a negative balance.
+ */
+async function reversalEntries(db: DB.Database, t: Tx, lo: LedgerOrderDoc, refundId: string, m: Move, now: number): Promise<EntrySpec[]> {
   const common = { orderId: lo._id, groupBuyId: lo.groupBuyId, party: m.party, partyId: lo.accounts[m.party], kind: 'REVERSAL' as const, refId: refundId }
   const id = `${refundId}_rv_${m.party}`
+  let fromAvailable = m.fromAvailable
+  let debt = 0
+  if (fromAvailable > 0 && (m.party === 'leader' || m.party === 'merchant')) {
+    const account = accountOf(m.party, lo.accounts[m.party])
+    const bal = await txGet<LedgerBalanceDoc>(t, 'ledgerBalances', account)
+    ;({ fromAvailable, debt } = splitTakeBackFen(await availableOf(db, account, bal), m.fromAvailable))
+    await touchBalance(t, account, bal, m.party, lo.accounts[m.party], { debtFen: debt }, now)
+  }
   return [
     { ...common, id: `${id}_f`, amountFen: -m.fromFrozen, state: 'FROZEN' },
-    { ...common, id: `${id}_a`, amountFen: -m.fromAvailable, state: 'AVAILABLE' },
+    { ...common, id: `${id}_a`, amountFen: -fromAvailable, state: 'AVAILABLE' },
+    { ...common, id: `${id}_d`, amountFen: -debt, state: 'DEBT' },
     { ...common, id: `${id}_cf`, amountFen: m.toFrozen, state: 'FROZEN' },
     { ...common, id: `${id}_ca`, amountFen: m.toAvailable, state: 'AVAILABLE' },
   ]
@@ -191,7 +279,7 @@ export function recordRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'o
 export const CATCH_UP_WINDOW_MS = 30 * 60_000
 
 /**
- * Book whatever the hooks missed in the last half hour: sales of orders paid, releases of orders picked up,
+ * Book whatever the hooks missed in the last half hour: sales of orders paid, pickups of orders handed over,
  * reversals of refunds confirmed. Each check is against the ledger's own record, so re-running is harmless;
  * anything older is left to admin.reconcile to report.
  */
@@ -210,7 +298,10 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
   })
   await eachPage<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
     const have = await known(orders.map((o) => o._id))
-    for (const o of orders) if (!have.get(o._id)?.released && (await bookPickup(db, o._id, now)) === 'RELEASED') out.pickups++
+    for (const o of orders) {
+      const lo = have.get(o._id)
+      if ((lo?.pickedUpAt === null || lo?.pickedUpAt === undefined) && (await bookPickup(db, o._id, now)) === 'PICKED_UP') out.pickups++
+    }
   })
   await eachPage<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
     const have = await known(refunds.map((r) => r.orderId))

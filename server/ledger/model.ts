@@ -51,10 +51,16 @@ export interface LedgerOrderDoc {
   /** Refunds booked here (confirmed by WeChat Pay). */
   refundedFen: number
   refundIds: string[]
+  /** FROZEN → AVAILABLE done (after pickup, once the after-sales window closed with no case open). */
   released: boolean
-  /** What counted toward the leader's tier when the order was picked up (0 before), and in which Beijing month. */
-  releasedFen: number
-  releasedMonth: string | null
+  /** When the pickup was booked (null before): the after-sales window runs from here. */
+  pickedUpAt: number | null
+  /**
+   * Tier volume: what the order kept when picked up, less refunds booked in that same Beijing month (0 before
+   * pickup), and the month it counts in.
+   */
+  tierFen: number
+  tierMonth: string | null
   /** The leader's openid (= accounts.leader), a top-level field for the tier's query. */
   leaderId: string
   position: OrderPosition
@@ -75,6 +81,10 @@ export interface LedgerBalanceDoc {
   heldFen: number
   pendingPayoutFen: number
   paidOutFen: number
+  /** What the payee owes (a refund took back money already paid out or held): repaid before any payout. */
+  debtFen?: number
+  /** Debt repayments so far (each one's entries are keyed by this count). */
+  debtRepays?: number
   updatedAt: number
 }
 

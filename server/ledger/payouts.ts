@@ -2,6 +2,7 @@ import { createHash } from 'crypto'
 import { crashPoint, isCrash } from '@server/crash-points'
 import { findById, updatedCount } from '@server/fetch'
 import type { Party } from '@shared/domain/ledger'
+import { availableOf, repayInTx } from '@server/ledger/debts'
 import { writeEntries } from '@server/ledger/entries'
 import { accountOf, type LedgerBalanceDoc, type PayoutDoc } from '@server/ledger/model'
 import { DEFAULT_CONFIRM_WINDOW_MS, payoutStateForBill } from '@shared/domain/payout'
@@ -13,14 +14,6 @@ export function payoutIdFor(account: string, requestId: string): string {
 }
 
 export type PayoutRequestResult = { payoutId: string; status: PayoutDoc['status']; amountFen: number } | 'INSUFFICIENT' | 'REQUEST_REUSED'
-
-/** AVAILABLE money the account's sales, releases and reversals credited (payouts' own entries left out). */
-async function creditedAvailable(db: DB.Database, account: string): Promise<number> {
-  const _ = db.command
-  const $ = _.aggregate
-  const res = (await db.collection('ledgerEntries').aggregate().match({ account, state: 'AVAILABLE', kind: _.neq('PAYOUT') }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
-  return res.list[0]?.total ?? 0
-}
 
 function balanceFields(bal: LedgerBalanceDoc | null, party: Party, partyId: string, d: { heldFen: number; pendingPayoutFen: number; paidOutFen: number }, now: number) {
   return {
@@ -36,7 +29,8 @@ function balanceFields(bal: LedgerBalanceDoc | null, party: Party, partyId: stri
 /**
  * Hold `amountFen` out of the account's AVAILABLE balance for a payout: one transaction over the account's payout
  * document (plus the payout and its two entries). Available = what sales and releases credited − what payouts
- * hold; the credits are read fresh on every attempt and only grow while payouts wait, and every hold writes the
+ * hold − any debt (repaid first, debts.ts); the credits are read fresh on every attempt, anything that lowers them
+ * (a refund taking back released money) writes the same document, and every hold writes the
  * payout document, so of any number of concurrent requests only those the balance covers at their commit succeed:
  * the others retry, see the larger hold and are refused. The same requestId always answers with the same payout.
  */
@@ -50,7 +44,9 @@ export async function requestPayout(db: DB.Database, party: Party, partyId: stri
     const prior = await txGet<PayoutDoc>(t, 'payouts', payoutId)
     if (prior) return answer(prior)
     const bal = await txGet<LedgerBalanceDoc>(t, 'ledgerBalances', account)
-    const available = (await creditedAvailable(db, account)) - (bal?.heldFen ?? 0)
+    let available = await availableOf(db, account, bal)
+    // A debt (a refund took back money already paid out) is repaid from what is available before any payout.
+    available -= await repayInTx(t, account, bal, party, partyId, available, now)
     if (available < amountFen) return 'INSUFFICIENT' as const
     const fields = balanceFields(bal, party, partyId, { heldFen: amountFen, pendingPayoutFen: amountFen, paidOutFen: 0 }, now)
     if (bal) await t.collection('ledgerBalances').doc(account).update({ data: fields })

@@ -1,6 +1,6 @@
 import { chinaDay } from '@shared/domain/calendar'
-import { PARTIES, splitShares, balanceFromEntries, type Balance } from '@shared/domain/ledger'
-import type { ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
+import { PARTIES, splitOfKept, balanceFromEntries, BALANCE_FIELD, type Balance, type EntryState } from '@shared/domain/ledger'
+import type { DebtView, ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { pointsForOrder } from '@shared/domain/members'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
@@ -14,10 +14,11 @@ import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/l
 import { eachPage } from '@server/paging'
 
 /**
- * admin.reconcile: the ledger against the payment system, order by order, and every kept balance against its
- * entries. What WeChat Pay says (queryOrder, queryRefund) is the reference; the ledger's own records are what is
- * checked; and the orders', points' and group buys' own records of that money. A mismatch is reported, never fixed
- * here: fixing it would hide the bug that caused it (settle finishes what a crash cut off, where the rule is clear).
+ * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
+ * the order keeps), every kept balance against its entries, no account's balance below 0 in any state, and the list
+ * of payees in debt. What WeChat Pay says (queryOrder, queryRefund) is the reference; the ledger's own records are
+ * what is checked; and the orders', points' and group buys' own records of that money. A mismatch is reported, never
+ * fixed here: fixing it would hide the bug that caused it (settle finishes what a crash cut off, where the rule is clear).
  */
 
 function cloudPay(): CloudPayApi {
@@ -63,7 +64,9 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}`)
   })
   await reconcileGroupCounts(db, now, report)
   await reconcileBalances(db, report)
-  const out: ReconcileReport = { reconciliationId: id, at: now, orders, mismatches, mismatchCount }
+  await checkNoNegativeBalance(db, report)
+  const debts = await listDebts(db)
+  const out: ReconcileReport = { reconciliationId: id, at: now, orders, mismatches, mismatchCount, debts }
   await db.collection('reconciliations').add({ data: { _id: id, ...out } })
   return out
 }
@@ -84,13 +87,38 @@ async function reconcileOrder(db: DB.Database, order: OrderDoc, report: (m: Reco
   if (sum !== paid - refunded) report({ orderId, kind: 'PAID_MINUS_REFUNDED', expected: paid - refunded, actual: sum })
   if (!lo) return
   if (lo.refundedFen !== refunded) report({ orderId, kind: 'REFUNDED_FEN', expected: refunded, actual: lo.refundedFen })
-  const expected = splitShares(lo.amountFen - lo.refundedFen, lo.keptQuantity, lo.terms)
+  // The split of what the order keeps after the refunds the ledger booked (their amounts and units); a refund WeChat
+  // Pay confirmed but the ledger did not book shows above as PAID_MINUS_REFUNDED and REFUNDED_FEN.
+  const expected = splitOfKept(lo, refunds.filter((r) => lo.refundIds.includes(r._id)), order.servedQuantity)
   const net = Object.fromEntries(PARTIES.map((p) => [p, 0])) as Record<(typeof PARTIES)[number], number>
   for (const e of entries) net[e.party] += e.amountFen
   for (const p of PARTIES) {
     if (net[p] !== expected[p]) report({ orderId, account: `${p}:${lo.accounts[p]}`, kind: 'SPLIT', expected: expected[p], actual: net[p] })
   }
-  if (order.status === 'PICKED_UP' && !lo.released) report({ orderId, kind: 'NOT_RELEASED', expected: 'released', actual: 'frozen' })
+  if (order.status === 'PICKED_UP' && !lo.pickedUpAt && !lo.released) report({ orderId, kind: 'NOT_RELEASED', expected: 'pickup booked', actual: 'not booked' })
+}
+
+/** No account's balance is below 0 in any state (one aggregate over all entries, grouped by account and state). */
+async function checkNoNegativeBalance(db: DB.Database, report: (m: ReconcileMismatch) => void): Promise<void> {
+  const $ = db.command.aggregate
+  const res = (await db.collection('ledgerEntries').aggregate().group({ _id: { account: '$account', state: '$state' }, total: $.sum('$amountFen') }).limit(1_000_000).end()) as unknown as {
+    list: { _id: { account: string; state: EntryState }; total: number }[]
+  }
+  const byAccount = new Map<string, { amountFen: number; state: EntryState }[]>()
+  for (const r of res.list) byAccount.set(r._id.account, [...(byAccount.get(r._id.account) ?? []), { amountFen: r.total, state: r._id.state }])
+  for (const [account, sums] of byAccount) {
+    const b = balanceFromEntries(sums)
+    for (const state of Object.keys(BALANCE_FIELD) as EntryState[]) {
+      const v = b[BALANCE_FIELD[state]]
+      if (v < 0) report({ orderId: null, account, kind: 'NEGATIVE_BALANCE', expected: { [BALANCE_FIELD[state]]: '≥ 0' }, actual: { [BALANCE_FIELD[state]]: v } })
+    }
+  }
+}
+
+/** Payees in debt, from their balance documents (checked against their DEBT entries by reconcileBalances). */
+async function listDebts(db: DB.Database): Promise<DebtView[]> {
+  const res = (await db.collection('ledgerBalances').where({ debtFen: db.command.gt(0) }).orderBy('debtFen', 'desc').limit(MAX_LISTED).get()) as unknown as { data: LedgerBalanceDoc[] }
+  return res.data.map((b) => ({ account: b._id, debtFen: b.debtFen ?? 0 }))
 }
 
 /**
@@ -153,7 +181,7 @@ async function entriesOf(db: DB.Database, orderId: string): Promise<LedgerEntryD
 
 /**
  * Every payee's payout document equals its payout entries: held = what payout entries took out of AVAILABLE (less
- * what failed payouts gave back), pending and paid out = the PAYOUT_PENDING and PAID_OUT sums.
+ * what failed payouts gave back), pending and paid out = the PAYOUT_PENDING and PAID_OUT sums, debt = −DEBT sum.
  */
 async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch) => void): Promise<void> {
   const _ = db.command
@@ -162,9 +190,9 @@ async function reconcileBalances(db: DB.Database, report: (m: ReconcileMismatch)
       const derived = await derivedBalance(db, bal._id)
       const $ = _.aggregate
       const held = (await db.collection('ledgerEntries').aggregate().match({ account: bal._id, kind: 'PAYOUT', state: 'AVAILABLE' }).group({ _id: null, total: $.sum('$amountFen') }).end()) as unknown as { list: { total: number }[] }
-      const expected = { heldFen: 0 - (held.list[0]?.total ?? 0), pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen }
-      for (const k of ['heldFen', 'pendingPayoutFen', 'paidOutFen'] as const) {
-        if (bal[k] !== expected[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: expected[k] }, actual: { [k]: bal[k] } })
+      const expected = { heldFen: 0 - (held.list[0]?.total ?? 0), pendingPayoutFen: derived.pendingPayoutFen, paidOutFen: derived.paidOutFen, debtFen: derived.debtFen }
+      for (const k of ['heldFen', 'pendingPayoutFen', 'paidOutFen', 'debtFen'] as const) {
+        if ((bal[k] ?? 0) !== expected[k]) report({ orderId: null, account: bal._id, kind: 'BALANCE', expected: { [k]: expected[k] }, actual: { [k]: bal[k] ?? 0 } })
       }
     }
   })

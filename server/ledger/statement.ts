@@ -3,8 +3,8 @@ import { formatFen } from '@shared/domain/ledger'
 import { formatChina } from '@shared/domain/calendar'
 import { csvDocument, csvNumber, type CsvValue } from '@server/csv'
 
-const KIND_LABEL: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '提货解冻', PAYOUT: '提现' }
-const STATE_LABEL: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已提现' }
+const KIND_LABEL: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '售后期满解冻', PAYOUT: '提现', DEBT_REPAY: '偿还欠款' }
+const STATE_LABEL: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已提现', DEBT: '欠款' }
 
 /** A month's totals from its entries: sales and reversals are the party's share; payouts what reached them. */
 export function statementTotals(entries: readonly Pick<LedgerEntryView, 'kind' | 'amountFen' | 'state' | 'orderId'>[]): StatementTotals {

@@ -28,7 +28,11 @@ export function accountFor(user: UserDoc, as: AccountRole | undefined): Account 
   return store ? pick('store', store) : null
 }
 
-/** An account's balances, each the sum of its entries in one state (one grouped aggregate), and a leader's tier. */
+/**
+ * An account's balances, each the sum of its entries in one state (one grouped aggregate), and a leader's tier.
+ * The frozen money is shown in its two stages (待提货 → 售后期 → 可提现): the frozen shares of picked-up orders not
+ * yet released (one aggregate over the ledger's orders) are 售后期, the rest is 待提货.
+ */
 export async function balanceView(db: DB.Database, a: Account, now: number): Promise<BalanceView> {
   const derived = await derivedBalance(db, a.account)
   let tier: BalanceView['tier'] = null
@@ -36,7 +40,16 @@ export async function balanceView(db: DB.Database, a: Account, now: number): Pro
     const monthPicked = await monthPickedUpFen(db, a.partyId, chinaMonth(now))
     tier = { ...tierFor(commissionTiers(), monthPicked), monthPickedUpFen: monthPicked }
   }
-  return { party: a.party, partyId: a.partyId, ...derived, tier }
+  const _ = db.command
+  const $ = _.aggregate
+  const inWindow = (await db
+    .collection('ledgerOrders')
+    .aggregate()
+    .match({ [`accounts.${a.party}`]: a.partyId, released: false, pickedUpAt: _.gt(0) })
+    .group({ _id: null, total: $.sum(`$position.frozen.${a.party}`) })
+    .end()) as unknown as { list: { total: number }[] }
+  const afterSalesFen = Math.min(derived.frozenFen, Math.max(0, inWindow.list[0]?.total ?? 0))
+  return { party: a.party, partyId: a.partyId, ...derived, awaitingPickupFen: derived.frozenFen - afterSalesFen, afterSalesFen, tier }
 }
 
 /** Entries as views, with their orders' titles and 跟团号 (one read for the page's orders). */

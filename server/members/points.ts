@@ -94,10 +94,13 @@ async function applyEntry(db: DB.Database, entryId: string, now: number): Promis
     if (!e || e.pendingSince === 0 || e.void) return false
     const m = await txGet<MemberDoc>(t, MEMBERS, e.openid)
     let { points, unrecovered } = e
+    let note = e.note
     if (e.kind === 'TAKE_BACK' && points < 0) {
       const split = splitTakeBack(m?.points ?? 0, -e.lifetime)
       points = -split.taken
       unrecovered = split.unrecovered
+      // What the take-back could not recover was already redeemed (unused coupons were voided first): say so.
+      if (unrecovered > 0) note = `退款扣回积分 ${-e.lifetime}，其中 ${unrecovered} 分已用于已核销的券，无法扣回`
     }
     const member = {
       points: (m?.points ?? 0) + points,
@@ -108,7 +111,7 @@ async function applyEntry(db: DB.Database, entryId: string, now: number): Promis
     }
     if (m) await t.collection(MEMBERS).doc(e.openid).update({ data: member })
     else await t.collection(MEMBERS).doc(e.openid).set({ data: member })
-    await t.collection(POINT_ENTRIES).doc(entryId).update({ data: { points, unrecovered, pendingSince: 0 } })
+    await t.collection(POINT_ENTRIES).doc(entryId).update({ data: { points, unrecovered, note, pendingSince: 0 } })
     return true
   })
 }
@@ -142,7 +145,8 @@ export async function earnPointsForRedeem(db: DB.Database, coupon: { _id: string
 /**
  * A refund of an order confirmed (called once, when the refund wins PENDING → DONE, before the order's
  * refundedFen grows by it): take back the points the refunded money earned. Only orders that earned at pickup
- * give anything back; the balance never goes below 0, what it cannot cover is recorded as unrecovered.
+ * give anything back; the balance never goes below 0: unredeemed coupons bought with points are voided (latest
+ * first) until it covers the take-back, and only what was already redeemed is recorded as unrecovered.
  */
 export async function takeBackPointsForRefund(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
   // The refund is already DONE: a failure here must not stop the timer's other work (it is logged).
@@ -166,8 +170,10 @@ export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: nu
 async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
   if (refund.kind === 'coupon') return
   const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
-  if (await findById<PointEntryDoc>(db, POINT_ENTRIES, entryId)) {
+  const cutOff = await findById<PointEntryDoc>(db, POINT_ENTRIES, entryId)
+  if (cutOff) {
     // Recorded by a call a crash cut off: finish it (nothing if it was applied).
+    if (cutOff.pendingSince !== 0) await voidToCover(db, cutOff.openid, -cutOff.lifetime, now)
     await applyEntry(db, entryId, now)
     return
   }
@@ -179,7 +185,47 @@ async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promis
   if (wanted <= 0) return
   const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now, pendingSince: now }
   await record(db, entry)
+  await voidToCover(db, refund.openid, wanted, now)
   await applyEntry(db, entryId, now)
+}
+
+/**
+ * A take-back of `wanted` points the balance cannot cover voids what the points bought and is still unused first
+ * (a take-back voids what the points bought): only what was already redeemed can stay unrecovered.
+ */
+async function voidToCover(db: DB.Database, openid: string, wanted: number, now: number): Promise<void> {
+  const seen = (await memberOf(db, openid))?.points ?? 0
+  if (seen < wanted) await voidPointsCoupons(db, openid, wanted - seen, now)
+}
+
+/**
+ * A take-back needs `needed` more points than the balance holds: void this member's unredeemed coupons bought with
+ * points, latest first, until their points cover it. Each coupon is voided by one conditional write ISSUED → VOIDED
+ * (a clerk's redemption racing it wins or loses cleanly), then a SPEND_VOIDED entry keyed by the coupon puts its
+ * points back on the balance, once. Returns the points put back.
+ */
+async function voidPointsCoupons(db: DB.Database, openid: string, needed: number, now: number): Promise<number> {
+  const _ = db.command
+  const spends = (await db.collection(POINT_ENTRIES).where({ openid, kind: 'SPEND', void: _.neq(true) }).orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: PointEntryDoc[] }
+  let back = 0
+  for (const spend of spends.data) {
+    if (back >= needed) break
+    const price = -spend.points
+    if (price <= 0) continue
+    const coupon = await findById<{ _id: string; status: string; title?: string }>(db, 'coupons', spend.ref)
+    if (!coupon || coupon.status !== 'ISSUED') continue
+    const voided = await db.collection('coupons').where({ _id: coupon._id, status: 'ISSUED' }).update({ data: { status: 'VOIDED', voidedAt: now, voidReason: 'POINTS_TAKEN_BACK' } })
+    if (updatedCount(voided) !== 1) continue
+    const entry: PointEntryDoc = {
+      _id: pointEntryIdFor('SPEND_VOIDED', coupon._id), openid, kind: 'SPEND_VOIDED', ref: coupon._id, points: price, lifetime: 0, unrecovered: 0,
+      note: `积分被退款扣回，积分兑换的「${coupon.title ?? '券'}」已作废`, createdAt: now, pendingSince: now,
+    }
+    // Keyed by the coupon, applied once (a call cut off here is finished by the next take-back or settle's heal).
+    await record(db, entry)
+    await applyEntry(db, entry._id, now)
+    back += price
+  }
+  return back
 }
 
 /**

@@ -24,20 +24,32 @@ export interface OutboxDoc {
   error: string | null
 }
 
-export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'>
+export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
+  /**
+   * 自提点 and 提货时间 (#22) for the in-app notice. Kept out of `data`: a subscribe template's fields are fixed
+   * in the WeChat console, and a key it does not have would make the send fail.
+   */
+  where?: { place: string; window: string }
+}
+
+/** 自提点 and 提货时间 appended to a notice (#22), when the message carries them. */
+function whereText(where: OutboxMessage['where']): string {
+  if (!where) return ''
+  return `${where.place ? `；自提点：${where.place}` : ''}${where.window ? `；提货时间：${where.window}` : ''}`
+}
 
 /** The in-app notice's wording for a subscribe message (the template's fields are terse by WeChat's rules). */
 export function noticeTextFor(msg: OutboxMessage): { title: string; body: string } {
   const v = (k: string) => msg.data[k]?.value ?? ''
   switch (msg.template) {
     case 'GROUP_SUCCEEDED':
-      return { title: '拼团成功', body: `「${v('thing1')}」已成团，你的 ${v('number2')} 件等待到货` }
+      return { title: '拼团成功', body: `「${v('thing1')}」已成团，你的 ${v('number2')} 件等待到货${whereText(msg.where)}` }
     case 'GOODS_ARRIVED':
-      return { title: '商品已到货', body: `「${v('thing1')}」已到自提点，提货码 ${v('character_string2')}，数量 ${v('number3')}` }
+      return { title: '商品已到货', body: `「${v('thing1')}」已到自提点，提货码 ${v('character_string2')}，数量 ${v('number3')}${whereText(msg.where)}` }
     case 'GROUP_FAILED_REFUNDED':
       return { title: '退款已到账', body: `已退款 ¥${v('amount')}（${v('reason')}）` }
     case 'PICKUP_REMINDER':
-      return { title: '请尽快提货', body: `「${v('thing1')}」在自提点等你，提货码 ${v('character_string2')}，${v('thing3')}` }
+      return { title: '请尽快提货', body: `「${v('thing1')}」在自提点等你，提货码 ${v('character_string2')}，${v('thing3')}${whereText(msg.where)}` }
     case 'MARKETING':
       return { title: '为你推荐', body: `「${v('thing1')}」${v('thing2')}` }
   }

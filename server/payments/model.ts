@@ -20,6 +20,12 @@ export interface RefundDoc {
    * it never moves the order's status, only its refundedFen. Each has its own out_refund_no.
    */
   partial?: boolean
+  /**
+   * The units this refund takes back (a shortage's short units, an after-sales case's approved units): what the
+   * ledger's split of what is kept counts (keptOf). Absent on a full refund (all units) and on a partial refund
+   * that gives money back for no unit.
+   */
+  units?: number
   reason: string
   status: 'PENDING' | 'DONE'
   attempts: number

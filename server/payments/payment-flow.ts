@@ -8,6 +8,7 @@ import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale } from '@server/ledger/ledger-flow'
 import { inTransaction, txGet } from '@server/ledger/txn'
@@ -75,7 +76,7 @@ export async function finishPayment(db: DB.Database, order: OrderDoc, now: numbe
         else await readyForPickup(db, current, pickupCodeTtlMs(), now)
       }
       crashPoint('payment:after-ready')
-      if (!(await succeedIfReached(db, gb, now)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order), now)
+      if (!(await succeedIfReached(db, gb, now)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order, await pickupWordsForGroupBuy(db, gb._id, now)), now)
       crashPoint('payment:after-succeeded')
     }
   }
@@ -134,12 +135,14 @@ export async function succeedIfReached(db: DB.Database, gb: GroupBuyDoc, now: nu
   return true
 }
 
-function succeededMessage(gb: GroupBuyDoc, order: Pick<OrderDoc, '_id' | 'openid' | 'quantity'>) {
+/** 成团: what, how many, and (#22) where and when it will be collected. */
+function succeededMessage(gb: GroupBuyDoc, order: Pick<OrderDoc, '_id' | 'openid' | 'quantity'>, words: { place: string; window: string }) {
   return {
     toOpenid: order.openid,
     template: 'GROUP_SUCCEEDED' as const,
     page: `pages/resident/order/index?orderId=${order._id}`,
     data: { thing1: { value: gb.title.slice(0, 20) }, number2: { value: String(order.quantity) } },
+    where: words,
   }
 }
 
@@ -154,8 +157,9 @@ async function noticeSucceededToSellers(db: DB.Database, gb: GroupBuyDoc, now: n
 
 export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<void> {
   await noticeSucceededToSellers(db, gb, now)
+  const words = await pickupWordsForGroupBuy(db, gb._id, now)
   await eachPage<OrderDoc>(db, 'orders', { groupBuyId: gb._id, status: 'PAID' }, async (orders) => {
-    for (const o of orders) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o), now)
+    for (const o of orders) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o, words), now)
   })
   await db.collection('groupBuys').where({ _id: gb._id, succeededNotified: false }).update({ data: { succeededNotified: true } })
 }

@@ -47,13 +47,14 @@ export async function requestRefund(
 export async function requestPartialRefund(
   db: DB.Database,
   order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>,
-  refund: { refundId: string; amountFen: number; reason: string },
+  refund: { refundId: string; amountFen: number; reason: string; units?: number },
   now: number,
 ): Promise<boolean> {
   const doc: RefundDoc = {
     _id: refund.refundId, kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
     amountFen: refund.amountFen, totalFen: order.amountFen, partial: true, reason: refund.reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
   }
+  if (refund.units !== undefined) doc.units = refund.units
   try {
     await db.collection('refunds').add({ data: doc })
     return true
@@ -63,9 +64,9 @@ export async function requestPartialRefund(
   }
 }
 
-/** An order's goods arrived short: its one shortage refund. */
-export function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number): Promise<boolean> {
-  return requestPartialRefund(db, order, { refundId: shortageRefundIdFor(order._id), amountFen, reason }, now)
+/** An order's goods arrived short: its one shortage refund, for the `units` that did not arrive. */
+export function requestShortageRefund(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, amountFen: number, reason: string, now: number, units?: number): Promise<boolean> {
+  return requestPartialRefund(db, order, { refundId: shortageRefundIdFor(order._id), amountFen, reason, units }, now)
 }
 
 /** The same for a bought coupon whose money cannot be kept (paid after its hold expired, or the wrong amount). */

@@ -2,10 +2,10 @@ import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } fr
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/docs'
 import { enqueue } from '@server/messages/outbox'
+import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { crashPoint, isCrash } from '@server/crash-points'
 import { bookPickup } from '@server/ledger/ledger-flow'
-import { inTransaction, txGet } from '@server/ledger/txn'
-import { moveOrder, moveOrderInTx } from '@server/orders/moves'
+import { moveOrder } from '@server/orders/moves'
 import { earnPickupPoints } from '@server/members/points'
 import { queueShipping } from '@server/payments/shipping'
 
@@ -32,6 +32,8 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
   }
   // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders.
   await db.collection('pickupPoints').doc(order.pickupPointId).update({ data: { readyCount: db.command.inc(1) } })
+  // 到货 tells where and when to collect (自提点 and 提货时间), not only the code.
+  const words = await pickupWordsForGroupBuy(db, order.groupBuyId, now)
   await enqueue(
     db,
     `arrived_${order._id}`,
@@ -40,26 +42,11 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
       template: 'GOODS_ARRIVED',
       page: `pages/resident/order/index?orderId=${order._id}`,
       data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(servedQuantity) } },
+      where: words,
     },
     now,
   )
   return true
-}
-
-/**
- * 核销's one write: READY_FOR_PICKUP → PICKED_UP for this code (not expired), in one transaction with the pickup
- * point's 待提货 count, so a crash leaves both or neither. handoverFinishedAt 0 marks the later steps as not done.
- * False when the order is not (or no longer) ready under this code: of any number of scans, one wins.
- */
-export async function handOver(db: DB.Database, orderId: string, code: string, pointId: string, now: number): Promise<boolean> {
-  return inTransaction(db, async (t) => {
-    const o = await txGet<OrderDoc>(t, 'orders', orderId)
-    if (!o || o.status !== 'READY_FOR_PICKUP' || o.pickupCode !== code || !((o.pickupExpiresAt ?? 0) > now)) return false
-    await moveOrderInTx(t, o, 'PICKED_UP', { pickedUpAt: now, handoverFinishedAt: 0 })
-    const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', pointId)
-    if (point) await t.collection('pickupPoints').doc(pointId).update({ data: { readyCount: (point.readyCount ?? 0) - 1 } })
-    return true
-  })
 }
 
 /**

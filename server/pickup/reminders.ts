@@ -2,6 +2,7 @@ import { dueReminders, REMIND_AFTER_READY_MS, REMIND_BEFORE_EXPIRY_MS, type Pick
 import type { OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
+import { pickupWordsForGroupBuy } from '@server/pickup/place'
 
 const BATCH = 100
 
@@ -10,6 +11,8 @@ const FIELD: Record<PickupReminderKind, keyof ReminderFields> = { READY_24H: 're
 
 /** Queue the pickup-reminder message (and its in-app notice); idempotent by key. */
 export async function queuePickupReminder(db: DB.Database, order: OrderDoc, key: string, hint: string, now: number): Promise<void> {
+  // The reminder names the place and the group buy's 提货时间 (#22).
+  const words = await pickupWordsForGroupBuy(db, order.groupBuyId, now)
   await enqueue(
     db,
     key,
@@ -18,6 +21,7 @@ export async function queuePickupReminder(db: DB.Database, order: OrderDoc, key:
       template: 'PICKUP_REMINDER',
       page: `pages/resident/order/index?orderId=${order._id}`,
       data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: order.pickupCode ?? '' }, thing3: { value: hint } },
+      where: words,
     },
     now,
   )

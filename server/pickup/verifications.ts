@@ -10,8 +10,13 @@ export interface VerificationDoc {
   pickupPointId: string | null
   orderId?: string
   couponId?: string
-  outcome: 'PICKED_UP' | 'REDEEMED' | ErrorCode
+  /** HANDED_PART: part of the order handed over (部分提货), the rest still to pick up. */
+  outcome: 'PICKED_UP' | 'HANDED_PART' | 'REDEEMED' | ErrorCode
   at: number
+  /** How the order was found: its own code (absent), a proxy code, an all-my-orders code, or the 待提货 list. */
+  via?: 'code' | 'delegate' | 'myCode' | 'list'
+  /** Units handed over by this attempt. */
+  quantity?: number
 }
 
 /**

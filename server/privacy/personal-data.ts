@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto'
 import type { MyData } from '@shared/contracts/user'
 import { ERASED_NAME } from '@shared/domain/group-buy'
 import { findById } from '@server/fetch'
+import { exportedContact, type StoredContact } from '@server/privacy/contact'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
 import { deleteFiles } from '@server/storage/files'
 import { filesOf, UPLOADS } from '@server/storage/uploads'
@@ -36,6 +37,8 @@ export const PERSONAL_DATA = {
   subscriptions: { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove', optional: false },
   verifications: { collection: 'verifications', field: 'clerkOpenid', section: 'codesTyped', erase: 'relink', optional: false },
   uploads: { collection: UPLOADS, field: 'openid', section: 'files', erase: 'remove', optional: false },
+  // 代取 and 一码提货 codes (#22) name their resident; an erased person's codes go with them.
+  pickupCodes: { collection: 'pickupCodes', field: 'openid', section: 'pickupCodes', erase: 'remove', optional: false },
 } as const satisfies Record<string, { collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional: boolean }>
 
 type PersonalKey = keyof typeof PERSONAL_DATA
@@ -84,6 +87,9 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
     points,
     codesTyped: by.get('codesTyped') ?? [],
     files: by.get('files') ?? [],
+    pickupCodes: by.get('pickupCodes') ?? [],
+    // 收货人 lives on the profile (sealed phone); the export opens it for its owner. deleteMe removes the profile.
+    contact: exportedContact(profile?.contact as StoredContact | null | undefined),
   }
   return withoutOtherPeople(db, data)
 }

@@ -26,6 +26,9 @@ export interface OfferDoc {
   pickupPointIds: string[] | null
   /** [ALL_POINTS] or the chosen pickup point ids: what listOpen queries. */
   pickupPointKeys: string[]
+  /** Default 提货时间 for leaders' group buys of this offer (absent/null = none). */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
   createdAt: number
 }
 
@@ -45,6 +48,8 @@ export function toOfferView(doc: OfferDoc, now: number, urls: ReadonlyMap<string
     startAt: doc.startAt,
     endAt: doc.endAt,
     pickupPointIds: doc.pickupPointIds,
+    pickupStartAt: doc.pickupStartAt ?? null,
+    pickupEndAt: doc.pickupEndAt ?? null,
     status: offerStatus(doc, now),
     createdAt: doc.createdAt,
   }
@@ -68,6 +73,8 @@ export interface PurchaseOrderDoc {
   createdAt: number
   shippedAt: number | null
   receivedAt: number | null
+  /** 快递单号 given at (or after) 发货. */
+  trackingNo?: string | null
 }
 
 export function toPurchaseOrderView(doc: PurchaseOrderDoc, point: { name: string; storeName: string; address: string } | null): PurchaseOrderView {

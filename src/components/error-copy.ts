@@ -24,6 +24,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'PICKUP.EXPIRED': '提货码已过期',
   'PICKUP.NOT_READY': '商品尚未到货，暂不能提货',
   'PICKUP.REMINDED_TODAY': '今天已经催取过了，明天再试',
+  'PICKUP.QUANTITY_TOO_MANY': '超过了待提数量，请核对后再试',
+  'GROUP_BUY.NOT_ENDED': '团购尚未截团，截团后再确认到货',
   'COUPON.NOT_FOUND': '优惠券不存在',
   'COUPON.SOLD_OUT': '优惠券已被领完',
   'COUPON.LIMIT_EXCEEDED': '你已领取过该优惠券',

@@ -24,6 +24,8 @@ export const groupBuyService = {
     call('markArrived', { groupBuyId, ...(receivedQuantity === undefined ? {} : { receivedQuantity }) }),
   /** 帮卖: open a group buy at the leader's own point from a merchant's supply offer. */
   createFromOffer: (input: z.input<typeof groupBuyContract.createFromOffer>) => call('createFromOffer', input),
+  /** 截团: end the group buy now (成团 or refunds, as at its end time). */
+  close: (groupBuyId: string) => call('close', { groupBuyId }),
   /** The pick list in 跟团号 order; `csv` also writes a file and returns its temp URL. */
   pickList: (groupBuyId: string, format?: 'json' | 'csv') => call('pickList', { groupBuyId, ...(format ? { format } : {}) }),
   /** The poster's mini-program code (made once per group buy). */

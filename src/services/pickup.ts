@@ -4,6 +4,12 @@ import { contractCaller } from './contract-caller'
 const call = contractCaller<typeof pickupContract, PickupOutputs>('pickup')
 
 export const pickupService = {
-  verify: (code: string) => call('verify', { code }),
-  today: (cursor?: string) => call('today', cursor ? { cursor } : {}),
+  /** `quantity`: 部分提货 (absent = all that is left). */
+  verify: (code: string, quantity?: number) => call('verify', quantity ? { code, quantity } : { code }),
+  /** `phoneTail`: only the residents whose 收货人 phone ends in these 4 digits. */
+  today: (cursor?: string, phoneTail?: string) => call('today', { ...(cursor ? { cursor } : {}), ...(phoneTail ? { phoneTail } : {}) }),
+  handOver: (orderId: string, quantity?: number) => call('handOver', quantity ? { orderId, quantity } : { orderId }),
+  delegate: (orderId: string) => call('delegate', { orderId }),
+  revokeDelegate: (orderId: string) => call('revokeDelegate', { orderId }),
+  myCode: (pickupPointId: string) => call('myCode', { pickupPointId }),
 }

@@ -14,4 +14,6 @@ export const userService = {
   exportMyData: () => call('exportMyData', {}),
   recordUpload: (fileID: string) => call('recordUpload', { fileID }),
   deleteMe: () => call('deleteMe', { confirm: true }),
+  /** 收货人: 称呼, optional phone and 门牌/备注 (replaces the whole contact). */
+  setContact: (contact: { name: string; phone?: string; note?: string }) => call('setContact', contact),
 }

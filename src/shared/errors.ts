@@ -41,6 +41,10 @@ export const ERROR_CODES = {
   PICKUP_NOT_READY: 'PICKUP.NOT_READY',
   /** The leader already sent today's 催取 for this group buy (once a day). */
   PICKUP_REMINDED_TODAY: 'PICKUP.REMINDED_TODAY',
+  /** 部分提货: more than is left to hand over on this order was asked (or a quantity with an all-my-orders code). */
+  PICKUP_QUANTITY_TOO_MANY: 'PICKUP.QUANTITY_TOO_MANY',
+  /** 截团 / 确认到货: the group buy has not ended yet (a supply group buy is signed off after it closes). */
+  GROUP_BUY_NOT_ENDED: 'GROUP_BUY.NOT_ENDED',
 
   COUPON_NOT_FOUND: 'COUPON.NOT_FOUND',
   COUPON_SOLD_OUT: 'COUPON.SOLD_OUT',

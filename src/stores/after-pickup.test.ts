@@ -45,7 +45,7 @@ it('a 售后 request retried after a lost reply re-sends the same requestId; the
 it('a decided case leaves the inbox; points load for 我的', async () => {
   as.listForMe.mockResolvedValue({ ok: true, data: { items: [{ caseId: 'as1' }, { caseId: 'as2' }] as never, nextCursor: null } })
   await useAfterPickupStore.getState().loadInbox()
-  as.decide.mockResolvedValue({ ok: true, data: { caseId: 'as1', status: 'APPROVED', refundFen: 100 } })
+  as.decide.mockResolvedValue({ ok: true, data: { caseId: 'as1', status: 'APPROVED', refundFen: 100, quantity: 1 } })
   await useAfterPickupStore.getState().decide('as1', true)
   expect(useAfterPickupStore.getState().inbox.map((c) => c.caseId)).toEqual(['as2'])
   ;(memberService.me as jest.Mock).mockResolvedValue({ ok: true, data: { points: 39, lifetimePoints: 39, level: 0, levelName: '普通', nextLevelAt: 500, unrecoveredPoints: 0 } })

@@ -25,6 +25,12 @@ export interface ClerkState {
   /** Counts and the latest attempts at the counter; they come with the first page of `today` only. */
   todayHeader: { recent: VerificationView[]; counts: { readyCount: number; pickedUpToday: number } | null }
   verify: (counter: CounterCode) => Promise<VerifyResult | null>
+  /** 尾号 search (server) or 跟团号 match (over the loaded list); null results = no search active. */
+  search: { query: string; results: PickupTodayItem[] | null; loading: boolean; error: ClientError | null }
+  searchToday: (query: string) => Promise<void>
+  clearSearch: () => void
+  /** 按名单交付: hand over an order found in the list (after the clerk checked the person), then refresh the list. */
+  handOver: (orderId: string, quantity?: number) => Promise<VerifyResult | null>
   clearResult: () => void
   refreshToday: () => Promise<void>
   loadMoreToday: () => Promise<void>
@@ -45,6 +51,15 @@ export function readCounterCode(raw: string): CounterCode | null {
 }
 
 const emptyHeader = (): ClerkState['todayHeader'] => ({ recent: [], counts: null })
+const emptySearch = (): ClerkState['search'] => ({ query: '', results: null, loading: false, error: null })
+
+/** What the clerk typed in the search box: 4 digits is a phone tail (尾号), 1–3 digits a 跟团号. */
+export function readSearch(raw: string): { kind: 'tail'; tail: string } | { kind: 'seq'; seq: number } | null {
+  const digits = raw.replace(/\D/g, '')
+  if (/^\d{4}$/.test(digits)) return { kind: 'tail', tail: digits }
+  if (/^\d{1,3}$/.test(digits) && Number(digits) > 0) return { kind: 'seq', seq: Number(digits) }
+  return null
+}
 
 export const useClerkStore = create<ClerkState>()((set, get) => {
   const setToday = (patch: Partial<PagedState<PickupTodayItem>>) => set({ today: { ...get().today, ...patch } })
@@ -53,6 +68,33 @@ export const useClerkStore = create<ClerkState>()((set, get) => {
     result: null,
     today: emptyPaged<PickupTodayItem>(),
     todayHeader: emptyHeader(),
+    search: emptySearch(),
+    searchToday: async (query) => {
+      const q = readSearch(query)
+      if (!q) {
+        set({ search: emptySearch() })
+        return
+      }
+      if (q.kind === 'seq') {
+        set({ search: { query, results: get().today.items.filter((i) => i.seq === q.seq), loading: false, error: null } })
+        return
+      }
+      set({ search: { query, results: get().search.results, loading: true, error: null } })
+      const res = await pickupService.today(undefined, q.tail)
+      set({ search: res.ok ? { query, results: res.data.items, loading: false, error: null } : { query, results: null, loading: false, error: res.error } })
+    },
+    clearSearch: () => set({ search: emptySearch() }),
+    handOver: async (orderId, quantity) => {
+      if (get().verifying) return null
+      set({ verifying: true, result: null })
+      const res = await pickupService.handOver(orderId, quantity)
+      const result: VerifyResult = res.ok ? { kind: 'success', what: 'pickup', code: '', data: res.data } : { kind: 'failure', what: 'pickup', code: '', error: res.error }
+      set({ verifying: false, result })
+      await get().refreshToday()
+      const { query } = get().search
+      if (query) await get().searchToday(query)
+      return result
+    },
     verify: async ({ kind, code }) => {
       if (get().verifying) return null
       set({ verifying: true, result: null })
@@ -75,6 +117,6 @@ export const useClerkStore = create<ClerkState>()((set, get) => {
         return res
       }),
     loadMoreToday: () => loadNextPage(() => get().today, setToday, (c) => pickupService.today(c)),
-    reset: () => set({ verifying: false, result: null, today: emptyPaged(), todayHeader: emptyHeader() }),
+    reset: () => set({ verifying: false, result: null, today: emptyPaged(), todayHeader: emptyHeader(), search: emptySearch() }),
   }
 })

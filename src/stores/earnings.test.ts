@@ -4,7 +4,7 @@ import { tierProgress, useEarningsStore } from './earnings'
 jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), entries: jest.fn(), statement: jest.fn(), requestPayout: jest.fn(), payouts: jest.fn(), refreshPayout: jest.fn() } }))
 const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout' | 'payouts' | 'refreshPayout', jest.Mock>
 
-const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, tier: { bonusBp: 0, monthPickedUpFen: 15050, nextThresholdFen: 500000 } }
+const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, awaitingPickupFen: 1000, afterSalesFen: 1740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, debtFen: 0, tier: { bonusBp: 0, monthPickedUpFen: 15050, nextThresholdFen: 500000 } }
 
 beforeEach(() => {
   useEarningsStore.getState().reset()

@@ -23,6 +23,9 @@ export interface LeaderState {
    * orders became ready, how many were cut short and what was refunded, or null on failure.
    */
   markArrived: (groupBuyId: string, receivedQuantity?: number) => Promise<GroupBuyOutputs['markArrived'] | null>
+  closing: boolean
+  /** 截团: the outcome (CLOSED or FAILED), or null on failure (see arriveError). */
+  close: (groupBuyId: string) => Promise<GroupBuyOutputs['close'] | null>
   loadShareCode: (groupBuyId: string) => Promise<void>
   reset: () => void
 }
@@ -34,6 +37,7 @@ const initial = () => ({
   submitError: null,
   arriving: false,
   arriveError: null,
+  closing: false,
   shareCode: null as LeaderState['shareCode'],
 })
 
@@ -75,6 +79,18 @@ export const useLeaderStore = create<LeaderState>()((set, get) => {
         return null
       }
       set({ arriving: false })
+      void get().refreshParticipants(groupBuyId)
+      return res.data
+    },
+    close: async (groupBuyId) => {
+      if (get().closing) return null
+      set({ closing: true, arriveError: null })
+      const res = await groupBuyService.close(groupBuyId)
+      if (!res.ok) {
+        set({ closing: false, arriveError: res.error })
+        return null
+      }
+      set({ closing: false })
       void get().refreshParticipants(groupBuyId)
       return res.data
     },

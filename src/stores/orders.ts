@@ -1,12 +1,16 @@
 import { create } from 'zustand'
-import type { OrderView } from '@/shared/contracts/order'
+import type { OrderOutputs, OrderView } from '@/shared/contracts/order'
+import { pickupService } from '@/services/pickup'
 import type { ClientError } from '@/shared/client-result'
 import { orderService } from '@/services/order'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 import { useGroupBuyStore } from './group-buy'
 
+/** The order page's order: `get` adds where and when to collect, what was handed over so far and the 代取 code. */
+export type OrderDetail = OrderView & Partial<Pick<OrderOutputs['get']['order'], 'pickup' | 'pickedQuantity' | 'delegateCode'>>
+
 export interface OrdersState extends PagedState<OrderView> {
-  current: OrderView | null
+  current: OrderDetail | null
   currentLoading: boolean
   currentError: ClientError | null
   acting: boolean
@@ -17,6 +21,9 @@ export interface OrdersState extends PagedState<OrderView> {
   cancel: (orderId: string) => Promise<boolean>
   /** Pay an unpaid order, then wait briefly for the payment callback to mark it paid. */
   pay: (orderId: string) => Promise<boolean>
+  /** 代取: a one-time code for someone else (a new one replaces the old), or take it back. */
+  delegate: (orderId: string) => Promise<boolean>
+  revokeDelegate: (orderId: string) => Promise<boolean>
   reset: () => void
 }
 
@@ -67,6 +74,30 @@ export const useOrdersStore = create<OrdersState>()((set, get) => ({
     }
     set({ acting: false })
     return get().current?.status !== 'PENDING_PAYMENT'
+  },
+  delegate: async (orderId) => {
+    set({ acting: true, actionError: null })
+    const res = await pickupService.delegate(orderId)
+    if (!res.ok) {
+      set({ acting: false, actionError: res.error })
+      return false
+    }
+    const current = get().current
+    if (current?.orderId === orderId) set({ current: { ...current, delegateCode: res.data.code } })
+    set({ acting: false })
+    return true
+  },
+  revokeDelegate: async (orderId) => {
+    set({ acting: true, actionError: null })
+    const res = await pickupService.revokeDelegate(orderId)
+    if (!res.ok) {
+      set({ acting: false, actionError: res.error })
+      return false
+    }
+    const current = get().current
+    if (current?.orderId === orderId) set({ current: { ...current, delegateCode: null } })
+    set({ acting: false })
+    return true
   },
   reset: () => set({ ...emptyPaged<OrderView>(), ...initialDetail }),
 }))

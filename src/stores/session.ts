@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import type { Role } from '@/shared/contracts/common'
-import type { PickupPointView } from '@/shared/contracts/user'
+import type { MyContactView, PickupPointView } from '@/shared/contracts/user'
 import type { ClientError } from '@/shared/client-result'
 import { getActingOpenid, setActingOpenid } from '@/services/identity'
 import { userService } from '@/services/user'
@@ -11,6 +11,11 @@ export interface SessionState {
   pickupPointId: string | null
   /** Leaders and clerks are bound to the pickup point they run. */
   boundPickupPointId: string | null
+  /** 收货人 (phone masked); null until given — the join sheet asks for it once. */
+  contact: MyContactView | null
+  /** The join sheet asked for the 收货人 in this session (it asks once, even when left empty). */
+  contactAsked: boolean
+  markContactAsked: () => void
   status: 'idle' | 'loading' | 'ready' | 'error'
   error: ClientError | null
   pickupPoints: PickupPointView[]
@@ -21,6 +26,7 @@ export interface SessionState {
   choosePickupPoint: (pickupPointId: string) => Promise<ClientError | null>
   /** Local mode only: act as another demo identity and reload who we are. */
   switchIdentity: (openid: string) => Promise<void>
+  saveContact: (contact: { name: string; phone?: string; note?: string }) => Promise<ClientError | null>
   reset: () => void
 }
 
@@ -29,6 +35,8 @@ const initial = {
   roles: [] as Role[],
   pickupPointId: null,
   boundPickupPointId: null,
+  contact: null as MyContactView | null,
+  contactAsked: false,
   status: 'idle' as const,
   error: null,
   pickupPoints: [] as PickupPointView[],
@@ -43,7 +51,7 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
     const res = await userService.me()
     if (res.ok) {
       const { openid, roles, pickupPointId, boundPickupPointId } = res.data
-      set({ openid, roles, pickupPointId, boundPickupPointId, status: 'ready' })
+      set({ openid, roles, pickupPointId, boundPickupPointId, contact: res.data.contact ?? null, status: 'ready' })
     } else {
       set({ status: 'error', error: res.error })
     }
@@ -65,6 +73,13 @@ export const useSessionStore = create<SessionState>()((set, get) => ({
     setActingOpenid(openid)
     set({ ...initial })
     await get().load()
+  },
+  markContactAsked: () => set({ contactAsked: true }),
+  saveContact: async (contact) => {
+    const res = await userService.setContact(contact)
+    if (!res.ok) return res.error
+    set({ contact: res.data.contact })
+    return null
   },
   reset: () => set({ ...initial }),
 }))

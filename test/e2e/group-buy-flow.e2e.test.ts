@@ -13,10 +13,14 @@ const TITLE = `阳光玫瑰葡萄 ${Date.now() % 10000}`
 let app: App
 
 beforeAll(async () => {
+  // Money is withdrawable once the after-sales window has closed (docs/api.md, Money rules): 0 here, so the settle
+  // run after the pickup releases it. The cloud runs in this process and reads the variable on each call.
+  process.env.AFTER_SALES_WINDOW_MS = '0'
   app = await openApp('group-buy')
 })
 
 afterAll(async () => {
+  delete process.env.AFTER_SALES_WINDOW_MS
   await app?.close()
 })
 
@@ -121,14 +125,17 @@ it('runs a group buy from creation to pickup', async () => {
   await see('提货 · 该提货码已使用，请勿重复核销')
   await shot('14-clerk-today')
 
-  // 8. The leader's earnings (ledger): A's order is picked up, so its share is available (19.90 less the
-  // platform's 5%, no store fee in the demo seed); B's and C's stay frozen until they pick up. 提现 holds it.
+  // 8. The leader's earnings (ledger): A's order is picked up and its after-sales window (0 in this test) is over,
+  // so settle releases its share (19.90 less the platform's 5%, no store fee in the demo seed); B's and C's stay
+  // frozen (待提货) until they pick up. 提现 holds it.
+  await app.fireTimer('settle')
   await actAs('团长')
   await tap('团长工作台')
   await tap('我的收益')
   await see('¥18.91')
   await see('¥37.82')
   await see(`销售分成 · ${TITLE} #1`)
+  await see('待提货 ¥37.82 · 售后期 ¥0.00')
   await shot('15-leader-earnings')
   await tap('提现')
   await tap('确定')

@@ -24,6 +24,14 @@ async function reconcile(): Promise<ReconcileReport> {
 }
 
 describe('ledger', () => {
+  // These tests are about the split and the payouts: the after-sales window (test/node/money-rules.test.ts) is 0
+  // here, so the money of a picked-up order is released at settle's next run.
+  beforeAll(() => {
+    process.env.AFTER_SALES_WINDOW_MS = '0'
+  })
+  afterAll(() => {
+    delete process.env.AFTER_SALES_WINDOW_MS
+  })
   beforeAll(async () => {
     const fee = await cloud.call('admin', DEMO.admin, { action: 'setHandlingFee', pickupPointId: cloud.pickupPointId, handlingFeeFen: 50 })
     expect(fee.ok).toBe(true)
@@ -47,7 +55,7 @@ describe('ledger', () => {
     expect(entries).toHaveLength(3)
     expect(entries.every((e) => e.kind === 'SALE' && e.state === 'FROZEN' && e.title === '测试团购' && e.seq === 1)).toBe(true)
 
-    // Picked up: the shares become available, once, however often the code is scanned.
+    // Picked up, and (window 0) released by settle: the shares become available, once, however often the code is scanned.
     expect((await pickUp(cloud, 'lg-own-a', groupBuyId, orderId)).ok).toBe(true)
     const code = (await cloud.call<{ order: { pickupCode: string } }>('order', 'lg-own-a', { action: 'get', orderId })).data.order.pickupCode
     const again = await cloud.call('pickup', DEMO.clerk, { action: 'verify', code })
@@ -89,10 +97,11 @@ describe('ledger', () => {
     expect(await bookRefund(database(), { _id: refundId, orderId, amountFen: 1000 }, Date.now())).toBe('ALREADY')
     expect(await orderEntries(cloud, orderId)).toHaveLength(entries.length)
 
-    // Picked up: what is kept becomes available to the merchant.
+    // Picked up: what is kept becomes available to the merchant once settle releases it (after any refund under way).
     expect((await pickUp(cloud, 'lg-offer-a', groupBuyId, orderId)).ok).toBe(true)
     // A partial refund of what is left, booked directly as the after-sales flow will: the split of the rest.
     await partialRefund(orderId, 1)
+    await cloud.fireTimer('settle')
     expect(netByParty(await orderEntries(cloud, orderId))).toEqual({ merchant: 1200, leader: 199, store: 50, platform: 550 })
     const merchant = await balanceOf(cloud, DEMO.merchant)
     expect(merchant.frozenFen).toBe(0)
@@ -152,6 +161,7 @@ describe('ledger', () => {
     const groupBuyId = await createGroupBuy(cloud, { priceFen: 2000, minParticipants: 1 })
     const orderId = await paidOrder(cloud, 'lg-po-a', groupBuyId, 1)
     expect((await pickUp(cloud, 'lg-po-a', groupBuyId, orderId)).ok).toBe(true)
+    await cloud.fireTimer('settle')
     const start = await balanceOf(cloud, DEMO.leader)
     const requestId = newRequestId('po')
     // Failing from the first attempt, which requestPayout itself makes (the bill is created at once).

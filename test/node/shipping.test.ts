@@ -68,6 +68,18 @@ describe('shipping info at handover', () => {
     expect(after.data.items.map((i) => i.orderId)).not.toContain(orderId)
   })
 
+  it('a partial hand-over is recorded at the first hand-over, once, however the rest goes out', async () => {
+    const { orderId, code } = await readyOrder('sh-p')
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 1 })).ok).toBe(true)
+    const queued = await readDoc('shippingUploads', `sh_${orderId}`)
+    expect(queued).toMatchObject({ status: 'PENDING' })
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 1 })).ok).toBe(true)
+    expect((await readDoc('orders', orderId))!.status).toBe('PICKED_UP')
+    expect((await readDoc('shippingUploads', `sh_${orderId}`))!.handedOverAt).toBe(queued!.handedOverAt)
+    await cloud.fireTimer('settle')
+    expect(cloud.shipping.uploadsFor(orderId)).toBe(1)
+  })
+
   it('nothing is uploaded for an order refunded in full (before handover, or between queueing and upload)', async () => {
     const before = await readyOrder('sh-c')
     await requestRefund(database(), (await readDoc('orders', before.orderId)) as never, '团长取消', Date.now())

@@ -2,7 +2,9 @@ import { defineFunction } from '@server/define'
 import { createPickupPoint } from './actions/create-pickup-point'
 import { grantRole } from './actions/grant-role'
 import { listRoles } from './actions/list-roles'
+import { getPointsRule, setPointsRule } from './actions/points-rule'
 import { lastReconciliation, reconcile, shippingBacklog } from './actions/reconcile'
 import { setHandlingFee } from './actions/set-handling-fee'
+import { updatePickupPoint } from './actions/update-pickup-point'
 
-export const main = defineFunction({ createPickupPoint, grantRole, listRoles, setHandlingFee, reconcile, lastReconciliation, shippingBacklog })
+export const main = defineFunction({ createPickupPoint, grantRole, listRoles, setHandlingFee, setPointsRule, getPointsRule, reconcile, lastReconciliation, shippingBacklog, updatePickupPoint })

@@ -1,4 +1,5 @@
 import { defineFunction } from '@server/define'
+import { close } from './actions/close'
 import { create } from './actions/create'
 import { createFromOffer } from './actions/create-from-offer'
 import { get } from './actions/get'
@@ -10,4 +11,4 @@ import { participants } from './actions/participants'
 import { pickList } from './actions/pick-list'
 import { shareCode } from './actions/share-code'
 
-export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived, createFromOffer, pickList, shareCode })
+export const main = defineFunction({ create, list, get, join, listMine, participants, markArrived, createFromOffer, pickList, shareCode, close })

@@ -9,7 +9,7 @@ import { processDueShipping } from '@server/payments/shipping'
 import { finishInterruptedPayments } from '@server/payments/payment-flow'
 import { finishInterruptedHandovers } from '@server/pickup/pickup-flow'
 import { finishInterruptedArrivals } from '@server/group-buys/arrival'
-import { catchUpLedger } from '@server/ledger/ledger-flow'
+import { catchUpLedger, releaseDue } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { reconcileDaily } from '@server/ledger/reconcile'
 import { sendPickupReminders } from '@server/pickup/reminders'
@@ -20,8 +20,9 @@ import { processRollOvers } from '@server/group-buys/roll-over'
 
 /**
  * Every minute (config.json): finish payments, hand-overs and arrival sign-offs a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
- * group buys, heal holds left by interrupted calls, refund failed groups, finish confirmed refunds a crash cut off, book what the ledger hooks missed, pay out
- * payouts (商家转账 bills), upload shipping info of handed-over orders, send messages, and reconcile the ledger once a day.
+ * group buys, heal holds left by interrupted calls, refund failed groups, finish confirmed refunds a crash cut off, book what the ledger hooks missed, release
+ * the money of orders whose after-sales window closed with no case open, pay out payouts (商家转账 bills), upload shipping info of handed-over orders,
+ * send messages, and reconcile the ledger once a day.
  */
 const tick = action({
   access: 'timer',
@@ -40,6 +41,7 @@ const tick = action({
     const refunds = await processDueRefunds(db, now)
     const finishedRefunds = await finishConfirmedRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
+    const released = await releaseDue(db, now)
     const payouts = await processDuePayouts(db, now)
     const shipping = await processDueShipping(db, now)
     const reminders = await sendPickupReminders(db, now)
@@ -48,7 +50,7 @@ const tick = action({
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, refunds,
-      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, refunds: finishedRefunds.finished }, ledger, payouts, shipping, reminders, ratings, points, messages, reconciliation })
+      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
   },
 })
 

@@ -8,6 +8,7 @@ import { me } from './actions/me'
 import { notices } from './actions/notices'
 import { recordConsent } from './actions/record-consent'
 import { recordUpload } from './actions/record-upload'
+import { setContact } from './actions/set-contact'
 import { setMarketingConsent } from './actions/set-marketing-consent'
 
-export const main = defineFunction({ me, choosePickupPoint, listPickupPoints, recordConsent, notices, markNoticesRead, setMarketingConsent, exportMyData, recordUpload, deleteMe })
+export const main = defineFunction({ me, choosePickupPoint, listPickupPoints, recordConsent, notices, markNoticesRead, setMarketingConsent, exportMyData, recordUpload, deleteMe, setContact })

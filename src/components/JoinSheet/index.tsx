@@ -1,4 +1,5 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Button, Input, Text, View } from '@tarojs/components'
+import { CONTACT_NAME_MAX, CONTACT_NOTE_MAX, CONTACT_PHONE_PATTERN, normalizePhone } from '@/shared/domain/contact'
 import { useEffect, useState } from 'react'
 import type { ClientError } from '@/shared/client-result'
 import { ROLL_OVER_WINDOW_DAYS, type OnFail } from '@/shared/domain/roll-over'
@@ -17,16 +18,38 @@ interface Props {
   alreadyHeld: number
   submitting: boolean
   error: ClientError | null
-  onConfirm: (quantity: number) => void
+  /** Ask for the 收货人 (once: when the resident has none yet). */
+  askContact?: boolean
+  onConfirm: (quantity: number, contact?: JoinContact) => void
   onClose: () => void
   /** 拼团未成时: refund (default) or keep the order for the leader's next group. Shown when given. */
   onFail?: OnFail
   onFailChange?: (choice: OnFail) => void
 }
 
+export interface JoinContact {
+  name: string
+  phone?: string
+  note?: string
+}
+
 export default function JoinSheet(props: Props) {
-  const { title, priceFen, unit, limitPerUser, maxQuantity, alreadyHeld, submitting, error, onConfirm, onClose, onFail, onFailChange } = props
+  const { title, priceFen, unit, limitPerUser, maxQuantity, alreadyHeld, submitting, error, askContact = false, onConfirm, onClose, onFail, onFailChange } = props
   const [quantity, setQuantity] = useState(1)
+  const [name, setName] = useState('')
+  const [phone, setPhone] = useState('')
+  const [note, setNote] = useState('')
+  const [contactError, setContactError] = useState('')
+  const submit = () => {
+    if (!askContact) return onConfirm(quantity)
+    const digits = normalizePhone(phone)
+    // Optional (joining never needs it): left empty, the lists show 邻居** with the 跟团号 as before.
+    if (!name.trim() && !digits && !note.trim()) return onConfirm(quantity)
+    if (!name.trim()) return setContactError('请填写称呼，团长按称呼和跟团号给你备货')
+    if (digits && !CONTACT_PHONE_PATTERN.test(digits)) return setContactError('手机号应为 11 位数字（可不填）')
+    setContactError('')
+    onConfirm(quantity, { name: name.trim(), ...(digits ? { phone: digits } : {}), ...(note.trim() ? { note: note.trim() } : {}) })
+  }
   useEffect(() => {
     if (quantity > maxQuantity) setQuantity(Math.max(1, maxQuantity))
   }, [maxQuantity, quantity])
@@ -44,6 +67,15 @@ export default function JoinSheet(props: Props) {
           {`每人限购 ${limitPerUser}${unit}`}
           {alreadyHeld > 0 ? `，你已参团 ${alreadyHeld}${unit}` : ''}
         </Text>
+        {askContact && (
+          <View className='join-sheet__contact'>
+            <Text className='join-sheet__contact-title'>收货人（选填，只给本自提点的团长和店员看，手机号只显示尾号）</Text>
+            <Input className='join-sheet__input' id='join-contact-name' placeholder='称呼，如 王阿姨' maxlength={CONTACT_NAME_MAX} value={name} onInput={(e) => setName(e.detail.value)} />
+            <Input className='join-sheet__input' id='join-contact-phone' type='number' placeholder='手机号（选填）' maxlength={13} value={phone} onInput={(e) => setPhone(e.detail.value)} />
+            <Input className='join-sheet__input' id='join-contact-note' placeholder='门牌/备注（选填），如 3-201' maxlength={CONTACT_NOTE_MAX} value={note} onInput={(e) => setNote(e.detail.value)} />
+            {contactError && <Text className='join-sheet__error'>{contactError}</Text>}
+          </View>
+        )}
         {onFailChange && (
           <View className='row join-sheet__on-fail'>
             <Text className='muted'>没成团时</Text>
@@ -62,7 +94,7 @@ export default function JoinSheet(props: Props) {
           <Text>合计</Text>
           <Text className='join-sheet__amount'>{formatFen(total)}</Text>
         </View>
-        <Button className='btn-primary' loading={submitting} disabled={submitting || maxQuantity < 1} onClick={() => onConfirm(quantity)}>
+        <Button className='btn-primary' loading={submitting} disabled={submitting || maxQuantity < 1} onClick={submit}>
           {maxQuantity < 1 ? '已达限购' : `确认支付 ${formatFen(total)}`}
         </Button>
       </View>

@@ -1,9 +1,18 @@
 import { z } from 'zod'
-import { cursor, fen, GRANTABLE_ROLES, id, isPointBound, shortText, type Page, type Role } from './common'
+import { cursor, fen, GRANTABLE_ROLES, id, isPointBound, shortText, type Page, type PickupPlaceView, type Role } from './common'
 import type { ReconcileReport } from './ledger'
 
+/** A store's contact phone: a mobile or a landline (digits, spaces, dashes), shown to residents as is. */
+const pointPhone = z.string().trim().regex(/^[0-9][0-9 -]{5,18}[0-9]$/, 'must be a phone number')
+
 export const adminContract = {
-  createPickupPoint: z.object({ name: shortText(40), address: shortText(120), storeName: shortText(40) }).strict(),
+  createPickupPoint: z
+    .object({ name: shortText(40), address: shortText(120), storeName: shortText(40), openingHours: shortText(40).optional(), contactPhone: pointPhone.optional() })
+    .strict(),
+  /** 自提点 details residents see (address, 营业时间, contact phone): the admin, or a leader of that point. */
+  updatePickupPoint: z
+    .object({ pickupPointId: id, address: shortText(120).optional(), openingHours: shortText(40).optional(), contactPhone: pointPhone.optional() })
+    .strict(),
   grantRole: z
     .object({ openid: id, role: z.enum(GRANTABLE_ROLES), pickupPointId: id.optional() })
     .strict()
@@ -13,6 +22,12 @@ export const adminContract = {
     }),
   /** The store's fee per order for being the pickup point (split from each order paid from then on). */
   setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
+  /**
+   * The platform's points rule: a coupon campaign may grant at most pointsPerYuan × its value in yuan per
+   * redemption, and never more than maxPerRedemption (default 1 per ¥1, at most 1,000).
+   */
+  setPointsRule: z.object({ pointsPerYuan: z.number().int().min(0).max(100), maxPerRedemption: z.number().int().min(0).max(100_000) }).strict(),
+  getPointsRule: z.object({}).strict(),
   reconcile: z.object({}).strict(),
   lastReconciliation: z.object({}).strict(),
   /** Handed-over orders whose shipping info WeChat has not accepted yet (their payments stay frozen until it has). */
@@ -43,9 +58,12 @@ export interface ShippingBacklogItem {
 export interface AdminOutputs {
   shippingBacklog: { items: ShippingBacklogItem[]; count: number }
   setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
+  setPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
+  getPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
   reconcile: ReconcileReport
   lastReconciliation: { report: ReconcileReport | null }
   createPickupPoint: { pickupPointId: string }
+  updatePickupPoint: { pickupPoint: PickupPlaceView }
   grantRole: Record<string, never>
   listRoles: Page<RoleHolderView>
 }

@@ -13,7 +13,11 @@ export const afterSalesContract = {
       requestId,
     })
     .strict(),
-  decide: z.object({ caseId: id, approve: z.boolean(), note: z.string().trim().max(200).optional() }).strict(),
+  /**
+   * `quantity`: the units an approval takes back (1 … the case's quantity; absent = all it asked for). The refund is
+   * quantity × price and the ledger splits what the order keeps by those units.
+   */
+  decide: z.object({ caseId: id, approve: z.boolean(), quantity: z.number().int().min(1).max(999).optional(), note: z.string().trim().max(200).optional() }).strict(),
   /** My cases, newest first; `orderId` narrows to one order's. */
   listMine: z.object({ orderId: id.optional(), cursor: cursor.optional() }).strict(),
   /** Cases the caller decides: a merchant's (its offers' group buys), a leader's (their pickup point's), or all for an admin. */
@@ -49,7 +53,8 @@ export interface AfterSalesInboxItem extends AfterSalesCaseView {
 
 export interface AfterSalesOutputs {
   request: { caseId: string; status: AfterSalesStatus }
-  decide: { caseId: string; status: AfterSalesStatus; refundFen: number }
+  /** `quantity`: the units the approval takes back (0 on a rejection). */
+  decide: { caseId: string; status: AfterSalesStatus; refundFen: number; quantity: number }
   listMine: Page<AfterSalesCaseView>
   listForMe: Page<AfterSalesInboxItem>
 }

@@ -42,3 +42,22 @@ export const fileId = z
   .string()
   .max(500)
   .regex(/^cloud:\/\/[A-Za-z0-9._-]+\/[A-Za-z0-9._\-/]+$/, 'must be a cloud:// file id')
+
+/**
+ * 提货时间: when residents collect (both or neither; the end after the start). On group buys, and as a default on
+ * supply offers that a leader's group buy keeps unless it sets its own.
+ */
+export const pickupWindowFields = { pickupStartAt: epochMs.optional(), pickupEndAt: epochMs.optional() }
+export const PICKUP_WINDOW_MESSAGE = '提货时间需同时填写开始和结束，且结束晚于开始'
+
+/** Where and when to pick up, as the detail, order and pickup-code pages show it. */
+export interface PickupPlaceView {
+  pickupPointId: string
+  name: string
+  address: string
+  storeName: string
+  /** 营业时间, free text (e.g. 每天 8:00–21:00); null until the point sets it. */
+  openingHours?: string | null
+  /** The point's (the leader's) contact phone; null until set. */
+  contactPhone?: string | null
+}

@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import type { StaffContactView } from '../domain/contact'
+import { isPickupWindow } from '../domain/pickup'
 import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
 import { SHARE_SCENE_PATTERN } from '../domain/share-code'
-import { cursor, epochMs, fen, id, pageLimit, requestId, shortText, type Page } from './common'
+import { cursor, epochMs, fen, id, pageLimit, PICKUP_WINDOW_MESSAGE, pickupWindowFields, requestId, shortText, type Page, type PickupPlaceView } from './common'
 
 /** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
 export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
@@ -36,11 +38,13 @@ const createInput = z
     startAt: epochMs,
     endAt: epochMs,
     pickupPointId: id,
+    ...pickupWindowFields,
     priceTiers: priceTiers.optional(),
   })
   .strict()
   .superRefine(tiersFit)
   .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] })
+  .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
   .refine((v) => v.originalPriceFen === undefined || v.originalPriceFen >= v.priceFen, {
     message: '原价不能低于团购价',
     path: ['originalPriceFen'],
@@ -73,14 +77,19 @@ export const groupBuyContract = {
       startAt: epochMs.optional(),
       endAt: epochMs.optional(),
       priceTiers: priceTiers.optional(),
+      /** Absent = the offer's default 提货时间 (if it has one). */
+      ...pickupWindowFields,
     })
     .strict()
     .superRefine(tiersFit)
+    .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
     .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
     .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
   /** The poster's mini-program code (its leader). */
   shareCode: z.object({ groupBuyId: id }).strict(),
+  /** 截团: its leader (or the admin) ends the group buy now; it settles exactly as its end time would. */
+  close: z.object({ groupBuyId: id }).strict(),
 } as const
 
 export interface GroupBuyView {
@@ -107,6 +116,9 @@ export interface GroupBuyView {
   /** Set on group buys sold from a merchant's supply offer (帮卖). */
   offerId: string | null
   merchantId: string | null
+  /** 提货时间 (null when the group buy has none). */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
   // The three below are always sent; optional so views built before tiers (fixtures) still type.
   /** 阶梯价 (null = one price): residents pay the first tier; the tier reached by paidQuantity is the final price. */
   priceTiers?: PriceTier[] | null
@@ -130,8 +142,12 @@ export interface ParticipantView {
   seq: number
   maskedName: string
   quantity: number
+  /** What is (or will be) handed over: less than quantity after a shortage, 0 once refunded in full (always sent). */
+  servedQuantity?: number
   status: string
   createdAt: number
+  /** 收货人, only for the leader and clerks of the group buy's pickup point (null otherwise or when none given). */
+  contact?: StaffContactView | null
   /** Joined through the leader's poster code (the order's referrerLeader is this group buy's leader): 来自海报. */
   fromPoster: boolean
 }
@@ -151,19 +167,28 @@ export interface PickListItem {
   /** What will be handed over (less than quantity after a shortage; 0 if refunded in full). */
   servedQuantity: number
   status: string
+  /** 收货人, only for the leader and clerks of the group buy's pickup point. */
+  contact?: StaffContactView | null
 }
 
 export interface GroupBuyOutputs {
   create: { groupBuyId: string }
   list: Page<GroupBuyView>
   /** `rating`: residents' stars after pickup (feedback.rate); optional so older fixtures still type. */
-  get: { groupBuy: GroupBuyView & { myQuantity: number; rating?: { avg: number; count: number } } }
+  /** `pickupPoint`: 自提点, address, opening hours and contact phone (null if the point was removed). */
+  get: { groupBuy: GroupBuyView & { myQuantity: number; rating?: { avg: number; count: number }; pickupPoint?: PickupPlaceView | null } }
   join: { orderId: string; status: 'PENDING_PAYMENT'; payment: PaymentParams; amountFen: number; expiresAt: number }
   listMine: Page<GroupBuyView>
   participants: Page<ParticipantView>
   markArrived: { readyOrders: number; shortOrders: number; refundedFen: number }
   createFromOffer: { groupBuyId: string }
   pickList: { items: PickListItem[]; fileID?: string; tempFileURL?: string }
+  /**
+   * The outcome (the same for every concurrent or repeated call): CLOSED (成团, ready for 确认到货) or FAILED (refunds
+   * requested). `closedNow`: this call moved the end time; `settled`: unpaid holds cancelled, refunds requested
+   * and (帮卖) unsold units handed back — false only when more is left than one call does (the timer finishes).
+   */
+  close: { groupBuyId: string; status: 'CLOSED' | 'FAILED'; endAt: number; closedNow: boolean; settled: boolean }
   /** The code's PNG in cloud storage (made once per group buy), a temp URL for it, and the scene it carries. */
   shareCode: { fileID: string; tempFileURL: string; scene: string; poster: SharePosterText }
 }

@@ -25,7 +25,8 @@ export const ledgerContract = {
   refreshPayout: z.object({ payoutId: id }).strict(),
 } as const
 
-export type EntryKind = 'SALE' | 'REVERSAL' | 'RELEASE' | 'PAYOUT'
+/** DEBT_REPAY: later AVAILABLE earnings repaying a payee's debt (a refund took back money already paid out). */
+export type EntryKind = 'SALE' | 'REVERSAL' | 'RELEASE' | 'PAYOUT' | 'DEBT_REPAY'
 
 export interface LedgerEntryView {
   entryId: string
@@ -53,10 +54,18 @@ export interface TierView {
 export interface BalanceView {
   party: Party
   partyId: string
+  /** All money not yet withdrawable: awaitingPickupFen + afterSalesFen. */
   frozenFen: number
+  /** 待提货: shares of orders not picked up yet. */
+  awaitingPickupFen: number
+  /** 售后期: shares of picked-up orders whose after-sales window is open, or that have a case or refund under way. */
+  afterSalesFen: number
+  /** 可提现 (less any debt, which is repaid first). */
   availableFen: number
   paidOutFen: number
   pendingPayoutFen: number
+  /** What the payee owes after a refund took back money already paid out; repaid from next earnings. */
+  debtFen: number
   /** Only for leaders. */
   tier: TierView | null
 }
@@ -93,9 +102,19 @@ export interface ReconcileMismatch {
   account?: string
   /** groupBuyId on GROUP_COUNTS (orderId is null then). */
   groupBuyId?: string
-  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS'
+  /**
+   * NEGATIVE_BALANCE: an account's balance in some state summed below 0. SPLIT: a party's entries for an order
+   * differ from the split of what the order keeps (keptOf). NOT_RELEASED: picked up but the pickup is not booked.
+   */
+  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS'
   expected: unknown
   actual: unknown
+}
+
+/** A payee who owes money: a refund took back more than they still had (repaid from their next earnings). */
+export interface DebtView {
+  account: string
+  debtFen: number
 }
 
 export interface ReconcileReport {
@@ -105,6 +124,8 @@ export interface ReconcileReport {
   mismatches: ReconcileMismatch[]
   /** All mismatches found (the list holds at most the first 200). */
   mismatchCount: number
+  /** Every open debt (at most 200 listed). */
+  debts: DebtView[]
 }
 
 export interface LedgerOutputs {

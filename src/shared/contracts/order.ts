@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { cursor, id, type Page } from './common'
+import { cursor, id, type Page, type PickupPlaceView } from './common'
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',
@@ -55,8 +55,18 @@ export interface OrderView {
   seq?: number
 }
 
+export interface OrderPickupInfo {
+  place: PickupPlaceView | null
+  pickupStartAt: number | null
+  pickupEndAt: number | null
+}
+
 export interface OrderOutputs {
   listMine: Page<OrderView>
-  get: { order: OrderView & { seq: number } }
+  /**
+   * `pickup`: 自提点 (name, address, 营业时间, contact phone) and 提货时间; `pickedQuantity`: handed over so far
+   * (部分提货); `delegateCode`: the outstanding 代取 code, if any (READY orders only).
+   */
+  get: { order: OrderView & { seq: number; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null } }
   cancel: { order: OrderView }
 }

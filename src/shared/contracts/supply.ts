@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { cursor, epochMs, fen, id, type Page } from './common'
+import { isPickupWindow } from '../domain/pickup'
+import { cursor, epochMs, fen, id, PICKUP_WINDOW_MESSAGE, pickupWindowFields, type Page } from './common'
 
 /** Commission is in basis points of the sale (1 bp = 0.01%); at most half the sale. */
 export const MAX_COMMISSION_BP = 5000
@@ -16,14 +17,19 @@ export const supplyContract = {
       endAt: epochMs,
       /** Absent = every pickup point. */
       pickupPointIds: z.array(id).min(1).max(200).optional(),
+      /** A default 提货时间 for leaders' group buys of this offer (they may keep it or set their own). */
+      ...pickupWindowFields,
     })
     .strict()
+    .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
     .refine((v) => v.maxPriceFen >= v.minPriceFen, { message: '最高售价不能低于最低售价', path: ['maxPriceFen'] })
     .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   listOpen: z.object({ cursor: cursor.optional() }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
-  purchaseOrders: z.object({ offerId: id }).strict(),
-  markShipped: z.object({ purchaseOrderId: id }).strict(),
+  /** `format: 'csv'` also writes the list as a CSV file (发货单 to print or import) and returns its temp URL. */
+  purchaseOrders: z.object({ offerId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
+  /** 发货 with an optional courier tracking number (快递单号); repeating it on a SHIPPED order sets the number. */
+  markShipped: z.object({ purchaseOrderId: id, trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4–40 letters, digits or -').optional() }).strict(),
 } as const
 
 export type PublishOfferInput = z.infer<typeof supplyContract.publish>
@@ -48,6 +54,9 @@ export interface OfferView {
   endAt: number
   /** null = every pickup point. */
   pickupPointIds: string[] | null
+  /** Default 提货时间 a leader's group buy keeps unless it sets its own. */
+  pickupStartAt?: number | null
+  pickupEndAt?: number | null
   status: OfferStatus
   createdAt: number
 }
@@ -84,6 +93,13 @@ export interface PurchaseOrderView {
   receivedAt: number | null
   /** What the leader signed off as arrived (sum over its group buys), once RECEIVED. */
   receivedQuantity: number | null
+  /** 快递单号, once the merchant gave one. */
+  trackingNo?: string | null
+  /** The leader's phone to call about delivery (their 收货人 phone, else the point's contact phone); merchant only. */
+  leaderPhone?: string | null
+  supplyPriceFen?: number
+  /** 货款 owed to the merchant: supply price × what arrived (once RECEIVED) or × what was ordered. */
+  amountOwedFen?: number
 }
 
 export interface SupplyOutputs {
@@ -91,6 +107,6 @@ export interface SupplyOutputs {
   /** `lowestPriceFen`: the lowest price in range a group buy can open at from the caller's pickup point. */
   listOpen: Page<OpenOfferView>
   listMine: Page<OfferView & { allocated: number; sold: number; points: OfferPointProgress[] }>
-  purchaseOrders: { items: PurchaseOrderView[] }
+  purchaseOrders: { items: PurchaseOrderView[]; fileID?: string; tempFileURL?: string }
   markShipped: { status: 'SHIPPED' }
 }

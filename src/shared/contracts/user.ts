@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { cursor, fileId, id, type Page, type Role } from './common'
+import { cursor, fileId, id, type Page, type PickupPlaceView, type Role } from './common'
+import { CONTACT_NAME_MAX, CONTACT_NOTE_MAX, CONTACT_PHONE_PATTERN, normalizePhone } from '../domain/contact'
 
 export const userContract = {
   me: z.object({}).strict(),
@@ -26,12 +27,30 @@ export const userContract = {
   recordUpload: z.object({ fileID: fileId }).strict(),
   /** Erase the caller: `confirm` must be exactly true. */
   deleteMe: z.object({ confirm: z.literal(true) }).strict(),
+  /**
+   * 收货人: the 称呼 (≤ 12), optionally a mainland mobile number and a 门牌/备注 (≤ 20). Replaces the whole contact:
+   * leaving out phone or note clears it.
+   */
+  setContact: z
+    .object({
+      name: z.string().trim().min(1).max(CONTACT_NAME_MAX),
+      phone: z.string().max(20).transform(normalizePhone).pipe(z.string().regex(CONTACT_PHONE_PATTERN, 'must be an 11-digit mobile number')).optional(),
+      note: z.string().trim().max(CONTACT_NOTE_MAX).optional(),
+    })
+    .strict(),
 } as const
+
+/** The caller's own 收货人 as `me` shows it (the phone masked: 138****5678). */
+export interface MyContactView {
+  name: string
+  phoneMasked: string | null
+  note: string | null
+}
 
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
   'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
-  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED',
+  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED', 'PICKED_UP_BY_PROXY', 'SHORTAGE',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
@@ -49,15 +68,13 @@ export interface NoticeView {
 /** Subscribe-message templates a user can consent to (server/outbox.ts sends them). */
 export type NoticeKey = z.infer<typeof userContract.recordConsent>['templates'][number]
 
-export interface PickupPointView {
-  pickupPointId: string
-  name: string
-  address: string
-  storeName: string
-}
+/** A pickup point in the chooser: name, address, store, and (#22) opening hours and contact phone. */
+export type PickupPointView = PickupPlaceView
 
 export interface UserOutputs {
-  me: { openid: string; roles: Role[]; pickupPointId: string | null; boundPickupPointId: string | null; marketingConsent: boolean }
+  /** `contact` is null until the resident gives one (user.setContact). */
+  me: { openid: string; roles: Role[]; pickupPointId: string | null; boundPickupPointId: string | null; marketingConsent: boolean; contact?: MyContactView | null }
+  setContact: { contact: MyContactView }
   choosePickupPoint: Record<string, never>
   listPickupPoints: { items: PickupPointView[] }
   recordConsent: Record<string, never>
@@ -88,6 +105,10 @@ export interface MyData {
   /** 售后 cases (#12); optional so exports made before them still type. */
   afterSales?: Record<string, unknown>[]
   points: Record<string, unknown>[]
+  /** 代取 and 一码提货 codes issued to the caller (#22). */
+  pickupCodes?: Record<string, unknown>[]
+  /** 收货人 with the phone number opened (it is stored sealed on the profile); null when none was given. */
+  contact?: { name: string; phone: string | null; note: string | null } | null
   /** Codes typed at a counter with this account (the verifications audit); optional so older exports still type. */
   codesTyped?: Record<string, unknown>[]
   /** The files stored for me (photos I uploaded and their attached copies); optional as above. */

@@ -4,6 +4,10 @@ import {
   applyRelease,
   applyReversal,
   balanceFromEntries,
+  keptOf,
+  mayRelease,
+  splitOfKept,
+  splitTakeBackFen,
   offerPriceLeavesPlatform,
   parseTiers,
   PARTIES,
@@ -161,6 +165,52 @@ describe('tiers and months', () => {
     expect(chinaMonthRange('2026-01')).toEqual({ start: newYearCst, end: Date.UTC(2026, 0, 31, 16, 0) })
   })
   it('balances are sums by state', () => {
-    expect(balanceFromEntries([{ amountFen: 5, state: 'FROZEN' }, { amountFen: -5, state: 'FROZEN' }, { amountFen: 5, state: 'AVAILABLE' }, { amountFen: -2, state: 'AVAILABLE' }, { amountFen: 2, state: 'PAYOUT_PENDING' }])).toEqual({ frozenFen: 0, availableFen: 3, pendingPayoutFen: 2, paidOutFen: 0 })
+    expect(balanceFromEntries([{ amountFen: 5, state: 'FROZEN' }, { amountFen: -5, state: 'FROZEN' }, { amountFen: 5, state: 'AVAILABLE' }, { amountFen: -2, state: 'AVAILABLE' }, { amountFen: 2, state: 'PAYOUT_PENDING' }])).toEqual({ frozenFen: 0, availableFen: 3, pendingPayoutFen: 2, paidOutFen: 0, debtFen: 0 })
+    // A debt: −owed when a refund took back paid-out money, + as later earnings repay it; shown as what is owed.
+    expect(balanceFromEntries([{ amountFen: -40, state: 'DEBT' }, { amountFen: 15, state: 'DEBT' }]).debtFen).toBe(25)
+  })
+})
+
+describe('what is kept (#19)', () => {
+  const offer: SplitTerms = { kind: 'offer', supplyPriceFen: 2500, commissionBp: 1000, tierBonusBp: 0, handlingFeeFen: 50, platformFeeBp: 0 }
+  const sale = { amountFen: 7980, quantity: 2, terms: offer }
+
+  it('every refund kind takes back its units: 1 of 2 back after pickup = the same unit short at arrival', () => {
+    const afterSales = splitOfKept(sale, [{ amountFen: 3990, units: 1, partial: true }])
+    const shortage = splitOfKept(sale, [{ amountFen: 3990, units: 1, partial: true }], 1)
+    expect(afterSales).toEqual(shortage)
+    expect(afterSales.merchant).toBe(2500)
+    // A full refund takes every unit; a money-only partial refund none.
+    expect(keptOf(sale, [{ amountFen: 7980 }])).toEqual({ keptFen: 0, keptUnits: 0 })
+    expect(keptOf(sale, [{ amountFen: 100, partial: true }])).toEqual({ keptFen: 7880, keptUnits: 2 })
+  })
+
+  it('the merchant never gets more than supply × units kept, for any refunds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 3 }), (q, backs) => {
+        const price = 3990
+        const refunds = backs.map((u) => ({ amountFen: u * price, units: u, partial: true }))
+        const k = keptOf({ amountFen: q * price, quantity: q }, refunds)
+        fc.pre(k.keptFen >= 0 && backs.reduce((a, b) => a + b, 0) <= q)
+        const s = splitOfKept({ amountFen: q * price, quantity: q, terms: offer }, refunds)
+        expect(s.merchant).toBeLessThanOrEqual(offer.supplyPriceFen * k.keptUnits)
+        expect(s.merchant + s.leader + s.store + s.platform).toBe(k.keptFen)
+      }),
+    )
+  })
+
+  it('release only after pickup, the window, no open case and every refund booked', () => {
+    const at = 1_000
+    expect(mayRelease({ pickedUpAt: null, openCaseUnits: 0, unbookedRefunds: 0 }, 10, 10_000)).toBe(false)
+    expect(mayRelease({ pickedUpAt: at, openCaseUnits: 0, unbookedRefunds: 0 }, 10, at + 9)).toBe(false)
+    expect(mayRelease({ pickedUpAt: at, openCaseUnits: 1, unbookedRefunds: 0 }, 10, at + 10)).toBe(false)
+    expect(mayRelease({ pickedUpAt: at, openCaseUnits: 0, unbookedRefunds: 1 }, 10, at + 10)).toBe(false)
+    expect(mayRelease({ pickedUpAt: at, openCaseUnits: 0, unbookedRefunds: 0 }, 10, at + 10)).toBe(true)
+  })
+
+  it('a take-back of released money never goes below 0: the rest is debt', () => {
+    expect(splitTakeBackFen(300, 500)).toEqual({ fromAvailable: 300, debt: 200 })
+    expect(splitTakeBackFen(-5, 500)).toEqual({ fromAvailable: 0, debt: 500 })
+    expect(splitTakeBackFen(900, 500)).toEqual({ fromAvailable: 500, debt: 0 })
   })
 })

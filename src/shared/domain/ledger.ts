@@ -180,15 +180,20 @@ export function applyRelease(pos: OrderPosition, released: Shares): OrderPositio
   return next
 }
 
-/** Balances of one account, each the sum of its entries in that state. */
+/**
+ * Balances of one account, each the sum of its entries in that state. `debtFen` is what the payee owes: DEBT
+ * entries are negative when a refund took back more than the payee still had available (−owed) and positive as
+ * later earnings repay it, so debtFen = −(their sum) ≥ 0.
+ */
 export interface Balance {
   frozenFen: number
   availableFen: number
   pendingPayoutFen: number
   paidOutFen: number
+  debtFen: number
 }
 
-export const ENTRY_STATES = ['FROZEN', 'AVAILABLE', 'PAYOUT_PENDING', 'PAID_OUT'] as const
+export const ENTRY_STATES = ['FROZEN', 'AVAILABLE', 'PAYOUT_PENDING', 'PAID_OUT', 'DEBT'] as const
 export type EntryState = (typeof ENTRY_STATES)[number]
 
 export const BALANCE_FIELD: Record<EntryState, keyof Balance> = {
@@ -196,12 +201,66 @@ export const BALANCE_FIELD: Record<EntryState, keyof Balance> = {
   AVAILABLE: 'availableFen',
   PAYOUT_PENDING: 'pendingPayoutFen',
   PAID_OUT: 'paidOutFen',
+  DEBT: 'debtFen',
 }
 
 export function balanceFromEntries(entries: readonly { amountFen: number; state: EntryState }[]): Balance {
-  const b: Balance = { frozenFen: 0, availableFen: 0, pendingPayoutFen: 0, paidOutFen: 0 }
-  for (const e of entries) b[BALANCE_FIELD[e.state]] += e.amountFen
+  const b: Balance = { frozenFen: 0, availableFen: 0, pendingPayoutFen: 0, paidOutFen: 0, debtFen: 0 }
+  for (const e of entries) b[BALANCE_FIELD[e.state]] += e.state === 'DEBT' ? -e.amountFen : e.amountFen
   return b
+}
+
+/**
+ * What an order keeps after its refunds: the amount less every refund, and the units less the units those refunds
+ * took back — whatever the refund's kind (failed group, expiry, shortage, after-sales, full or partial). The ONE
+ * input of the split of what is kept (`splitShares(keptFen, keptUnits, terms)`), used by the ledger's reversal and
+ * release, by admin.reconcile and by the model test. A partial refund that names no units (a price adjustment, or
+ * one written before refunds carried units) takes back none; a full one (not `partial`) takes back all. `servedCap` is the order's
+ * served quantity where an older shortage wrote only that.
+ */
+export function keptOf(
+  sale: { amountFen: number; quantity: number },
+  refunds: readonly { amountFen: number; units?: number | null; partial?: boolean }[],
+  servedCap?: number | null,
+): { keptFen: number; keptUnits: number } {
+  let keptFen = sale.amountFen
+  let keptUnits = sale.quantity
+  for (const r of refunds) {
+    keptFen -= r.amountFen
+    keptUnits -= r.partial ? Math.max(0, r.units ?? 0) : sale.quantity
+  }
+  if (typeof servedCap === 'number') keptUnits = Math.min(keptUnits, servedCap)
+  return { keptFen: Math.max(0, keptFen), keptUnits: Math.max(0, keptUnits) }
+}
+
+/** The split of what an order keeps: splitShares of keptOf — the one function every refund kind is booked by. */
+export function splitOfKept(
+  sale: { amountFen: number; quantity: number; terms: SplitTerms },
+  refunds: readonly { amountFen: number; units?: number | null; partial?: boolean }[],
+  servedCap?: number | null,
+): Shares {
+  const k = keptOf(sale, refunds, servedCap)
+  return splitShares(k.keptFen, k.keptUnits, sale.terms)
+}
+
+/**
+ * When an order's money may be released (FROZEN → AVAILABLE, withdrawable): picked up, its after-sales window
+ * closed, no case open or approved-but-not-refunded (`openCaseUnits` = units on the order's after-sales tally not
+ * yet refunded), and every refund requested for it confirmed and booked. Until then any refund can still reach
+ * the money, so it stays frozen.
+ */
+export function mayRelease(o: { pickedUpAt: number | null; openCaseUnits: number; unbookedRefunds: number }, windowMs: number, now: number): boolean {
+  if (o.pickedUpAt === null) return false
+  return now >= o.pickedUpAt + windowMs && o.openCaseUnits <= 0 && o.unbookedRefunds === 0
+}
+
+/**
+ * A refund must take `takeFen` back out of a payee's AVAILABLE money but the payee has only `availableFen` left
+ * (the rest was paid out or is held by a payout): never below 0 — what is missing becomes the payee's debt.
+ */
+export function splitTakeBackFen(availableFen: number, takeFen: number): { fromAvailable: number; debt: number } {
+  const fromAvailable = Math.min(Math.max(availableFen, 0), takeFen)
+  return { fromAvailable, debt: takeFen - fromAvailable }
 }
 
 export function formatFen(fen: number): string {

@@ -50,5 +50,25 @@ export function splitTakeBack(balance: number, wanted: number): { taken: number;
   return { taken, unrecovered: wanted - taken }
 }
 
-export const POINT_ENTRY_KINDS = ['EARN_PICKUP', 'EARN_REDEEM', 'TAKE_BACK', 'SPEND', 'SPEND_RETURNED'] as const
+/**
+ * SPEND_VOIDED: a refund took back points already spent, so an unredeemed coupon they bought was voided and its
+ * points returned to the balance (which the take-back then took).
+ */
+export const POINT_ENTRY_KINDS = ['EARN_PICKUP', 'EARN_REDEEM', 'TAKE_BACK', 'SPEND', 'SPEND_RETURNED', 'SPEND_VOIDED'] as const
 export type PointEntryKind = (typeof POINT_ENTRY_KINDS)[number]
+
+/**
+ * Points are platform value (they buy every merchant's member coupons and unlock levels), so what a campaign may
+ * grant per redemption is the platform's rule, not the merchant's: `pointsPerYuan` of the coupon's value, at most
+ * `maxPerRedemption`. The admin sets it (admin.setPointsRule); this is the default.
+ */
+export interface PointsRule {
+  pointsPerYuan: number
+  maxPerRedemption: number
+}
+export const DEFAULT_POINTS_RULE: PointsRule = { pointsPerYuan: 1, maxPerRedemption: 1000 }
+
+/** The most points one redemption of a coupon worth `valueFen` may grant under `rule`. */
+export function maxPointsOnRedeem(valueFen: number, rule: PointsRule): number {
+  return Math.max(0, Math.min(rule.maxPerRedemption, Math.floor((Math.max(0, valueFen) * rule.pointsPerYuan) / 100)))
+}

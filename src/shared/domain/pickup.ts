@@ -21,6 +21,20 @@ export function pickupExpiresAtFor(readyAt: number, ttlMs: number): number {
   return readyAt + ttlMs
 }
 
+/**
+ * May 确认到货 be tapped now: a group that succeeded and is not signed off yet — a 帮卖 group buy only once it ended
+ * (its goods ship on the purchase order formed at the end; 截团 ends it now). The server checks the same.
+ */
+export function isArrivalSignOffOpen(gb: { status: string; offerId?: string | null; arrivedAt?: number | null }): boolean {
+  if (gb.arrivedAt) return false
+  return gb.offerId ? gb.status === 'CLOSED' : canMarkArrived(gb.status)
+}
+
+/** 截团 is offered while the group buy still takes joins (before its end time). */
+export function canCloseEarly(gb: { status: string }): boolean {
+  return gb.status === 'OPEN' || gb.status === 'SUCCEEDED'
+}
+
 /** Group buys whose goods can be signed off as arrived: they reached their threshold (CLOSED only follows success). */
 export function canMarkArrived(status: string): boolean {
   return status === 'SUCCEEDED' || status === 'CLOSED'
@@ -36,4 +50,47 @@ export function decidePickup(order: { status: OrderStatus; pickupExpiresAt: numb
   if (order.status !== 'READY_FOR_PICKUP') return ERROR_CODES.PICKUP_NOT_READY
   if (isPickupExpired(order.pickupExpiresAt, now)) return ERROR_CODES.PICKUP_EXPIRED
   return null
+}
+
+
+/** What is still to hand over for a READY order: served (less any shortage) minus what was already handed over. */
+export function quantityLeftToHandOver(order: { quantity: number; servedQuantity?: number | null; pickedQuantity?: number | null }): number {
+  return Math.max(0, (order.servedQuantity ?? order.quantity) - (order.pickedQuantity ?? 0))
+}
+
+/**
+ * 部分提货: how much of a READY order a hand-over of `asked` (absent = all that is left) takes, and whether it
+ * completes the order; null when the ask is more than is left (or nothing is left).
+ */
+export function decideHandOverQuantity(left: number, asked: number | undefined): { take: number; completes: boolean } | null {
+  const take = asked ?? left
+  if (left < 1 || take < 1 || take > left) return null
+  return { take, completes: take === left }
+}
+
+/** 一码提货: how long a resident's all-my-orders code stays usable (it is shown at the counter, not kept). */
+export const MY_CODE_TTL_MS = 30 * 60_000
+/** The most READY orders one all-my-orders code hands over at once (a resident rarely has more than a few). */
+export const MY_CODE_MAX_ORDERS = 50
+
+
+/** Beijing time (UTC+8, no DST) parts of an instant, for the few words shown in notices and on pickup pages. */
+function cstParts(t: number): { month: number; day: number; hm: string } {
+  const d = new Date(t + 8 * 3600_000)
+  return { month: d.getUTCMonth() + 1, day: d.getUTCDate(), hm: `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}` }
+}
+
+/** 提货时间 in words: 12月6日 16:00–20:00 (one day) or 12月6日 16:00–12月7日 12:00; '' when there is no window. */
+export function formatPickupWindow(startAt: number | null | undefined, endAt: number | null | undefined): string {
+  if (!startAt || !endAt) return ''
+  const a = cstParts(startAt)
+  const b = cstParts(endAt)
+  const sameDay = a.month === b.month && a.day === b.day
+  return `${a.month}月${a.day}日 ${a.hm}–${sameDay ? '' : `${b.month}月${b.day}日 `}${b.hm}`
+}
+
+/** A pickup window is both ends or neither, the end after the start. */
+export function isPickupWindow(v: { pickupStartAt?: number; pickupEndAt?: number }): boolean {
+  if (v.pickupStartAt === undefined && v.pickupEndAt === undefined) return true
+  return v.pickupStartAt !== undefined && v.pickupEndAt !== undefined && v.pickupEndAt > v.pickupStartAt
 }

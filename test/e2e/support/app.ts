@@ -86,7 +86,20 @@ export async function openApp(name: string) {
     if (!res.ok) throw new Error(`timer ${fn}: HTTP ${res.status}`)
   }
 
-  return { page, go, shot, visible, byText, tap, see, fill, fillPlaceholder, actAs, enterAtCounter, fireTimer, close }
+  /** Setting the scene without the UI: a cloud function called as `openid` (as the local host's /fn route does). */
+  const call = async <T = Record<string, unknown>>(fn: string, openid: string, event: Record<string, unknown>): Promise<T> => {
+    const res = await fetch(`${cloudUrl}/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-WX-OPENID': openid }, body: JSON.stringify(event) })
+    const body = (await res.json()) as { ok: boolean; data: T; error?: { code: string; message: string } }
+    if (!body.ok) throw new Error(`${fn}.${String(event.action)}: ${body.error?.code} ${body.error?.message}`)
+    return body.data
+  }
+  /** The resident completes WeChat Pay's sheet for an order (the simulator, as the H5 app does). */
+  const pay = async (orderId: string) => {
+    const res = await fetch(`${cloudUrl}/sim/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId }) })
+    if (!res.ok) throw new Error(`pay ${orderId}: HTTP ${res.status}`)
+  }
+
+  return { page, go, shot, visible, byText, tap, see, fill, fillPlaceholder, actAs, enterAtCounter, fireTimer, call, pay, close }
 }
 
 export type App = Awaited<ReturnType<typeof openApp>>

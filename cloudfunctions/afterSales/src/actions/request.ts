@@ -2,6 +2,7 @@ import { afterSalesContract } from '@shared/contracts/after-sales'
 import { AFTER_SALES_REASON_LABELS, afterSalesRefundFen, decideAfterSalesRequest, pickedUpQuantity } from '@shared/domain/after-sales'
 import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
 import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@server/after-sales/cases'
+import { afterSalesWindowMs } from '@server/after-sales/window'
 import { checkImagesExist } from '@server/catalog/products'
 import { isDuplicateWrite } from '@server/cloud'
 import { action } from '@server/define'
@@ -14,14 +15,15 @@ import { attachPhotos, detachPhotos } from '@server/storage/uploads'
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.ORDER_NOT_FOUND]: 'no such order',
   [ERROR_CODES.AFTER_SALES_NOT_PICKED_UP]: 'only a picked-up order can have after-sales',
-  [ERROR_CODES.AFTER_SALES_WINDOW_CLOSED]: 'after-sales closes 48 h after pickup',
+  [ERROR_CODES.AFTER_SALES_WINDOW_CLOSED]: 'the after-sales window after pickup has closed',
   [ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED]: 'more units than were picked up, counting earlier requests',
 }
 
 /**
  * 申请售后. The case id comes from (caller, requestId), so a replay answers with the same case. The units
  * asked for are reserved on the order's tally first, by a conditional write that never passes the picked-up
- * quantity, so concurrent requests of one order can never ask back more than was handed over.
+ * quantity, so concurrent requests of one order can never ask back more than was handed over — and never on a tally
+ * the ledger closed when it released the order's money (ledger-flow's bookRelease), so no case reaches paid-out money.
  */
 export const request = action({
   access: ['resident'],
@@ -36,8 +38,9 @@ export const request = action({
 
     const order = await findById<OrderDoc>(db, 'orders', input.orderId)
     if (!order) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
-    const tally = await findById<{ quantity: number }>(db, AFTER_SALES_TALLIES, order._id)
-    const blocked = decideAfterSalesRequest(order, caller.openid, input.quantity, tally?.quantity ?? 0, now)
+    const tally = await findById<{ quantity: number; closed?: boolean }>(db, AFTER_SALES_TALLIES, order._id)
+    if (tally?.closed && order.openid === caller.openid) return fail(ERROR_CODES.AFTER_SALES_WINDOW_CLOSED, MESSAGES[ERROR_CODES.AFTER_SALES_WINDOW_CLOSED])
+    const blocked = decideAfterSalesRequest(order, caller.openid, input.quantity, tally?.quantity ?? 0, now, afterSalesWindowMs())
     if (blocked) return fail(blocked as ErrorCode, MESSAGES[blocked])
     const images = input.images ?? []
     const missing = await checkImagesExist(images)
@@ -46,7 +49,10 @@ export const request = action({
     const most = pickedUpQuantity(order)
     if (!(await reserve())) {
       const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
-      return stored ? replay(stored) : fail(ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED, MESSAGES[ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED])
+      if (stored) return replay(stored)
+      // The ledger released the order's money meanwhile (its window closed): no case can reach it any more.
+      if ((await findById<{ closed?: boolean }>(db, AFTER_SALES_TALLIES, order._id))?.closed) return fail(ERROR_CODES.AFTER_SALES_WINDOW_CLOSED, MESSAGES[ERROR_CODES.AFTER_SALES_WINDOW_CLOSED])
+      return fail(ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED, MESSAGES[ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED])
     }
 
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
@@ -86,7 +92,8 @@ export const request = action({
       } catch (err) {
         if (!isDuplicateWrite(err)) throw err
       }
-      const res = await db.collection(AFTER_SALES_TALLIES).where({ _id: order!._id, quantity: _.lte(most - input.quantity) }).update({ data: { quantity: _.inc(input.quantity) } })
+      // Never on a closed tally: the ledger closes it in the transaction that releases the order's money.
+      const res = await db.collection(AFTER_SALES_TALLIES).where({ _id: order!._id, quantity: _.lte(most - input.quantity), closed: _.neq(true) }).update({ data: { quantity: _.inc(input.quantity) } })
       return updatedCount(res) === 1
     }
   },

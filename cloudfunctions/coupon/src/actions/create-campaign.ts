@@ -5,6 +5,8 @@ import type { CouponCampaignDoc } from '@server/docs'
 import { audienceSize } from '@server/insight/audience'
 import { launchToAudience } from '@server/insight/marketing'
 import { disclosedCount, disclosedSize, K_ANONYMITY_MIN } from '@shared/domain/insight'
+import { maxPointsOnRedeem } from '@shared/domain/members'
+import { readPointsRule } from '@server/members/points-rule'
 
 export const createCampaign = action({
   access: ['merchant', 'admin'],
@@ -12,6 +14,11 @@ export const createCampaign = action({
   async run({ caller, db, now }, input) {
     const _ = db.command
     if (input.validTo <= now) return fail(ERROR_CODES.INPUT_INVALID, 'validTo: must be in the future')
+    // Points are platform value: a merchant cannot mint more per redemption than the platform's rule allows.
+    if (input.pointsOnRedeem) {
+      const cap = maxPointsOnRedeem(input.valueFen, await readPointsRule(db))
+      if (input.pointsOnRedeem > cap) return fail(ERROR_CODES.INPUT_INVALID, `pointsOnRedeem: at most ${cap} points per redemption for a coupon worth ¥${(input.valueFen / 100).toFixed(2)} (the platform's points rule)`)
+    }
     const points = (await db.collection('pickupPoints').where({ _id: _.in(input.pickupPointIds) }).limit(50).get()) as unknown as { data: { _id: string }[] }
     if (points.data.length !== input.pickupPointIds.length) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'a pickup point in pickupPointIds does not exist')
     const { audience, ...terms } = input

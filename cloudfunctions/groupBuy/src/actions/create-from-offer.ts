@@ -59,6 +59,9 @@ export const createFromOffer = action({
         merchantId: offer.merchantId,
         supplyPriceFen: offer.supplyPriceFen,
         commissionBp: offer.commissionBp,
+        // 提货时间: the leader's own, else the offer's default.
+        pickupStartAt: input.pickupStartAt ?? offer.pickupStartAt ?? null,
+        pickupEndAt: input.pickupEndAt ?? offer.pickupEndAt ?? null,
         ...(input.priceTiers ? { priceTiers: input.priceTiers } : {}),
       },
       now,

@@ -32,6 +32,8 @@ export const create = action({
         startAt: input.startAt,
         endAt: input.endAt,
         pickupPointId: input.pickupPointId,
+        pickupStartAt: input.pickupStartAt ?? null,
+        pickupEndAt: input.pickupEndAt ?? null,
         ...(input.priceTiers ? { priceTiers: input.priceTiers } : {}),
         creatorOpenid: caller.openid,
         creatorRole: user.roles.includes('leader') ? 'leader' : user.roles.includes('merchant') ? 'merchant' : 'admin',

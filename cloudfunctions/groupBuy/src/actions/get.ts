@@ -8,6 +8,7 @@ import { RATING_STATS, type RatingStatsDoc } from '@server/feedback/ratings'
 import { averageStars } from '@shared/domain/feedback'
 import { groupBuyOfScene } from '@server/group-buys/share-codes'
 import { tempUrls } from '@server/storage/files'
+import { pickupPlaceOf } from '@server/pickup/place'
 
 export const get = action({
   access: ['resident'],
@@ -22,7 +23,13 @@ export const get = action({
       findById<RatingStatsDoc>(db, RATING_STATS, ratingStatsIdFor('groupBuy', groupBuyId)),
     ])
     if (!doc) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
-    const urls = await tempUrls(doc.images)
-    return ok({ groupBuy: { ...toGroupBuyView(doc, now, urls), myQuantity: mine?.quantity ?? 0, rating: { avg: averageStars(rating ?? { count: 0, starsSum: 0 }), count: rating?.count ?? 0 } } })
+    const [urls, pickupPoint] = await Promise.all([tempUrls(doc.images), pickupPlaceOf(db, doc.pickupPointId)])
+    return ok({
+      groupBuy: {
+        ...toGroupBuyView(doc, now, urls), myQuantity: mine?.quantity ?? 0, rating: { avg: averageStars(rating ?? { count: 0, starsSum: 0 }), count: rating?.count ?? 0 },
+        // 自提点, address, 营业时间 and contact phone beside the 提货时间 (public: it is the store's, not a resident's).
+        pickupPoint,
+      },
+    })
   },
 })

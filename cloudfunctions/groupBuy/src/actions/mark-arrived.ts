@@ -27,7 +27,8 @@ export const markArrived = action({
     }
     if (!canMarkArrived(gb.status)) return fail(ERROR_CODES.GROUP_BUY_NOT_SUCCEEDED, `group buy is ${gb.status}, not succeeded`)
     // Supply goods ship on the purchase order formed when the group buy closes: nothing can arrive before.
-    if (gb.offerId && gb.status !== 'CLOSED') return fail(ERROR_CODES.GROUP_BUY_NOT_SUCCEEDED, 'a supply group buy is signed off after it closes')
+    // 截团 (groupBuy.close) ends it now for a group that is already full.
+    if (gb.offerId && gb.status !== 'CLOSED') return fail(ERROR_CODES.GROUP_BUY_NOT_ENDED, 'a supply group buy is signed off after it closes (截团 or its end time)')
     if (gb.offerId) await addToPurchaseOrder(db, gb, now)
     return ok(await signOffArrival(db, gb, receivedQuantity, now))
   },

@@ -3,15 +3,17 @@ import { maskName } from '@shared/domain/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { afterPosition, decodeCursor, encodeCursor } from '@server/cursor'
 import { action } from '@server/define'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import { servedQuantityOf, type GroupBuyDoc, type OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import { contactsFor } from '@server/privacy/contact'
 import { leadsGroupBuy } from '@server/group-buys/access'
 import { JOIN_ORDER } from '@server/group-buys/join-order'
 
 const PAGE = 50
 
 /**
- * The leader's 接龙 list: orders in join order, numbered 1, 2, 3… (跟团号), names masked. The cursor carries
+ * The leader's 接龙 list: orders in join order, numbered 1, 2, 3… (跟团号), names masked; the
+ * 收货人 (称呼, phone tail, note) only for the leader and clerks of its pickup point (server/privacy/contact.ts). The cursor carries
  * the position so numbering continues across pages without counting.
  */
 export const participants = action({
@@ -31,7 +33,11 @@ export const participants = action({
     const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, pos && { v: pos.v, id: lastId })
     const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
     const docs = res.data.slice(0, PAGE)
-    const items = docs.map((o, i) => ({ seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, status: o.status, createdAt: o.createdAt, fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid }))
+    const contacts = await contactsFor(db, user, gb.pickupPointId, docs.map((o) => o.openid))
+    const items = docs.map((o, i) => ({
+      seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: servedQuantityOf(o), status: o.status, createdAt: o.createdAt,
+      fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid, contact: contacts.get(o.openid) ?? null,
+    }))
     const last = docs[docs.length - 1]
     const nextCursor = res.data.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null
     return ok({ items, nextCursor })

@@ -1,4 +1,5 @@
 import { groupBuyContract, type PickListItem } from '@shared/contracts/group-buy'
+import { contactLine } from '@shared/domain/contact'
 import { maskName } from '@shared/domain/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
@@ -6,6 +7,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { canSeeGroupBuyOrders } from '@server/group-buys/access'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { canSeeContactsAt, contactsFor } from '@server/privacy/contact'
 import { csvDocument } from '@server/csv'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
 
@@ -25,15 +27,22 @@ export const pickList = action({
   async run({ caller, db, now }, { groupBuyId, format = 'json' }) {
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
-    if (!canSeeGroupBuyOrders(await caller.user(), gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
+    const user = await caller.user()
+    if (!canSeeGroupBuyOrders(user, gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
     const orders = await readOrdersInJoinOrder(db, groupBuyId)
-    const items: PickListItem[] = []
-    orders.forEach((o: OrderDoc, i: number) => {
-      if (!TO_HAND_OVER.includes(o.status)) return
-      items.push({ seq: i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status })
-    })
+    const handed = orders.map((o, i) => ({ o, seq: i + 1 })).filter(({ o }) => TO_HAND_OVER.includes(o.status))
+    // 收货人 only for the leader and clerks of this pickup point (never the merchant or the admin).
+    const contacts = await contactsFor(db, user, gb.pickupPointId, handed.map(({ o }) => o.openid))
+    const items: PickListItem[] = handed.map(({ o, seq }: { o: OrderDoc; seq: number }) => ({
+      seq, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status, contact: contacts.get(o.openid) ?? null,
+    }))
     if (format === 'json') return ok({ items })
-    const csv = csvDocument([['跟团号', '昵称', '数量', '实发', '状态'], ...items.map((it) => [it.seq, it.maskedName, it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status])])
+    // The 收货人 column only for those who may see it (the point's leader and clerks); the merchant's CSV has none.
+    const withContact = canSeeContactsAt(user, gb.pickupPointId)
+    const csv = csvDocument([
+      ['跟团号', '昵称', ...(withContact ? ['收货人'] : []), '数量', '实发', '状态'],
+      ...items.map((it) => [it.seq, it.maskedName, ...(withContact ? [contactLine(it.contact)] : []), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status]),
+    ])
     const fileID = await uploadBytes(`exports/picklists/${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'))
     return ok({ items, fileID, tempFileURL: await tempUrlOf(fileID) })
   },

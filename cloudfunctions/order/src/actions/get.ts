@@ -5,6 +5,7 @@ import { toOrderView, type GroupBuyDoc, type OrderDoc } from '@server/docs'
 import { canCancelRolledOver } from '@shared/domain/roll-over'
 import { findById } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
+import { pickupPlaceOf } from '@server/pickup/place'
 
 export const get = action({
   access: ['resident'],
@@ -14,11 +15,13 @@ export const get = action({
     // Someone else's order is indistinguishable from none: ids are not a way to probe.
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
     const view = toOrderView(order)
-    if (view.rollOver?.state === 'MOVED') {
+    const [seq, gb, place] = await Promise.all([joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
+    if (view.rollOver?.state === 'MOVED' && gb) {
       // Moved to a next group: its end time, and whether it may still be cancelled (until that group's 成团).
-      const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
-      if (gb) view.rollOver = { ...view.rollOver, groupBuyEndAt: gb.endAt, cancellable: order.status === 'PAID' && canCancelRolledOver(gb) }
+      view.rollOver = { ...view.rollOver, groupBuyEndAt: gb.endAt, cancellable: order.status === 'PAID' && canCancelRolledOver(gb) }
     }
-    return ok({ order: { ...view, seq: await joinSeqOf(db, order) } })
+    // Where and when to collect, on the order and pickup-code pages; the proxy code only for its owner (this is their order).
+    const pickup = { place, pickupStartAt: gb?.pickupStartAt ?? null, pickupEndAt: gb?.pickupEndAt ?? null }
+    return ok({ order: { ...view, seq, pickup, pickedQuantity: order.pickedQuantity ?? 0, delegateCode: order.status === 'READY_FOR_PICKUP' ? (order.delegateCode ?? null) : null } })
   },
 })

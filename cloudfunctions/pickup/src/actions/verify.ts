@@ -1,72 +1,93 @@
-import { pickupContract } from '@shared/contracts/pickup'
+import { pickupContract, type HandedOverOrder, type PickupVerifyOutput } from '@shared/contracts/pickup'
 import { maskName } from '@shared/domain/group-buy'
-import { decidePickup } from '@shared/domain/pickup'
-import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
+import { MY_CODE_MAX_ORDERS } from '@shared/domain/pickup'
+import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
 import { counterPointOf } from '@server/pickup/clerk'
 import { action } from '@server/define'
 import type { OrderDoc, PickupCodeDoc } from '@server/docs'
 import { findById } from '@server/fetch'
-import { isCrash } from '@server/crash-points'
-import { finishHandover, handOver } from '@server/pickup/pickup-flow'
+import { handOver, type HandOverVia } from '@server/pickup/hand-over'
 import { audit } from '@server/pickup/verifications'
+import { staffContactsOf } from '@server/privacy/contact'
 
 /**
- * 核销: hand the goods over for a pickup code, exactly once. The hand-over is one conditional write
- * READY_FOR_PICKUP → PICKED_UP; of any number of clerks scanning the same code at once, one wins and the
- * rest are told ALREADY_USED. Every attempt, refused or not, lands in the verifications audit.
+ * 核销: hand the goods over for a code, each unit exactly once. The code is one of three kinds (pickupCodes):
+ * an order's own code, a proxy code (代取, valid once) or a resident's all-my-orders code (一码提货: every READY
+ * order of theirs at this point). Each order's hand-over is one conditional write (server/pickup/hand-over.ts);
+ * of any number of clerks scanning the same code at once, one wins each order and the rest are told
+ * ALREADY_USED. Every attempt, refused or not, lands in the verifications audit.
  */
 export const verify = action({
   // Open to any identity on purpose: a non-clerk trying codes is exactly what the audit must record, and
   // defineFunction's role check would refuse before anything is written. The clerk check is the first step.
   access: ['resident'],
   input: pickupContract.verify,
-  async run({ caller, db, now }, { code }) {
+  async run({ caller, db, now }, { code, quantity }): Promise<Result<PickupVerifyOutput>> {
     const user = await caller.user()
     const pointId = counterPointOf(user)
-    const refuse = async (error: ErrorCode, message: string, orderId?: string) => {
-      await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId ?? user.boundPickupPointId ?? null, ...(orderId ? { orderId } : {}), outcome: error, at: now })
-      return fail(error, message)
+    const refuse = async (error: ErrorCode, message: string, orderId?: string, via?: HandOverVia) => {
+      await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId ?? user.boundPickupPointId ?? null, ...(orderId ? { orderId } : {}), ...(via ? { via } : {}), outcome: error, at: now })
+      return fail(error, refusalMessage(error, message))
     }
     if (!pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'only a clerk bound to a pickup point verifies pickup codes')
 
     const binding = await findById<PickupCodeDoc>(db, 'pickupCodes', code)
-    const order = binding ? await findById<OrderDoc>(db, 'orders', binding.orderId) : null
-    // A code whose order carries another code was drawn but never handed out (a lost race or an interrupted call).
-    if (!order || order.pickupCode !== code) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code')
-    if (order.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this order is picked up at another pickup point', order._id)
-
-    // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its release and points are
-    // finished before the answer.
-    if (order.status === 'PICKED_UP' && order.handoverFinishedAt === 0) await finishHandover(db, order, now)
-    const blocked = decidePickup(order, now)
-    if (blocked) return refuse(blocked, refusalMessage(blocked), order._id)
-
-    if (!(await handOver(db, order._id, code, pointId, now))) {
-      const current = (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
-      if (current.status === 'PICKED_UP' && current.handoverFinishedAt === 0) await finishHandover(db, current, now)
-      const lost = decidePickup(current, now) ?? ERROR_CODES.PICKUP_ALREADY_USED
-      return refuse(lost, refusalMessage(lost), order._id)
+    if (binding?.kind === 'mine') {
+      if (binding.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this code is for another pickup point', undefined, 'myCode')
+      if ((binding.expiresAt ?? 0) <= now) return refuse(ERROR_CODES.PICKUP_EXPIRED, 'this code has expired', undefined, 'myCode')
+      if (quantity !== undefined) return refuse(ERROR_CODES.PICKUP_QUANTITY_TOO_MANY, 'an all-my-orders code hands over whole orders', undefined, 'myCode')
+      const res = (await db.collection('orders').where({ openid: binding.openid, pickupPointId: pointId, status: 'READY_FOR_PICKUP' }).limit(MY_CODE_MAX_ORDERS).get()) as unknown as { data: OrderDoc[] }
+      if (res.data.length === 0) return refuse(ERROR_CODES.PICKUP_NOT_READY, 'nothing is waiting for this resident here', undefined, 'myCode')
+      const handed: HandedOverOrder[] = []
+      let lastRefusal: ErrorCode = ERROR_CODES.PICKUP_ALREADY_USED
+      const contacts = await staffContactsOf(db, [binding.openid!])
+      for (const o of res.data) {
+        const r = await handOver(db, o, { via: 'myCode', code }, now)
+        if (!r.ok) {
+          lastRefusal = r.error
+          await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: o._id, via: 'myCode', outcome: r.error, at: now })
+          continue
+        }
+        await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: o._id, via: 'myCode', quantity: r.take, outcome: 'PICKED_UP', at: now })
+        handed.push(view(r.order, r.take, r.left, contacts.get(o.openid) ?? null))
+      }
+      if (handed.length === 0) return fail(lastRefusal, refusalMessage(lastRefusal, 'nothing left to hand over'))
+      return ok({ ...handed[0], orders: handed, via: 'myCode' })
     }
 
-    try {
-      await finishHandover(db, order, now)
-    } catch (err) {
-      // The goods are handed over: the clerk is told so; settle finishes the release and the points.
-      if (isCrash(err)) throw err
-      console.error('[pickup] hand-over steps failed; settle finishes them', order._id, err)
-    }
-    await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, outcome: 'PICKED_UP', at: now })
-    return ok({ orderId: order._id, groupBuyId: order.groupBuyId, quantity: order.servedQuantity ?? order.quantity, orderedQuantity: order.quantity, status: 'PICKED_UP' as const, title: order.title, maskedName: maskName(order.nickname) })
+    const via: HandOverVia = binding?.kind === 'delegate' ? 'delegate' : 'code'
+    const order = binding?.orderId ? await findById<OrderDoc>(db, 'orders', binding.orderId) : null
+    // A code whose order carries another code was drawn but never handed out (a lost race or an interrupted
+    // call); a proxy code no longer on its order was used or revoked.
+    if (!order || (via === 'code' ? order.pickupCode : order.delegateCode) !== code) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code', order?._id, via)
+    if (order.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this order is picked up at another pickup point', order._id, via)
+
+    const r = await handOver(db, order, { via, code, quantity }, now)
+    if (!r.ok) return refuse(r.error, '', order._id, via)
+    await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, via, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART', at: now })
+    const one = view(r.order, r.take, r.left, (await staffContactsOf(db, [order.openid])).get(order.openid) ?? null)
+    return ok({ ...one, orders: [one], via })
   },
 })
 
-function refusalMessage(code: ErrorCode): string {
+export function view(o: OrderDoc, take: number, left: number, contact: HandedOverOrder['contact']): HandedOverOrder {
+  return {
+    orderId: o._id, groupBuyId: o.groupBuyId, quantity: take, orderedQuantity: o.quantity, leftQuantity: left,
+    status: left === 0 ? 'PICKED_UP' : 'READY_FOR_PICKUP', title: o.title, maskedName: maskName(o.nickname), contact,
+  }
+}
+
+export function refusalMessage(code: ErrorCode, fallback: string): string {
   switch (code) {
     case ERROR_CODES.PICKUP_ALREADY_USED:
       return 'this pickup code was already used'
     case ERROR_CODES.PICKUP_EXPIRED:
       return 'this pickup code has expired'
-    default:
+    case ERROR_CODES.PICKUP_NOT_READY:
       return 'this order is not ready for pickup'
+    case ERROR_CODES.PICKUP_QUANTITY_TOO_MANY:
+      return 'more than is left to hand over'
+    default:
+      return fallback || 'refused'
   }
 }

@@ -10,10 +10,12 @@ import type { PurchaseOrderDoc } from '@server/supply/docs'
 export const markShipped = action({
   access: ['merchant'],
   input: supplyContract.markShipped,
-  async run({ caller, db, now }, { purchaseOrderId }) {
+  async run({ caller, db, now }, { purchaseOrderId, trackingNo }) {
     const po = await findById<PurchaseOrderDoc>(db, 'purchaseOrders', purchaseOrderId)
     if (!po || po.merchantId !== caller.openid || po.groupBuyIds.length === 0) return fail(ERROR_CODES.PURCHASE_ORDER_NOT_FOUND, 'no such purchase order of yours')
-    const moved = await db.collection('purchaseOrders').where({ _id: po._id, status: 'OPEN' }).update({ data: { status: 'SHIPPED', shippedAt: now } })
+    const moved = await db.collection('purchaseOrders').where({ _id: po._id, status: 'OPEN' }).update({ data: { status: 'SHIPPED', shippedAt: now, ...(trackingNo ? { trackingNo } : {}) } })
+    // A tracking number given after 发货 (or corrected) is set on the shipped order.
+    if (updatedCount(moved) !== 1 && trackingNo) await db.collection('purchaseOrders').where({ _id: po._id, status: 'SHIPPED' }).update({ data: { trackingNo } })
     if (updatedCount(moved) === 1) {
       for (const gbId of po.groupBuyIds) {
         const gb = await findById<GroupBuyDoc>(db, 'groupBuys', gbId)
@@ -22,7 +24,7 @@ export const markShipped = action({
           openid: gb.creatorOpenid,
           kind: 'SHIPPED',
           title: '货已发出',
-          body: `「${gb.title}」${po.quantity} ${gb.unit} 已发往自提点，到货后请确认收货`,
+          body: `「${gb.title}」${po.quantity} ${gb.unit} 已发往自提点${trackingNo ? `（快递单号 ${trackingNo}）` : ''}，到货后请确认收货`,
           page: `pages/leader/group/index?groupBuyId=${gbId}`,
         }, now)
       }

@@ -41,6 +41,8 @@ export const publish = action({
       endAt: input.endAt,
       pickupPointIds: pointIds,
       pickupPointKeys: pointIds ?? [ALL_POINTS],
+      pickupStartAt: input.pickupStartAt ?? null,
+      pickupEndAt: input.pickupEndAt ?? null,
       createdAt: now,
     }
     const res = (await db.collection('offers').add({ data: doc })) as unknown as { _id: string }

@@ -1,6 +1,6 @@
 import { Button, Text, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
-import { formatDateTime } from '@/components/format'
+import { formatDateTime, formatFen } from '@/components/format'
 import StateView from '@/components/StateView'
 import type { ReconcileMismatch } from '@/shared/contracts/ledger'
 import { useReconcileStore } from '@/stores/reconcile'
@@ -10,8 +10,9 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
   PAID_MINUS_REFUNDED: '分账合计 ≠ 实付 − 退款',
   REFUNDED_FEN: '账本退款额 ≠ 微信支付退款额',
   SPLIT: '某方分成 ≠ 分账规则',
-  NOT_RELEASED: '已提货但分成仍冻结',
+  NOT_RELEASED: '已提货但账本未记提货',
   BALANCE: '余额 ≠ 流水合计',
+  NEGATIVE_BALANCE: '余额为负',
   ORDER_REFUNDED_FEN: '订单退款额 ≠ 已确认退款合计',
   ORDER_STATUS: '订单状态与退款不符',
   POINTS: '已提货但积分未入账',
@@ -45,6 +46,13 @@ export default function AdminReconcilePage() {
                 <Text>{KIND[m.kind]}</Text>
                 <Text className='muted'>{m.orderId ? `订单 ${m.orderId}` : `账户 ${m.account ?? ''}`}</Text>
                 <Text className='muted'>{`应为 ${JSON.stringify(m.expected)} · 实为 ${JSON.stringify(m.actual)}`}</Text>
+              </View>
+            ))}
+            {(report.debts ?? []).length > 0 && <Text className='section__title'>{`欠款 ${(report.debts ?? []).length} 个账户（从其后续收益中先行抵扣）`}</Text>}
+            {(report.debts ?? []).map((d) => (
+              <View key={d.account} className='reconcile__item'>
+                <Text>{`账户 ${d.account}`}</Text>
+                <Text className='reconcile__bad'>{`欠款 ${formatFen(d.debtFen)}`}</Text>
               </View>
             ))}
           </View>

@@ -1,19 +1,52 @@
-import { Text, View } from '@tarojs/components'
+import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { useState } from 'react'
 import { formatTime } from '@/components/format'
 import StateView from '@/components/StateView'
-import type { VerificationView } from '@/shared/contracts/pickup'
+import type { PickupTodayItem, VerificationView } from '@/shared/contracts/pickup'
+import { contactLine } from '@/shared/domain/contact'
 import { friendlyMessage } from '@/components/error-copy'
 import { useClerkStore } from '@/stores/clerk'
+import './index.scss'
 
 function outcomeText(v: VerificationView): string {
   const what = v.kind === 'pickup' ? '提货' : '优惠券'
   if (v.outcome === 'PICKED_UP' || v.outcome === 'REDEEMED') return `${what} · 核销成功`
+  if (v.outcome === 'HANDED_PART') return `${what} · 部分提货`
   return `${what} · ${friendlyMessage({ code: v.outcome, message: '' })}`
+}
+
+/** One waiting order: 跟团号, the 收货人 (称呼 · 尾号 · 备注), what to hand over, and 交付 after checking the person. */
+function ReadyRow({ item }: { item: PickupTodayItem }) {
+  const verifying = useClerkStore((s) => s.verifying)
+  const who = contactLine(item.contact) || item.maskedName
+  const handOver = async () => {
+    const { confirm } = await Taro.showModal({ title: '核对后交付', content: `#${item.seq} ${who}\n${item.title} ×${item.leftQuantity}` })
+    if (!confirm) return
+    const r = await useClerkStore.getState().handOver(item.orderId)
+    if (!r) return
+    if (r.kind === 'failure') void Taro.showToast({ title: friendlyMessage(r.error), icon: 'none' })
+    else void Taro.showToast({ title: '已交付', icon: 'success' })
+  }
+  return (
+    <View className='row clerk-today__row' id={`ready-${item.orderId}`}>
+      <View className='clerk-today__who'>
+        <Text className='clerk-today__seq'>{`#${item.seq}`}</Text>
+        <Text>{` ${who}`}</Text>
+        <Text className='muted clerk-today__title'>{item.title}</Text>
+      </View>
+      <Text>{item.leftQuantity < item.quantity ? `×${item.leftQuantity}（订 ${item.quantity}）` : `×${item.quantity}`}</Text>
+      <Button size='mini' className='btn-primary clerk-today__hand' disabled={verifying} onClick={() => void handOver()}>
+        交付
+      </Button>
+    </View>
+  )
 }
 
 /** The counter's day: how many are waiting and were handed over, the latest attempts, then who is still to come. */
 export default function ClerkTodayPage() {
+  const [query, setQuery] = useState('')
+  const search = useClerkStore((s) => s.search)
   const today = useClerkStore((s) => s.today)
   const { recent, counts } = useClerkStore((s) => s.todayHeader)
   const { refreshToday, loadMoreToday } = useClerkStore.getState()
@@ -48,13 +81,33 @@ export default function ClerkTodayPage() {
             ))}
           </View>
         )}
+        <View className='section clerk-today__search'>
+          <Input
+            className='input'
+            id='clerk-search'
+            type='number'
+            maxlength={4}
+            placeholder='输入手机尾号（4 位）或跟团号查找'
+            value={query}
+            onInput={(e) => {
+              setQuery(e.detail.value)
+              void useClerkStore.getState().searchToday(e.detail.value)
+            }}
+          />
+          {search.results && (
+            <View>
+              <Text className='section__title'>{search.loading ? '查找中…' : `找到 ${search.results.length} 单`}</Text>
+              {search.results.map((i) => <ReadyRow key={i.orderId} item={i} />)}
+            </View>
+          )}
+          {search.error && <Text className='muted'>{friendlyMessage(search.error)}</Text>}
+        </View>
         <View className='section'>
           <Text className='section__title'>待提货订单</Text>
           {today.items.length === 0 && <Text className='muted'>暂无待提货订单</Text>}
           {today.items.map((i) => (
-            <View key={i.orderId} className='row'>
-              <Text>{`${i.maskedName} ${i.title}`}</Text>
-              <Text>{`×${i.quantity}`}</Text>
+            <View key={i.orderId}>
+              <ReadyRow item={i} />
               <Text className='muted'>{`${formatTime(i.readyAt)} 到货`}</Text>
             </View>
           ))}

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro'
 import { useState } from 'react'
 import { formatFen } from '@/components/format'
 import { friendlyMessage } from '@/components/error-copy'
+import { contactLine } from '@/shared/domain/contact'
 import { readCounterCode, useClerkStore, type VerifyResult } from '@/stores/clerk'
 import './index.scss'
 
@@ -88,7 +89,7 @@ export default function ClerkVerifyPage() {
 
 /** Success says what to hand over (or how much to take off); failure says why, in words the clerk can repeat. */
 function ResultBody({ result }: { result: VerifyResult }) {
-  const codeLabel = `${result.what === 'pickup' ? '提货码' : '券码'} ${result.code}`
+  const codeLabel = result.code ? `${result.what === 'pickup' ? '提货码' : '券码'} ${result.code}` : '按名单交付'
   if (result.kind === 'failure') {
     return (
       <View className='verify-result__body'>
@@ -106,12 +107,20 @@ function ResultBody({ result }: { result: VerifyResult }) {
       </View>
     )
   }
+  // An all-my-orders code hands over several orders: one line each; otherwise the one order (maybe a part).
+  const orders = result.data.orders ?? [result.data]
+  const who = contactLine(result.data.contact) || result.data.maskedName
+  const via = result.data.via === 'delegate' ? '代取码' : result.data.via === 'myCode' ? '一码提货' : result.data.via === 'list' ? '按名单' : null
   return (
     <View className='verify-result__body'>
-      <Text className='verify-result__line verify-result__what'>{result.data.title}</Text>
-      <Text className='verify-result__line verify-result__qty'>{`数量 ×${result.data.quantity}`}</Text>
-      <Text className='verify-result__line'>{`顾客 ${result.data.maskedName}`}</Text>
-      <Text className='verify-result__line verify-result__muted'>{`${codeLabel} · 请将商品交给顾客`}</Text>
+      {orders.map((o) => (
+        <View key={o.orderId}>
+          <Text className='verify-result__line verify-result__what'>{o.title}</Text>
+          <Text className='verify-result__line verify-result__qty'>{`数量 ×${o.quantity}${o.leftQuantity > 0 ? `（还剩 ${o.leftQuantity} 待提）` : ''}`}</Text>
+        </View>
+      ))}
+      <Text className='verify-result__line'>{`顾客 ${who}`}</Text>
+      <Text className='verify-result__line verify-result__muted'>{`${via ? `${via} · ` : ''}${codeLabel} · 请将商品交给顾客`}</Text>
     </View>
   )
 }

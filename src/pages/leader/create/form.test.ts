@@ -1,4 +1,4 @@
-import { defaultForm, toInput, validateCreate, yuanToFen } from './form'
+import { defaultForm, presetCloseTonight, presetPickupTomorrow, todayDate, toInput, validateCreate, yuanToFen } from './form'
 
 const now = new Date('2026-11-25T10:00:00+08:00').getTime()
 const filled = { ...defaultForm(now), title: '阳光玫瑰 2斤', price: '19.9', originalPrice: '29.9', stock: '50', minParticipants: '3', limitPerUser: '2' }
@@ -35,6 +35,25 @@ it('checks the rules between fields once each field is valid', () => {
 it('rejects an end before the start', () => {
   const res = validateCreate(toInput({ ...filled, endDate: filled.startDate, endTime: '00:00' }, 'p1'))
   expect(!res.ok && res.errors.endAt).toBe('结束时间必须晚于开始时间')
+})
+
+describe('time entry presets (#22)', () => {
+  // 2026-12-05 10:30 in the test's local time zone.
+  const morning = new Date(2026, 11, 5, 10, 30).getTime()
+  it('今晚 20:00 截团 is tonight, or tomorrow once tonight has passed', () => {
+    expect(presetCloseTonight(morning)).toEqual({ endDate: '2026-12-05', endTime: '20:00' })
+    expect(presetCloseTonight(new Date(2026, 11, 5, 21, 0).getTime())).toEqual({ endDate: '2026-12-06', endTime: '20:00' })
+  })
+  it('明日 16:00–20:00 提货 becomes the group buy\'s pickup window', () => {
+    const form = { ...defaultForm(morning), title: '草莓', price: '19.9', ...presetPickupTomorrow(morning) }
+    const input = toInput(form, 'pp1')
+    expect(input.pickupStartAt).toBe(new Date(2026, 11, 6, 16, 0).getTime())
+    expect(input.pickupEndAt).toBe(new Date(2026, 11, 6, 20, 0).getTime())
+    expect(validateCreate(input).ok).toBe(true)
+    // No window given: none sent.
+    expect(toInput({ ...defaultForm(morning), title: '草莓', price: '19.9' }, 'pp1')).not.toHaveProperty('pickupStartAt')
+    expect(todayDate(morning)).toBe('2026-12-05')
+  })
 })
 
 it('reads 阶梯价 as 件数:单价 pairs after the first tier, and refuses a table whose prices do not fall', () => {

@@ -16,6 +16,10 @@ export interface CreateForm {
   startTime: string
   endDate: string
   endTime: string
+  /** 提货时间 on one day (all three empty = none given). */
+  pickupDate: string
+  pickupStart: string
+  pickupEnd: string
   /** 阶梯价 beyond the first tier, as "件数:单价" pairs, e.g. "10:27, 30:25"; empty = one price. */
   tiers: string
 }
@@ -34,6 +38,8 @@ export const FIELD_LABEL: Record<string, string> = {
   startAt: '开始时间',
   endAt: '结束时间',
   pickupPointId: '自提点',
+  pickupStartAt: '提货开始',
+  pickupEndAt: '提货时间',
   priceTiers: '阶梯价',
 }
 
@@ -53,8 +59,28 @@ export function defaultForm(now: number): CreateForm {
     startTime: start.format('HH:mm'),
     endDate: end.format('YYYY-MM-DD'),
     endTime: end.format('HH:mm'),
+    pickupDate: '',
+    pickupStart: '',
+    pickupEnd: '',
     tiers: '',
   }
+}
+
+/** The date pickers start today: nothing earlier can be chosen (a wheel from 1970 is no help). */
+export function todayDate(now: number): string {
+  return dayjs(now).format('YYYY-MM-DD')
+}
+
+/** 今晚 20:00 截团 (tomorrow 20:00 once tonight's has passed). */
+export function presetCloseTonight(now: number): Pick<CreateForm, 'endDate' | 'endTime'> {
+  const tonight = dayjs(now).hour(20).minute(0).second(0).millisecond(0)
+  const end = tonight.valueOf() > now ? tonight : tonight.add(1, 'day')
+  return { endDate: end.format('YYYY-MM-DD'), endTime: '20:00' }
+}
+
+/** 明日 16:00–20:00 提货. */
+export function presetPickupTomorrow(now: number): Pick<CreateForm, 'pickupDate' | 'pickupStart' | 'pickupEnd'> {
+  return { pickupDate: dayjs(now).add(1, 'day').format('YYYY-MM-DD'), pickupStart: '16:00', pickupEnd: '20:00' }
 }
 
 
@@ -73,6 +99,9 @@ export function toInput(form: CreateForm, pickupPointId: string): CreateGroupBuy
     startAt: toMs(form.startDate, form.startTime),
     endAt: toMs(form.endDate, form.endTime),
     pickupPointId,
+    ...(form.pickupDate && form.pickupStart && form.pickupEnd
+      ? { pickupStartAt: toMs(form.pickupDate, form.pickupStart), pickupEndAt: toMs(form.pickupDate, form.pickupEnd) }
+      : {}),
     ...(form.tiers.trim() ? { priceTiers: parseTiers(form.tiers, yuanToFen(form.price)) } : {}),
   }
 }

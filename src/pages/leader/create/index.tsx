@@ -7,7 +7,7 @@ import PhotoPicker from '@/components/PhotoPicker'
 import { useLeaderStore } from '@/stores/leader'
 import { useSessionStore } from '@/stores/session'
 import { useUploadsStore } from '@/stores/uploads'
-import { defaultForm, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
+import { defaultForm, presetCloseTonight, presetPickupTomorrow, todayDate, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
 import './index.scss'
 
 type TextField = 'title' | 'unit' | 'price' | 'originalPrice' | 'stock' | 'minParticipants' | 'limitPerUser' | 'tiers'
@@ -34,6 +34,8 @@ export default function LeaderCreatePage() {
   useLoad(() => useUploadsStore.getState().reset())
 
   const update = (key: keyof CreateForm, value: string) => setForm((f) => ({ ...f, [key]: value }))
+  const setMany = (patch: Partial<CreateForm>) => setForm((f) => ({ ...f, ...patch }))
+  const today = todayDate(Date.now())
 
   const submit = async () => {
     if (photos.busy()) {
@@ -83,7 +85,7 @@ export default function LeaderCreatePage() {
         <View className='create__field'>
           <Text className='create__label'>开始时间</Text>
           <View className='create__when'>
-            <Picker mode='date' value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
+            <Picker mode='date' start={today} value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
               <Text className='create__pick'>{form.startDate}</Text>
             </Picker>
             <Picker mode='time' value={form.startTime} onChange={(e) => update('startTime', String(e.detail.value))}>
@@ -95,14 +97,35 @@ export default function LeaderCreatePage() {
         <View className='create__field'>
           <Text className='create__label'>结束时间</Text>
           <View className='create__when'>
-            <Picker mode='date' value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
+            <Picker mode='date' start={today} value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
               <Text className='create__pick'>{form.endDate}</Text>
             </Picker>
             <Picker mode='time' value={form.endTime} onChange={(e) => update('endTime', String(e.detail.value))}>
               <Text className='create__pick'>{form.endTime}</Text>
             </Picker>
           </View>
+          <View className='create__presets'>
+            <Text className='create__preset' onClick={() => setMany(presetCloseTonight(Date.now()))}>今晚 20:00 截团</Text>
+          </View>
           {errors.endAt && <Text className='create__error'>{errors.endAt}</Text>}
+        </View>
+        <View className='create__field'>
+          <Text className='create__label'>提货时间（选填）</Text>
+          <View className='create__when'>
+            <Picker mode='date' start={today} value={form.pickupDate || today} onChange={(e) => update('pickupDate', String(e.detail.value))}>
+              <Text className='create__pick'>{form.pickupDate || '选择日期'}</Text>
+            </Picker>
+            <Picker mode='time' value={form.pickupStart || '16:00'} onChange={(e) => update('pickupStart', String(e.detail.value))}>
+              <Text className='create__pick'>{form.pickupStart || '开始'}</Text>
+            </Picker>
+            <Picker mode='time' value={form.pickupEnd || '20:00'} onChange={(e) => update('pickupEnd', String(e.detail.value))}>
+              <Text className='create__pick'>{form.pickupEnd || '结束'}</Text>
+            </Picker>
+          </View>
+          <View className='create__presets'>
+            <Text className='create__preset' onClick={() => setMany(presetPickupTomorrow(Date.now()))}>明日 16:00–20:00 提货</Text>
+          </View>
+          {errors.pickupEndAt && <Text className='create__error'>{errors.pickupEndAt}</Text>}
         </View>
         {errors.pickupPointId && <Text className='create__error'>你还没有绑定自提点，请联系平台开通</Text>}
       </View>

@@ -8,7 +8,7 @@ jest.mock('@/services/ledger', () => ({ ledgerService: { balance: jest.fn(), ent
 jest.mock('@/services/merchant-transfer', () => ({ confirmMerchantTransfer: jest.fn() }))
 const svc = ledgerService as unknown as Record<'balance' | 'entries' | 'statement' | 'requestPayout' | 'payouts' | 'refreshPayout', jest.Mock>
 
-const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, tier: { bonusBp: 100, monthPickedUpFen: 1_250_000, nextThresholdFen: 2_000_000 } }
+const balance = { party: 'leader', partyId: 'l1', frozenFen: 2740, awaitingPickupFen: 1000, afterSalesFen: 1740, availableFen: 3858, paidOutFen: 2000, pendingPayoutFen: 0, debtFen: 0, tier: { bonusBp: 100, monthPickedUpFen: 1_250_000, nextThresholdFen: 2_000_000 } }
 const sale = { entryId: 'e1', orderId: 'o1', groupBuyId: 'g1', party: 'leader', partyId: 'l1', kind: 'SALE', amountFen: 658, state: 'FROZEN', createdAt: Date.UTC(2026, 11, 1, 2), title: '赣南脐橙', seq: 3 }
 const reversal = { ...sale, entryId: 'e2', kind: 'REVERSAL', amountFen: -329 }
 
@@ -25,6 +25,7 @@ it('shows what is withdrawable, frozen and paid out, the tier, and each entry wi
   render(<LeaderEarningsPage />)
   expect(await screen.findByText('¥38.58')).toBeTruthy()
   expect(screen.getByText('¥27.40')).toBeTruthy()
+  expect(screen.getByText('待提货 ¥10.00 · 售后期 ¥17.40')).toBeTruthy()
   expect(screen.getByText('¥20.00')).toBeTruthy()
   expect(screen.getByText('本月阶梯 · 当前加成 +1.00%')).toBeTruthy()
   expect(screen.getByText('本月已提货销售 ¥12500.00，再卖 ¥7500.00 升到下一档')).toBeTruthy()

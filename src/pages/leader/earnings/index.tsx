@@ -10,15 +10,18 @@ import { friendlyMessage } from '@/components/error-copy'
 import { tierProgress, useEarningsStore } from '@/stores/earnings'
 import './index.scss'
 
-const KIND: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '提货解冻', PAYOUT: '提现' }
-const STATE: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已到账' }
+const KIND: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '售后期满解冻', PAYOUT: '提现', DEBT_REPAY: '偿还欠款' }
+const STATE: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已到账', DEBT: '欠款' }
 
 function entryTitle(e: LedgerEntryView): string {
   if (e.kind === 'PAYOUT') return KIND.PAYOUT
   return `${KIND[e.kind]} · ${e.title ?? ''}${e.seq ? ` #${e.seq}` : ''}`
 }
 
-/** 收益: what the leader has earned (frozen until pickup), can withdraw, and has withdrawn; tier; statement. */
+/**
+ * 收益: what the leader has earned (frozen until picked up and its after-sales window closed: 待提货 → 售后期 → 可提现),
+ * can withdraw, and has withdrawn; any debt; tier; statement.
+ */
 export default function LeaderEarningsPage() {
   const { balance, balanceError, balanceLoading, entries, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
   const { refresh, loadMoreEntries, loadStatement, withdraw, confirmPayout } = useEarningsStore.getState()
@@ -46,8 +49,9 @@ export default function LeaderEarningsPage() {
             <Text className='earnings__available'>{formatFen(balance.availableFen)}</Text>
             <View className='earnings__cells'>
               <View className='earnings__cell'>
-                <Text className='earnings__label'>冻结中（待提货）</Text>
+                <Text className='earnings__label'>冻结中</Text>
                 <Text className='earnings__cell-value'>{formatFen(balance.frozenFen)}</Text>
+                <Text className='muted'>{`待提货 ${formatFen(balance.awaitingPickupFen)} · 售后期 ${formatFen(balance.afterSalesFen)}`}</Text>
               </View>
               <View className='earnings__cell'>
                 <Text className='earnings__label'>提现中</Text>
@@ -61,6 +65,7 @@ export default function LeaderEarningsPage() {
             <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
               {withdrawing ? '提交中…' : '提现'}
             </Button>
+            {balance.debtFen > 0 && <Text className='earnings__error'>{`欠款 ${formatFen(balance.debtFen)}：已提现的收益被退款冲回，将从后续收益中先行抵扣`}</Text>}
             {withdrawError && <Text className='earnings__error'>{friendlyMessage(withdrawError)}</Text>}
           </View>
         )}

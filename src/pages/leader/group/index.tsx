@@ -15,6 +15,8 @@ import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
 import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
 import { useGroupBuyStore } from '@/stores/group-buy'
+import { contactLine } from '@/shared/domain/contact'
+import { canCloseEarly, isArrivalSignOffOpen } from '@/shared/domain/pickup'
 import { useLeaderStore } from '@/stores/leader'
 import { useRatingsStore } from '@/stores/ratings'
 import { useSessionStore } from '@/stores/session'
@@ -63,7 +65,22 @@ export default function LeaderGroupPage() {
     )
   }
 
-  const canSignOff = (gb.status === 'SUCCEEDED' || gb.status === 'CLOSED') && !gb.arrivedAt
+  const canSignOff = isArrivalSignOffOpen(gb)
+  const closeNow = async () => {
+    const full = gb.paidParticipants >= gb.minParticipants
+    const { confirm } = await Taro.showModal({
+      title: '截团',
+      content: full ? '现在截团：不再接受新的参团，已付款的订单成团，之后即可确认到货。' : `还未达到 ${gb.minParticipants} 人成团，现在截团将全部原路退款。`,
+    })
+    if (!confirm) return
+    const done = await leader.close(id)
+    if (!done) {
+      void Taro.showToast({ title: friendlyMessage(useLeaderStore.getState().arriveError), icon: 'none' })
+      return
+    }
+    void Taro.showToast({ title: done.status === 'CLOSED' ? '已截团，可以确认到货了' : '已截团，未成团订单将退款', icon: 'none' })
+    void detail.load(id)
+  }
   const openSignOff = async () => {
     setArrivalOpen(true)
     await supply.loadPickList(id)
@@ -127,9 +144,9 @@ export default function LeaderGroupPage() {
           {parts.items.map((p) => (
             <View key={p.seq} className='row leader-group__participant'>
               <Text className='leader-group__seq'>{`#${p.seq}`}</Text>
-              <Text className='leader-group__name'>{p.maskedName}</Text>
+              <Text className='leader-group__name'>{contactLine(p.contact) || p.maskedName}</Text>
               {p.fromPoster && <Text className='leader-group__from-poster'>来自海报</Text>}
-              <Text>{`×${p.quantity}`}</Text>
+              <Text>{p.servedQuantity !== undefined && p.servedQuantity < p.quantity ? `×${p.servedQuantity}（订 ${p.quantity}）` : `×${p.quantity}`}</Text>
               <Text className='muted leader-group__status'>{statusLabel(p.status)}</Text>
             </View>
           ))}
@@ -156,10 +173,18 @@ export default function LeaderGroupPage() {
           )}
         </StateView>
       </View>
+      {!canSignOff && !gb.arrivedAt && gb.offerId && gb.status === 'SUCCEEDED' && (
+        <Text className='muted leader-group__hint'>已成团：截团后即可确认到货（帮卖货品按截团时的数量发货）</Text>
+      )}
       <View className='bottom-bar leader-group__actions'>
         <Button className='leader-group__share' openType='share'>
           分享给邻居
         </Button>
+        {canCloseEarly(gb) && (
+          <Button className='leader-group__close' disabled={leader.closing} loading={leader.closing} onClick={() => void closeNow()}>
+            截团
+          </Button>
+        )}
         <Button className='leader-group__poster' onClick={openPoster}>
           生成海报
         </Button>

@@ -42,10 +42,12 @@ export default function MerchantSettlementPage() {
             <Text className='settlement__label'>应结货款（未结清）</Text>
             <Text className='settlement__payable'>{formatFen(balance.frozenFen + balance.availableFen + balance.pendingPayoutFen)}</Text>
             <View className='row'>
-              <Text className='settlement__label'>{`待提货 ${formatFen(balance.frozenFen)}`}</Text>
+              <Text className='settlement__label'>{`待提货 ${formatFen(balance.awaitingPickupFen)}`}</Text>
+              <Text className='settlement__label'>{`售后期 ${formatFen(balance.afterSalesFen)}`}</Text>
               <Text className='settlement__label'>{`可结算 ${formatFen(balance.availableFen)}`}</Text>
               <Text className='settlement__label'>{`已结算 ${formatFen(balance.paidOutFen)}`}</Text>
             </View>
+            {balance.debtFen > 0 && <Text className='settlement__error'>{`欠款 ${formatFen(balance.debtFen)}（售后期满后退款冲回，将从后续货款中先行抵扣）`}</Text>}
             <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
               {withdrawing ? '提交中…' : '提现可结算货款'}
             </Button>

@@ -14,7 +14,7 @@ beforeEach(() => {
   __reset()
   useEarningsStore.getState().reset()
   jest.clearAllMocks()
-  svc.balance.mockResolvedValue({ ok: true, data: { party: 'merchant', partyId: 'm1', frozenFen: 2200, availableFen: 6600, paidOutFen: 0, pendingPayoutFen: 0, tier: null } })
+  svc.balance.mockResolvedValue({ ok: true, data: { party: 'merchant', partyId: 'm1', frozenFen: 2200, awaitingPickupFen: 1500, afterSalesFen: 700, availableFen: 6600, paidOutFen: 0, pendingPayoutFen: 0, debtFen: 0, tier: null } })
   svc.payouts.mockResolvedValue({ ok: true, data: { items: [] } })
   svc.entries.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
   svc.statement.mockImplementation(async (month: string) => statementOf(month, month === dayjs().format('YYYY-MM') ? 12000 : 5000))
@@ -24,6 +24,9 @@ it('shows what is owed and this month’s statement; the previous month is one t
   render(<MerchantSettlementPage />)
   expect(await screen.findByText('¥88.00')).toBeTruthy()
   expect(screen.getByText('可结算 ¥66.00')).toBeTruthy()
+  // Frozen money in its two stages: not picked up yet, and picked up but still in the after-sales window.
+  expect(screen.getByText('待提货 ¥15.00')).toBeTruthy()
+  expect(screen.getByText('售后期 ¥7.00')).toBeTruthy()
   expect(await screen.findByText('¥120.00')).toBeTruthy()
   expect(screen.getByText('¥98.00')).toBeTruthy()
   await act(async () => void fireEvent.click(screen.getByText('上月')))

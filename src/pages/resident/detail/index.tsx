@@ -5,7 +5,8 @@ import Countdown from '@/components/Countdown'
 import Gallery from '@/components/Gallery'
 import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
-import JoinSheet from '@/components/JoinSheet'
+import JoinSheet, { type JoinContact } from '@/components/JoinSheet'
+import PickupPlace from '@/components/PickupPlace'
 import Price from '@/components/Price'
 import PriceTiers from '@/components/PriceTiers'
 import RatingList, { RatingBadge } from '@/components/RatingList'
@@ -17,6 +18,8 @@ import type { OnFail } from '@/shared/domain/roll-over'
 import { sceneFromQuery } from '@/shared/domain/share-code'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { useRatingsStore } from '@/stores/ratings'
+import { useSessionStore } from '@/stores/session'
+import { ensureSession } from '@/stores/use-session-ready'
 import './index.scss'
 
 /** A few recent ratings: enough to decide on joining without scrolling past every review. */
@@ -32,6 +35,9 @@ export default function DetailPage() {
   const [onFail, setOnFail] = useState<OnFail>('REFUND')
   const gb = store.current?.groupBuyId === id ? store.current : null
   const ratings = useRatingsStore((s) => (s.group.groupBuyId === id ? s.group : null))
+  const contact = useSessionStore((s) => s.contact)
+  const sessionReady = useSessionStore((s) => s.status === 'ready')
+  const contactAsked = useSessionStore((s) => s.contactAsked)
 
   useDidShow(() => {
     if (!id && scene) {
@@ -41,6 +47,8 @@ export default function DetailPage() {
     if (!id) return
     void useGroupBuyStore.getState().load(id)
     void useRatingsStore.getState().loadGroup(id)
+    // Who I am (and whether I gave a 收货人 yet) decides whether the join sheet asks for one.
+    void ensureSession()
   })
   // A detail opened by scene learns its id from the first load: its ratings follow.
   useEffect(() => {
@@ -79,7 +87,17 @@ export default function DetailPage() {
           ? '再买一份'
           : '立即参团'
 
-  const confirm = async (quantity: number) => {
+  // The 收货人 is asked once, at the first join (once given, the sheet does not ask again).
+  const askContact = sessionReady && !contact && !contactAsked
+  const confirm = async (quantity: number, contact?: JoinContact) => {
+    if (askContact) useSessionStore.getState().markContactAsked()
+    if (contact) {
+      const err = await useSessionStore.getState().saveContact(contact)
+      if (err) {
+        void Taro.showToast({ title: friendlyMessage(err), icon: 'none' })
+        return
+      }
+    }
     const outcome = await store.join(quantity, onFail)
     if (!outcome) return
     setSheetOpen(false)
@@ -111,6 +129,7 @@ export default function DetailPage() {
         {gb.myQuantity > 0 && <Text className='detail__mine'>{`你已参团 ${gb.myQuantity}${gb.unit}`}</Text>}
         {gb.status === 'FAILED' && <Text className='detail__mine'>未达到成团人数，已支付的订单将原路退款</Text>}
       </View>
+      <PickupPlace place={gb.pickupPoint} pickupStartAt={gb.pickupStartAt} pickupEndAt={gb.pickupEndAt} />
       {gb.description ? (
         <View className='section'>
           <Text className='section__title'>商品详情</Text>
@@ -154,7 +173,8 @@ export default function DetailPage() {
           alreadyHeld={gb.myQuantity}
           submitting={store.joining}
           error={store.joinError}
-          onConfirm={(q) => void confirm(q)}
+          askContact={askContact}
+          onConfirm={(q, c) => void confirm(q, c)}
           onClose={() => setSheetOpen(false)}
           onFail={onFail}
           onFailChange={setOnFail}

@@ -7,6 +7,7 @@ import { formatDateTime, formatFen } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
+import PickupPlace from '@/components/PickupPlace'
 import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
@@ -15,7 +16,7 @@ import type { OrderView } from '@/shared/contracts/order'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
 import { useAfterPickupStore } from '@/stores/after-pickup'
-import { useOrdersStore } from '@/stores/orders'
+import { useOrdersStore, type OrderDetail } from '@/stores/orders'
 import { useSessionStore } from '@/stores/session'
 import { useUploadsStore } from '@/stores/uploads'
 import './index.scss'
@@ -88,6 +89,8 @@ export default function OrderPage() {
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
         <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
       )}
+      <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
+      {order.status === 'READY_FOR_PICKUP' && <ProxyPickup order={order} />}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
         {order.seq !== undefined && (
@@ -104,6 +107,12 @@ export default function OrderPage() {
           <Text className='muted'>实付金额</Text>
           <Text className='order__amount'>{formatFen(order.amountFen)}</Text>
         </View>
+        {order.status === 'READY_FOR_PICKUP' && (order.pickedQuantity ?? 0) > 0 && (
+          <View className='row'>
+            <Text className='muted'>已提货</Text>
+            <Text id='order-picked'>{`${order.pickedQuantity}/${order.servedQuantity}，还可提 ${order.servedQuantity - (order.pickedQuantity ?? 0)}`}</Text>
+          </View>
+        )}
         {order.servedQuantity < order.quantity && order.status !== 'REFUNDED' && (
           <View className='row order__short'>
             <Text className='muted'>到货不足</Text>
@@ -156,6 +165,40 @@ export default function OrderPage() {
           </Button>
         </View>
       )}
+    </View>
+  )
+}
+
+/**
+ * 代取: a one-time code for a neighbour who picks up for me; it works once, at my pickup point, and I am told when
+ * it is used. Taking it back (撤销) makes it useless; my own code keeps working either way.
+ */
+function ProxyPickup({ order }: { order: OrderDetail }) {
+  const s = useOrdersStore()
+  const fail = () => void Taro.showToast({ title: friendlyMessage(useOrdersStore.getState().actionError), icon: 'none' })
+  return (
+    <View className='section order__proxy'>
+      <Text className='section__title'>请人代取</Text>
+      {order.delegateCode ? (
+        <>
+          <View className='row'>
+            <Text className='muted'>代取码（仅可用一次）</Text>
+            <Text className='order__proxy-code' id='order-proxy-code'>{order.delegateCode}</Text>
+          </View>
+          <Text className='muted'>把代取码发给帮你取货的邻居，店员核销后会通知你</Text>
+          <Button size='mini' disabled={s.acting} onClick={() => void s.revokeDelegate(order.orderId).then((ok) => (ok ? undefined : fail()))}>
+            撤销代取码
+          </Button>
+        </>
+      ) : (
+        <Button size='mini' disabled={s.acting} onClick={() => void s.delegate(order.orderId).then((ok) => (ok ? undefined : fail()))}>
+          生成代取码
+        </Button>
+      )}
+      <View className='row order__link' onClick={() => Taro.navigateTo({ url: `/pages/resident/my-code/index?pickupPointId=${order.pickup?.place?.pickupPointId ?? ''}` })}>
+        <Text className='muted'>一码提走我在这个自提点的全部订单</Text>
+        <Text>›</Text>
+      </View>
     </View>
   )
 }

@@ -1,0 +1,79 @@
+import { decideHandOverQuantity, decidePickup, quantityLeftToHandOver } from '@shared/domain/pickup'
+import { ERROR_CODES, type ErrorCode } from '@shared/errors'
+import { isCrash } from '@server/crash-points'
+import type { OrderDoc } from '@server/docs'
+import { inTransaction, txGet } from '@server/ledger/txn'
+import { addNotice } from '@server/messages/notices'
+import { moveOrderInTx } from '@server/orders/moves'
+import { finishHandover } from '@server/pickup/pickup-flow'
+import { queueShipping } from '@server/payments/shipping'
+
+/** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
+export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
+
+export type HandOverResult =
+  | { ok: true; order: OrderDoc; take: number; left: number; completes: boolean }
+  | { ok: false; error: ErrorCode; order: OrderDoc }
+
+/**
+ * 核销 of one order, all or part of what is left, decided inside one transaction on the order (#27: the status and
+ * the pickup point's 待提货 count move together or not at all): READY, not expired, the code still the order's (its
+ * own, or its outstanding proxy code), and no more than is left. Of any number of counters handing over the same
+ * order at once, each unit goes out once. The write that completes the order moves it to PICKED_UP with
+ * handoverFinishedAt 0, and finishHandover then books the release and the points (settle finishes them after a
+ * crash); a part only moves `pickedQuantity`. A proxy code is cleared by its use (valid once) and its owner told.
+ */
+export async function handOver(db: DB.Database, order: OrderDoc, how: { via: HandOverVia; code: string | null; quantity?: number }, now: number): Promise<HandOverResult> {
+  const result = await inTransaction(db, async (t): Promise<HandOverResult> => {
+    const o = (await txGet<OrderDoc>(t, 'orders', order._id)) ?? order
+    const blocked = decidePickup(o, now)
+    if (blocked) return { ok: false, error: blocked, order: o }
+    if (how.via === 'code' && o.pickupCode !== how.code) return { ok: false, error: ERROR_CODES.PICKUP_CODE_NOT_FOUND, order: o }
+    if (how.via === 'delegate' && o.delegateCode !== how.code) return { ok: false, error: ERROR_CODES.PICKUP_CODE_NOT_FOUND, order: o }
+    const left = quantityLeftToHandOver(o)
+    const decided = decideHandOverQuantity(left, how.quantity)
+    if (!decided) return { ok: false, error: ERROR_CODES.PICKUP_QUANTITY_TOO_MANY, order: o }
+    const picked = (o.pickedQuantity ?? 0) + decided.take
+    const data: Record<string, unknown> = decided.completes ? { pickedUpAt: now, pickedQuantity: picked, handoverFinishedAt: 0 } : { pickedQuantity: picked }
+    if (how.via === 'delegate') data.delegateCode = null
+    // The status moves through the orders room's transition table; a part only moves pickedQuantity.
+    if (decided.completes) await moveOrderInTx(t, o, 'PICKED_UP', data)
+    else await t.collection('orders').doc(o._id).update({ data })
+    if (decided.completes) data.status = 'PICKED_UP'
+    if (decided.completes) {
+      const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', o.pickupPointId)
+      if (point) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: (point.readyCount ?? 0) - 1 } })
+    }
+    return { ok: true, order: { ...o, ...(data as Partial<OrderDoc>) }, take: decided.take, left: left - decided.take, completes: decided.completes }
+  })
+  if (!result.ok) {
+    // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its later steps are finished.
+    if (result.order.status === 'PICKED_UP' && result.order.handoverFinishedAt === 0) await finishHandover(db, result.order, now)
+    return result
+  }
+  if (!result.completes) {
+    // WeChat is told at the first hand-over, even of a part (one record per payment: the completing one's
+    // finishHandover queues it again as a no-op; if this is cut off, that one queues it).
+    await queueShipping(db, result.order, now).catch((err) => {
+      if (isCrash(err)) throw err
+      console.error('[pickup] queueing the shipping upload failed; the completing hand-over queues it', order._id, err)
+    })
+  }
+  if (result.completes) {
+    try {
+      await finishHandover(db, result.order, now)
+    } catch (err) {
+      // The goods are handed over: the clerk is told so; settle finishes the release and the points.
+      if (isCrash(err)) throw err
+      console.error('[pickup] hand-over steps failed; settle finishes them', order._id, err)
+    }
+  }
+  if (how.via === 'delegate') {
+    await addNotice(db, `proxy_${order._id}_${how.code}`, {
+      openid: order.openid, kind: 'PICKED_UP_BY_PROXY', title: '代取码已使用',
+      body: `「${order.title}」已由他人凭代取码提走 ${result.take} 件`, page: `pages/resident/order/index?orderId=${order._id}`,
+    }, now)
+  }
+  return result
+}
+

@@ -1,0 +1,48 @@
+import type { PickupPlaceView } from '@shared/contracts/common'
+import { formatPickupWindow } from '@shared/domain/pickup'
+import type { GroupBuyDoc } from '@server/docs'
+import { findById } from '@server/fetch'
+
+/** pickupPoints as stored (openingHours and contactPhone came with #22; absent on older points). */
+export interface PickupPointDoc {
+  _id: string
+  name: string
+  address: string
+  storeName: string
+  openingHours?: string | null
+  contactPhone?: string | null
+  handlingFeeFen?: number
+  readyCount?: number
+}
+
+export function toPickupPlaceView(p: PickupPointDoc): PickupPlaceView {
+  return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null }
+}
+
+export async function pickupPlaceOf(db: DB.Database, pickupPointId: string): Promise<PickupPlaceView | null> {
+  const p = await findById<PickupPointDoc>(db, 'pickupPoints', pickupPointId)
+  return p ? toPickupPlaceView(p) : null
+}
+
+/** Words per group buy for a minute: one read for all the residents a sign-off or a 成团 notifies. */
+const WORDS_TTL_MS = 60_000
+const wordsCache = new Map<string, { at: number; words: Promise<{ place: string; window: string }> }>()
+
+export function pickupWordsForGroupBuy(db: DB.Database, groupBuyId: string, now: number): Promise<{ place: string; window: string }> {
+  const hit = wordsCache.get(groupBuyId)
+  if (hit && now - hit.at < WORDS_TTL_MS) return hit.words
+  if (wordsCache.size > 1000) wordsCache.clear()
+  const words = findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId).then((gb) => (gb ? pickupWordsFor(db, gb) : { place: '', window: '' }))
+  words.catch(() => wordsCache.delete(groupBuyId))
+  wordsCache.set(groupBuyId, { at: now, words })
+  return words
+}
+
+/**
+ * Where and when, in the few words a subscribe message allows (thing ≤ 20 characters): 自提点 name + address, and
+ * the group buy's 提货时间. Read once per call of a notifying flow, not per resident.
+ */
+export async function pickupWordsFor(db: DB.Database, gb: Pick<GroupBuyDoc, 'pickupPointId' | 'pickupStartAt' | 'pickupEndAt'>): Promise<{ place: string; window: string }> {
+  const p = await findById<PickupPointDoc>(db, 'pickupPoints', gb.pickupPointId)
+  return { place: p ? `${p.name} ${p.address}`.slice(0, 20) : '', window: formatPickupWindow(gb.pickupStartAt, gb.pickupEndAt) }
+}

@@ -1,0 +1,76 @@
+import type { MyContactView } from '@shared/contracts/user'
+import { phoneTailOf, type StaffContactView } from '@shared/domain/contact'
+import type { UserDoc } from '@server/define'
+import { findById } from '@server/fetch'
+import { openPhone, sealPhone } from '@server/privacy/phone'
+
+/** 收货人 as stored on the user's profile (users/<openid>.contact). The number only sealed. */
+export interface StoredContact {
+  name: string
+  note: string | null
+  phoneEnc: string | null
+  phoneMasked: string | null
+  updatedAt: number
+}
+
+/** Profile fields the contact adds: `phoneTail` sits at the top so the counter's 尾号 search is one indexed query. */
+export interface ContactFields {
+  contact?: StoredContact | null
+  phoneTail?: string | null
+}
+
+export function sealContact(input: { name: string; phone?: string; note?: string }, now: number): ContactFields {
+  const sealed = input.phone ? sealPhone(input.phone) : null
+  return {
+    contact: { name: input.name, note: input.note ? input.note : null, phoneEnc: sealed?.phoneEnc ?? null, phoneMasked: sealed?.phoneMasked ?? null, updatedAt: now },
+    phoneTail: input.phone ? phoneTailOf(input.phone) : null,
+  }
+}
+
+export function myContactView(c: StoredContact | null | undefined): MyContactView | null {
+  return c ? { name: c.name, phoneMasked: c.phoneMasked, note: c.note } : null
+}
+
+/** The person's own copy for exportMyData: the number opened (they gave it; it is theirs to see). */
+export function exportedContact(c: StoredContact | null | undefined): { name: string; phone: string | null; note: string | null } | null {
+  if (!c) return null
+  return { name: c.name, phone: c.phoneEnc ? openPhone(c.phoneEnc) : null, note: c.note }
+}
+
+/**
+ * Who sees residents' 收货人 beside the 跟团号: the leader and clerks working at that pickup point, nobody
+ * else — not the merchant, not another point's staff, not the admin's or any public view (快团团's rule: the
+ * people who hand the goods over).
+ */
+export function canSeeContactsAt(user: Pick<UserDoc, 'roles' | 'boundPickupPointId'>, pickupPointId: string): boolean {
+  return (user.roles.includes('leader') || user.roles.includes('clerk')) && !!user.boundPickupPointId && user.boundPickupPointId === pickupPointId
+}
+
+const MAX_IDS = 1000
+
+/** The staff view of each openid's contact, for one page of orders: one read per 1000 people. */
+export async function staffContactsOf(db: DB.Database, openids: readonly string[]): Promise<Map<string, StaffContactView>> {
+  const ids = [...new Set(openids)]
+  const out = new Map<string, StaffContactView>()
+  for (let i = 0; i < ids.length; i += MAX_IDS) {
+    const chunk = ids.slice(i, i + MAX_IDS)
+    const res = (await db
+      .collection('users')
+      .where({ _id: chunk.length === 1 ? chunk[0] : db.command.in(chunk) })
+      .field({ _id: true, contact: true, phoneTail: true })
+      .limit(chunk.length)
+      .get()) as unknown as { data: Array<{ _id: string } & ContactFields> }
+    for (const u of res.data) if (u.contact) out.set(u._id, { name: u.contact.name, phoneTail: u.phoneTail ?? null, note: u.contact.note })
+  }
+  return out
+}
+
+/** Contacts for a page of orders, or an empty map when this caller may not see them. */
+export async function contactsFor(db: DB.Database, viewer: Pick<UserDoc, 'roles' | 'boundPickupPointId'>, pickupPointId: string, openids: readonly string[]): Promise<Map<string, StaffContactView>> {
+  if (!canSeeContactsAt(viewer, pickupPointId) || openids.length === 0) return new Map()
+  return staffContactsOf(db, openids)
+}
+
+export async function storedContactOf(db: DB.Database, openid: string): Promise<StoredContact | null> {
+  return (await findById<ContactFields & { _id: string }>(db, 'users', openid))?.contact ?? null
+}
