@@ -35,10 +35,19 @@ async function request(openid: string, amountFen: number, extra: Record<string, 
 const notice = (outBillNo: string, opts?: { tamper?: boolean; at?: number }) => cloud.invoke('transferCallback', cloud.transfer.noticeEvent(outBillNo, opts), null) as Promise<HttpReply>
 
 describe('商家转账 payouts', () => {
+  // The after-sales window (#19) holds picked-up money; with it at 0 settle releases it at its next run.
+  beforeAll(() => {
+    process.env.AFTER_SALES_WINDOW_MS = '0'
+  })
+  afterAll(() => {
+    delete process.env.AFTER_SALES_WINDOW_MS
+  })
+
   it('a payout waits for the payee (WAIT_USER_CONFIRM), 确认收款 makes it SUCCESS; a replayed notice changes nothing', async () => {
     const groupBuyId = await createGroupBuy(cloud, { priceFen: 3000, minParticipants: 1 })
     const orderId = await paidOrder(cloud, 'tr-a', groupBuyId, 1)
     expect((await pickUp(cloud, 'tr-a', groupBuyId, orderId)).ok).toBe(true)
+    await cloud.fireTimer('settle')
     const start = await balanceOf(cloud, DEMO.leader)
 
     const res = await request(DEMO.leader, 1500)
