@@ -1,12 +1,13 @@
 import { couponService } from '@/services/coupon'
 import { pickupService } from '@/services/pickup'
-import { readCounterCode, useClerkStore } from './clerk'
+import { readCounterCode, readSearch, useClerkStore } from './clerk'
 
-jest.mock('@/services/pickup', () => ({ pickupService: { verify: jest.fn(), today: jest.fn() } }))
+jest.mock('@/services/pickup', () => ({ pickupService: { verify: jest.fn(), today: jest.fn(), handOver: jest.fn() } }))
 jest.mock('@/services/coupon', () => ({ couponService: { redeem: jest.fn() } }))
 const verify = pickupService.verify as jest.Mock
 const today = pickupService.today as jest.Mock
 const redeem = couponService.redeem as jest.Mock
+const handOver = pickupService.handOver as jest.Mock
 
 beforeEach(() => {
   useClerkStore.getState().reset()
@@ -49,4 +50,29 @@ it("keeps today's counts and recent attempts from the first page", async () => {
   await useClerkStore.getState().refreshToday()
   expect(useClerkStore.getState().todayHeader.counts).toEqual({ readyCount: 3, pickedUpToday: 1 })
   expect(useClerkStore.getState().todayHeader.recent).toHaveLength(1)
+})
+
+const readyItem = (over: Record<string, unknown>) => ({
+  orderId: 'o1', groupBuyId: 'g1', title: '草莓', quantity: 3, servedQuantity: 3, leftQuantity: 3, seq: 12, maskedName: '邻居**',
+  contact: { name: '王阿姨', phoneTail: '5678', note: null }, readyAt: 1, pickupExpiresAt: 2, ...over,
+})
+
+it('reads the counter search: 4 digits are a phone tail (server), 1–3 digits a 跟团号 (the loaded list)', async () => {
+  expect(readSearch('5678')).toEqual({ kind: 'tail', tail: '5678' })
+  expect(readSearch('12')).toEqual({ kind: 'seq', seq: 12 })
+  expect(readSearch('0')).toBeNull()
+  expect(readSearch('')).toBeNull()
+  today.mockResolvedValueOnce({ ok: true, data: { items: [readyItem({})], nextCursor: null } })
+  await useClerkStore.getState().searchToday('5678')
+  expect(today).toHaveBeenCalledWith(undefined, '5678')
+  expect(useClerkStore.getState().search.results).toHaveLength(1)
+})
+
+it('hands over part of an order from the list and refreshes 待提货', async () => {
+  handOver.mockResolvedValueOnce({ ok: true, data: { orderId: 'o1', quantity: 2, leftQuantity: 1, status: 'READY_FOR_PICKUP', orders: [], via: 'list' } })
+  today.mockResolvedValue({ ok: true, data: { items: [readyItem({ leftQuantity: 1 })], nextCursor: null } })
+  const r = await useClerkStore.getState().handOver('o1', 2)
+  expect(handOver).toHaveBeenCalledWith('o1', 2)
+  expect(r).toMatchObject({ kind: 'success', data: { quantity: 2, leftQuantity: 1 } })
+  expect(useClerkStore.getState().today.items[0]).toMatchObject({ leftQuantity: 1 })
 })

@@ -2,6 +2,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useState } from 'react'
 import { formatTime } from '@/components/format'
+import QuantityStepper from '@/components/QuantityStepper'
 import StateView from '@/components/StateView'
 import type { PickupTodayItem, VerificationView } from '@/shared/contracts/pickup'
 import { contactLine } from '@/shared/domain/contact'
@@ -19,11 +20,14 @@ function outcomeText(v: VerificationView): string {
 /** One waiting order: 跟团号, the 收货人 (称呼 · 尾号 · 备注), what to hand over, and 交付 after checking the person. */
 function ReadyRow({ item }: { item: PickupTodayItem }) {
   const verifying = useClerkStore((s) => s.verifying)
+  // 部分提货: the clerk may hand over fewer than are left (the rest stays 待提货).
+  const [count, setCount] = useState(item.leftQuantity)
+  const take = Math.min(count, item.leftQuantity)
   const who = contactLine(item.contact) || item.maskedName
   const handOver = async () => {
-    const { confirm } = await Taro.showModal({ title: '核对后交付', content: `#${item.seq} ${who}\n${item.title} ×${item.leftQuantity}` })
+    const { confirm } = await Taro.showModal({ title: '核对后交付', content: `#${item.seq} ${who}\n${item.title} ×${take}${take < item.leftQuantity ? `（剩 ${item.leftQuantity - take} 待提）` : ''}` })
     if (!confirm) return
-    const r = await useClerkStore.getState().handOver(item.orderId)
+    const r = await useClerkStore.getState().handOver(item.orderId, take < item.leftQuantity ? take : undefined)
     if (!r) return
     if (r.kind === 'failure') void Taro.showToast({ title: friendlyMessage(r.error), icon: 'none' })
     else void Taro.showToast({ title: '已交付', icon: 'success' })
@@ -35,7 +39,11 @@ function ReadyRow({ item }: { item: PickupTodayItem }) {
         <Text>{` ${who}`}</Text>
         <Text className='muted clerk-today__title'>{item.title}</Text>
       </View>
-      <Text>{item.leftQuantity < item.quantity ? `×${item.leftQuantity}（订 ${item.quantity}）` : `×${item.quantity}`}</Text>
+      {item.leftQuantity > 1 ? (
+        <QuantityStepper value={take} max={item.leftQuantity} onChange={setCount} />
+      ) : (
+        <Text>{item.leftQuantity < item.quantity ? `×${item.leftQuantity}（订 ${item.quantity}）` : `×${item.quantity}`}</Text>
+      )}
       <Button size='mini' className='btn-primary clerk-today__hand' disabled={verifying} onClick={() => void handOver()}>
         交付
       </Button>
