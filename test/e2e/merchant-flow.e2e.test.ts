@@ -162,7 +162,7 @@ it('runs the merchant story from a photo to the counter', async () => {
   await shot('31-leader-picklist')
   const [download] = await Promise.all([page.waitForEvent('download'), tap('导出 CSV')])
   const csv = readFileSync(await download.path(), 'utf8')
-  expect(csv.split(/\r\n/).slice(0, 3)).toEqual(['\ufeff跟团号,昵称,数量,实发,状态', expect.stringMatching(/^1,.*,1,1,待到货$/), expect.stringMatching(/^2,.*,2,2,待到货$/)])
+  expect(csv.split(/\r\n/).slice(0, 3)).toEqual(['\ufeff跟团号,昵称,收货人,数量,实发,状态', expect.stringMatching(/^1,.*,1,1,待到货$/), expect.stringMatching(/^2,.*,2,2,待到货$/)])
   await go(`pages/leader/group/index?id=${groupBuyId}`)
   await tap('确认到货')
   await see('全部到齐：确认后通知所有团员凭提货码取货。')
