@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@/shared/errors'
+import { ERROR_CODES, type ErrorCode } from '@/shared/errors'
 import { NETWORK_ERROR, type ClientError } from '@/shared/client-result'
 import { K_ANONYMITY_MIN } from '@/shared/domain/insight'
 
@@ -57,6 +57,24 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'COUPON.NOT_OPEN': '不在领券时间内',
   'COUPON.NOT_PAYABLE': '这次购买已超时失效，请重新购买',
   'AUDIENCE.TOO_SMALL': `目标人群不足 ${K_ANONYMITY_MIN} 人，为保护居民隐私无法投放，请放宽条件`,
+}
+
+/**
+ * The merchant's publish form speaks to the merchant, not to a leader: the same codes, worded for who set the
+ * range (a leader's 售价不在货源允许的价格区间内 means nothing to the one who published it).
+ */
+const PUBLISH_MESSAGES: Record<string, string> = {
+  [ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE]: '按这个价格区间团长无法开团：最高售价扣除团长佣金和奖励后不够付供货价，请提高最高售价或降低佣金',
+  [`${ERROR_CODES.INPUT_INVALID}:minPriceFen`]: '团长最低售价不能低于供货价',
+  [`${ERROR_CODES.INPUT_INVALID}:endAt`]: '结束时间需晚于现在',
+  [ERROR_CODES.PICKUP_POINT_NOT_FOUND]: '选中的自提点已停用，请重新选择',
+  [ERROR_CODES.PRODUCT_NOT_FOUND]: '商品不存在或已删除',
+}
+
+export function publishMessage(error: ClientError | null | undefined): string {
+  if (!error) return ''
+  const field = /^(\w+):/.exec(error.message ?? '')?.[1]
+  return (field && PUBLISH_MESSAGES[`${error.code}:${field}`]) || PUBLISH_MESSAGES[error.code] || friendlyMessage(error)
 }
 
 export const NETWORK_MESSAGE = '网络开小差了，请检查网络后重试'

@@ -1,5 +1,5 @@
-import dayjs from 'dayjs'
 import type { ZodIssue, ZodTypeAny } from 'zod'
+import { chinaWallToMs } from '@/shared/domain/calendar'
 
 /** "12.5" -> 1250. Anything that is not a yuan amount with at most 2 decimals becomes NaN (schema rejects it). */
 export function yuanToFen(text: string): number {
@@ -21,10 +21,9 @@ export function toInt(text: string): number {
   return /^\d+$/.test(t) ? Number(t) : Number.NaN
 }
 
-/** A date picker's "YYYY-MM-DD" and a time picker's "HH:mm" as epoch ms (NaN if either is not a date). */
+/** A picked "YYYY-MM-DD" and "HH:mm", China time (the shared calendar), as epoch ms (NaN if either is not a date). */
 export function toMs(date: string, time: string): number {
-  const d = dayjs(`${date}T${time}`)
-  return d.isValid() ? d.valueOf() : Number.NaN
+  return chinaWallToMs(date, time)
 }
 
 /** Percent text ("12.5") as basis points (1250); NaN unless 0–100 with at most 2 decimals. */

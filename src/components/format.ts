@@ -1,4 +1,4 @@
-import dayjs from 'dayjs'
+import { formatChina } from '@/shared/domain/calendar'
 
 /** Money is integer fen everywhere; only here does it become yuan text. */
 export function formatFen(fen: number): string {
@@ -7,12 +7,13 @@ export function formatFen(fen: number): string {
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
 
+/** Times read in China time on every phone, as they are entered (the shared calendar). */
 export function formatTime(ms: number): string {
-  return dayjs(ms).format('MM-DD HH:mm')
+  return formatChina(ms, 'MM-DD HH:mm')
 }
 
 export function formatDateTime(ms: number): string {
-  return dayjs(ms).format('YYYY-MM-DD HH:mm')
+  return formatChina(ms, 'YYYY-MM-DD HH:mm')
 }
 
 /** "2天 03:04:05" / "03:04:05"; never negative. */

@@ -11,4 +11,6 @@ export const supplyService = {
   listMine: (cursor?: string) => call('listMine', cursor ? { cursor } : {}),
   purchaseOrders: (offerId: string) => call('purchaseOrders', { offerId }),
   markShipped: (purchaseOrderId: string) => call('markShipped', { purchaseOrderId }),
+  /** The price rule's inputs for the publish form's hint (top tier bonus, points' handling fees). */
+  pricing: () => call('pricing', {}),
 }

@@ -30,6 +30,9 @@ export interface MerchantState {
   /** The purchase order being marked shipped. */
   shippingId: string | null
   shipError: ClientError | null
+  /** The price rule's inputs (supply.pricing) for the publish form's lowest-price hint; null until loaded. */
+  pricing: SupplyOutputs['pricing'] | null
+  loadPricing: () => Promise<void>
   /** The product being edited (loaded by id). */
   editing: { productId: string | null; product: ProductView | null; loading: boolean; error: ClientError | null }
   loadProduct: (productId: string) => Promise<ProductView | null>
@@ -56,6 +59,7 @@ const initial = () => ({
   saving: false,
   saveError: null as ClientError | null,
   shippingId: null as string | null,
+  pricing: null as SupplyOutputs['pricing'] | null,
   shipError: null as ClientError | null,
   editing: { productId: null as string | null, product: null as ProductView | null, loading: false, error: null as ClientError | null },
 })
@@ -120,6 +124,11 @@ export const useMerchantStore = create<MerchantState>()((set, get) => {
       const done = await save(() => supplyService.publish(input))
       if (done) void get().refreshOffers()
       return done?.offerId ?? null
+    },
+    loadPricing: async () => {
+      const res = await supplyService.pricing()
+      // Without it the form still publishes; the hint then waits for the next visit.
+      if (res.ok) set({ pricing: res.data })
     },
     loadPurchaseOrders: async (offerId) => {
       const keep = get().purchaseOrders.offerId === offerId

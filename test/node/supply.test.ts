@@ -5,6 +5,7 @@
  */
 import { DEMO, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { PNG_1PX } from './support/images'
+import { publishPriceFloor } from '@shared/domain/supply'
 
 jest.setTimeout(60_000)
 
@@ -113,6 +114,33 @@ describe('supply offers', () => {
       expect(lowest).toBeGreaterThan(2100)
       expect((await fromOffer(DEMO.leader, offerId, { priceFen: lowest - 1 })).error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
       expect((await fromOffer(DEMO.leader, offerId, { priceFen: lowest })).ok).toBe(true)
+    } finally {
+      await database().collection('pickupPoints').doc(cloud.pickupPointId).update({ data: { handlingFeeFen: 0 } })
+    }
+  })
+
+  it('supply.pricing gives the publish form the server\'s own floor: the price listOpen shows and createFromOffer accepts (#22)', async () => {
+    const productId = await product({ supplyPriceFen: 1800 })
+    await database().collection('pickupPoints').doc(cloud.pickupPointId).update({ data: { handlingFeeFen: 50 } })
+    try {
+      const pricing = await cloud.call<{ maxTierBonusBp: number; handlingFees: Array<{ pickupPointId: string; handlingFeeFen: number }> }>('supply', DEMO.merchant, { action: 'pricing' })
+      expect(pricing.ok).toBe(true)
+      expect(pricing.data.handlingFees).toContainEqual({ pickupPointId: cloud.pickupPointId, handlingFeeFen: 50 })
+      expect(pricing.data.handlingFees.some((h) => h.pickupPointId === cloud.otherPickupPointId)).toBe(false)
+      // What the form shows before submit, for a minimum of ¥18 at 10 % …
+      const terms = { minPriceFen: 1800, maxPriceFen: 3000, supplyPriceFen: 1800, commissionBp: 1000 }
+      const fee = pricing.data.handlingFees.find((h) => h.pickupPointId === cloud.pickupPointId)!.handlingFeeFen
+      const floor = publishPriceFloor(terms, pricing.data.maxTierBonusBp, [fee])
+      expect(floor.lowestFen).toBeGreaterThan(1800)
+      // … is what the leader at that point is then shown, and exactly the lowest price the server lets open.
+      const offerId = await publish(productId, { commissionBp: 1000, minPriceFen: 1800, maxPriceFen: 3000 })
+      const listed = await cloud.call<{ items: Doc[] }>('supply', DEMO.leader, { action: 'listOpen' })
+      expect(listed.data.items.find((o) => o.offerId === offerId)!.lowestPriceFen).toBe(floor.lowestFen)
+      expect((await fromOffer(DEMO.leader, offerId, { priceFen: floor.lowestFen! - 1 })).error?.code).toBe('SUPPLY.PRICE_OUT_OF_RANGE')
+      expect((await fromOffer(DEMO.leader, offerId, { priceFen: floor.lowestFen! })).ok).toBe(true)
+      // The rule's inputs are the merchant's to read, not a resident's or a leader's.
+      expect((await cloud.call('supply', DEMO.leader, { action: 'pricing' })).error?.code).toBe('AUTH.FORBIDDEN')
+      expect((await cloud.call('supply', 'supply-resident', { action: 'pricing' })).error?.code).toBe('AUTH.FORBIDDEN')
     } finally {
       await database().collection('pickupPoints').doc(cloud.pickupPointId).update({ data: { handlingFeeFen: 0 } })
     }

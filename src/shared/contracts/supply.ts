@@ -25,6 +25,8 @@ export const supplyContract = {
     .refine((v) => v.maxPriceFen >= v.minPriceFen, { message: '最高售价不能低于最低售价', path: ['maxPriceFen'] })
     .refine((v) => v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   listOpen: z.object({ cursor: cursor.optional() }).strict(),
+  /** What the publish form needs to show, before submit, the lowest price leaders can sell at. */
+  pricing: z.object({}).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   /** `format: 'csv'` also writes the list as a CSV file (发货单 to print or import) and returns its temp URL. */
   purchaseOrders: z.object({ offerId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
@@ -109,4 +111,9 @@ export interface SupplyOutputs {
   listMine: Page<OfferView & { allocated: number; sold: number; points: OfferPointProgress[] }>
   purchaseOrders: { items: PurchaseOrderView[]; fileID?: string; tempFileURL?: string }
   markShipped: { status: 'SHIPPED' }
+  /**
+   * The inputs of the server's price rule (`publishPriceFloor` in src/shared/domain/supply.ts): the top commission
+   * tier bonus (bp) and every pickup point's per-order handling fee (points without one are absent: 0).
+   */
+  pricing: { maxTierBonusBp: number; handlingFees: Array<{ pickupPointId: string; handlingFeeFen: number }> }
 }

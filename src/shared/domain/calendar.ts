@@ -74,3 +74,19 @@ export function daysInRange(from: number, to: number): string[] {
   for (let n = chinaDayNumber(from); n <= chinaDayNumber(to - 1); n++) out.push(dayNumberToDay(n))
   return out
 }
+
+/**
+ * The instant a China wall-clock date ('YYYY-MM-DD') and time ('HH:mm') stand for, NaN unless both are real:
+ * what a leader or merchant picks on a form is China time, whatever time zone the phone is set to.
+ */
+export function chinaWallToMs(date: string, time: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return Number.NaN
+  const wall = dayjs.utc(`${date}T${time}:00Z`)
+  if (!wall.isValid() || wall.format('YYYY-MM-DD HH:mm') !== `${date} ${time}`) return Number.NaN
+  return instantOf(wall)
+}
+
+/** The instant of `hh:mm` China time on the China day `days` after the one `ms` falls in. */
+export function chinaAt(ms: number, days: number, hour: number, minute = 0): number {
+  return chinaMidnight(ms) + days * DAY_MS + (hour * 60 + minute) * 60_000
+}

@@ -104,3 +104,33 @@ export function lowestSellablePriceFen(offer: Pick<OfferTerms, 'minPriceFen' | '
   while (p <= offer.maxPriceFen && !leaves(p)) p++
   return p <= offer.maxPriceFen ? p : null
 }
+
+/** What the publish form says about the price leaders can open at (the server's own rule, before submit). */
+export interface PublishPriceFloor {
+  /** The lowest price a leader can open at from at least one of the chosen points; null = none can. */
+  lowestFen: number | null
+  /** The lowest price that opens from every chosen point (the points' per-order fees differ); null = none can. */
+  everywhereFen: number | null
+  /** The most any chosen point charges per order (its handling fee), for the explanation. */
+  maxHandlingFeeFen: number
+}
+
+/**
+ * The merchant's publish form, before submit: given the terms typed so far, the top tier bonus and the handling
+ * fees of the chosen points, the lowest price leaders can actually sell at — `lowestSellablePriceFen`, the rule
+ * `supply.listOpen` and `groupBuy.createFromOffer` apply, per point.
+ */
+export function publishPriceFloor(
+  terms: Pick<OfferTerms, 'minPriceFen' | 'maxPriceFen' | 'supplyPriceFen' | 'commissionBp'>,
+  maxTierBonusBp: number,
+  handlingFeesFen: readonly number[],
+): PublishPriceFloor {
+  const fees = [...new Set(handlingFeesFen.length ? handlingFeesFen : [0])]
+  const floors = fees.map((f) => lowestSellablePriceFen(terms, maxTierBonusBp, f))
+  const sellable = floors.filter((p): p is number => p !== null)
+  return {
+    lowestFen: sellable.length ? Math.min(...sellable) : null,
+    everywhereFen: floors.every((p) => p !== null) ? Math.max(...sellable) : null,
+    maxHandlingFeeFen: Math.max(...fees),
+  }
+}

@@ -1,4 +1,5 @@
-import { defaultForm, presetCloseTonight, presetPickupTomorrow, todayDate, toInput, validateCreate, yuanToFen } from './form'
+import { endPresets, pickupPresets } from '@/shared/domain/time-presets'
+import { applyEndPreset, applyPickupPreset, defaultForm, toInput, validateCreate, yuanToFen } from './form'
 
 const now = new Date('2026-11-25T10:00:00+08:00').getTime()
 const filled = { ...defaultForm(now), title: '阳光玫瑰 2斤', price: '19.9', originalPrice: '29.9', stock: '50', minParticipants: '3', limitPerUser: '2' }
@@ -38,21 +39,26 @@ it('rejects an end before the start', () => {
 })
 
 describe('time entry presets (#22)', () => {
-  // 2026-12-05 10:30 in the test's local time zone.
-  const morning = new Date(2026, 11, 5, 10, 30).getTime()
-  it('今晚 20:00 截团 is tonight, or tomorrow once tonight has passed', () => {
-    expect(presetCloseTonight(morning)).toEqual({ endDate: '2026-12-05', endTime: '20:00' })
-    expect(presetCloseTonight(new Date(2026, 11, 5, 21, 0).getTime())).toEqual({ endDate: '2026-12-06', endTime: '20:00' })
+  // 2026-12-05 10:30 China time (02:30 UTC): the form reads China time on any phone.
+  const morning = Date.UTC(2026, 11, 5, 2, 30)
+  it('starts now and ends a day later, in China time', () => {
+    expect(defaultForm(morning)).toMatchObject({ startDate: '2026-12-05', startTime: '10:30', endDate: '2026-12-06', endTime: '10:30' })
+  })
+  it('今晚 20:00 截团 becomes the end time', () => {
+    const tonight = endPresets(morning)[0]
+    expect(tonight.label).toBe('今晚 20:00 截团')
+    expect(applyEndPreset(tonight)).toEqual({ endDate: '2026-12-05', endTime: '20:00' })
+    expect(toInput({ ...defaultForm(morning), ...applyEndPreset(tonight) }, 'pp1').endAt).toBe(Date.UTC(2026, 11, 5, 12, 0))
   })
   it('明日 16:00–20:00 提货 becomes the group buy\'s pickup window', () => {
-    const form = { ...defaultForm(morning), title: '草莓', price: '19.9', ...presetPickupTomorrow(morning) }
+    const tomorrow = pickupPresets(morning).find((p) => p.label === '明日 16:00–20:00 提货')!
+    const form = { ...defaultForm(morning), title: '草莓', price: '19.9', ...applyPickupPreset(tomorrow) }
     const input = toInput(form, 'pp1')
-    expect(input.pickupStartAt).toBe(new Date(2026, 11, 6, 16, 0).getTime())
-    expect(input.pickupEndAt).toBe(new Date(2026, 11, 6, 20, 0).getTime())
+    expect(input.pickupStartAt).toBe(Date.UTC(2026, 11, 6, 8, 0))
+    expect(input.pickupEndAt).toBe(Date.UTC(2026, 11, 6, 12, 0))
     expect(validateCreate(input).ok).toBe(true)
     // No window given: none sent.
     expect(toInput({ ...defaultForm(morning), title: '草莓', price: '19.9' }, 'pp1')).not.toHaveProperty('pickupStartAt')
-    expect(todayDate(morning)).toBe('2026-12-05')
   })
 })
 

@@ -1,6 +1,7 @@
-import dayjs from 'dayjs'
 import { checkWithSchema, parseTiers, toInt, toMs, yuanToFen } from '@/components/form-fields'
 import { groupBuyContract, type CreateGroupBuyInput } from '@/shared/contracts/group-buy'
+import { DAY_MS, formatChina } from '@/shared/domain/calendar'
+import type { EndPreset, PickupPreset } from '@/shared/domain/time-presets'
 
 /** What the leader types: every field is text until it is parsed. */
 export interface CreateForm {
@@ -44,8 +45,7 @@ export const FIELD_LABEL: Record<string, string> = {
 }
 
 export function defaultForm(now: number): CreateForm {
-  const start = dayjs(now)
-  const end = start.add(1, 'day')
+  const end = now + DAY_MS
   return {
     title: '',
     description: '',
@@ -55,10 +55,10 @@ export function defaultForm(now: number): CreateForm {
     stock: '100',
     minParticipants: '10',
     limitPerUser: '5',
-    startDate: start.format('YYYY-MM-DD'),
-    startTime: start.format('HH:mm'),
-    endDate: end.format('YYYY-MM-DD'),
-    endTime: end.format('HH:mm'),
+    startDate: formatChina(now, 'YYYY-MM-DD'),
+    startTime: formatChina(now, 'HH:mm'),
+    endDate: formatChina(end, 'YYYY-MM-DD'),
+    endTime: formatChina(end, 'HH:mm'),
     pickupDate: '',
     pickupStart: '',
     pickupEnd: '',
@@ -66,23 +66,15 @@ export function defaultForm(now: number): CreateForm {
   }
 }
 
-/** The date pickers start today: nothing earlier can be chosen (a wheel from 1970 is no help). */
-export function todayDate(now: number): string {
-  return dayjs(now).format('YYYY-MM-DD')
+/** A 截团 preset (今晚 20:00 截团, …; src/shared/domain/time-presets) as the form's end. */
+export function applyEndPreset(p: EndPreset): Pick<CreateForm, 'endDate' | 'endTime'> {
+  return { endDate: formatChina(p.endAt, 'YYYY-MM-DD'), endTime: formatChina(p.endAt, 'HH:mm') }
 }
 
-/** 今晚 20:00 截团 (tomorrow 20:00 once tonight's has passed). */
-export function presetCloseTonight(now: number): Pick<CreateForm, 'endDate' | 'endTime'> {
-  const tonight = dayjs(now).hour(20).minute(0).second(0).millisecond(0)
-  const end = tonight.valueOf() > now ? tonight : tonight.add(1, 'day')
-  return { endDate: end.format('YYYY-MM-DD'), endTime: '20:00' }
+/** A 提货 preset (明日 16:00–20:00 提货, …) as the form's one-day pickup window. */
+export function applyPickupPreset(p: PickupPreset): Pick<CreateForm, 'pickupDate' | 'pickupStart' | 'pickupEnd'> {
+  return { pickupDate: formatChina(p.startAt, 'YYYY-MM-DD'), pickupStart: formatChina(p.startAt, 'HH:mm'), pickupEnd: formatChina(p.endAt, 'HH:mm') }
 }
-
-/** 明日 16:00–20:00 提货. */
-export function presetPickupTomorrow(now: number): Pick<CreateForm, 'pickupDate' | 'pickupStart' | 'pickupEnd'> {
-  return { pickupDate: dayjs(now).add(1, 'day').format('YYYY-MM-DD'), pickupStart: '16:00', pickupEnd: '20:00' }
-}
-
 
 export { yuanToFen }
 

@@ -1,13 +1,16 @@
-import { Button, Input, Picker, Text, Textarea, View } from '@tarojs/components'
+import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useLoad } from '@tarojs/taro'
 import { useState } from 'react'
 import { friendlyMessage } from '@/components/error-copy'
 import Field from '@/components/Field'
 import PhotoPicker from '@/components/PhotoPicker'
+import WhenPicker, { TimePresets } from '@/components/WhenPicker'
+import { toMs } from '@/components/form-fields'
+import { endPresets, pickupPresets } from '@/shared/domain/time-presets'
 import { useLeaderStore } from '@/stores/leader'
 import { useSessionStore } from '@/stores/session'
 import { useUploadsStore } from '@/stores/uploads'
-import { defaultForm, presetCloseTonight, presetPickupTomorrow, todayDate, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
+import { applyEndPreset, applyPickupPreset, defaultForm, toInput, validateCreate, type CreateForm, type FormErrors } from './form'
 import './index.scss'
 
 type TextField = 'title' | 'unit' | 'price' | 'originalPrice' | 'stock' | 'minParticipants' | 'limitPerUser' | 'tiers'
@@ -35,7 +38,8 @@ export default function LeaderCreatePage() {
 
   const update = (key: keyof CreateForm, value: string) => setForm((f) => ({ ...f, [key]: value }))
   const setMany = (patch: Partial<CreateForm>) => setForm((f) => ({ ...f, ...patch }))
-  const today = todayDate(Date.now())
+  // One clock reading per render: the wheels start today and the presets are counted from now (China time).
+  const now = Date.now()
 
   const submit = async () => {
     if (photos.busy()) {
@@ -84,47 +88,38 @@ export default function LeaderCreatePage() {
       <View className='section'>
         <View className='create__field'>
           <Text className='create__label'>开始时间</Text>
-          <View className='create__when'>
-            <Picker mode='date' start={today} value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
-              <Text className='create__pick'>{form.startDate}</Text>
-            </Picker>
-            <Picker mode='time' value={form.startTime} onChange={(e) => update('startTime', String(e.detail.value))}>
-              <Text className='create__pick'>{form.startTime}</Text>
-            </Picker>
-          </View>
+          <WhenPicker className='create__start' title='开始时间' now={now} value={{ date: form.startDate, time: form.startTime }} onChange={(w) => setMany({ startDate: w.date, startTime: w.time })} />
           {errors.startAt && <Text className='create__error'>{errors.startAt}</Text>}
         </View>
         <View className='create__field'>
-          <Text className='create__label'>结束时间</Text>
-          <View className='create__when'>
-            <Picker mode='date' start={today} value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
-              <Text className='create__pick'>{form.endDate}</Text>
-            </Picker>
-            <Picker mode='time' value={form.endTime} onChange={(e) => update('endTime', String(e.detail.value))}>
-              <Text className='create__pick'>{form.endTime}</Text>
-            </Picker>
-          </View>
-          <View className='create__presets'>
-            <Text className='create__preset' onClick={() => setMany(presetCloseTonight(Date.now()))}>今晚 20:00 截团</Text>
-          </View>
+          <Text className='create__label'>结束时间（截团）</Text>
+          <WhenPicker className='create__end' title='结束时间' now={now} value={{ date: form.endDate, time: form.endTime }} onChange={(w) => setMany({ endDate: w.date, endTime: w.time })} />
+          <TimePresets items={endPresets(now).map((p) => ({ label: p.label, onPick: () => setMany(applyEndPreset(p)) }))} />
           {errors.endAt && <Text className='create__error'>{errors.endAt}</Text>}
         </View>
         <View className='create__field'>
           <Text className='create__label'>提货时间（选填）</Text>
           <View className='create__when'>
-            <Picker mode='date' start={today} value={form.pickupDate || today} onChange={(e) => update('pickupDate', String(e.detail.value))}>
-              <Text className='create__pick'>{form.pickupDate || '选择日期'}</Text>
-            </Picker>
-            <Picker mode='time' value={form.pickupStart || '16:00'} onChange={(e) => update('pickupStart', String(e.detail.value))}>
-              <Text className='create__pick'>{form.pickupStart || '开始'}</Text>
-            </Picker>
-            <Picker mode='time' value={form.pickupEnd || '20:00'} onChange={(e) => update('pickupEnd', String(e.detail.value))}>
-              <Text className='create__pick'>{form.pickupEnd || '结束'}</Text>
-            </Picker>
+            <WhenPicker
+              className='create__pickup-start'
+              title='提货开始'
+              placeholder='开始'
+              now={now}
+              value={{ date: form.pickupDate, time: form.pickupStart }}
+              onChange={(w) => setMany({ pickupDate: w.date, pickupStart: w.time, pickupEnd: form.pickupEnd || '20:00' })}
+            />
+            <Text className='create__to'>至</Text>
+            <WhenPicker
+              className='create__pickup-end'
+              title='提货结束'
+              mode='time'
+              placeholder='结束'
+              now={now}
+              value={{ date: form.pickupDate, time: form.pickupEnd }}
+              onChange={(w) => setMany({ pickupDate: w.date, pickupEnd: w.time })}
+            />
           </View>
-          <View className='create__presets'>
-            <Text className='create__preset' onClick={() => setMany(presetPickupTomorrow(Date.now()))}>明日 16:00–20:00 提货</Text>
-          </View>
+          <TimePresets items={pickupPresets(now, toMs(form.endDate, form.endTime)).map((p) => ({ label: p.label, onPick: () => setMany(applyPickupPreset(p)) }))} />
           {errors.pickupEndAt && <Text className='create__error'>{errors.pickupEndAt}</Text>}
         </View>
         {errors.pickupPointId && <Text className='create__error'>你还没有绑定自提点，请联系平台开通</Text>}

@@ -1,15 +1,17 @@
-import { Button, Picker, Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import Taro, { useLoad, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
-import { friendlyMessage } from '@/components/error-copy'
+import { publishMessage } from '@/components/error-copy'
 import Field from '@/components/Field'
 import { formatDateTime, formatFen } from '@/components/format'
 import { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
+import WhenPicker, { TimePresets } from '@/components/WhenPicker'
+import { endPresets, pickupPresets } from '@/shared/domain/time-presets'
 import { useMerchantStore } from '@/stores/merchant'
 import { useMerchantFeedbackStore } from '@/stores/merchant-feedback'
 import { useSessionStore } from '@/stores/session'
-import { defaultPublishForm, toPublishInput, validatePublish, type PublishForm } from './form'
+import { applyEndPreset, applyPickupPreset, defaultPublishForm, priceHint, toPublishInput, validatePublish, type PublishForm } from './form'
 import './index.scss'
 
 const ERROR_OF: Record<keyof PublishForm, string> = {
@@ -21,6 +23,9 @@ const ERROR_OF: Record<keyof PublishForm, string> = {
   startTime: 'startAt',
   endDate: 'endAt',
   endTime: 'endAt',
+  pickupDate: 'pickupEndAt',
+  pickupStart: 'pickupEndAt',
+  pickupEnd: 'pickupEndAt',
   pickupPointIds: 'pickupPointIds',
 }
 
@@ -36,6 +41,7 @@ export default function MerchantPublishPage() {
 
   useLoad(async () => {
     m.clearSaveError()
+    void useMerchantStore.getState().loadPricing()
     if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
     void useMerchantFeedbackStore.getState().loadLastRound(productId)
     const p = await useMerchantStore.getState().loadProduct(productId)
@@ -53,7 +59,17 @@ export default function MerchantPublishPage() {
   const update = <K extends keyof PublishForm>(key: K, value: PublishForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }))
     setErrors(({ [ERROR_OF[key]]: _edited, ...rest }) => rest)
+    if (m.saveError) m.clearSaveError()
   }
+  const setMany = (patch: Partial<PublishForm>) => {
+    setForm((f) => ({ ...f, ...patch }))
+    const touched = new Set(Object.keys(patch).map((k) => ERROR_OF[k as keyof PublishForm]))
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !touched.has(k))))
+    if (m.saveError) m.clearSaveError()
+  }
+  // One clock reading per render: the wheels start today and the presets count from now (China time).
+  const now = Date.now()
+  const hint = priceHint(form, product.supplyPriceFen, m.pricing, points.map((p) => p.pickupPointId))
   const togglePoint = (id: string) => {
     const chosen = form.pickupPointIds ?? []
     update('pickupPointIds', chosen.includes(id) ? chosen.filter((p) => p !== id) : [...chosen, id])
@@ -120,25 +136,36 @@ export default function MerchantPublishPage() {
         <Field label='团长佣金（%）' type='digit' value={form.commission} error={errors.commissionBp} onInput={(v) => update('commission', v)} placeholder='按团长售价计，0–50' />
         <Field label='团长最低售价（元）' type='digit' value={form.minPrice} error={errors.minPriceFen} onInput={(v) => update('minPrice', v)} />
         <Field label='团长最高售价（元）' type='digit' value={form.maxPrice} error={errors.maxPriceFen} onInput={(v) => update('maxPrice', v)} />
+        {hint && <Text className={`publish__hint ${hint.blocked ? 'publish__hint--blocked' : ''}`}>{hint.text}</Text>}
         <Field label='开始时间' error={errors.startAt}>
-          <View className='publish__when'>
-            <Picker mode='date' value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
-              <Text className='publish__pick'>{form.startDate}</Text>
-            </Picker>
-            <Picker mode='time' value={form.startTime} onChange={(e) => update('startTime', String(e.detail.value))}>
-              <Text className='publish__pick'>{form.startTime}</Text>
-            </Picker>
-          </View>
+          <WhenPicker className='publish__start' title='开始时间' now={now} value={{ date: form.startDate, time: form.startTime }} onChange={(w) => setMany({ startDate: w.date, startTime: w.time })} />
         </Field>
         <Field label='结束时间' error={errors.endAt}>
+          <WhenPicker className='publish__end' title='结束时间' now={now} value={{ date: form.endDate, time: form.endTime }} onChange={(w) => setMany({ endDate: w.date, endTime: w.time })} />
+          <TimePresets items={endPresets(now).map((p) => ({ label: p.label, onPick: () => setMany(applyEndPreset(p)) }))} />
+        </Field>
+        <Field label='默认提货时间（选填，团长可改）' error={errors.pickupEndAt}>
           <View className='publish__when'>
-            <Picker mode='date' value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
-              <Text className='publish__pick'>{form.endDate}</Text>
-            </Picker>
-            <Picker mode='time' value={form.endTime} onChange={(e) => update('endTime', String(e.detail.value))}>
-              <Text className='publish__pick'>{form.endTime}</Text>
-            </Picker>
+            <WhenPicker
+              className='publish__pickup-start'
+              title='提货开始'
+              placeholder='开始'
+              now={now}
+              value={{ date: form.pickupDate, time: form.pickupStart }}
+              onChange={(w) => setMany({ pickupDate: w.date, pickupStart: w.time, pickupEnd: form.pickupEnd || '20:00' })}
+            />
+            <Text className='publish__to'>至</Text>
+            <WhenPicker
+              className='publish__pickup-end'
+              title='提货结束'
+              mode='time'
+              placeholder='结束'
+              now={now}
+              value={{ date: form.pickupDate, time: form.pickupEnd }}
+              onChange={(w) => setMany({ pickupDate: w.date, pickupEnd: w.time })}
+            />
           </View>
+          <TimePresets items={pickupPresets(now).map((p) => ({ label: p.label, onPick: () => setMany(applyPickupPreset(p)) }))} />
         </Field>
       </View>
       <View className='section'>
@@ -162,8 +189,9 @@ export default function MerchantPublishPage() {
           ))}
         {errors.pickupPointIds && <Text className='form-field__error'>{errors.pickupPointIds}</Text>}
       </View>
-      {m.saveError && <Text className='form-error'>{friendlyMessage(m.saveError)}</Text>}
       <View className='bottom-bar'>
+        {/* The server's answer sits right above the button, where the merchant is looking, not below the fold. */}
+        {m.saveError && <Text className='form-error publish__error'>{publishMessage(m.saveError)}</Text>}
         <Button className='btn-primary' loading={m.saving} disabled={m.saving} onClick={() => void submit()}>
           确认发布
         </Button>

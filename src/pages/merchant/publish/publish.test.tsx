@@ -1,9 +1,11 @@
-import { act, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen } from '@testing-library/react'
 import { __reset } from '../../../../test/ui/stubs/taro'
 import { feedbackService } from '@/services/after-pickup'
 import { catalogService } from '@/services/catalog'
+import { supplyService } from '@/services/supply'
 import type { ProductView } from '@/shared/contracts/catalog'
 import type { LastRoundView } from '@/shared/contracts/feedback'
+import { lowestSellablePriceFen } from '@/shared/domain/supply'
 import { useMerchantStore } from '@/stores/merchant'
 import { useMerchantFeedbackStore } from '@/stores/merchant-feedback'
 import { useSessionStore } from '@/stores/session'
@@ -11,7 +13,9 @@ import MerchantPublishPage from '.'
 
 jest.mock('@/services/catalog', () => ({ catalogService: { get: jest.fn(), listMine: jest.fn() } }))
 jest.mock('@/services/after-pickup', () => ({ feedbackService: { lastRound: jest.fn() } }))
+jest.mock('@/services/supply', () => ({ supplyService: { pricing: jest.fn(), publish: jest.fn(), listMine: jest.fn() } }))
 const catalog = catalogService as jest.Mocked<typeof catalogService>
+const supply = supplyService as jest.Mocked<typeof supplyService>
 const fb = feedbackService as jest.Mocked<typeof feedbackService>
 
 const product: ProductView = {
@@ -33,6 +37,8 @@ beforeEach(() => {
   useSessionStore.setState({ pickupPoints: [{ pickupPointId: 'pp1', name: '幸福里社区', storeName: '便利店', address: '' }] })
   jest.clearAllMocks()
   catalog.get.mockResolvedValue({ ok: true, data: { product, rating: noRating } })
+  supply.pricing.mockResolvedValue({ ok: true, data: { maxTierBonusBp: 200, handlingFees: [{ pickupPointId: 'pp1', handlingFeeFen: 50 }] } })
+  supply.listMine.mockResolvedValue({ ok: true, data: { items: [], nextCursor: null } })
 })
 
 const nums = () => Array.from(document.querySelectorAll('.publish__last-value')).map((e) => e.textContent)
@@ -69,4 +75,28 @@ it('loading, then a failure in words, and the form is not blocked by it', async 
   fb.lastRound.mockResolvedValue({ ok: true, data: { lastRound } })
   await act(async () => screen.getByText('重试').click())
   expect(nums()).toEqual(['42', '5'])
+})
+
+it('before submit: the lowest price leaders can sell at, and why it is above the minimum typed (#22)', async () => {
+  fb.lastRound.mockResolvedValue({ ok: true, data: { lastRound: null } })
+  render(<MerchantPublishPage />)
+  // Supply ¥25.50, commission 10 %, top tier +2 %, the point's ¥0.50 fee: the server's rule gives ¥29.54.
+  expect(lowestSellablePriceFen({ minPriceFen: 2550, maxPriceFen: 3990, supplyPriceFen: 2550, commissionBp: 1000 }, 200, 50)).toBe(2954)
+  expect(await screen.findByText(/^团长最低可按 ¥29\.54 开团，高于你填的最低售价 ¥25\.50：/)).toBeTruthy()
+  expect(screen.getByText(/团长佣金 10%、月销奖励最高 2% 和自提点每单手续费 ¥0\.50/)).toBeTruthy()
+  // Raising the minimum to a price that sells: the hint just confirms it.
+  const min = document.querySelectorAll('.form-field__input')[2] as HTMLInputElement
+  fireEvent.input(min, { target: { value: '30' } })
+  expect(await screen.findByText('团长最低可按 ¥30.00 开团。')).toBeTruthy()
+})
+
+it('a refused publish is worded for the merchant and sits with the button, not below the fold', async () => {
+  fb.lastRound.mockResolvedValue({ ok: true, data: { lastRound: null } })
+  supply.publish.mockResolvedValue({ ok: false, error: { code: 'SUPPLY.PRICE_OUT_OF_RANGE', message: 'maxPriceFen: 最高售价扣除供货价和佣金后不足以成交' } })
+  render(<MerchantPublishPage />)
+  await screen.findByText('确认发布')
+  await act(async () => screen.getByText('确认发布').click())
+  const error = await screen.findByText('按这个价格区间团长无法开团：最高售价扣除团长佣金和奖励后不够付供货价，请提高最高售价或降低佣金')
+  expect(error.closest('.bottom-bar')).toBe(screen.getByText('确认发布').closest('.bottom-bar'))
+  expect(screen.queryByText('售价不在货源允许的价格区间内')).toBeNull()
 })
