@@ -1,8 +1,9 @@
-import dayjs from 'dayjs'
 import { checkWithSchema, fenToYuanText, parseTiers, toInt, toMs, yuanToFen } from '@/components/form-fields'
 import { formatFen } from '@/components/format'
 import { groupBuyContract } from '@/shared/contracts/group-buy'
 import type { OpenOfferView } from '@/shared/contracts/supply'
+import { DAY_MS, formatChina } from '@/shared/domain/calendar'
+import type { EndPreset } from '@/shared/domain/time-presets'
 import type { FromOfferInput } from '@/stores/supply'
 
 export interface FromOfferForm {
@@ -30,19 +31,24 @@ export const FROM_OFFER_LABELS: Record<string, string> = {
 
 /** Starts now, ends when the offer does (or in 2 days, whichever is sooner); priced at the top of the range. */
 export function defaultFromOfferForm(offer: OpenOfferView, now: number): FromOfferForm {
-  const start = dayjs(Math.max(now, offer.startAt))
-  const end = dayjs(Math.min(offer.endAt, start.add(2, 'day').valueOf()))
+  const start = Math.max(now, offer.startAt)
+  const end = Math.min(offer.endAt, start + 2 * DAY_MS)
   return {
     price: fenToYuanText(offer.maxPriceFen),
     stock: String(Math.min(50, offer.stockLeft)),
     minParticipants: '5',
     limitPerUser: '5',
-    startDate: start.format('YYYY-MM-DD'),
-    startTime: start.format('HH:mm'),
-    endDate: end.format('YYYY-MM-DD'),
-    endTime: end.format('HH:mm'),
+    startDate: formatChina(start, 'YYYY-MM-DD'),
+    startTime: formatChina(start, 'HH:mm'),
+    endDate: formatChina(end, 'YYYY-MM-DD'),
+    endTime: formatChina(end, 'HH:mm'),
     tiers: '',
   }
+}
+
+/** A 截团 preset as the end; presets after the offer's own end are not offered (see the page). */
+export function applyEndPreset(p: EndPreset): Pick<FromOfferForm, 'endDate' | 'endTime'> {
+  return { endDate: formatChina(p.endAt, 'YYYY-MM-DD'), endTime: formatChina(p.endAt, 'HH:mm') }
 }
 
 export function toFromOfferInput(form: FromOfferForm, offerId: string): FromOfferInput {

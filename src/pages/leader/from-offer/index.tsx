@@ -1,4 +1,4 @@
-import { Button, Picker, Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import Taro, { useLoad, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { friendlyMessage } from '@/components/error-copy'
@@ -7,8 +7,10 @@ import { yuanToFen, toInt } from '@/components/form-fields'
 import { formatDateTime, formatFen } from '@/components/format'
 import Gallery from '@/components/Gallery'
 import StateView from '@/components/StateView'
+import WhenPicker, { TimePresets } from '@/components/WhenPicker'
+import { endPresets } from '@/shared/domain/time-presets'
 import { useSupplyStore } from '@/stores/supply'
-import { defaultFromOfferForm, expectedCommissionFen, toFromOfferInput, validateFromOffer, type FromOfferForm } from './form'
+import { applyEndPreset, defaultFromOfferForm, expectedCommissionFen, toFromOfferInput, validateFromOffer, type FromOfferForm } from './form'
 import './index.scss'
 
 const ERROR_OF: Record<keyof FromOfferForm, string> = {
@@ -50,6 +52,13 @@ export default function LeaderFromOfferPage() {
     // The field's old message goes as soon as it is edited; the next 开团 checks again.
     setErrors(({ [ERROR_OF[key]]: _edited, ...rest }) => rest)
   }
+  const setMany = (patch: Partial<FromOfferForm>) => {
+    setForm((f) => (f ? { ...f, ...patch } : f))
+    const touched = new Set(Object.keys(patch).map((k) => ERROR_OF[k as keyof FromOfferForm]))
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !touched.has(k))))
+  }
+  // One clock reading per render: the wheels start today (China), the presets count from now and stop at the offer's end.
+  const now = Date.now()
   const earn = expectedCommissionFen(yuanToFen(form.price), toInt(form.stock), offer.commissionBp)
   const submit = async () => {
     const input = toFromOfferInput(form, offerId)
@@ -80,24 +89,11 @@ export default function LeaderFromOfferPage() {
         <Field className='from-offer__min' label='成团人数' type='number' value={form.minParticipants} error={errors.minParticipants} onInput={(v) => update('minParticipants', v)} />
         <Field className='from-offer__limit' label='每人限购' type='number' value={form.limitPerUser} error={errors.limitPerUser} onInput={(v) => update('limitPerUser', v)} />
         <Field label='开始时间' error={errors.startAt}>
-          <View className='from-offer__when'>
-            <Picker mode='date' value={form.startDate} onChange={(e) => update('startDate', String(e.detail.value))}>
-              <Text className='from-offer__pick'>{form.startDate}</Text>
-            </Picker>
-            <Picker mode='time' value={form.startTime} onChange={(e) => update('startTime', String(e.detail.value))}>
-              <Text className='from-offer__pick'>{form.startTime}</Text>
-            </Picker>
-          </View>
+          <WhenPicker className='from-offer__start' title='开始时间' now={now} maxAt={offer.endAt} value={{ date: form.startDate, time: form.startTime }} onChange={(w) => setMany({ startDate: w.date, startTime: w.time })} />
         </Field>
-        <Field label='结束时间' error={errors.endAt}>
-          <View className='from-offer__when'>
-            <Picker mode='date' value={form.endDate} onChange={(e) => update('endDate', String(e.detail.value))}>
-              <Text className='from-offer__pick'>{form.endDate}</Text>
-            </Picker>
-            <Picker mode='time' value={form.endTime} onChange={(e) => update('endTime', String(e.detail.value))}>
-              <Text className='from-offer__pick'>{form.endTime}</Text>
-            </Picker>
-          </View>
+        <Field label='结束时间（截团）' error={errors.endAt}>
+          <WhenPicker className='from-offer__end' title='结束时间' now={now} maxAt={offer.endAt} value={{ date: form.endDate, time: form.endTime }} onChange={(w) => setMany({ endDate: w.date, endTime: w.time })} />
+          <TimePresets items={endPresets(now).filter((p) => p.endAt <= offer.endAt).map((p) => ({ label: p.label, onPick: () => setMany(applyEndPreset(p)) }))} />
         </Field>
         <Text className='from-offer__earn'>{`全部售出可得佣金约 ${formatFen(earn)}`}</Text>
       </View>

@@ -1,5 +1,5 @@
-import dayjs from 'dayjs'
 import { checkWithSchema, toInt, toMs, yuanToFen } from '@/components/form-fields'
+import { chinaDay, DAY_MS } from '@/shared/domain/calendar'
 import { couponContract, type CreateCampaignInput } from '@/shared/contracts/coupon'
 
 export interface CampaignForm {
@@ -31,8 +31,8 @@ export function defaultCampaignForm(now: number): CampaignForm {
     price: '0',
     total: '100',
     limitPerUser: '1',
-    fromDate: dayjs(now).format('YYYY-MM-DD'),
-    toDate: dayjs(now).add(14, 'day').format('YYYY-MM-DD'),
+    fromDate: chinaDay(now),
+    toDate: chinaDay(now + 14 * DAY_MS),
     pickupPointIds: [],
   }
 }

@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { friendlyMessage } from '@/components/error-copy'
 import Field from '@/components/Field'
 import StateView from '@/components/StateView'
+import { chinaDay } from '@/shared/domain/calendar'
 import { useMerchantStore } from '@/stores/merchant'
 import { useSessionStore } from '@/stores/session'
 import { defaultCampaignForm, toCampaignInput, validateCampaign, type CampaignForm } from './form'
@@ -46,12 +47,12 @@ export default function MerchantCampaignPage() {
         <Field label='发放总量' type='number' value={form.total} error={errors.total} onInput={(v) => update('total', v)} />
         <Field label='每人限领' type='number' value={form.limitPerUser} error={errors.limitPerUser} onInput={(v) => update('limitPerUser', v)} />
         <Field label='生效日期' error={errors.validFrom}>
-          <Picker mode='date' value={form.fromDate} onChange={(e) => update('fromDate', String(e.detail.value))}>
+          <Picker mode='date' start={chinaDay(Date.now())} value={form.fromDate} onChange={(e) => update('fromDate', String(e.detail.value))}>
             <Text className='publish__pick'>{form.fromDate}</Text>
           </Picker>
         </Field>
         <Field label='截止日期（当天 23:59）' error={errors.validTo}>
-          <Picker mode='date' value={form.toDate} onChange={(e) => update('toDate', String(e.detail.value))}>
+          <Picker mode='date' start={chinaDay(Date.now())} value={form.toDate} onChange={(e) => update('toDate', String(e.detail.value))}>
             <Text className='publish__pick'>{form.toDate}</Text>
           </Picker>
         </Field>
