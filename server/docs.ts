@@ -55,6 +55,9 @@ export interface GroupBuyDoc {
   /** 提货时间 (absent/null = none given). */
   pickupStartAt?: number | null
   pickupEndAt?: number | null
+  /** 提货时间 reminders walked (server/pickup/reminders.ts): the window's start, and its last call. */
+  windowStartRemindedAt?: number
+  lastCallRemindedAt?: number
   /** 截团: when its leader (or the admin) ended it early, and who; endAt was moved to that instant. */
   closedEarlyAt?: number | null
   closedBy?: string | null
