@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
+import { useEffect, useRef } from 'react'
 import IdentitySwitcher from '@/components/IdentitySwitcher'
 import StateView from '@/components/StateView'
 import { ROLES, type Role } from '@/shared/contracts/common'
@@ -33,12 +34,21 @@ const WORK_ENTRIES: (Entry & { roles: readonly Role[] })[] = [
 export default function MePage() {
   const s = useSessionStore()
   const member = useAfterPickupStore((st) => st.member)
-  useDidShow(() => {
-    void ensureSession()
+  /** Whose 我的 is on screen: switching identity (local mode) empties the stores, so this page loads again. */
+  const shownFor = useRef<string | null>(null)
+  const refreshMine = () => {
+    shownFor.current = useSessionStore.getState().openid
     void useAfterPickupStore.getState().loadMember()
     if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
     void useNoticesStore.getState().refresh()
+  }
+  useDidShow(() => {
+    void ensureSession()
+    refreshMine()
   })
+  useEffect(() => {
+    if (s.openid && s.openid !== shownFor.current) refreshMine()
+  }, [s.openid])
   const unread = useNoticesStore((n) => n.unread)
   const point = s.pickupPoints.find((p) => p.pickupPointId === s.pickupPointId)
 
