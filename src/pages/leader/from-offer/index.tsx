@@ -8,6 +8,7 @@ import { formatDateTime, formatFen } from '@/components/format'
 import Gallery from '@/components/Gallery'
 import StateView from '@/components/StateView'
 import WhenPicker, { TimePresets } from '@/components/WhenPicker'
+import MissingLink from '@/components/MissingLink'
 import { endPresets } from '@/shared/domain/time-presets'
 import { useSupplyStore } from '@/stores/supply'
 import { applyEndPreset, defaultFromOfferForm, expectedCommissionFen, toFromOfferInput, validateFromOffer, type FromOfferForm } from './form'
@@ -39,6 +40,7 @@ export default function LeaderFromOfferPage() {
     if (found) setForm((f) => f ?? defaultFromOfferForm(found, Date.now()))
   })
 
+  if (!offerId) return <MissingLink what='货源' />
   if (!offer || !form) {
     return (
       <View className='page'>

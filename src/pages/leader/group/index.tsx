@@ -13,6 +13,7 @@ import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
+import MissingLink from '@/components/MissingLink'
 import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { contactLine } from '@/shared/domain/contact'
@@ -57,6 +58,7 @@ export default function LeaderGroupPage() {
     path: `/pages/resident/detail/index?id=${id}&leader=${encodeURIComponent(openid ?? '')}`,
   }))
 
+  if (!id) return <MissingLink what='团购' />
   if (!gb) {
     return (
       <View className='page'>

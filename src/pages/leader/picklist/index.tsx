@@ -3,6 +3,7 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { friendlyMessage } from '@/components/error-copy'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import StateView from '@/components/StateView'
+import MissingLink from '@/components/MissingLink'
 import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
 import { useSupplyStore } from '@/stores/supply'
 import './index.scss'
@@ -27,6 +28,7 @@ export default function LeaderPickListPage() {
     if (!url) void Taro.showToast({ title: friendlyMessage(useSupplyStore.getState().exportError), icon: 'none' })
   }
 
+  if (!id) return <MissingLink what='团购' />
   return (
     <View className='page picklist'>
       <View className='section row'>

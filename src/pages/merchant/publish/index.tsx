@@ -7,6 +7,7 @@ import { formatDateTime, formatFen } from '@/components/format'
 import { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import WhenPicker, { TimePresets } from '@/components/WhenPicker'
+import MissingLink from '@/components/MissingLink'
 import { endPresets, pickupPresets } from '@/shared/domain/time-presets'
 import { useMerchantStore } from '@/stores/merchant'
 import { useMerchantFeedbackStore } from '@/stores/merchant-feedback'
@@ -48,6 +49,7 @@ export default function MerchantPublishPage() {
     if (p) setForm(defaultPublishForm(Date.now(), p))
   })
 
+  if (!productId) return <MissingLink what='商品' />
   if (!product) {
     return (
       <View className='page'>

@@ -6,6 +6,7 @@ import Gallery from '@/components/Gallery'
 import { OFFER_STATUS_LABEL, PURCHASE_ORDER_STATUS_LABEL } from '@/components/labels'
 import PointProgress from '@/components/PointProgress'
 import StateView from '@/components/StateView'
+import MissingLink from '@/components/MissingLink'
 import { useMerchantStore } from '@/stores/merchant'
 import './index.scss'
 
@@ -24,6 +25,7 @@ export default function MerchantOfferPage() {
     Taro.stopPullDownRefresh()
   })
 
+  if (!offerId) return <MissingLink what='货源' />
   if (!offer) {
     return (
       <View className='page'>

@@ -13,6 +13,7 @@ import RatingList, { RatingBadge } from '@/components/RatingList'
 import StateView from '@/components/StateView'
 import StatusTag from '@/components/StatusTag'
 import { friendlyMessage } from '@/components/error-copy'
+import MissingLink from '@/components/MissingLink'
 import { isJoinableAt, maxJoinQuantity } from '@/shared/domain/group-buy'
 import type { OnFail } from '@/shared/domain/roll-over'
 import { sceneFromQuery } from '@/shared/domain/share-code'
@@ -64,6 +65,7 @@ export default function DetailPage() {
     path: `/pages/resident/detail/index?id=${id}${params.leader ? `&leader=${params.leader}` : ''}`,
   }))
 
+  if (!(id || scene)) return <MissingLink what='团购' />
   if (!gb) {
     return (
       <View className='page'>

@@ -12,6 +12,7 @@ import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
 import { friendlyMessage } from '@/components/error-copy'
+import MissingLink from '@/components/MissingLink'
 import type { OrderView } from '@/shared/contracts/order'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
@@ -49,6 +50,7 @@ export default function OrderPage() {
     Taro.stopPullDownRefresh()
   })
 
+  if (!id) return <MissingLink what='订单' />
   if (!order) {
     return (
       <View className='page'>
