@@ -10,6 +10,7 @@ export default defineAppConfig({
     'pages/resident/notices/index',
     'pages/resident/privacy/index',
     'pages/resident/my-code/index',
+    'pages/resident/not-found/index',
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
@@ -34,6 +35,8 @@ export default defineAppConfig({
   // The privacy guide (用户隐私保护指引) gates privacy APIs until accepted; src/components/PrivacyConsent asks once.
   __usePrivacyCheck__: true,
   window: {
+    // 'default' is weapp's own bar; on H5 it turns on Taro's title bar with a back (and home) button (#22).
+    navigationStyle: 'default',
     backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#fa6400',
     navigationBarTitleText: '邻里团',

@@ -1,8 +1,10 @@
 import type { PropsWithChildren } from 'react'
-import Taro, { useLaunch } from '@tarojs/taro'
+import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro'
 import { installPrivacyGate } from '@/components/PrivacyAuthorization/privacy-gate'
 
 import './app.scss'
+
+const NOT_FOUND_URL = '/pages/resident/not-found/index'
 
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
@@ -12,6 +14,10 @@ function App({ children }: PropsWithChildren) {
       Taro.cloud.init(env ? { env, traceUser: true } : { traceUser: true })
       installPrivacyGate()
     }
+  })
+  // An address that is no page (a subpackage's folder, a renamed page): a page that says so, not a blank screen.
+  usePageNotFound((res) => {
+    void Taro.redirectTo({ url: `${NOT_FOUND_URL}?path=${encodeURIComponent(res.path)}` })
   })
   return children
 }

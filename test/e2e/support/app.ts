@@ -41,6 +41,10 @@ export async function openApp(name: string) {
   }
   // Generous: CI machines can be busy; a step that never happens still fails, just later.
   page.setDefaultTimeout(30_000)
+  /** What the page logged as an error (console.error, uncaught exceptions): printed at close for whoever reads a run. */
+  const consoleErrors: string[] = []
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text().slice(0, 500))))
+  page.on('pageerror', (e) => void consoleErrors.push(`uncaught: ${e.message}`.slice(0, 500)))
 
   let loads = 0
   /** Open a route with a full page load (a hash-only change would race Taro's router and page transitions). */
@@ -54,7 +58,9 @@ export async function openApp(name: string) {
   }
   // Taro's H5 router keeps earlier pages of the stack in the DOM, hidden: only ever look at what is visible.
   const visible = (sel: string) => page.locator(sel).filter({ visible: true })
-  const byText = (text: string | RegExp) => page.getByText(text, { exact: typeof text === 'string' }).filter({ visible: true }).first()
+  // The H5 title bar (Taro's, #22) repeats the page's title: a tap or a look is meant for the page itself.
+  const byText = (text: string | RegExp) =>
+    page.getByText(text, { exact: typeof text === 'string' }).filter({ visible: true }).and(page.locator('*:not(.taro-navigation-bar-title)')).first()
   const tap = (text: string | RegExp) => byText(text).click()
   const see = (text: string | RegExp) => byText(text).waitFor()
   /** Taro's H5 <Input> wraps a native input; fill the one inside the element with our class. */
@@ -75,6 +81,7 @@ export async function openApp(name: string) {
   }
 
   const close = async () => {
+    if (consoleErrors.length) console.log(`[e2e ${name}] the page logged ${consoleErrors.length} error(s):\n${consoleErrors.join('\n')}`)
     // Where the flow stopped, for whoever reads a failure (not part of the docs set).
     await page.screenshot({ path: path.join(tmpdir(), `llt-e2e-${name}-last.png`) }).catch(() => undefined)
     await closeStarted()
@@ -99,7 +106,7 @@ export async function openApp(name: string) {
     if (!res.ok) throw new Error(`pay ${orderId}: HTTP ${res.status}`)
   }
 
-  return { page, go, shot, visible, byText, tap, see, fill, fillPlaceholder, actAs, enterAtCounter, fireTimer, call, pay, close }
+  return { page, go, shot, visible, byText, tap, see, fill, fillPlaceholder, actAs, enterAtCounter, fireTimer, call, pay, close, consoleErrors }
 }
 
 export type App = Awaited<ReturnType<typeof openApp>>
