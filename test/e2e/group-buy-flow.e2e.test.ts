@@ -90,6 +90,8 @@ it('runs a group buy from creation to pickup', async () => {
   await tap('确认到货')
   await tap('确认全部到货')
   await see(/已于 .* 确认到货/)
+  // The sheet and the buttons' spinners came and went without the page's DOM going out of step (#22: insertBefore).
+  expect(app.consoleErrors.filter((e) => /insertBefore|removeChild/.test(e))).toEqual([])
   await shot('06-leader-arrived')
 
   // 5. Resident A now has an 8-digit pickup code and its QR.

@@ -110,7 +110,8 @@ it('a resident chooses 保留到下一团; when the group fails the order page s
   await see('没成团时')
   await tap('保留到下一团（7 天内）')
   await shot('64-resident-join-roll-over')
-  await visible('.join-sheet__mask').first().click({ position: { x: 8, y: 8 } })
+  // Below the H5 title bar (it stays on top, as WeChat's own bar does over a page's sheets).
+  await visible('.join-sheet__mask').first().click({ position: { x: 8, y: 90 } })
 
   const joined = (await call('groupBuy', 'demo-resident-2', { action: 'join', groupBuyId: failing.data.groupBuyId, quantity: 2, requestId: 'roll-req-0001', onFail: 'ROLL_OVER' })) as { ok: boolean; data: { orderId: string } }
   expect(joined.ok).toBe(true)

@@ -46,7 +46,7 @@ export default function ArrivalSheet({ visible, items, priceFen, unit, submittin
           </View>
         )}
         <Button className='btn-primary arrival__confirm' loading={submitting} disabled={submitting} onClick={() => onConfirm(p.short === 0 ? undefined : received)}>
-          {p.short === 0 ? '确认全部到货' : `确认到货 ${received}${unit} 并退款`}
+          <Text>{p.short === 0 ? '确认全部到货' : `确认到货 ${received}${unit} 并退款`}</Text>
         </Button>
       </View>
     </Popup>

@@ -95,7 +95,7 @@ export default function JoinSheet(props: Props) {
           <Text className='join-sheet__amount'>{formatFen(total)}</Text>
         </View>
         <Button className='btn-primary' loading={submitting} disabled={submitting || maxQuantity < 1} onClick={submit}>
-          {maxQuantity < 1 ? '已达限购' : `确认支付 ${formatFen(total)}`}
+          <Text>{maxQuantity < 1 ? '已达限购' : `确认支付 ${formatFen(total)}`}</Text>
         </Button>
       </View>
     </View>

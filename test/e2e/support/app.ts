@@ -43,8 +43,9 @@ export async function openApp(name: string) {
   page.setDefaultTimeout(30_000)
   /** What the page logged as an error (console.error, uncaught exceptions): printed at close for whoever reads a run. */
   const consoleErrors: string[] = []
-  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text().slice(0, 500))))
-  page.on('pageerror', (e) => void consoleErrors.push(`uncaught: ${e.message}`.slice(0, 500)))
+  const where = () => new URL(page.url()).hash.replace(/^#\//, '').split('?')[0]
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`${where()}: ${m.text().slice(0, 300)}`)))
+  page.on('pageerror', (e) => void consoleErrors.push(`${where()}: uncaught ${e.message}`.slice(0, 300)))
 
   let loads = 0
   /** Open a route with a full page load (a hash-only change would race Taro's router and page transitions). */

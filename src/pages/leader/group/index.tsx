@@ -191,7 +191,9 @@ export default function LeaderGroupPage() {
           生成海报
         </Button>
         <Button className='btn-primary leader-group__arrive' disabled={!canSignOff || leader.arriving} loading={leader.arriving} onClick={() => void openSignOff()}>
-          {gb.arrivedAt ? '已确认到货' : '确认到货'}
+          {/* A label that changes goes in its own element: H5's <Button loading> inserts its spinner among the
+              button's children, and React rewriting the button's text wiped it, then failed (insertBefore, #22). */}
+          <Text>{gb.arrivedAt ? '已确认到货' : '确认到货'}</Text>
         </Button>
       </View>
       <Poster

@@ -103,7 +103,7 @@ export default function MerchantProductPage() {
       {m.saveError && <Text className='form-error'>{friendlyMessage(m.saveError)}</Text>}
       <View className='bottom-bar'>
         <Button className='btn-primary' loading={m.saving} disabled={m.saving} onClick={() => void submit()}>
-          {productId ? '保存商品' : '创建商品'}
+          <Text>{productId ? '保存商品' : '创建商品'}</Text>
         </Button>
       </View>
     </View>

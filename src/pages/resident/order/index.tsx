@@ -163,7 +163,7 @@ export default function OrderPage() {
             取消订单
           </Button>
           <Button className='btn-primary order__pay' loading={s.acting} disabled={s.acting} onClick={() => void pay()}>
-            {`去支付 ${formatFen(order.amountFen)}`}
+            <Text>{`去支付 ${formatFen(order.amountFen)}`}</Text>
           </Button>
         </View>
       )}
