@@ -25,7 +25,7 @@ it('explains a refused join in Chinese', () => {
 
 it('cannot be confirmed once the limit is reached', () => {
   render(<JoinSheet {...base} maxQuantity={0} onConfirm={jest.fn()} />)
-  expect((screen.getByText('已达限购') as HTMLButtonElement).disabled).toBe(true)
+  expect((screen.getByRole('button', { name: '已达限购' }) as HTMLButtonElement).disabled).toBe(true)
 })
 
 it('asks in one line what happens if the group fails: refund by default, or keep for the next group', () => {

@@ -4,7 +4,7 @@ import RatingSheet from '.'
 it('needs stars before it submits; carries the stars, the tags picked and the words', () => {
   const onSubmit = jest.fn()
   render(<RatingSheet saving={false} photos={{ items: [], onAdd: () => undefined, onRemove: () => undefined }} onSubmit={onSubmit} onClose={() => undefined} />)
-  const submit = screen.getByText('提交评价')
+  const submit = screen.getByRole('button', { name: '提交评价' })
   expect(submit).toHaveProperty('disabled', true)
   fireEvent.click(screen.getByLabelText('4 星'))
   fireEvent.click(screen.getByText('新鲜'))

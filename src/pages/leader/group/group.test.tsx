@@ -44,7 +44,7 @@ beforeEach(() => {
 it('a short arrival is signed off with the quantity that came, and the refund is reported', async () => {
   gbs.markArrived.mockResolvedValue({ ok: true, data: { readyOrders: 2, shortOrders: 1, refundedFen: 3590 } })
   const { container } = render(<LeaderGroupPage />)
-  const signOff = await screen.findByText('确认到货', { selector: 'button' })
+  const signOff = await screen.findByRole('button', { name: '确认到货' })
   await act(async () => {
     fireEvent.click(signOff)
   })
@@ -61,7 +61,7 @@ it('a short arrival is signed off with the quantity that came, and the refund is
 it('a refused sign-off is worded, not raw', async () => {
   gbs.markArrived.mockResolvedValue({ ok: false, error: { code: 'GROUP_BUY.NOT_SUCCEEDED', message: 'status OPEN' } })
   render(<LeaderGroupPage />)
-  const signOff = await screen.findByText('确认到货', { selector: 'button' })
+  const signOff = await screen.findByRole('button', { name: '确认到货' })
   await act(async () => {
     fireEvent.click(signOff)
   })
