@@ -138,10 +138,10 @@ const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
  */
 export async function processDueRefunds(db: DB.Database, now: number, batch = 50): Promise<{ done: number; retrying: number }> {
   const _ = db.command
-  const due = (await db.collection('refunds').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: RefundDoc[] }
+  const due = await docsOf<RefundDoc>(db.collection('refunds').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   let done = 0
   let retrying = 0
-  for (const r of due.data) {
+  for (const r of due) {
     const backoff = RETRY_BACKOFF_MS[Math.min(r.attempts, RETRY_BACKOFF_MS.length - 1)]
     const lease = await db.collection('refunds').where({ _id: r._id, status: 'PENDING', attempts: r.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
     if (updatedCount(lease) !== 1) continue
