@@ -1,6 +1,7 @@
 import type { OrderDoc } from '@server/docs'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
+import { docsOf } from '@server/paging'
 
 /**
  * 小程序发货信息管理服务: WeChat keeps a mini-program's payments frozen until the developer records that the goods
@@ -98,25 +99,25 @@ const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
  */
 export async function processDueShipping(db: DB.Database, now: number, batch = 50): Promise<{ accepted: number; retrying: number; skipped: number }> {
   const _ = db.command
-  const due = (await db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: ShippingDoc[] }
+  const due = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   const out = { accepted: 0, retrying: 0, skipped: 0 }
-  if (due.data.length === 0) return out
+  if (due.length === 0) return out
   const mchid = process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
   const lease = `${now.toString(36)}${Math.random().toString(36).slice(2, 10)}`
   const byAttempts = new Map<number, string[]>()
-  for (const s of due.data) byAttempts.set(s.attempts, [...(byAttempts.get(s.attempts) ?? []), s._id])
+  for (const s of due) byAttempts.set(s.attempts, [...(byAttempts.get(s.attempts) ?? []), s._id])
   for (const [attempts, ids] of byAttempts) {
     const backoff = RETRY_BACKOFF_MS[Math.min(attempts, RETRY_BACKOFF_MS.length - 1)]
     await db.collection('shippingUploads').where({ _id: _.in(ids), status: 'PENDING', attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff, lease } })
   }
-  const leased = (await db.collection('shippingUploads').where({ _id: _.in(due.data.map((s) => s._id)), lease }).limit(due.data.length).get()) as unknown as { data: ShippingDoc[] }
-  if (leased.data.length === 0) return out
-  const orderIds = leased.data.map((s) => s.orderId)
-  const orders = (await db.collection('orders').where({ _id: _.in(orderIds) }).limit(orderIds.length).get()) as unknown as { data: OrderDoc[] }
-  const orderOf = new Map(orders.data.map((o) => [o._id, o]))
+  const leased = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ _id: _.in(due.map((s) => s._id)), lease }).limit(due.length))
+  if (leased.length === 0) return out
+  const orderIds = leased.map((s) => s.orderId)
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ _id: _.in(orderIds) }).limit(orderIds.length))
+  const orderOf = new Map(orders.map((o) => [o._id, o]))
   const accepted: string[] = []
   const skipped: string[] = []
-  for (const s of leased.data) {
+  for (const s of leased) {
     const order = orderOf.get(s.orderId)
     if (!order || refundedInFull(order)) {
       skipped.push(s._id)
