@@ -1,3 +1,4 @@
+import type { RefundsByDay, SalesByDay } from '@shared/domain/insight'
 import type { Role } from '@shared/contracts/common'
 import type { GroupBuyView } from '@shared/contracts/group-buy'
 import type { OrderStatus, OrderView } from '@shared/contracts/order'
@@ -62,6 +63,9 @@ export interface GroupBuyDoc {
   priceTiers?: PriceTier[] | null
   /** The tier reached by the units paid by the end, decided once with 成团 (absent until then). */
   finalPriceFen?: number | null
+  /** Per China day: what was paid in it and what of it was refunded (#23 rollups; @shared/domain/insight). */
+  salesByDay?: SalesByDay
+  refundsByDay?: RefundsByDay
 }
 
 export interface ParticipationDoc {
@@ -106,9 +110,9 @@ export interface OrderDoc {
   refundIds?: string[]
   /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
   paymentFinishedAt?: number
-  /** 跟团号, fixed at payment for the group buy `seqIn` (a roll-over moves the order: then it is counted again). */
+  /** 跟团号, fixed at payment; `paidIn` is the group buy it was paid in (a roll-over moves the order on: its 跟团号 there is counted again, and its sale stays in the rollups of `paidIn`). */
   seq?: number
-  seqIn?: string
+  paidIn?: string
   /** When the payment was counted into its participation and group buy (once, in one transaction). */
   countedAt?: number
   /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */

@@ -17,6 +17,7 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
   ORDER_STATUS: '订单状态与退款不符',
   POINTS: '已提货但积分未入账',
   GROUP_COUNTS: '团购已付人数/件数 ≠ 订单重数',
+  SALES_ROLLUP: '看板日汇总 ≠ 订单与退款重算',
 }
 
 /** 对账: the latest reconciliation of the ledger against WeChat Pay (settle runs one daily), and a run on demand. */
