@@ -67,4 +67,6 @@ export interface ShippingDoc {
   lastError: string | null
   createdAt: number
   doneAt: number | null
+  /** The settle run that leased it last (processDueShipping). */
+  lease?: string
 }
