@@ -6,6 +6,7 @@ import { afterPosition, type CursorPosition } from '@server/cursor'
 import { afterSalesWindowMs } from '@server/after-sales/window'
 import type { LedgerEntryDoc, LedgerOrderDoc, PayoutDoc } from '@server/ledger/model'
 import { entryViews, payoutView, type Account } from '@server/ledger/views'
+import { docsOf } from '@server/paging'
 
 /**
  * ledger.lines: a payee's 收益 / 结算 as lines — one per order (the account's share of it and where it stands), one
@@ -44,14 +45,15 @@ type Source = { at: number; id: string } & ({ src: 'order'; doc: LedgerOrderDoc 
 export async function moneyLines(db: DB.Database, a: Account, cursor: LinesCursor | null, limit = 20): Promise<Page<MoneyLine>> {
   const _ = db.command
   const pos = cursor ? { v: cursor.v, id: cursor.id } : null
-  const page = async <T>(collection: string, base: Record<string, unknown>): Promise<T[]> =>
-    ((await db
-      .collection(collection)
-      .where(afterPosition(_, base, { field: 'createdAt', dir: 'desc' }, pos) as never)
-      .orderBy('createdAt', 'desc')
-      .orderBy('_id', 'desc')
-      .limit(limit + 1)
-      .get()) as unknown as { data: T[] }).data
+  const page = <T>(collection: string, base: Record<string, unknown>): Promise<T[]> =>
+    docsOf<T>(
+      db
+        .collection(collection)
+        .where(afterPosition(_, base, { field: 'createdAt', dir: 'desc' }, pos) as never)
+        .orderBy('createdAt', 'desc')
+        .orderBy('_id', 'desc')
+        .limit(limit + 1),
+    )
   const [budget, orders, payouts, repays] = await Promise.all([
     cursor ? Promise.resolve(cursor.b) : accountSums(db, a.account).then(withdrawalBudget),
     page<LedgerOrderDoc>('ledgerOrders', { [`accounts.${a.party}`]: a.partyId }),
@@ -110,8 +112,8 @@ async function accountSums(db: DB.Database, account: string): Promise<{ kind: En
 async function accountEntries(db: DB.Database, where: Record<string, unknown>): Promise<LedgerEntryDoc[]> {
   const out: LedgerEntryDoc[] = []
   for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection('ledgerEntries').where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').skip(skip).limit(1000).get()) as unknown as { data: LedgerEntryDoc[] }
-    out.push(...res.data)
-    if (res.data.length < 1000) return out
+    const docs = await docsOf<LedgerEntryDoc>(db.collection('ledgerEntries').where(where).orderBy('createdAt', 'asc').orderBy('_id', 'asc').skip(skip).limit(1000))
+    out.push(...docs)
+    if (docs.length < 1000) return out
   }
 }

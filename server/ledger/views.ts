@@ -9,6 +9,7 @@ import { monthPickedUpFen } from '@server/ledger/tiers'
 import { derivedBalance } from '@server/ledger/reconcile'
 import { entryReason } from '@shared/domain/money-lines'
 import type { RefundDoc } from '@server/payments/model'
+import { docsOf } from '@server/paging'
 
 export interface Account {
   party: Party
@@ -82,8 +83,7 @@ async function byIds<T>(db: DB.Database, collection: string, ids: readonly strin
   // The database answers at most 1000 documents a read.
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000)
-    const res = (await db.collection(collection).where({ _id: db.command.in(chunk) }).limit(chunk.length).get()) as unknown as { data: T[] }
-    out.push(...res.data)
+    out.push(...(await docsOf<T>(db.collection(collection).where({ _id: db.command.in(chunk) }).limit(chunk.length))))
   }
   return out
 }
