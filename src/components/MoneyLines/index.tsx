@@ -30,12 +30,18 @@ export function lineTitle(l: MoneyLine): string {
   return `${l.title ?? ''} × ${l.quantity ?? 0}${kept}${l.seq ? ` #${l.seq}` : ''}`
 }
 
-/** The line's state in a sentence: when 售后期 ends, what a refund left owed, how a part-withdrawn share splits. */
-export function lineStatus(l: MoneyLine): string {
-  if (l.state === 'AFTER_SALES' && l.withdrawableAt) return `售后期 · ${formatTime(l.withdrawableAt)} 后可提现`
-  if (l.state === 'DEBT') return `欠款 ${formatFen(l.debtFen)} · 已提现后退款，从后续收益抵扣`
+/** What the state tag does not say: when 售后期 ends, what a refund left owed, how a part-withdrawn share splits. */
+export function lineDetail(l: MoneyLine): string {
+  if (l.state === 'AFTER_SALES' && l.withdrawableAt) return `${formatTime(l.withdrawableAt)} 后可提现`
+  if (l.state === 'DEBT') return `${formatFen(l.debtFen)}：已提现后被退款冲回，从后续收益抵扣`
   if (l.parts.length > 1) return l.parts.map((p) => `${LINE_STATE_LABEL[p.state]} ${formatFen(p.amountFen)}`).join(' · ')
-  return LINE_STATE_LABEL[l.state]
+  return ''
+}
+
+/** An order's amounts by reason (售出 +¥18.00 · 缺货退款 -¥6.00); a payout's steps by time (its amount is the line's). */
+function eventsText(l: MoneyLine): string {
+  if (l.kind === 'PAYOUT') return l.events.map((e) => `${e.reason} ${formatTime(e.at)}`).join(' · ')
+  return l.events.map((e) => `${e.reason} ${signed(e.amountFen)}`).join(' · ')
 }
 
 interface Props {
@@ -55,13 +61,13 @@ export default function MoneyLines({ items }: Props) {
           <View className='row money-lines__head'>
             <View className='money-lines__what'>
               <Text className='money-lines__title'>{lineTitle(l)}</Text>
-              <Text className='muted'>{l.events.map((e) => `${e.reason} ${signed(e.amountFen)}`).join(' · ')}</Text>
+              <Text className='muted'>{eventsText(l)}</Text>
             </View>
             <Text className={`money-lines__share ${l.shareFen < 0 ? 'money-lines__share--out' : ''}`}>{signed(l.shareFen)}</Text>
           </View>
           <View className='money-lines__status'>
             <Text className={TAG_CLASS[l.state] ?? 'tag'}>{LINE_STATE_LABEL[l.state]}</Text>
-            <Text className='muted'>{`${lineStatus(l)} · ${formatTime(l.at)}`}</Text>
+            <Text className='muted'>{[lineDetail(l), formatTime(l.at)].filter(Boolean).join(' · ')}</Text>
             <Text className='muted money-lines__toggle'>{open === l.lineId ? '收起' : '明细'}</Text>
           </View>
           {open === l.lineId && (
