@@ -58,7 +58,7 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
  */
 export async function finishHandover(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
   crashPoint('pickup:after-handover')
-  await bookPickup(db, order._id, now)
+  await bookPickup(db, order._id, now, order)
   crashPoint('pickup:after-release')
   await earnPickupPoints(db, order, now)
   crashPoint('pickup:after-points')
