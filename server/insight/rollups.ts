@@ -1,6 +1,7 @@
 import { chinaDayNumber } from '@shared/domain/calendar'
 import { addRefund, addSale, sameRollups, type RefundsByDay, type SalesByDay } from '@shared/domain/insight'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import type { RefundDoc } from '@server/payments/model'
 import { docsOf } from '@server/paging'
