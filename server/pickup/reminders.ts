@@ -9,7 +9,8 @@ import {
   type WindowReminderKind,
 } from '@shared/domain/pickup-reminders'
 import { formatChina } from '@shared/domain/calendar'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
 import { docsOf, eachPage } from '@server/paging'
