@@ -5,7 +5,7 @@
  *    worded for the merchant, next to the button;
  * 3. the H5 title bar with its back button; ended group buys last under 最新上架;
  * 4. a page opened without its id, and a subpackage's folder, say so instead of spinning or a blank page.
- * Screenshots of these screens go to docs/screenshots (70–77).
+ * Screenshots of these screens go to docs/screenshots (80–86).
  */
 import { openApp, type App } from './support/app'
 
@@ -41,14 +41,14 @@ it('leader: presets and a date-and-time wheel that starts today set 截团 and �
   await see(chinaChip(2, 16))
   await visible('.create__pickup-end').getByText('20:00').waitFor()
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
-  await shot('70-leader-create-time-presets')
+  await shot('80-leader-create-time-presets')
   // The wheel opens on the chosen time and offers nothing before this year.
   await visible('.create__end .when__chip').first().click()
   await see('结束时间')
   const year = String(new Date(Date.now() + 8 * 3600_000).getUTCFullYear())
   await visible('.nut-picker-roller-item-title, .nut-pickerview-roller-item').getByText(`${year}年`, { exact: true }).first().waitFor()
   await expect(visible('.nut-pickerview-roller-item').getByText('1970年', { exact: true }).count()).resolves.toBe(0)
-  await shot('71-datetime-picker')
+  await shot('81-datetime-picker')
   await tap('确认')
   await see(chinaChip(1, 20))
 })
@@ -61,7 +61,7 @@ it('merchant: the lowest price leaders can sell at before submit; a refusal next
   await go(`pages/merchant/publish/index?productId=${product.productId}`)
   await see(/^团长最低可按 ¥\d+\.\d{2} 开团/)
   await expect(page.getByText(/团长佣金 10%/).first().isVisible()).resolves.toBe(true)
-  await shot('72-merchant-publish-price-hint')
+  await shot('82-merchant-publish-price-hint')
   // A top price no leader could open at: said before submit, and by the server after it, beside the button.
   const supplyYuan = (product.supplyPriceFen / 100).toFixed(2)
   await visible('.form-field__input input').nth(2).fill(supplyYuan)
@@ -71,7 +71,7 @@ it('merchant: the lowest price leaders can sell at before submit; a refusal next
   const refusal = visible('.bottom-bar .publish__error')
   await refusal.waitFor()
   await expect(refusal.textContent()).resolves.toBe('按这个价格区间团长无法开团：最高售价扣除团长佣金和奖励后不够付供货价，请提高最高售价或降低佣金')
-  await shot('73-merchant-publish-error')
+  await shot('83-merchant-publish-error')
 })
 
 it('H5 has a title bar with a back button; ended group buys come last under 最新上架', async () => {
@@ -94,7 +94,7 @@ it('H5 has a title bar with a back button; ended group buys come last under 最�
   const bar = page.locator('#taro-navigation-bar')
   await expect(bar.locator('.taro-navigation-bar-title').textContent()).resolves.toBe('团购详情')
   await expect(bar.locator('.taro-navigation-bar-back').isVisible()).resolves.toBe(true)
-  await shot('74-h5-title-bar')
+  await shot('84-h5-title-bar')
   await bar.locator('.taro-navigation-bar-back').click()
   await see('最新上架')
 })
@@ -103,12 +103,12 @@ it('a page without its id and a subpackage folder say so, with a way back', asyn
   const { page, go, see, tap, shot, consoleErrors } = app
   await go('pages/resident/order/index')
   await see('这个链接不完整，找不到要打开的订单')
-  await shot('75-missing-id')
+  await shot('85-missing-id')
   await tap('返回')
   await see('最新上架')
   await go('pages/leader')
   await see('页面不存在')
-  await shot('76-page-not-found')
+  await shot('86-page-not-found')
   await tap('回首页')
   await see('最新上架')
   // Nothing on these screens, sheets and wheels included, made React stumble (insertBefore / removeChild).

@@ -45,8 +45,8 @@ export default function ArrivalSheet({ visible, items, priceFen, unit, submittin
             <Text className='arrival__line arrival__refund'>{`共退款 ${formatFen(p.refundFen)}`}</Text>
           </View>
         )}
-        <Button className='btn-primary arrival__confirm' loading={submitting} disabled={submitting} onClick={() => onConfirm(p.short === 0 ? undefined : received)}>
-          <Text>{p.short === 0 ? '确认全部到货' : `确认到货 ${received}${unit} 并退款`}</Text>
+        <Button key={p.short === 0 ? '确认全部到货' : `确认到货 ${received}${unit} 并退款`} className='btn-primary arrival__confirm' loading={submitting} disabled={submitting} onClick={() => onConfirm(p.short === 0 ? undefined : received)}>
+          {p.short === 0 ? '确认全部到货' : `确认到货 ${received}${unit} 并退款`}
         </Button>
       </View>
     </Popup>

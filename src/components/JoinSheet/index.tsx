@@ -94,8 +94,8 @@ export default function JoinSheet(props: Props) {
           <Text>合计</Text>
           <Text className='join-sheet__amount'>{formatFen(total)}</Text>
         </View>
-        <Button className='btn-primary' loading={submitting} disabled={submitting || maxQuantity < 1} onClick={submit}>
-          <Text>{maxQuantity < 1 ? '已达限购' : `确认支付 ${formatFen(total)}`}</Text>
+        <Button key={maxQuantity < 1 ? '已达限购' : `确认支付 ${formatFen(total)}`} className='btn-primary' loading={submitting} disabled={submitting || maxQuantity < 1} onClick={submit}>
+          {maxQuantity < 1 ? '已达限购' : `确认支付 ${formatFen(total)}`}
         </Button>
       </View>
     </View>

@@ -87,8 +87,8 @@ export default function Poster({ visible, data, error, fileName, onClose }: Prop
         <Text className='poster__title'>分享海报</Text>
         {data ? <Canvas id={id} type='2d' className='poster__canvas' /> : <View className='poster__canvas poster__placeholder'>{error ?? '正在生成小程序码…'}</View>}
         {drawn === 'failed' && <Text className='poster__error'>海报没画出来，请稍后重试</Text>}
-        <Button className='btn-primary poster__save' disabled={drawn !== 'ready' || saving} loading={saving} onClick={() => void save()}>
-          <Text>{process.env.TARO_ENV === 'weapp' ? '保存到相册' : '下载海报'}</Text>
+        <Button key={process.env.TARO_ENV === 'weapp' ? '保存到相册' : '下载海报'} className='btn-primary poster__save' disabled={drawn !== 'ready' || saving} loading={saving} onClick={() => void save()}>
+          {process.env.TARO_ENV === 'weapp' ? '保存到相册' : '下载海报'}
         </Button>
       </View>
     </Popup>

@@ -50,8 +50,8 @@ export default function RatingSheet({ initial, saving, photos, onSubmit, onClose
         </View>
         <Textarea className='sheet__text' value={text} maxlength={RATING_TEXT_MAX} placeholder='说说口感、分量、包装（选填）' onInput={(e) => setText(e.detail.value)} />
         <PhotoPicker {...photos} max={RATING_IMAGES_MAX} />
-        <Button className='btn-primary sheet__submit' disabled={stars === 0 || saving} loading={saving} onClick={() => onSubmit({ stars, tags, text })}>
-          <Text>{initial ? '保存修改' : '提交评价'}</Text>
+        <Button key={initial ? '保存修改' : '提交评价'} className='btn-primary sheet__submit' disabled={stars === 0 || saving} loading={saving} onClick={() => onSubmit({ stars, tags, text })}>
+          {initial ? '保存修改' : '提交评价'}
         </Button>
       </View>
     </View>

@@ -190,10 +190,16 @@ export default function LeaderGroupPage() {
         <Button className='leader-group__poster' onClick={openPoster}>
           生成海报
         </Button>
-        <Button className='btn-primary leader-group__arrive' disabled={!canSignOff || leader.arriving} loading={leader.arriving} onClick={() => void openSignOff()}>
-          {/* A label that changes goes in its own element: H5's <Button loading> inserts its spinner among the
-              button's children, and React rewriting the button's text wiped it, then failed (insertBefore, #22). */}
-          <Text>{gb.arrivedAt ? '已确认到货' : '确认到货'}</Text>
+        {/* A label that changes is a new button (key): H5's <Button loading> puts its spinner among the button's
+            children, React rewriting the text in place wiped it, and the next render failed (insertBefore, #22). */}
+        <Button
+          key={gb.arrivedAt ? '已确认到货' : '确认到货'}
+          className='btn-primary leader-group__arrive'
+          disabled={!canSignOff || leader.arriving}
+          loading={leader.arriving}
+          onClick={() => void openSignOff()}
+        >
+          {gb.arrivedAt ? '已确认到货' : '确认到货'}
         </Button>
       </View>
       <Poster

@@ -102,8 +102,8 @@ export default function MerchantProductPage() {
       </View>
       {m.saveError && <Text className='form-error'>{friendlyMessage(m.saveError)}</Text>}
       <View className='bottom-bar'>
-        <Button className='btn-primary' loading={m.saving} disabled={m.saving} onClick={() => void submit()}>
-          <Text>{productId ? '保存商品' : '创建商品'}</Text>
+        <Button key={productId ? '保存商品' : '创建商品'} className='btn-primary' loading={m.saving} disabled={m.saving} onClick={() => void submit()}>
+          {productId ? '保存商品' : '创建商品'}
         </Button>
       </View>
     </View>

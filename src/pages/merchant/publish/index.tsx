@@ -37,23 +37,32 @@ export default function MerchantPublishPage() {
   const points = useSessionStore((s) => s.pickupPoints)
   const [form, setForm] = useState<PublishForm>(() => defaultPublishForm(Date.now()))
   const [errors, setErrors] = useState<Record<string, string>>({})
+  // The form first shows with the product's prices in it: H5's input fails (watchValue) when its value changes
+  // before it has finished loading, as it did when the prices arrived a moment after an empty form.
+  const [seeded, setSeeded] = useState(false)
   const product = m.editing.productId === productId ? m.editing.product : null
   const last = useMerchantFeedbackStore((s) => (s.lastRound.productId === productId ? s.lastRound : null))
 
+  const seed = async () => {
+    const p = await useMerchantStore.getState().loadProduct(productId)
+    if (p) {
+      setForm(defaultPublishForm(Date.now(), p))
+      setSeeded(true)
+    }
+  }
   useLoad(async () => {
     m.clearSaveError()
     void useMerchantStore.getState().loadPricing()
     if (useSessionStore.getState().pickupPoints.length === 0) void useSessionStore.getState().loadPickupPoints()
     void useMerchantFeedbackStore.getState().loadLastRound(productId)
-    const p = await useMerchantStore.getState().loadProduct(productId)
-    if (p) setForm(defaultPublishForm(Date.now(), p))
+    await seed()
   })
 
   if (!productId) return <MissingLink what='商品' />
-  if (!product) {
+  if (!product || !seeded) {
     return (
       <View className='page'>
-        <StateView loading={m.editing.loading} error={m.editing.error} empty emptyText='商品不存在' onRetry={() => void m.loadProduct(productId)} />
+        <StateView loading={m.editing.loading || !!product} error={m.editing.error} empty emptyText='商品不存在' onRetry={() => void seed()} />
       </View>
     )
   }

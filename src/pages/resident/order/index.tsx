@@ -162,8 +162,8 @@ export default function OrderPage() {
           <Button className='order__cancel' disabled={s.acting} onClick={() => void cancel()}>
             取消订单
           </Button>
-          <Button className='btn-primary order__pay' loading={s.acting} disabled={s.acting} onClick={() => void pay()}>
-            <Text>{`去支付 ${formatFen(order.amountFen)}`}</Text>
+          <Button key={`去支付 ${formatFen(order.amountFen)}`} className='btn-primary order__pay' loading={s.acting} disabled={s.acting} onClick={() => void pay()}>
+            {`去支付 ${formatFen(order.amountFen)}`}
           </Button>
         </View>
       )}
