@@ -6,6 +6,7 @@ import type { Audience } from '@shared/domain/insight'
 import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
 import type { PriceTier } from '@shared/domain/price-tiers'
 import type { OnFail } from '@shared/domain/roll-over'
+import type { OrderDeliveryFields } from '@server/delivery/model'
 
 /** Stored shapes of the collections in database/schema.json. */
 export interface GroupBuyDoc {
@@ -73,7 +74,8 @@ export interface ParticipationDoc {
   paidOrders: number
 }
 
-export interface OrderDoc {
+/** `fulfilment`/`delivery`: 配送到家 (#25), server/delivery/model.ts. */
+export interface OrderDoc extends OrderDeliveryFields {
   _id: string
   openid: string
   requestId: string
@@ -175,6 +177,7 @@ export function servedQuantityOf(doc: Pick<OrderDoc, 'status' | 'quantity' | 'se
 export function toOrderView(doc: OrderDoc): OrderView {
   const showCode = CODE_VISIBLE.includes(doc.status)
   return {
+    ...(doc.delivery ? { delivery: doc.delivery } : {}),
     orderId: doc._id,
     groupBuyId: doc.groupBuyId,
     title: doc.title,

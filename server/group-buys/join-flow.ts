@@ -9,6 +9,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { findById } from '@server/fetch'
 import { releaseQuota, releaseStock, reserveQuota, reserveStock } from '@server/group-buys/holds'
 import { referrerOf } from '@server/group-buys/share-codes'
+import { deliveryForJoin } from '@server/delivery/join'
 import { orderIdFor } from '@server/ids'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
 import { WarmCache } from '@server/warm-cache'
@@ -71,6 +72,9 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
   // Attributed to the poster's leader when the resident came through a code of this group buy (one read, only
   // for joins that carry a scene; before anything is taken, so a failed read leaves nothing to hand back).
   const referrerLeader = await referrerOf(db, scene, groupBuyId)
+  // 配送到家 (#25): decided before anything is taken; PICKUP reads nothing.
+  const delivery = await deliveryForJoin(db, openid, input, terms.pickupPointId, amountFen(terms.priceFen, quantity), now)
+  if (!delivery.ok) return fail(delivery.error, delivery.message)
 
   // 1. Stock, in this instance's next stock round for the group buy (one conditional write shared by the
   // joins waiting for it; see server/group-buys/stock-rounds.ts): never below zero, whatever the crowd.
@@ -94,7 +98,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     title: terms.title,
     quantity,
     priceFen: terms.priceFen,
-    amountFen: amountFen(terms.priceFen, quantity),
+    amountFen: amountFen(terms.priceFen, quantity) + delivery.feeFen,
     status: 'PENDING_PAYMENT',
     createdAt: now,
     expiresAt: now + paymentWindowMs(),
@@ -108,6 +112,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     nickname: null,
     ...(referrerLeader ? { referrerLeader } : {}),
     ...(onFail === 'ROLL_OVER' ? { onFail } : {}),
+    ...delivery.fields,
   }
   try {
     await db.collection('orders').add({ data: order })
@@ -120,6 +125,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     if (isDuplicateWrite(err)) return replayOr(ERROR_CODES.INTERNAL)
     throw err
   }
+  await delivery.remember()
   return reply(order)
 
   async function reply(o: OrderDoc) {

@@ -1,3 +1,4 @@
+import { logisticsTypeFor } from '@shared/domain/delivery'
 import type { OrderDoc } from '@server/docs'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { findById, updatedCount } from '@server/fetch'
@@ -18,6 +19,8 @@ export interface ShippingDoc {
   outTradeNo: string
   payerOpenid: string
   itemDesc: string
+  /** 4 用户自提, 2 同城配送 (a delivered order, #25); absent on records queued before #25 = 4. */
+  logisticsType?: 2 | 4
   handedOverAt: number
   /** PENDING: waiting/retrying; ACCEPTED: WeChat took it; SKIPPED: refunded in full before it went out. */
   status: 'PENDING' | 'ACCEPTED' | 'SKIPPED'
@@ -54,7 +57,7 @@ export function rfc3339Cst(ms: number): string {
 export async function queueShipping(db: DB.Database, order: OrderDoc, handedOverAt: number): Promise<boolean> {
   if (refundedInFull(order)) return false
   const doc: ShippingDoc = {
-    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order),
+    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order), logisticsType: logisticsTypeFor(order.fulfilment),
     handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
   }
   try {
@@ -70,7 +73,7 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
 export function uploadRequest(doc: ShippingDoc, mchid: string) {
   return {
     orderKey: { orderNumberType: 1, mchid, outTradeNo: doc.outTradeNo },
-    logisticsType: 4,
+    logisticsType: doc.logisticsType ?? 4,
     deliveryMode: 1,
     shippingList: [{ itemDesc: doc.itemDesc }],
     uploadTime: rfc3339Cst(doc.handedOverAt),

@@ -7,6 +7,7 @@ import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
 import { finishHandover } from '@server/pickup/pickup-flow'
 import { queueShipping } from '@server/payments/shipping'
+import { noticeDelivered } from '@server/delivery/notice'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
 export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
@@ -68,6 +69,7 @@ export async function handOver(db: DB.Database, order: OrderDoc, how: { via: Han
       console.error('[pickup] hand-over steps failed; settle finishes them', order._id, err)
     }
   }
+  await noticeDelivered(db, result.order, result.take, result.left, now)
   if (how.via === 'delegate') {
     await addNotice(db, `proxy_${order._id}_${how.code}`, {
       openid: order.openid, kind: 'PICKED_UP_BY_PROXY', title: '代取码已使用',

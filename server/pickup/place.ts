@@ -2,6 +2,8 @@ import type { PickupPlaceView } from '@shared/contracts/common'
 import { formatPickupWindow } from '@shared/domain/pickup'
 import type { GroupBuyDoc } from '@server/docs'
 import { findById } from '@server/fetch'
+import type { StoredDeliverySettings } from '@server/delivery/model'
+import { deliveryTermsOf } from '@server/delivery/settings'
 
 /** pickupPoints as stored (openingHours and contactPhone came with #22; absent on older points). */
 export interface PickupPointDoc {
@@ -13,10 +15,14 @@ export interface PickupPointDoc {
   contactPhone?: string | null
   handlingFeeFen?: number
   readyCount?: number
+  /** 配送到家 (#25): server/delivery/model.ts. */
+  delivery?: StoredDeliverySettings | null
 }
 
 export function toPickupPlaceView(p: PickupPointDoc): PickupPlaceView {
-  return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null }
+  // 配送到家 shown only where the store delivers (its open slots as of now).
+  const delivery = deliveryTermsOf(p, Date.now())
+  return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null, ...(delivery ? { delivery } : {}) }
 }
 
 export async function pickupPlaceOf(db: DB.Database, pickupPointId: string): Promise<PickupPlaceView | null> {

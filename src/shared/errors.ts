@@ -43,6 +43,14 @@ export const ERROR_CODES = {
   PICKUP_REMINDED_TODAY: 'PICKUP.REMINDED_TODAY',
   /** 部分提货: more than is left to hand over on this order was asked (or a quantity with an all-my-orders code). */
   PICKUP_QUANTITY_TOO_MANY: 'PICKUP.QUANTITY_TOO_MANY',
+  /** 配送到家: this pickup point does not deliver (not set up, or switched off). */
+  DELIVERY_NOT_OFFERED: 'DELIVERY.NOT_OFFERED',
+  /** The building is not one the store delivers to. */
+  DELIVERY_BUILDING_NOT_SERVED: 'DELIVERY.BUILDING_NOT_SERVED',
+  /** Not one of the point's delivery slots, or the slot has ended. */
+  DELIVERY_SLOT_INVALID: 'DELIVERY.SLOT_INVALID',
+  /** A delivery join without a building and room, and none saved on the resident's 收货人. */
+  DELIVERY_ADDRESS_REQUIRED: 'DELIVERY.ADDRESS_REQUIRED',
   /** 截团 / 确认到货: the group buy has not ended yet (a supply group buy is signed off after it closes). */
   GROUP_BUY_NOT_ENDED: 'GROUP_BUY.NOT_ENDED',
 

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { cursor, fen, GRANTABLE_ROLES, id, isPointBound, shortText, type Page, type PickupPlaceView, type Role } from './common'
 import type { ReconcileReport } from './ledger'
+import { setDeliveryInput, type DeliveryTermsView } from './delivery'
 
 /** A store's contact phone: a mobile or a landline (digits, spaces, dashes), shown to residents as is. */
 const pointPhone = z.string().trim().regex(/^[0-9][0-9 -]{5,18}[0-9]$/, 'must be a phone number')
@@ -22,6 +23,11 @@ export const adminContract = {
     }),
   /** The store's fee per order for being the pickup point (split from each order paid from then on). */
   setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
+  /**
+   * 配送到家 (#25): whether the point's store delivers, its fee per order (free when the goods reach freeOverFen), the
+   * buildings it serves and the delivery slots. The admin only: the fee is the store's money for the store's work.
+   */
+  setDelivery: setDeliveryInput,
   /**
    * The platform's points rule: a coupon campaign may grant at most pointsPerYuan × its value in yuan per
    * redemption, and never more than maxPerRedemption (default 1 per ¥1, at most 1,000).
@@ -58,6 +64,7 @@ export interface ShippingBacklogItem {
 export interface AdminOutputs {
   shippingBacklog: { items: ShippingBacklogItem[]; count: number }
   setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
+  setDelivery: { pickupPointId: string; delivery: DeliveryTermsView }
   setPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
   getPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
   reconcile: ReconcileReport

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { DeliverySettings } from '../domain/delivery'
 
 /** Document ids and client-made request ids: short, URL-safe, never objects or numbers. */
 export const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
@@ -60,4 +61,6 @@ export interface PickupPlaceView {
   openingHours?: string | null
   /** The point's (the leader's) contact phone; null until set. */
   contactPhone?: string | null
+  /** 配送到家 (#25): present when the point's store delivers (fee, free-over threshold, buildings, open slots). */
+  delivery?: DeliverySettings | null
 }

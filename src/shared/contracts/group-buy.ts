@@ -3,6 +3,7 @@ import type { StaffContactView } from '../domain/contact'
 import { isPickupWindow } from '../domain/pickup'
 import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
 import { SHARE_SCENE_PATTERN } from '../domain/share-code'
+import { building, deliverySlot, fulfilment, room } from './delivery'
 import { cursor, epochMs, fen, id, pageLimit, PICKUP_WINDOW_MESSAGE, pickupWindowFields, requestId, shortText, type Page, type PickupPlaceView } from './common'
 
 /** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
@@ -61,7 +62,18 @@ export const groupBuyContract = {
   /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
   get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
   /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
-  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional() }).strict(),
+  join: z
+    .object({
+      groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional(),
+      /** 配送到家 (#25): absent = PICKUP. DELIVERY needs a slot; building and room default to the resident's 收货人. */
+      fulfilment: fulfilment.optional(), building: building.optional(), room: room.optional(), slot: deliverySlot.optional(),
+    })
+    .strict()
+    .refine((v) => v.fulfilment === 'DELIVERY' || (v.building === undefined && v.room === undefined && v.slot === undefined), { message: 'building, room and slot are for delivery', path: ['fulfilment'] })
+    .refine((v) => v.fulfilment !== 'DELIVERY' || v.slot !== undefined, { message: '请选择配送时段', path: ['slot'] })
+    .refine((v) => (v.building === undefined) === (v.room === undefined), { message: '楼栋和门牌需同时填写', path: ['room'] })
+    // A held order moves to the leader's next group, which may be at a point that does not deliver (or not there).
+    .refine((v) => v.fulfilment !== 'DELIVERY' || v.onFail !== 'ROLL_OVER', { message: '配送订单不能保留到下一团', path: ['onFail'] }),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
   /** receivedQuantity absent = everything paid for arrived. */

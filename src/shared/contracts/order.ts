@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { OrderDeliveryView } from './delivery'
 import { cursor, id, type Page, type PickupPlaceView } from './common'
 
 export const ORDER_STATUSES = [
@@ -53,6 +54,8 @@ export interface OrderView {
   rollOver?: { state: 'HELD'; until: number } | { state: 'MOVED'; fromGroupBuyId: string; refundFen: number; groupBuyEndAt?: number; cancellable?: boolean }
   /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
   seq?: number
+  /** 配送到家 (#25): building, room, slot and the fee included in amountFen; absent = 到店自提. */
+  delivery?: OrderDeliveryView
 }
 
 export interface OrderPickupInfo {
