@@ -97,6 +97,7 @@ export function splitDeliveryFee(keptFen: number, deliveryFeeFen: number | undef
 export function naturalCompare(a: string, b: string): number {
   const ta = a.match(/\d+|\D+/g) ?? []
   const tb = b.match(/\d+|\D+/g) ?? []
+  let padding = 0 // 02 vs 2: equal as numbers; only a tie-break (02 after 2) once everything else is equal
   for (let i = 0; i < Math.min(ta.length, tb.length); i++) {
     const x = ta[i]
     const y = tb[i]
@@ -105,14 +106,14 @@ export function naturalCompare(a: string, b: string): number {
     if (nx && ny) {
       const d = Number(x) - Number(y)
       if (d !== 0) return d
-      if (x.length !== y.length) return x.length - y.length // 01 after 1
+      if (padding === 0) padding = x.length - y.length
     } else if (nx !== ny) {
       return nx ? -1 : 1
     } else if (x !== y) {
       return x < y ? -1 : 1
     }
   }
-  return ta.length - tb.length
+  return ta.length - tb.length || padding
 }
 
 /** 配送单 order: building, then room (both natural), then slot, then the order id (stable). */
