@@ -13,12 +13,12 @@ export default defineAppConfig({
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
-    { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
+    { root: 'pages/clerk', pages: ['verify/index', 'today/index', 'delivery/index'] },
     { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index', 'feedback/index'] },
     // 销售看板 serves merchants, leaders, clerks and the admin, and carries the chart library (F2): its own subpackage
     // keeps that weight out of the main package and out of the merchant pages' budget.
     { root: 'pages/insight', pages: ['index'] },
-    { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
+    { root: 'pages/admin', pages: ['home/index', 'reconcile/index', 'delivery/index'] },
   ],
   tabBar: {
     color: '#666666',

@@ -1,5 +1,6 @@
 import { useAfterPickupStore } from './after-pickup'
 import { useClerkStore } from './clerk'
+import { useDeliveryStore } from './delivery'
 import { useCouponStore } from './coupon'
 import { useFeedStore } from './feed'
 import { useGroupBuyStore } from './group-buy'
@@ -20,6 +21,7 @@ export function resetUserScopedStores(): void {
   useOrdersStore.getState().reset()
   useLeaderStore.getState().reset()
   useClerkStore.getState().reset()
+  useDeliveryStore.getState().reset()
   useCouponStore.getState().reset()
   useMerchantStore.getState().reset()
   useSupplyStore.getState().reset()

@@ -62,4 +62,12 @@ export interface DeliveryStop {
   contact: StaffContactView | null
 }
 
+/** What a 配送到家 join adds to groupBuy.join (the join sheet's answer, passed on by the store). */
+export interface JoinDelivery {
+  fulfilment: 'DELIVERY'
+  building: string
+  room: string
+  slot: DeliverySlot
+}
+
 export type { DeliverySlot }

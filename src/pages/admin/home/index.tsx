@@ -88,6 +88,9 @@ export default function AdminHomePage() {
                 <View key={p.pickupPointId} className='admin__point'>
                   <Text className='admin__point-name'>{`${p.name}（${p.storeName}）`}</Text>
                   <Text className='muted'>{p.address}</Text>
+                  <Text className='admin__delivery-link' onClick={() => void Taro.navigateTo({ url: `/pages/admin/delivery/index?pickupPointId=${p.pickupPointId}` })}>
+                    {p.delivery ? `配送到家：${p.delivery.buildings.length} 栋 · 配送设置 ›` : '配送设置 ›'}
+                  </Text>
                 </View>
               ))}
             </StateView>

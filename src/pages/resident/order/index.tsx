@@ -8,6 +8,7 @@ import { ORDER_STATUS_LABEL } from '@/components/labels'
 import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
 import PickupPlace from '@/components/PickupPlace'
+import DeliveryInfo from '@/components/DeliveryInfo'
 import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
@@ -89,8 +90,12 @@ export default function OrderPage() {
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
         <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
       )}
-      <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
-      {order.status === 'READY_FOR_PICKUP' && <ProxyPickup order={order} />}
+      {order.delivery ? (
+        <DeliveryInfo delivery={order.delivery} storeName={order.pickup?.place?.storeName} />
+      ) : (
+        <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
+      )}
+      {order.status === 'READY_FOR_PICKUP' && !order.delivery && <ProxyPickup order={order} />}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
         {order.seq !== undefined && (
