@@ -1,10 +1,9 @@
-import dayjs from 'dayjs'
+import { chinaDay, chinaInstant, DAY_MS, formatChina } from '@/shared/domain/calendar'
 import type { DeliverySlot } from '@/shared/domain/delivery'
-import { toMs } from './form-fields'
 
 /**
  * The admin's 配送设置 form as text (a phone keyboard, no pickers per slot): buildings separated by spaces or
- * commas, one slot a line as `YYYY-MM-DD HH:mm-HH:mm` (local time). The server's schema checks the result.
+ * commas, one slot a line as `YYYY-MM-DD HH:mm-HH:mm` in China time (as every page shows times). The server's schema checks the result.
  */
 export function parseBuildings(text: string): string[] {
   return text.split(/[\s,，、]+/).map((b) => b.trim()).filter(Boolean)
@@ -19,9 +18,9 @@ export function parseSlots(text: string): { ok: true; slots: DeliverySlot[] } | 
     if (!line) continue
     const m = SLOT_LINE.exec(line)
     if (!m) return { ok: false, line }
-    const date = dayjs(m[1]).format('YYYY-MM-DD')
-    const startAt = toMs(date, m[2].padStart(5, '0'))
-    const endAt = toMs(date, m[3].padStart(5, '0'))
+    const date = m[1].split('-').map((p, i) => (i === 0 ? p : p.padStart(2, '0'))).join('-')
+    const startAt = chinaInstant(date, m[2].padStart(5, '0'))
+    const endAt = chinaInstant(date, m[3].padStart(5, '0'))
     if (!Number.isFinite(startAt) || !Number.isFinite(endAt)) return { ok: false, line }
     slots.push({ startAt, endAt })
   }
@@ -29,11 +28,10 @@ export function parseSlots(text: string): { ok: true; slots: DeliverySlot[] } | 
 }
 
 export function slotLine(s: DeliverySlot): string {
-  return `${dayjs(s.startAt).format('YYYY-MM-DD HH:mm')}-${dayjs(s.endAt).format('HH:mm')}`
+  return `${formatChina(s.startAt, 'YYYY-MM-DD HH:mm')}-${formatChina(s.endAt, 'HH:mm')}`
 }
 
 /** Tomorrow 18:00–20:00, the usual evening round, as a line to add. */
 export function tomorrowEveningLine(now: number): string {
-  const day = dayjs(now).add(1, 'day').format('YYYY-MM-DD')
-  return `${day} 18:00-20:00`
+  return `${chinaDay(now + DAY_MS)} 18:00-20:00`
 }

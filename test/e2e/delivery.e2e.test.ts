@@ -49,6 +49,7 @@ it('admin turns 配送到家 on; a resident chooses delivery; the leader sees th
   expect(delivery.slots).toHaveLength(1)
   const slot = delivery.slots[0]
   const slotText = formatPickupWindow(slot.startAt, slot.endAt)
+  expect(slotText).toMatch(/ 18:00–20:00$/) // entered and shown in China time
 
   // 2. A resident joins with delivery: building, room, slot; ¥19.90 + ¥3.00 配送费.
   const now = Date.now()

@@ -74,3 +74,9 @@ export function daysInRange(from: number, to: number): string[] {
   for (let n = chinaDayNumber(from); n <= chinaDayNumber(to - 1); n++) out.push(dayNumberToDay(n))
   return out
 }
+
+/** The instant of a China wall-clock reading 'YYYY-MM-DD' + 'HH:mm' (NaN when it is not one): forms that take China times. */
+export function chinaInstant(day: string, hm: string): number {
+  const wall = dayjs.utc(`${day}T${hm}`)
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && /^\d{2}:\d{2}$/.test(hm) && wall.isValid() ? instantOf(wall) : Number.NaN
+}

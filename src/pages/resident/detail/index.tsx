@@ -177,7 +177,7 @@ export default function DetailPage() {
           submitting={store.joining}
           error={store.joinError}
           askContact={askContact}
-          onConfirm={(q, c) => void confirm(q, c)}
+          onConfirm={(q, c, d) => void confirm(q, c, d)}
           onClose={() => setSheetOpen(false)}
           onFail={onFail}
           onFailChange={setOnFail}
