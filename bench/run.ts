@@ -171,6 +171,8 @@ async function main() {
         for (const [step, ops] of Object.entries(r.shortShipped.byStep)) row(`7   ${step}`, fmt(ops, 2))
         row(`7 db ops per order refunded after sales (picked up, 1 of 2 units refunded: request → approve → settle)`, fmt(r.afterSalesRefund.opsPerOrder, 2), '(reported)')
         for (const [step, ops] of Object.entries(r.afterSalesRefund.byStep)) row(`7   ${step}`, fmt(ops, 2))
+        row(`7 db ops per delivered order (配送到家: join with delivery → arrival → 配送单 → verified at the door → settle; ${r.delivered.orders} orders)`, fmt(r.delivered.opsPerOrder, 2), '(reported)')
+        for (const [step, ops] of Object.entries(r.delivered.byStep)) row(`7   ${step}`, fmt(ops, 2))
       } finally {
         await cloud.close()
       }
