@@ -1,5 +1,5 @@
 import { formatFen } from '@shared/domain/ledger'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import type { OrderDeliveryFields } from '@server/delivery/model'
 import { addNotice } from '@server/messages/notices'
 

@@ -2,7 +2,7 @@ import type { AccountRole, BalanceView, LedgerEntryView, PayoutView } from '@sha
 import { chinaMonth } from '@shared/domain/calendar'
 import { tierFor, type Party } from '@shared/domain/ledger'
 import type { PayoutState } from '@shared/domain/payout'
-import type { UserDoc } from '@server/define'
+import type { UserDoc } from '@server/users/model'
 import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
 import { wechatPayConfig } from '@server/ledger/wechatpay'
 import { monthPickedUpFen } from '@server/ledger/tiers'

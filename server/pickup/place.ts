@@ -1,23 +1,9 @@
 import type { PickupPlaceView } from '@shared/contracts/common'
 import { formatPickupWindow } from '@shared/domain/pickup'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById } from '@server/fetch'
-import type { StoredDeliverySettings } from '@server/delivery/model'
+import type { PickupPointDoc } from '@server/pickup/model'
 import { deliveryTermsOf } from '@server/delivery/settings'
-
-/** pickupPoints as stored (openingHours and contactPhone came with #22; absent on older points). */
-export interface PickupPointDoc {
-  _id: string
-  name: string
-  address: string
-  storeName: string
-  openingHours?: string | null
-  contactPhone?: string | null
-  handlingFeeFen?: number
-  readyCount?: number
-  /** 配送到家 (#25): server/delivery/model.ts. */
-  delivery?: StoredDeliverySettings | null
-}
 
 export function toPickupPlaceView(p: PickupPointDoc): PickupPlaceView {
   // 配送到家 shown only where the store delivers (its open slots as of now).
