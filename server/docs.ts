@@ -6,6 +6,7 @@ import type { Audience } from '@shared/domain/insight'
 import { effectiveStatus, type StoredGroupBuyStatus } from '@shared/domain/group-buy'
 import type { PriceTier } from '@shared/domain/price-tiers'
 import type { OnFail } from '@shared/domain/roll-over'
+import { toVoucherView } from '@shared/domain/voucher'
 
 /** Stored shapes of the collections in database/schema.json. */
 export interface GroupBuyDoc {
@@ -62,6 +63,21 @@ export interface GroupBuyDoc {
   priceTiers?: PriceTier[] | null
   /** The tier reached by the units paid by the end, decided once with 成团 (absent until then). */
   finalPriceFen?: number | null
+  /**
+   * #25 服务: absent = GOODS. A SERVICE group buy (voucher.publish) sells vouchers for appointment slots
+   * (`serviceSlots`, server/vouchers/): no purchase order, no arrival; stock = the slots' capacities.
+   */
+  kind?: 'GOODS' | 'SERVICE'
+  productId?: string
+  /** The provider: the merchant owning the service. */
+  providerId?: string
+  category?: string
+  durationMinutes?: number
+  /** The stores whose clerks may redeem its vouchers (the product's servingPointIds). */
+  servingPointIds?: string[]
+  serviceArea?: string
+  /** The slot table as published (places left live in `serviceSlots`). */
+  slots?: { slotId: string; startAt: number; endAt: number; capacity: number }[]
 }
 
 export interface ParticipationDoc {
@@ -128,6 +144,20 @@ export interface OrderDoc {
   rollOverRefundFen?: number
   /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */
   rollOverExpiredAt?: number
+  /**
+   * #25 服务券 (server/vouchers/): an order of a SERVICE group buy books one slot; once paid it carries a voucher
+   * code (`vouchers/<code>`), redeemed by the provider (PAID → PICKED_UP), cancelled (随时退) or refunded by
+   * settle after `voucherExpiresAt` (过期退). Absent on goods orders.
+   */
+  kind?: 'GOODS' | 'SERVICE'
+  providerId?: string
+  slotId?: string
+  slotStartAt?: number
+  slotEndAt?: number
+  voucherCode?: string | null
+  voucherExpiresAt?: number
+  voucherCancelledAt?: number | null
+  redeemedBy?: string
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */
@@ -159,6 +189,7 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
     priceTiers: doc.priceTiers ?? null,
     paidQuantity: doc.soldQuantity,
     finalPriceFen: doc.finalPriceFen ?? null,
+    ...(doc.kind === 'SERVICE' ? { kind: 'SERVICE' as const, durationMinutes: doc.durationMinutes } : {}),
   }
 }
 
@@ -196,6 +227,8 @@ export function toOrderView(doc: OrderDoc): OrderView {
     ...(doc.onFail === 'ROLL_OVER' ? { onFail: doc.onFail } : {}),
     ...(doc.rollOverUntil ? { rollOver: { state: 'HELD' as const, until: doc.rollOverUntil } } : {}),
     ...(doc.rolledFromGroupBuyId ? { rollOver: { state: 'MOVED' as const, fromGroupBuyId: doc.rolledFromGroupBuyId, refundFen: doc.rollOverRefundFen ?? 0 } } : {}),
+    // #25: VALID vs EXPIRED depends on the clock; the view is built at reply time.
+    ...(doc.kind === 'SERVICE' ? { voucher: toVoucherView(doc, Date.now()) } : {}),
   }
 }
 

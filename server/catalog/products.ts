@@ -1,4 +1,5 @@
 import type { ProductView } from '@shared/contracts/catalog'
+import type { ProductKind } from '@shared/domain/voucher'
 import { ERROR_CODES, fail, type Result } from '@shared/errors'
 import { missingFiles, tempUrls, tempUrlsExpireAt } from '@server/storage/files'
 
@@ -22,6 +23,12 @@ export interface ProductDoc {
   updatedAt: number
   /** Bumped by every update; updates are conditional on it, so two edits can never merge into a broken product. */
   version: number
+  /** Absent = GOODS (every product before #25). A SERVICE is sold as vouchers for appointment slots (server/vouchers/). */
+  kind?: ProductKind
+  durationMinutes?: number
+  /** The pickup points (stores) whose clerks may redeem its vouchers, and where its group buys may run. */
+  servingPointIds?: string[]
+  serviceArea?: string
 }
 
 /** Views for products, with temp URLs for their images fetched in one batch. */
@@ -43,6 +50,8 @@ export async function toProductViews(docs: readonly ProductDoc[], now: number): 
     suggestedPriceFen: d.suggestedPriceFen,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
+    kind: d.kind ?? 'GOODS',
+    ...(d.kind === 'SERVICE' ? { durationMinutes: d.durationMinutes, servingPointIds: d.servingPointIds ?? [], serviceArea: d.serviceArea ?? '' } : {}),
   }))
 }
 

@@ -26,6 +26,8 @@ export interface ShippingDoc {
   lastError: string | null
   createdAt: number
   doneAt: number | null
+  /** WeChat's logistics_type: absent = 4 (用户自提); 3 (虚拟商品) for a service's voucher redeemed (#25). */
+  logisticsType?: 3 | 4
 }
 
 export function shippingIdFor(orderId: string): string {
@@ -56,6 +58,8 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
   const doc: ShippingDoc = {
     _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order),
     handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
+    // A service is not goods handed over at a counter: WeChat's type for non-physical goods (docs/money-flow.md).
+    ...(order.kind === 'SERVICE' ? { logisticsType: 3 as const } : {}),
   }
   try {
     await db.collection('shippingUploads').add({ data: doc as unknown as Record<string, unknown> })
@@ -70,7 +74,7 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
 export function uploadRequest(doc: ShippingDoc, mchid: string) {
   return {
     orderKey: { orderNumberType: 1, mchid, outTradeNo: doc.outTradeNo },
-    logisticsType: 4,
+    logisticsType: doc.logisticsType ?? 4,
     deliveryMode: 1,
     shippingList: [{ itemDesc: doc.itemDesc }],
     uploadTime: rfc3339Cst(doc.handedOverAt),
