@@ -75,7 +75,7 @@ export default function OrderPage() {
   return (
     <View className='page order'>
       <View className='order__status'>
-        <Text className='order__status-text'>{ORDER_STATUS_LABEL[order.status]}</Text>
+        <Text className='order__status-text'>{order.voucher && order.status === 'PAID' ? '已支付，待服务' : ORDER_STATUS_LABEL[order.status]}</Text>
         {order.status === 'PENDING_PAYMENT' && <Countdown to={order.expiresAt} prefix='剩余支付时间' endedText='支付已超时' />}
         {order.status === 'PAID' && !order.rollOver && !order.voucher && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
         {order.rollOver?.state === 'HELD' && order.status === 'PAID' && (
@@ -91,7 +91,7 @@ export default function OrderPage() {
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
         <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
       )}
-      <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
+      {!order.voucher && <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />}
       {order.status === 'READY_FOR_PICKUP' && <ProxyPickup order={order} />}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
