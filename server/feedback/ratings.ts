@@ -1,62 +1,16 @@
 import type { MyRatingView, RatingAggregateView, RatingView } from '@shared/contracts/feedback'
 import {
-  addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, sameTotals, tagCounts, type RatingContent, type RatingTag, type RatingTotals,
+  addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, sameTotals, tagCounts, type RatingContent, type RatingTotals,
 } from '@shared/domain/feedback'
 import { shownName } from '@shared/domain/group-buy'
 import { isDuplicateWrite } from '@server/cloud'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { replaceByRecount } from '@server/heal'
 import { ratingStatsIdFor } from '@server/ids'
-import type { OfferDoc } from '@server/supply/docs'
-
-/**
- * 数据反馈: one rating per picked-up order (`ratings/<ratingIdFor(orderId)>`, so a double tap is a duplicate
- * insert) and aggregates per scope in `ratingStats`, moved only by the increments of a rating's own state
- * change: the insert (won once) adds it, an edit (a write conditional on the rating's `rev`, won once per rev)
- * moves it from its old content to its new. A recount of the ratings (recountTotals) gives the same numbers.
- */
-export interface RatingDoc {
-  _id: string
-  orderId: string
-  openid: string
-  nickname: string | null
-  groupBuyId: string
-  pickupPointId: string
-  /** 帮卖 group buys: the offer, its product and merchant (null on a leader's own group buy). */
-  offerId: string | null
-  productId: string | null
-  merchantId: string | null
-  stars: number
-  tags: RatingTag[]
-  /** Absent once its author was erased (user.deleteMe). */
-  text?: string
-  /** When its author was erased (user.deleteMe): shown as 已注销用户 from then on. */
-  erasedAt?: number
-  images?: string[]
-  /** Bumped by every edit (the edit's conditional write is on it). */
-  rev: number
-  /** The rev whose content the aggregates count; below rev only while an insert or edit is being applied. */
-  appliedRev: number
-  /** When the current rev was written, until its increments are applied (then 0): how settle finds a call cut off halfway. */
-  pendingSince: number
-  createdAt: number
-  updatedAt: number
-}
-
-export type RatingScope = 'groupBuy' | 'offer' | 'product' | 'productPoint'
-
-export interface RatingStatsDoc extends RatingTotals {
-  _id: string
-  /** +1 with every change, so a heal writes only over exactly the numbers it checked. */
-  version: number
-  scope: RatingScope
-  groupBuyId: string | null
-  offerId: string | null
-  productId: string | null
-  pickupPointId: string | null
-  updatedAt: number
-}
+import type { OfferDoc } from '@server/supply/model'
+import { docsOf, eachPage } from '@server/paging'
+import type { RatingDoc, RatingStatsDoc } from '@server/feedback/model'
 
 export const RATINGS = 'ratings'
 export const RATING_STATS = 'ratingStats'
@@ -127,8 +81,8 @@ export function toMyRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>
 export async function statsOf(db: DB.Database, statsIds: string[]): Promise<Map<string, RatingStatsDoc>> {
   if (statsIds.length === 0) return new Map()
   const _ = db.command
-  const res = (await db.collection(RATING_STATS).where({ _id: _.in(statsIds) }).limit(Math.min(1000, statsIds.length)).get()) as unknown as { data: RatingStatsDoc[] }
-  return new Map(res.data.map((d) => [d._id, d]))
+  const res = await docsOf<RatingStatsDoc>(db.collection(RATING_STATS).where({ _id: _.in(statsIds) }).limit(Math.min(1000, statsIds.length)))
+  return new Map(res.map((d) => [d._id, d]))
 }
 
 /** The ratings an aggregate covers, as a query. */
@@ -152,14 +106,13 @@ export function scopeWhere(scope: Pick<RatingStatsDoc, 'scope' | 'groupBuyId' | 
 export async function recountTotals(db: DB.Database, where: Record<string, unknown>, youngSince = Infinity): Promise<RatingTotals & { busy: boolean }> {
   let totals = emptyTotals()
   let busy = false
-  for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(RATINGS).where(where).skip(skip).limit(1000).get()) as unknown as { data: RatingDoc[] }
-    for (const r of res.data) {
+  await eachPage<RatingDoc>(db, RATINGS, where, async (page) => {
+    for (const r of page) {
       totals = addToTotals(totals, r)
       if (r.pendingSince > youngSince) busy = true
     }
-    if (res.data.length < 1000) return { ...totals, busy }
-  }
+  }, 1000)
+  return { ...totals, busy }
 }
 
 /** Longer than any call that writes a rating and then applies it can run. */
@@ -174,9 +127,9 @@ export const RATING_HEAL_QUIET_MS = 20 * 60_000
 export async function healRatingStats(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
   const _ = db.command
   const quietSince = now - RATING_HEAL_QUIET_MS
-  const stale = (await db.collection(RATINGS).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(20).get()) as unknown as { data: RatingDoc[] }
+  const stale = await docsOf<RatingDoc>(db.collection(RATINGS).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(20))
   let healed = 0
-  for (const r of stale.data) {
+  for (const r of stale) {
     let settled = true
     for (const scope of scopesOf(r)) {
       const kept = (await statsOf(db, [scope._id])).get(scope._id) ?? null
@@ -193,7 +146,7 @@ export async function healRatingStats(db: DB.Database, now: number): Promise<{ c
     }
     if (settled) await db.collection(RATINGS).where({ _id: r._id, rev: r.rev, pendingSince: r.pendingSince }).update({ data: { appliedRev: r.rev, pendingSince: 0 } })
   }
-  return { checked: stale.data.length, healed }
+  return { checked: stale.length, healed }
 }
 
 /** Where a rating of this order counts: its group buy and, for 帮卖, the offer's product and merchant. */

@@ -1,48 +1,13 @@
 import type { MemberView } from '@shared/contracts/member'
-import { levelFor, pointsForOrder, pointsTakenBackBy, splitTakeBack, type PointEntryKind } from '@shared/domain/members'
+import { levelFor, pointsForOrder, pointsTakenBackBy, splitTakeBack } from '@shared/domain/members'
 import { isDuplicateWrite } from '@server/cloud'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { replaceByRecount } from '@server/heal'
 import { pointEntryIdFor } from '@server/ids'
 import { inTransaction, txGet } from '@server/ledger/txn'
-
-/**
- * 会员互通: the points ledger. Every change is an append-only entry in `pointEntries` whose id is derived from
- * the event (an order's pickup, a coupon's redemption, a refund, a coupon bought with points), so an event is
- * counted once however often it is noticed; the balance in `members/<openid>` moves only by conditional
- * increments right after its entry lands, and always equals the sum of the entries (rederiveMember).
- */
-export interface MemberDoc {
-  _id: string
-  points: number
-  /** Earned less what refunds took back (sets the level; spending never lowers it). */
-  lifetimePoints: number
-  /** Take-backs the balance could not cover: recorded, not hidden. */
-  unrecoveredPoints: number
-  /** +1 with every move, so settle's heal writes only over exactly the balance it checked. */
-  version: number
-  updatedAt: number
-}
-
-export interface PointEntryDoc {
-  _id: string
-  openid: string
-  kind: PointEntryKind
-  /** What the entry is about: an order, a coupon, a refund id. */
-  ref: string
-  /** Change to the balance. */
-  points: number
-  /** Change to lifetimePoints. */
-  lifetime: number
-  unrecovered: number
-  note: string
-  createdAt: number
-  /** When it was written, until the balance reflects it (then 0): how settle finds a call cut off halfway. */
-  pendingSince: number
-  /** A spend the balance refused (or settle found never completed): counts for nothing. */
-  void?: boolean
-}
+import { docsOf, eachPage } from '@server/paging'
+import type { MemberDoc, PointEntryDoc } from '@server/members/model'
 
 export const MEMBERS = 'members'
 export const POINT_ENTRIES = 'pointEntries'
@@ -206,9 +171,9 @@ async function voidToCover(db: DB.Database, openid: string, wanted: number, now:
  */
 async function voidPointsCoupons(db: DB.Database, openid: string, needed: number, now: number): Promise<number> {
   const _ = db.command
-  const spends = (await db.collection(POINT_ENTRIES).where({ openid, kind: 'SPEND', void: _.neq(true) }).orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: PointEntryDoc[] }
+  const spends = await docsOf<PointEntryDoc>(db.collection(POINT_ENTRIES).where({ openid, kind: 'SPEND', void: _.neq(true) }).orderBy('createdAt', 'desc').limit(100))
   let back = 0
-  for (const spend of spends.data) {
+  for (const spend of spends) {
     if (back >= needed) break
     const price = -spend.points
     if (price <= 0) continue
@@ -263,11 +228,8 @@ export async function returnSpentPoints(db: DB.Database, openid: string, couponI
 
 async function entriesOf(db: DB.Database, openid: string): Promise<PointEntryDoc[]> {
   const out: PointEntryDoc[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(POINT_ENTRIES).where({ openid }).skip(skip).limit(1000).get()) as unknown as { data: PointEntryDoc[] }
-    out.push(...res.data)
-    if (res.data.length < 1000) return out
-  }
+  await eachPage<PointEntryDoc>(db, POINT_ENTRIES, { openid }, async (page) => void out.push(...page), 1000)
+  return out
 }
 
 function sumOf(entries: readonly PointEntryDoc[]): Pick<MemberDoc, 'points' | 'lifetimePoints' | 'unrecoveredPoints'> {
@@ -298,9 +260,9 @@ export const POINTS_HEAL_QUIET_MS = 20 * 60_000
 export async function healMemberPoints(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
   const _ = db.command
   const quietSince = now - POINTS_HEAL_QUIET_MS
-  const stale = (await db.collection(POINT_ENTRIES).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(50).get()) as unknown as { data: PointEntryDoc[] }
+  const stale = await docsOf<PointEntryDoc>(db.collection(POINT_ENTRIES).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(50))
   let healed = 0
-  for (const openid of new Set(stale.data.map((e) => e.openid))) {
+  for (const openid of new Set(stale.map((e) => e.openid))) {
     const member = await memberOf(db, openid)
     const entries = await entriesOf(db, openid)
     if (entries.some((e) => e.pendingSince > quietSince)) continue
@@ -328,5 +290,5 @@ export async function healMemberPoints(db: DB.Database, now: number): Promise<{ 
     }
     for (const e of cutOff) await settled(db, e)
   }
-  return { checked: stale.data.length, healed }
+  return { checked: stale.length, healed }
 }

@@ -1,34 +1,8 @@
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
-import { findById, updatedCount } from '@server/fetch'
-
-/**
- * 小程序发货信息管理服务: WeChat keeps a mini-program's payments frozen until the developer records that the goods
- * were handed over. Each paid order is recorded once, at its (first) handover, through the cloud call
- * `cloud.openapi.wxa.sec.order.uploadShippingInfo` (wx-server-sdk's generic openapi proxy; the function's
- * config.json grants `wxa.sec.order.uploadShippingInfo`; no access token is handled by us). The handover only
- * queues it (one insert, keyed by the order = its out_trade_no, so any number of handover paths and replays queue it
- * once); settle uploads from the queue, retried with backoff until WeChat accepts it.
- */
-export interface ShippingDoc {
-  /** `sh_<orderId>`: one per payment. */
-  _id: string
-  orderId: string
-  /** The payment's out_trade_no (our order id). */
-  outTradeNo: string
-  payerOpenid: string
-  itemDesc: string
-  handedOverAt: number
-  /** PENDING: waiting/retrying; ACCEPTED: WeChat took it; SKIPPED: refunded in full before it went out. */
-  status: 'PENDING' | 'ACCEPTED' | 'SKIPPED'
-  attempts: number
-  nextAttemptAt: number
-  lastError: string | null
-  createdAt: number
-  doneAt: number | null
-  /** WeChat's logistics_type: absent = 4 (用户自提); 3 (虚拟商品) for a service's voucher redeemed (#25). */
-  logisticsType?: 3 | 4
-}
+import { updatedCount } from '@server/fetch'
+import { docsOf } from '@server/paging'
+import type { ShippingDoc } from '@server/payments/model'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`
@@ -92,22 +66,36 @@ function uploadApi(): UploadShippingInfo {
 const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
 
 /**
- * Upload due shipping records (settle). Each is leased by a conditional write first, so two runs never upload the
- * same one at once; accepted once, it is never sent again. An order refunded in full meanwhile is skipped.
+ * Upload due shipping records (settle). The batch is leased by one conditional write per attempt count (a lease
+ * token, attempts + 1 and the next attempt's time, only on records still PENDING with that attempt count), so two
+ * runs never upload the same one at once; the records this run leased and their orders are read once each, and the
+ * accepted (and skipped) ones are marked in one write. Accepted once, a record is never sent again; an order
+ * refunded in full meanwhile is skipped.
  */
 export async function processDueShipping(db: DB.Database, now: number, batch = 50): Promise<{ accepted: number; retrying: number; skipped: number }> {
   const _ = db.command
-  const due = (await db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: ShippingDoc[] }
+  const due = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   const out = { accepted: 0, retrying: 0, skipped: 0 }
+  if (due.length === 0) return out
   const mchid = process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
-  for (const s of due.data) {
-    const backoff = RETRY_BACKOFF_MS[Math.min(s.attempts, RETRY_BACKOFF_MS.length - 1)]
-    const lease = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING', attempts: s.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
-    if (updatedCount(lease) !== 1) continue
-    const order = await findById<OrderDoc>(db, 'orders', s.orderId)
+  const lease = `${now.toString(36)}${Math.random().toString(36).slice(2, 10)}`
+  const byAttempts = new Map<number, string[]>()
+  for (const s of due) byAttempts.set(s.attempts, [...(byAttempts.get(s.attempts) ?? []), s._id])
+  for (const [attempts, ids] of byAttempts) {
+    const backoff = RETRY_BACKOFF_MS[Math.min(attempts, RETRY_BACKOFF_MS.length - 1)]
+    await db.collection('shippingUploads').where({ _id: _.in(ids), status: 'PENDING', attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff, lease } })
+  }
+  const leased = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ _id: _.in(due.map((s) => s._id)), lease }).limit(due.length))
+  if (leased.length === 0) return out
+  const orderIds = leased.map((s) => s.orderId)
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ _id: _.in(orderIds) }).limit(orderIds.length))
+  const orderOf = new Map(orders.map((o) => [o._id, o]))
+  const accepted: string[] = []
+  const skipped: string[] = []
+  for (const s of leased) {
+    const order = orderOf.get(s.orderId)
     if (!order || refundedInFull(order)) {
-      await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING' }).update({ data: { status: 'SKIPPED', doneAt: now, lastError: 'refunded in full' } })
-      out.skipped++
+      skipped.push(s._id)
       continue
     }
     let error: string | null
@@ -124,8 +112,13 @@ export async function processDueShipping(db: DB.Database, now: number, batch = 5
       out.retrying++
       continue
     }
-    const done = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING' }).update({ data: { status: 'ACCEPTED', doneAt: now, lastError: null } })
-    if (updatedCount(done) === 1) out.accepted++
+    accepted.push(s._id)
+  }
+  if (skipped.length) {
+    out.skipped += updatedCount(await db.collection('shippingUploads').where({ _id: _.in(skipped), status: 'PENDING' }).update({ data: { status: 'SKIPPED', doneAt: now, lastError: 'refunded in full' } }))
+  }
+  if (accepted.length) {
+    out.accepted += updatedCount(await db.collection('shippingUploads').where({ _id: _.in(accepted), status: 'PENDING' }).update({ data: { status: 'ACCEPTED', doneAt: now, lastError: null } }))
   }
   return out
 }

@@ -1,12 +1,13 @@
 import type { SlotView } from '@shared/contracts/voucher'
 import { decideChange, decideSlot, voucherExpiresAtFor } from '@shared/domain/voucher'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { requestRefund } from '@server/payments/refunds'
 import { findSlot } from '@server/vouchers/book'
 import { SLOTS, toSlotView, voucherGraceMs, type SlotDoc } from '@server/vouchers/model'
+import { docsOf } from '@server/paging'
 
 /** The caller's own service order, or ORDER.NOT_FOUND (someone else's looks exactly like a missing one). */
 async function ownServiceOrder(db: DB.Database, openid: string, orderId: string): Promise<OrderDoc | null> {
@@ -93,9 +94,9 @@ function messageFor(code: ErrorCode): string {
  */
 export async function refundExpiredVouchers(db: DB.Database, now: number, batch = 100): Promise<{ expired: number }> {
   const _ = db.command
-  const res = (await db.collection('orders').where({ status: 'PAID', voucherExpiresAt: _.lte(now) }).orderBy('voucherExpiresAt', 'asc').limit(batch).get()) as unknown as { data: OrderDoc[] }
+  const rows = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PAID', voucherExpiresAt: _.lte(now) }).orderBy('voucherExpiresAt', 'asc').limit(batch))
   let expired = 0
-  for (const o of res.data) {
+  for (const o of rows) {
     if (o.kind !== 'SERVICE') continue
     await requestRefund(db, o, o.voucherCancelledAt ? '服务券随时退' : '服务券过期未使用，自动退款', now)
     expired++

@@ -1,6 +1,7 @@
 import { isVoucherCodeFormat, VOUCHER_CODE_LENGTH, voucherExpiresAtFor } from '@shared/domain/voucher'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
 import { addNotice } from '@server/messages/notices'
 import { VOUCHERS, voucherGraceMs } from '@server/vouchers/model'

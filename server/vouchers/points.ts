@@ -1,11 +1,12 @@
-import type { ProductDoc } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
+import { docsOf } from '@server/paging'
 
 /** The first of `ids` that names no pickup point (a service serves existing stores only), or null. */
 export async function firstMissingPoint(db: DB.Database, ids: readonly string[]): Promise<string | null> {
   const _ = db.command
   const unique = [...new Set(ids)]
-  const res = (await db.collection('pickupPoints').where({ _id: _.in(unique) }).field({ _id: true }).limit(unique.length).get()) as unknown as { data: { _id: string }[] }
-  const found = new Set(res.data.map((p) => p._id))
+  const rows = await docsOf<{ _id: string }>(db.collection('pickupPoints').where({ _id: _.in(unique) }).field({ _id: true }).limit(unique.length))
+  const found = new Set(rows.map((p) => p._id))
   return unique.find((id) => !found.has(id)) ?? null
 }
 

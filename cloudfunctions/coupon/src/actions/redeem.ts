@@ -3,10 +3,11 @@ import { decideRedeem } from '@shared/domain/coupon'
 import { ERROR_CODES, fail, ok, type ErrorCode } from '@shared/errors'
 import { counterPointOf } from '@server/pickup/clerk'
 import { action } from '@server/define'
-import type { CouponDoc } from '@server/docs'
+import type { CouponDoc } from '@server/coupons/model'
 import { updatedCount } from '@server/fetch'
 import { earnPointsForRedeem } from '@server/members/points'
 import { audit } from '@server/pickup/verifications'
+import { docsOf } from '@server/paging'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ERROR_CODES.COUPON_NOT_FOUND]: 'no such coupon',
@@ -32,8 +33,8 @@ export const redeem = action({
     }
     if (!pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'only a clerk bound to a pickup point redeems coupons')
 
-    const found = (await db.collection('coupons').where({ code }).limit(1).get()) as unknown as { data: CouponDoc[] }
-    const coupon = found.data[0]
+    const found = await docsOf<CouponDoc>(db.collection('coupons').where({ code }).limit(1))
+    const coupon = found[0]
     if (!coupon) return refuse(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon')
 
     const blocked = decideRedeem(coupon, pointId, now)

@@ -1,7 +1,8 @@
 import { orderContract } from '@shared/contracts/order'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import { toOrderView, type GroupBuyDoc, type OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import { toOrderView, type OrderDoc } from '@server/orders/model'
 import { canCancelRolledOver } from '@shared/domain/roll-over'
 import { findById } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
@@ -15,7 +16,9 @@ export const get = action({
     // Someone else's order is indistinguishable from none: ids are not a way to probe.
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
     const view = toOrderView(order)
-    const [seq, gb, place] = await Promise.all([joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
+    // 跟团号 as fixed at payment (counted only for an order not paid yet, or moved to another group since).
+    const fixed = order.seqIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : null
+    const [seq, gb, place] = await Promise.all([fixed ?? joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
     if (view.rollOver?.state === 'MOVED' && gb) {
       // Moved to a next group: its end time, and whether it may still be cancelled (until that group's 成团).
       view.rollOver = { ...view.rollOver, groupBuyEndAt: gb.endAt, cancellable: order.status === 'PAID' && canCancelRolledOver(gb) }
