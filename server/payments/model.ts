@@ -59,8 +59,6 @@ export interface ShippingDoc {
   outTradeNo: string
   payerOpenid: string
   itemDesc: string
-  /** 4 用户自提, 2 同城配送 (a delivered order, #25); absent on records queued before #25 = 4. */
-  logisticsType?: 2 | 4
   handedOverAt: number
   /** PENDING: waiting/retrying; ACCEPTED: WeChat took it; SKIPPED: refunded in full before it went out. */
   status: 'PENDING' | 'ACCEPTED' | 'SKIPPED'
@@ -71,4 +69,6 @@ export interface ShippingDoc {
   doneAt: number | null
   /** The settle run that leased it last (processDueShipping). */
   lease?: string
+  /** WeChat's logistics_type: absent = 4 (用户自提); 2 (同城配送) for a delivered order, 3 (虚拟商品) for a service's voucher redeemed (#25). */
+  logisticsType?: 2 | 3 | 4
 }

@@ -33,6 +33,8 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
   const doc: ShippingDoc = {
     _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order), logisticsType: logisticsTypeFor(order.fulfilment),
     handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
+    // A service is not goods handed over at a counter: WeChat's type for non-physical goods (docs/money-flow.md).
+    ...(order.kind === 'SERVICE' ? { logisticsType: 3 as const } : {}),
   }
   try {
     await db.collection('shippingUploads').add({ data: doc as unknown as Record<string, unknown> })

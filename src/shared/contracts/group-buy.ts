@@ -54,6 +54,9 @@ const createInput = z
 
 export type CreateGroupBuyInput = z.infer<typeof createInput>
 
+/** A service's appointment slot, by its position in the group buy's table (0-based) or by its id (voucher.slots). */
+export const slotRef = { slotIndex: z.number().int().min(0).max(19).optional(), slotId: id.optional() }
+
 export const groupBuyContract = {
   create: createInput,
   list: z
@@ -62,9 +65,10 @@ export const groupBuyContract = {
   /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
   get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
   /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
+  /** #25: a SERVICE group buy's join books one slot (`slotIndex` or `slotId`, exactly one); goods joins name none. */
   join: z
     .object({
-      groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional(),
+      groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional(), ...slotRef,
       /** 配送到家 (#25): absent = PICKUP. DELIVERY needs a slot; building and room default to the resident's 收货人. */
       fulfilment: fulfilment.optional(), building: building.optional(), room: room.optional(), slot: deliverySlot.optional(),
     })
@@ -73,6 +77,8 @@ export const groupBuyContract = {
     .refine((v) => v.fulfilment !== 'DELIVERY' || v.slot !== undefined, { message: '请选择配送时段', path: ['slot'] })
     .refine((v) => (v.building === undefined) === (v.room === undefined), { message: '楼栋和门牌需同时填写', path: ['room'] })
     // A held order moves to the leader's next group, which may be at a point that does not deliver (or not there).
+    // A service (a slot booked) is redeemed by its provider, never delivered.
+    .refine((v) => v.fulfilment !== 'DELIVERY' || (v.slotIndex === undefined && v.slotId === undefined), { message: '服务不能配送到家', path: ['fulfilment'] })
     .refine((v) => v.fulfilment !== 'DELIVERY' || v.onFail !== 'ROLL_OVER', { message: '配送订单不能保留到下一团', path: ['onFail'] }),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
@@ -138,6 +144,9 @@ export interface GroupBuyView {
   paidQuantity?: number
   /** Set once when a tiered group buy ends 成团: the tier reached by what was paid by its end. */
   finalPriceFen?: number | null
+  /** #25: SERVICE = sold as vouchers for appointment slots (voucher.slots); absent on goods. */
+  kind?: 'SERVICE'
+  durationMinutes?: number
 }
 
 /** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { OrderDeliveryView } from './delivery'
 import { cursor, id, type Page, type PickupPlaceView } from './common'
+import type { VoucherView } from '../domain/voucher'
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',
@@ -56,6 +57,8 @@ export interface OrderView {
   seq?: number
   /** 配送到家 (#25): building, room, slot and the fee included in amountFen; absent = 到店自提. */
   delivery?: OrderDeliveryView
+  /** #25: an order of a service carries its slot and voucher (code and QR once paid); absent on goods. */
+  voucher?: VoucherView
 }
 
 export interface OrderPickupInfo {

@@ -58,7 +58,8 @@ export interface MyContactView {
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
   'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
-  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED', 'PICKED_UP_BY_PROXY', 'SHORTAGE', 'DELIVERED',
+  'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED', 'PICKED_UP_BY_PROXY', 'SHORTAGE',
+  'VOUCHER_ISSUED', 'VOUCHER_REDEEMED', 'DELIVERED',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 

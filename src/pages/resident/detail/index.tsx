@@ -181,7 +181,7 @@ export default function DetailPage() {
           onClose={() => setSheetOpen(false)}
           onFail={onFail}
           onFailChange={setOnFail}
-          delivery={gb.pickupPoint?.delivery ?? null}
+          delivery={gb.kind === 'SERVICE' ? null : (gb.pickupPoint?.delivery ?? null)}
           savedAddress={contact}
         />
       )}
