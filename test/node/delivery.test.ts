@@ -137,6 +137,7 @@ describe('groupBuy.join with fulfilment DELIVERY', () => {
       [{ building: undefined }, 'INPUT.INVALID'],
       [{ room: 'x'.repeat(13) }, 'INPUT.INVALID'],
       [{ onFail: 'ROLL_OVER' }, 'INPUT.INVALID'],
+      [{ slotIndex: 0 }, 'INPUT.INVALID'], // a service's slot: a service is never delivered
       [{ fulfilment: 'PICKUP' }, 'INPUT.INVALID'],
       [{ fulfilment: 'DRONE' }, 'INPUT.INVALID'],
       [{ building: undefined, room: undefined }, 'DELIVERY.ADDRESS_REQUIRED'],
