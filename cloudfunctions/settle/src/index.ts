@@ -17,6 +17,7 @@ import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
 import { endDueGroupBuys, expireUnpaidOrders, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
 import { processRollOvers } from '@server/group-buys/roll-over'
+import { refundExpiredVouchers } from '@server/vouchers/changes'
 
 /**
  * Every minute (config.json): finish payments, hand-overs and arrival sign-offs a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
@@ -38,6 +39,7 @@ const tick = action({
     const healedCounters = await healGroupBuyCounters(db, now)
     const woundUp = await windUpEndedGroupBuys(db, now)
     const rollOvers = await processRollOvers(db, now)
+    const vouchers = await refundExpiredVouchers(db, now)
     const refunds = await processDueRefunds(db, now)
     const finishedRefunds = await finishConfirmedRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
@@ -50,7 +52,7 @@ const tick = action({
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, refunds,
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
       finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
   },
 })
