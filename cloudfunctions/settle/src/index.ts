@@ -17,6 +17,7 @@ import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 import { processRollOvers } from '@server/group-buys/roll-over'
+import { refundExpiredVouchers } from '@server/vouchers/changes'
 
 /**
  * Every minute (config.json): finish payments, hand-overs and arrival sign-offs a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
@@ -38,6 +39,7 @@ const tick = action({
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const rollOvers = await processRollOvers(db, now)
+    const vouchers = await refundExpiredVouchers(db, now)
     const refunds = await processDueRefunds(db, now)
     const finishedRefunds = await finishConfirmedRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
@@ -49,7 +51,7 @@ const tick = action({
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, refunds,
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, vouchers, refunds,
       finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
   },
 })
