@@ -10,6 +10,8 @@ export const CRASH_POINTS = {
   pickup: ['pickup:after-handover', 'pickup:after-release', 'pickup:after-points'],
   arrival: ['arrival:after-plan', 'arrival:after-arrived', 'arrival:after-line'],
   payout: ['payout:after-lease', 'payout:after-transfer'],
+  ready: ['ready:after-move', 'ready:after-count'],
+  receive: ['receive:after-quantity', 'receive:after-status'],
 } as const
 
 export type CrashPointName = (typeof CRASH_POINTS)[keyof typeof CRASH_POINTS][number]
