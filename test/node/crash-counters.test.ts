@@ -180,3 +180,159 @@ describe('a 帮卖 purchase order received at sign-off: a kill between its quant
     await expectReadyCountWhole()
   })
 })
+
+describe('coupons: bought with money, expired unpaid, bought with points, redeemed at the counter', () => {
+  const PRICE = 990
+  const DAY = 86_400_000
+  let seq = 0
+  async function campaign(terms: { priceFen?: number; total?: number; limitPerUser?: number; pointsPrice?: number; pointsOnRedeem?: number; valueFen?: number }): Promise<string> {
+    const now = Date.now()
+    const { campaignId } = await must<{ campaignId: string }>('coupon', DEMO.merchant, {
+      action: 'createCampaign', title: `崩溃券 ${++seq}`, valueFen: terms.valueFen ?? 2000, priceFen: terms.priceFen ?? 0, total: terms.total ?? 10, limitPerUser: terms.limitPerUser ?? 1,
+      validFrom: now - 60_000, validTo: now + DAY, pickupPointIds: [pointId],
+      ...(terms.pointsPrice ? { pointsPrice: terms.pointsPrice } : {}), ...(terms.pointsOnRedeem ? { pointsOnRedeem: terms.pointsOnRedeem } : {}),
+    })
+    return campaignId
+  }
+  const claim = (openid: string, campaignId: string, requestId: string) => call<{ couponId: string; status: string; code?: string }>('coupon', openid, { action: 'claim', campaignId, requestId })
+  const issuedOf = async (campaignId: string) => (await readDoc('couponCampaigns', campaignId))!.issued as number
+  const tallyOf = async (campaignId: string, openid: string) => (await readAll('couponClaims', { campaignId, openid }))[0]?.count ?? 0
+  /** Time passes past a bought coupon's payment window. */
+  const holdRunsOut = (couponId: string) => database().collection('coupons').doc(couponId).update({ data: { expiresAt: Date.now() - 1 } })
+
+  it('a payment cut off between the code and ISSUED: issued once by the re-sent notice or at the hold’s expiry, nothing refunded', async () => {
+    for (const skip of [0, 1, 2, 0, 1, 2]) {
+      const k = seq
+      const campaignId = await campaign({ priceFen: PRICE, total: 3 })
+      const buyers = [0, 1, 2].map((i) => `cc-buy-${k}-${i}`)
+      const held = await Promise.all(buyers.map(async (b) => (await must<{ couponId: string }>('coupon', b, { action: 'claim', campaignId, requestId: `cc-buy-${k}-${b}` })).couponId))
+      for (const c of held) expect((await cloud.pay.pay(c, { deliver: false })).ok).toBe(true)
+      await killAt('coupon:after-code', skip, () => Promise.all(held.map((c) => cloud.pay.notify(c, 1))))
+      if (k % 2 === 0) for (const c of held) await cloud.pay.notify(c, 1)
+      else for (const c of held) await holdRunsOut(c)
+      await settle()
+      await settle()
+      const codes = new Set<string>()
+      for (const [i, c] of held.entries()) {
+        const doc = (await readDoc('coupons', c))!
+        expect({ status: doc.status, code: /^\d{12}$/.test(doc.code) }).toEqual({ status: 'ISSUED', code: true })
+        expect((await readDoc('couponCodes', doc.code))!.couponId).toBe(c)
+        codes.add(doc.code)
+        expect(await tallyOf(campaignId, buyers[i])).toBe(1)
+        expect(cloud.pay.refundedFor(c)).toBe(0)
+        expect(await readAll('refunds', { orderId: c })).toEqual([])
+      }
+      expect(codes.size).toBe(3)
+      expect(await issuedOf(campaignId)).toBe(3)
+    }
+  })
+
+  it('a payment after the hold ran out, its refund request cut off: refunded once, REFUNDED, the slot not given twice', async () => {
+    for (const notifyFirst of [true, false]) {
+      const campaignId = await campaign({ priceFen: PRICE, total: 1 })
+      const buyer = `cc-late-${seq}`
+      const { couponId } = await must<{ couponId: string }>('coupon', buyer, { action: 'claim', campaignId, requestId: `cc-late-${seq}` })
+      await holdRunsOut(couponId)
+      cloud.pay.failNextCloses(1) // WeChat Pay could not be told to close it: the trade stays payable
+      await settle()
+      expect((await readDoc('coupons', couponId))!.status).toBe('EXPIRED')
+      const next = await must<{ couponId: string }>('coupon', `cc-next-${seq}`, { action: 'claim', campaignId, requestId: `cc-next-${seq}` })
+      expect((await cloud.pay.pay(couponId, { deliver: false })).ok).toBe(true)
+      await killAt('refund:after-request', 0, () => cloud.pay.notify(couponId, 1))
+      expect((await readDoc('coupons', couponId))!.status).toBe('EXPIRED')
+      // WeChat Pay re-sends the notice before or after settle works the refund.
+      if (notifyFirst) await cloud.pay.notify(couponId, 1)
+      await settle()
+      if (!notifyFirst) await cloud.pay.notify(couponId, 1)
+      await settle()
+      expect({ notifyFirst, status: (await readDoc('coupons', couponId))!.status }).toEqual({ notifyFirst, status: 'REFUNDED' })
+      expect(cloud.pay.refundCountFor(couponId)).toBe(1)
+      expect(cloud.pay.refundedFor(couponId)).toBe(PRICE)
+      expect(await issuedOf(campaignId)).toBe(1)
+      expect((await readDoc('coupons', next.couponId))!.status).toBe('PENDING_PAYMENT')
+    }
+  })
+
+  it('an unpaid purchase expiring, killed between EXPIRED and its hold: the slot and the tally come back once', async () => {
+    for (const skip of [0, 1, 2]) {
+      const campaignId = await campaign({ priceFen: PRICE, total: 3 })
+      const buyers = [0, 1, 2].map((i) => `cc-exp-${seq}-${i}`)
+      const held = await Promise.all(buyers.map(async (b) => (await must<{ couponId: string }>('coupon', b, { action: 'claim', campaignId, requestId: `cc-exp-${b}` })).couponId))
+      expect(await issuedOf(campaignId)).toBe(3)
+      for (const c of held) await holdRunsOut(c)
+      await killAt('coupon:after-expired', skip, settle)
+      await settle()
+      await settle()
+      for (const [i, c] of held.entries()) {
+        expect((await readDoc('coupons', c))!.status).toBe('EXPIRED')
+        expect(await tallyOf(campaignId, buyers[i])).toBe(0)
+      }
+      expect(await issuedOf(campaignId)).toBe(0)
+      // The freed slots are really free: three others can buy them, a fourth cannot.
+      const again = await Promise.all([0, 1, 2, 3].map((i) => claim(`cc-exp2-${seq}-${i}`, campaignId, `cc-exp2-${seq}-${i}`)))
+      expect(again.filter((r) => r.ok)).toHaveLength(3)
+      expect(again.filter((r) => !r.ok).map((r) => r.error?.code)).toEqual(['COUPON.SOLD_OUT'])
+    }
+  })
+
+  it('a member coupon bought with points, killed between the spend and the coupon: settle gives back the points and the hold; a retry buys it once', async () => {
+    for (const point of CRASH_POINTS.couponClaim) {
+      const buyer = `cc-pts-${seq}`
+      const { pickedUpGroupBuy } = await import('./support/after-pickup')
+      await pickedUpGroupBuy(asTestCloud(), { [buyer]: 1 }, { priceFen: 3000 }) // 30 points
+      await settle()
+      expect((await readDoc('members', buyer))!.points).toBe(30)
+      const campaignId = await campaign({ pointsPrice: 25, total: 5, limitPerUser: 1, valueFen: 1000 })
+      const requestId = `cc-pts-req-${seq}`
+      await killAt(point, 0, () => claim(buyer, campaignId, requestId))
+      const couponId = (await readAll('pointEntries', { openid: buyer, kind: 'SPEND' }))[0].ref as string
+      if (point === 'coupon:after-spend') {
+        expect({ points: (await readDoc('members', buyer))!.points, coupon: await readDoc('coupons', couponId) }).toEqual({ points: 5, coupon: null })
+        // Retried at once, the claim is not done twice (the spend is the earlier call's, still in flight as far as anyone knows).
+        expect((await claim(buyer, campaignId, requestId)).ok).toBe(false)
+      }
+      // Time passes: no call can still be writing; settle's heal finds the spend with or without its coupon.
+      await database().collection('pointEntries').where({ openid: buyer, pendingSince: database().command.gt(0) }).update({ data: { pendingSince: Date.now() - 21 * 60_000 } })
+      await settle()
+      if (point === 'coupon:after-spend') {
+        expect({ points: (await readDoc('members', buyer))!.points, issued: await issuedOf(campaignId), tally: await tallyOf(campaignId, buyer) }).toEqual({ points: 30, issued: 0, tally: 0 })
+      }
+      // The resident's retry (same requestId) gets the coupon, paid once.
+      const got = await claim(buyer, campaignId, requestId)
+      expect({ point, ok: got.ok, status: got.data?.status }).toEqual({ point, ok: true, status: 'ISSUED' })
+      await settle()
+      expect({ point, points: (await readDoc('members', buyer))!.points, issued: await issuedOf(campaignId), tally: await tallyOf(campaignId, buyer) }).toEqual({ point, points: 5, issued: 1, tally: 1 })
+      expect(await readAll('coupons', { openid: buyer, campaignId })).toHaveLength(1)
+      const { rederiveMember } = await import('@server/members/points')
+      expect(await rederiveMember(database(), buyer)).toMatchObject({ points: 5 })
+      seq++
+    }
+  })
+
+  it('a redemption at the counter, killed after REDEEMED or after its points: the points credited once — by the clerk’s retry or by settle', async () => {
+    const kills = CRASH_POINTS.couponRedeem.flatMap((point) => [0, 2].map((skip) => ({ point, skip })))
+    for (const [k, { point, skip }] of kills.entries()) {
+      const campaignId = await campaign({ valueFen: 1500, pointsOnRedeem: 15, total: 4 })
+      const holders = [0, 1, 2, 3].map((i) => `cc-red-${seq}-${i}`)
+      const codes = await Promise.all(holders.map(async (h) => (await must<{ code: string }>('coupon', h, { action: 'claim', campaignId, requestId: `cc-red-${h}` })).code))
+      let replies: Reply[] = []
+      await killAt(point, skip, async () => {
+        replies = await Promise.all(codes.map((code) => call('coupon', DEMO.clerk, { action: 'redeem', code })))
+      })
+      const cut = replies.map((r, i) => ({ r, i })).filter(({ r }) => !r.ok)
+      expect(cut.map(({ r }) => r.error?.code)).toEqual(['INTERNAL'])
+      if (k % 2 === 0) {
+        // The clerk scans it again: used once already — but its points are credited now.
+        expect((await call('coupon', DEMO.clerk, { action: 'redeem', code: codes[cut[0].i] })).error?.code).toBe('COUPON.ALREADY_REDEEMED')
+        expect((await readDoc('members', holders[cut[0].i]))!.points).toBe(15)
+      }
+      await settle()
+      for (const h of holders) {
+        const [c] = await readAll('coupons', { openid: h, campaignId })
+        expect({ status: c.status, finished: c.redeemFinishedAt > 0 }).toEqual({ status: 'REDEEMED', finished: true })
+        expect((await readAll('pointEntries', { openid: h, kind: 'EARN_REDEEM' })).map((e) => e.points)).toEqual([15])
+        expect((await readDoc('members', h))!.points).toBe(15)
+      }
+    }
+  })
+})
