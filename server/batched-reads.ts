@@ -1,3 +1,4 @@
+import { docsOf } from '@server/paging'
 /**
  * Reads by `_id` of one collection that arrive while another is in flight share the next read
  * (`where({ _id: _.in(ids) })`): a crowd of refused joins asking "does my requestId already have an order?"
@@ -28,8 +29,8 @@ export function batchedReads<T extends { _id: string }>(collection: string): (db
         try {
           const ids = [...new Set(batch.map((a) => a.id))]
           const where = ids.length === 1 ? { _id: ids[0] } : { _id: db.command.in(ids) }
-          const res = (await db.collection(collection).where(where).limit(ids.length).get()) as unknown as { data: T[] }
-          const found = new Map(res.data.map((d) => [d._id, d]))
+          const res = await docsOf<T>(db.collection(collection).where(where).limit(ids.length))
+          const found = new Map(res.map((d) => [d._id, d]))
           for (const a of batch) a.resolve(found.get(a.id) ?? null)
         } catch (err) {
           for (const a of batch) a.reject(err)

@@ -1,3 +1,4 @@
+import { docsOf } from '@server/paging'
 /**
  * Keyset cursors: the last item's sort value and id, opaque to the client. Pages stay the same cost however
  * deep the list goes, unlike skip().
@@ -59,15 +60,14 @@ export async function keysetPage<T extends { _id: string }>(
   limit: number,
 ): Promise<{ docs: T[]; nextCursor: string | null }> {
   const where = afterPosition(db.command, base, sort, pos)
-  const res = (await db
+  const res = await docsOf<T>(db
     .collection(collection)
     .where(where as never)
     .orderBy(sort.field, sort.dir)
     .orderBy('_id', sort.dir)
-    .limit(limit + 1)
-    .get()) as unknown as { data: T[] }
-  const docs = res.data.slice(0, limit)
+    .limit(limit + 1))
+  const docs = res.slice(0, limit)
   const last = docs[docs.length - 1]
-  const nextCursor = res.data.length > limit && last ? encodeCursor({ v: Number(last[sort.field]), id: last._id }) : null
+  const nextCursor = res.length > limit && last ? encodeCursor({ v: Number(last[sort.field]), id: last._id }) : null
   return { docs, nextCursor }
 }

@@ -1,7 +1,8 @@
+import { docsOf } from '@server/paging'
 /** Read one document by id, or null. (`doc().get()` throws on a missing document in wx-server-sdk.) */
 export async function findById<T>(db: DB.Database, collection: string, id: string): Promise<T | null> {
-  const res = (await db.collection(collection).where({ _id: id }).limit(1).get()) as unknown as { data: T[] }
-  return res.data[0] ?? null
+  const res = await docsOf<T>(db.collection(collection).where({ _id: id }).limit(1))
+  return res[0] ?? null
 }
 
 export function updatedCount(res: unknown): number {

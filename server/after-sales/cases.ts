@@ -4,6 +4,7 @@ import { shownName } from '@shared/domain/group-buy'
 import type { UserDoc } from '@server/define'
 import type { RefundDoc } from '@server/payments/model'
 import { leadsGroupBuy, sellsGroupBuy } from '@server/group-buys/access'
+import { docsOf } from '@server/paging'
 
 /**
  * 售后: a resident's case about a picked-up order. One case per (resident, requestId); the units asked for
@@ -81,6 +82,6 @@ export function toInboxItem(doc: AfterSalesCaseDoc, urls: ReadonlyMap<string, st
 export async function refundsOf(db: DB.Database, cases: readonly AfterSalesCaseDoc[]): Promise<Map<string, RefundDoc>> {
   const ids = cases.filter((c) => c.status === 'APPROVED').map((c) => c.refundId)
   if (ids.length === 0) return new Map()
-  const res = (await db.collection('refunds').where({ _id: db.command.in(ids) }).limit(ids.length).get()) as unknown as { data: RefundDoc[] }
-  return new Map(res.data.map((r) => [r._id, r]))
+  const res = await docsOf<RefundDoc>(db.collection('refunds').where({ _id: db.command.in(ids) }).limit(ids.length))
+  return new Map(res.map((r) => [r._id, r]))
 }

@@ -9,6 +9,7 @@ import type { PaymentOutcome } from '@server/payments/payment-flow'
 import { closeBeforeRelease } from '@server/payments/close-flow'
 import { queryPaid } from '@server/payments/pay'
 import { requestCouponRefund } from '@server/payments/refunds'
+import { docsOf } from '@server/paging'
 
 const BATCH = 100
 
@@ -80,10 +81,10 @@ export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDo
  */
 export async function expireUnpaidCoupons(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
-  const res = (await db.collection('coupons').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()) as unknown as { data: CouponDoc[] }
+  const res = await docsOf<CouponDoc>(db.collection('coupons').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH))
   let expired = 0
   let paidAtExpiry = 0
-  for (const c of res.data) {
+  for (const c of res) {
     const end = await closeBeforeRelease(c._id, () => applyCouponPayment(db, c._id, now))
     if (end === 'PAID') paidAtExpiry++
     else if (end === 'RELEASE' && (await releaseUnpaidCoupon(db, c, now))) expired++

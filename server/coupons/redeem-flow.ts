@@ -1,6 +1,7 @@
 import { crashPoint, isCrash } from '@server/crash-points'
 import type { CouponDoc } from '@server/docs'
 import { credit } from '@server/members/points'
+import { docsOf } from '@server/paging'
 
 /**
  * The step after 核券's ISSUED → REDEEMED (which sets redeemFinishedAt 0): the campaign's pointsOnRedeem, keyed by
@@ -15,9 +16,9 @@ export async function finishRedeem(db: DB.Database, coupon: Pick<CouponDoc, '_id
 
 /** settle: redemptions whose points a crash cut off (index redeem_unfinished). */
 export async function finishInterruptedRedeems(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
-  const res = (await db.collection('coupons').where({ redeemFinishedAt: 0 }).limit(batch).get()) as unknown as { data: CouponDoc[] }
+  const unfinished = await docsOf<CouponDoc>(db.collection('coupons').where({ redeemFinishedAt: 0 }).limit(batch))
   let finished = 0
-  for (const c of res.data) {
+  for (const c of unfinished) {
     try {
       await finishRedeem(db, c, now)
       finished++

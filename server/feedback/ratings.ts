@@ -9,6 +9,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { replaceByRecount } from '@server/heal'
 import { ratingStatsIdFor } from '@server/ids'
 import type { OfferDoc } from '@server/supply/docs'
+import { docsOf, eachPage } from '@server/paging'
 
 /**
  * 数据反馈: one rating per picked-up order (`ratings/<ratingIdFor(orderId)>`, so a double tap is a duplicate
@@ -127,8 +128,8 @@ export function toMyRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>
 export async function statsOf(db: DB.Database, statsIds: string[]): Promise<Map<string, RatingStatsDoc>> {
   if (statsIds.length === 0) return new Map()
   const _ = db.command
-  const res = (await db.collection(RATING_STATS).where({ _id: _.in(statsIds) }).limit(Math.min(1000, statsIds.length)).get()) as unknown as { data: RatingStatsDoc[] }
-  return new Map(res.data.map((d) => [d._id, d]))
+  const res = await docsOf<RatingStatsDoc>(db.collection(RATING_STATS).where({ _id: _.in(statsIds) }).limit(Math.min(1000, statsIds.length)))
+  return new Map(res.map((d) => [d._id, d]))
 }
 
 /** The ratings an aggregate covers, as a query. */
@@ -152,14 +153,13 @@ export function scopeWhere(scope: Pick<RatingStatsDoc, 'scope' | 'groupBuyId' | 
 export async function recountTotals(db: DB.Database, where: Record<string, unknown>, youngSince = Infinity): Promise<RatingTotals & { busy: boolean }> {
   let totals = emptyTotals()
   let busy = false
-  for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(RATINGS).where(where).skip(skip).limit(1000).get()) as unknown as { data: RatingDoc[] }
-    for (const r of res.data) {
+  await eachPage<RatingDoc>(db, RATINGS, where, async (page) => {
+    for (const r of page) {
       totals = addToTotals(totals, r)
       if (r.pendingSince > youngSince) busy = true
     }
-    if (res.data.length < 1000) return { ...totals, busy }
-  }
+  }, 1000)
+  return { ...totals, busy }
 }
 
 /** Longer than any call that writes a rating and then applies it can run. */
@@ -174,9 +174,9 @@ export const RATING_HEAL_QUIET_MS = 20 * 60_000
 export async function healRatingStats(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
   const _ = db.command
   const quietSince = now - RATING_HEAL_QUIET_MS
-  const stale = (await db.collection(RATINGS).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(20).get()) as unknown as { data: RatingDoc[] }
+  const stale = await docsOf<RatingDoc>(db.collection(RATINGS).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(20))
   let healed = 0
-  for (const r of stale.data) {
+  for (const r of stale) {
     let settled = true
     for (const scope of scopesOf(r)) {
       const kept = (await statsOf(db, [scope._id])).get(scope._id) ?? null
@@ -193,7 +193,7 @@ export async function healRatingStats(db: DB.Database, now: number): Promise<{ c
     }
     if (settled) await db.collection(RATINGS).where({ _id: r._id, rev: r.rev, pendingSince: r.pendingSince }).update({ data: { appliedRev: r.rev, pendingSince: 0 } })
   }
-  return { checked: stale.data.length, healed }
+  return { checked: stale.length, healed }
 }
 
 /** Where a rating of this order counts: its group buy and, for 帮卖, the offer's product and merchant. */

@@ -8,6 +8,7 @@ import { addNotice } from '@server/messages/notices'
 import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
 import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
+import { docsOf } from '@server/paging'
 
 /**
  * What one sign-off decided, stored once per group buy (arrivals/<groupBuyId>): the first call's received
@@ -100,9 +101,9 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
 
 /** settle: sign-offs a crash cut off after their plan was stored are carried out (the plan decides; nothing twice). */
 export async function finishInterruptedArrivals(db: DB.Database, now: number): Promise<{ finished: number }> {
-  const res = (await db.collection('arrivals').where({ finishedAt: 0 }).limit(20).get()) as unknown as { data: ArrivalDoc[] }
+  const res = await docsOf<ArrivalDoc>(db.collection('arrivals').where({ finishedAt: 0 }).limit(20))
   let finished = 0
-  for (const a of res.data) {
+  for (const a of res) {
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', a._id)
     if (!gb) continue
     try {

@@ -1,5 +1,6 @@
 import { afterPosition } from '@server/cursor'
 import type { OrderDoc } from '@server/docs'
+import { docsOf } from '@server/paging'
 
 /** 跟团号 order: by createdAt, ties by _id. */
 export const JOIN_ORDER = { field: 'createdAt', dir: 'asc' } as const
@@ -18,10 +19,10 @@ export async function readOrdersInJoinOrder(db: DB.Database, groupBuyId: string)
   let last: OrderDoc | null = null
   while (out.length < MAX_ORDERS) {
     const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, last && { v: last.createdAt, id: last._id })
-    const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-    out.push(...res.data)
-    if (res.data.length < BATCH) break
-    last = res.data[res.data.length - 1]
+    const res = await docsOf<OrderDoc>(db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(BATCH))
+    out.push(...res)
+    if (res.length < BATCH) break
+    last = res[res.length - 1]
   }
   return out
 }

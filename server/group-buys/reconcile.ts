@@ -2,6 +2,7 @@ import type { GroupBuyDoc, OrderDoc } from '@server/docs'
 import { updatedCount } from '@server/fetch'
 import { paymentWindowMs } from '@server/payments/pay'
 import { succeedIfReached } from '@server/payments/payment-flow'
+import { docsOf } from '@server/paging'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -58,8 +59,8 @@ export async function expectedCounters(db: DB.Database, groupBuyId: string): Pro
     if (row._id === 'PENDING_PAYMENT') reserved += row.quantity
     else sold += row.quantity
   }
-  const unfinished = (await db.collection('orders').where({ groupBuyId, paymentFinishedAt: 0 }).limit(1000).get()) as unknown as { data: OrderDoc[] }
-  for (const o of unfinished.data) if (!o.countedAt && LIVE_SOLD.includes(o.status)) sold -= o.quantity
+  const unfinished = await docsOf<OrderDoc>(db.collection('orders').where({ groupBuyId, paymentFinishedAt: 0 }).limit(1000))
+  for (const o of unfinished) if (!o.countedAt && LIVE_SOLD.includes(o.status)) sold -= o.quantity
   const paid = (await db.collection('participations').where({ groupBuyId, paidOrders: _.gt(0) }).count()) as unknown as { total: number }
   return { reserved, sold, paidParticipants: paid.total }
 }
@@ -90,16 +91,15 @@ async function healPaidCounts(db: DB.Database, gb: WithObservation, expected: { 
 export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Promise<{ checked: number; healed: number; unitsReleased: number }> {
   const _ = db.command
   // Running group buys, least recently checked first, a few per tick.
-  const res = (await db
+  const res = await docsOf<WithObservation>(db
     .collection('groupBuys')
     .where({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.gt(now) })
     .orderBy('reconciledAt', 'asc')
-    .limit(BATCH)
-    .get()) as unknown as { data: WithObservation[] }
+    .limit(BATCH))
   let healed = 0
   let unitsReleased = 0
   const quiet = quietMs()
-  for (const read of res.data) {
+  for (const read of res) {
     const expected = await expectedCounters(db, read._id)
     const paidHealed = await healPaidCounts(db, read, expected, now)
     if (paidHealed) healed++
@@ -137,5 +137,5 @@ export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Prom
     // _.set replaces the whole field (a plain object would be merged path by path into a possibly-null field).
     await db.collection('groupBuys').doc(gb._id).update({ data: { reconcile: observation ? _.set(observation) : null, reconciledAt: now } })
   }
-  return { checked: res.data.length, healed, unitsReleased }
+  return { checked: res.length, healed, unitsReleased }
 }

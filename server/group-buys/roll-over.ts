@@ -8,6 +8,7 @@ import { participationIdFor, rollOverRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
 import { moveOrder } from '@server/orders/moves'
+import { docsOf } from '@server/paging'
 
 /**
  * ROLL_OVER (the resident's choice at join): when a group fails, such an order stays PAID and is held
@@ -58,8 +59,8 @@ export async function refundOrHold(db: DB.Database, gb: GroupBuyDoc, order: Orde
 export async function processRollOvers(db: DB.Database, now: number): Promise<{ moved: number; expired: number }> {
   const _ = db.command
   const out = { moved: 0, expired: 0 }
-  const held = (await db.collection('orders').where({ status: 'PAID', rollOverUntil: _.gt(0) }).orderBy('rollOverUntil', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-  for (const o of held.data) {
+  const held = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PAID', rollOverUntil: _.gt(0) }).orderBy('rollOverUntil', 'asc').limit(BATCH))
+  for (const o of held) {
     if ((o.rollOverUntil ?? 0) <= now) {
       const claimed = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: o.groupBuyId, rollOverUntil: o.rollOverUntil }).update({ data: { rollOverUntil: 0, rollOverExpiredAt: now } })
       if (updatedCount(claimed) !== 1) continue
@@ -70,11 +71,11 @@ export async function processRollOvers(db: DB.Database, now: number): Promise<{ 
     if (await moveToNextGroup(db, o, now)) out.moved++
   }
   // A run cut off between an expiry and its refund: the order left the hold but is still PAID; refund it now.
-  const stuck = (await db.collection('orders').where({ status: 'PAID', rollOverExpiredAt: _.gt(0) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-  for (const o of stuck.data) await requestRefund(db, o, `${ROLL_OVER_WINDOW_DAYS} 天内没有新团，自动退款`, now)
+  const stuck = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PAID', rollOverExpiredAt: _.gt(0) }).limit(BATCH))
+  for (const o of stuck) await requestRefund(db, o, `${ROLL_OVER_WINDOW_DAYS} 天内没有新团，自动退款`, now)
   // A run cut off between a move and its difference refund: the refund is asked again (it exists at most once).
-  const recent = (await db.collection('orders').where({ rolledAt: _.gte(now - HEAL_WINDOW_MS), rollOverRefundFen: _.gt(0) }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-  for (const o of recent.data) await requestPartialRefund(db, o, { refundId: rollOverRefundIdFor(o._id), amountFen: o.rollOverRefundFen ?? 0, reason: '转入下一团退差价' }, now)
+  const recent = await docsOf<OrderDoc>(db.collection('orders').where({ rolledAt: _.gte(now - HEAL_WINDOW_MS), rollOverRefundFen: _.gt(0) }).limit(BATCH))
+  for (const o of recent) await requestPartialRefund(db, o, { refundId: rollOverRefundIdFor(o._id), amountFen: o.rollOverRefundFen ?? 0, reason: '转入下一团退差价' }, now)
   return out
 }
 
@@ -82,8 +83,8 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
   const _ = db.command
   const from = await findById<GroupBuyDoc>(db, 'groupBuys', o.groupBuyId)
   if (!from) return false
-  const open = (await db.collection('groupBuys').where({ creatorOpenid: from.creatorOpenid, pickupPointId: from.pickupPointId, status: _.in([...JOINABLE_STATUSES]), endAt: _.gt(now) }).limit(BATCH).get()) as unknown as { data: GroupBuyDoc[] }
-  const target = pickRollOverTarget(asGroup(from), open.data.map(asGroup), o.priceFen, o.quantity, now)
+  const open = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ creatorOpenid: from.creatorOpenid, pickupPointId: from.pickupPointId, status: _.in([...JOINABLE_STATUSES]), endAt: _.gt(now) }).limit(BATCH))
+  const target = pickRollOverTarget(asGroup(from), open.map(asGroup), o.priceFen, o.quantity, now)
   if (!target) return false
   // 1. The units, from the next group's stock (never below zero), as sold: the order is already paid.
   const took = await db.collection('groupBuys')

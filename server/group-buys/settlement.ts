@@ -9,6 +9,7 @@ import { addToPurchaseOrder } from '@server/supply/purchase-orders'
 import { finalPriceAtEnd, refundTierDifferences } from '@server/group-buys/tier-settlement'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { refundOrHold } from '@server/group-buys/roll-over'
+import { docsOf } from '@server/paging'
 
 const BATCH = 100
 
@@ -18,10 +19,10 @@ const BATCH = 100
  */
 export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
-  const res = (await db.collection('orders').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH).get()) as unknown as { data: OrderDoc[] }
+  const res = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH))
   let expired = 0
   let paidAtExpiry = 0
-  for (const o of res.data) {
+  for (const o of res) {
     const end = await closeBeforeRelease(o._id, () => applyPayment(db, o._id, now))
     if (end === 'PAID') paidAtExpiry++
     else if (end === 'RELEASE' && (await releaseUnpaid(db, o, 'EXPIRED', now))) expired++
@@ -36,10 +37,10 @@ export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<
  */
 export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ closed: number; failed: number }> {
   const _ = db.command
-  const due = (await db.collection('groupBuys').where({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }).limit(BATCH).get()) as unknown as { data: GroupBuyDoc[] }
+  const due = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }).limit(BATCH))
   let closed = 0
   let failed = 0
-  for (const gb of due.data) {
+  for (const gb of due) {
     const to = await endGroupBuy(db, gb, now)
     if (to === 'FAILED') failed++
     else if (to === 'CLOSED') closed++
@@ -76,10 +77,10 @@ export async function endGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number)
  */
 export async function settleEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
   const _ = db.command
-  const ended = (await db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }).limit(20).get()) as unknown as { data: GroupBuyDoc[] }
+  const ended = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }).limit(20))
   let refundsRequested = 0
   let cancelled = 0
-  for (const gb of ended.data) {
+  for (const gb of ended) {
     const step = await settleGroupBuy(db, gb, now)
     refundsRequested += step.refundsRequested
     cancelled += step.cancelled
@@ -96,12 +97,12 @@ export async function settleGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: numb
   let refundsRequested = 0
   let cancelled = 0
   let more = false
-  const pending = (await db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH).get()) as unknown as { data: OrderDoc[] }
-  for (const o of pending.data) {
+  const pending = await docsOf<OrderDoc>(db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH))
+  for (const o of pending) {
     if ((await closeBeforeRelease(o._id, () => applyPayment(db, o._id, now))) !== 'RELEASE') continue
     if (await releaseUnpaid(db, o, 'CANCELLED', now)) cancelled++
   }
-  if (pending.data.length === BATCH) more = true
+  if (pending.length === BATCH) more = true
   if (gb.status === 'FAILED') {
     // Every paid order, all pages: refunded, or held for a next group when its owner chose ROLL_OVER (a held order
     // stays PAID, so a page read by status alone would find it again and again).

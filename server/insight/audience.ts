@@ -6,6 +6,7 @@ import { findById } from '@server/fetch'
 import { MEMBERS, type MemberDoc } from '@server/members/points'
 import type { OfferDoc } from '@server/supply/docs'
 import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
+import { docsOf } from '@server/paging'
 
 /** What users documents carry for marketing (set by user.setMarketingConsent). */
 export interface MarketingFields {
@@ -114,15 +115,15 @@ export async function residentFacts(db: DB.Database, openid: string, audiences: 
   if (audiences.some((a) => (a.minLevel ?? 0) > 0)) facts.level = await levelOf(db, openid)
   const rules = audiences.map((a) => purchaseRule(a, now)).filter((r) => r !== null)
   if (rules.length === 0) return facts
-  const res = (await db.collection('orders').where({ openid, status: _.in([...BOUGHT_STATUSES]) }).orderBy('createdAt', 'desc').limit(RECENT_PURCHASES).field({ groupBuyId: true, paidAt: true }).get()) as unknown as { data: Pick<OrderDoc, 'groupBuyId' | 'paidAt'>[] }
+  const res = await docsOf<Pick<OrderDoc, 'groupBuyId' | 'paidAt'>>(db.collection('orders').where({ openid, status: _.in([...BOUGHT_STATUSES]) }).orderBy('createdAt', 'desc').limit(RECENT_PURCHASES).field({ groupBuyId: true, paidAt: true }))
   let categoryOf = new Map<string, string>()
   if (rules.some((r) => r.categories)) {
-    const gbs = await readByIds<Pick<GroupBuyDoc, '_id' | 'offerId'>>(db, 'groupBuys', res.data.map((o) => o.groupBuyId), { _id: true, offerId: true })
+    const gbs = await readByIds<Pick<GroupBuyDoc, '_id' | 'offerId'>>(db, 'groupBuys', res.map((o) => o.groupBuyId), { _id: true, offerId: true })
     const offers = await readByIds<Pick<OfferDoc, '_id' | 'product'>>(db, 'offers', gbs.map((g) => g.offerId).filter((o): o is string => !!o), { _id: true, product: true })
     const cat = new Map(offers.map((o) => [o._id, o.product.category]))
     categoryOf = new Map(gbs.filter((g) => g.offerId && cat.has(g.offerId)).map((g) => [g._id, cat.get(g.offerId!)!]))
   }
-  facts.purchases = res.data.map((o) => ({ paidAt: o.paidAt ?? 0, category: categoryOf.get(o.groupBuyId) ?? null }))
+  facts.purchases = res.map((o) => ({ paidAt: o.paidAt ?? 0, category: categoryOf.get(o.groupBuyId) ?? null }))
   return facts
 }
 

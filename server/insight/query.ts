@@ -1,4 +1,5 @@
 import { errorText } from '@server/cloud'
+import { docsOf } from '@server/paging'
 
 /** The SDK's aggregate() result shape (`end()` resolves to `{ list }`). */
 export async function aggregateList<T>(pipeline: { end(): unknown }): Promise<T[]> {
@@ -17,9 +18,9 @@ export async function readAllWhere<T>(db: DB.Database, collection: string, where
   for (let skip = 0; skip < cap; skip += PAGE) {
     let q = db.collection(collection).where(where)
     if (fields) q = q.field(fields)
-    const res = (await q.orderBy('_id', 'asc').skip(skip).limit(PAGE).get()) as unknown as { data: T[] }
-    out.push(...res.data)
-    if (res.data.length < PAGE) break
+    const res = await docsOf<T>(q.orderBy('_id', 'asc').skip(skip).limit(PAGE))
+    out.push(...res)
+    if (res.length < PAGE) break
   }
   return out
 }

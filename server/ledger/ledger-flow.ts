@@ -28,7 +28,7 @@ import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { accountOf, commissionTiers, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
-import { eachPage } from '@server/paging'
+import { docsOf, eachPage } from '@server/paging'
 
 /**
  * The events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated pickup, a
@@ -49,8 +49,8 @@ interface PickupPointFees {
 }
 
 export async function refundsOf(db: DB.Database, orderId: string): Promise<RefundDoc[]> {
-  const res = (await db.collection('refunds').where({ orderId }).limit(100).get()) as unknown as { data: RefundDoc[] }
-  return res.data.filter((x) => (x.kind ?? 'order') === 'order')
+  const res = await docsOf<RefundDoc>(db.collection('refunds').where({ orderId }).limit(100))
+  return res.filter((x) => (x.kind ?? 'order') === 'order')
 }
 
 /** What a group buy's sales are split by, from the group buy, its pickup point and the leader's tier now. */
@@ -137,7 +137,7 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number)
   if (!lo) return 'NOT_YET'
   if (lo.released) return 'ALREADY'
   const refunds = await refundsOf(db, orderId)
-  const cases = (await db.collection(AFTER_SALES).where({ orderId }).limit(100).get()) as unknown as { data: AfterSalesCaseDoc[] }
+  const cases = await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100))
   const windowMs = afterSalesWindowMs()
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   const released = await inTransaction(db, async (t) => {
@@ -145,7 +145,7 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number)
     if (!cur || cur.released) return 'ALREADY' as const
     const tally = await txGet<{ quantity: number; refundedUnits?: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, orderId)
     const unbookedRefunds = refunds.filter((r) => !cur.refundIds.includes(r._id)).length
-    const openCaseUnits = (tally?.quantity ?? 0) - refundedCaseUnits(cur, cases.data)
+    const openCaseUnits = (tally?.quantity ?? 0) - refundedCaseUnits(cur, cases)
     if (!mayRelease({ pickedUpAt: cur.pickedUpAt ?? null, openCaseUnits, unbookedRefunds }, windowMs, now)) return 'NOT_YET' as const
     const booked = refunds.filter((r) => cur.refundIds.includes(r._id))
     const moves = planRelease(cur.position, splitOfKept(cur, booked, order?.servedQuantity))
@@ -289,8 +289,8 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
   const out = { sales: 0, pickups: 0, refunds: 0 }
   const known = async (ids: string[]) => {
     if (ids.length === 0) return new Map<string, LedgerOrderDoc>()
-    const res = (await db.collection('ledgerOrders').where({ _id: _.in(ids) }).limit(ids.length).get()) as unknown as { data: LedgerOrderDoc[] }
-    return new Map(res.data.map((d) => [d._id, d]))
+    const res = await docsOf<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: _.in(ids) }).limit(ids.length))
+    return new Map(res.map((d) => [d._id, d]))
   }
   await eachPage<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
     const have = await known(orders.map((o) => o._id))

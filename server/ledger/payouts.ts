@@ -8,6 +8,7 @@ import { accountOf, type LedgerBalanceDoc, type PayoutDoc } from '@server/ledger
 import { DEFAULT_CONFIRM_WINDOW_MS, payoutStateForBill } from '@shared/domain/payout'
 import { billFor, transferApi, type BillReply } from '@server/ledger/transfer'
 import { inTransaction, txGet } from '@server/ledger/txn'
+import { docsOf } from '@server/paging'
 
 export function payoutIdFor(account: string, requestId: string): string {
   return 'po' + createHash('sha256').update(`payout\u0000${account}\u0000${requestId}`).digest('hex').slice(0, 30)
@@ -230,9 +231,9 @@ export async function refreshPayout(db: DB.Database, payoutId: string, partyId: 
  */
 export async function processDuePayouts(db: DB.Database, now: number, batch = 50): Promise<{ paid: number; retrying: number; failed: number; waiting: number }> {
   const _ = db.command
-  const due = (await db.collection('payouts').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: PayoutDoc[] }
+  const due = await docsOf<PayoutDoc>(db.collection('payouts').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   const out = { paid: 0, retrying: 0, failed: 0, waiting: 0 }
-  for (const p of due.data) {
+  for (const p of due) {
     const r = await work(db, p, now)
     if (r === 'PAID') out.paid++
     else if (r === 'FAILED') out.failed++

@@ -11,7 +11,7 @@ import { POINT_ENTRIES, type PointEntryDoc } from '@server/members/points'
 import type { CloudPayApi } from '@server/payments/pay'
 import type { RefundDoc } from '@server/payments/model'
 import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
-import { eachPage } from '@server/paging'
+import { docsOf, eachPage } from '@server/paging'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
@@ -117,8 +117,8 @@ async function checkNoNegativeBalance(db: DB.Database, report: (m: ReconcileMism
 
 /** Payees in debt, from their balance documents (checked against their DEBT entries by reconcileBalances). */
 async function listDebts(db: DB.Database): Promise<DebtView[]> {
-  const res = (await db.collection('ledgerBalances').where({ debtFen: db.command.gt(0) }).orderBy('debtFen', 'desc').limit(MAX_LISTED).get()) as unknown as { data: LedgerBalanceDoc[] }
-  return res.data.map((b) => ({ account: b._id, debtFen: b.debtFen ?? 0 }))
+  const res = await docsOf<LedgerBalanceDoc>(db.collection('ledgerBalances').where({ debtFen: db.command.gt(0) }).orderBy('debtFen', 'desc').limit(MAX_LISTED))
+  return res.map((b) => ({ account: b._id, debtFen: b.debtFen ?? 0 }))
 }
 
 /**
@@ -154,9 +154,9 @@ async function reconcileGroupCounts(db: DB.Database, now: number, report: (m: Re
       const expected = await expectedCounters(db, gb._id)
       // Payments PAID but never counted (a crash after PAID that nothing finished yet) count here: the group's counts
       // are then short of its paid orders. (The heal leaves them to finishPayment, which counts them once.)
-      const uncounted = (await db.collection('orders').where({ groupBuyId: gb._id, paymentFinishedAt: 0 }).limit(1000).get()) as unknown as { data: OrderDoc[] }
+      const uncounted = await docsOf<OrderDoc>(db.collection('orders').where({ groupBuyId: gb._id, paymentFinishedAt: 0 }).limit(1000))
       const payers = new Set<string>()
-      for (const o of uncounted.data) {
+      for (const o of uncounted) {
         if (o.countedAt || !['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'].includes(o.status)) continue
         expected.sold += o.quantity
         const part = await findById<{ paidOrders?: number }>(db, 'participations', participationIdFor(gb._id, o.openid))
@@ -175,8 +175,8 @@ async function query<T>(q: { get(): unknown }): Promise<T[]> {
 }
 
 async function entriesOf(db: DB.Database, orderId: string): Promise<LedgerEntryDoc[]> {
-  const res = (await db.collection('ledgerEntries').where({ orderId }).limit(1000).get()) as unknown as { data: LedgerEntryDoc[] }
-  return res.data
+  const res = await docsOf<LedgerEntryDoc>(db.collection('ledgerEntries').where({ orderId }).limit(1000))
+  return res
 }
 
 /**
@@ -219,8 +219,8 @@ export async function reconcileDaily(db: DB.Database, now: number): Promise<{ ra
 }
 
 export async function lastReconciliation(db: DB.Database): Promise<ReconcileReport | null> {
-  const res = (await db.collection('reconciliations').where({ orders: db.command.gte(0) }).orderBy('at', 'desc').limit(1).get()) as unknown as { data: (ReconcileReport & { _id?: string })[] }
-  if (!res.data[0]) return null
-  const { _id, ...report } = res.data[0]
+  const res = await docsOf<ReconcileReport & { _id?: string }>(db.collection('reconciliations').where({ orders: db.command.gte(0) }).orderBy('at', 'desc').limit(1))
+  if (!res[0]) return null
+  const { _id, ...report } = res[0]
   return report
 }

@@ -7,6 +7,7 @@ import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc, t
 import { wechatPayConfig } from '@server/ledger/wechatpay'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { derivedBalance } from '@server/ledger/reconcile'
+import { docsOf } from '@server/paging'
 
 export interface Account {
   party: Party
@@ -57,8 +58,8 @@ export async function entryViews(db: DB.Database, docs: readonly LedgerEntryDoc[
   const ids = [...new Set(docs.map((d) => d.orderId).filter((x): x is string => !!x))]
   const orders = new Map<string, LedgerOrderDoc>()
   if (ids.length) {
-    const res = (await db.collection('ledgerOrders').where({ _id: db.command.in(ids) }).limit(ids.length).get()) as unknown as { data: LedgerOrderDoc[] }
-    for (const o of res.data) orders.set(o._id, o)
+    const res = await docsOf<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: db.command.in(ids) }).limit(ids.length))
+    for (const o of res) orders.set(o._id, o)
   }
   return docs.map((d) => {
     const o = d.orderId ? orders.get(d.orderId) : undefined

@@ -7,6 +7,7 @@ import { replaceByRecount } from '@server/heal'
 import { pointEntryIdFor } from '@server/ids'
 import { releaseCouponHold } from '@server/coupons/holds'
 import { inTransaction, txGet } from '@server/ledger/txn'
+import { docsOf, eachPage } from '@server/paging'
 
 /**
  * 会员互通: the points ledger. Every change is an append-only entry in `pointEntries` whose id is derived from
@@ -200,9 +201,9 @@ async function voidToCover(db: DB.Database, openid: string, wanted: number, now:
  */
 async function voidPointsCoupons(db: DB.Database, openid: string, needed: number, now: number): Promise<number> {
   const _ = db.command
-  const spends = (await db.collection(POINT_ENTRIES).where({ openid, kind: 'SPEND', void: _.neq(true) }).orderBy('createdAt', 'desc').limit(100).get()) as unknown as { data: PointEntryDoc[] }
+  const spends = await docsOf<PointEntryDoc>(db.collection(POINT_ENTRIES).where({ openid, kind: 'SPEND', void: _.neq(true) }).orderBy('createdAt', 'desc').limit(100))
   let back = 0
-  for (const spend of spends.data) {
+  for (const spend of spends) {
     if (back >= needed) break
     const price = -spend.points
     if (price <= 0) continue
@@ -263,11 +264,8 @@ export async function returnSpentPoints(db: DB.Database, openid: string, couponI
 
 async function entriesOf(db: DB.Database, openid: string): Promise<PointEntryDoc[]> {
   const out: PointEntryDoc[] = []
-  for (let skip = 0; ; skip += 1000) {
-    const res = (await db.collection(POINT_ENTRIES).where({ openid }).skip(skip).limit(1000).get()) as unknown as { data: PointEntryDoc[] }
-    out.push(...res.data)
-    if (res.data.length < 1000) return out
-  }
+  await eachPage<PointEntryDoc>(db, POINT_ENTRIES, { openid }, async (page) => void out.push(...page), 1000)
+  return out
 }
 
 function sumOf(entries: readonly PointEntryDoc[]): Pick<MemberDoc, 'points' | 'lifetimePoints' | 'unrecoveredPoints'> {
@@ -298,9 +296,9 @@ export const POINTS_HEAL_QUIET_MS = 20 * 60_000
 export async function healMemberPoints(db: DB.Database, now: number): Promise<{ checked: number; healed: number }> {
   const _ = db.command
   const quietSince = now - POINTS_HEAL_QUIET_MS
-  const stale = (await db.collection(POINT_ENTRIES).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(50).get()) as unknown as { data: PointEntryDoc[] }
+  const stale = await docsOf<PointEntryDoc>(db.collection(POINT_ENTRIES).where({ pendingSince: _.gt(0).and(_.lte(quietSince)) }).limit(50))
   let healed = 0
-  for (const openid of new Set(stale.data.map((e) => e.openid))) {
+  for (const openid of new Set(stale.map((e) => e.openid))) {
     const member = await memberOf(db, openid)
     const entries = await entriesOf(db, openid)
     if (entries.some((e) => e.pendingSince > quietSince)) continue
@@ -332,5 +330,5 @@ export async function healMemberPoints(db: DB.Database, now: number): Promise<{ 
     }
     for (const e of cutOff) await settled(db, e)
   }
-  return { checked: stale.data.length, healed }
+  return { checked: stale.length, healed }
 }

@@ -1,6 +1,7 @@
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import type { OutboxDoc, TemplateKey } from '@server/messages/outbox'
+import { docsOf } from '@server/paging'
 
 /** A user's one-time subscribe consents per template: each accepted wx.requestSubscribeMessage adds one. */
 export function subscriptionIdFor(openid: string, template: TemplateKey): string {
@@ -41,9 +42,9 @@ function templateId(key: TemplateKey): string {
 export async function sendOutbox(db: DB.Database, now: number, batch = 50): Promise<{ sent: number; noConsent: number; failed: number }> {
   const _ = db.command
   const cloud = getCloud() as unknown as { openapi: { subscribeMessage: { send(req: Record<string, unknown>): Promise<unknown> } } }
-  const res = (await db.collection('outbox').where({ status: 'PENDING' }).orderBy('createdAt', 'asc').limit(batch).get()) as unknown as { data: OutboxDoc[] }
+  const res = await docsOf<OutboxDoc>(db.collection('outbox').where({ status: 'PENDING' }).orderBy('createdAt', 'asc').limit(batch))
   const counts = { sent: 0, noConsent: 0, failed: 0 }
-  for (const m of res.data) {
+  for (const m of res) {
     // Claim the message first so two senders never both send it.
     const claim = await db.collection('outbox').where({ _id: m._id, status: 'PENDING' }).update({ data: { status: 'SENDING' } })
     if (updatedCount(claim) !== 1) continue

@@ -25,3 +25,11 @@ it.each([
   await expect(moveOrderInTx(t, { _id: 'o1', status: from }, to)).rejects.toThrow('ORDER_TRANSITIONS')
   expect(writes).toEqual([])
 })
+
+it('takes a move through the statuses it passes in one write, each step checked', async () => {
+  const { t, writes } = recordingTx()
+  await moveOrderInTx(t, { _id: 'o1', status: 'PAID' }, 'REFUNDED', { unitsReturnedAt: 7 }, ['REFUNDING'])
+  expect(writes).toEqual([{ data: { status: 'REFUNDED', unitsReturnedAt: 7 } }])
+  await expect(moveOrderInTx(t, { _id: 'o1', status: 'PICKED_UP' }, 'REFUNDED', {}, ['REFUNDING'])).rejects.toThrow('ORDER_TRANSITIONS')
+  expect(writes).toHaveLength(1)
+})

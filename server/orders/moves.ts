@@ -22,8 +22,13 @@ export async function moveOrder(db: DB.Database, orderId: string, from: OrderSta
   return updatedCount(res) === 1
 }
 
-/** The same move inside a transaction, on an order the transaction read (only doc() writes exist there). */
-export async function moveOrderInTx(t: Tx, order: { _id: string; status: OrderStatus }, to: OrderStatus, fields: Record<string, unknown> = {}): Promise<void> {
-  assertMove(order.status, to)
+/**
+ * The same move inside a transaction, on an order the transaction read (only doc() writes exist there). `via` names
+ * the statuses a move passes through in one write, each step in the table (a refund WeChat Pay confirmed before the
+ * order was marked: PAID → REFUNDING → REFUNDED).
+ */
+export async function moveOrderInTx(t: Tx, order: { _id: string; status: OrderStatus }, to: OrderStatus, fields: Record<string, unknown> = {}, via: readonly OrderStatus[] = []): Promise<void> {
+  const path = [order.status, ...via, to]
+  for (let i = 1; i < path.length; i++) assertMove(path[i - 1], path[i])
   await t.collection('orders').doc(order._id).update({ data: { status: to, ...fields } })
 }

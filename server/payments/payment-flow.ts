@@ -12,8 +12,9 @@ import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale } from '@server/ledger/ledger-flow'
 import { inTransaction, txGet } from '@server/ledger/txn'
-import { crashPoint, isCrash } from '@server/crash-points'
-import { eachPage } from '@server/paging'
+import { crashPoint } from '@server/crash-points'
+import { finishEach } from '@server/crash-finish'
+import { docsOf, eachPage } from '@server/paging'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -172,18 +173,9 @@ export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: num
  * process may never answer it), and 成团 messages a crash cut off after the transition.
  */
 export async function finishInterruptedPayments(db: DB.Database, now: number, batch = 100): Promise<{ payments: number; succeededNotices: number }> {
-  const orders = (await db.collection('orders').where({ paymentFinishedAt: 0 }).limit(batch).get()) as unknown as { data: OrderDoc[] }
-  let payments = 0
-  for (const o of orders.data) {
-    try {
-      await finishPayment(db, o, now)
-      payments++
-    } catch (err) {
-      if (isCrash(err)) throw err
-      console.error('[payments] finishing', o._id, 'failed; the next tick retries', err)
-    }
-  }
-  const groups = (await db.collection('groupBuys').where({ succeededNotified: false }).limit(20).get()) as unknown as { data: GroupBuyDoc[] }
-  for (const gb of groups.data) await notifySucceeded(db, gb, now)
-  return { payments, succeededNotices: groups.data.length }
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ paymentFinishedAt: 0 }).limit(batch))
+  const payments = await finishEach(orders, (o) => finishPayment(db, o, now), 'payments')
+  const groups = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ succeededNotified: false }).limit(20))
+  for (const gb of groups) await notifySucceeded(db, gb, now)
+  return { payments, succeededNotices: groups.length }
 }

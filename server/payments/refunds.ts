@@ -2,13 +2,16 @@ import type { CouponDoc, GroupBuyDoc, OrderDoc } from '@server/docs'
 import { isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { refundIdFor, shortageRefundIdFor } from '@server/ids'
-import { crashPoint, isCrash } from '@server/crash-points'
+import { crashPoint } from '@server/crash-points'
 import { takeBackPoints } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
 import { bookRefund } from '@server/ledger/ledger-flow'
 import { inTransaction, txGet } from '@server/ledger/txn'
+import { moveOrderInTx } from '@server/orders/moves'
 import type { RefundDoc, RefundKind } from '@server/payments/model'
+import { finishEach } from '@server/crash-finish'
+import { docsOf } from '@server/paging'
 
 export type { RefundDoc, RefundKind } from '@server/payments/model'
 
@@ -90,11 +93,10 @@ async function startRefund(
     if (!isDuplicateWrite(err)) throw err
   }
   crashPoint('refund:after-request')
-  const p = PURCHASES[kind]
   if (kind === 'coupon') {
-    await db.collection(p.collection).where({ _id: paid.orderId, status: _.in(p.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
+    await db.collection('coupons').where({ _id: paid.orderId, status: _.in(PURCHASES.coupon.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
     // A repeat after a crash, when settle already confirmed the refund meanwhile: nothing is left to wait for.
-    await db.collection(p.collection).where({ _id: paid.orderId, status: 'REFUNDING', refundIds: doc._id }).update({ data: { status: 'REFUNDED' } })
+    await db.collection('coupons').where({ _id: paid.orderId, status: 'REFUNDING', refundIds: doc._id }).update({ data: { status: 'REFUNDED' } })
     return
   }
   await moveToRefunding(db, paid.orderId, now)
@@ -113,7 +115,8 @@ async function moveToRefunding(db: DB.Database, orderId: string, now: number): P
     const o = await txGet<OrderDoc>(t, 'orders', orderId)
     if (!o || !from.includes(o.status)) return
     // Confirmed already (settle worked the refund between its insert and this write): nothing is left to wait for.
-    const data: Record<string, unknown> = { status: (o.refundIds ?? []).includes(refundIdFor(orderId)) ? 'REFUNDED' : 'REFUNDING' }
+    const confirmed = (o.refundIds ?? []).includes(refundIdFor(orderId))
+    const data: Record<string, unknown> = {}
     // Counted: by countPayment (countedAt), or paid before payments recorded it (no paymentFinishedAt at all).
     const counted = o.status === 'PAID' && (!!o.countedAt || o.paymentFinishedAt === undefined)
     if (counted) {
@@ -123,7 +126,8 @@ async function moveToRefunding(db: DB.Database, orderId: string, now: number): P
         data.unitsReturnedAt = now
       }
     }
-    await t.collection('orders').doc(orderId).update({ data })
+    if (confirmed) await moveOrderInTx(t, o, 'REFUNDED', data, ['REFUNDING'])
+    else await moveOrderInTx(t, o, 'REFUNDING', data)
   })
 }
 
@@ -137,10 +141,10 @@ const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
  */
 export async function processDueRefunds(db: DB.Database, now: number, batch = 50): Promise<{ done: number; retrying: number }> {
   const _ = db.command
-  const due = (await db.collection('refunds').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: RefundDoc[] }
+  const due = await docsOf<RefundDoc>(db.collection('refunds').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   let done = 0
   let retrying = 0
-  for (const r of due.data) {
+  for (const r of due) {
     const backoff = RETRY_BACKOFF_MS[Math.min(r.attempts, RETRY_BACKOFF_MS.length - 1)]
     const lease = await db.collection('refunds').where({ _id: r._id, status: 'PENDING', attempts: r.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
     if (updatedCount(lease) !== 1) continue
@@ -209,8 +213,11 @@ async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Prom
     const fullyRefunded = !r.partial && (closing || cur.status === 'REFUNDED')
     if (ids.includes(r._id)) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
     const data: Record<string, unknown> = { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now }
-    if (!r.partial && closing) data.status = 'REFUNDED'
-    await t.collection(p.collection).doc(r.orderId).update({ data })
+    const completes = !r.partial && closing
+    // An order's REFUNDING → REFUNDED goes through the orders room; a coupon's is its own.
+    if (p.collection === 'coupons') await t.collection('coupons').doc(r.orderId).update({ data: completes ? { ...data, status: 'REFUNDED' } : data })
+    else if (completes) await moveOrderInTx(t, { _id: r.orderId, status: 'REFUNDING' }, 'REFUNDED', data)
+    else await t.collection('orders').doc(r.orderId).update({ data })
     return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
   })
 }
@@ -220,16 +227,6 @@ async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Prom
  * live call is finishing at the same moment is harmless: every step is keyed by the refund.
  */
 export async function finishConfirmedRefunds(db: DB.Database, now: number, batch = 50): Promise<{ finished: number }> {
-  const res = (await db.collection('refunds').where({ status: 'DONE', appliedAt: 0 }).limit(batch).get()) as unknown as { data: RefundDoc[] }
-  let finished = 0
-  for (const r of res.data) {
-    try {
-      await finishRefund(db, r, now)
-      finished++
-    } catch (err) {
-      if (isCrash(err)) throw err
-      console.error('[refunds] finishing', r._id, 'failed; the next tick retries', err)
-    }
-  }
-  return { finished }
+  const refunds = await docsOf<RefundDoc>(db.collection('refunds').where({ status: 'DONE', appliedAt: 0 }).limit(batch))
+  return { finished: await finishEach(refunds, (r) => finishRefund(db, r, now), 'refunds') }
 }

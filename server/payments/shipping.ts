@@ -1,6 +1,7 @@
 import type { OrderDoc } from '@server/docs'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { findById, updatedCount } from '@server/fetch'
+import { docsOf } from '@server/paging'
 
 /**
  * 小程序发货信息管理服务: WeChat keeps a mini-program's payments frozen until the developer records that the goods
@@ -93,10 +94,10 @@ const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
  */
 export async function processDueShipping(db: DB.Database, now: number, batch = 50): Promise<{ accepted: number; retrying: number; skipped: number }> {
   const _ = db.command
-  const due = (await db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch).get()) as unknown as { data: ShippingDoc[] }
+  const due = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   const out = { accepted: 0, retrying: 0, skipped: 0 }
   const mchid = process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
-  for (const s of due.data) {
+  for (const s of due) {
     const backoff = RETRY_BACKOFF_MS[Math.min(s.attempts, RETRY_BACKOFF_MS.length - 1)]
     const lease = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING', attempts: s.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
     if (updatedCount(lease) !== 1) continue

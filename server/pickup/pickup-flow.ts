@@ -3,12 +3,14 @@ import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/docs'
 import { enqueue } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
-import { crashPoint, isCrash } from '@server/crash-points'
+import { crashPoint } from '@server/crash-points'
 import { bookPickup } from '@server/ledger/ledger-flow'
 import { moveOrderInTx } from '@server/orders/moves'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { earnPickupPoints } from '@server/members/points'
 import { queueShipping } from '@server/payments/shipping'
+import { finishEach } from '@server/crash-finish'
+import { docsOf } from '@server/paging'
 
 export function pickupCodeTtlMs(): number {
   const v = Number(process.env.PICKUP_CODE_TTL_MS)
@@ -84,16 +86,6 @@ export async function finishHandover(db: DB.Database, order: OrderDoc, now: numb
 
 /** settle: hand-overs whose later steps a crash cut off. */
 export async function finishInterruptedHandovers(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
-  const res = (await db.collection('orders').where({ handoverFinishedAt: 0 }).limit(batch).get()) as unknown as { data: OrderDoc[] }
-  let finished = 0
-  for (const o of res.data) {
-    try {
-      await finishHandover(db, o, now)
-      finished++
-    } catch (err) {
-      if (isCrash(err)) throw err
-      console.error('[pickup] finishing', o._id, 'failed; the next tick retries', err)
-    }
-  }
-  return { finished }
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ handoverFinishedAt: 0 }).limit(batch))
+  return { finished: await finishEach(orders, (o) => finishHandover(db, o, now), 'pickup') }
 }

@@ -3,6 +3,7 @@ import { phoneTailOf, type StaffContactView } from '@shared/domain/contact'
 import type { UserDoc } from '@server/define'
 import { findById } from '@server/fetch'
 import { openPhone, sealPhone } from '@server/privacy/phone'
+import { docsOf } from '@server/paging'
 
 /** 收货人 as stored on the user's profile (users/<openid>.contact). The number only sealed. */
 export interface StoredContact {
@@ -54,13 +55,12 @@ export async function staffContactsOf(db: DB.Database, openids: readonly string[
   const out = new Map<string, StaffContactView>()
   for (let i = 0; i < ids.length; i += MAX_IDS) {
     const chunk = ids.slice(i, i + MAX_IDS)
-    const res = (await db
+    const res = await docsOf<{ _id: string } & ContactFields>(db
       .collection('users')
       .where({ _id: chunk.length === 1 ? chunk[0] : db.command.in(chunk) })
       .field({ _id: true, contact: true, phoneTail: true })
-      .limit(chunk.length)
-      .get()) as unknown as { data: Array<{ _id: string } & ContactFields> }
-    for (const u of res.data) if (u.contact) out.set(u._id, { name: u.contact.name, phoneTail: u.phoneTail ?? null, note: u.contact.note })
+      .limit(chunk.length))
+    for (const u of res) if (u.contact) out.set(u._id, { name: u.contact.name, phoneTail: u.phoneTail ?? null, note: u.contact.note })
   }
   return out
 }

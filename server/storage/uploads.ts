@@ -4,6 +4,7 @@ import { isDuplicateWrite } from '@server/cloud'
 import { readAllWhere } from '@server/insight/query'
 import { copyFileTo, deleteFiles } from './files'
 import { hostUploadFolder } from './upload-folders'
+import { docsOf } from '@server/paging'
 
 /**
  * Every file a person put in storage, so deleteMe can delete them all, attached or not (cloud storage cannot be
@@ -43,8 +44,8 @@ export async function recordFile(db: DB.Database, openid: string, fileID: string
     return true
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
-    const res = (await db.collection(UPLOADS).where({ _id, openid }).limit(1).get()) as unknown as { data: UploadDoc[] }
-    return res.data.length === 1
+    const res = await docsOf<UploadDoc>(db.collection(UPLOADS).where({ _id, openid }).limit(1))
+    return res.length === 1
   }
 }
 

@@ -5,6 +5,7 @@ import type { GroupBuyDoc } from '@server/docs'
 import { findById, updatedCount } from '@server/fetch'
 import { addNotice } from '@server/messages/notices'
 import type { PurchaseOrderDoc } from '@server/supply/docs'
+import { docsOf } from '@server/paging'
 
 /** Later rounds exist only when a purchase order already shipped before another group buy there ended. */
 const MAX_ROUNDS = 50
@@ -57,8 +58,8 @@ export async function addToPurchaseOrder(db: DB.Database, gb: GroupBuyDoc, now: 
 /** The purchase order that holds this group buy, if any. */
 export async function purchaseOrderOf(db: DB.Database, gb: Pick<GroupBuyDoc, '_id' | 'offerId'>): Promise<PurchaseOrderDoc | null> {
   if (!gb.offerId) return null
-  const res = (await db.collection('purchaseOrders').where({ offerId: gb.offerId, groupBuyIds: gb._id }).limit(1).get()) as unknown as { data: PurchaseOrderDoc[] }
-  return res.data[0] ?? null
+  const res = await docsOf<PurchaseOrderDoc>(db.collection('purchaseOrders').where({ offerId: gb.offerId, groupBuyIds: gb._id }).limit(1))
+  return res[0] ?? null
 }
 
 /**

@@ -4,6 +4,7 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import type { Role } from '@shared/contracts/common'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
+import { docsOf } from '@server/paging'
 
 const PAGE = 50
 
@@ -27,8 +28,8 @@ export const listRoles = action({
     const pointIds = [...new Set(page.docs.map((d) => d.boundPickupPointId).filter((p): p is string => Boolean(p)))]
     const names = new Map<string, string>()
     if (pointIds.length > 0) {
-      const res = (await db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(PAGE).get()) as unknown as { data: { _id: string; name: string }[] }
-      for (const p of res.data) names.set(p._id, p.name)
+      const res = await docsOf<{ _id: string; name: string }>(db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(PAGE))
+      for (const p of res) names.set(p._id, p.name)
     }
     const items: RoleHolderView[] = page.docs.map((d) => ({
       openid: d._id,

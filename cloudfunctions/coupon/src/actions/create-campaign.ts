@@ -7,6 +7,7 @@ import { launchToAudience } from '@server/insight/marketing'
 import { disclosedCount, disclosedSize, K_ANONYMITY_MIN } from '@shared/domain/insight'
 import { maxPointsOnRedeem } from '@shared/domain/members'
 import { readPointsRule } from '@server/members/points-rule'
+import { docsOf } from '@server/paging'
 
 export const createCampaign = action({
   access: ['merchant', 'admin'],
@@ -19,8 +20,8 @@ export const createCampaign = action({
       const cap = maxPointsOnRedeem(input.valueFen, await readPointsRule(db))
       if (input.pointsOnRedeem > cap) return fail(ERROR_CODES.INPUT_INVALID, `pointsOnRedeem: at most ${cap} points per redemption for a coupon worth ¥${(input.valueFen / 100).toFixed(2)} (the platform's points rule)`)
     }
-    const points = (await db.collection('pickupPoints').where({ _id: _.in(input.pickupPointIds) }).limit(50).get()) as unknown as { data: { _id: string }[] }
-    if (points.data.length !== input.pickupPointIds.length) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'a pickup point in pickupPointIds does not exist')
+    const points = await docsOf<{ _id: string }>(db.collection('pickupPoints').where({ _id: _.in(input.pickupPointIds) }).limit(50))
+    if (points.length !== input.pickupPointIds.length) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'a pickup point in pickupPointIds does not exist')
     const { audience, ...terms } = input
     // A targeted campaign is refused exactly as its size would be: fewer than 10 consenting residents.
     if (audience && disclosedSize(await audienceSize(db, audience, now)) === null) {

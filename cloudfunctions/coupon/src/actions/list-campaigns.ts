@@ -6,6 +6,7 @@ import { action } from '@server/define'
 import type { CouponCampaignDoc, CouponClaimDoc } from '@server/docs'
 import { couponClaimIdFor } from '@server/ids'
 import { visibleCampaigns } from '@server/insight/marketing'
+import { docsOf } from '@server/paging'
 
 const LIMIT = 50
 
@@ -17,12 +18,12 @@ export const listCampaigns = action({
     const _ = db.command
     const where: Record<string, unknown> = { validTo: _.gt(now) }
     if (pickupPointId) where.pickupPointIds = pickupPointId // array field: "contains"
-    const res = (await db.collection('couponCampaigns').where(where).orderBy('createdAt', 'desc').limit(LIMIT).get()) as unknown as { data: CouponCampaignDoc[] }
+    const res = await docsOf<CouponCampaignDoc>(db.collection('couponCampaigns').where(where).orderBy('createdAt', 'desc').limit(LIMIT))
     // A targeted campaign is, to anyone outside its audience, a campaign that does not exist.
-    const campaigns = await visibleCampaigns(db, caller.openid, res.data, now)
+    const campaigns = await visibleCampaigns(db, caller.openid, res, now)
     const claimIds = campaigns.map((c) => couponClaimIdFor(c._id, caller.openid))
     const claims = claimIds.length
-      ? ((await db.collection('couponClaims').where({ _id: _.in(claimIds) }).limit(LIMIT).get()) as unknown as { data: CouponClaimDoc[] }).data
+      ? (await docsOf<CouponClaimDoc>(db.collection('couponClaims').where({ _id: _.in(claimIds) }).limit(LIMIT)))
       : []
     const mine = new Map(claims.map((c) => [c.campaignId, c.count]))
     const items = campaigns.map(

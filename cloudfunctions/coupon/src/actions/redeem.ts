@@ -8,6 +8,7 @@ import { updatedCount } from '@server/fetch'
 import { finishRedeem } from '@server/coupons/redeem-flow'
 import { crashPoint, isCrash } from '@server/crash-points'
 import { audit } from '@server/pickup/verifications'
+import { docsOf } from '@server/paging'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ERROR_CODES.COUPON_NOT_FOUND]: 'no such coupon',
@@ -34,8 +35,8 @@ export const redeem = action({
     }
     if (!pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'only a clerk bound to a pickup point redeems coupons')
 
-    const found = (await db.collection('coupons').where({ code }).limit(1).get()) as unknown as { data: CouponDoc[] }
-    const coupon = found.data[0]
+    const found = await docsOf<CouponDoc>(db.collection('coupons').where({ code }).limit(1))
+    const coupon = found[0]
     if (!coupon) return refuse(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon')
 
     const blocked = decideRedeem(coupon, pointId, now)

@@ -7,6 +7,7 @@ import { RATING_STATS, RATINGS, statsOf, toAggregateView, toRatingView, type Rat
 import { findById } from '@server/fetch'
 import { ratingStatsIdFor } from '@server/ids'
 import { tempUrls } from '@server/storage/files'
+import { docsOf } from '@server/paging'
 
 const PAGE = 20
 
@@ -30,7 +31,7 @@ export const forProduct = action({
     const _ = db.command
     const pointIds = perPoint.data.map((p) => p.pickupPointId!).filter(Boolean)
     const names = pointIds.length
-      ? new Map(((await db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(200).get()) as unknown as { data: { _id: string; name: string }[] }).data.map((p) => [p._id, p.name]))
+      ? new Map((await docsOf<{ _id: string; name: string }>(db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(200))).map((p) => [p._id, p.name]))
       : new Map<string, string>()
     const points: PointFeedbackView[] = perPoint.data
       .map((p) => ({ pickupPointId: p.pickupPointId!, name: names.get(p.pickupPointId!) ?? '', ...toAggregateView(p) }))

@@ -8,6 +8,7 @@ import { statsOf, toAggregateView } from '@server/feedback/ratings'
 import { findById } from '@server/fetch'
 import { ratingStatsIdFor } from '@server/ids'
 import type { OfferDoc } from '@server/supply/docs'
+import { docsOf } from '@server/paging'
 
 /**
  * The product's last round, shown beside the publish form: its latest offer that has ended (else its latest),
@@ -19,17 +20,17 @@ export const lastRound = action({
   async run({ caller, db, now }, { productId }) {
     const product = await findById<ProductDoc>(db, PRODUCTS, productId)
     if (!product || product.merchantId !== caller.openid) return fail(ERROR_CODES.PRODUCT_NOT_FOUND, 'no such product')
-    const offers = (await db.collection('offers').where({ productId }).orderBy('createdAt', 'desc').limit(20).get()) as unknown as { data: OfferDoc[] }
-    const offer = offers.data.find((o) => o.endAt <= now) ?? offers.data[0]
+    const offers = await docsOf<OfferDoc>(db.collection('offers').where({ productId }).orderBy('createdAt', 'desc').limit(20))
+    const offer = offers.find((o) => o.endAt <= now) ?? offers[0]
     if (!offer) return ok<FeedbackOutputs['lastRound']>({ lastRound: null })
-    const groupBuys = (await db.collection('groupBuys').where({ offerId: offer._id }).limit(1000).get()) as unknown as { data: GroupBuyDoc[] }
-    const sold = groupBuys.data.reduce((n, g) => n + g.soldQuantity, 0)
-    const shortage = groupBuys.data.reduce((n, g) => n + (g.arrivalShort && g.receivedQuantity != null ? Math.max(0, g.soldQuantity - g.receivedQuantity) : 0), 0)
+    const groupBuys = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ offerId: offer._id }).limit(1000))
+    const sold = groupBuys.reduce((n, g) => n + g.soldQuantity, 0)
+    const shortage = groupBuys.reduce((n, g) => n + (g.arrivalShort && g.receivedQuantity != null ? Math.max(0, g.soldQuantity - g.receivedQuantity) : 0), 0)
     const statsId = ratingStatsIdFor('offer', offer._id)
     const stats = (await statsOf(db, [statsId])).get(statsId) ?? null
     const rating = toAggregateView(stats)
     return ok({
-      lastRound: { offerId: offer._id, startAt: offer.startAt, endAt: offer.endAt, sold, groupBuys: groupBuys.data.length, rating, topComplaints: topComplaints(stats ?? { tags: {} }), shortage },
+      lastRound: { offerId: offer._id, startAt: offer.startAt, endAt: offer.endAt, sold, groupBuys: groupBuys.length, rating, topComplaints: topComplaints(stats ?? { tags: {} }), shortage },
     })
   },
 })

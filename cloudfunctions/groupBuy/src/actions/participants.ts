@@ -8,6 +8,7 @@ import { findById } from '@server/fetch'
 import { contactsFor } from '@server/privacy/contact'
 import { leadsGroupBuy } from '@server/group-buys/access'
 import { JOIN_ORDER } from '@server/group-buys/join-order'
+import { docsOf } from '@server/paging'
 
 const PAGE = 50
 
@@ -31,15 +32,15 @@ export const participants = action({
     const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']
     const startSeq = Number(seqText) || 0
     const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, pos && { v: pos.v, id: lastId })
-    const res = (await db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1).get()) as unknown as { data: OrderDoc[] }
-    const docs = res.data.slice(0, PAGE)
+    const res = await docsOf<OrderDoc>(db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1))
+    const docs = res.slice(0, PAGE)
     const contacts = await contactsFor(db, user, gb.pickupPointId, docs.map((o) => o.openid))
     const items = docs.map((o, i) => ({
       seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: servedQuantityOf(o), status: o.status, createdAt: o.createdAt,
       fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid, contact: contacts.get(o.openid) ?? null,
     }))
     const last = docs[docs.length - 1]
-    const nextCursor = res.data.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null
+    const nextCursor = res.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null
     return ok({ items, nextCursor })
   },
 })

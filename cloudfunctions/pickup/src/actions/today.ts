@@ -12,6 +12,7 @@ import { findById } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
 import type { VerificationDoc } from '@server/pickup/verifications'
 import { staffContactsOf } from '@server/privacy/contact'
+import { docsOf } from '@server/paging'
 
 const PAGE = 20
 const RECENT = 10
@@ -35,9 +36,9 @@ export const today = action({
     const ready: Record<string, unknown> = { pickupPointId: pointId, status: 'READY_FOR_PICKUP' }
     if (phoneTail) {
       // 尾号: the residents whose 收货人 phone ends so (users.phone_tail), then their ready orders here.
-      const people = (await db.collection('users').where({ phoneTail }).field({ _id: true }).limit(TAIL_MATCHES).get()) as unknown as { data: Array<{ _id: string }> }
-      if (people.data.length === 0) return ok({ items: [], nextCursor: null })
-      ready.openid = _.in(people.data.map((p) => p._id))
+      const people = await docsOf<{ _id: string }>(db.collection('users').where({ phoneTail }).field({ _id: true }).limit(TAIL_MATCHES))
+      if (people.length === 0) return ok({ items: [], nextCursor: null })
+      ready.openid = _.in(people.map((p) => p._id))
     }
     const page = await keysetPage<OrderDoc>(db, 'orders', ready, { field: 'readyAt', dir: 'desc' }, pos, PAGE)
     // The clerk works at this point: the 收货人 beside each 跟团号 is theirs to see (server/privacy/contact.ts).

@@ -9,6 +9,7 @@ import { findById } from '@server/fetch'
 import { handOver, type HandOverVia } from '@server/pickup/hand-over'
 import { audit } from '@server/pickup/verifications'
 import { staffContactsOf } from '@server/privacy/contact'
+import { docsOf } from '@server/paging'
 
 /**
  * 核销: hand the goods over for a code, each unit exactly once. The code is one of three kinds (pickupCodes):
@@ -36,12 +37,12 @@ export const verify = action({
       if (binding.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this code is for another pickup point', undefined, 'myCode')
       if ((binding.expiresAt ?? 0) <= now) return refuse(ERROR_CODES.PICKUP_EXPIRED, 'this code has expired', undefined, 'myCode')
       if (quantity !== undefined) return refuse(ERROR_CODES.PICKUP_QUANTITY_TOO_MANY, 'an all-my-orders code hands over whole orders', undefined, 'myCode')
-      const res = (await db.collection('orders').where({ openid: binding.openid, pickupPointId: pointId, status: 'READY_FOR_PICKUP' }).limit(MY_CODE_MAX_ORDERS).get()) as unknown as { data: OrderDoc[] }
-      if (res.data.length === 0) return refuse(ERROR_CODES.PICKUP_NOT_READY, 'nothing is waiting for this resident here', undefined, 'myCode')
+      const res = await docsOf<OrderDoc>(db.collection('orders').where({ openid: binding.openid, pickupPointId: pointId, status: 'READY_FOR_PICKUP' }).limit(MY_CODE_MAX_ORDERS))
+      if (res.length === 0) return refuse(ERROR_CODES.PICKUP_NOT_READY, 'nothing is waiting for this resident here', undefined, 'myCode')
       const handed: HandedOverOrder[] = []
       let lastRefusal: ErrorCode = ERROR_CODES.PICKUP_ALREADY_USED
       const contacts = await staffContactsOf(db, [binding.openid!])
-      for (const o of res.data) {
+      for (const o of res) {
         const r = await handOver(db, o, { via: 'myCode', code }, now)
         if (!r.ok) {
           lastRefusal = r.error

@@ -6,6 +6,7 @@ import { action } from '@server/define'
 import type { GroupBuyDoc } from '@server/docs'
 import { tempUrls } from '@server/storage/files'
 import { toOfferView, type OfferDoc } from '@server/supply/docs'
+import { docsOf } from '@server/paging'
 
 /** Group buys read per page of offers; an offer's group buys are one per leader and round, a bounded number. */
 const MAX_GROUP_BUYS = 1000
@@ -21,11 +22,11 @@ export const listMine = action({
     const page = await keysetPage<OfferDoc>(db, 'offers', { merchantId: caller.openid }, { field: 'createdAt', dir: 'desc' }, pos, 10)
     const ids = page.docs.map((d) => d._id)
     const gbs = ids.length
-      ? ((await db.collection('groupBuys').where({ offerId: _.in(ids) }).limit(MAX_GROUP_BUYS).get()) as unknown as { data: GroupBuyDoc[] }).data
+      ? (await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ offerId: _.in(ids) }).limit(MAX_GROUP_BUYS)))
       : []
     const pointIds = [...new Set(gbs.map((g) => g.pickupPointId))]
     const points = pointIds.length
-      ? ((await db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(pointIds.length).get()) as unknown as { data: { _id: string; name: string }[] }).data
+      ? (await docsOf<{ _id: string; name: string }>(db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(pointIds.length)))
       : []
     const pointName = new Map(points.map((p) => [p._id, p.name]))
     const urls = await tempUrls(page.docs.flatMap((d) => d.product.images))

@@ -7,6 +7,7 @@ import { commissionTiers } from '@server/ledger/model'
 import { findById } from '@server/fetch'
 import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
 import { ALL_POINTS, type OfferDoc } from '@server/supply/docs'
+import { docsOf } from '@server/paging'
 
 /** A merchant offers a product's stock to leaders (帮卖), at a supply price fixed from the product now. */
 export const publish = action({
@@ -23,8 +24,8 @@ export const publish = action({
     if (lowest === null) return fail(ERROR_CODES.SUPPLY_PRICE_OUT_OF_RANGE, 'maxPriceFen: 最高售价扣除供货价和佣金后不足以成交')
     const pointIds = input.pickupPointIds ? [...new Set(input.pickupPointIds)] : null
     if (pointIds) {
-      const found = (await db.collection('pickupPoints').where({ _id: db.command.in(pointIds) }).limit(pointIds.length).get()) as unknown as { data: { _id: string }[] }
-      if (found.data.length !== pointIds.length) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'pickupPointIds: a pickup point does not exist')
+      const found = await docsOf<{ _id: string }>(db.collection('pickupPoints').where({ _id: db.command.in(pointIds) }).limit(pointIds.length))
+      if (found.length !== pointIds.length) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'pickupPointIds: a pickup point does not exist')
     }
     const doc: Omit<OfferDoc, '_id'> = {
       productId: product._id,

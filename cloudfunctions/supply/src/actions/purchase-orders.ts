@@ -10,6 +10,7 @@ import { openPhone } from '@server/privacy/phone'
 import type { PickupPointDoc } from '@server/pickup/place'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
 import { toPurchaseOrderView, type OfferDoc, type PurchaseOrderDoc } from '@server/supply/docs'
+import { docsOf } from '@server/paging'
 
 const STATUS_TEXT: Record<string, string> = { OPEN: '待发货', SHIPPED: '已发货', RECEIVED: '已到货' }
 
@@ -26,18 +27,18 @@ export const purchaseOrders = action({
     const offer = await findById<OfferDoc>(db, 'offers', offerId)
     if (!offer || offer.merchantId !== caller.openid) return fail(ERROR_CODES.SUPPLY_NOT_FOUND, 'no such offer of yours')
     const _ = db.command
-    const pos = (await db.collection('purchaseOrders').where({ offerId }).orderBy('createdAt', 'asc').limit(1000).get()) as unknown as { data: PurchaseOrderDoc[] }
+    const pos = await docsOf<PurchaseOrderDoc>(db.collection('purchaseOrders').where({ offerId }).orderBy('createdAt', 'asc').limit(1000))
     // An empty round (created by a call that then found its group buy already counted elsewhere) is not shown.
-    const shown = pos.data.filter((p) => p.groupBuyIds.length > 0)
+    const shown = pos.filter((p) => p.groupBuyIds.length > 0)
     const pointIds = [...new Set(shown.map((p) => p.pickupPointId))]
     const firstGbIds = [...new Set(shown.map((p) => p.groupBuyIds[0]))]
     const [points, gbs] = await Promise.all([
-      pointIds.length ? ((await db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(pointIds.length).get()) as unknown as { data: PickupPointDoc[] }).data : [],
-      firstGbIds.length ? ((await db.collection('groupBuys').where({ _id: _.in(firstGbIds) }).limit(firstGbIds.length).get()) as unknown as { data: GroupBuyDoc[] }).data : [],
+      pointIds.length ? (await docsOf<PickupPointDoc>(db.collection('pickupPoints').where({ _id: _.in(pointIds) }).limit(pointIds.length))) : [],
+      firstGbIds.length ? (await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ _id: _.in(firstGbIds) }).limit(firstGbIds.length))) : [],
     ])
     const leaderIds = [...new Set(gbs.map((g) => g.creatorOpenid))]
     const leaders = leaderIds.length
-      ? ((await db.collection('users').where({ _id: _.in(leaderIds) }).field({ _id: true, contact: true }).limit(leaderIds.length).get()) as unknown as { data: Array<{ _id: string } & ContactFields> }).data
+      ? (await docsOf<{ _id: string } & ContactFields>(db.collection('users').where({ _id: _.in(leaderIds) }).field({ _id: true, contact: true }).limit(leaderIds.length)))
       : []
     const pointById = new Map(points.map((p) => [p._id, p]))
     const creatorOf = new Map(gbs.map((g) => [g._id, g.creatorOpenid]))
