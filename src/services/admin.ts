@@ -11,4 +11,6 @@ export const adminService = {
   reconcile: () => call('reconcile', {}),
   lastReconciliation: () => call('lastReconciliation', {}),
   shippingBacklog: () => call('shippingBacklog', {}),
+  getPointsRule: () => call('getPointsRule', {}),
+  setPointsRule: (rule: { pointsPerYuan: number; maxPerRedemption: number }) => call('setPointsRule', rule),
 }
