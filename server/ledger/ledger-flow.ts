@@ -20,7 +20,7 @@ import {
 import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@server/after-sales/cases'
 import { afterSalesWindowMs } from '@server/after-sales/window'
 import type { GroupBuyDoc, OrderDoc } from '@server/docs'
-import { findById } from '@server/fetch'
+import { findById, updatedCount } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
@@ -29,6 +29,7 @@ import { accountOf, commissionTiers, platformFeeBp, type LedgerBalanceDoc, type 
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage } from '@server/paging'
+import { isDuplicateWrite } from '@server/cloud'
 
 /**
  * The events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated pickup, a
@@ -71,33 +72,44 @@ async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promi
   }
 }
 
-/** Book a paid order's sale: four shares, FROZEN. Does nothing for an order that was never paid in full. */
-export async function bookSale(db: DB.Database, orderId: string, now: number): Promise<'BOOKED' | 'ALREADY' | 'NOT_PAID'> {
-  if (await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)) return 'ALREADY'
-  const order = await findById<OrderDoc>(db, 'orders', orderId)
+/**
+ * Book a paid order's sale: four shares, FROZEN. Does nothing for an order that was never paid in full. `known`:
+ * the payment that just moved the order to PAID passes the order and group buy it holds — nothing can be booked
+ * for it yet, so neither the ledger nor the order is read again, and no refund of it can be confirmed before the
+ * sale (one that races it is booked by settle's catch-up, which finds the sale then).
+ */
+export async function bookSale(db: DB.Database, orderId: string, now: number, known: { order?: OrderDoc; groupBuy?: GroupBuyDoc | null } = {}): Promise<'BOOKED' | 'ALREADY' | 'NOT_PAID'> {
+  const fresh = !!known.order
+  if (!fresh && (await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId))) return 'ALREADY'
+  const order = known.order ?? (await findById<OrderDoc>(db, 'orders', orderId))
   // paidAt and transactionId are set only by the PENDING_PAYMENT → PAID write, after the amount was checked.
   if (!order || order.paidAt === null || !order.transactionId) return 'NOT_PAID'
-  const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+  const gb = known.groupBuy?._id === order.groupBuyId ? known.groupBuy : await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
   if (!gb) return 'NOT_PAID'
   const terms = await termsFor(db, gb, order.paidAt)
-  const seq = await joinSeqOf(db, order)
+  const seq = order.seqIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : await joinSeqOf(db, order)
   const accounts: Record<Party, string> = { merchant: gb.merchantId ?? '', leader: gb.creatorOpenid, store: order.pickupPointId, platform: PLATFORM_ACCOUNT_ID }
   const shares = splitShares(order.amountFen, order.quantity, terms)
   const paidAt = order.paidAt
-  const booked = await inTransaction(db, async (t) => {
-    if (await txGet(t, 'ledgerOrders', orderId)) return false
-    const doc: LedgerOrderDoc = {
-      _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
-      keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, pickedUpAt: null, tierFen: 0, tierMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
-    }
-    const { _id, ...fields } = doc
-    await t.collection('ledgerOrders').doc(_id).set({ data: fields as unknown as Record<string, unknown> })
-    await writeEntries(t, PARTIES.map((party) => ({ id: `${orderId}_s_${party}`, orderId, groupBuyId: order.groupBuyId, party, partyId: accounts[party], kind: 'SALE', amountFen: shares[party], state: 'FROZEN', refId: null })), now)
-    return true
-  })
+  let booked: boolean
+  try {
+    booked = await inTransaction(db, async (t) => {
+      const doc: LedgerOrderDoc = {
+        _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
+        keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, pickedUpAt: null, tierFen: 0, tierMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
+      }
+      // A keyed insert: booked before, it is a duplicate and the whole transaction writes nothing.
+      await t.collection('ledgerOrders').add({ data: doc as unknown as Record<string, unknown> })
+      await writeEntries(t, PARTIES.map((party) => ({ id: `${orderId}_s_${party}`, orderId, groupBuyId: order.groupBuyId, party, partyId: accounts[party], kind: 'SALE', amountFen: shares[party], state: 'FROZEN', refId: null })), now)
+      return true
+    })
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    booked = false
+  }
   if (!booked) return 'ALREADY'
   // Refunds WeChat Pay confirmed before the sale could be booked (the booking was retried later) apply now.
-  for (const r of await refundsOf(db, orderId)) if (r.status === 'DONE') await bookRefund(db, r, now)
+  if (!fresh) for (const r of await refundsOf(db, orderId)) if (r.status === 'DONE') await bookRefund(db, r, now)
   return 'BOOKED'
 }
 
@@ -105,7 +117,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
  * The order was handed over: its after-sales window starts and what it keeps counts toward the leader's tier for
  * this month. Its money stays FROZEN (a case may still refund it); releaseDue releases it once no refund can reach it.
  */
-export async function bookPickup(db: DB.Database, orderId: string, now: number): Promise<'PICKED_UP' | 'ALREADY' | 'NOT_PICKED_UP'> {
+export async function bookPickup(db: DB.Database, orderId: string, now: number, pickedUp?: OrderDoc): Promise<'PICKED_UP' | 'ALREADY' | 'NOT_PICKED_UP'> {
   let lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
   if (!lo) {
     await bookSale(db, orderId, now)
@@ -113,16 +125,21 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number):
   }
   if (!lo) return 'NOT_PICKED_UP'
   if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
-  const order = await findById<OrderDoc>(db, 'orders', orderId)
+  // `pickedUp`: the order as the hand-over's transaction wrote it (PICKED_UP is final), so it is not read again.
+  const order = pickedUp?.status === 'PICKED_UP' ? pickedUp : await findById<OrderDoc>(db, 'orders', orderId)
   if (!order || order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
   const pickedUpAt = order.pickedUpAt ?? now
-  const booked = await inTransaction(db, async (t) => {
-    const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
-    if (!cur || (cur.pickedUpAt !== null && cur.pickedUpAt !== undefined)) return false
-    await t.collection('ledgerOrders').doc(orderId).update({ data: { pickedUpAt, tierFen: Math.max(0, cur.amountFen - cur.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now } })
-    return true
-  })
-  return booked ? 'PICKED_UP' : 'ALREADY'
+  // One write conditional on what the tier volume was computed from: a refund booked in between (it moves
+  // refundedFen) makes it miss, and it is computed again from the position as it is then.
+  for (let attempt = 0; attempt < 20 && lo; attempt++) {
+    if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
+    const won = await db.collection('ledgerOrders').where({ _id: orderId, pickedUpAt: null, refundedFen: lo.refundedFen }).update({
+      data: { pickedUpAt, tierFen: Math.max(0, lo.amountFen - lo.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now },
+    })
+    if (updatedCount(won) === 1) return 'PICKED_UP'
+    lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
+  }
+  return 'ALREADY'
 }
 
 /**

@@ -37,14 +37,23 @@ function templateId(key: TemplateKey): string {
 
 /**
  * Send queued messages. Each send spends one consent first (a conditional decrement), so one consent is
- * never used by two messages; without consent the message is kept as NO_CONSENT (still visible in-app).
+ * never used by two messages; without consent the message is kept as NO_CONSENT (still visible in-app). A batch
+ * costs two operations plus three per message someone consented to (claim, spend, outcome).
  */
 export async function sendOutbox(db: DB.Database, now: number, batch = 50): Promise<{ sent: number; noConsent: number; failed: number }> {
   const _ = db.command
   const cloud = getCloud() as unknown as { openapi: { subscribeMessage: { send(req: Record<string, unknown>): Promise<unknown> } } }
   const res = await docsOf<OutboxDoc>(db.collection('outbox').where({ status: 'PENDING' }).orderBy('createdAt', 'asc').limit(batch))
   const counts = { sent: 0, noConsent: 0, failed: 0 }
-  for (const m of res) {
+  if (res.length === 0) return counts
+  // Most residents gave no consent for most templates: one read of the batch's consents, and the messages nobody
+  // consented to are kept as NO_CONSENT in one write (still PENDING: a sender that claimed one first keeps it).
+  const subIds = [...new Set(res.map((m) => subscriptionIdFor(m.toOpenid, m.template)))]
+  const subs = await docsOf<{ _id: string }>(db.collection('subscriptions').where({ _id: _.in(subIds), credits: _.gt(0) }).limit(subIds.length))
+  const consented = new Set(subs.map((s) => s._id))
+  const without = res.filter((m) => !consented.has(subscriptionIdFor(m.toOpenid, m.template))).map((m) => m._id)
+  if (without.length > 0) counts.noConsent += updatedCount(await db.collection('outbox').where({ _id: _.in(without), status: 'PENDING' }).update({ data: { status: 'NO_CONSENT' } }))
+  for (const m of res.filter((x) => consented.has(subscriptionIdFor(x.toOpenid, x.template)))) {
     // Claim the message first so two senders never both send it.
     const claim = await db.collection('outbox').where({ _id: m._id, status: 'PENDING' }).update({ data: { status: 'SENDING' } })
     if (updatedCount(claim) !== 1) continue

@@ -11,6 +11,7 @@ import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pic
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale } from '@server/ledger/ledger-flow'
+import { joinSeqOf } from '@server/group-buys/join-order'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
@@ -33,8 +34,10 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     return 'REFUNDING'
   }
 
+  // 跟团号, fixed at payment (the ledger's sale and the order page read it from the order from then on).
+  const seq = await joinSeqOf(db, order)
   // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
-  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 })
+  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, seqIn: order.groupBuyId })
   if (!paid) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
     if (current.status === 'CANCELLED' || current.status === 'EXPIRED') {
@@ -47,7 +50,7 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     return 'ALREADY_APPLIED'
   }
   crashPoint('payment:after-paid')
-  return finishPayment(db, { ...order, status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0 }, now)
+  return finishPayment(db, { ...order, status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, seqIn: order.groupBuyId }, now, { justPaid: true })
 }
 
 /**
@@ -56,20 +59,24 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
  * the order's paymentFinishedAt. Each is keyed by the order or conditional, so running them again after a crash
  * anywhere — a re-sent notice, settle — does each once.
  */
-export async function finishPayment(db: DB.Database, order: OrderDoc, now: number): Promise<PaymentOutcome> {
-  await bookSale(db, order._id, now)
+export async function finishPayment(db: DB.Database, order: OrderDoc, now: number, opts: { justPaid?: boolean } = {}): Promise<PaymentOutcome> {
+  // One read of the group buy serves the sale's terms; the count's transaction then reads it as it is.
+  const gbAtSale = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+  // Just moved to PAID by this call: nothing is booked for it yet and the order in hand is the stored one.
+  await bookSale(db, order._id, now, opts.justPaid ? { order, groupBuy: gbAtSale } : {})
   crashPoint('payment:after-sale')
   const counted = await countPayment(db, order._id, now)
   crashPoint('payment:after-count')
   let outcome: PaymentOutcome = 'PAID'
-  if (counted === 'ENDED') {
+  if (counted.outcome === 'ENDED') {
     // The group ended (failed or closed) while this payment was in flight.
     await requestRefund(db, order, '团购已结束', now)
     outcome = 'REFUNDING'
   } else {
-    const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+    // The group buy and the order as the count's transaction left them (read again only when it counted nothing).
+    const gb = counted.groupBuy ?? (await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId))
     if (gb) {
-      const current = (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
+      const current = counted.order ?? (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
       // Paid after the goods arrived (the group had already succeeded): ready to collect straight away — unless
       // the goods arrived short, when nothing is left for a late payer and the money goes back.
       if (gb.arrivedAt && current.status === 'PAID') {
@@ -80,7 +87,7 @@ export async function finishPayment(db: DB.Database, order: OrderDoc, now: numbe
         await tellArrived(db, current, now)
       }
       crashPoint('payment:after-ready')
-      if (!(await succeedIfReached(db, gb, now)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order, await pickupWordsForGroupBuy(db, gb._id, now)), now)
+      if (!(await succeedIfReached(db, gb, now, !!counted.groupBuy)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order, await pickupWordsForGroupBuy(db, gb._id, now)), now)
       crashPoint('payment:after-succeeded')
     }
   }
@@ -93,16 +100,24 @@ export async function finishPayment(db: DB.Database, order: OrderDoc, now: numbe
  * paidParticipants (a first paid order), soldQuantity and reservedQuantity, and the order's countedAt, all in one
  * transaction, so a crash leaves either all of it or none and two at once count it once.
  */
-async function countPayment(db: DB.Database, orderId: string, now: number): Promise<'COUNTED' | 'ENDED' | 'ALREADY'> {
-  return inTransaction(db, async (t) => {
+interface Counted {
+  outcome: 'COUNTED' | 'ENDED' | 'ALREADY'
+  /** The order as the transaction read it (with its count). */
+  order?: OrderDoc
+  /** When it counted: the group buy as the transaction left it (the same as a read right after). */
+  groupBuy?: GroupBuyDoc
+}
+
+async function countPayment(db: DB.Database, orderId: string, now: number): Promise<Counted> {
+  return inTransaction(db, async (t): Promise<Counted> => {
     const o = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
-    if (!o) return 'ALREADY' as const
+    if (!o) return { outcome: 'ALREADY' }
     // Counted before (a crash came after): an order that came after the end still needs its refund.
-    if (o.countedAt) return o.countedAfterEnd ? ('ENDED' as const) : ('ALREADY' as const)
+    if (o.countedAt) return { outcome: o.countedAfterEnd ? 'ENDED' : 'ALREADY', order: o }
     if (!COUNTABLE_STATUSES.includes(o.status)) {
       // Refunded before it could be counted (its group ended, the goods came short): it never joins the counts.
       await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })
-      return 'ALREADY' as const
+      return { outcome: 'ALREADY', order: { ...o, countedAt: now } }
     }
     const partId = participationIdFor(o.groupBuyId, o.openid)
     const part = await txGet<{ paidOrders?: number }>(t, 'participations', partId)
@@ -110,13 +125,15 @@ async function countPayment(db: DB.Database, orderId: string, now: number): Prom
     const firstPaid = (part?.paidOrders ?? 0) === 0
     if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1 } })
     const running = !!gb && RUNNING_STATUSES.includes(gb.status)
+    let counted: GroupBuyDoc | undefined
     if (gb && running) {
-      await t.collection('groupBuys').doc(gb._id).update({
-        data: { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity },
-      })
+      const counts = { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity }
+      await t.collection('groupBuys').doc(gb._id).update({ data: counts })
+      counted = { ...gb, ...counts }
     }
-    await t.collection('orders').doc(orderId).update({ data: running ? { countedAt: now } : { countedAt: now, countedAfterEnd: true } })
-    return running ? ('COUNTED' as const) : ('ENDED' as const)
+    const mark = running ? { countedAt: now } : { countedAt: now, countedAfterEnd: true }
+    await t.collection('orders').doc(orderId).update({ data: mark })
+    return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...mark }, groupBuy: counted }
   })
 }
 
@@ -128,9 +145,10 @@ const COUNTABLE_STATUSES: readonly string[] = ['PAID', 'READY_FOR_PICKUP', 'PICK
  * paid so far is told. succeededNotified is false between the two, so settle re-sends (keyed) what a crash cut off.
  * True when this call won the transition.
  */
-export async function succeedIfReached(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<boolean> {
+export async function succeedIfReached(db: DB.Database, gb: GroupBuyDoc, now: number, isFresh = false): Promise<boolean> {
   const _ = db.command
-  const fresh = (await findById<GroupBuyDoc>(db, 'groupBuys', gb._id)) ?? gb
+  // `isFresh`: the caller's copy is what a transaction just wrote (the counts of every payment before it included).
+  const fresh = isFresh ? gb : ((await findById<GroupBuyDoc>(db, 'groupBuys', gb._id)) ?? gb)
   if (fresh.status !== 'OPEN' || !hasReachedThreshold(fresh)) return false
   const won = await db.collection('groupBuys').where({ _id: gb._id, status: 'OPEN', ...whereConditions(_, thresholdConditions(fresh.minParticipants)) }).update({ data: { status: 'SUCCEEDED', succeededAt: now, succeededNotified: false } })
   // Exactly one payment wins the transition and tells everyone who has paid so far.

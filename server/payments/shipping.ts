@@ -1,6 +1,6 @@
 import type { OrderDoc } from '@server/docs'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
-import { findById, updatedCount } from '@server/fetch'
+import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
 
 /**
@@ -27,6 +27,8 @@ export interface ShippingDoc {
   lastError: string | null
   createdAt: number
   doneAt: number | null
+  /** The settle run that leased it last (processDueShipping). */
+  lease?: string
 }
 
 export function shippingIdFor(orderId: string): string {
@@ -89,22 +91,36 @@ function uploadApi(): UploadShippingInfo {
 const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
 
 /**
- * Upload due shipping records (settle). Each is leased by a conditional write first, so two runs never upload the
- * same one at once; accepted once, it is never sent again. An order refunded in full meanwhile is skipped.
+ * Upload due shipping records (settle). The batch is leased by one conditional write per attempt count (a lease
+ * token, attempts + 1 and the next attempt's time, only on records still PENDING with that attempt count), so two
+ * runs never upload the same one at once; the records this run leased and their orders are read once each, and the
+ * accepted (and skipped) ones are marked in one write. Accepted once, a record is never sent again; an order
+ * refunded in full meanwhile is skipped.
  */
 export async function processDueShipping(db: DB.Database, now: number, batch = 50): Promise<{ accepted: number; retrying: number; skipped: number }> {
   const _ = db.command
   const due = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
   const out = { accepted: 0, retrying: 0, skipped: 0 }
+  if (due.length === 0) return out
   const mchid = process.env.WXPAY_SUB_MCH_ID ?? '1900000109'
-  for (const s of due) {
-    const backoff = RETRY_BACKOFF_MS[Math.min(s.attempts, RETRY_BACKOFF_MS.length - 1)]
-    const lease = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING', attempts: s.attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff } })
-    if (updatedCount(lease) !== 1) continue
-    const order = await findById<OrderDoc>(db, 'orders', s.orderId)
+  const lease = `${now.toString(36)}${Math.random().toString(36).slice(2, 10)}`
+  const byAttempts = new Map<number, string[]>()
+  for (const s of due) byAttempts.set(s.attempts, [...(byAttempts.get(s.attempts) ?? []), s._id])
+  for (const [attempts, ids] of byAttempts) {
+    const backoff = RETRY_BACKOFF_MS[Math.min(attempts, RETRY_BACKOFF_MS.length - 1)]
+    await db.collection('shippingUploads').where({ _id: _.in(ids), status: 'PENDING', attempts }).update({ data: { attempts: _.inc(1), nextAttemptAt: now + backoff, lease } })
+  }
+  const leased = await docsOf<ShippingDoc>(db.collection('shippingUploads').where({ _id: _.in(due.map((s) => s._id)), lease }).limit(due.length))
+  if (leased.length === 0) return out
+  const orderIds = leased.map((s) => s.orderId)
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ _id: _.in(orderIds) }).limit(orderIds.length))
+  const orderOf = new Map(orders.map((o) => [o._id, o]))
+  const accepted: string[] = []
+  const skipped: string[] = []
+  for (const s of leased) {
+    const order = orderOf.get(s.orderId)
     if (!order || refundedInFull(order)) {
-      await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING' }).update({ data: { status: 'SKIPPED', doneAt: now, lastError: 'refunded in full' } })
-      out.skipped++
+      skipped.push(s._id)
       continue
     }
     let error: string | null
@@ -121,8 +137,13 @@ export async function processDueShipping(db: DB.Database, now: number, batch = 5
       out.retrying++
       continue
     }
-    const done = await db.collection('shippingUploads').where({ _id: s._id, status: 'PENDING' }).update({ data: { status: 'ACCEPTED', doneAt: now, lastError: null } })
-    if (updatedCount(done) === 1) out.accepted++
+    accepted.push(s._id)
+  }
+  if (skipped.length) {
+    out.skipped += updatedCount(await db.collection('shippingUploads').where({ _id: _.in(skipped), status: 'PENDING' }).update({ data: { status: 'SKIPPED', doneAt: now, lastError: 'refunded in full' } }))
+  }
+  if (accepted.length) {
+    out.accepted += updatedCount(await db.collection('shippingUploads').where({ _id: _.in(accepted), status: 'PENDING' }).update({ data: { status: 'ACCEPTED', doneAt: now, lastError: null } }))
   }
   return out
 }

@@ -24,8 +24,39 @@ export type HandOverResult =
  * crash); a part only moves `pickedQuantity`. A proxy code is cleared by its use (valid once) and its owner told.
  */
 export async function handOver(db: DB.Database, order: OrderDoc, how: { via: HandOverVia; code: string | null; quantity?: number }, now: number): Promise<HandOverResult> {
+  return handOverAt(db, order, how, now)
+}
+
+/**
+ * handOver for an order known only by id, at the counter `pickupPointId`: the transaction's own read of the order
+ * is the only one (pickup.verify by code). A code that is not the order's is PICKUP_CODE_NOT_FOUND, an order of
+ * another point AUTH_FORBIDDEN — checked before anything else, as they were on a read before the transaction.
+ */
+export async function handOverById(db: DB.Database, orderId: string, pickupPointId: string, how: { via: 'code' | 'delegate'; code: string; quantity?: number }, now: number): Promise<HandOverResult | { ok: false; error: ErrorCode; order: null }> {
+  try {
+    return await handOverAt(db, null, how, now, { orderId, pickupPointId })
+  } catch (err) {
+    if (err instanceof NotThisCounter) return { ok: false, error: err.error, order: err.order }
+    throw err
+  }
+}
+
+class NotThisCounter extends Error {
+  constructor(readonly error: ErrorCode, readonly order: OrderDoc | null) {
+    super(error)
+  }
+}
+
+async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: HandOverVia; code: string | null; quantity?: number }, now: number, at?: { orderId: string; pickupPointId: string }): Promise<HandOverResult> {
   const result = await inTransaction(db, async (t): Promise<HandOverResult> => {
-    const o = (await txGet<OrderDoc>(t, 'orders', order._id)) ?? order
+    const read = await txGet<OrderDoc>(t, 'orders', at?.orderId ?? order!._id)
+    if (at) {
+      // Found by a code: a code whose order carries another code was drawn but never handed out (a lost race or an
+      // interrupted call); a proxy code no longer on its order was used or revoked.
+      if (!read || (how.via === 'code' ? read.pickupCode : read.delegateCode) !== how.code) throw new NotThisCounter(ERROR_CODES.PICKUP_CODE_NOT_FOUND, read)
+      if (read.pickupPointId !== at.pickupPointId) throw new NotThisCounter(ERROR_CODES.AUTH_FORBIDDEN, read)
+    }
+    const o = read ?? order!
     const blocked = decidePickup(o, now)
     if (blocked) return { ok: false, error: blocked, order: o }
     if (how.via === 'code' && o.pickupCode !== how.code) return { ok: false, error: ERROR_CODES.PICKUP_CODE_NOT_FOUND, order: o }
@@ -40,12 +71,11 @@ export async function handOver(db: DB.Database, order: OrderDoc, how: { via: Han
     if (decided.completes) await moveOrderInTx(t, o, 'PICKED_UP', data)
     else await t.collection('orders').doc(o._id).update({ data })
     if (decided.completes) data.status = 'PICKED_UP'
-    if (decided.completes) {
-      const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', o.pickupPointId)
-      if (point) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: (point.readyCount ?? 0) - 1 } })
-    }
+    // The 待提货 count moves by an increment in the same transaction (no read: a missing point updates nothing).
+    if (decided.completes) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: db.command.inc(-1) } })
     return { ok: true, order: { ...o, ...(data as Partial<OrderDoc>) }, take: decided.take, left: left - decided.take, completes: decided.completes }
   })
+  const orderId = result.order._id
   if (!result.ok) {
     // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its later steps are finished.
     if (result.order.status === 'PICKED_UP' && result.order.handoverFinishedAt === 0) await finishHandover(db, result.order, now)
@@ -56,7 +86,7 @@ export async function handOver(db: DB.Database, order: OrderDoc, how: { via: Han
     // finishHandover queues it again as a no-op; if this is cut off, that one queues it).
     await queueShipping(db, result.order, now).catch((err) => {
       if (isCrash(err)) throw err
-      console.error('[pickup] queueing the shipping upload failed; the completing hand-over queues it', order._id, err)
+      console.error('[pickup] queueing the shipping upload failed; the completing hand-over queues it', orderId, err)
     })
   }
   if (result.completes) {
@@ -65,13 +95,14 @@ export async function handOver(db: DB.Database, order: OrderDoc, how: { via: Han
     } catch (err) {
       // The goods are handed over: the clerk is told so; settle finishes the release and the points.
       if (isCrash(err)) throw err
-      console.error('[pickup] hand-over steps failed; settle finishes them', order._id, err)
+      console.error('[pickup] hand-over steps failed; settle finishes them', orderId, err)
     }
   }
   if (how.via === 'delegate') {
-    await addNotice(db, `proxy_${order._id}_${how.code}`, {
-      openid: order.openid, kind: 'PICKED_UP_BY_PROXY', title: '代取码已使用',
-      body: `「${order.title}」已由他人凭代取码提走 ${result.take} 件`, page: `pages/resident/order/index?orderId=${order._id}`,
+    const o = result.order
+    await addNotice(db, `proxy_${o._id}_${how.code}`, {
+      openid: o.openid, kind: 'PICKED_UP_BY_PROXY', title: '代取码已使用',
+      body: `「${o.title}」已由他人凭代取码提走 ${result.take} 件`, page: `pages/resident/order/index?orderId=${o._id}`,
     }, now)
   }
   return result

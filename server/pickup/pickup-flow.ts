@@ -75,7 +75,7 @@ export async function tellArrived(db: DB.Database, order: Pick<OrderDoc, '_id' |
  */
 export async function finishHandover(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
   crashPoint('pickup:after-handover')
-  await bookPickup(db, order._id, now)
+  await bookPickup(db, order._id, now, order)
   crashPoint('pickup:after-release')
   await earnPickupPoints(db, order, now)
   crashPoint('pickup:after-points')

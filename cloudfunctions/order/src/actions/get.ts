@@ -16,7 +16,9 @@ export const get = action({
     // Someone else's order is indistinguishable from none: ids are not a way to probe.
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
     const view = toOrderView(order)
-    const [seq, gb, place] = await Promise.all([joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
+    // 跟团号 as fixed at payment (counted only for an order not paid yet, or moved to another group since).
+    const fixed = order.seqIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : null
+    const [seq, gb, place] = await Promise.all([fixed ?? joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
     if (view.rollOver?.state === 'MOVED' && gb) {
       // Moved to a next group: its end time, and whether it may still be cancelled (until that group's 成团).
       view.rollOver = { ...view.rollOver, groupBuyEndAt: gb.endAt, cancellable: order.status === 'PAID' && canCancelRolledOver(gb) }

@@ -6,7 +6,7 @@ import { counterPointOf } from '@server/pickup/clerk'
 import { action } from '@server/define'
 import type { OrderDoc, PickupCodeDoc } from '@server/docs'
 import { findById } from '@server/fetch'
-import { handOver, type HandOverVia } from '@server/pickup/hand-over'
+import { handOver, handOverById, type HandOverVia } from '@server/pickup/hand-over'
 import { audit } from '@server/pickup/verifications'
 import { staffContactsOf } from '@server/privacy/contact'
 import { docsOf } from '@server/paging'
@@ -56,15 +56,15 @@ export const verify = action({
       return ok({ ...handed[0], orders: handed, via: 'myCode' })
     }
 
-    const via: HandOverVia = binding?.kind === 'delegate' ? 'delegate' : 'code'
-    const order = binding?.orderId ? await findById<OrderDoc>(db, 'orders', binding.orderId) : null
-    // A code whose order carries another code was drawn but never handed out (a lost race or an interrupted
-    // call); a proxy code no longer on its order was used or revoked.
-    if (!order || (via === 'code' ? order.pickupCode : order.delegateCode) !== code) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code', order?._id, via)
-    if (order.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this order is picked up at another pickup point', order._id, via)
-
-    const r = await handOver(db, order, { via, code, quantity }, now)
-    if (!r.ok) return refuse(r.error, '', order._id, via)
+    const via = binding?.kind === 'delegate' ? 'delegate' : 'code'
+    if (!binding?.orderId) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code', undefined, via)
+    // The order is read once, inside the hand-over's transaction, which also checks the code and the counter.
+    const r = await handOverById(db, binding.orderId, pointId, { via, code, quantity }, now)
+    if (!r.ok) {
+      const message = r.error === ERROR_CODES.PICKUP_CODE_NOT_FOUND ? 'no such pickup code' : r.error === ERROR_CODES.AUTH_FORBIDDEN ? 'this order is picked up at another pickup point' : ''
+      return refuse(r.error, message, r.order?._id, via)
+    }
+    const order = r.order
     await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, via, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART', at: now })
     const one = view(r.order, r.take, r.left, (await staffContactsOf(db, [order.openid])).get(order.openid) ?? null)
     return ok({ ...one, orders: [one], via })
