@@ -35,7 +35,7 @@ async function migrateAll(): Promise<Doc[]> {
   const steps: Doc[] = []
   let cursor: string | null = null
   do {
-    const r = await cloud.call<Doc>('admin', DEMO.admin, { action: 'migrateOldPhotos', ...(cursor ? { cursor } : {}) })
+    const r: { ok: boolean; data: Doc } = await cloud.call<Doc>('admin', DEMO.admin, { action: 'migrateOldPhotos', ...(cursor ? { cursor } : {}) })
     expect(r.ok).toBe(true)
     steps.push(r.data)
     cursor = r.data.nextCursor
