@@ -3,20 +3,10 @@ import type { Role } from '@shared/contracts/common'
 import { ERROR_CODES, fail, type Result } from '@shared/errors'
 import { getCloud, getDb } from '@server/cloud'
 import { findById } from '@server/fetch'
+import type { UserDoc } from '@server/users/model'
 
 /** Who may call an action. `resident` means any caller with a WeChat identity. */
 export type Access = readonly Role[] | 'timer' | 'payment-callback'
-
-export interface UserDoc {
-  _id: string
-  roles: Role[]
-  /** The pickup point a resident chose. */
-  pickupPointId?: string | null
-  /** The pickup point a leader or clerk works at. */
-  boundPickupPointId?: string | null
-  nickname?: string
-  createdAt: number
-}
 
 export interface Caller {
   openid: string

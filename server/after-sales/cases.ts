@@ -1,48 +1,10 @@
 import type { AfterSalesCaseView, AfterSalesInboxItem } from '@shared/contracts/after-sales'
-import type { AfterSalesReason, AfterSalesStatus } from '@shared/domain/after-sales'
 import { shownName } from '@shared/domain/group-buy'
-import type { UserDoc } from '@server/define'
+import type { UserDoc } from '@server/users/model'
 import type { RefundDoc } from '@server/payments/model'
 import { leadsGroupBuy, sellsGroupBuy } from '@server/group-buys/access'
 import { docsOf } from '@server/paging'
-
-/**
- * 售后: a resident's case about a picked-up order. One case per (resident, requestId); the units asked for
- * across an order's open and approved cases are tallied in `afterSalesTallies/<orderId>` by conditional
- * increments (never past the picked-up quantity); an approval refunds `refundFen` through
- * requestPartialRefund with the case's own refund id, so however many approvals race it refunds once.
- */
-export interface AfterSalesCaseDoc {
-  _id: string
-  orderId: string
-  openid: string
-  nickname: string | null
-  groupBuyId: string
-  pickupPointId: string
-  title: string
-  /** Who decides: the group buy's creator (its leader), its merchant for 帮卖 goods; leaders of its point and admins too. */
-  creatorOpenid: string
-  merchantId: string | null
-  /** Units the case covers: asked for, then what an approval took back (decide's quantity). */
-  quantity: number
-  /** What the resident asked for, when an approval took back fewer units. */
-  askedQuantity?: number
-  priceFen: number
-  refundFen: number
-  reason: AfterSalesReason
-  /** Absent once its author was erased (user.deleteMe). */
-  text?: string
-  /** When its author was erased (user.deleteMe): shown as 已注销用户 from then on. */
-  erasedAt?: number
-  images?: string[]
-  status: AfterSalesStatus
-  note: string
-  requestId: string
-  refundId: string
-  createdAt: number
-  decidedAt: number | null
-  decidedBy: string | null
-}
+import type { AfterSalesCaseDoc } from '@server/after-sales/model'
 
 export const AFTER_SALES = 'afterSalesCases'
 export const AFTER_SALES_TALLIES = 'afterSalesTallies'

@@ -1,28 +1,9 @@
 import type { ProductView } from '@shared/contracts/catalog'
 import { ERROR_CODES, fail, type Result } from '@shared/errors'
 import { missingFiles, tempUrls, tempUrlsExpireAt } from '@server/storage/files'
+import type { ProductDoc } from '@server/catalog/model'
 
 export const PRODUCTS = 'products'
-
-/** A merchant's product in the `products` collection (database/schema.json). */
-export interface ProductDoc {
-  _id: string
-  /** The merchant's openid. */
-  merchantId: string
-  name: string
-  unit: string
-  spec: string
-  category: string
-  description: string
-  /** cloud:// file ids, 1…9, each a file that existed in storage when it was set. */
-  images: string[]
-  supplyPriceFen: number
-  suggestedPriceFen: number
-  createdAt: number
-  updatedAt: number
-  /** Bumped by every update; updates are conditional on it, so two edits can never merge into a broken product. */
-  version: number
-}
 
 /** Views for products, with temp URLs for their images fetched in one batch. */
 export async function toProductViews(docs: readonly ProductDoc[], now: number): Promise<ProductView[]> {

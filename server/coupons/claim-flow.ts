@@ -4,7 +4,7 @@ import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/erro
 import { isDuplicateWrite } from '@server/cloud'
 import { allocateCouponCode } from '@server/coupons/coupon-flow'
 import { releaseTally, reserveTally, returnCoupon, takeCoupon } from '@server/coupons/holds'
-import type { CouponCampaignDoc, CouponDoc } from '@server/docs'
+import type { CouponCampaignDoc, CouponDoc } from '@server/coupons/model'
 import { findById } from '@server/fetch'
 import { couponIdFor } from '@server/ids'
 import { isInAudience } from '@server/insight/audience'

@@ -1,6 +1,6 @@
 import { COUPON_CODE_LENGTH } from '@shared/domain/coupon'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
-import type { CouponDoc } from '@server/docs'
+import type { CouponDoc } from '@server/coupons/model'
 import { findById, updatedCount } from '@server/fetch'
 import { releaseCouponHoldInTx } from '@server/coupons/holds'
 import { crashPoint } from '@server/crash-points'

@@ -1,5 +1,5 @@
 import { crashPoint, isCrash } from '@server/crash-points'
-import type { CouponDoc } from '@server/docs'
+import type { CouponDoc } from '@server/coupons/model'
 import { credit } from '@server/members/points'
 import { docsOf } from '@server/paging'
 

@@ -1,5 +1,5 @@
 import type { Role } from '@shared/contracts/common'
-import type { UserDoc } from '@server/define'
+import type { UserDoc } from '@server/users/model'
 import { canSeeGroupBuyOrders, canSignOffArrival, leadsGroupBuy } from './access'
 
 // Every caller shape against one group buy (created by c1 at pp1, selling m1's offer): who leads it, who may sign off

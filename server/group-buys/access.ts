@@ -1,5 +1,5 @@
-import type { UserDoc } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
+import type { UserDoc } from '@server/users/model'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 
 /**
  * Who may see and act on a group buy's orders: the one home of these checks (the 接龙 list, 催取, the pick list,

@@ -1,7 +1,8 @@
 import { planArrival, type ArrivalLine } from '@shared/domain/supply'
 import { isDuplicateWrite } from '@server/cloud'
 import { crashPoint, isCrash } from '@server/crash-points'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc, ArrivalDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'
@@ -9,22 +10,6 @@ import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
 import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
-
-/**
- * What one sign-off decided, stored once per group buy (arrivals/<groupBuyId>): the first call's received
- * quantity and the plan over the orders paid at that moment. Every later or concurrent call carries out the
- * same plan — each step is a conditional write or a keyed insert — so repeats change nothing and a call cut
- * off halfway is finished by the next one.
- */
-export interface ArrivalDoc {
-  _id: string
-  receivedQuantity: number
-  paidQuantity: number
-  lines: ArrivalLine[]
-  createdAt: number
-  /** 0 until a sign-off carried the plan out to the end; settle carries out a plan a crash cut off (finishInterruptedArrivals). */
-  finishedAt?: number
-}
 
 export interface ArrivalOutcome {
   /** Orders readied by this call. */

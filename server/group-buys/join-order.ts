@@ -1,5 +1,5 @@
 import { afterPosition } from '@server/cursor'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { docsOf } from '@server/paging'
 
 /** 跟团号 order: by createdAt, ties by _id. */

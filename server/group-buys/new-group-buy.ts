@@ -1,4 +1,4 @@
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 
 /** What the creator decides; everything else a new group buy starts with is the same for every kind. */
 export type GroupBuyTerms = Pick<

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '@shared/contracts/order'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { releaseHold } from '@server/group-buys/holds'
 import { moveOrder } from '@server/orders/moves'
 

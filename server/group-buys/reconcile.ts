@@ -1,4 +1,5 @@
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
 import { paymentWindowMs } from '@server/payments/pay'
 import { succeedIfReached } from '@server/payments/payment-flow'

@@ -1,5 +1,6 @@
 import { statusAtEnd } from '@shared/domain/group-buy'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
 import { releaseUnpaid } from '@server/group-buys/order-flow'
 import { closeBeforeRelease } from '@server/payments/close-flow'

@@ -1,19 +1,9 @@
 import { createHash } from 'crypto'
 import { SHARE_PAGE } from '@shared/domain/share-code'
 import { isDuplicateWrite, getCloud } from '@server/cloud'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc, ShareCodeDoc } from '@server/group-buys/model'
 import { findById } from '@server/fetch'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
-
-/** shareCodes/<scene>: one per group buy, the mini-program code of its poster and whom it attributes joins to. */
-export interface ShareCodeDoc {
-  _id: string
-  groupBuyId: string
-  /** The leader whose poster it is (referrerLeader on the orders it brings). */
-  leaderOpenid: string
-  fileID: string
-  createdAt: number
-}
 
 /** The group buy's scene: a hash of (group buy, leader), so the same pair always gets the same code. */
 export function sceneFor(groupBuyId: string, leaderOpenid: string): string {

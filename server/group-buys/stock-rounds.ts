@@ -1,6 +1,6 @@
 import { decideStock, joinableConditions, stockConditions } from '@shared/domain/group-buy'
 import { ERROR_CODES } from '@shared/errors'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { WarmCache } from '@server/warm-cache'
 import { whereConditions } from './conditions'

@@ -1,5 +1,6 @@
 import { tierDifferenceFen, tierReached } from '@shared/domain/price-tiers'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { tierRefundIdFor } from '@server/ids'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'

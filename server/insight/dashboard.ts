@@ -1,8 +1,8 @@
 import type { DashboardPoint, DashboardProduct, InsightOutputs } from '@shared/contracts/insight'
 import { CHINA_OFFSET_MS, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
 import { fillRate, repeatRate, topTags } from '@shared/domain/insight'
-import type { GroupBuyDoc } from '@server/docs'
-import type { OfferDoc } from '@server/supply/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OfferDoc } from '@server/supply/model'
 import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
 
 export type Scope = InsightOutputs['dashboard']['scope']

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto'
 import { chinaDay } from '@shared/domain/calendar'
 import { matchesAudience, type Audience } from '@shared/domain/insight'
-import type { CouponCampaignDoc } from '@server/docs'
+import type { CouponCampaignDoc } from '@server/coupons/model'
 import { addNotice } from '@server/messages/notices'
 import { subscriptionIdFor } from '@server/messages/notify'
 import { enqueue } from '@server/messages/outbox'

@@ -17,9 +17,11 @@ import {
   type Party,
   type SplitTerms,
 } from '@shared/domain/ledger'
-import { AFTER_SALES, AFTER_SALES_TALLIES, type AfterSalesCaseDoc } from '@server/after-sales/cases'
+import { AFTER_SALES, AFTER_SALES_TALLIES } from '@server/after-sales/cases'
+import type { AfterSalesCaseDoc } from '@server/after-sales/model'
 import { afterSalesWindowMs } from '@server/after-sales/window'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'

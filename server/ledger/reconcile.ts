@@ -1,13 +1,16 @@
 import { chinaDay } from '@shared/domain/calendar'
-import { PARTIES, splitOfKept, balanceFromEntries, BALANCE_FIELD, type Balance, type EntryState } from '@shared/domain/ledger'
-import type { DebtView, ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
+import { PARTIES, splitOfKept, balanceFromEntries, BALANCE_FIELD, type Balance, type EntryState, type Party } from '@shared/domain/ledger'
+import type { DebtView, EntryKind, PartyTotals, ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
+import { partyTotals } from '@shared/domain/money-lines'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { pointsForOrder } from '@shared/domain/members'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { expectedCounters } from '@server/group-buys/reconcile'
 import { participationIdFor, pointEntryIdFor } from '@server/ids'
-import { POINT_ENTRIES, type PointEntryDoc } from '@server/members/points'
+import { POINT_ENTRIES } from '@server/members/points'
+import type { PointEntryDoc } from '@server/members/model'
 import type { CloudPayApi } from '@server/payments/pay'
 import type { RefundDoc } from '@server/payments/model'
 import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
@@ -59,14 +62,16 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}`)
   await eachPage<OrderDoc>(db, 'orders', {}, async (page) => {
     for (const order of page) {
       orders++
-      await reconcileOrder(db, order, report)
+      // Each difference names its order (the 对账 page shows the title beside the id).
+      await reconcileOrder(db, order, (m) => report({ ...m, title: order.title }))
     }
   })
   await reconcileGroupCounts(db, now, report)
   await reconcileBalances(db, report)
   await checkNoNegativeBalance(db, report)
   const debts = await listDebts(db)
-  const out: ReconcileReport = { reconciliationId: id, at: now, orders, mismatches, mismatchCount, debts }
+  const totals = await totalsByParty(db)
+  const out: ReconcileReport = { reconciliationId: id, at: now, orders, mismatches, mismatchCount, debts, totals }
   await db.collection('reconciliations').add({ data: { _id: id, ...out } })
   return out
 }
@@ -113,6 +118,18 @@ async function checkNoNegativeBalance(db: DB.Database, report: (m: ReconcileMism
       if (v < 0) report({ orderId: null, account, kind: 'NEGATIVE_BALANCE', expected: { [BALANCE_FIELD[state]]: '≥ 0' }, actual: { [BALANCE_FIELD[state]]: v } })
     }
   }
+}
+
+/** Each party's totals over every entry (one aggregate grouped by account, kind and state). */
+async function totalsByParty(db: DB.Database): Promise<PartyTotals[]> {
+  const $ = db.command.aggregate
+  const res = (await db
+    .collection('ledgerEntries')
+    .aggregate()
+    .group({ _id: { party: '$party', account: '$account', kind: '$kind', state: '$state' }, total: $.sum('$amountFen') })
+    .limit(1_000_000)
+    .end()) as unknown as { list: { _id: { party: Party; account: string; kind: EntryKind; state: EntryState }; total: number }[] }
+  return partyTotals(res.list.map((r) => ({ ...r._id, amountFen: r.total })))
 }
 
 /** Payees in debt, from their balance documents (checked against their DEBT entries by reconcileBalances). */

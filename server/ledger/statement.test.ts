@@ -1,7 +1,7 @@
 import type { LedgerEntryView } from '@shared/contracts/ledger'
 import { statementCsv, statementTotals } from './statement'
 
-const base: LedgerEntryView = { entryId: 'e', orderId: 'o1', groupBuyId: 'g', party: 'leader', partyId: 'l', kind: 'SALE', amountFen: 1000, state: 'FROZEN', createdAt: Date.UTC(2026, 11, 1, 1, 2, 3), title: '草莓, "大果"', seq: 7 }
+const base: LedgerEntryView = { entryId: 'e', orderId: 'o1', groupBuyId: 'g', party: 'leader', partyId: 'l', kind: 'SALE', amountFen: 1000, state: 'FROZEN', createdAt: Date.UTC(2026, 11, 1, 1, 2, 3), title: '草莓, "大果"', seq: 7, refId: null, reason: '售出' }
 
 it('totals count orders with a sale, sum sales and reversals, and what reached the payee', () => {
   const totals = statementTotals([
@@ -15,17 +15,17 @@ it('totals count orders with a sale, sum sales and reversals, and what reached t
   expect(totals).toEqual({ orders: 2, salesFen: 1500, refundsFen: -300, netFen: 1200, paidOutFen: 400 })
 })
 
-it('the CSV quotes free text, shows Beijing time and yuan, and ends with the totals', () => {
-  const csv = statementCsv([base, { ...base, kind: 'REVERSAL', amountFen: -5 }], statementTotals([base]))
+it('the CSV quotes free text, shows Beijing time and yuan, names each line’s reason (缺货退款, not 退款冲回), and ends with the totals', () => {
+  const csv = statementCsv([base, { ...base, kind: 'REVERSAL', amountFen: -5, refId: 'rs1', reason: '缺货退款' }], statementTotals([base]))
   const lines = csv.split('\r\n')
   expect(lines[0]).toBe('\uFEFF时间,订单号,商品,跟团号,类型,状态,金额(元)')
-  expect(lines[1]).toBe('2026-12-01 09:02:03,o1,"草莓, ""大果""",7,销售分成,冻结,10.00')
-  expect(lines[2]).toBe('2026-12-01 09:02:03,o1,"草莓, ""大果""",7,退款冲回,冻结,-0.05')
+  expect(lines[1]).toBe('2026-12-01 09:02:03,o1,"草莓, ""大果""",7,售出,冻结,10.00')
+  expect(lines[2]).toBe('2026-12-01 09:02:03,o1,"草莓, ""大果""",7,缺货退款,冻结,-0.05')
   expect(lines).toContain('净收益(元),10.00')
 })
 
 it('a product name that is a formula reaches the CSV as text; amounts stay numbers', () => {
   const csv = statementCsv([{ ...base, title: '=HYPERLINK("http://evil.example","领红包")', amountFen: -250 }], statementTotals([base]))
   const line = csv.split('\r\n')[1]
-  expect(line).toBe(`2026-12-01 09:02:03,o1,"'=HYPERLINK(""http://evil.example"",""领红包"")",7,销售分成,冻结,-2.50`)
+  expect(line).toBe(`2026-12-01 09:02:03,o1,"'=HYPERLINK(""http://evil.example"",""领红包"")",7,售出,冻结,-2.50`)
 })

@@ -2,11 +2,13 @@ import type { AccountRole, BalanceView, LedgerEntryView, PayoutView } from '@sha
 import { chinaMonth } from '@shared/domain/calendar'
 import { tierFor, type Party } from '@shared/domain/ledger'
 import type { PayoutState } from '@shared/domain/payout'
-import type { UserDoc } from '@server/define'
+import type { UserDoc } from '@server/users/model'
 import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
 import { wechatPayConfig } from '@server/ledger/wechatpay'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { derivedBalance } from '@server/ledger/reconcile'
+import { entryReason } from '@shared/domain/money-lines'
+import type { RefundDoc } from '@server/payments/model'
 import { docsOf } from '@server/paging'
 
 export interface Account {
@@ -53,21 +55,37 @@ export async function balanceView(db: DB.Database, a: Account, now: number): Pro
   return { party: a.party, partyId: a.partyId, ...derived, awaitingPickupFen: derived.frozenFen - afterSalesFen, afterSalesFen, tier }
 }
 
-/** Entries as views, with their orders' titles and 跟团号 (one read for the page's orders). */
+/**
+ * Entries as views, with their orders' titles and 跟团号 and each event in words (a reversal named by its refund's
+ * reason: 缺货退款, 售后退款 …): one read for the page's orders, one for its refunds.
+ */
 export async function entryViews(db: DB.Database, docs: readonly LedgerEntryDoc[]): Promise<LedgerEntryView[]> {
   const ids = [...new Set(docs.map((d) => d.orderId).filter((x): x is string => !!x))]
+  const refundIds = [...new Set(docs.filter((d) => d.kind === 'REVERSAL' && d.refId).map((d) => d.refId as string))]
   const orders = new Map<string, LedgerOrderDoc>()
-  if (ids.length) {
-    const res = await docsOf<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: db.command.in(ids) }).limit(ids.length))
-    for (const o of res) orders.set(o._id, o)
-  }
+  const reasons = new Map<string, string>()
+  await Promise.all([
+    ids.length && byIds<LedgerOrderDoc>(db, 'ledgerOrders', ids).then((list) => list.forEach((o) => orders.set(o._id, o))),
+    refundIds.length && byIds<RefundDoc>(db, 'refunds', refundIds).then((list) => list.forEach((r) => reasons.set(r._id, r.reason))),
+  ])
   return docs.map((d) => {
     const o = d.orderId ? orders.get(d.orderId) : undefined
     return {
       entryId: d._id, orderId: d.orderId, groupBuyId: d.groupBuyId, party: d.party, partyId: d.partyId, kind: d.kind, amountFen: d.amountFen,
-      state: d.state, createdAt: d.createdAt, title: o?.title ?? null, seq: o?.seq ?? null,
+      state: d.state, createdAt: d.createdAt, title: o?.title ?? null, seq: o?.seq ?? null, refId: d.refId ?? null,
+      reason: entryReason(d, d.refId ? reasons.get(d.refId) : null),
     }
   })
+}
+
+async function byIds<T>(db: DB.Database, collection: string, ids: readonly string[]): Promise<T[]> {
+  const out: T[] = []
+  // The database answers at most 1000 documents a read.
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000)
+    out.push(...(await docsOf<T>(db.collection(collection).where({ _id: db.command.in(chunk) }).limit(chunk.length))))
+  }
+  return out
 }
 
 /** A payout as its payee sees it; the confirm arguments only while the bill waits for them. */

@@ -1,6 +1,6 @@
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
-import type { OutboxDoc, TemplateKey } from '@server/messages/outbox'
+import type { TemplateKey, OutboxDoc } from '@server/messages/model'
 import { docsOf } from '@server/paging'
 
 /** A user's one-time subscribe consents per template: each accepted wx.requestSubscribeMessage adds one. */

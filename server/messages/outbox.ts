@@ -1,28 +1,6 @@
 import { isDuplicateWrite } from '@server/cloud'
 import { addNotice } from '@server/messages/notices'
-
-/** Subscribe-message templates we send. Template ids come from the function's environment on CloudBase. */
-export const TEMPLATES = {
-  GROUP_SUCCEEDED: 'GROUP_SUCCEEDED',
-  GROUP_FAILED_REFUNDED: 'GROUP_FAILED_REFUNDED',
-  GOODS_ARRIVED: 'GOODS_ARRIVED',
-  PICKUP_REMINDER: 'PICKUP_REMINDER',
-  /** A targeted campaign (精准推送): only to residents who consented to marketing, at most one a day. */
-  MARKETING: 'MARKETING',
-} as const
-export type TemplateKey = keyof typeof TEMPLATES
-
-export interface OutboxDoc {
-  _id: string
-  toOpenid: string
-  template: TemplateKey
-  page: string
-  data: Record<string, { value: string }>
-  status: 'PENDING' | 'SENDING' | 'SENT' | 'NO_CONSENT' | 'FAILED'
-  createdAt: number
-  sentAt: number | null
-  error: string | null
-}
+import type { OutboxDoc } from '@server/messages/model'
 
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
   /**

@@ -1,4 +1,4 @@
-/** The stored shapes of the payments room (refunds.ts writes them; the ledger and after-sales read them). */
+/** The stored shapes of the payments room (refunds.ts and shipping.ts write them; the ledger and after-sales read them): refunds and shippingUploads. */
 
 export interface RefundDoc {
   _id: string
@@ -42,3 +42,31 @@ export interface RefundDoc {
 }
 
 export type RefundKind = 'order' | 'coupon'
+
+/**
+ * 小程序发货信息管理服务: WeChat keeps a mini-program's payments frozen until the developer records that the goods
+ * were handed over. Each paid order is recorded once, at its (first) handover, through the cloud call
+ * `cloud.openapi.wxa.sec.order.uploadShippingInfo` (wx-server-sdk's generic openapi proxy; the function's
+ * config.json grants `wxa.sec.order.uploadShippingInfo`; no access token is handled by us). The handover only
+ * queues it (one insert, keyed by the order = its out_trade_no, so any number of handover paths and replays queue it
+ * once); settle uploads from the queue, retried with backoff until WeChat accepts it.
+ */
+export interface ShippingDoc {
+  /** `sh_<orderId>`: one per payment. */
+  _id: string
+  orderId: string
+  /** The payment's out_trade_no (our order id). */
+  outTradeNo: string
+  payerOpenid: string
+  itemDesc: string
+  handedOverAt: number
+  /** PENDING: waiting/retrying; ACCEPTED: WeChat took it; SKIPPED: refunded in full before it went out. */
+  status: 'PENDING' | 'ACCEPTED' | 'SKIPPED'
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+  createdAt: number
+  doneAt: number | null
+  /** The settle run that leased it last (processDueShipping). */
+  lease?: string
+}

@@ -1,5 +1,6 @@
 import { hasReachedThreshold, thresholdConditions } from '@shared/domain/group-buy'
-import type { GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'

@@ -1,4 +1,6 @@
-import type { CouponDoc, GroupBuyDoc, OrderDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { CouponDoc } from '@server/coupons/model'
+import type { OrderDoc } from '@server/orders/model'
 import { isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { refundIdFor, shortageRefundIdFor } from '@server/ids'

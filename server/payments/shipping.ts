@@ -1,35 +1,8 @@
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
-
-/**
- * 小程序发货信息管理服务: WeChat keeps a mini-program's payments frozen until the developer records that the goods
- * were handed over. Each paid order is recorded once, at its (first) handover, through the cloud call
- * `cloud.openapi.wxa.sec.order.uploadShippingInfo` (wx-server-sdk's generic openapi proxy; the function's
- * config.json grants `wxa.sec.order.uploadShippingInfo`; no access token is handled by us). The handover only
- * queues it (one insert, keyed by the order = its out_trade_no, so any number of handover paths and replays queue it
- * once); settle uploads from the queue, retried with backoff until WeChat accepts it.
- */
-export interface ShippingDoc {
-  /** `sh_<orderId>`: one per payment. */
-  _id: string
-  orderId: string
-  /** The payment's out_trade_no (our order id). */
-  outTradeNo: string
-  payerOpenid: string
-  itemDesc: string
-  handedOverAt: number
-  /** PENDING: waiting/retrying; ACCEPTED: WeChat took it; SKIPPED: refunded in full before it went out. */
-  status: 'PENDING' | 'ACCEPTED' | 'SKIPPED'
-  attempts: number
-  nextAttemptAt: number
-  lastError: string | null
-  createdAt: number
-  doneAt: number | null
-  /** The settle run that leased it last (processDueShipping). */
-  lease?: string
-}
+import type { ShippingDoc } from '@server/payments/model'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`

@@ -1,4 +1,4 @@
-import type { UserDoc } from '@server/define'
+import type { UserDoc } from '@server/users/model'
 
 /** The pickup point a caller works the counter at: clerks only, and only once bound to one. */
 export function counterPointOf(user: UserDoc): string | null {

@@ -1,7 +1,7 @@
 import { decideHandOverQuantity, decidePickup, quantityLeftToHandOver } from '@shared/domain/pickup'
 import { ERROR_CODES, type ErrorCode } from '@shared/errors'
 import { isCrash } from '@server/crash-points'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'

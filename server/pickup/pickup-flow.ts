@@ -1,6 +1,6 @@
 import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '@shared/domain/pickup'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { enqueue } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { crashPoint } from '@server/crash-points'

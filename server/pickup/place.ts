@@ -1,19 +1,8 @@
 import type { PickupPlaceView } from '@shared/contracts/common'
 import { formatPickupWindow } from '@shared/domain/pickup'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById } from '@server/fetch'
-
-/** pickupPoints as stored (openingHours and contactPhone came with #22; absent on older points). */
-export interface PickupPointDoc {
-  _id: string
-  name: string
-  address: string
-  storeName: string
-  openingHours?: string | null
-  contactPhone?: string | null
-  handlingFeeFen?: number
-  readyCount?: number
-}
+import type { PickupPointDoc } from '@server/pickup/model'
 
 export function toPickupPlaceView(p: PickupPointDoc): PickupPlaceView {
   return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null }

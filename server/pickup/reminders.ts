@@ -1,5 +1,5 @@
 import { dueReminders, REMIND_AFTER_READY_MS, REMIND_BEFORE_EXPIRY_MS, type PickupReminderKind } from '@shared/domain/pickup-reminders'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'

@@ -1,23 +1,4 @@
-import type { ErrorCode } from '@shared/errors'
-
-/** One line of the counter's audit log: every pickup or coupon attempt, whatever its outcome. */
-export interface VerificationDoc {
-  _id?: string
-  kind: 'pickup' | 'coupon'
-  code: string
-  clerkOpenid: string
-  /** Where the attempt was made (the caller's bound point); null when the caller has none. */
-  pickupPointId: string | null
-  orderId?: string
-  couponId?: string
-  /** HANDED_PART: part of the order handed over (部分提货), the rest still to pick up. */
-  outcome: 'PICKED_UP' | 'HANDED_PART' | 'REDEEMED' | ErrorCode
-  at: number
-  /** How the order was found: its own code (absent), a proxy code, an all-my-orders code, or the 待提货 list. */
-  via?: 'code' | 'delegate' | 'myCode' | 'list'
-  /** Units handed over by this attempt. */
-  quantity?: number
-}
+import type { VerificationDoc } from '@server/pickup/model'
 
 /**
  * Append to the audit. A write failing here must not turn a hand-over that already happened into an error the

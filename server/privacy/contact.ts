@@ -1,6 +1,6 @@
 import type { MyContactView } from '@shared/contracts/user'
 import { phoneTailOf, type StaffContactView } from '@shared/domain/contact'
-import type { UserDoc } from '@server/define'
+import type { UserDoc } from '@server/users/model'
 import { findById } from '@server/fetch'
 import { openPhone, sealPhone } from '@server/privacy/phone'
 import { docsOf } from '@server/paging'

@@ -5,6 +5,7 @@ import { readAllWhere } from '@server/insight/query'
 import { copyFileTo, deleteFiles } from './files'
 import { hostUploadFolder } from './upload-folders'
 import { docsOf } from '@server/paging'
+import type { UploadDoc } from '@server/storage/model'
 
 /**
  * Every file a person put in storage, so deleteMe can delete them all, attached or not (cloud storage cannot be
@@ -13,15 +14,6 @@ import { docsOf } from '@server/paging'
  * photo was attached to a rating or 售后 case.
  */
 export const UPLOADS = 'uploads'
-
-export interface UploadDoc {
-  _id: string
-  openid: string
-  fileID: string
-  /** upload: in the person's own folder; attached: the copy a rating or case shows. */
-  kind: 'upload' | 'attached'
-  createdAt: number
-}
 
 export function uploadIdFor(fileID: string): string {
   return 'up' + createHash('sha256').update(`upload\u0000${fileID}`).digest('hex').slice(0, 30)

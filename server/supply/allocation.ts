@@ -1,5 +1,5 @@
 import { unsoldReturn } from '@shared/domain/supply'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { updatedCount } from '@server/fetch'
 
 /**

@@ -1,10 +1,10 @@
 import { createHash } from 'crypto'
 import { isDuplicateWrite } from '@server/cloud'
 import { crashPoint } from '@server/crash-points'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { addNotice } from '@server/messages/notices'
-import type { PurchaseOrderDoc } from '@server/supply/docs'
+import type { PurchaseOrderDoc } from '@server/supply/model'
 import { docsOf } from '@server/paging'
 
 /** Later rounds exist only when a purchase order already shipped before another group buy there ended. */

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import type { BalanceView, LedgerEntryView, LedgerOutputs, PayoutView, TierView } from '@/shared/contracts/ledger'
+import type { AccountRole, BalanceView, LedgerOutputs, MoneyLine, PayoutView, TierView } from '@/shared/contracts/ledger'
 import { newRequestId } from '@/services/cloud'
 import type { ClientError } from '@/shared/client-result'
 import { ledgerService } from '@/services/ledger'
@@ -9,10 +9,13 @@ import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './page
 type Statement = LedgerOutputs['statement']
 
 export interface EarningsState {
+  /** Whose account the screen shows (收益 of a leader or a store, 结算 of a merchant); absent: the server's default. */
+  account: AccountRole | undefined
   balance: BalanceView | null
   balanceLoading: boolean
   balanceError: ClientError | null
-  entries: PagedState<LedgerEntryView>
+  /** One line per order, payout or debt repayment (ledger.lines), newest first. */
+  lines: PagedState<MoneyLine>
   statement: Statement | null
   statementLoading: boolean
   statementError: ClientError | null
@@ -25,8 +28,10 @@ export interface EarningsState {
   /** The payout whose 确认收款 is in progress. */
   confirming: string | null
   confirmError: ClientError | null
+  /** Show this account from now on (a page sets it before its first refresh). */
+  setAccount: (as: AccountRole | undefined) => void
   refresh: () => Promise<void>
-  loadMoreEntries: () => Promise<void>
+  loadMoreLines: () => Promise<void>
   loadStatement: (month: string) => Promise<void>
   /** Withdraw `amountFen` of the available balance (the real name from ¥2,000); true when the payout was accepted. */
   withdraw: (amountFen: number, realName?: string) => Promise<boolean>
@@ -36,10 +41,11 @@ export interface EarningsState {
 }
 
 const initial = () => ({
+  account: undefined as AccountRole | undefined,
   balance: null,
   balanceLoading: false,
   balanceError: null,
-  entries: emptyPaged<LedgerEntryView>(),
+  lines: emptyPaged<MoneyLine>(),
   statement: null,
   statementLoading: false,
   statementError: null,
@@ -58,26 +64,35 @@ export function tierProgress(tier: TierView): number {
 }
 
 export const useEarningsStore = create<EarningsState>()((set, get) => {
-  const setEntries = (patch: Partial<PagedState<LedgerEntryView>>) => set({ entries: { ...get().entries, ...patch } })
+  const setLines = (patch: Partial<PagedState<MoneyLine>>) => set({ lines: { ...get().lines, ...patch } })
   const loadBalance = async () => {
     set({ balanceLoading: true, balanceError: null })
-    const res = await ledgerService.balance()
+    const as = get().account
+    const res = as ? await ledgerService.balance(as) : await ledgerService.balance()
     if (res.ok) set({ balance: res.data, balanceLoading: false })
     else set({ balanceLoading: false, balanceError: res.error })
   }
   const loadPayouts = async () => {
-    const res = await ledgerService.payouts()
+    const as = get().account
+    // A store has no payouts (its fees are settled by the platform, not withdrawn here).
+    if (as === 'store') return
+    const res = as ? await ledgerService.payouts(as) : await ledgerService.payouts()
     if (res.ok) set({ payouts: res.data.items })
   }
   return {
     ...initial(),
-    refresh: async () => {
-      await Promise.all([loadBalance(), loadFirstPage(setEntries, () => ledgerService.entries()), loadPayouts()])
+    setAccount: (as) => {
+      if (as !== get().account) set({ ...initial(), account: as })
     },
-    loadMoreEntries: () => loadNextPage(() => get().entries, setEntries, (c) => ledgerService.entries(c)),
+    refresh: async () => {
+      const as = get().account
+      await Promise.all([loadBalance(), loadFirstPage(setLines, () => ledgerService.lines(undefined, as)), loadPayouts()])
+    },
+    loadMoreLines: () => loadNextPage(() => get().lines, setLines, (c) => ledgerService.lines(c, get().account)),
     loadStatement: async (month) => {
       set({ statementLoading: true, statementError: null })
-      const res = await ledgerService.statement(month)
+      const as = get().account
+      const res = as ? await ledgerService.statement(month, as) : await ledgerService.statement(month)
       if (res.ok) set({ statement: res.data, statementLoading: false })
       else set({ statementLoading: false, statementError: res.error })
     },
@@ -99,7 +114,8 @@ export const useEarningsStore = create<EarningsState>()((set, get) => {
       if (get().withdrawing || amountFen <= 0) return false
       const requestId = get().withdrawRequestId ?? newRequestId()
       set({ withdrawing: true, withdrawError: null, withdrawRequestId: requestId })
-      const res = realName ? await ledgerService.requestPayout(amountFen, requestId, realName) : await ledgerService.requestPayout(amountFen, requestId)
+      const as = get().account
+      const res = as ? await ledgerService.requestPayout(amountFen, requestId, realName, as) : realName ? await ledgerService.requestPayout(amountFen, requestId, realName) : await ledgerService.requestPayout(amountFen, requestId)
       if (!res.ok) {
         // A refusal (not enough available) will not change on retry: the next tap is a new request.
         const spent = res.error.code === 'LEDGER.INSUFFICIENT' || res.error.code === 'INPUT.INVALID'

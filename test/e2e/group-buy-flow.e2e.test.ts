@@ -134,7 +134,10 @@ it('runs a group buy from creation to pickup', async () => {
   await tap('我的收益')
   await see('¥18.91')
   await see('¥37.82')
-  await see(`销售分成 · ${TITLE} #1`)
+  // One line per order in words: A's is 可提现, B's and C's 待提货.
+  await see(`${TITLE} × 1 #1`)
+  await expect(visible('.money-lines__line').filter({ hasText: `${TITLE} × 1 #1` }).first().textContent()).resolves.toMatch(/售出 \+¥18\.91.*售后期满 \+¥18\.91.*可提现/)
+  await expect(visible('.money-lines__line').filter({ hasText: '待提货' }).count()).resolves.toBe(2)
   await see('待提货 ¥37.82 · 售后期 ¥0.00')
   await shot('15-leader-earnings')
   await tap('提现')
@@ -150,5 +153,8 @@ it('runs a group buy from creation to pickup', async () => {
   await tap('确认收款')
   await see(/已到账/)
   await expect(visible('.earnings__cell-value').allTextContents()).resolves.toEqual(['¥37.82', '¥0.00', '¥18.91'])
+  // The withdrawal is one line (not four entries), and A's order now reads 已提现.
+  await visible('.money-lines__line').filter({ hasText: `${TITLE} × 1 #1` }).filter({ hasText: '已提现' }).first().waitFor()
+  await expect(visible('.money-lines__line').filter({ hasText: '提现到微信零钱' }).count()).resolves.toBe(1)
   await shot('17-leader-payout-arrived')
 })

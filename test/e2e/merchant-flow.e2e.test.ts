@@ -200,4 +200,29 @@ it('runs the merchant story from a photo to the counter', async () => {
     await see(`数量 ×${[1, 1][i]}`)
     await tap('继续核销')
   }
+
+  // 9. The merchant's 结算: one line per order, B's naming the shortage (缺货退款) and its amount; the ledger
+  // entries behind it one tap away. A's and B's boxes are picked up: 售后期 until the window closes.
+  await actAs('商家')
+  await go('pages/merchant/settlement/index')
+  await see('每单货款')
+  const shortLine = visible('.money-lines__line').filter({ hasText: '缺货退款' }).first()
+  await shortLine.waitFor()
+  await expect(shortLine.textContent()).resolves.toMatch(new RegExp(`${PRODUCT} × 2（实发 1） #2.*售出 \\+¥.*缺货退款 -¥.*售后期`))
+  await expect(visible('.money-lines__line').filter({ hasText: `${PRODUCT} × 1 #1` }).count()).resolves.toBe(1)
+  await shot('35-merchant-settlement-lines')
+  await shortLine.getByText('明细').click()
+  await see(/^缺货退款 · 冻结 · /)
+  await shot('36-merchant-settlement-entries')
+
+  // 10. The admin's 对账: totals per party (the platform's fees among them), no differences.
+  await actAs('管理员')
+  await tap('平台管理')
+  await tap('对账 · 最近一次对账结果 ›')
+  await tap('立即对账')
+  await see('账实相符，0 笔差异')
+  await see('各方合计（全部流水）')
+  await see('平台（服务费与差价）')
+  await see(/^平台服务费 ¥/)
+  await shot('37-admin-reconcile-totals')
 })

@@ -15,6 +15,8 @@ export const month = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, 'must be YYYY-
 export const ledgerContract = {
   balance: z.object({ as: accountRole.optional() }).strict(),
   entries: z.object({ cursor: cursor.optional(), as: accountRole.optional() }).strict(),
+  /** 收益/结算 in plain words: one line per order, payout or debt repayment, newest first, entries inside. */
+  lines: z.object({ cursor: cursor.optional(), as: accountRole.optional() }).strict(),
   statement: z.object({ month, as: z.enum(['leader', 'merchant']).optional() }).strict(),
   orderEntries: z.object({ orderId: id }).strict(),
   /** realName: the payee's real name, required from ¥2,000 (USER_NAME_REQUIRED_FROM_FEN), sent only encrypted. */
@@ -42,6 +44,55 @@ export interface LedgerEntryView {
   /** The order's title and 跟团号 (null on payout entries). */
   title: string | null
   seq: number | null
+  /** The refund or payout this entry books (null on sales, releases and debt repayments). */
+  refId: string | null
+  /** The event in words: 售出, 缺货退款, 售后退款, 售后期满, 提现, 欠款抵扣 … (entryReason). */
+  reason: string
+}
+
+/**
+ * Where a line's money stands. An order: 待提货 (AWAITING_PICKUP) → 售后期 (AFTER_SALES) → 可提现 (AVAILABLE) →
+ * 提现中 / 已提现 / 已抵欠款; 已退款 (REFUNDED) when refunds took all of it back; 欠款 (DEBT) when a refund took back
+ * money already withdrawn. A payout: 提现中, 已提现, or 已退回 (RETURNED: failed or not confirmed, money back).
+ */
+export const MONEY_LINE_STATES = ['AWAITING_PICKUP', 'AFTER_SALES', 'AVAILABLE', 'PAYOUT_PENDING', 'DEBT_REPAID', 'PAID_OUT', 'REFUNDED', 'DEBT', 'RETURNED'] as const
+export type MoneyLineState = (typeof MONEY_LINE_STATES)[number]
+
+/** One event of a line in words, its entries summed: 售出 +¥30.00, 缺货退款 −¥10.00, 售后期满 ¥20.00 … */
+export interface MoneyLineEvent {
+  reason: string
+  /** The change of my share (售出, refunds); for 售后期满 / 提现 the amount moved. */
+  amountFen: number
+  at: number
+  /** Of that, what became a debt (a refund after the money was withdrawn). */
+  debtFen: number
+}
+
+/** A line of 收益 / 结算 (ledger.lines): one order, one payout or one debt repayment. */
+export interface MoneyLine {
+  /** The order's id, the payout's id, or the repayment's. */
+  lineId: string
+  kind: 'ORDER' | 'PAYOUT' | 'DEBT_REPAY'
+  /** The sale's time (orders), the request's (payouts), the repayment's. */
+  at: number
+  orderId: string | null
+  title: string | null
+  /** Units sold and units kept after shortages and refunds (orders only). */
+  quantity: number | null
+  keptQuantity: number | null
+  seq: number | null
+  /** Orders: my share now (sold less refunds). Payouts and repayments: the amount. */
+  shareFen: number
+  state: MoneyLineState
+  /** 售后期: when the money becomes withdrawable (pickup + the after-sales window; a case or refund may hold it longer). */
+  withdrawableAt: number | null
+  /** How the share splits by where it stands now, when it is in more than one place (a part withdrawn). */
+  parts: { state: MoneyLineState; amountFen: number }[]
+  /** What a refund took back after the money was withdrawn (a debt, repaid from later earnings). */
+  debtFen: number
+  events: MoneyLineEvent[]
+  /** The ledger entries behind the line, oldest first (the 明细 one tap away). */
+  entries: LedgerEntryView[]
 }
 
 export interface TierView {
@@ -99,6 +150,8 @@ export interface PayoutView {
 
 export interface ReconcileMismatch {
   orderId: string | null
+  /** The order's title (order mismatches written since the 对账 page names them). */
+  title?: string
   account?: string
   /** groupBuyId on GROUP_COUNTS (orderId is null then). */
   groupBuyId?: string
@@ -126,11 +179,31 @@ export interface ReconcileReport {
   mismatchCount: number
   /** Every open debt (at most 200 listed). */
   debts: DebtView[]
+  /** Each party's totals over all entries (absent on reports written before the 对账 page showed them). */
+  totals?: PartyTotals[]
+}
+
+/** One party's money over all its accounts: what sales gave, refunds took back, and where the rest stands. */
+export interface PartyTotals {
+  party: Party
+  /** Accounts with any entry. */
+  accounts: number
+  salesFen: number
+  /** Negative: what refunds took back. */
+  refundsFen: number
+  /** salesFen + refundsFen: the party's share of everything kept (the platform's: its fees and margins). */
+  netFen: number
+  frozenFen: number
+  availableFen: number
+  pendingPayoutFen: number
+  paidOutFen: number
+  debtFen: number
 }
 
 export interface LedgerOutputs {
   balance: BalanceView
   entries: Page<LedgerEntryView>
+  lines: Page<MoneyLine>
   statement: { month: string; totals: StatementTotals; csv: { fileID: string; tempFileURL: string } }
   orderEntries: { items: LedgerEntryView[] }
   requestPayout: { payoutId: string; status: PayoutStatus; amountFen: number }

@@ -2,7 +2,7 @@ import { adminContract } from '@shared/contracts/admin'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
-import { grantRoleTo } from '@server/users'
+import { grantRoleTo } from '@server/users/accounts'
 
 export const grantRole = action({
   access: ['admin'],

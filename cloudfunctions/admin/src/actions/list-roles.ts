@@ -1,19 +1,15 @@
 import { adminContract, type RoleHolderView } from '@shared/contracts/admin'
 import { GRANTABLE_ROLES } from '@shared/contracts/common'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import type { Role } from '@shared/contracts/common'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { docsOf } from '@server/paging'
+import type { UserDoc } from '@server/users/model'
 
 const PAGE = 50
 
-interface RoleHolderDoc {
-  _id: string
-  roles: Role[]
-  boundPickupPointId?: string | null
-  createdAt: number
-}
+/** The part of a users document the list reads. */
+type RoleHolderDoc = Pick<UserDoc, '_id' | 'roles' | 'boundPickupPointId' | 'createdAt'>
 
 /** Who holds what: the admin screen's people list. Residents with no granted role are not listed. */
 export const listRoles = action({

@@ -2,7 +2,8 @@ import { adminContract } from '@shared/contracts/admin'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
-import { toPickupPlaceView, type PickupPointDoc } from '@server/pickup/place'
+import { toPickupPlaceView } from '@server/pickup/place'
+import type { PickupPointDoc } from '@server/pickup/model'
 
 /** 自提点 details residents see on detail, order and pickup-code pages: the admin, or a leader bound to the point. */
 export const updatePickupPoint = action({

@@ -1,6 +1,7 @@
 import { afterSalesContract } from '@shared/contracts/after-sales'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { AFTER_SALES, refundsOf, toCaseView, type AfterSalesCaseDoc } from '@server/after-sales/cases'
+import { AFTER_SALES, refundsOf, toCaseView } from '@server/after-sales/cases'
+import type { AfterSalesCaseDoc } from '@server/after-sales/model'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { tempUrls } from '@server/storage/files'

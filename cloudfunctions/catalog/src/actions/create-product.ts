@@ -1,7 +1,8 @@
 import { catalogContract } from '@shared/contracts/catalog'
 import { ok } from '@shared/errors'
 import { isDuplicateWrite } from '@server/cloud'
-import { checkImagesExist, PRODUCTS, type ProductDoc } from '@server/catalog/products'
+import { checkImagesExist, PRODUCTS } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
 import { productIdFor } from '@server/ids'
 

@@ -1,8 +1,10 @@
 import { catalogContract } from '@shared/contracts/catalog'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { PRODUCTS, toProductViews, type ProductDoc } from '@server/catalog/products'
+import { PRODUCTS, toProductViews } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
-import { RATING_STATS, toAggregateView, type RatingStatsDoc } from '@server/feedback/ratings'
+import { RATING_STATS, toAggregateView } from '@server/feedback/ratings'
+import type { RatingStatsDoc } from '@server/feedback/model'
 import { findById } from '@server/fetch'
 import { ratingStatsIdFor } from '@server/ids'
 

@@ -1,6 +1,7 @@
 import { catalogContract } from '@shared/contracts/catalog'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { PRODUCTS, toProductViews, type ProductDoc } from '@server/catalog/products'
+import { PRODUCTS, toProductViews } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 

@@ -1,7 +1,8 @@
 import { catalogContract } from '@shared/contracts/catalog'
 import { pricesAreValid, SUGGESTED_BELOW_SUPPLY } from '@shared/domain/catalog'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { checkImagesExist, PRODUCTS, toProductViews, type ProductDoc } from '@server/catalog/products'
+import { checkImagesExist, PRODUCTS, toProductViews } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
 import { findById, updatedCount } from '@server/fetch'
 

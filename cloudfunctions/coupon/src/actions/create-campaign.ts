@@ -1,7 +1,7 @@
 import { couponContract } from '@shared/contracts/coupon'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import type { CouponCampaignDoc } from '@server/docs'
+import type { CouponCampaignDoc } from '@server/coupons/model'
 import { audienceSize } from '@server/insight/audience'
 import { launchToAudience } from '@server/insight/marketing'
 import { disclosedCount, disclosedSize, K_ANONYMITY_MIN } from '@shared/domain/insight'

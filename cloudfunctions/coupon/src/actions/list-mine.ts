@@ -4,12 +4,9 @@ import { couponQrContent, HELD_COUPON_STATUSES } from '@shared/domain/coupon'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import type { CouponDoc } from '@server/docs'
+import type { HeldCouponDoc } from '@server/coupons/model'
 
 const PAGE = 20
-
-/** A coupon its owner holds: issued (paid for, if bought) or redeemed, so it has its code. */
-type HeldCouponDoc = CouponDoc & { status: CouponView['status']; code: string }
 
 export function toCouponView(c: HeldCouponDoc): CouponView {
   return {

@@ -3,7 +3,7 @@ import { disclosedCount } from '@shared/domain/insight'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import type { CouponCampaignDoc } from '@server/docs'
+import type { CouponCampaignDoc } from '@server/coupons/model'
 
 const PAGE = 20
 

@@ -1,13 +1,14 @@
 import { feedbackContract, type FeedbackOutputs } from '@shared/contracts/feedback'
 import { topComplaints } from '@shared/domain/feedback'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
+import { PRODUCTS } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { statsOf, toAggregateView } from '@server/feedback/ratings'
 import { findById } from '@server/fetch'
 import { ratingStatsIdFor } from '@server/ids'
-import type { OfferDoc } from '@server/supply/docs'
+import type { OfferDoc } from '@server/supply/model'
 import { docsOf } from '@server/paging'
 
 /**

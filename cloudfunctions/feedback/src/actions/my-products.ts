@@ -1,6 +1,7 @@
 import { feedbackContract } from '@shared/contracts/feedback'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
+import { PRODUCTS } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { statsOf, toAggregateView } from '@server/feedback/ratings'

@@ -2,7 +2,7 @@ import { groupBuyContract, type GroupBuyOutputs } from '@shared/contracts/group-
 import { JOINABLE_STATUSES } from '@shared/domain/group-buy'
 import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { canCloseGroupBuy } from '@server/group-buys/access'
 import { endGroupBuy, settleGroupBuy } from '@server/group-buys/settlement'

@@ -8,7 +8,7 @@ import { commissionTiers } from '@server/ledger/model'
 import { findById } from '@server/fetch'
 import { newGroupBuyDoc } from '@server/group-buys/new-group-buy'
 import { allocateFromOffer, giveBackToOffer } from '@server/supply/allocation'
-import type { OfferDoc } from '@server/supply/docs'
+import type { OfferDoc } from '@server/supply/model'
 
 /**
  * 帮卖: a leader opens a group buy at their own pickup point from a merchant's supply offer. Title, unit,

@@ -2,7 +2,7 @@ import { groupBuyContract } from '@shared/contracts/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import { toGroupBuyView, type GroupBuyDoc } from '@server/docs'
+import { toGroupBuyView, type GroupBuyDoc } from '@server/group-buys/model'
 import { tempUrls } from '@server/storage/files'
 
 /** A pickup point's group buys, newest first or ending soonest first (only those still running). */

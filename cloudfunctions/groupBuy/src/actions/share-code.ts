@@ -1,7 +1,7 @@
 import { groupBuyContract } from '@shared/contracts/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById } from '@server/fetch'
 import { shareCodeFor } from '@server/group-buys/share-codes'
 

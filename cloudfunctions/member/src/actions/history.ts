@@ -2,7 +2,8 @@ import { memberContract, type PointEntryView } from '@shared/contracts/member'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import { POINT_ENTRIES, type PointEntryDoc } from '@server/members/points'
+import { POINT_ENTRIES } from '@server/members/points'
+import type { PointEntryDoc } from '@server/members/model'
 
 const PAGE = 20
 

@@ -2,7 +2,7 @@ import { orderContract } from '@shared/contracts/order'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import { toOrderView, type OrderDoc } from '@server/docs'
+import { toOrderView, type OrderDoc } from '@server/orders/model'
 
 export const listMine = action({
   access: ['resident'],

@@ -3,7 +3,7 @@ import { PICKUP_CODE_LENGTH } from '@shared/domain/pickup'
 import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import { action } from '@server/define'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 
 /**

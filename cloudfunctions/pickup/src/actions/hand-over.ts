@@ -1,7 +1,7 @@
 import { pickupContract, type PickupVerifyOutput } from '@shared/contracts/pickup'
 import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
 import { action } from '@server/define'
-import type { OrderDoc } from '@server/docs'
+import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { counterPointOf } from '@server/pickup/clerk'
 import { handOver as handOverOrder } from '@server/pickup/hand-over'

@@ -3,9 +3,9 @@ import { supplyContract } from '@shared/contracts/supply'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { tempUrls } from '@server/storage/files'
-import { toOfferView, type OfferDoc } from '@server/supply/docs'
+import { toOfferView, type OfferDoc } from '@server/supply/model'
 import { docsOf } from '@server/paging'
 
 /** Group buys read per page of offers; an offer's group buys are one per leader and round, a bounded number. */

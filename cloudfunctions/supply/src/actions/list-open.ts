@@ -7,7 +7,7 @@ import { action } from '@server/define'
 import { commissionTiers } from '@server/ledger/model'
 import { tempUrls } from '@server/storage/files'
 import { findById } from '@server/fetch'
-import { ALL_POINTS, toOfferView, type OfferDoc } from '@server/supply/docs'
+import { ALL_POINTS, toOfferView, type OfferDoc } from '@server/supply/model'
 
 /** 货源: offers open now to the caller's pickup point, ending soonest first. */
 export const listOpen = action({

@@ -1,10 +1,10 @@
 import { supplyContract } from '@shared/contracts/supply'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
-import type { GroupBuyDoc } from '@server/docs'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { addNotice } from '@server/messages/notices'
-import type { PurchaseOrderDoc } from '@server/supply/docs'
+import type { PurchaseOrderDoc } from '@server/supply/model'
 
 /** 发货: OPEN → SHIPPED once; each group buy's leader is told. A repeat (or a received order) changes nothing. */
 export const markShipped = action({

@@ -5,8 +5,9 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { commissionTiers } from '@server/ledger/model'
 import { findById } from '@server/fetch'
-import { PRODUCTS, type ProductDoc } from '@server/catalog/products'
-import { ALL_POINTS, type OfferDoc } from '@server/supply/docs'
+import { PRODUCTS } from '@server/catalog/products'
+import type { ProductDoc } from '@server/catalog/model'
+import { ALL_POINTS, type OfferDoc } from '@server/supply/model'
 import { docsOf } from '@server/paging'
 
 /** A merchant offers a product's stock to leaders (帮卖), at a supply price fixed from the product now. */

@@ -2,7 +2,7 @@ import { userContract } from '@shared/contracts/user'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
-import { choosePickupPointFor } from '@server/users'
+import { choosePickupPointFor } from '@server/users/accounts'
 
 export const choosePickupPoint = action({
   access: ['resident'],

@@ -4,7 +4,7 @@ import { ok } from '@shared/errors'
 import { action } from '@server/define'
 import { collectMyData } from '@server/privacy/personal-data'
 import { tempUrlOf, uploadBytes } from '@server/storage/files'
-import { ensureUser } from '@server/users'
+import { ensureUser } from '@server/users/accounts'
 
 /**
  * 个人信息保护法: a copy of everything the platform holds about the caller, as JSON in the reply and as a file in

@@ -1,7 +1,8 @@
 import { userContract } from '@shared/contracts/user'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
-import { toPickupPlaceView, type PickupPointDoc } from '@server/pickup/place'
+import { toPickupPlaceView } from '@server/pickup/place'
+import type { PickupPointDoc } from '@server/pickup/model'
 import { docsOf } from '@server/paging'
 
 

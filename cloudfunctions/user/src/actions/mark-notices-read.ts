@@ -1,7 +1,7 @@
 import { userContract } from '@shared/contracts/user'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
-import { ensureUser } from '@server/users'
+import { ensureUser } from '@server/users/accounts'
 
 /** Everything up to now counts as read. Only ever moves forward (a late, older call cannot un-read). */
 export const markNoticesRead = action({

@@ -3,7 +3,7 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
-import type { NoticeDoc } from '@server/messages/notices'
+import type { NoticeDoc } from '@server/messages/model'
 
 const PAGE = 20
 

@@ -2,7 +2,7 @@ import { userContract } from '@shared/contracts/user'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
 import { myContactView, sealContact } from '@server/privacy/contact'
-import { ensureUser } from '@server/users'
+import { ensureUser } from '@server/users/accounts'
 
 /**
  * 收货人: what the leader and clerks of the resident's pickup point see beside the 跟团号. The phone is sealed

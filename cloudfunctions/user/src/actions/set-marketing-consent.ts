@@ -1,7 +1,7 @@
 import { userContract } from '@shared/contracts/user'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
-import { ensureUser } from '@server/users'
+import { ensureUser } from '@server/users/accounts'
 
 /**
  * 精准推送 consent. Off until the resident turns it on; turning it off takes them out of every audience at once

@@ -2,7 +2,8 @@ import { Button, Text, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { formatDateTime, formatFen } from '@/components/format'
 import StateView from '@/components/StateView'
-import type { ReconcileMismatch } from '@/shared/contracts/ledger'
+import type { PartyTotals, ReconcileMismatch } from '@/shared/contracts/ledger'
+import type { Party } from '@/shared/domain/ledger'
 import { useReconcileStore } from '@/stores/reconcile'
 import './index.scss'
 
@@ -17,6 +18,44 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
   ORDER_STATUS: '订单状态与退款不符',
   POINTS: '已提货但积分未入账',
   GROUP_COUNTS: '团购已付人数/件数 ≠ 订单重数',
+}
+
+const PARTY: Record<Party, string> = { merchant: '商家', leader: '团长', store: '门店', platform: '平台' }
+
+/** Differences in money are shown in yuan; the rest (statuses, counts) as they are. */
+const FEN_KINDS: readonly ReconcileMismatch['kind'][] = ['PAID_MINUS_REFUNDED', 'REFUNDED_FEN', 'SPLIT', 'ORDER_REFUNDED_FEN']
+const FIELD: Record<string, string> = { heldFen: '提现占用', pendingPayoutFen: '提现中', paidOutFen: '已提现', debtFen: '欠款', frozenFen: '冻结', availableFen: '可提现' }
+
+function shown(v: unknown, fen: boolean): string {
+  if (typeof v === 'number') return fen ? formatFen(v) : String(v)
+  if (v && typeof v === 'object') {
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${FIELD[k] ?? k} ${typeof x === 'number' && k.endsWith('Fen') ? formatFen(x) : String(x)}`)
+      .join('，')
+  }
+  return String(v)
+}
+
+/** Whose difference: the order (title and id) and, for a split, which party's share. */
+function whereOf(m: ReconcileMismatch): string {
+  const party = m.account ? PARTY[m.account.split(':')[0] as Party] : undefined
+  if (m.orderId) return `订单 ${m.title ? `${m.title} · ` : ''}${m.orderId}${party ? ` · ${party}分成` : ''}`
+  if (m.groupBuyId) return `团购 ${m.groupBuyId}`
+  return `账户 ${party ?? ''} ${m.account ?? ''}`.trim()
+}
+
+/** One party's totals as the 对账 screen shows them. */
+function PartyRow({ t }: { t: PartyTotals }) {
+  return (
+    <View className='reconcile__item'>
+      <View className='row reconcile__party'>
+        <Text>{`${PARTY[t.party]}${t.party === 'platform' ? '（服务费与差价）' : ` · ${t.accounts} 个账户`}`}</Text>
+        <Text className='reconcile__net'>{formatFen(t.netFen)}</Text>
+      </View>
+      <Text className='muted'>{`销售 ${formatFen(t.salesFen)} · 退款冲回 ${formatFen(t.refundsFen)}`}</Text>
+      <Text className='muted'>{`冻结 ${formatFen(t.frozenFen)} · 可提现 ${formatFen(t.availableFen)} · 提现中 ${formatFen(t.pendingPayoutFen)} · 已提现 ${formatFen(t.paidOutFen)}${t.debtFen ? ` · 欠款 ${formatFen(t.debtFen)}` : ''}`}</Text>
+    </View>
+  )
 }
 
 /** 对账: the latest reconciliation of the ledger against WeChat Pay (settle runs one daily), and a run on demand. */
@@ -41,17 +80,27 @@ export default function AdminReconcilePage() {
             ) : (
               <Text className='reconcile__bad'>{`发现 ${report.mismatchCount} 笔差异（不会自动修正）`}</Text>
             )}
+            {report.totals && (
+              <View className='reconcile__totals'>
+                <Text className='section__title'>各方合计（全部流水）</Text>
+                {report.totals.map((t) => (
+                  <PartyRow key={t.party} t={t} />
+                ))}
+                <Text className='muted'>{`平台服务费 ${formatFen(report.totals.find((t) => t.party === 'platform')?.netFen ?? 0)}：团长自营团的平台抽成，加帮卖团售价扣除供货价、团长佣金、门店手续费后的余额`}</Text>
+              </View>
+            )}
+            {report.mismatches.length > 0 && <Text className='section__title'>差异明细</Text>}
             {report.mismatches.map((m, i) => (
               <View key={`${m.orderId ?? m.account}-${m.kind}-${i}`} className='reconcile__item'>
                 <Text>{KIND[m.kind]}</Text>
-                <Text className='muted'>{m.orderId ? `订单 ${m.orderId}` : `账户 ${m.account ?? ''}`}</Text>
-                <Text className='muted'>{`应为 ${JSON.stringify(m.expected)} · 实为 ${JSON.stringify(m.actual)}`}</Text>
+                <Text className='muted'>{whereOf(m)}</Text>
+                <Text className='reconcile__diff'>{`应为 ${shown(m.expected, FEN_KINDS.includes(m.kind))} · 账上 ${shown(m.actual, FEN_KINDS.includes(m.kind))}`}</Text>
               </View>
             ))}
             {(report.debts ?? []).length > 0 && <Text className='section__title'>{`欠款 ${(report.debts ?? []).length} 个账户（从其后续收益中先行抵扣）`}</Text>}
             {(report.debts ?? []).map((d) => (
               <View key={d.account} className='reconcile__item'>
-                <Text>{`账户 ${d.account}`}</Text>
+                <Text>{`${PARTY[d.account.split(':')[0] as Party] ?? '账户'} ${d.account.split(':').slice(1).join(':')}`}</Text>
                 <Text className='reconcile__bad'>{`欠款 ${formatFen(d.debtFen)}`}</Text>
               </View>
             ))}

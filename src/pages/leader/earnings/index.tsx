@@ -1,37 +1,39 @@
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
 import dayjs from 'dayjs'
-import { formatFen, formatTime } from '@/components/format'
+import { formatFen } from '@/components/format'
+import MoneyLines from '@/components/MoneyLines'
 import PayoutList from '@/components/PayoutList'
 import { askToWithdraw } from '@/components/PayoutList/ask-withdraw'
 import StateView from '@/components/StateView'
-import type { LedgerEntryView } from '@/shared/contracts/ledger'
+import type { AccountRole } from '@/shared/contracts/ledger'
 import { friendlyMessage } from '@/components/error-copy'
 import { tierProgress, useEarningsStore } from '@/stores/earnings'
 import './index.scss'
 
-const KIND: Record<LedgerEntryView['kind'], string> = { SALE: '销售分成', REVERSAL: '退款冲回', RELEASE: '售后期满解冻', PAYOUT: '提现', DEBT_REPAY: '偿还欠款' }
-const STATE: Record<LedgerEntryView['state'], string> = { FROZEN: '冻结', AVAILABLE: '可提现', PAYOUT_PENDING: '提现中', PAID_OUT: '已到账', DEBT: '欠款' }
-
-function entryTitle(e: LedgerEntryView): string {
-  if (e.kind === 'PAYOUT') return KIND.PAYOUT
-  return `${KIND[e.kind]} · ${e.title ?? ''}${e.seq ? ` #${e.seq}` : ''}`
-}
+const ACCOUNTS: readonly AccountRole[] = ['leader', 'merchant', 'store']
 
 /**
- * 收益: what the leader has earned (frozen until picked up and its after-sales window closed: 待提货 → 售后期 → 可提现),
- * can withdraw, and has withdrawn; any debt; tier; statement.
+ * 收益: what the leader (or, opened with `?as=store`, a clerk's store) has earned, one line per order (frozen until
+ * picked up and its after-sales window closed: 待提货 → 售后期 → 可提现 → 已提现), can withdraw, and has withdrawn;
+ * any debt; tier; statement.
  */
 export default function LeaderEarningsPage() {
-  const { balance, balanceError, balanceLoading, entries, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
-  const { refresh, loadMoreEntries, loadStatement, withdraw, confirmPayout } = useEarningsStore.getState()
+  const { params } = useRouter()
+  const as = ACCOUNTS.find((a) => a === params.as)
+  const { balance, balanceError, balanceLoading, lines, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
+  const { refresh, loadMoreLines, loadStatement, withdraw, confirmPayout, setAccount } = useEarningsStore.getState()
   const month = dayjs().format('YYYY-MM')
-  useDidShow(() => void refresh())
+  const isStore = as === 'store' || balance?.party === 'store'
+  useDidShow(() => {
+    setAccount(as)
+    void refresh()
+  })
   usePullDownRefresh(async () => {
     await refresh()
     Taro.stopPullDownRefresh()
   })
-  useReachBottom(() => void loadMoreEntries())
+  useReachBottom(() => void loadMoreLines())
 
   const onWithdraw = async () => {
     if (!balance || balance.availableFen <= 0) return
@@ -62,9 +64,13 @@ export default function LeaderEarningsPage() {
                 <Text className='earnings__cell-value'>{formatFen(balance.paidOutFen)}</Text>
               </View>
             </View>
-            <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
-              {withdrawing ? '提交中…' : '提现'}
-            </Button>
+            {isStore ? (
+              <Text className='muted'>门店手续费由平台线下结算，不在小程序内提现</Text>
+            ) : (
+              <Button className='btn-primary' disabled={withdrawing || balance.availableFen <= 0} onClick={() => void onWithdraw()}>
+                {withdrawing ? '提交中…' : '提现'}
+              </Button>
+            )}
             {balance.debtFen > 0 && <Text className='earnings__error'>{`欠款 ${formatFen(balance.debtFen)}：已提现的收益被退款冲回，将从后续收益中先行抵扣`}</Text>}
             {withdrawError && <Text className='earnings__error'>{friendlyMessage(withdrawError)}</Text>}
           </View>
@@ -84,36 +90,31 @@ export default function LeaderEarningsPage() {
             </Text>
           </View>
         )}
-        <View className='section'>
-          <View className='row'>
-            <Text className='section__title'>{`${month} 对账单`}</Text>
-            <Button className='btn-primary' size='mini' disabled={statementLoading} onClick={() => void loadStatement(month)}>
-              {statementLoading ? '生成中…' : '生成'}
-            </Button>
-          </View>
-          {statementError && <Text className='earnings__error'>{friendlyMessage(statementError)}</Text>}
-          {statement && (
-            <View>
-              <Text className='muted'>{`订单 ${statement.totals.orders} 笔 · 分成 ${formatFen(statement.totals.salesFen)} · 退款冲回 ${formatFen(statement.totals.refundsFen)} · 净收益 ${formatFen(statement.totals.netFen)}`}</Text>
-              <Button size='mini' onClick={() => void Taro.setClipboardData({ data: statement.csv.tempFileURL })}>
-                复制 CSV 下载链接
+        {!isStore && (
+          <View className='section'>
+            <View className='row'>
+              <Text className='section__title'>{`${month} 对账单`}</Text>
+              <Button className='btn-primary' size='mini' disabled={statementLoading} onClick={() => void loadStatement(month)}>
+                {statementLoading ? '生成中…' : '生成'}
               </Button>
             </View>
-          )}
-        </View>
-        <View className='section'>
-          <Text className='section__title'>收支明细</Text>
-          {entries.loaded && entries.items.length === 0 && <Text className='muted'>还没有收支记录</Text>}
-          {entries.items.map((e) => (
-            <View key={e.entryId} className='row'>
-              <View className='earnings__entry'>
-                <Text className='earnings__entry-title'>{entryTitle(e)}</Text>
-                <Text className='muted'>{`${STATE[e.state]} · ${formatTime(e.createdAt)}`}</Text>
+            {statementError && <Text className='earnings__error'>{friendlyMessage(statementError)}</Text>}
+            {statement && (
+              <View>
+                <Text className='muted'>{`订单 ${statement.totals.orders} 笔 · 分成 ${formatFen(statement.totals.salesFen)} · 退款冲回 ${formatFen(statement.totals.refundsFen)} · 净收益 ${formatFen(statement.totals.netFen)}`}</Text>
+                <Button size='mini' onClick={() => void Taro.setClipboardData({ data: statement.csv.tempFileURL })}>
+                  复制 CSV 下载链接
+                </Button>
               </View>
-              <Text className={`earnings__entry-amount ${e.amountFen >= 0 ? 'earnings__entry-amount--in' : 'earnings__entry-amount--out'}`}>{`${e.amountFen >= 0 ? '+' : ''}${formatFen(e.amountFen)}`}</Text>
-            </View>
-          ))}
-          <View className='load-more'>{entries.loadingMore ? '加载中…' : entries.nextCursor ? '上拉加载更多' : '没有更多了'}</View>
+            )}
+          </View>
+        )}
+        <View className='section'>
+          <Text className='section__title'>每单收益</Text>
+          {lines.error && <Text className='earnings__error'>{friendlyMessage(lines.error)}</Text>}
+          {lines.loaded && lines.items.length === 0 && <Text className='muted'>还没有收益记录</Text>}
+          <MoneyLines items={lines.items} />
+          <View className='load-more'>{lines.loadingMore ? '加载中…' : lines.nextCursor ? '上拉加载更多' : '没有更多了'}</View>
         </View>
       </StateView>
     </View>

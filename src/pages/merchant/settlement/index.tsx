@@ -1,8 +1,9 @@
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { formatFen } from '@/components/format'
+import MoneyLines from '@/components/MoneyLines'
 import PayoutList from '@/components/PayoutList'
 import { askToWithdraw } from '@/components/PayoutList/ask-withdraw'
 import StateView from '@/components/StateView'
@@ -10,19 +11,25 @@ import { friendlyMessage } from '@/components/error-copy'
 import { useEarningsStore } from '@/stores/earnings'
 import './index.scss'
 
-/** 结算: what the platform owes the merchant (supply price of sold units), per month, and withdrawing it. */
+/**
+ * 结算: what the platform owes the merchant (supply price of sold units), per month, and withdrawing it; one line per
+ * order naming each amount's reason (售出, 缺货退款, 售后退款 …), one per payout.
+ */
 export default function MerchantSettlementPage() {
-  const { balance, balanceError, balanceLoading, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
-  const { refresh, loadStatement, withdraw, confirmPayout } = useEarningsStore.getState()
+  const { balance, balanceError, balanceLoading, lines, statement, statementLoading, statementError, withdrawing, withdrawError, payouts, confirming, confirmError } = useEarningsStore()
+  const { refresh, loadStatement, loadMoreLines, withdraw, confirmPayout, setAccount } = useEarningsStore.getState()
   const [month, setMonth] = useState(() => dayjs().format('YYYY-MM'))
   const showMonth = (m: string) => {
     setMonth(m)
     void loadStatement(m)
   }
   useDidShow(() => {
+    // Someone who is also a leader sees their merchant account here, not their 收益.
+    setAccount('merchant')
     void refresh()
     void loadStatement(month)
   })
+  useReachBottom(() => void loadMoreLines())
   usePullDownRefresh(async () => {
     await Promise.all([refresh(), loadStatement(month)])
     Taro.stopPullDownRefresh()
@@ -74,6 +81,13 @@ export default function MerchantSettlementPage() {
               <Button size='mini' onClick={() => void Taro.setClipboardData({ data: statement.csv.tempFileURL })}>复制 CSV 下载链接</Button>
             </View>
           )}
+        </View>
+        <View className='section'>
+          <Text className='section__title'>每单货款</Text>
+          {lines.error && <Text className='settlement__error'>{friendlyMessage(lines.error)}</Text>}
+          {lines.loaded && lines.items.length === 0 && <Text className='muted'>还没有货款记录</Text>}
+          <MoneyLines items={lines.items} />
+          <View className='load-more'>{lines.loadingMore ? '加载中…' : lines.nextCursor ? '上拉加载更多' : '没有更多了'}</View>
         </View>
       </StateView>
     </View>

@@ -22,6 +22,7 @@ const STAFF_ROLES = ROLES.filter((r) => r !== 'resident')
 const WORK_ENTRIES: (Entry & { roles: readonly Role[] })[] = [
   { label: '核销台', url: '/pages/clerk/verify/index', roles: ['clerk'] },
   { label: '今日提货记录', url: '/pages/clerk/today/index', roles: ['clerk'] },
+  { label: '门店收益', url: '/pages/leader/earnings/index?as=store', roles: ['clerk'] },
   { label: '销售看板', url: '/pages/insight/index', roles: STAFF_ROLES },
   { label: '平台管理', url: '/pages/admin/home/index', roles: ['admin'] },
   { label: '商家后台', url: '/pages/merchant/home/index', roles: ['merchant'] },

@@ -1,0 +1,21 @@
+// The catalog room's stored shapes (database/schema.json): products.
+
+/** A merchant's product in the `products` collection (database/schema.json). */
+export interface ProductDoc {
+  _id: string
+  /** The merchant's openid. */
+  merchantId: string
+  name: string
+  unit: string
+  spec: string
+  category: string
+  description: string
+  /** cloud:// file ids, 1…9, each a file that existed in storage when it was set. */
+  images: string[]
+  supplyPriceFen: number
+  suggestedPriceFen: number
+  createdAt: number
+  updatedAt: number
+  /** Bumped by every update; updates are conditional on it, so two edits can never merge into a broken product. */
+  version: number
+}

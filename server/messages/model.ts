@@ -1,0 +1,42 @@
+import type { NoticeKind } from '@shared/contracts/user'
+
+// The messages room's stored shapes (database/schema.json): outbox and notices.
+
+export interface OutboxDoc {
+  _id: string
+  toOpenid: string
+  template: TemplateKey
+  page: string
+  data: Record<string, { value: string }>
+  status: 'PENDING' | 'SENDING' | 'SENT' | 'NO_CONSENT' | 'FAILED'
+  createdAt: number
+  sentAt: number | null
+  error: string | null
+}
+
+/**
+ * In-app notices: what every role reads in 通知 (user.notices). Every message queued for a person is also a
+ * notice (subscribe messages need a consent per send; notices do not), and some events are notices only
+ * (a leader's or merchant's 成团, a purchase order, a shipment).
+ */
+export interface NoticeDoc {
+  _id: string
+  openid: string
+  kind: NoticeKind
+  title: string
+  body: string
+  page: string
+  createdAt: number
+}
+
+/** Subscribe-message templates we send. Template ids come from the function's environment on CloudBase. */
+export const TEMPLATES = {
+  GROUP_SUCCEEDED: 'GROUP_SUCCEEDED',
+  GROUP_FAILED_REFUNDED: 'GROUP_FAILED_REFUNDED',
+  GOODS_ARRIVED: 'GOODS_ARRIVED',
+  PICKUP_REMINDER: 'PICKUP_REMINDER',
+  /** A targeted campaign (精准推送): only to residents who consented to marketing, at most one a day. */
+  MARKETING: 'MARKETING',
+} as const
+
+export type TemplateKey = keyof typeof TEMPLATES

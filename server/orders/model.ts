@@ -1,0 +1,102 @@
+import type { OnFail } from '@shared/contracts/group-buy'
+import type { OrderStatus, OrderView } from '@shared/contracts/order'
+
+// The orders room's stored shapes (database/schema.json): orders.
+
+export interface OrderDoc {
+  _id: string
+  openid: string
+  requestId: string
+  groupBuyId: string
+  pickupPointId: string
+  title: string
+  quantity: number
+  priceFen: number
+  amountFen: number
+  status: OrderStatus
+  createdAt: number
+  expiresAt: number
+  paidAt: number | null
+  transactionId: string | null
+  readyAt: number | null
+  pickedUpAt: number | null
+  refundedAt: number | null
+  pickupCode: string | null
+  pickupExpiresAt: number | null
+  nickname: string | null
+  /** What will be handed over; set when the goods arrive (absent = quantity). */
+  servedQuantity?: number | null
+  /** Refunded so far, in fen, any reason; moved only when a refund is confirmed (once per refund: refundIds). */
+  refundedFen?: number
+  /** 部分提货: handed over so far (absent = 0); the order is PICKED_UP once it reaches the served quantity. */
+  pickedQuantity?: number
+  /** 代取: the one outstanding proxy code (pickupCodes/<code>, kind 'delegate'); cleared when used or revoked. */
+  delegateCode?: string | null
+  /** The confirmed refunds refundedFen counts (server/payments/refunds.ts finishRefund). */
+  refundIds?: string[]
+  /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
+  paymentFinishedAt?: number
+  /** 跟团号, fixed at payment for the group buy `seqIn` (a roll-over moves the order: then it is counted again). */
+  seq?: number
+  seqIn?: string
+  /** When the payment was counted into its participation and group buy (once, in one transaction). */
+  countedAt?: number
+  /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */
+  handoverFinishedAt?: number
+  /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
+  referrerLeader?: string | null
+  /**
+   * 阶梯价 settled: what was paid per unit (the first tier), and the difference refunded ((paid − final) × quantity,
+   * its own partial refund). priceFen is then the final price, so later per-unit refunds use what was kept.
+   */
+  paidPriceFen?: number
+  tierRefundFen?: number
+  /** The resident's choice at join for a failed group (absent = REFUND). */
+  onFail?: OnFail
+  /** Held for a next group after its group failed: until when (0/absent = not held). */
+  rollOverUntil?: number
+  /** Moved to a next group: where from, when, and the price difference refunded (its own partial refund). */
+  rolledFromGroupBuyId?: string
+  rolledAt?: number
+  rollOverRefundFen?: number
+  /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */
+  rollOverExpiredAt?: number
+}
+
+const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
+
+/** Orders that end without goods: unpaid holds released, or paid and given back in full. */
+const NOTHING_HANDED_OVER: readonly OrderStatus[] = ['CANCELLED', 'EXPIRED', 'REFUNDING', 'REFUNDED']
+
+/** What is (or will be) handed over for an order: its quantity, less any shortage; 0 when nothing will be. */
+export function servedQuantityOf(doc: Pick<OrderDoc, 'status' | 'quantity' | 'servedQuantity'>): number {
+  return NOTHING_HANDED_OVER.includes(doc.status) ? 0 : (doc.servedQuantity ?? doc.quantity)
+}
+
+/** The owner's view of an order; the pickup code only once the goods are there. */
+export function toOrderView(doc: OrderDoc): OrderView {
+  const showCode = CODE_VISIBLE.includes(doc.status)
+  return {
+    orderId: doc._id,
+    groupBuyId: doc.groupBuyId,
+    title: doc.title,
+    quantity: doc.quantity,
+    priceFen: doc.priceFen,
+    amountFen: doc.amountFen,
+    status: doc.status,
+    createdAt: doc.createdAt,
+    expiresAt: doc.expiresAt,
+    paidAt: doc.paidAt,
+    readyAt: doc.readyAt,
+    pickedUpAt: doc.pickedUpAt,
+    refundedAt: doc.refundedAt,
+    pickupCode: showCode ? doc.pickupCode : null,
+    pickupExpiresAt: showCode ? doc.pickupExpiresAt : null,
+    servedQuantity: servedQuantityOf(doc),
+    refundedFen: doc.refundedFen ?? 0,
+    ...(doc.tierRefundFen ? { tierRefundFen: doc.tierRefundFen, finalPriceFen: doc.priceFen } : {}),
+    ...(doc.onFail === 'ROLL_OVER' ? { onFail: doc.onFail } : {}),
+    ...(doc.rollOverUntil ? { rollOver: { state: 'HELD' as const, until: doc.rollOverUntil } } : {}),
+    ...(doc.rolledFromGroupBuyId ? { rollOver: { state: 'MOVED' as const, fromGroupBuyId: doc.rolledFromGroupBuyId, refundFen: doc.rollOverRefundFen ?? 0 } } : {}),
+  }
+}
