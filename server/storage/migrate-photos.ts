@@ -11,10 +11,12 @@ import { ATTACHED_FOLDERS, attachPhotos, type AttachFolder } from './uploads'
  * attached copies is left alone, so a second run (or a run a crash cut off) does only what is left; a copy a crash
  * left unshown is recorded as the person's, so deleteMe still deletes it.
  */
-export const PHOTO_DOCUMENTS: ReadonlyArray<{ collection: string; folder: AttachFolder }> = [
-  { collection: 'ratings', folder: 'ratings' },
-  { collection: 'afterSalesCases', folder: 'after-sales' },
-]
+export const PHOTO_DOCUMENTS = {
+  ratings: { collection: 'ratings', folder: 'ratings' },
+  cases: { collection: 'afterSalesCases', folder: 'after-sales' },
+} as const satisfies Record<string, { collection: string; folder: AttachFolder }>
+/** The order the pass walks them in (the cursor's collection index). */
+const WALK = ['ratings', 'cases'] as const
 
 interface WithPhotos {
   _id: string
@@ -43,10 +45,11 @@ export async function migrateOldPhotos(db: DB.Database, cursor: string | null, n
   const [indexText, afterId = ''] = (cursor ?? '0:').split(/:(.*)/s)
   const index = Number(indexText)
   const step: PhotoMigrationStep = { scanned: 0, moved: 0, photos: 0, nextCursor: null }
-  const target = PHOTO_DOCUMENTS[index]
-  if (!target) return step
+  const kind = WALK[index]
+  if (!kind) return step
+  const target = PHOTO_DOCUMENTS[kind]
   const _ = db.command
-  const docs = await docsOf<WithPhotos>(db.collection(target.collection).where(afterId ? { _id: _.gt(afterId) } : {}).orderBy('_id', 'asc').limit(batch))
+  const docs = await docsOf<WithPhotos>(db.collection(PHOTO_DOCUMENTS[kind].collection).where(afterId ? { _id: _.gt(afterId) } : {}).orderBy('_id', 'asc').limit(batch))
   for (const doc of docs) {
     step.scanned++
     const images = doc.images ?? []
@@ -54,10 +57,10 @@ export async function migrateOldPhotos(db: DB.Database, cursor: string | null, n
     // Erased people's documents have no photos left (erase removes them); only a live owner's are moved.
     if (old.length === 0 || !doc.openid || doc.openid.startsWith('erased_')) continue
     const shown = await attachPhotos(db, doc.openid, images, images.filter(isAttachedCopy), target.folder, now)
-    await db.collection(target.collection).where({ _id: doc._id, openid: doc.openid }).update({ data: { images: shown } })
+    await db.collection(PHOTO_DOCUMENTS[kind].collection).where({ _id: doc._id, openid: doc.openid }).update({ data: { images: shown } })
     step.moved++
     step.photos += old.length
   }
-  step.nextCursor = docs.length === batch ? `${index}:${docs[docs.length - 1]._id}` : index + 1 < PHOTO_DOCUMENTS.length ? `${index + 1}:` : null
+  step.nextCursor = docs.length === batch ? `${index}:${docs[docs.length - 1]._id}` : index + 1 < WALK.length ? `${index + 1}:` : null
   return step
 }
