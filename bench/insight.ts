@@ -1,3 +1,6 @@
+import { chinaDayNumber } from '@shared/domain/calendar'
+import { addRefund, addSale, type RefundsByDay, type SalesByDay } from '@shared/domain/insight'
+import { checkRollups } from '@server/insight/rollups'
 import type { LocalCloud } from '../local-cloud/host'
 import { percentile } from './crowd'
 
@@ -8,13 +11,15 @@ const MERCHANT = 'demo-merchant'
 /**
  * Issue #13's dashboard at scale. Ten of the merchant's group buys (supply group buys at both seeded points) and
  * the seeded leader's own group buys; orders are written through the SDK as the functions would store them,
- * paid over the last 30 days, with a confirmed refund for every 20th.
+ * paid over the last 30 days, with a confirmed refund for every 20th, and the group buys' day rollups (#23) moved
+ * by the increments the payment's and the refund's transactions make. At the end each of the merchant's group
+ * buys' rollups is compared with its recount from the orders and refunds (server/insight/rollups.ts).
  *
  * Two growths are timed: the collection growing around the merchant (their 1k orders among 1k → 100k), which
  * indexed aggregation must not feel, and the merchant's own range growing 1k → 100k orders, which any
  * aggregation must read (reported, for what the database does per order).
  */
-export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k: number; mine1kOf100k: number; mine100k: number; check: { salesFen: number; expectedFen: number } }> {
+export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k: number; mine1kOf100k: number; mine100k: number; check: { salesFen: number; expectedFen: number; rollupEqualsRecount: boolean; recountedOrders: number } }> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const db = require('wx-server-sdk').database() as DB.Database
   const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as { data: { boundPickupPointId: string } }
@@ -39,6 +44,7 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
 
   let seq = 0
   let expectedFen = 0
+  const rollups: Record<string, { sales: SalesByDay; refunds: RefundsByDay }> = {}
   async function fill(groupBuyIds: string[], count: number, countsForMerchant: boolean) {
     for (let i = 0; i < count; i += 500) {
       const writes: unknown[] = []
@@ -48,20 +54,36 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
         const quantity = 1 + (n % 3)
         if (countsForMerchant) expectedFen += quantity * 1990
         const orderId = `dash${n}`
+        const groupBuyId = groupBuyIds[n % groupBuyIds.length]
+        const refunded = n % 20 === 0
         writes.push(db.collection('orders').add({
           data: {
-            _id: orderId, openid: `buyer-${n % 3000}`, requestId: `r${n}`, groupBuyId: groupBuyIds[n % groupBuyIds.length], pickupPointId: point, title: '压测', quantity,
-            priceFen: 1990, amountFen: quantity * 1990, status: 'PICKED_UP', createdAt: paidAt - 60_000, expiresAt: paidAt + 900_000, paidAt, transactionId: `t${n}`,
-            readyAt: paidAt, pickedUpAt: paidAt, refundedAt: null, pickupCode: null, pickupExpiresAt: null, nickname: null,
+            _id: orderId, openid: `buyer-${n % 3000}`, requestId: `r${n}`, groupBuyId, paidIn: groupBuyId, pickupPointId: point, title: '压测', quantity,
+            priceFen: 1990, amountFen: quantity * 1990, status: 'PICKED_UP', createdAt: paidAt - 60_000, expiresAt: paidAt + 900_000, paidAt, transactionId: `t${n}`, countedAt: paidAt,
+            readyAt: paidAt, pickedUpAt: paidAt, refundedAt: refunded ? paidAt + 1000 : null, pickupCode: null, pickupExpiresAt: null, nickname: null,
+            ...(refunded ? { refundIds: [`rs${n}`], refundedFen: 1990 } : {}),
           },
         }))
-        if (n % 20 === 0) {
+        // What the payment's count transaction (and the refund's) add to the group buy's day rollups.
+        const r = (rollups[groupBuyId] ??= { sales: {}, refunds: {} })
+        addSale(r.sales, chinaDayNumber(paidAt), quantity, quantity * 1990)
+        if (refunded) {
+          addRefund(r.refunds, chinaDayNumber(paidAt + 1000), 1990)
           writes.push(db.collection('refunds').add({
-            data: { _id: `rs${n}`, kind: 'order', orderId, openid: `buyer-${n % 3000}`, groupBuyId: groupBuyIds[n % groupBuyIds.length], amountFen: 1990, totalFen: quantity * 1990, partial: true, reason: 'bench', status: 'DONE', attempts: 1, nextAttemptAt: paidAt, lastError: null, createdAt: paidAt, doneAt: paidAt + 1000 },
+            data: { _id: `rs${n}`, kind: 'order', orderId, openid: `buyer-${n % 3000}`, groupBuyId, amountFen: 1990, totalFen: quantity * 1990, partial: true, reason: 'bench', status: 'DONE', attempts: 1, nextAttemptAt: paidAt, lastError: null, createdAt: paidAt, doneAt: paidAt + 1000, appliedAt: paidAt + 1000 },
           }))
         }
       }
       await Promise.all(writes)
+    }
+    // The increments, summed per group buy (the same paths the transactions move, one update per group buy).
+    const _ = db.command
+    for (const [groupBuyId, r] of Object.entries(rollups)) {
+      const data: Record<string, unknown> = {}
+      for (const [day, d] of Object.entries(r.sales)) for (const [f, v] of Object.entries(d)) data[`salesByDay.${day}.${f}`] = _.inc(v)
+      for (const [day, fen] of Object.entries(r.refunds)) data[`refundsByDay.${day}`] = _.inc(fen)
+      await db.collection('groupBuys').doc(groupBuyId).update({ data })
+      delete rollups[groupBuyId]
     }
   }
 
@@ -86,5 +108,13 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
   await fill(mine, 99_000, true)
   const c = await time(5)
   const days = (c.reply.data as { days: Array<{ salesFen: number }> }).days
-  return { mine1kOf1k: a.p50, mine1kOf100k: b.p50, mine100k: c.p50, check: { salesFen: days.reduce((s, d) => s + d.salesFen, 0), expectedFen } }
+  // The rollups proved: each of the merchant's group buys' stored rollups against a recount of its orders and refunds.
+  let rollupEqualsRecount = true
+  let recountedOrders = 0
+  for (const id of mine) {
+    const r = await checkRollups(db, id)
+    rollupEqualsRecount &&= r.equal
+    recountedOrders += Object.values(r.recount.sales).reduce((n, d) => n + d.orders, 0)
+  }
+  return { mine1kOf1k: a.p50, mine1kOf100k: b.p50, mine100k: c.p50, check: { salesFen: days.reduce((s, d) => s + d.salesFen, 0), expectedFen, rollupEqualsRecount, recountedOrders } }
 }

@@ -105,6 +105,19 @@ function readPath(doc: Doc, field: string): unknown {
   return v
 }
 
+/** `{ $group: { _id: '$field', name: { $sum: 1 } } }` (nothing else): the field and the count's name, else null. */
+function countingGroup(stage: Record<string, unknown>): { field: string; as: string } | null {
+  const g = stage.$group
+  if (!isPlainObject(g) || Object.keys(stage).length !== 1) return null
+  const { _id: key, ...acc } = g
+  if (typeof key !== 'string' || !/^\$[A-Za-z_][\w.]*$/.test(key)) return null
+  const names = Object.keys(acc)
+  if (names.length !== 1) return null
+  const sum = acc[names[0]]
+  if (!isPlainObject(sum) || Object.keys(sum).length !== 1 || sum.$sum !== 1) return null
+  return { field: key.slice(1), as: names[0] }
+}
+
 export class Engine {
   constructor(readonly store: Store, readonly txns: TransactionManager, private readonly now: () => number = Date.now) {}
 
@@ -368,9 +381,15 @@ export class Engine {
     const collection = this.collection(params)
     const stages = (Array.isArray(params.stages) ? params.stages : []) as Array<{ stageKey: string; stageValue: string }>
     const pipeline = stages.map((s) => ({ [s.stageKey]: s.stageKey === '$match' ? this.filterOf(s.stageValue) : parseMaybe(s.stageValue) }))
-    // A leading $match is served by SQL; the rest runs in mingo over the matched documents.
+    // A leading $match is served by SQL; the rest runs in mingo over the matched documents. A $group that only counts
+    // by one field right after it is SQL's too (GROUP BY): mingo then gets one row per value, not every document.
     let source: Doc[]
-    if (pipeline.length > 0 && '$match' in pipeline[0]) {
+    const counted = pipeline.length > 1 && '$match' in pipeline[0] ? countingGroup(pipeline[1]) : null
+    const grouped = counted ? this.store.countBy(collection, pipeline[0].$match, counted.field) : null
+    if (counted && grouped) {
+      pipeline.splice(0, 2)
+      source = grouped.map((g) => ({ _id: g.key, [counted.as]: g.count }))
+    } else if (pipeline.length > 0 && '$match' in pipeline[0]) {
       source = this.store.select(collection, pipeline.shift()!.$match).map((r) => r.doc)
     } else {
       source = this.store.all(collection)

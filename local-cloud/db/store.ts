@@ -129,6 +129,26 @@ export class Store {
     return out
   }
 
+  /**
+   * `$match` then `$group: { _id: '$field', <name>: { $sum: 1 } }` done by SQLite (GROUP BY over the matched rows),
+   * so a distinct count over many documents never parses them: [{ key, count }], or null when SQL cannot answer it
+   * exactly (a filter mingo must re-check, a path SQL cannot name, a value that is not a string or number).
+   */
+  countBy(collection: string, filter: unknown, field: string): Array<{ key: string | number | null; count: number }> | null {
+    const c = this.compile(collection, filter)
+    const path = field === '_id' ? null : jsonPath(field)
+    if (!c.exact || path === null) return null
+    const { table } = this.meta(collection)
+    const rows = this.stmt(`SELECT json_extract(data, ${sqlString(path)}) AS k, json_type(data, ${sqlString(path)}) AS t, COUNT(*) AS n FROM ${table} WHERE ${c.sql} GROUP BY k, t`).all(...c.params) as Array<{ k: unknown; t: string | null; n: number }>
+    if (rows.some((r) => r.t !== null && r.t !== 'null' && r.t !== 'text' && r.t !== 'integer' && r.t !== 'real')) return null
+    const out = new Map<string | number | null, number>()
+    for (const r of rows) {
+      const key = r.k === null || r.k === undefined ? null : (r.k as string | number)
+      out.set(key, (out.get(key) ?? 0) + r.n)
+    }
+    return [...out].map(([key, count]) => ({ key, count }))
+  }
+
   count(collection: string, filter: unknown): number {
     const c = this.compile(collection, filter)
     if (c.exact) {

@@ -1,3 +1,4 @@
+import type { RefundsByDay, SalesByDay } from '@shared/domain/insight'
 import type { Role } from '@shared/contracts/common'
 import type { GroupBuyView } from '@shared/contracts/group-buy'
 import { type StoredGroupBuyStatus, effectiveStatus } from '@shared/domain/group-buy'
@@ -60,6 +61,9 @@ export interface GroupBuyDoc {
   priceTiers?: PriceTier[] | null
   /** The tier reached by the units paid by the end, decided once with 成团 (absent until then). */
   finalPriceFen?: number | null
+  /** Per China day: what was paid in it and what of it was refunded (#23 rollups; @shared/domain/insight). */
+  salesByDay?: SalesByDay
+  refundsByDay?: RefundsByDay
 }
 
 export interface ParticipationDoc {

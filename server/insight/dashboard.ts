@@ -1,6 +1,6 @@
 import type { DashboardPoint, DashboardProduct, InsightOutputs } from '@shared/contracts/insight'
-import { CHINA_OFFSET_MS, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
-import { fillRate, repeatRate, topTags } from '@shared/domain/insight'
+import { chinaDayNumber, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
+import { fillRate, repeatRate, rollupDayNumber, topTags } from '@shared/domain/insight'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OfferDoc } from '@server/supply/model'
 import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
@@ -13,6 +13,8 @@ export type Scope = InsightOutputs['dashboard']['scope']
  */
 const PAID_AFTER_END_SLACK_MS = DAY_MS
 
+type Rolled = Pick<GroupBuyDoc, '_id' | 'startAt' | 'pickupPointId' | 'salesByDay' | 'refundsByDay'>
+
 interface Sums {
   _id: unknown
   units: number
@@ -20,45 +22,47 @@ interface Sums {
 }
 
 /**
- * The sales dashboard, computed by the database: every figure is an aggregation whose leading $match runs on an
- * index (orders by `groupbuy_paid`/`paid`, refunds by `groupbuy_done`/`done`, group buys by `merchant_end`/
- * `pickup_end`/`end`), so what is read grows with the orders inside the scope and range, never with the
- * collection. The function itself only reads group buys (the scope's list), offers and pickup points by id.
+ * The sales dashboard. Sales and refunds per day, point and product come from the group buys' day rollups (#23:
+ * `salesByDay` / `refundsByDay`, moved exactly once per payment and per refund inside the transactions that count
+ * them; server/insight/rollups.ts recounts them), so it reads the scope's group buys — never its orders — for those.
+ * Two figures are not sums and stay aggregations run by the database on an index: the repeat rate (distinct
+ * buyers, over the range's paid orders) and the fill rate (over the group buys that ended in the range). The range is
+ * counted in whole China days (the app asks for whole days).
  */
 export async function dashboard(db: DB.Database, scope: Scope, from: number, to: number, now: number): Promise<InsightOutputs['dashboard']> {
   const _ = db.command
   const $ = _.aggregate
   const range = _.gte(from).and(_.lt(to))
+  const firstDay = chinaDayNumber(from)
+  const lastDay = chinaDayNumber(to - 1)
 
-  // The scope as group buy ids (a merchant's own goods, a pickup point's), or everything for admin.
-  let scopeIds: string[] | null = null
-  if (scope.kind !== 'all') {
-    const where = { [scope.kind === 'merchant' ? 'merchantId' : 'pickupPointId']: scope.id, endAt: _.gte(from - PAID_AFTER_END_SLACK_MS) }
-    const gbs = await readAllWhere<Pick<GroupBuyDoc, '_id' | 'startAt'>>(db, 'groupBuys', where, { _id: true, startAt: true })
-    scopeIds = gbs.filter((g) => g.startAt < to).map((g) => g._id)
+  // The scope's group buys that can hold a payment in the range, with their rollups (all of them for admin).
+  const where = { ...(scope.kind === 'all' ? {} : { [scope.kind === 'merchant' ? 'merchantId' : 'pickupPointId']: scope.id }), endAt: _.gte(from - PAID_AFTER_END_SLACK_MS) }
+  const gbs = (await readAllWhere<Rolled>(db, 'groupBuys', where, { _id: true, startAt: true, pickupPointId: true, salesByDay: true, refundsByDay: true })).filter((g) => g.startAt < to)
+  const scopeIds = gbs.map((g) => g._id)
+  const inScope = scope.kind === 'all' ? {} : { groupBuyId: _.in(scopeIds) }
+
+  // One cell per group buy and day with sales (at most days × group buys), folded below.
+  const cells: Array<{ _id: { d: number; p: string; g: string }; orders: number; units: number; salesFen: number }> = []
+  const refunds = new Map<number, number>()
+  for (const g of gbs) {
+    for (const [key, day] of Object.entries(g.salesByDay ?? {})) {
+      const d = rollupDayNumber(key)
+      if (d >= firstDay && d <= lastDay && day.orders > 0) cells.push({ _id: { d, p: g.pickupPointId, g: g._id }, ...day })
+    }
+    for (const [key, fen] of Object.entries(g.refundsByDay ?? {})) {
+      const d = rollupDayNumber(key)
+      if (d >= firstDay && d <= lastDay) refunds.set(d, (refunds.get(d) ?? 0) + fen)
+    }
   }
-  const inScope = scopeIds ? { groupBuyId: _.in(scopeIds) } : {}
-  const paidInRange = { ...inScope, paidAt: range }
-  const orders = () => db.collection('orders').aggregate().match(paidInRange)
-  const dayOf = (field: string) => $.floor($.divide([$.add([field, CHINA_OFFSET_MS]), DAY_MS]))
-  const sums = { units: $.sum('$quantity'), salesFen: $.sum('$amountFen') }
 
-  const empty = scopeIds !== null && scopeIds.length === 0
-  // One pass over the orders for day × pickup point × group buy (at most days × group buys rows, folded below),
-  // one for distinct buyers; refunds and group buys are small.
-  const [cells, buyers, refunds, ended] = empty
-    ? [[], [], [], []]
+  const empty = scopeIds.length === 0
+  const [buyers, ended] = empty
+    ? [[], []]
     : await Promise.all([
-        aggregateList<{ _id: { d: number; p: string; g: string }; orders: number; units: number; salesFen: number }>(
-          orders().group({ _id: { d: dayOf('$paidAt'), p: '$pickupPointId', g: '$groupBuyId' }, orders: $.sum(1), ...sums }),
-        ),
         aggregateList<{ buyers: number; repeaters: number }>(
-          orders().group({ _id: '$openid', n: $.sum(1) }).group({ _id: null, buyers: $.sum(1), repeaters: $.sum($.cond({ if: $.gte(['$n', 2]), then: 1, else: 0 })) }),
-        ),
-        aggregateList<{ _id: number; refundsFen: number }>(
-          db.collection('refunds').aggregate()
-            .match(scopeIds ? { ...inScope, doneAt: range } : { doneAt: range, groupBuyId: _.neq(null) })
-            .group({ _id: dayOf('$doneAt'), refundsFen: $.sum('$amountFen') }),
+          db.collection('orders').aggregate().match({ ...inScope, paidAt: range })
+            .group({ _id: '$openid', n: $.sum(1) }).group({ _id: null, buyers: $.sum(1), repeaters: $.sum($.cond({ if: $.gte(['$n', 2]), then: 1, else: 0 })) }),
         ),
         aggregateList<{ _id: string; ended: number; succeeded: number; shortageUnits: number }>(
           db.collection('groupBuys').aggregate()
@@ -89,9 +93,9 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
   // Days: every day of the range, zero where nothing happened.
   const dayRows = new Map(daysInRange(from, to).map((day) => [day, { day, orders: 0, units: 0, salesFen: 0, refundsFen: 0 }]))
   for (const d of byDay) Object.assign(dayRows.get(dayNumberToDay(d._id)) ?? {}, { orders: d.orders, units: d.units, salesFen: d.salesFen })
-  for (const r of refunds) {
-    const row = dayRows.get(dayNumberToDay(r._id))
-    if (row) row.refundsFen = r.refundsFen
+  for (const [d, fen] of refunds) {
+    const row = dayRows.get(dayNumberToDay(d))
+    if (row) row.refundsFen = fen
   }
 
   // Pickup points: sales and fill rate side by side.

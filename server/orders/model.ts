@@ -36,9 +36,9 @@ export interface OrderDoc {
   refundIds?: string[]
   /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
   paymentFinishedAt?: number
-  /** 跟团号, fixed at payment for the group buy `seqIn` (a roll-over moves the order: then it is counted again). */
+  /** 跟团号, fixed at payment; `paidIn` is the group buy it was paid in (a roll-over moves the order on: its 跟团号 there is counted again, and its sale stays in the rollups of `paidIn`). */
   seq?: number
-  seqIn?: string
+  paidIn?: string
   /** When the payment was counted into its participation and group buy (once, in one transaction). */
   countedAt?: number
   /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */

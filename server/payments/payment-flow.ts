@@ -1,4 +1,6 @@
+import { chinaDayNumber } from '@shared/domain/calendar'
 import { hasReachedThreshold, thresholdConditions } from '@shared/domain/group-buy'
+import { saleIncrements } from '@shared/domain/insight'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
@@ -38,7 +40,7 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   // 跟团号, fixed at payment (the ledger's sale and the order page read it from the order from then on).
   const seq = await joinSeqOf(db, order)
   // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
-  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, seqIn: order.groupBuyId })
+  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId })
   if (!paid) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
     if (current.status === 'CANCELLED' || current.status === 'EXPIRED') {
@@ -51,7 +53,7 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     return 'ALREADY_APPLIED'
   }
   crashPoint('payment:after-paid')
-  return finishPayment(db, { ...order, status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, seqIn: order.groupBuyId }, now, { justPaid: true })
+  return finishPayment(db, { ...order, status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId }, now, { justPaid: true })
 }
 
 /**
@@ -115,8 +117,12 @@ async function countPayment(db: DB.Database, orderId: string, now: number): Prom
     if (!o) return { outcome: 'ALREADY' }
     // Counted before (a crash came after): an order that came after the end still needs its refund.
     if (o.countedAt) return { outcome: o.countedAfterEnd ? 'ENDED' : 'ALREADY', order: o }
+    // The sale goes into its group buy's day rollup exactly once, with the count (the dashboard's figures, #23):
+    // every payment, also one that came too late to join the counts (the dashboard shows what was paid).
+    const sale = saleRollup(db, o)
     if (!COUNTABLE_STATUSES.includes(o.status)) {
       // Refunded before it could be counted (its group ended, the goods came short): it never joins the counts.
+      await t.collection('groupBuys').doc(o.groupBuyId).update({ data: sale })
       await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })
       return { outcome: 'ALREADY', order: { ...o, countedAt: now } }
     }
@@ -129,13 +135,21 @@ async function countPayment(db: DB.Database, orderId: string, now: number): Prom
     let counted: GroupBuyDoc | undefined
     if (gb && running) {
       const counts = { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity }
-      await t.collection('groupBuys').doc(gb._id).update({ data: counts })
+      await t.collection('groupBuys').doc(gb._id).update({ data: { ...counts, ...sale } })
       counted = { ...gb, ...counts }
+    } else if (gb) {
+      await t.collection('groupBuys').doc(gb._id).update({ data: sale })
     }
     const mark = running ? { countedAt: now } : { countedAt: now, countedAfterEnd: true }
     await t.collection('orders').doc(orderId).update({ data: mark })
     return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...mark }, groupBuy: counted }
   })
+}
+
+/** The day rollup's increments for one paid order (day = the China day it was paid). */
+function saleRollup(db: DB.Database, o: OrderDoc): Record<string, unknown> {
+  const inc = saleIncrements(chinaDayNumber(o.paidAt ?? 0), o.quantity, o.amountFen)
+  return Object.fromEntries(Object.entries(inc).map(([path, by]) => [path, db.command.inc(by)]))
 }
 
 const RUNNING_STATUSES: readonly string[] = ['OPEN', 'SUCCEEDED']

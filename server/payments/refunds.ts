@@ -1,3 +1,5 @@
+import { chinaDayNumber } from '@shared/domain/calendar'
+import { refundIncrements } from '@shared/domain/insight'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { CouponDoc } from '@server/coupons/model'
 import type { OrderDoc } from '@server/orders/model'
@@ -220,6 +222,11 @@ async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Prom
     if (p.collection === 'coupons') await t.collection('coupons').doc(r.orderId).update({ data: completes ? { ...data, status: 'REFUNDED' } : data })
     else if (completes) await moveOrderInTx(t, { _id: r.orderId, status: 'REFUNDING' }, 'REFUNDED', data)
     else await t.collection('orders').doc(r.orderId).update({ data })
+    // The order refund goes into its group buy's day rollup once, with the order's own record of it (#23).
+    if (p.collection === 'orders' && r.groupBuyId) {
+      const inc = refundIncrements(chinaDayNumber(r.doneAt ?? now), r.amountFen)
+      await t.collection('groupBuys').doc(r.groupBuyId).update({ data: Object.fromEntries(Object.entries(inc).map(([path, by]) => [path, db.command.inc(by)])) })
+    }
     return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
   })
 }

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'fs'
 import os from 'os'
 import path from 'path'
 import { armCrash, CRASH_POINTS, disarmCrash, type CrashPointName } from '@server/crash-points'
+import { checkRollups } from '@server/insight/rollups'
 import { participationIdFor, pointEntryIdFor } from '@server/ids'
 import { startLocalCloud, type LocalCloud } from '../../local-cloud/host'
 import { DEMO } from '../../local-cloud/seed'
@@ -134,6 +135,8 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       await settle()
       expect((await readDoc('groupBuys', groupBuyId))!.status).toBe('FAILED')
       for (const o of orders) await expectRefundedOnce(o.orderId, { status: 'REFUNDED', refundedFen: o.amountFen })
+      // The dashboard's day rollups (#23) counted each payment and each refund once.
+      expect((await checkRollups(database(), groupBuyId)).equal).toBe(true)
     }
   })
 
@@ -233,6 +236,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       const gb = (await readDoc('groupBuys', groupBuyId))!
       expect({ point, skip, status: gb.status, paidParticipants: gb.paidParticipants, soldQuantity: gb.soldQuantity, reservedQuantity: gb.reservedQuantity, stockLeft: gb.stockLeft, succeededNotified: gb.succeededNotified })
         .toEqual({ point, skip, status: 'SUCCEEDED', paidParticipants: 20, soldQuantity: sold, reservedQuantity: 0, stockLeft: 100 - sold, succeededNotified: true })
+      expect((await checkRollups(database(), groupBuyId)).recount.sales).toEqual((await readDoc('groupBuys', groupBuyId))!.salesByDay)
       for (const o of orders) {
         const doc = (await readDoc('orders', o.orderId))!
         expect({ status: doc.status, counted: doc.countedAt > 0, finished: doc.paymentFinishedAt > 0 }).toEqual({ status: 'PAID', counted: true, finished: true })

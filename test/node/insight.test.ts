@@ -4,6 +4,7 @@
  * and ratings; nobody's identity is in the reply.
  */
 import { createGroupBuy, database, DEMO, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { checkRollups } from '@server/insight/rollups'
 import { createProduct, endNow, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
 
 jest.setTimeout(120_000)
@@ -35,7 +36,16 @@ beforeAll(async () => {
 
   // 跟团号 order in gA1: R1 ×2, R2 ×2, R1 ×1.
   await paidOrder(cloud, R(1), ids.gA1, 2)
-  ids.r2a1 = await paidOrder(cloud, R(2), ids.gA1, 2)
+  // R2's order is paid yesterday (China time): it belongs to that day (the clock of the payment call goes back a day).
+  const r2 = await join(cloud, R(2), ids.gA1, 2)
+  ids.r2a1 = r2.data.orderId
+  const realNow = Date.now
+  const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - DAY)
+  try {
+    expect((await cloud.pay.pay(ids.r2a1)).ok).toBe(true)
+  } finally {
+    clock.mockRestore()
+  }
   await paidOrder(cloud, R(1), ids.gA1, 1)
   await paidOrder(cloud, R(3), ids.gA2, 3)
   await paidOrder(cloud, R(3), ids.gA2, 1)
@@ -45,8 +55,7 @@ beforeAll(async () => {
   await paidOrder(cloud, R(6), ids.own, 1)
   expect((await join(cloud, R(2), ids.gA2, 1)).ok).toBe(true) // never paid: not a sale
 
-  // R2's order was paid yesterday (China time): it belongs to that day.
-  await database().collection('orders').doc(ids.r2a1).update({ data: { paidAt: Date.now() - DAY } })
+  expect((await readDoc('orders', ids.r2a1))!.paidAt).toBeLessThan(Date.now() - DAY + 60_000)
 
   // gA1 closes and arrives 3 of 5 (R2 is served 1 and refunded 1, R1's second order is refunded in full);
   // gA2 closes in full; gB1 fails (2 payers of 5) and is refunded.
@@ -180,5 +189,17 @@ describe('insight.dashboard', () => {
     expect((await cloud.call('insight', DEMO.merchant, { action: 'dashboard', from: to, to: from })).error?.code).toBe('INPUT.INVALID')
     expect((await cloud.call('insight', DEMO.merchant, { action: 'dashboard', from: from - 400 * DAY, to })).error?.code).toBe('INPUT.INVALID')
     expect((await cloud.call('insight', DEMO.merchant, { action: 'dashboard', from, to, merchantId: MERCHANT2 })).error?.code).toBe('INPUT.INVALID')
+  })
+
+  it('keeps each group buy\'s day rollups equal to their recount from the orders and refunds (#23)', async () => {
+    // Payments today and yesterday, a shortage's part refund and full refund (gA1), a failed group's refunds (gB1).
+    for (const g of [ids.gA1, ids.gA2, ids.gB1, ids.gC1, ids.own]) {
+      const r = await checkRollups(database(), g)
+      expect({ g, ...r.stored }).toEqual({ g, ...r.recount })
+      expect(r.equal).toBe(true)
+    }
+    const gA1 = await checkRollups(database(), ids.gA1)
+    expect(Object.keys(gA1.stored.sales)).toHaveLength(2)
+    expect(Object.values(gA1.stored.refunds).reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
   })
 })

@@ -153,13 +153,14 @@ export interface ReconcileMismatch {
   /** The order's title (order mismatches written since the 对账 page names them). */
   title?: string
   account?: string
-  /** groupBuyId on GROUP_COUNTS (orderId is null then). */
+  /** groupBuyId on GROUP_COUNTS and SALES_ROLLUP (orderId is null then). */
   groupBuyId?: string
   /**
    * NEGATIVE_BALANCE: an account's balance in some state summed below 0. SPLIT: a party's entries for an order
    * differ from the split of what the order keeps (keptOf). NOT_RELEASED: picked up but the pickup is not booked.
+   * SALES_ROLLUP: a group buy's day rollups (the dashboard's sums) differ from their recount from its orders and refunds.
    */
-  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS'
+  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS' | 'SALES_ROLLUP'
   expected: unknown
   actual: unknown
 }

@@ -96,3 +96,70 @@ export function repeatRate(repeatBuyers: number, buyers: number): number | null 
 export function topTags(counts: ReadonlyMap<string, number>, n = 3): string[] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([t]) => t)
 }
+
+/**
+ * The dashboard's rollups (#23): each group buy carries its sales per China day — orders, units and fen paid in it
+ * that day (`salesByDay`) and the order refunds confirmed that day (`refundsByDay`, fen) — moved by increments
+ * inside the transaction that counts each payment once (and the one that books each refund once). A group buy has one
+ * merchant, one pickup point and one product, so every per-day figure of a merchant, a point or a product is a sum of
+ * these; the dashboard reads group buys, never orders.
+ */
+export interface DaySales {
+  orders: number
+  units: number
+  salesFen: number
+}
+export type SalesByDay = Record<string, DaySales>
+export type RefundsByDay = Record<string, number>
+
+/** The key of China day number `n` in the rollup maps (a letter first: a plain number would read as an array index). */
+export function rollupDayKey(n: number): string {
+  return `d${n}`
+}
+
+export function rollupDayNumber(key: string): number {
+  return Number(key.slice(1))
+}
+
+/** The increments one counted payment adds to its group buy (dotted paths for one update). */
+export function saleIncrements(day: number, quantity: number, amountFen: number): Record<string, number> {
+  const k = `salesByDay.${rollupDayKey(day)}`
+  return { [`${k}.orders`]: 1, [`${k}.units`]: quantity, [`${k}.salesFen`]: amountFen }
+}
+
+/** The increment one booked refund adds to its group buy. */
+export function refundIncrements(day: number, amountFen: number): Record<string, number> {
+  return { [`refundsByDay.${rollupDayKey(day)}`]: amountFen }
+}
+
+/** Add a sale to rollups held in memory (the recount, and anything that writes stored shapes itself). */
+export function addSale(into: SalesByDay, day: number, quantity: number, amountFen: number): SalesByDay {
+  const k = rollupDayKey(day)
+  const d = into[k] ?? (into[k] = { orders: 0, units: 0, salesFen: 0 })
+  d.orders += 1
+  d.units += quantity
+  d.salesFen += amountFen
+  return into
+}
+
+export function addRefund(into: RefundsByDay, day: number, amountFen: number): RefundsByDay {
+  const k = rollupDayKey(day)
+  into[k] = (into[k] ?? 0) + amountFen
+  return into
+}
+
+/** Rollups equal, day by day (days absent on one side count as zero). */
+export function sameRollups(a: { sales?: SalesByDay; refunds?: RefundsByDay }, b: { sales?: SalesByDay; refunds?: RefundsByDay }): boolean {
+  const zero: DaySales = { orders: 0, units: 0, salesFen: 0 }
+  const sa = a.sales ?? {}
+  const sb = b.sales ?? {}
+  for (const k of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
+    const x = sa[k] ?? zero
+    const y = sb[k] ?? zero
+    if (x.orders !== y.orders || x.units !== y.units || x.salesFen !== y.salesFen) return false
+  }
+  const ra = a.refunds ?? {}
+  const rb = b.refunds ?? {}
+  for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) if ((ra[k] ?? 0) !== (rb[k] ?? 0)) return false
+  return true
+}

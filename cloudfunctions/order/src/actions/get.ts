@@ -18,7 +18,7 @@ export const get = action({
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
     const view = toOrderView(order)
     // 跟团号 as fixed at payment (counted only for an order not paid yet, or moved to another group since).
-    const fixed = order.seqIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : null
+    const fixed = order.paidIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : null
     const [seq, gb, place] = await Promise.all([fixed ?? joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
     if (view.rollOver?.state === 'MOVED' && gb) {
       // Moved to a next group: its end time, and whether it may still be cancelled (until that group's 成团).

@@ -18,6 +18,7 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
   ORDER_STATUS: '订单状态与退款不符',
   POINTS: '已提货但积分未入账',
   GROUP_COUNTS: '团购已付人数/件数 ≠ 订单重数',
+  SALES_ROLLUP: '看板日汇总 ≠ 订单与退款重算',
 }
 
 const PARTY: Record<Party, string> = { merchant: '商家', leader: '团长', store: '门店', platform: '平台' }
