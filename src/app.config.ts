@@ -10,6 +10,7 @@ export default defineAppConfig({
     'pages/resident/notices/index',
     'pages/resident/privacy/index',
     'pages/resident/my-code/index',
+    'pages/resident/service/index',
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
@@ -19,6 +20,8 @@ export default defineAppConfig({
     // keeps that weight out of the main package and out of the merchant pages' budget.
     { root: 'pages/insight', pages: ['index'] },
     { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
+    // 服务核销 (#25): the service provider's screen, used by merchants and by clerks of a serving store.
+    { root: 'pages/provider', pages: ['vouchers/index'] },
   ],
   tabBar: {
     color: '#666666',

@@ -12,11 +12,12 @@ import { releaseQuota, releaseStock, reserveQuota, reserveStock } from '@server/
 import { referrerOf } from '@server/group-buys/share-codes'
 import { orderIdFor } from '@server/ids'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
+import { bookSlot } from '@server/vouchers/book'
 import { WarmCache } from '@server/warm-cache'
 
 type JoinInput = z.infer<typeof groupBuyContract.join>
 type JoinOutput = GroupBuyOutputs['join']
-type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
+type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'> & { service?: GroupBuyDoc }
 
 /** A group buy's terms are immutable after creation, so a warm instance reads them once (one read shared by
  * every join that arrives while it is in flight). */
@@ -35,7 +36,7 @@ const readOrder = batchedReads<OrderDoc>('orders')
 async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | null> {
   const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
   if (!doc) return null
-  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
+  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId, ...(doc.kind === 'SERVICE' ? { service: doc } : {}) }
 }
 
 const REFUSALS: Partial<Record<ErrorCode, string>> = {
@@ -63,6 +64,9 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
   }
   const terms: Terms = loaded
+  // #25: a service books a slot (server/vouchers/book.ts); a goods join names none.
+  if (terms.service) return bookSlot(db, openid, terms.service, input, now)
+  if (input.slotIndex !== undefined || input.slotId !== undefined) return fail(ERROR_CODES.INPUT_INVALID, 'slotIndex/slotId: only a service group buy has slots')
   // The shared rule (src/shared/domain/group-buy.ts) on the immutable terms; status and stock are left to the
   // conditional write, which is built from the same rule.
   if (!isInsideJoinWindow(terms, now)) return fail(ERROR_CODES.GROUP_BUY_NOT_OPEN, 'not inside its join window')

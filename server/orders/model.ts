@@ -1,5 +1,6 @@
 import type { OnFail } from '@shared/contracts/group-buy'
 import type { OrderStatus, OrderView } from '@shared/contracts/order'
+import { toVoucherView } from '@shared/domain/voucher'
 
 // The orders room's stored shapes (database/schema.json): orders.
 
@@ -61,6 +62,20 @@ export interface OrderDoc {
   rollOverRefundFen?: number
   /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */
   rollOverExpiredAt?: number
+  /**
+   * #25 服务券 (server/vouchers/): an order of a SERVICE group buy books one slot; once paid it carries a voucher
+   * code (`vouchers/<code>`), redeemed by the provider (PAID → PICKED_UP), cancelled (随时退) or refunded by
+   * settle after `voucherExpiresAt` (过期退). Absent on goods orders.
+   */
+  kind?: 'GOODS' | 'SERVICE'
+  providerId?: string
+  slotId?: string
+  slotStartAt?: number
+  slotEndAt?: number
+  voucherCode?: string | null
+  voucherExpiresAt?: number
+  voucherCancelledAt?: number | null
+  redeemedBy?: string
 }
 
 const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
@@ -98,5 +113,7 @@ export function toOrderView(doc: OrderDoc): OrderView {
     ...(doc.onFail === 'ROLL_OVER' ? { onFail: doc.onFail } : {}),
     ...(doc.rollOverUntil ? { rollOver: { state: 'HELD' as const, until: doc.rollOverUntil } } : {}),
     ...(doc.rolledFromGroupBuyId ? { rollOver: { state: 'MOVED' as const, fromGroupBuyId: doc.rolledFromGroupBuyId, refundFen: doc.rollOverRefundFen ?? 0 } } : {}),
+    // #25: VALID vs EXPIRED depends on the clock; the view is built at reply time.
+    ...(doc.kind === 'SERVICE' ? { voucher: toVoucherView(doc, Date.now()) } : {}),
   }
 }

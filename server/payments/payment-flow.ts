@@ -19,6 +19,7 @@ import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
+import { issueVoucher } from '@server/vouchers/issue'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -82,6 +83,8 @@ export async function finishPayment(db: DB.Database, order: OrderDoc, now: numbe
       const current = counted.order ?? (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
       // Paid after the goods arrived (the group had already succeeded): ready to collect straight away — unless
       // the goods arrived short, when nothing is left for a late payer and the money goes back.
+      // #25: a paid service booking gets its voucher (no arrival: it stays PAID until redeemed).
+      if (gb.kind === 'SERVICE') await issueVoucher(db, current, gb, now)
       if (gb.arrivedAt && current.status === 'PAID') {
         if (gb.arrivalShort) await requestRefund(db, current, '到货不足退款', now)
         else await readyForPickup(db, current, pickupCodeTtlMs(), now)

@@ -32,6 +32,8 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
   const doc: ShippingDoc = {
     _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order),
     handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
+    // A service is not goods handed over at a counter: WeChat's type for non-physical goods (docs/money-flow.md).
+    ...(order.kind === 'SERVICE' ? { logisticsType: 3 as const } : {}),
   }
   try {
     await db.collection('shippingUploads').add({ data: doc as unknown as Record<string, unknown> })
@@ -46,7 +48,7 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
 export function uploadRequest(doc: ShippingDoc, mchid: string) {
   return {
     orderKey: { orderNumberType: 1, mchid, outTradeNo: doc.outTradeNo },
-    logisticsType: 4,
+    logisticsType: doc.logisticsType ?? 4,
     deliveryMode: 1,
     shippingList: [{ itemDesc: doc.itemDesc }],
     uploadTime: rfc3339Cst(doc.handedOverAt),

@@ -34,7 +34,8 @@ export interface PickupPointDoc {
 /** One line of the counter's audit log: every pickup or coupon attempt, whatever its outcome. */
 export interface VerificationDoc {
   _id?: string
-  kind: 'pickup' | 'coupon'
+  /** voucher: a service's voucher redeemed by its provider (#25, server/vouchers/redeem.ts). */
+  kind: 'pickup' | 'coupon' | 'voucher'
   code: string
   clerkOpenid: string
   /** Where the attempt was made (the caller's bound point); null when the caller has none. */

@@ -97,6 +97,21 @@ export const ERROR_CODES = {
   /** The case was already decided the other way. */
   AFTER_SALES_ALREADY_DECIDED: 'AFTER_SALES.ALREADY_DECIDED',
 
+  /** 服务券: no voucher with that code (or the order is not a service order of the caller's). */
+  VOUCHER_NOT_FOUND: 'VOUCHER.NOT_FOUND',
+  /** The voucher was already redeemed (核销 happens once). */
+  VOUCHER_ALREADY_REDEEMED: 'VOUCHER.ALREADY_REDEEMED',
+  /** The voucher is not valid: not paid yet, cancelled, or refunded. */
+  VOUCHER_NOT_VALID: 'VOUCHER.NOT_VALID',
+  /** The voucher's slot ended more than the grace period ago (it is refunded by settle). */
+  VOUCHER_EXPIRED: 'VOUCHER.EXPIRED',
+  /** The slot has started: it can no longer be booked, and a voucher for it no longer cancelled or moved. */
+  VOUCHER_SLOT_STARTED: 'VOUCHER.SLOT_STARTED',
+  /** The slot has fewer places left than asked. */
+  VOUCHER_SLOT_FULL: 'VOUCHER.SLOT_FULL',
+  /** No such slot in this service group buy. */
+  VOUCHER_SLOT_NOT_FOUND: 'VOUCHER.SLOT_NOT_FOUND',
+
   /** Not enough points for this member coupon. */
   MEMBER_INSUFFICIENT_POINTS: 'MEMBER.INSUFFICIENT_POINTS',
   /** The member coupon needs a higher level. */

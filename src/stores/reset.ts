@@ -12,6 +12,7 @@ import { useMerchantFeedbackStore } from './merchant-feedback'
 import { useNoticesStore } from './notices'
 import { useSupplyStore } from './supply'
 import { useUploadsStore } from './uploads'
+import { useVoucherStore } from './voucher'
 
 /** Everything that belongs to one person; cleared when the local "act as" identity changes. */
 export function resetUserScopedStores(): void {
@@ -28,5 +29,6 @@ export function resetUserScopedStores(): void {
   useUploadsStore.getState().reset()
   useAfterPickupStore.getState().reset()
   useRatingsStore.getState().reset()
+  useVoucherStore.getState().reset()
   useMerchantFeedbackStore.getState().reset()
 }

@@ -18,6 +18,7 @@ import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
 import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
 import { processRollOvers } from '@server/group-buys/roll-over'
+import { refundExpiredVouchers } from '@server/vouchers/changes'
 
 /**
  * Every minute (config.json): finish payments, hand-overs, arrival sign-offs and coupon redemptions a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
@@ -40,6 +41,7 @@ const tick = action({
     const reconciled = await reconcileOpenGroupBuys(db, now)
     const settled = await settleEndedGroupBuys(db, now)
     const rollOvers = await processRollOvers(db, now)
+    const vouchers = await refundExpiredVouchers(db, now)
     const refunds = await processDueRefunds(db, now)
     const finishedRefunds = await finishConfirmedRefunds(db, now)
     const ledger = await catchUpLedger(db, now)
@@ -51,7 +53,7 @@ const tick = action({
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, refunds,
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, vouchers, refunds,
       finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
   },
 })

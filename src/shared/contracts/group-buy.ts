@@ -52,6 +52,9 @@ const createInput = z
 
 export type CreateGroupBuyInput = z.infer<typeof createInput>
 
+/** A service's appointment slot, by its position in the group buy's table (0-based) or by its id (voucher.slots). */
+export const slotRef = { slotIndex: z.number().int().min(0).max(19).optional(), slotId: id.optional() }
+
 export const groupBuyContract = {
   create: createInput,
   list: z
@@ -60,7 +63,8 @@ export const groupBuyContract = {
   /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
   get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
   /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
-  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional() }).strict(),
+  /** #25: a SERVICE group buy's join books one slot (`slotIndex` or `slotId`, exactly one); goods joins name none. */
+  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional(), ...slotRef }).strict(),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
   /** receivedQuantity absent = everything paid for arrived. */
@@ -125,6 +129,9 @@ export interface GroupBuyView {
   paidQuantity?: number
   /** Set once when a tiered group buy ends 成团: the tier reached by what was paid by its end. */
   finalPriceFen?: number | null
+  /** #25: SERVICE = sold as vouchers for appointment slots (voucher.slots); absent on goods. */
+  kind?: 'SERVICE'
+  durationMinutes?: number
 }
 
 /** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { cursor, id, type Page, type PickupPlaceView } from './common'
+import type { VoucherView } from '../domain/voucher'
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',
@@ -53,6 +54,8 @@ export interface OrderView {
   rollOver?: { state: 'HELD'; until: number } | { state: 'MOVED'; fromGroupBuyId: string; refundFen: number; groupBuyEndAt?: number; cancellable?: boolean }
   /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
   seq?: number
+  /** #25: an order of a service carries its slot and voucher (code and QR once paid); absent on goods. */
+  voucher?: VoucherView
 }
 
 export interface OrderPickupInfo {

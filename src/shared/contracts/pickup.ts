@@ -76,7 +76,8 @@ export interface PickupTodayItem {
 
 /** One line of the verifications audit, as a clerk sees it (no codes: the log is not a code list). */
 export interface VerificationView {
-  kind: 'pickup' | 'coupon'
+  /** voucher: a service's voucher redeemed at this store (#25). */
+  kind: 'pickup' | 'coupon' | 'voucher'
   outcome: 'PICKED_UP' | 'HANDED_PART' | 'REDEEMED' | ErrorCode
   orderId: string | null
   couponId: string | null

@@ -26,6 +26,7 @@ const WORK_ENTRIES: (Entry & { roles: readonly Role[] })[] = [
   { label: '销售看板', url: '/pages/insight/index', roles: STAFF_ROLES },
   { label: '平台管理', url: '/pages/admin/home/index', roles: ['admin'] },
   { label: '商家后台', url: '/pages/merchant/home/index', roles: ['merchant'] },
+  { label: '服务核销 · 今日预约', url: '/pages/provider/vouchers/index', roles: ['merchant', 'clerk'] },
   { label: '售后处理', url: '/pages/leader/after-sales/index', roles: ['leader', 'merchant'] },
   { label: '团长工作台', url: '/pages/leader/home/index', roles: ['leader'] },
   { label: '货源 · 帮卖开团', url: '/pages/leader/supply/index', roles: ['leader'] },

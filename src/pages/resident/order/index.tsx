@@ -11,6 +11,7 @@ import PickupPlace from '@/components/PickupPlace'
 import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
+import VoucherCard from '@/components/VoucherCard'
 import { friendlyMessage } from '@/components/error-copy'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
@@ -73,9 +74,9 @@ export default function OrderPage() {
   return (
     <View className='page order'>
       <View className='order__status'>
-        <Text className='order__status-text'>{ORDER_STATUS_LABEL[order.status]}</Text>
+        <Text className='order__status-text'>{order.voucher && order.status === 'PAID' ? '已支付，待服务' : ORDER_STATUS_LABEL[order.status]}</Text>
         {order.status === 'PENDING_PAYMENT' && <Countdown to={order.expiresAt} prefix='剩余支付时间' endedText='支付已超时' />}
-        {order.status === 'PAID' && !order.rollOver && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
+        {order.status === 'PAID' && !order.rollOver && !order.voucher && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
         {order.rollOver?.state === 'HELD' && order.status === 'PAID' && (
           <Text className='order__status-sub'>{`拼团未成，正在为你保留：${formatDateTime(order.rollOver.until)} 前团长开新团将自动转入，否则全额退款`}</Text>
         )}
@@ -85,10 +86,11 @@ export default function OrderPage() {
           </Text>
         )}
       </View>
+      {order.voucher && <VoucherCard orderId={order.orderId} groupBuyId={order.groupBuyId} voucher={order.voucher} />}
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
         <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
       )}
-      <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
+      {!order.voucher && <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />}
       {order.status === 'READY_FOR_PICKUP' && <ProxyPickup order={order} />}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
