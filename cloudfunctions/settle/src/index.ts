@@ -4,7 +4,7 @@ import { action, defineFunction } from '@server/define'
 import { sendOutbox } from '@server/messages/notify'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { finishInterruptedRedeems } from '@server/coupons/redeem-flow'
-import { reconcileOpenGroupBuys } from '@server/group-buys/reconcile'
+import { healGroupBuyCounters } from '@server/group-buys/heal-counters'
 import { finishConfirmedRefunds, processDueRefunds } from '@server/payments/refunds'
 import { processDueShipping } from '@server/payments/shipping'
 import { finishInterruptedPayments } from '@server/payments/payment-flow'
@@ -16,7 +16,7 @@ import { reconcileDaily } from '@server/ledger/reconcile'
 import { sendPickupReminders } from '@server/pickup/reminders'
 import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
-import { endDueGroupBuys, expireUnpaidOrders, settleEndedGroupBuys } from '@server/group-buys/settlement'
+import { endDueGroupBuys, expireUnpaidOrders, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
 import { processRollOvers } from '@server/group-buys/roll-over'
 import { refundExpiredVouchers } from '@server/vouchers/changes'
 
@@ -38,8 +38,8 @@ const tick = action({
     const orders = await expireUnpaidOrders(db, now)
     const coupons = await expireUnpaidCoupons(db, now)
     const ended = await endDueGroupBuys(db, now)
-    const reconciled = await reconcileOpenGroupBuys(db, now)
-    const settled = await settleEndedGroupBuys(db, now)
+    const healedCounters = await healGroupBuyCounters(db, now)
+    const woundUp = await windUpEndedGroupBuys(db, now)
     const rollOvers = await processRollOvers(db, now)
     const vouchers = await refundExpiredVouchers(db, now)
     const refunds = await processDueRefunds(db, now)
@@ -53,7 +53,8 @@ const tick = action({
     const points = await healMemberPoints(db, now)
     const messages = await sendOutbox(db, now)
     const reconciliation = await reconcileDaily(db, now)
-    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled, ...settled, rollOvers, vouchers, refunds,
+    // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
+    return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
       finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
   },
 })
