@@ -10,7 +10,7 @@ import { moveOrder } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
-import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale } from '@server/ledger/ledger-flow'
@@ -88,6 +88,9 @@ export async function finishPayment(db: DB.Database, order: OrderDoc, now: numbe
       if (gb.arrivedAt && current.status === 'PAID') {
         if (gb.arrivalShort) await requestRefund(db, current, '到货不足退款', now)
         else await readyForPickup(db, current, pickupCodeTtlMs(), now)
+      } else if (gb.arrivedAt && current.status === 'READY_FOR_PICKUP') {
+        // Readied by a run a crash cut off after its transaction: the 到货 message (keyed) may be all that is missing.
+        await tellArrived(db, current, now)
       }
       crashPoint('payment:after-ready')
       if (!(await succeedIfReached(db, gb, now, !!counted.groupBuy)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order, await pickupWordsForGroupBuy(db, gb._id, now)), now)

@@ -55,7 +55,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'FEEDBACK.NOT_FOUND': '还没有评价这笔订单',
   'FEEDBACK.EDIT_WINDOW_CLOSED': '评价超过 24 小时，不能再修改',
   'AFTER_SALES.NOT_PICKED_UP': '提货后才能申请售后',
-  'AFTER_SALES.WINDOW_CLOSED': '已超过提货后 48 小时，不能再申请售后',
+  'AFTER_SALES.WINDOW_CLOSED': '已超过售后申请截止时间，不能再申请售后',
   'AFTER_SALES.QUANTITY_EXCEEDED': '申请数量超过了已提货的数量',
   'AFTER_SALES.NOT_FOUND': '售后申请不存在',
   'AFTER_SALES.ALREADY_DECIDED': '该售后申请已处理',

@@ -14,4 +14,6 @@ export const adminService = {
   shippingBacklog: () => call('shippingBacklog', {}),
   /** 配送到家 settings of a pickup point (#25). */
   setDelivery: (input: z.input<typeof adminContract.setDelivery>) => call('setDelivery', input),
+  getPointsRule: () => call('getPointsRule', {}),
+  setPointsRule: (rule: { pointsPerYuan: number; maxPerRedemption: number }) => call('setPointsRule', rule),
 }

@@ -38,6 +38,11 @@ export const adminContract = {
   lastReconciliation: z.object({}).strict(),
   /** Handed-over orders whose shipping info WeChat has not accepted yet (their payments stay frozen until it has). */
   shippingBacklog: z.object({}).strict(),
+  /**
+   * One-off (#19): rating and 售后 photos stored before attached copies existed are moved to random per-attach
+   * copies and recorded in `uploads` (so deleteMe covers them); call again with `nextCursor` until it is null.
+   */
+  migrateOldPhotos: z.object({ cursor: cursor.optional() }).strict(),
   /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
   listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
@@ -73,4 +78,5 @@ export interface AdminOutputs {
   updatePickupPoint: { pickupPoint: PickupPlaceView }
   grantRole: Record<string, never>
   listRoles: Page<RoleHolderView>
+  migrateOldPhotos: { scanned: number; moved: number; photos: number; nextCursor: string | null }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { StaffContactView } from '../domain/contact'
+import { ON_FAIL_CHOICES } from '../domain/on-fail'
 import { isPickupWindow } from '../domain/pickup'
 import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
 import { SHARE_SCENE_PATTERN } from '../domain/share-code'
@@ -9,9 +10,7 @@ import { cursor, epochMs, fen, id, pageLimit, PICKUP_WINDOW_MESSAGE, pickupWindo
 /** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
 export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
 
-/** What happens to a paid order if its group fails: refunded, or kept for the leader's next group (src/shared/domain/roll-over.ts). */
-export const ON_FAIL_CHOICES = ['REFUND', 'ROLL_OVER'] as const
-export type OnFail = (typeof ON_FAIL_CHOICES)[number]
+export { ON_FAIL_CHOICES, type OnFail } from '../domain/on-fail'
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]

@@ -71,8 +71,9 @@ export interface OrderOutputs {
   listMine: Page<OrderView>
   /**
    * `pickup`: 自提点 (name, address, 营业时间, contact phone) and 提货时间; `pickedQuantity`: handed over so far
-   * (部分提货); `delegateCode`: the outstanding 代取 code, if any (READY orders only).
+   * (部分提货); `delegateCode`: the outstanding 代取 code, if any (READY orders only); `afterSalesUntil`: the last
+   * moment a 售后 case may be opened (pickedUpAt + the deployment's after-sales window), null until picked up.
    */
-  get: { order: OrderView & { seq: number; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null } }
+  get: { order: OrderView & { seq: number; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null; afterSalesUntil?: number | null } }
   cancel: { order: OrderView }
 }

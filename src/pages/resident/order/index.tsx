@@ -14,7 +14,6 @@ import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
 import VoucherCard from '@/components/VoucherCard'
 import { friendlyMessage } from '@/components/error-copy'
-import type { OrderView } from '@/shared/contracts/order'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
 import { useAfterPickupStore } from '@/stores/after-pickup'
@@ -213,8 +212,8 @@ function ProxyPickup({ order }: { order: OrderDetail }) {
 const CASE_STATUS_LABEL = { PENDING: '处理中', APPROVED: '已同意', REJECTED: '未通过' } as const
 
 
-/** After pickup: my rating (评价, editable for 24 h) and 售后 (within 48 h, for what was picked up). */
-function AfterPickup({ order }: { order: OrderView }) {
+/** After pickup: my rating (评价, editable for 24 h) and 售后 (until the deadline the server names, for what was picked up). */
+function AfterPickup({ order }: { order: OrderDetail }) {
   const a = useAfterPickupStore()
   const photos = useUploadsStore()
   const openid = useSessionStore((x) => x.openid)
@@ -240,7 +239,9 @@ function AfterPickup({ order }: { order: OrderView }) {
   const now = Date.now()
   const asked = a.cases.filter((c) => c.status !== 'REJECTED').reduce((n, c) => n + c.quantity, 0)
   const room = order.servedQuantity - asked
-  const canAsk = order.pickedUpAt !== null && now <= order.pickedUpAt + AFTER_SALES_WINDOW_MS && room > 0
+  // The deadline the server applies (its AFTER_SALES_WINDOW_MS); the default window only for an order read from a list.
+  const until = order.afterSalesUntil ?? (order.pickedUpAt !== null ? order.pickedUpAt + AFTER_SALES_WINDOW_MS : null)
+  const canAsk = until !== null && now <= until && room > 0
   const toastError = () => void Taro.showToast({ title: friendlyMessage(useAfterPickupStore.getState().error), icon: 'none' })
   return (
     <>
@@ -275,9 +276,12 @@ function AfterPickup({ order }: { order: OrderView }) {
           </View>
         ))}
         {canAsk ? (
-          <Button onClick={() => setSheet('afterSales')}>申请售后</Button>
+          <View className='order__after-sales-ask'>
+            <Button onClick={() => setSheet('afterSales')}>申请售后</Button>
+            {until !== null && <Text className='muted'>{`${formatDateTime(until)} 前可申请售后`}</Text>}
+          </View>
         ) : (
-          a.cases.length === 0 && <Text className='muted'>提货后 48 小时内可申请售后</Text>
+          a.cases.length === 0 && <Text className='muted'>{until !== null && now > until ? `售后申请已于 ${formatDateTime(until)} 截止` : '提货后可申请售后'}</Text>
         )}
       </View>
       {sheet === 'rate' && (
