@@ -19,6 +19,8 @@ export interface LifecycleResult {
   shortShipped: { orders: number; opsPerOrder: number; byStep: Record<string, number> }
   /** Picked-up orders each refunded one unit after sales (request → approve → settle): per order, by step. */
   afterSalesRefund: { orders: number; opsPerOrder: number; byStep: Record<string, number> }
+  /** 配送到家 (#25): orders delivered to the door — join with delivery → arrival → 配送单 → verified at the door → settle. */
+  delivered: { orders: number; opsPerOrder: number; byStep: Record<string, number> }
 }
 
 /** The local cloud's functions read AFTER_SALES_WINDOW_MS at each call: set it around one step. */
@@ -46,7 +48,7 @@ interface Group {
  * operations): create, join, pay (WeChat Pay's callback through the simulator; 成团 is what the payment that reaches
  * the threshold cost over an ordinary one), the end and its settle tick.
  */
-async function joinAndPay(cloud: LocalCloud, ops: OpCounter, tag: string, orders: number, minParticipants: number, quantity = 1): Promise<Group> {
+async function joinAndPay(cloud: LocalCloud, ops: OpCounter, tag: string, orders: number, minParticipants: number, quantity = 1, joinExtra: (i: number) => Record<string, unknown> = () => ({})): Promise<Group> {
   const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as Reply
   const pickupPointId = String(me.data?.boundPickupPointId)
   const endAt = Date.now() + 4000
@@ -55,8 +57,8 @@ async function joinAndPay(cloud: LocalCloud, ops: OpCounter, tag: string, orders
   const groupBuyId = String(created.data?.groupBuyId)
   const residents = Array.from({ length: orders }, (_, i) => `life-${tag}-${i}`)
   const orderIds: string[] = []
-  for (const openid of residents) {
-    const r = (await ops.count('join', () => cloud.invoke('groupBuy', { action: 'join', groupBuyId, quantity, requestId: randomBytes(8).toString('hex') }, openid))) as Reply
+  for (const [i, openid] of residents.entries()) {
+    const r = (await ops.count('join', () => cloud.invoke('groupBuy', { action: 'join', groupBuyId, quantity, requestId: randomBytes(8).toString('hex'), ...joinExtra(i) }, openid))) as Reply
     if (!r.ok) throw new Error(`join failed: ${JSON.stringify(r.error)}`)
     orderIds.push(String(r.data?.orderId))
   }
@@ -118,6 +120,7 @@ export async function orderLifecycle(cloud: LocalCloud, orders = 40, minParticip
     releasePerOrder: release.totalPerOrder(completed), dailyReconcilePerOrder: audit.totalPerOrder(audited),
     shortShipped: await shortShippedLifecycle(cloud),
     afterSalesRefund: await afterSalesRefundLifecycle(cloud),
+    delivered: await deliveredLifecycle(cloud),
   }
 }
 
@@ -155,6 +158,35 @@ async function afterSalesRefundLifecycle(cloud: LocalCloud, orders = 20): Promis
   await ops.count('settle (refunds)', () => cloud.fireTimer('settle'))
   const refunded = (await cloud.invoke('order', { action: 'get', orderId: g.orderIds[0] }, g.residents[0])) as Reply
   if (Number((refunded.data?.order as Record<string, unknown>).refundedFen) !== 3990) throw new Error('bench: the after-sales refund did not complete in two settle ticks')
+  if (process.env.BENCH_TRACE === '1') ops.printTrace(orders)
+  return { orders, opsPerOrder: ops.totalPerOrder(orders), byStep: ops.perOrder(orders) }
+}
+
+/**
+ * 配送到家 (#25): the point delivers (admin.setDelivery, not counted); each resident joins with building, room and
+ * slot; after arrival the leader opens the 配送单 once (its cost shared by the orders on it); the clerk verifies
+ * each code at the door (pickup.verify, as at the counter, plus the 已送达 notice); the next settle tick.
+ */
+async function deliveredLifecycle(cloud: LocalCloud, orders = 20): Promise<LifecycleResult['delivered']> {
+  const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as Reply
+  const pickupPointId = String(me.data?.boundPickupPointId)
+  const slot = { startAt: Date.now() + 3600_000, endAt: Date.now() + 3 * 3600_000 }
+  const buildings = ['1栋', '2栋', '10栋']
+  const set = (await cloud.invoke('admin', { action: 'setDelivery', pickupPointId, enabled: true, feeFen: 300, freeOverFen: 9900, buildings, slots: [slot] }, 'demo-admin')) as Reply
+  if (!set.ok) throw new Error(`setDelivery failed: ${JSON.stringify(set.error)}`)
+  await cloud.fireTimer('settle')
+  const ops = opCounter(cloud)
+  const g = await joinAndPay(cloud, ops, 'delivered', orders, 5, 1, (i) => ({ fulfilment: 'DELIVERY', building: buildings[i % 3], room: String(101 + i), slot }))
+  const arrived = (await ops.count('arrival', () => cloud.invoke('groupBuy', { action: 'markArrived', groupBuyId: g.groupBuyId }, 'demo-leader'))) as Reply
+  if (!arrived.ok) throw new Error(`markArrived failed: ${JSON.stringify(arrived.error)}`)
+  const list = (await ops.count('配送单 (once for all)', () => cloud.invoke('pickup', { action: 'deliveryList', pickupPointId }, 'demo-leader'))) as Reply
+  if (!list.ok || (list.data?.items as unknown[]).length < orders) throw new Error('bench: the 配送单 does not list every delivery')
+  let delivered = 0
+  for (let i = 0; i < orders; i++) if (await showAndPickUp(cloud, ops, g, i)) delivered++
+  if (delivered !== orders) throw new Error(`bench: ${delivered} of ${orders} delivered`)
+  await ops.count('settle after pickup', () => cloud.fireTimer('settle'))
+  // Leave the point as the other sections found it.
+  await cloud.invoke('admin', { action: 'setDelivery', pickupPointId, enabled: false, feeFen: 0, buildings: [], slots: [] }, 'demo-admin')
   if (process.env.BENCH_TRACE === '1') ops.printTrace(orders)
   return { orders, opsPerOrder: ops.totalPerOrder(orders), byStep: ops.perOrder(orders) }
 }

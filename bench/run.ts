@@ -8,6 +8,7 @@ import { createCrowdGroupBuy, crowdCampaign, hotPathOps } from './crowd'
 import { httpCaller, httpClient } from './http-client'
 import { dashboardAtScale } from './insight'
 import { orderLifecycle } from './lifecycle'
+import { redeemedVoucherLifecycle } from './voucher-lifecycle'
 import { crowdWithReads, type MixedResult } from './mixed'
 import { fillOrders, timeLists } from './scale'
 import { exactlyOnceUnderLoad } from './verify'
@@ -171,6 +172,13 @@ async function main() {
         for (const [step, ops] of Object.entries(r.shortShipped.byStep)) row(`7   ${step}`, fmt(ops, 2))
         row(`7 db ops per order refunded after sales (picked up, 1 of 2 units refunded: request → approve → settle)`, fmt(r.afterSalesRefund.opsPerOrder, 2), '(reported)')
         for (const [step, ops] of Object.entries(r.afterSalesRefund.byStep)) row(`7   ${step}`, fmt(ops, 2))
+        row(`7 db ops per delivered order (配送到家: join with delivery → arrival → 配送单 → verified at the door → settle; ${r.delivered.orders} orders)`, fmt(r.delivered.opsPerOrder, 2), '(reported)')
+        for (const [step, ops] of Object.entries(r.delivered.byStep)) row(`7   ${step}`, fmt(ops, 2))
+        // #25: a service's voucher, booked, paid and redeemed by its provider.
+        const v = await redeemedVoucherLifecycle(cloud)
+        results.voucherLifecycle = v
+        row(`7 db ops per redeemed voucher, publish (shared) → book → pay → order page → redeem → settle (${v.redeemed} of ${v.vouchers})`, fmt(v.opsPerRedeemedVoucher, 2), '(reported)')
+        for (const [step, ops] of Object.entries(v.byStep)) row(`7   ${step}`, fmt(ops, 2))
       } finally {
         await cloud.close()
       }

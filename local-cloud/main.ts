@@ -1,5 +1,6 @@
 import path from 'path'
 import { DEFAULT_PORT, startLocalCloud } from './host'
+import { DEMO } from './seed'
 import { seedLedgerDemo } from './seed-ledger'
 import { armCrashKill } from '@server/crash-points'
 
@@ -11,7 +12,7 @@ import { armCrashKill } from '@server/crash-points'
 async function main() {
   const seed = process.env.SEED !== '0'
   const admins = (process.env.ADMIN_OPENIDS ?? '').split(',').filter(Boolean)
-  if (seed && !admins.includes('demo-admin')) admins.push('demo-admin')
+  if (seed && !admins.includes(DEMO.admin)) admins.push(DEMO.admin)
   const cloud = await startLocalCloud({
     port: Number(process.env.CLOUD_PORT ?? DEFAULT_PORT),
     dataDir: process.env.CLOUD_DATA_DIR ?? path.resolve(__dirname, '../.local-cloud'),

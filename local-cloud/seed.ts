@@ -1,5 +1,7 @@
 import { readFileSync } from 'fs'
 import path from 'path'
+import { GRANTABLE_ROLES, isPointBound, type Role } from '@shared/contracts/common'
+import { DEMO_IDENTITIES } from '@shared/demo-identities'
 import type { LocalStorage } from './storage'
 
 /** What seeding needs of the local cloud (host.ts passes itself; seed never imports the host). */
@@ -8,14 +10,26 @@ export interface SeedCloud {
   storage: LocalStorage
 }
 
+function demoOpenid(role: Role): string {
+  const found = DEMO_IDENTITIES.find((d) => d.role === role)
+  if (!found) throw new Error(`no demo identity for ${role} in src/shared/demo-identities.ts`)
+  return found.openid
+}
+
+/**
+ * The seeded people: the switcher's demo identities (src/shared/demo-identities.ts, the one list), by role, and a
+ * second clerk at the other pickup point (not in the switcher: tests use it to show a clerk sees only their point).
+ */
 export const DEMO = {
-  admin: 'demo-admin',
-  leader: 'demo-leader',
-  clerk: 'demo-clerk',
-  merchant: 'demo-merchant',
-  residents: ['demo-resident-1', 'demo-resident-2', 'demo-resident-3'],
+  admin: demoOpenid('admin'),
+  leader: demoOpenid('leader'),
+  clerk: demoOpenid('clerk'),
+  merchant: demoOpenid('merchant'),
+  residents: DEMO_IDENTITIES.filter((d) => d.role === 'resident').map((d) => d.openid),
   otherClerk: 'demo-clerk-2',
 } as const
+
+const GRANTED: readonly Role[] = GRANTABLE_ROLES
 
 type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }
 
@@ -36,10 +50,11 @@ export async function seedDemo(cloud: SeedCloud): Promise<{ pickupPointId: strin
 
   const { pickupPointId } = (await call('admin', DEMO.admin, { action: 'createPickupPoint', name: '幸福里社区', address: '幸福里小区 3 号楼底商', storeName: '幸福里便民店' })) as { pickupPointId: string }
   const { pickupPointId: otherPoint } = (await call('admin', DEMO.admin, { action: 'createPickupPoint', name: '阳光花园', address: '阳光花园南门', storeName: '阳光花园驿站' })) as { pickupPointId: string }
-  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.leader, role: 'leader', pickupPointId })
-  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.clerk, role: 'clerk', pickupPointId })
-  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.otherClerk, role: 'clerk', pickupPointId: otherPoint })
-  await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.merchant, role: 'merchant' })
+  // Every demo identity with a grantable role gets it (bound to the first point where the role works at one).
+  for (const d of DEMO_IDENTITIES.filter((x) => GRANTED.includes(x.role))) {
+    await call('admin', DEMO.admin, { action: 'grantRole', openid: d.openid, role: d.role, ...(isPointBound(d.role) ? { pickupPointId } : {}) })
+    if (d.openid === DEMO.clerk) await call('admin', DEMO.admin, { action: 'grantRole', openid: DEMO.otherClerk, role: 'clerk', pickupPointId: otherPoint })
+  }
   for (const r of DEMO.residents) await call('user', r, { action: 'choosePickupPoint', pickupPointId })
   await call('user', DEMO.leader, { action: 'choosePickupPoint', pickupPointId })
 

@@ -10,6 +10,12 @@ export const CRASH_POINTS = {
   pickup: ['pickup:after-handover', 'pickup:after-release', 'pickup:after-points'],
   arrival: ['arrival:after-plan', 'arrival:after-arrived', 'arrival:after-line'],
   payout: ['payout:after-lease', 'payout:after-transfer'],
+  ready: ['ready:after-move', 'ready:after-count'],
+  receive: ['receive:after-quantity', 'receive:after-status'],
+  couponPay: ['coupon:after-code', 'refund:after-request'],
+  couponExpiry: ['coupon:after-expired'],
+  couponClaim: ['coupon:after-spend', 'coupon:after-insert'],
+  couponRedeem: ['coupon:after-redeemed', 'coupon:after-points'],
 } as const
 
 export type CrashPointName = (typeof CRASH_POINTS)[keyof typeof CRASH_POINTS][number]

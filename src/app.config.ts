@@ -11,15 +11,18 @@ export default defineAppConfig({
     'pages/resident/privacy/index',
     'pages/resident/my-code/index',
     'pages/resident/not-found/index',
+    'pages/resident/service/index',
   ],
   subPackages: [
     { root: 'pages/leader', pages: ['home/index', 'create/index', 'group/index', 'supply/index', 'from-offer/index', 'picklist/index', 'earnings/index', 'after-sales/index'] },
-    { root: 'pages/clerk', pages: ['verify/index', 'today/index'] },
+    { root: 'pages/clerk', pages: ['verify/index', 'today/index', 'delivery/index'] },
     { root: 'pages/merchant', pages: ['home/index', 'offers/index', 'product/index', 'publish/index', 'purchase-orders/index', 'campaign/index', 'settlement/index', 'feedback/index'] },
     // 销售看板 serves merchants, leaders, clerks and the admin, and carries the chart library (F2): its own subpackage
     // keeps that weight out of the main package and out of the merchant pages' budget.
     { root: 'pages/insight', pages: ['index'] },
-    { root: 'pages/admin', pages: ['home/index', 'reconcile/index'] },
+    { root: 'pages/admin', pages: ['home/index', 'reconcile/index', 'delivery/index'] },
+    // 服务核销 (#25): the service provider's screen, used by merchants and by clerks of a serving store.
+    { root: 'pages/provider', pages: ['vouchers/index'] },
   ],
   tabBar: {
     color: '#666666',

@@ -1,3 +1,4 @@
+import type { ProductKind } from '@shared/domain/voucher'
 // The catalog room's stored shapes (database/schema.json): products.
 
 /** A merchant's product in the `products` collection (database/schema.json). */
@@ -18,4 +19,10 @@ export interface ProductDoc {
   updatedAt: number
   /** Bumped by every update; updates are conditional on it, so two edits can never merge into a broken product. */
   version: number
+  /** Absent = GOODS (every product before #25). A SERVICE is sold as vouchers for appointment slots (server/vouchers/). */
+  kind?: ProductKind
+  durationMinutes?: number
+  /** The pickup points (stores) whose clerks may redeem its vouchers, and where its group buys may run. */
+  servingPointIds?: string[]
+  serviceArea?: string
 }

@@ -24,6 +24,8 @@ export async function toProductViews(docs: readonly ProductDoc[], now: number): 
     suggestedPriceFen: d.suggestedPriceFen,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
+    kind: d.kind ?? 'GOODS',
+    ...(d.kind === 'SERVICE' ? { durationMinutes: d.durationMinutes, servingPointIds: d.servingPointIds ?? [], serviceArea: d.serviceArea ?? '' } : {}),
   }))
 }
 

@@ -8,7 +8,8 @@ import type { CouponCampaignDoc, CouponDoc } from '@server/coupons/model'
 import { findById } from '@server/fetch'
 import { couponIdFor } from '@server/ids'
 import { isInAudience } from '@server/insight/audience'
-import { memberOf, returnSpentPoints, spendPoints, toMemberView } from '@server/members/points'
+import { memberOf, returnSpentPoints, settleSpend, spendPoints, toMemberView } from '@server/members/points'
+import { crashPoint, isCrash } from '@server/crash-points'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
@@ -56,12 +57,15 @@ export async function claimCoupon(db: DB.Database, openid: string, { campaignId,
   // 3. The points, by one conditional write (a refusal hands back the slot and the tally; a concurrent twin of
   // this requestId that also deducted gives its deduction straight back, so a requestId spends once).
   if (pointsPrice > 0) {
-    const spent = await spendPoints(db, openid, couponId, pointsPrice, `兑换「${campaign.title}」`, now)
+    const spent = await spendPoints(db, openid, couponId, pointsPrice, `兑换「${campaign.title}」`, now, campaignId)
     if (spent !== 'SPENT') {
       await returnCoupon(db, campaignId)
       await releaseTally(db, campaignId, openid)
       return replayOr(spent === 'INSUFFICIENT' ? ERROR_CODES.MEMBER_INSUFFICIENT_POINTS : ERROR_CODES.INTERNAL)
     }
+    // A crash from here to settleSpend leaves the spend pending: settle's points heal gives it and the hold back
+    // if no coupon was written.
+    crashPoint('coupon:after-spend')
   }
 
   // 4. A free coupon's unguessable code (a bought one gets its code when paid), then the coupon itself.
@@ -89,6 +93,8 @@ export async function claimCoupon(db: DB.Database, openid: string, { campaignId,
       ...(campaign.pointsOnRedeem ? { pointsOnRedeem: campaign.pointsOnRedeem } : {}),
     }
     await db.collection('coupons').add({ data: coupon })
+    crashPoint('coupon:after-insert')
+    if (pointsPrice > 0) await settleSpend(db, couponId)
     return replay(coupon)
   } catch (err) {
     // The insert may have landed even though we saw an error: only give back what no coupon holds. A free
@@ -96,11 +102,16 @@ export async function claimCoupon(db: DB.Database, openid: string, { campaignId,
     // (a duplicate means a concurrent twin of this requestId inserted first) and it was made now.
     const stored = await findById<CouponDoc>(db, 'coupons', couponId)
     const ours = stored && (paid ? !isDuplicateWrite(err) && stored.createdAt === now : stored.code === code)
-    if (stored && ours) return replay(stored)
+    if (isCrash(err)) throw err
+    if (stored && ours) {
+      if (pointsPrice > 0) await settleSpend(db, couponId)
+      return replay(stored)
+    }
     await returnCoupon(db, campaignId)
     await releaseTally(db, campaignId, openid)
     if (code) await db.collection('couponCodes').where({ _id: code, couponId }).remove()
     if (pointsPrice > 0 && !stored) await returnSpentPoints(db, openid, couponId, now)
+    if (pointsPrice > 0) await settleSpend(db, couponId)
     // Same requestId claimed concurrently and the other call won: answer with its coupon.
     if (stored) return replay(stored)
     if (isDuplicateWrite(err)) return fail(ERROR_CODES.INTERNAL, 'claim collided; retry with the same requestId')

@@ -2,7 +2,9 @@ import { COUPON_CODE_LENGTH } from '@shared/domain/coupon'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { CouponDoc } from '@server/coupons/model'
 import { findById, updatedCount } from '@server/fetch'
-import { releaseCouponHold } from '@server/coupons/holds'
+import { releaseCouponHoldInTx } from '@server/coupons/holds'
+import { crashPoint } from '@server/crash-points'
+import { inTransaction, txGet } from '@server/ledger/txn'
 import type { PaymentOutcome } from '@server/payments/payment-flow'
 import { closeBeforeRelease } from '@server/payments/close-flow'
 import { queryPaid } from '@server/payments/pay'
@@ -37,6 +39,9 @@ export async function applyCouponPayment(db: DB.Database, couponId: string, now:
   if (coupon.status === 'PENDING_PAYMENT') {
     // The code is only drawn now: until paid there is nothing a clerk could redeem.
     const code = await allocateCouponCode(db, coupon, now)
+    // A crash here leaves a reserved code no coupon carries (it blocks nothing); the re-sent notice, or settle at
+    // the hold's expiry (closeBeforeRelease finds the trade paid), issues the coupon with a fresh one.
+    crashPoint('coupon:after-code')
     const issued = await db
       .collection('coupons')
       .where({ _id: couponId, status: 'PENDING_PAYMENT' })
@@ -55,14 +60,19 @@ export async function applyCouponPayment(db: DB.Database, couponId: string, now:
 }
 
 /**
- * Move an unpaid coupon purchase to EXPIRED and hand back its campaign slot and the buyer's tally — only if
- * this call won the transition, so a hold is released exactly once however many timer runs race.
+ * Move an unpaid coupon purchase to EXPIRED and hand back its campaign slot and the buyer's tally, in one
+ * transaction (#27: a crash leaves all three or none), only if the coupon is still PENDING_PAYMENT, so a hold is
+ * released exactly once however many timer runs race.
  */
 export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDoc, '_id' | 'campaignId' | 'openid'>, now: number): Promise<boolean> {
-  const res = await db.collection('coupons').where({ _id: coupon._id, status: 'PENDING_PAYMENT' }).update({ data: { status: 'EXPIRED', endedAt: now } })
-  if (updatedCount(res) !== 1) return false
-  await releaseCouponHold(db, coupon)
-  return true
+  return inTransaction(db, async (t) => {
+    const c = await txGet<CouponDoc>(t, 'coupons', coupon._id)
+    if (!c || c.status !== 'PENDING_PAYMENT') return false
+    await t.collection('coupons').doc(c._id).update({ data: { status: 'EXPIRED', endedAt: now } })
+    crashPoint('coupon:after-expired')
+    await releaseCouponHoldInTx(t, c)
+    return true
+  })
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { couponClaimIdFor } from '@server/ids'
+import { txGet, type Tx } from '@server/ledger/txn'
 
 /**
  * A coupon hold, like a join's: the person's tally of the campaign (couponClaims, at most limitPerUser) and one of
@@ -38,8 +39,17 @@ export async function returnCoupon(db: DB.Database, campaignId: string): Promise
   await db.collection('couponCampaigns').doc(campaignId).update({ data: { issued: db.command.inc(-1) } })
 }
 
-/** Give back a whole hold (the coupon, then the tally): a bought coupon expired unpaid. */
+/** Give back a whole hold (the coupon, then the tally): a claim cut off by a crash after it took them (settle's points heal). */
 export async function releaseCouponHold(db: DB.Database, hold: { campaignId: string; openid: string }): Promise<void> {
   await returnCoupon(db, hold.campaignId)
   await releaseTally(db, hold.campaignId, hold.openid)
+}
+
+/** The same inside a transaction (a bought coupon expired unpaid: its status and its hold move together). */
+export async function releaseCouponHoldInTx(t: Tx, hold: { campaignId: string; openid: string }): Promise<void> {
+  const campaign = await txGet<{ issued: number }>(t, 'couponCampaigns', hold.campaignId)
+  if (campaign) await t.collection('couponCampaigns').doc(hold.campaignId).update({ data: { issued: campaign.issued - 1 } })
+  const claimId = couponClaimIdFor(hold.campaignId, hold.openid)
+  const claim = await txGet<{ count: number }>(t, 'couponClaims', claimId)
+  if (claim) await t.collection('couponClaims').doc(claimId).update({ data: { count: claim.count - 1 } })
 }

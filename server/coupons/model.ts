@@ -56,6 +56,8 @@ export interface CouponDoc {
   redeemedAt: number | null
   redeemedBy: string | null
   redeemedAtPointId: string | null
+  /** 0 from ISSUED → REDEEMED until the redemption's points are credited (server/coupons/redeem-flow.ts, #27). */
+  redeemFinishedAt?: number
   /** What the buyer pays (the campaign's priceFen); 0 for free coupons. */
   amountFen?: number
   /** End of the payment window of an unpaid purchase. */

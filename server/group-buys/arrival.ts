@@ -7,7 +7,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'
 import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
-import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
 
@@ -23,7 +23,7 @@ export interface ArrivalOutcome {
 export const SHORTAGE_REASON = '到货不足退款'
 
 export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalOutcome> {
-  const arrival = await decideArrival(db, gb, askedReceived, now)
+  const { arrival, resumed } = await decideArrival(db, gb, askedReceived, now)
   crashPoint('arrival:after-plan')
   const shortage = arrival.receivedQuantity < arrival.paidQuantity
   // arrivedAt (and whether goods are short) is written once; payments after it read it (payment-flow).
@@ -56,6 +56,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
       continue
     }
     if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
+    else if (resumed && order.status === 'READY_FOR_PICKUP') await tellArrived(db, order, now)
     if (line.refundFen > 0) {
       if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
         outcome.shortOrders++
@@ -68,6 +69,8 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
   }
   // Paid after the plan was made (between its read and arrivedAt): served if nothing was short, else refunded.
   for (const order of orders) {
+    // Readied by a sign-off a crash cut off after its transaction: the 到货 message (keyed) is what may be missing.
+    if (resumed && order.status === 'READY_FOR_PICKUP' && !planned.has(order._id)) await tellArrived(db, order, now)
     if (order.status !== 'PAID' || planned.has(order._id)) continue
     if (!shortage) {
       if (await readyForPickup(db, order, ttl, now)) outcome.readyOrders++
@@ -117,9 +120,10 @@ async function tellMerchantShort(db: DB.Database, gb: GroupBuyDoc, arrival: Arri
   }, now)
 }
 
-async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<ArrivalDoc> {
+/** The stored plan; `resumed` when an earlier sign-off stored it (this one repeats or finishes it). */
+async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<{ arrival: ArrivalDoc; resumed: boolean }> {
   const existing = await findById<ArrivalDoc>(db, 'arrivals', gb._id)
-  if (existing) return existing
+  if (existing) return { arrival: existing, resumed: true }
   const paid = (await readOrdersInJoinOrder(db, gb._id)).filter((o) => o.status === 'PAID')
   const paidQuantity = paid.reduce((s, o) => s + o.quantity, 0)
   const receivedQuantity = askedReceived === undefined ? paidQuantity : Math.min(askedReceived, paidQuantity)
@@ -133,11 +137,11 @@ async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: nu
   }
   try {
     await db.collection('arrivals').add({ data: doc })
-    return doc
+    return { arrival: doc, resumed: false }
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
     // Another sign-off decided first: its plan is the one.
-    return (await findById<ArrivalDoc>(db, 'arrivals', gb._id)) ?? doc
+    return { arrival: (await findById<ArrivalDoc>(db, 'arrivals', gb._id)) ?? doc, resumed: true }
   }
 }
 

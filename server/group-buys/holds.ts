@@ -5,6 +5,7 @@ import { updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { WarmCache } from '@server/warm-cache'
+import { releaseSlotOfHold } from '@server/vouchers/slots'
 
 /**
  * A hold = stock of the group buy (stockLeft − q, reservedQuantity + q) and the person's quota (their
@@ -58,8 +59,9 @@ export async function releaseQuota(db: DB.Database, groupBuyId: string, openid: 
   await db.collection('participations').doc(participationIdFor(groupBuyId, openid)).update({ data: { quantity: _.inc(-quantity) } })
 }
 
-/** Give back a whole hold (stock, then quota): an unpaid order cancelled or expired, a join whose order failed. */
-export async function releaseHold(db: DB.Database, hold: { groupBuyId: string; openid: string; quantity: number }): Promise<void> {
+/** Give back a whole hold (stock, then quota, then a service booking's slot places): an unpaid order cancelled or expired, a join whose order failed. */
+export async function releaseHold(db: DB.Database, hold: { groupBuyId: string; openid: string; quantity: number; slotId?: string }): Promise<void> {
   await releaseStock(db, hold.groupBuyId, hold.quantity)
   await releaseQuota(db, hold.groupBuyId, hold.openid, hold.quantity)
+  await releaseSlotOfHold(db, hold)
 }

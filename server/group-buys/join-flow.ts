@@ -10,13 +10,15 @@ import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { releaseQuota, releaseStock, reserveQuota, reserveStock } from '@server/group-buys/holds'
 import { referrerOf } from '@server/group-buys/share-codes'
+import { deliveryForJoin } from '@server/delivery/join'
 import { orderIdFor } from '@server/ids'
 import { createPayment, paymentWindowMs } from '@server/payments/pay'
+import { bookSlot } from '@server/vouchers/book'
 import { WarmCache } from '@server/warm-cache'
 
 type JoinInput = z.infer<typeof groupBuyContract.join>
 type JoinOutput = GroupBuyOutputs['join']
-type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'>
+type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'> & { service?: GroupBuyDoc }
 
 /** A group buy's terms are immutable after creation, so a warm instance reads them once (one read shared by
  * every join that arrives while it is in flight). */
@@ -35,7 +37,7 @@ const readOrder = batchedReads<OrderDoc>('orders')
 async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | null> {
   const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
   if (!doc) return null
-  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId }
+  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId, ...(doc.kind === 'SERVICE' ? { service: doc } : {}) }
 }
 
 const REFUSALS: Partial<Record<ErrorCode, string>> = {
@@ -63,6 +65,9 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
   }
   const terms: Terms = loaded
+  // #25: a service books a slot (server/vouchers/book.ts); a goods join names none.
+  if (terms.service) return bookSlot(db, openid, terms.service, input, now)
+  if (input.slotIndex !== undefined || input.slotId !== undefined) return fail(ERROR_CODES.INPUT_INVALID, 'slotIndex/slotId: only a service group buy has slots')
   // The shared rule (src/shared/domain/group-buy.ts) on the immutable terms; status and stock are left to the
   // conditional write, which is built from the same rule.
   if (!isInsideJoinWindow(terms, now)) return fail(ERROR_CODES.GROUP_BUY_NOT_OPEN, 'not inside its join window')
@@ -72,6 +77,9 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
   // Attributed to the poster's leader when the resident came through a code of this group buy (one read, only
   // for joins that carry a scene; before anything is taken, so a failed read leaves nothing to hand back).
   const referrerLeader = await referrerOf(db, scene, groupBuyId)
+  // 配送到家 (#25): decided before anything is taken; PICKUP reads nothing.
+  const delivery = await deliveryForJoin(db, openid, input, terms.pickupPointId, amountFen(terms.priceFen, quantity), now)
+  if (!delivery.ok) return fail(delivery.error, delivery.message)
 
   // 1. Stock, in this instance's next stock round for the group buy (one conditional write shared by the
   // joins waiting for it; see server/group-buys/stock-rounds.ts): never below zero, whatever the crowd.
@@ -95,7 +103,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     title: terms.title,
     quantity,
     priceFen: terms.priceFen,
-    amountFen: amountFen(terms.priceFen, quantity),
+    amountFen: amountFen(terms.priceFen, quantity) + delivery.feeFen,
     status: 'PENDING_PAYMENT',
     createdAt: now,
     expiresAt: now + paymentWindowMs(),
@@ -109,6 +117,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     nickname: null,
     ...(referrerLeader ? { referrerLeader } : {}),
     ...(onFail === 'ROLL_OVER' ? { onFail } : {}),
+    ...delivery.fields,
   }
   try {
     await db.collection('orders').add({ data: order })
@@ -121,6 +130,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     if (isDuplicateWrite(err)) return replayOr(ERROR_CODES.INTERNAL)
     throw err
   }
+  await delivery.remember()
   return reply(order)
 
   async function reply(o: OrderDoc) {

@@ -67,6 +67,21 @@ export interface GroupBuyDoc {
   /** Per China day: what was paid in it and what of it was refunded (#23 rollups; @shared/domain/insight). */
   salesByDay?: SalesByDay
   refundsByDay?: RefundsByDay
+  /**
+   * #25 服务: absent = GOODS. A SERVICE group buy (voucher.publish) sells vouchers for appointment slots
+   * (`serviceSlots`, server/vouchers/): no purchase order, no arrival; stock = the slots' capacities.
+   */
+  kind?: 'GOODS' | 'SERVICE'
+  productId?: string
+  /** The provider: the merchant owning the service. */
+  providerId?: string
+  category?: string
+  durationMinutes?: number
+  /** The stores whose clerks may redeem its vouchers (the product's servingPointIds). */
+  servingPointIds?: string[]
+  serviceArea?: string
+  /** The slot table as published (places left live in `serviceSlots`). */
+  slots?: { slotId: string; startAt: number; endAt: number; capacity: number }[]
 }
 
 export interface ParticipationDoc {
@@ -107,6 +122,7 @@ export function toGroupBuyView(doc: GroupBuyDoc, now: number, urls: ReadonlyMap<
     priceTiers: doc.priceTiers ?? null,
     paidQuantity: doc.soldQuantity,
     finalPriceFen: doc.finalPriceFen ?? null,
+    ...(doc.kind === 'SERVICE' ? { kind: 'SERVICE' as const, durationMinutes: doc.durationMinutes } : {}),
   }
 }
 

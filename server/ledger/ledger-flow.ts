@@ -88,7 +88,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number, kn
   if (!order || order.paidAt === null || !order.transactionId) return 'NOT_PAID'
   const gb = known.groupBuy?._id === order.groupBuyId ? known.groupBuy : await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
   if (!gb) return 'NOT_PAID'
-  const terms = await termsFor(db, gb, order.paidAt)
+  const terms: SplitTerms = { ...(await termsFor(db, gb, order.paidAt)), ...(order.delivery?.feeFen ? { deliveryFeeFen: order.delivery.feeFen } : {}) }
   const seq = order.paidIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : await joinSeqOf(db, order)
   const accounts: Record<Party, string> = { merchant: gb.merchantId ?? '', leader: gb.creatorOpenid, store: order.pickupPointId, platform: PLATFORM_ACCOUNT_ID }
   const shares = splitShares(order.amountFen, order.quantity, terms)

@@ -7,7 +7,7 @@ import { pointsForOrder } from '@shared/domain/members'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
-import { expectedCounters } from '@server/group-buys/reconcile'
+import { expectedCounters } from '@server/group-buys/heal-counters'
 import { participationIdFor, pointEntryIdFor } from '@server/ids'
 import { POINT_ENTRIES } from '@server/members/points'
 import type { PointEntryDoc } from '@server/members/model'
@@ -163,7 +163,7 @@ function reconcileOrderRecords(order: OrderDoc, refunds: RefundDoc[], earned: Po
 
 /**
  * Each running group buy's paid counts against a recount of its paid orders (paid participants from participations
- * and uncounted payers, sold from its paid orders; sold only until the goods arrive). settle corrects them at once (reconcileOpenGroupBuys);
+ * and uncounted payers, sold from its paid orders; sold only until the goods arrive). settle corrects them at once (healGroupBuyCounters);
  * what is listed here is off right now.
  */
 async function reconcileGroupCounts(db: DB.Database, now: number, report: (m: ReconcileMismatch) => void): Promise<void> {

@@ -37,4 +37,6 @@ export interface PointEntryDoc {
   pendingSince: number
   /** A spend the balance refused (or settle found never completed): counts for nothing. */
   void?: boolean
+  /** A SPEND's campaign: settle gives back the hold (slot and tally) of a claim a crash cut off after the spend. */
+  campaignId?: string
 }

@@ -5,6 +5,7 @@ import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { replaceByRecount } from '@server/heal'
 import { pointEntryIdFor } from '@server/ids'
+import { releaseCouponHold } from '@server/coupons/holds'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { docsOf, eachPage } from '@server/paging'
 import type { MemberDoc, PointEntryDoc } from '@server/members/model'
@@ -98,15 +99,6 @@ export async function earnPickupPoints(db: DB.Database, order: Pick<OrderDoc, '_
   await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
 }
 
-/** A clerk redeemed a partner store's coupon: the campaign's pointsOnRedeem, once per coupon. */
-export async function earnPointsForRedeem(db: DB.Database, coupon: { _id: string; openid: string; title: string; pointsOnRedeem?: number }, now: number): Promise<void> {
-  try {
-    await credit(db, coupon.openid, 'EARN_REDEEM', coupon._id, coupon.pointsOnRedeem ?? 0, `到店核销「${coupon.title}」`, now)
-  } catch (err) {
-    console.error('[points] redeem credit failed', coupon._id, err)
-  }
-}
-
 /**
  * A refund of an order confirmed (called once, when the refund wins PENDING → DONE, before the order's
  * refundedFen grows by it): take back the points the refunded money earned. Only orders that earned at pickup
@@ -197,11 +189,13 @@ async function voidPointsCoupons(db: DB.Database, openid: string, needed: number
  * Pay a member coupon with points. The SPEND entry, keyed by the coupon (so by the claim's requestId), is written
  * first: the call that writes it is the one that spends, a concurrent twin of the same claim answers ALREADY.
  * Then one conditional write takes the points (never below 0); a refusal voids the entry (a later retry of the
- * same claim may re-arm it).
+ * same claim may re-arm it). A spent entry stays pending until the claim has written its coupon (settleSpend): if a
+ * crash comes between (#27), settle's healMemberPoints finds the pending spend without a coupon, voids it (the
+ * points come back) and gives back the claim's hold.
  */
-export async function spendPoints(db: DB.Database, openid: string, couponId: string, points: number, note: string, now: number): Promise<'SPENT' | 'INSUFFICIENT' | 'ALREADY'> {
+export async function spendPoints(db: DB.Database, openid: string, couponId: string, points: number, note: string, now: number, campaignId?: string): Promise<'SPENT' | 'INSUFFICIENT' | 'ALREADY'> {
   const _ = db.command
-  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND', couponId), openid, kind: 'SPEND', ref: couponId, points: -points, lifetime: 0, unrecovered: 0, note, createdAt: now, pendingSince: now, void: false }
+  const entry: PointEntryDoc = { _id: pointEntryIdFor('SPEND', couponId), openid, kind: 'SPEND', ref: couponId, points: -points, lifetime: 0, unrecovered: 0, note, createdAt: now, pendingSince: now, void: false, ...(campaignId ? { campaignId } : {}) }
   if (!(await record(db, entry))) {
     const rearmed = await db.collection(POINT_ENTRIES).where({ _id: entry._id, void: true }).update({ data: { void: false, points: -points, pendingSince: now } })
     if (updatedCount(rearmed) !== 1) return 'ALREADY'
@@ -211,8 +205,12 @@ export async function spendPoints(db: DB.Database, openid: string, couponId: str
     await db.collection(POINT_ENTRIES).where({ _id: entry._id, pendingSince: now }).update({ data: { void: true, points: 0, pendingSince: 0 } })
     return 'INSUFFICIENT'
   }
-  await settled(db, entry)
   return 'SPENT'
+}
+
+/** The claim that spent these points wrote its coupon (or gave the points back): the spend is final. */
+export async function settleSpend(db: DB.Database, couponId: string): Promise<void> {
+  await db.collection(POINT_ENTRIES).where({ _id: pointEntryIdFor('SPEND', couponId), pendingSince: db.command.gt(0) }).update({ data: { pendingSince: 0 } })
 }
 
 /** The claim was refused after the points were spent: give them back, once. */
@@ -270,7 +268,11 @@ export async function healMemberPoints(db: DB.Database, now: number): Promise<{ 
     for (const e of cutOff) {
       if (e.kind !== 'SPEND' || e.void) continue
       if (await findById(db, 'coupons', e.ref)) continue
-      await db.collection(POINT_ENTRIES).where({ _id: e._id, pendingSince: e.pendingSince }).update({ data: { void: true, points: 0 } })
+      // Given back by the claim itself (its coupon insert failed): the spend stands against that return.
+      if (await findById(db, POINT_ENTRIES, pointEntryIdFor('SPEND_RETURNED', e.ref))) continue
+      const voided = await db.collection(POINT_ENTRIES).where({ _id: e._id, pendingSince: e.pendingSince, void: _.neq(true) }).update({ data: { void: true, points: 0 } })
+      // The claim took its hold before it spent: the slot and the tally go back with the points, once.
+      if (updatedCount(voided) === 1 && e.campaignId) await releaseCouponHold(db, { campaignId: e.campaignId, openid })
       e.points = 0
     }
     const total = sumOf(entries)

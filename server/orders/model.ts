@@ -1,9 +1,12 @@
 import type { OnFail } from '@shared/contracts/group-buy'
 import type { OrderStatus, OrderView } from '@shared/contracts/order'
+import type { OrderDeliveryFields } from '@server/delivery/model'
+import { toVoucherView } from '@shared/domain/voucher'
 
 // The orders room's stored shapes (database/schema.json): orders.
 
-export interface OrderDoc {
+/** `fulfilment`/`delivery`: 配送到家 (#25), server/delivery/model.ts. */
+export interface OrderDoc extends OrderDeliveryFields {
   _id: string
   openid: string
   requestId: string
@@ -61,6 +64,20 @@ export interface OrderDoc {
   rollOverRefundFen?: number
   /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */
   rollOverExpiredAt?: number
+  /**
+   * #25 服务券 (server/vouchers/): an order of a SERVICE group buy books one slot; once paid it carries a voucher
+   * code (`vouchers/<code>`), redeemed by the provider (PAID → PICKED_UP), cancelled (随时退) or refunded by
+   * settle after `voucherExpiresAt` (过期退). Absent on goods orders.
+   */
+  kind?: 'GOODS' | 'SERVICE'
+  providerId?: string
+  slotId?: string
+  slotStartAt?: number
+  slotEndAt?: number
+  voucherCode?: string | null
+  voucherExpiresAt?: number
+  voucherCancelledAt?: number | null
+  redeemedBy?: string
 }
 
 const CODE_VISIBLE: readonly OrderStatus[] = ['READY_FOR_PICKUP', 'PICKED_UP']
@@ -77,6 +94,7 @@ export function servedQuantityOf(doc: Pick<OrderDoc, 'status' | 'quantity' | 'se
 export function toOrderView(doc: OrderDoc): OrderView {
   const showCode = CODE_VISIBLE.includes(doc.status)
   return {
+    ...(doc.delivery ? { delivery: doc.delivery } : {}),
     orderId: doc._id,
     groupBuyId: doc.groupBuyId,
     title: doc.title,
@@ -98,5 +116,7 @@ export function toOrderView(doc: OrderDoc): OrderView {
     ...(doc.onFail === 'ROLL_OVER' ? { onFail: doc.onFail } : {}),
     ...(doc.rollOverUntil ? { rollOver: { state: 'HELD' as const, until: doc.rollOverUntil } } : {}),
     ...(doc.rolledFromGroupBuyId ? { rollOver: { state: 'MOVED' as const, fromGroupBuyId: doc.rolledFromGroupBuyId, refundFen: doc.rollOverRefundFen ?? 0 } } : {}),
+    // #25: VALID vs EXPIRED depends on the clock; the view is built at reply time.
+    ...(doc.kind === 'SERVICE' ? { voucher: toVoucherView(doc, Date.now()) } : {}),
   }
 }

@@ -69,4 +69,6 @@ export interface ShippingDoc {
   doneAt: number | null
   /** The settle run that leased it last (processDueShipping). */
   lease?: string
+  /** WeChat's logistics_type: absent = 4 (用户自提); 2 (同城配送) for a delivered order, 3 (虚拟商品) for a service's voucher redeemed (#25). */
+  logisticsType?: 2 | 3 | 4
 }

@@ -10,7 +10,7 @@ import { moveOrder } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
-import { pickupCodeTtlMs, readyForPickup } from '@server/pickup/pickup-flow'
+import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale } from '@server/ledger/ledger-flow'
@@ -19,6 +19,7 @@ import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
+import { issueVoucher } from '@server/vouchers/issue'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -82,9 +83,14 @@ export async function finishPayment(db: DB.Database, order: OrderDoc, now: numbe
       const current = counted.order ?? (await findById<OrderDoc>(db, 'orders', order._id)) ?? order
       // Paid after the goods arrived (the group had already succeeded): ready to collect straight away — unless
       // the goods arrived short, when nothing is left for a late payer and the money goes back.
+      // #25: a paid service booking gets its voucher (no arrival: it stays PAID until redeemed).
+      if (gb.kind === 'SERVICE') await issueVoucher(db, current, gb, now)
       if (gb.arrivedAt && current.status === 'PAID') {
         if (gb.arrivalShort) await requestRefund(db, current, '到货不足退款', now)
         else await readyForPickup(db, current, pickupCodeTtlMs(), now)
+      } else if (gb.arrivedAt && current.status === 'READY_FOR_PICKUP') {
+        // Readied by a run a crash cut off after its transaction: the 到货 message (keyed) may be all that is missing.
+        await tellArrived(db, current, now)
       }
       crashPoint('payment:after-ready')
       if (!(await succeedIfReached(db, gb, now, !!counted.groupBuy)) && gb.status === 'SUCCEEDED') await enqueue(db, `succeeded_${order._id}`, succeededMessage(gb, order, await pickupWordsForGroupBuy(db, gb._id, now)), now)

@@ -96,8 +96,11 @@ async function startRefund(
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
+  crashPoint('refund:after-request')
   if (kind === 'coupon') {
     await db.collection('coupons').where({ _id: paid.orderId, status: _.in(PURCHASES.coupon.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
+    // A repeat after a crash, when settle already confirmed the refund meanwhile: nothing is left to wait for.
+    await db.collection('coupons').where({ _id: paid.orderId, status: 'REFUNDING', refundIds: doc._id }).update({ data: { status: 'REFUNDED' } })
     return
   }
   await moveToRefunding(db, paid.orderId, now)
@@ -209,10 +212,12 @@ async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Prom
     const cur = await txGet<{ status: string; refundedFen?: number; refundIds?: string[] }>(t, p.collection, r.orderId)
     if (!cur) return 'MISSING' as const
     const ids = cur.refundIds ?? []
-    const fullyRefunded = !r.partial && (cur.status === 'REFUNDING' || cur.status === 'REFUNDED')
+    // A coupon whose request was cut off before it moved EXPIRED → REFUNDING (#27) is refunded all the same.
+    const closing = cur.status === 'REFUNDING' || (r.kind === 'coupon' && !r.partial && p.refundableFrom.includes(cur.status))
+    const fullyRefunded = !r.partial && (closing || cur.status === 'REFUNDED')
     if (ids.includes(r._id)) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
     const data: Record<string, unknown> = { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now }
-    const completes = !r.partial && cur.status === 'REFUNDING'
+    const completes = !r.partial && closing
     // An order's REFUNDING → REFUNDED goes through the orders room; a coupon's is its own.
     if (p.collection === 'coupons') await t.collection('coupons').doc(r.orderId).update({ data: completes ? { ...data, status: 'REFUNDED' } : data })
     else if (completes) await moveOrderInTx(t, { _id: r.orderId, status: 'REFUNDING' }, 'REFUNDED', data)

@@ -1,3 +1,4 @@
+import { logisticsTypeFor } from '@shared/domain/delivery'
 import type { OrderDoc } from '@server/orders/model'
 import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
@@ -30,8 +31,10 @@ export function rfc3339Cst(ms: number): string {
 export async function queueShipping(db: DB.Database, order: OrderDoc, handedOverAt: number): Promise<boolean> {
   if (refundedInFull(order)) return false
   const doc: ShippingDoc = {
-    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order),
+    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order), logisticsType: logisticsTypeFor(order.fulfilment),
     handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
+    // A service is not goods handed over at a counter: WeChat's type for non-physical goods (docs/money-flow.md).
+    ...(order.kind === 'SERVICE' ? { logisticsType: 3 as const } : {}),
   }
   try {
     await db.collection('shippingUploads').add({ data: doc as unknown as Record<string, unknown> })
@@ -46,7 +49,7 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
 export function uploadRequest(doc: ShippingDoc, mchid: string) {
   return {
     orderKey: { orderNumberType: 1, mchid, outTradeNo: doc.outTradeNo },
-    logisticsType: 4,
+    logisticsType: doc.logisticsType ?? 4,
     deliveryMode: 1,
     shippingList: [{ itemDesc: doc.itemDesc }],
     uploadTime: rfc3339Cst(doc.handedOverAt),

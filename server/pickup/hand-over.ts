@@ -7,6 +7,7 @@ import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
 import { finishHandover } from '@server/pickup/pickup-flow'
 import { queueShipping } from '@server/payments/shipping'
+import { noticeDelivered } from '@server/delivery/notice'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
 export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
@@ -98,6 +99,7 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
       console.error('[pickup] hand-over steps failed; settle finishes them', orderId, err)
     }
   }
+  await noticeDelivered(db, result.order, result.take, result.left, now)
   if (how.via === 'delegate') {
     const o = result.order
     await addNotice(db, `proxy_${o._id}_${how.code}`, {

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@shared/errors'
+import type { StoredDeliverySettings } from '@server/delivery/model'
 
 // The pickup room's stored shapes (database/schema.json): pickupCodes, pickupPoints and verifications.
 
@@ -29,12 +30,15 @@ export interface PickupPointDoc {
   contactPhone?: string | null
   handlingFeeFen?: number
   readyCount?: number
+  /** 配送到家 (#25): server/delivery/model.ts. */
+  delivery?: StoredDeliverySettings | null
 }
 
 /** One line of the counter's audit log: every pickup or coupon attempt, whatever its outcome. */
 export interface VerificationDoc {
   _id?: string
-  kind: 'pickup' | 'coupon'
+  /** voucher: a service's voucher redeemed by its provider (#25, server/vouchers/redeem.ts). */
+  kind: 'pickup' | 'coupon' | 'voucher'
   code: string
   clerkOpenid: string
   /** Where the attempt was made (the caller's bound point); null when the caller has none. */

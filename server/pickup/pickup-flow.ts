@@ -5,7 +5,8 @@ import { enqueue } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { crashPoint } from '@server/crash-points'
 import { bookPickup } from '@server/ledger/ledger-flow'
-import { moveOrder } from '@server/orders/moves'
+import { moveOrderInTx } from '@server/orders/moves'
+import { inTransaction, txGet } from '@server/ledger/txn'
 import { earnPickupPoints } from '@server/members/points'
 import { queueShipping } from '@server/payments/shipping'
 import { finishEach } from '@server/crash-finish'
@@ -17,24 +18,41 @@ export function pickupCodeTtlMs(): number {
 }
 
 /**
- * A paid order whose goods are at the store: PAID → READY_FOR_PICKUP with its own pickup code (one conditional
- * write), and the resident is told. Used by markArrived for everyone paid so far, and by the payment flow for
- * anyone who pays after arrival. False when another call readied it first or it is no longer PAID.
+ * A paid order whose goods are at the store: PAID → READY_FOR_PICKUP with its own pickup code and the pickup point's
+ * 待提货 count +1, one transaction (#27: a crash leaves both or neither), then the resident is told (keyed by the
+ * order). Used by markArrived for everyone paid so far, and by the payment flow for anyone who pays after arrival.
+ * False when another call readied it first or it is no longer PAID.
  */
 export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number, servedQuantity = order.quantity): Promise<boolean> {
   const code = await allocateCode(
     () => drawDigits(PICKUP_CODE_LENGTH),
     reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }),
   )
-  const moved = await moveOrder(db, order._id, 'PAID', 'READY_FOR_PICKUP', { pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
+  const moved = await inTransaction(db, async (t) => {
+    const o = await txGet<OrderDoc>(t, 'orders', order._id)
+    if (!o || o.status !== 'PAID') return false
+    await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
+    crashPoint('ready:after-move')
+    // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders.
+    const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', o.pickupPointId)
+    if (point) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: (point.readyCount ?? 0) + 1 } })
+    return true
+  })
   if (!moved) {
     // Another call readied it first (or it is being refunded): this code was never handed out.
     await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
     return false
   }
-  // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders.
-  await db.collection('pickupPoints').doc(order.pickupPointId).update({ data: { readyCount: db.command.inc(1) } })
-  // 到货 tells where and when to collect (自提点 and 提货时间), not only the code.
+  crashPoint('ready:after-count')
+  await tellArrived(db, { ...order, pickupCode: code, servedQuantity }, now)
+  return true
+}
+
+/**
+ * 到货 tells where and when to collect (自提点 and 提货时间), not only the code; keyed by the order, so the sign-off
+ * or payment that finishes a readying a crash cut off after its transaction tells the resident once.
+ */
+export async function tellArrived(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'title' | 'pickupCode' | 'servedQuantity' | 'quantity'>, now: number): Promise<void> {
   const words = await pickupWordsForGroupBuy(db, order.groupBuyId, now)
   await enqueue(
     db,
@@ -43,12 +61,11 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
       toOpenid: order.openid,
       template: 'GOODS_ARRIVED',
       page: `pages/resident/order/index?orderId=${order._id}`,
-      data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: code }, number3: { value: String(servedQuantity) } },
+      data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: order.pickupCode ?? '' }, number3: { value: String(order.servedQuantity ?? order.quantity) } },
       where: words,
     },
     now,
   )
-  return true
 }
 
 /**

@@ -3,9 +3,12 @@ import { formatPickupWindow } from '@shared/domain/pickup'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById } from '@server/fetch'
 import type { PickupPointDoc } from '@server/pickup/model'
+import { deliveryTermsOf } from '@server/delivery/settings'
 
 export function toPickupPlaceView(p: PickupPointDoc): PickupPlaceView {
-  return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null }
+  // 配送到家 shown only where the store delivers (its open slots as of now).
+  const delivery = deliveryTermsOf(p, Date.now())
+  return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null, ...(delivery ? { delivery } : {}) }
 }
 
 export async function pickupPlaceOf(db: DB.Database, pickupPointId: string): Promise<PickupPlaceView | null> {

@@ -11,6 +11,9 @@ export interface StoredContact {
   note: string | null
   phoneEnc: string | null
   phoneMasked: string | null
+  /** 配送到家 (#25): 楼栋 and 门牌, absent until given (user.setContact, or a delivery join). */
+  building?: string | null
+  room?: string | null
   updatedAt: number
 }
 
@@ -20,22 +23,22 @@ export interface ContactFields {
   phoneTail?: string | null
 }
 
-export function sealContact(input: { name: string; phone?: string; note?: string }, now: number): ContactFields {
+export function sealContact(input: { name: string; phone?: string; note?: string; building?: string; room?: string }, now: number): ContactFields {
   const sealed = input.phone ? sealPhone(input.phone) : null
   return {
-    contact: { name: input.name, note: input.note ? input.note : null, phoneEnc: sealed?.phoneEnc ?? null, phoneMasked: sealed?.phoneMasked ?? null, updatedAt: now },
+    contact: { name: input.name, note: input.note ? input.note : null, phoneEnc: sealed?.phoneEnc ?? null, phoneMasked: sealed?.phoneMasked ?? null, ...(input.building && input.room ? { building: input.building, room: input.room } : {}), updatedAt: now },
     phoneTail: input.phone ? phoneTailOf(input.phone) : null,
   }
 }
 
 export function myContactView(c: StoredContact | null | undefined): MyContactView | null {
-  return c ? { name: c.name, phoneMasked: c.phoneMasked, note: c.note } : null
+  return c ? { name: c.name, phoneMasked: c.phoneMasked, note: c.note, ...(c.building && c.room ? { building: c.building, room: c.room } : {}) } : null
 }
 
 /** The person's own copy for exportMyData: the number opened (they gave it; it is theirs to see). */
-export function exportedContact(c: StoredContact | null | undefined): { name: string; phone: string | null; note: string | null } | null {
+export function exportedContact(c: StoredContact | null | undefined): { name: string; phone: string | null; note: string | null; building?: string; room?: string } | null {
   if (!c) return null
-  return { name: c.name, phone: c.phoneEnc ? openPhone(c.phoneEnc) : null, note: c.note }
+  return { name: c.name, phone: c.phoneEnc ? openPhone(c.phoneEnc) : null, note: c.note, ...(c.building && c.room ? { building: c.building, room: c.room } : {}) }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto'
 import { isDuplicateWrite } from '@server/cloud'
+import { crashPoint } from '@server/crash-points'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { addNotice } from '@server/messages/notices'
@@ -62,8 +63,10 @@ export async function purchaseOrderOf(db: DB.Database, gb: Pick<GroupBuyDoc, '_i
 }
 
 /**
- * The leader signed off this group buy's arrival: its received quantity joins the purchase order once, and the
- * purchase order is RECEIVED when every group buy in it has been signed off.
+ * The leader signed off this group buy's arrival: its received quantity joins the purchase order once (one
+ * conditional write: the group buy's id and its quantity together), and the purchase order is RECEIVED when every
+ * group buy in it has been signed off. A crash between the two (#27) is finished by the sign-off's next run (settle's
+ * finishInterruptedArrivals, the arrival not yet finishedAt): the quantity is not added again, the status is decided.
  */
 export async function receiveIntoPurchaseOrder(db: DB.Database, gb: GroupBuyDoc, receivedQuantity: number, now: number): Promise<void> {
   const po = await purchaseOrderOf(db, gb)
@@ -73,8 +76,10 @@ export async function receiveIntoPurchaseOrder(db: DB.Database, gb: GroupBuyDoc,
     .collection('purchaseOrders')
     .where({ _id: po._id, receivedGroupBuyIds: _.nin([gb._id]) })
     .update({ data: { receivedGroupBuyIds: _.push(gb._id), receivedQuantity: _.inc(receivedQuantity) } })
+  crashPoint('receive:after-quantity')
   const after = await findById<PurchaseOrderDoc>(db, 'purchaseOrders', po._id)
   if (after && after.groupBuyIds.every((id) => after.receivedGroupBuyIds.includes(id))) {
     await db.collection('purchaseOrders').where({ _id: po._id, status: _.in(['OPEN', 'SHIPPED']) }).update({ data: { status: 'RECEIVED', receivedAt: now } })
   }
+  crashPoint('receive:after-status')
 }

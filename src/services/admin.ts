@@ -1,4 +1,5 @@
 import type { adminContract, AdminOutputs } from '@/shared/contracts/admin'
+import type { z } from 'zod'
 import { contractCaller } from './contract-caller'
 
 const call = contractCaller<typeof adminContract, AdminOutputs>('admin')
@@ -11,4 +12,8 @@ export const adminService = {
   reconcile: () => call('reconcile', {}),
   lastReconciliation: () => call('lastReconciliation', {}),
   shippingBacklog: () => call('shippingBacklog', {}),
+  /** 配送到家 settings of a pickup point (#25). */
+  setDelivery: (input: z.input<typeof adminContract.setDelivery>) => call('setDelivery', input),
+  getPointsRule: () => call('getPointsRule', {}),
+  setPointsRule: (rule: { pointsPerYuan: number; maxPerRedemption: number }) => call('setPointsRule', rule),
 }

@@ -12,4 +12,6 @@ export const pickupService = {
   delegate: (orderId: string) => call('delegate', { orderId }),
   revokeDelegate: (orderId: string) => call('revokeDelegate', { orderId }),
   myCode: (pickupPointId: string) => call('myCode', { pickupPointId }),
+  /** 配送单 (#25): the point's deliveries by building and room; 'csv' also returns a file's temp URL. */
+  deliveryList: (pickupPointId: string, format?: 'json' | 'csv') => call('deliveryList', format ? { pickupPointId, format } : { pickupPointId }),
 }

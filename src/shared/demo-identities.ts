@@ -15,7 +15,7 @@ export const DEMO_IDENTITIES: readonly { openid: string; role: Role; tag: string
 ]
 
 /** The identity a fresh H5 session acts as. */
-export const DEFAULT_DEMO_OPENID = 'demo-resident-1'
+export const DEFAULT_DEMO_OPENID = DEMO_IDENTITIES[0].openid
 
 /** The switcher exists only where there is no real WeChat identity (the H5 build talks to the local cloud). */
 export const isLocalMode = process.env.TARO_ENV === 'h5'

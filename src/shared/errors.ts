@@ -43,6 +43,14 @@ export const ERROR_CODES = {
   PICKUP_REMINDED_TODAY: 'PICKUP.REMINDED_TODAY',
   /** 部分提货: more than is left to hand over on this order was asked (or a quantity with an all-my-orders code). */
   PICKUP_QUANTITY_TOO_MANY: 'PICKUP.QUANTITY_TOO_MANY',
+  /** 配送到家: this pickup point does not deliver (not set up, or switched off). */
+  DELIVERY_NOT_OFFERED: 'DELIVERY.NOT_OFFERED',
+  /** The building is not one the store delivers to. */
+  DELIVERY_BUILDING_NOT_SERVED: 'DELIVERY.BUILDING_NOT_SERVED',
+  /** Not one of the point's delivery slots, or the slot has ended. */
+  DELIVERY_SLOT_INVALID: 'DELIVERY.SLOT_INVALID',
+  /** A delivery join without a building and room, and none saved on the resident's 收货人. */
+  DELIVERY_ADDRESS_REQUIRED: 'DELIVERY.ADDRESS_REQUIRED',
   /** 截团 / 确认到货: the group buy has not ended yet (a supply group buy is signed off after it closes). */
   GROUP_BUY_NOT_ENDED: 'GROUP_BUY.NOT_ENDED',
 
@@ -96,6 +104,21 @@ export const ERROR_CODES = {
   AFTER_SALES_NOT_FOUND: 'AFTER_SALES.NOT_FOUND',
   /** The case was already decided the other way. */
   AFTER_SALES_ALREADY_DECIDED: 'AFTER_SALES.ALREADY_DECIDED',
+
+  /** 服务券: no voucher with that code (or the order is not a service order of the caller's). */
+  VOUCHER_NOT_FOUND: 'VOUCHER.NOT_FOUND',
+  /** The voucher was already redeemed (核销 happens once). */
+  VOUCHER_ALREADY_REDEEMED: 'VOUCHER.ALREADY_REDEEMED',
+  /** The voucher is not valid: not paid yet, cancelled, or refunded. */
+  VOUCHER_NOT_VALID: 'VOUCHER.NOT_VALID',
+  /** The voucher's slot ended more than the grace period ago (it is refunded by settle). */
+  VOUCHER_EXPIRED: 'VOUCHER.EXPIRED',
+  /** The slot has started: it can no longer be booked, and a voucher for it no longer cancelled or moved. */
+  VOUCHER_SLOT_STARTED: 'VOUCHER.SLOT_STARTED',
+  /** The slot has fewer places left than asked. */
+  VOUCHER_SLOT_FULL: 'VOUCHER.SLOT_FULL',
+  /** No such slot in this service group buy. */
+  VOUCHER_SLOT_NOT_FOUND: 'VOUCHER.SLOT_NOT_FOUND',
 
   /** Not enough points for this member coupon. */
   MEMBER_INSUFFICIENT_POINTS: 'MEMBER.INSUFFICIENT_POINTS',

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { RoleHolderView } from '@/shared/contracts/admin'
 import type { GrantableRole } from '@/shared/contracts/common'
 import type { ClientError } from '@/shared/client-result'
+import type { PointsRule } from '@/shared/domain/members'
 import { adminService } from '@/services/admin'
 import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './paged'
 import { useSessionStore } from './session'
@@ -17,6 +18,11 @@ export interface AdminState {
   /** Creates the point, then reloads the pickup point list everyone picks from. */
   createPickupPoint: (input: { name: string; address: string; storeName: string }) => Promise<string | null>
   grant: (openid: string, role: GrantableRole, pickupPointId: string | null) => Promise<boolean>
+  /** The platform's points rule (what a coupon campaign may grant per redemption), as the server holds it. */
+  pointsRule: PointsRule | null
+  pointsRuleError: ClientError | null
+  loadPointsRule: () => Promise<void>
+  savePointsRule: (rule: PointsRule) => Promise<boolean>
   reset: () => void
 }
 
@@ -52,6 +58,25 @@ export const useAdminStore = create<AdminState>()((set, get) => {
       void get().refreshRoles()
       return true
     },
-    reset: () => set({ roles: emptyPaged(), saving: false, saveError: null }),
+    pointsRule: null,
+    pointsRuleError: null,
+    loadPointsRule: async () => {
+      set({ pointsRuleError: null })
+      const res = await adminService.getPointsRule()
+      if (res.ok) set({ pointsRule: res.data })
+      else set({ pointsRuleError: res.error })
+    },
+    savePointsRule: async (rule) => {
+      if (get().saving) return false
+      set({ saving: true, saveError: null })
+      const res = await adminService.setPointsRule(rule)
+      if (!res.ok) {
+        set({ saving: false, saveError: res.error })
+        return false
+      }
+      set({ saving: false, pointsRule: res.data })
+      return true
+    },
+    reset: () => set({ roles: emptyPaged(), saving: false, saveError: null, pointsRule: null, pointsRuleError: null }),
   }
 })

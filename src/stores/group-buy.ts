@@ -6,6 +6,7 @@ import { askForNotices } from '@/services/notices'
 import { groupBuyService } from '@/services/group-buy'
 import { orderService } from '@/services/order'
 import type { OnFail } from '@/shared/domain/roll-over'
+import type { JoinDelivery } from '@/shared/contracts/delivery'
 
 export type GroupBuyDetail = GroupBuyOutputs['get']['groupBuy']
 
@@ -33,7 +34,8 @@ export interface GroupBuyDetailState {
   loadByScene: (scene: string) => Promise<void>
   openJoin: () => void
   /** `onFail`: ROLL_OVER keeps the paid order for the leader's next group if this one fails (default refund). */
-  join: (quantity: number, onFail?: OnFail) => Promise<JoinOutcome | null>
+  /** `delivery`: 配送到家 (#25) — building, room and slot; absent = 到店自提. */
+  join: (quantity: number, onFail?: OnFail, delivery?: JoinDelivery) => Promise<JoinOutcome | null>
   reset: () => void
 }
 
@@ -64,7 +66,7 @@ export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
     else set({ loading: false, error: res.error })
   },
   openJoin: () => set({ joinRequestId: newRequestId(), joinError: null }),
-  join: async (quantity, onFail) => {
+  join: async (quantity, onFail, delivery) => {
     const { current, joining } = get()
     if (!current || joining) return null
     const requestId = get().joinRequestId ?? newRequestId()
@@ -72,7 +74,8 @@ export const useGroupBuyStore = create<GroupBuyDetailState>()((set, get) => ({
     void askForNotices(['GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED'])
     set({ joining: true, joinError: null, joinRequestId: requestId })
     const scene = get().scene
-    const extra = { ...(scene ? { scene } : {}), ...(onFail === 'ROLL_OVER' ? { onFail } : {}) }
+    // A delivery order is never held for a next group (the server refuses the pair).
+    const extra = { ...(scene ? { scene } : {}), ...(onFail === 'ROLL_OVER' && !delivery ? { onFail } : {}), ...(delivery ?? {}) }
     const res = Object.keys(extra).length > 0
       ? await groupBuyService.join(current.groupBuyId, quantity, requestId, extra)
       : await groupBuyService.join(current.groupBuyId, quantity, requestId)

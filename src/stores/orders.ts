@@ -7,7 +7,7 @@ import { emptyPaged, loadFirstPage, loadNextPage, type PagedState } from './page
 import { useGroupBuyStore } from './group-buy'
 
 /** The order page's order: `get` adds where and when to collect, what was handed over so far and the 代取 code. */
-export type OrderDetail = OrderView & Partial<Pick<OrderOutputs['get']['order'], 'pickup' | 'pickedQuantity' | 'delegateCode'>>
+export type OrderDetail = OrderView & Partial<Pick<OrderOutputs['get']['order'], 'pickup' | 'pickedQuantity' | 'delegateCode' | 'afterSalesUntil'>>
 
 export interface OrdersState extends PagedState<OrderView> {
   current: OrderDetail | null

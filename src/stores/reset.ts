@@ -1,5 +1,6 @@
 import { useAfterPickupStore } from './after-pickup'
 import { useClerkStore } from './clerk'
+import { useDeliveryStore } from './delivery'
 import { useCouponStore } from './coupon'
 import { useFeedStore } from './feed'
 import { useGroupBuyStore } from './group-buy'
@@ -12,6 +13,7 @@ import { useMerchantFeedbackStore } from './merchant-feedback'
 import { useNoticesStore } from './notices'
 import { useSupplyStore } from './supply'
 import { useUploadsStore } from './uploads'
+import { useVoucherStore } from './voucher'
 
 /** Everything that belongs to one person; cleared when the local "act as" identity changes. */
 export function resetUserScopedStores(): void {
@@ -20,6 +22,7 @@ export function resetUserScopedStores(): void {
   useOrdersStore.getState().reset()
   useLeaderStore.getState().reset()
   useClerkStore.getState().reset()
+  useDeliveryStore.getState().reset()
   useCouponStore.getState().reset()
   useMerchantStore.getState().reset()
   useSupplyStore.getState().reset()
@@ -28,5 +31,6 @@ export function resetUserScopedStores(): void {
   useUploadsStore.getState().reset()
   useAfterPickupStore.getState().reset()
   useRatingsStore.getState().reset()
+  useVoucherStore.getState().reset()
   useMerchantFeedbackStore.getState().reset()
 }

@@ -26,7 +26,8 @@ export interface SessionState {
   choosePickupPoint: (pickupPointId: string) => Promise<ClientError | null>
   /** Local mode only: act as another demo identity and reload who we are. */
   switchIdentity: (openid: string) => Promise<void>
-  saveContact: (contact: { name: string; phone?: string; note?: string }) => Promise<ClientError | null>
+  /** `building`/`room`: 配送到家's address, saved with the 收货人 (both or neither). */
+  saveContact: (contact: { name: string; phone?: string; note?: string; building?: string; room?: string }) => Promise<ClientError | null>
   reset: () => void
 }
 

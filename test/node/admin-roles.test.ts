@@ -1,3 +1,4 @@
+import { DEMO_IDENTITIES } from '@shared/demo-identities'
 import { DEMO } from '../../local-cloud/seed'
 import { testCloudForThisFile } from './support/cloud'
 
@@ -32,6 +33,13 @@ describe('admin.listRoles', () => {
     expect(byId.get(DEMO.otherClerk)).toMatchObject({ roles: ['clerk'], boundPickupPointName: '阳光花园' })
     expect(byId.get(DEMO.merchant)).toMatchObject({ roles: ['merchant'], boundPickupPointId: null })
     for (const r of DEMO.residents) expect(byId.has(r)).toBe(false)
+  })
+
+  it('seeds each demo identity of the switcher (src/shared/demo-identities.ts) as the role it is shown as', async () => {
+    for (const d of DEMO_IDENTITIES) {
+      const me = await cloud.call<{ openid: string; roles: string[] }>('user', d.openid, { action: 'me' })
+      expect(me.data).toMatchObject({ openid: d.openid, roles: expect.arrayContaining([d.role]) })
+    }
   })
 
   it('shows a new grant at once', async () => {

@@ -113,6 +113,29 @@ describe('afterSales', () => {
     expect((await request(A, orders[A], 1)).error?.code).toBe('AFTER_SALES.WINDOW_CLOSED')
   })
 
+  it('the order page is told the deadline the rule applies, not a fixed 48 h: a deployment with a 2 h window refuses at its end', async () => {
+    const saved = process.env.AFTER_SALES_WINDOW_MS
+    process.env.AFTER_SALES_WINDOW_MS = String(2 * 3600_000)
+    try {
+      const { orders } = await pickedUpGroupBuy(cloud, { [B]: 2 })
+      const got = (await cloud.call('order', B, { action: 'get', orderId: orders[B] })).data.order
+      expect(got.afterSalesUntil).toBe(got.pickedUpAt + 2 * 3600_000)
+      // Three hours after pickup — inside a 48 h promise, outside this deployment's window: refused, as the page says.
+      await database().collection('orders').doc(orders[B]).update({ data: { pickedUpAt: Date.now() - 3 * 3600_000 } })
+      const later = (await cloud.call('order', B, { action: 'get', orderId: orders[B] })).data.order
+      expect(later.afterSalesUntil).toBeLessThan(Date.now())
+      expect((await request(B, orders[B], 1)).error?.code).toBe('AFTER_SALES.WINDOW_CLOSED')
+      // One minute before the named deadline the request goes through.
+      await database().collection('orders').doc(orders[B]).update({ data: { pickedUpAt: Date.now() - 2 * 3600_000 + 60_000 } })
+      const open = (await cloud.call('order', B, { action: 'get', orderId: orders[B] })).data.order
+      expect(open.afterSalesUntil).toBeGreaterThan(Date.now())
+      expect((await request(B, orders[B], 1)).data.status).toBe('PENDING')
+    } finally {
+      if (saved === undefined) delete process.env.AFTER_SALES_WINDOW_MS
+      else process.env.AFTER_SALES_WINDOW_MS = saved
+    }
+  })
+
   it('only the group buy’s leader, its merchant or an admin decide; the inbox lists what each may decide', async () => {
     const { orders } = await pickedUpGroupBuy(cloud, { [B]: 1 })
     const asked = await request(B, orders[B], 1)

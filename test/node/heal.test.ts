@@ -4,7 +4,7 @@
  * its unit back). A refund gives a running group's units back in the same transaction; the paid counts that decide
  * 成团 are corrected at once, paidParticipants included; and after a short arrival no unit goes back on sale.
  */
-import { expectedCounters, quietMs } from '@server/group-buys/reconcile'
+import { expectedCounters, quietMs } from '@server/group-buys/heal-counters'
 import { requestRefund } from '@server/payments/refunds'
 import { seedLedgerDemo } from '../../local-cloud/seed-ledger'
 import { createGroupBuy, database, DEMO, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'

@@ -2,7 +2,7 @@
  * Lose nothing when a call fails halfway: stock held by a join that was cut off between its writes comes back,
  * but only once the discrepancy has stood still longer than any call can run, and never over a live change.
  */
-import { MAX_CALL_MS, quietMs } from '@server/group-buys/reconcile'
+import { MAX_CALL_MS, quietMs } from '@server/group-buys/heal-counters'
 import { DEFAULT_PAYMENT_WINDOW_MS } from '@shared/domain/order'
 import { createGroupBuy, database, join, readDoc, testCloudForThisFile } from './support/cloud'
 

@@ -38,3 +38,42 @@ it('asks in one line what happens if the group fails: refund by default, or keep
   rerender(<JoinSheet {...base} onConfirm={jest.fn()} onFail='ROLL_OVER' onFailChange={onFailChange} />)
   expect(screen.getByText('保留到下一团（7 天内）').className).toContain('join-sheet__choice--on')
 })
+
+describe('配送到家 (#25)', () => {
+  const hour = 3600_000
+  const slot = { startAt: Date.now() + 2 * hour, endAt: Date.now() + 4 * hour }
+  const delivery = { enabled: true, feeFen: 300, freeOverFen: 5000, buildings: ['1栋', '2栋', '10栋'], slots: [slot, { startAt: Date.now() - 4 * hour, endAt: Date.now() - hour }] }
+
+  it('offers delivery only where the point delivers; 到店自提 stays the default and confirms as before', () => {
+    const { rerender } = render(<JoinSheet {...base} onConfirm={jest.fn()} />)
+    expect(screen.queryByText('配送到家')).toBeNull()
+    const onConfirm = jest.fn()
+    rerender(<JoinSheet {...base} onConfirm={onConfirm} delivery={delivery} />)
+    expect(screen.getByText('到店自提').className).toContain('join-sheet__choice--on')
+    fireEvent.click(screen.getByText('确认支付 ¥19.90'))
+    expect(onConfirm).toHaveBeenCalledWith(1)
+  })
+
+  it('asks building, room and slot (ended slots are not offered), shows the fee in the total and confirms the address', () => {
+    const onConfirm = jest.fn()
+    render(<JoinSheet {...base} onConfirm={onConfirm} delivery={delivery} savedAddress={{ building: '10栋', room: '1201' }} />)
+    fireEvent.click(screen.getByText('配送到家'))
+    expect(screen.getByText('配送费 ¥3.00，满 ¥50.00 免配送费')).toBeTruthy()
+    expect(screen.getByText('10栋').className).toContain('join-sheet__choice--on')
+    expect(screen.getAllByText(/\d+月\d+日 \d\d:\d\d–/)).toHaveLength(1)
+    fireEvent.click(screen.getByText('确认支付 ¥22.90'))
+    expect(screen.getByText('请选择配送时段')).toBeTruthy()
+    expect(onConfirm).not.toHaveBeenCalled()
+    fireEvent.click(screen.getByText(/\d+月\d+日 \d\d:\d\d–/))
+    fireEvent.click(screen.getByText('确认支付 ¥22.90'))
+    expect(onConfirm).toHaveBeenCalledWith(1, undefined, { fulfilment: 'DELIVERY', building: '10栋', room: '1201', slot })
+  })
+
+  it('is free at or over the threshold', () => {
+    render(<JoinSheet {...base} priceFen={2500} onConfirm={jest.fn()} delivery={delivery} />)
+    fireEvent.click(screen.getByText('配送到家'))
+    fireEvent.click(screen.getByLabelText('增加'))
+    expect(screen.getByText('免配送费')).toBeTruthy()
+    expect(screen.getByText('确认支付 ¥50.00')).toBeTruthy()
+  })
+})

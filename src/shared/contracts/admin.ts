@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { cursor, fen, GRANTABLE_ROLES, id, isPointBound, shortText, type Page, type PickupPlaceView, type Role } from './common'
 import type { ReconcileReport } from './ledger'
+import { setDeliveryInput, type DeliveryTermsView } from './delivery'
 
 /** A store's contact phone: a mobile or a landline (digits, spaces, dashes), shown to residents as is. */
 const pointPhone = z.string().trim().regex(/^[0-9][0-9 -]{5,18}[0-9]$/, 'must be a phone number')
@@ -23,6 +24,11 @@ export const adminContract = {
   /** The store's fee per order for being the pickup point (split from each order paid from then on). */
   setHandlingFee: z.object({ pickupPointId: id, handlingFeeFen: fen.max(100_000) }).strict(),
   /**
+   * 配送到家 (#25): whether the point's store delivers, its fee per order (free when the goods reach freeOverFen), the
+   * buildings it serves and the delivery slots. The admin only: the fee is the store's money for the store's work.
+   */
+  setDelivery: setDeliveryInput,
+  /**
    * The platform's points rule: a coupon campaign may grant at most pointsPerYuan × its value in yuan per
    * redemption, and never more than maxPerRedemption (default 1 per ¥1, at most 1,000).
    */
@@ -32,6 +38,11 @@ export const adminContract = {
   lastReconciliation: z.object({}).strict(),
   /** Handed-over orders whose shipping info WeChat has not accepted yet (their payments stay frozen until it has). */
   shippingBacklog: z.object({}).strict(),
+  /**
+   * One-off (#19): rating and 售后 photos stored before attached copies existed are moved to random per-attach
+   * copies and recorded in `uploads` (so deleteMe covers them); call again with `nextCursor` until it is null.
+   */
+  migrateOldPhotos: z.object({ cursor: cursor.optional() }).strict(),
   /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
   listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
@@ -58,6 +69,7 @@ export interface ShippingBacklogItem {
 export interface AdminOutputs {
   shippingBacklog: { items: ShippingBacklogItem[]; count: number }
   setHandlingFee: { pickupPointId: string; handlingFeeFen: number }
+  setDelivery: { pickupPointId: string; delivery: DeliveryTermsView }
   setPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
   getPointsRule: { pointsPerYuan: number; maxPerRedemption: number }
   reconcile: ReconcileReport
@@ -66,4 +78,5 @@ export interface AdminOutputs {
   updatePickupPoint: { pickupPoint: PickupPlaceView }
   grantRole: Record<string, never>
   listRoles: Page<RoleHolderView>
+  migrateOldPhotos: { scanned: number; moved: number; photos: number; nextCursor: string | null }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { DeliverySettings } from '../domain/delivery'
 
 /** Document ids and client-made request ids: short, URL-safe, never objects or numbers. */
 export const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
@@ -18,21 +19,8 @@ export interface Page<T> {
   nextCursor: string | null
 }
 
-/**
- * The roles, declared once (docs/architecture.md → "Adding a role"): everything else — the admin's grant schema,
- * listRoles, the admin page's choices, the demo identities, the 我的 page's labels — is derived from these lists.
- * `resident` is everyone's; an admin grants the GRANTABLE_ROLES; `admin` comes from ADMIN_OPENIDS.
- */
-export const GRANTABLE_ROLES = ['leader', 'clerk', 'merchant'] as const
-export type GrantableRole = (typeof GRANTABLE_ROLES)[number]
-export const ROLES = ['resident', ...GRANTABLE_ROLES, 'admin'] as const
-export type Role = (typeof ROLES)[number]
-/** Granted roles that work at one pickup point (a grant names it). */
-export const POINT_BOUND_ROLES = ['leader', 'clerk'] as const satisfies readonly GrantableRole[]
-
-export function isPointBound(role: Role): boolean {
-  return (POINT_BOUND_ROLES as readonly Role[]).includes(role)
-}
+// The roles live in a zod-free module (../domain/roles) so main-package pages can read them without pulling zod in.
+export { GRANTABLE_ROLES, POINT_BOUND_ROLES, ROLES, isPointBound, type GrantableRole, type Role } from '../domain/roles'
 
 /**
  * A cloud-storage file id as CloudBase issues them: `cloud://<env>.<bucket>/<path>`. Only the characters our
@@ -60,4 +48,6 @@ export interface PickupPlaceView {
   openingHours?: string | null
   /** The point's (the leader's) contact phone; null until set. */
   contactPhone?: string | null
+  /** 配送到家 (#25): present when the point's store delivers (fee, free-over threshold, buildings, open slots). */
+  delivery?: DeliverySettings | null
 }

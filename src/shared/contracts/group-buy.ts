@@ -1,16 +1,16 @@
 import { z } from 'zod'
 import type { StaffContactView } from '../domain/contact'
+import { ON_FAIL_CHOICES } from '../domain/on-fail'
 import { isPickupWindow } from '../domain/pickup'
 import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
 import { SHARE_SCENE_PATTERN } from '../domain/share-code'
+import { building, deliverySlot, fulfilment, room } from './delivery'
 import { cursor, epochMs, fen, id, pageLimit, PICKUP_WINDOW_MESSAGE, pickupWindowFields, requestId, shortText, type Page, type PickupPlaceView } from './common'
 
 /** A poster code's scene (groupBuy.shareCode issues them; src/shared/domain/share-code.ts). */
 export const scene = z.string().regex(SHARE_SCENE_PATTERN, 'must be a scene from groupBuy.shareCode')
 
-/** What happens to a paid order if its group fails: refunded, or kept for the leader's next group (src/shared/domain/roll-over.ts). */
-export const ON_FAIL_CHOICES = ['REFUND', 'ROLL_OVER'] as const
-export type OnFail = (typeof ON_FAIL_CHOICES)[number]
+export { ON_FAIL_CHOICES, type OnFail } from '../domain/on-fail'
 
 export const GROUP_BUY_STATUSES = ['UPCOMING', 'OPEN', 'SUCCEEDED', 'CLOSED', 'FAILED'] as const
 export type GroupBuyStatus = (typeof GROUP_BUY_STATUSES)[number]
@@ -53,6 +53,9 @@ const createInput = z
 
 export type CreateGroupBuyInput = z.infer<typeof createInput>
 
+/** A service's appointment slot, by its position in the group buy's table (0-based) or by its id (voucher.slots). */
+export const slotRef = { slotIndex: z.number().int().min(0).max(19).optional(), slotId: id.optional() }
+
 export const groupBuyContract = {
   create: createInput,
   list: z
@@ -61,7 +64,21 @@ export const groupBuyContract = {
   /** By id, or by the scene of a poster's code (the detail page opened from a poster). */
   get: z.union([z.object({ groupBuyId: id }).strict(), z.object({ scene }).strict()]),
   /** `scene`: the poster code the resident came from; the order is attributed to its leader (referrerLeader). */
-  join: z.object({ groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional() }).strict(),
+  /** #25: a SERVICE group buy's join books one slot (`slotIndex` or `slotId`, exactly one); goods joins name none. */
+  join: z
+    .object({
+      groupBuyId: id, quantity: z.number().int().min(1).max(999), requestId, scene: scene.optional(), onFail: z.enum(ON_FAIL_CHOICES).optional(), ...slotRef,
+      /** 配送到家 (#25): absent = PICKUP. DELIVERY needs a slot; building and room default to the resident's 收货人. */
+      fulfilment: fulfilment.optional(), building: building.optional(), room: room.optional(), slot: deliverySlot.optional(),
+    })
+    .strict()
+    .refine((v) => v.fulfilment === 'DELIVERY' || (v.building === undefined && v.room === undefined && v.slot === undefined), { message: 'building, room and slot are for delivery', path: ['fulfilment'] })
+    .refine((v) => v.fulfilment !== 'DELIVERY' || v.slot !== undefined, { message: '请选择配送时段', path: ['slot'] })
+    .refine((v) => (v.building === undefined) === (v.room === undefined), { message: '楼栋和门牌需同时填写', path: ['room'] })
+    // A held order moves to the leader's next group, which may be at a point that does not deliver (or not there).
+    // A service (a slot booked) is redeemed by its provider, never delivered.
+    .refine((v) => v.fulfilment !== 'DELIVERY' || (v.slotIndex === undefined && v.slotId === undefined), { message: '服务不能配送到家', path: ['fulfilment'] })
+    .refine((v) => v.fulfilment !== 'DELIVERY' || v.onFail !== 'ROLL_OVER', { message: '配送订单不能保留到下一团', path: ['onFail'] }),
   listMine: z.object({ cursor: cursor.optional() }).strict(),
   participants: z.object({ groupBuyId: id, cursor: cursor.optional() }).strict(),
   /** receivedQuantity absent = everything paid for arrived. */
@@ -126,6 +143,9 @@ export interface GroupBuyView {
   paidQuantity?: number
   /** Set once when a tiered group buy ends 成团: the tier reached by what was paid by its end. */
   finalPriceFen?: number | null
+  /** #25: SERVICE = sold as vouchers for appointment slots (voucher.slots); absent on goods. */
+  kind?: 'SERVICE'
+  durationMinutes?: number
 }
 
 /** What WeChat Pay's sheet needs (wx.requestPayment); in local mode the simulator's equivalent. */

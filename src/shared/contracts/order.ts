@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import type { OrderDeliveryView } from './delivery'
 import { cursor, id, type Page, type PickupPlaceView } from './common'
+import type { VoucherView } from '../domain/voucher'
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',
@@ -53,6 +55,10 @@ export interface OrderView {
   rollOver?: { state: 'HELD'; until: number } | { state: 'MOVED'; fromGroupBuyId: string; refundFen: number; groupBuyEndAt?: number; cancellable?: boolean }
   /** 跟团号 (the order's place in its group buy's join order); only `get` fills it in. */
   seq?: number
+  /** 配送到家 (#25): building, room, slot and the fee included in amountFen; absent = 到店自提. */
+  delivery?: OrderDeliveryView
+  /** #25: an order of a service carries its slot and voucher (code and QR once paid); absent on goods. */
+  voucher?: VoucherView
 }
 
 export interface OrderPickupInfo {
@@ -65,8 +71,9 @@ export interface OrderOutputs {
   listMine: Page<OrderView>
   /**
    * `pickup`: 自提点 (name, address, 营业时间, contact phone) and 提货时间; `pickedQuantity`: handed over so far
-   * (部分提货); `delegateCode`: the outstanding 代取 code, if any (READY orders only).
+   * (部分提货); `delegateCode`: the outstanding 代取 code, if any (READY orders only); `afterSalesUntil`: the last
+   * moment a 售后 case may be opened (pickedUpAt + the deployment's after-sales window), null until picked up.
    */
-  get: { order: OrderView & { seq: number; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null } }
+  get: { order: OrderView & { seq: number; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null; afterSalesUntil?: number | null } }
   cancel: { order: OrderView }
 }

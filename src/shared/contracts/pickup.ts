@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { cursor, id, type Page } from './common'
 import type { ErrorCode } from '../errors'
+import type { DeliveryStop } from './delivery'
 import { PHONE_TAIL_PATTERN, type StaffContactView } from '../domain/contact'
 
 /** 部分提货: how many to hand over now (absent = everything left on the order). */
@@ -26,6 +27,8 @@ export const pickupContract = {
   myCode: z.object({ pickupPointId: id }).strict(),
   /** 催取: the leader reminds every resident still waiting to pick up this group buy's goods (once a day). */
   remind: z.object({ groupBuyId: id }).strict(),
+  /** 配送单 (#25): the point's delivery orders waiting to be delivered, by building and room; 'csv' also writes a file. */
+  deliveryList: z.object({ pickupPointId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
 } as const
 
 export interface HandedOverOrder {
@@ -76,7 +79,8 @@ export interface PickupTodayItem {
 
 /** One line of the verifications audit, as a clerk sees it (no codes: the log is not a code list). */
 export interface VerificationView {
-  kind: 'pickup' | 'coupon'
+  /** voucher: a service's voucher redeemed at this store (#25). */
+  kind: 'pickup' | 'coupon' | 'voucher'
   outcome: 'PICKED_UP' | 'HANDED_PART' | 'REDEEMED' | ErrorCode
   orderId: string | null
   couponId: string | null
@@ -96,6 +100,8 @@ export interface PickupOutputs {
   /** How many waiting residents were reminded now. */
   remind: { reminded: number }
   handOver: PickupVerifyOutput
+  /** Stops in building, room (natural order) and slot order; `fileID`/`tempFileURL` with format 'csv' (UTF-8 with BOM). */
+  deliveryList: { items: DeliveryStop[]; fileID?: string; tempFileURL?: string }
   /** The proxy code (8 digits, shown as text and QR) for whoever picks up; valid once, until revoked or the order's code expires. */
   delegate: { orderId: string; code: string; qrPayload: string }
   revokeDelegate: { orderId: string; revoked: boolean }

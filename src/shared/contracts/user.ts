@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { cursor, fileId, id, type Page, type PickupPlaceView, type Role } from './common'
+import { building, room } from './delivery'
 import { CONTACT_NAME_MAX, CONTACT_NOTE_MAX, CONTACT_PHONE_PATTERN, normalizePhone } from '../domain/contact'
 
 export const userContract = {
@@ -36,8 +37,12 @@ export const userContract = {
       name: z.string().trim().min(1).max(CONTACT_NAME_MAX),
       phone: z.string().max(20).transform(normalizePhone).pipe(z.string().regex(CONTACT_PHONE_PATTERN, 'must be an 11-digit mobile number')).optional(),
       note: z.string().trim().max(CONTACT_NOTE_MAX).optional(),
+      /** 配送到家 (#25): 楼栋 and 门牌, both or neither; a delivery join fills them in when left out. */
+      building: building.optional(),
+      room: room.optional(),
     })
-    .strict(),
+    .strict()
+    .refine((v) => (v.building === undefined) === (v.room === undefined), { message: '楼栋和门牌需同时填写', path: ['room'] }),
 } as const
 
 /** The caller's own 收货人 as `me` shows it (the phone masked: 138****5678). */
@@ -45,12 +50,16 @@ export interface MyContactView {
   name: string
   phoneMasked: string | null
   note: string | null
+  /** 配送到家: the saved 楼栋 and 门牌 (absent until given). */
+  building?: string
+  room?: string
 }
 
 /** What an in-app notice is about. Subscribe messages need consent; notices reach everyone. */
 export const NOTICE_KINDS = [
   'GROUP_SUCCEEDED', 'GROUP_FAILED_REFUNDED', 'GOODS_ARRIVED', 'SHORTAGE_REFUNDED', 'PURCHASE_ORDER', 'SHIPPED', 'MARKETING',
   'AFTER_SALES_REQUESTED', 'AFTER_SALES_DECIDED', 'PICKUP_REMINDER', 'TIER_REFUNDED', 'PICKED_UP_BY_PROXY', 'SHORTAGE',
+  'VOUCHER_ISSUED', 'VOUCHER_REDEEMED', 'DELIVERED',
 ] as const
 export type NoticeKind = (typeof NOTICE_KINDS)[number]
 
@@ -108,7 +117,7 @@ export interface MyData {
   /** 代取 and 一码提货 codes issued to the caller (#22). */
   pickupCodes?: Record<string, unknown>[]
   /** 收货人 with the phone number opened (it is stored sealed on the profile); null when none was given. */
-  contact?: { name: string; phone: string | null; note: string | null } | null
+  contact?: { name: string; phone: string | null; note: string | null; building?: string; room?: string } | null
   /** Codes typed at a counter with this account (the verifications audit); optional so older exports still type. */
   codesTyped?: Record<string, unknown>[]
   /** The files stored for me (photos I uploaded and their attached copies); optional as above. */

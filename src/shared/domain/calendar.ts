@@ -90,3 +90,8 @@ export function chinaWallToMs(date: string, time: string): number {
 export function chinaAt(ms: number, days: number, hour: number, minute = 0): number {
   return chinaMidnight(ms) + days * DAY_MS + (hour * 60 + minute) * 60_000
 }
+
+/** The instant of a China wall-clock reading 'YYYY-MM-DD' + 'HH:mm' (NaN when it is not one): forms that take China times. */
+export function chinaInstant(day: string, hm: string): number {
+  return chinaWallToMs(day, hm)
+}

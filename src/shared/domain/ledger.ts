@@ -3,6 +3,7 @@
  * platform. Pure and shared: the ledger writes what these functions say, the reconciliation checks against
  * the same functions, and createFromOffer refuses prices they say would leave the platform short.
  */
+import { splitDeliveryFee } from './delivery'
 
 export const PARTIES = ['merchant', 'leader', 'store', 'platform'] as const
 export type Party = (typeof PARTIES)[number]
@@ -30,6 +31,8 @@ export interface SplitTerms {
   handlingFeeFen: number
   /** The platform's cut of a leader's own group buy. */
   platformFeeBp: number
+  /** 配送到家 (#25): the order's delivery fee, the store's before the goods are split (absent = a pickup order). */
+  deliveryFeeFen?: number
 }
 
 export function zeroShares(): Shares {
@@ -48,6 +51,7 @@ export function sumShares(s: Shares): number {
  * an order at its full price is split by the plain rule because createFromOffer refuses prices that would not.
  */
 export function splitShares(amountFen: number, quantity: number, t: SplitTerms): Shares {
+  if (t.deliveryFeeFen) return withDeliveryFee(amountFen, quantity, t)
   const a = Math.max(0, amountFen)
   if (a === 0) return zeroShares()
   if (t.kind === 'offer') {
@@ -59,6 +63,13 @@ export function splitShares(amountFen: number, quantity: number, t: SplitTerms):
   const platform = Math.floor((a * t.platformFeeBp) / BP)
   const store = Math.min(t.handlingFeeFen, a - platform)
   return { merchant: 0, leader: a - platform - store, store, platform }
+}
+
+/** The delivery fee to the store first (src/shared/domain/delivery.ts splitDeliveryFee), the goods by the plain rule. */
+function withDeliveryFee(amountFen: number, quantity: number, t: SplitTerms): Shares {
+  const { storeFen, goodsFen } = splitDeliveryFee(amountFen, t.deliveryFeeFen)
+  const goods = splitShares(goodsFen, quantity, { ...t, deliveryFeeFen: 0 })
+  return { ...goods, store: goods.store + storeFen }
 }
 
 /**

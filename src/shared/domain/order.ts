@@ -20,7 +20,7 @@ export function amountFen(priceFen: number, quantity: number): number {
 /** Allowed status moves; anything else is a bug or a race lost, and the conditional write refuses it. */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PENDING_PAYMENT: ['PAID', 'CANCELLED', 'EXPIRED'],
-  PAID: ['READY_FOR_PICKUP', 'REFUNDING'],
+  PAID: ['READY_FOR_PICKUP', 'PICKED_UP', 'REFUNDING'],
   READY_FOR_PICKUP: ['PICKED_UP', 'REFUNDING'],
   PICKED_UP: [],
   // Money can still arrive after an unpaid hold was released (the pay sheet was open): it goes back.

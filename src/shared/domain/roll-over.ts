@@ -6,7 +6,7 @@ import { isJoinableAt, type StoredGroupBuyStatus } from './group-buy'
  * refunded (as always), or kept and moved to the same leader's next group buy of the same product at the same
  * pickup point that opens within 7 days at a price no higher than what was paid (the difference refunded).
  */
-export { ON_FAIL_CHOICES, type OnFail } from '../contracts/group-buy'
+export { ON_FAIL_CHOICES, type OnFail } from './on-fail'
 
 export const ROLL_OVER_WINDOW_DAYS = 7
 export const ROLL_OVER_WINDOW_MS = ROLL_OVER_WINDOW_DAYS * 86_400_000

@@ -1,10 +1,11 @@
 import { catalogContract } from '@shared/contracts/catalog'
-import { ok } from '@shared/errors'
+import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { isDuplicateWrite } from '@server/cloud'
 import { checkImagesExist, PRODUCTS } from '@server/catalog/products'
 import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
 import { productIdFor } from '@server/ids'
+import { firstMissingPoint } from '@server/vouchers/points'
 
 /**
  * A merchant adds a product. Its photos must already be in storage. With a requestId the product's id is
@@ -17,6 +18,8 @@ export const createProduct = action({
   async run({ caller, db, now }, { requestId, ...fields }) {
     const missing = await checkImagesExist(fields.images)
     if (missing) return missing
+    const unknownPoint = fields.servingPointIds ? await firstMissingPoint(db, fields.servingPointIds) : null
+    if (unknownPoint) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, `servingPointIds: no pickup point ${unknownPoint}`)
     const doc: Omit<ProductDoc, '_id'> = {
       merchantId: caller.openid,
       name: fields.name,
@@ -30,6 +33,10 @@ export const createProduct = action({
       createdAt: now,
       updatedAt: now,
       version: 1,
+      // #25: a service (家政, 维修, 宠物护理) is sold as vouchers for appointment slots (voucher.publish).
+      ...(fields.kind === 'SERVICE'
+        ? { kind: 'SERVICE' as const, durationMinutes: fields.durationMinutes, servingPointIds: fields.servingPointIds, serviceArea: fields.serviceArea ?? '' }
+        : {}),
     }
     if (!requestId) {
       const res = (await db.collection(PRODUCTS).add({ data: doc })) as unknown as { _id: string }

@@ -5,6 +5,7 @@ import { checkImagesExist, PRODUCTS, toProductViews } from '@server/catalog/prod
 import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
 import { findById, updatedCount } from '@server/fetch'
+import { serviceChangeProblem } from '@server/vouchers/points'
 
 /** How often a lost race with another edit of the same product is retried before giving up. */
 const ATTEMPTS = 3
@@ -29,6 +30,8 @@ export const updateProduct = action({
       if (!doc || doc.merchantId !== caller.openid) return fail(ERROR_CODES.PRODUCT_NOT_FOUND, 'no such product of yours')
       const merged: ProductDoc = { ...doc, ...definedOnly(changes), updatedAt: now, version: doc.version + 1 }
       if (!pricesAreValid(merged)) return fail(ERROR_CODES.INPUT_INVALID, `suggestedPriceFen: ${SUGGESTED_BELOW_SUPPLY}`)
+      const serviceProblem = await serviceChangeProblem(db, doc, changes)
+      if (serviceProblem) return fail(ERROR_CODES.INPUT_INVALID, serviceProblem)
       const res = await db
         .collection(PRODUCTS)
         .where({ _id: productId, merchantId: caller.openid, version: doc.version })

@@ -5,7 +5,8 @@ import { counterPointOf } from '@server/pickup/clerk'
 import { action } from '@server/define'
 import type { CouponDoc } from '@server/coupons/model'
 import { updatedCount } from '@server/fetch'
-import { earnPointsForRedeem } from '@server/members/points'
+import { finishRedeem } from '@server/coupons/redeem-flow'
+import { crashPoint, isCrash } from '@server/crash-points'
 import { audit } from '@server/pickup/verifications'
 import { docsOf } from '@server/paging'
 
@@ -18,7 +19,8 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
 
 /**
  * 核券: a clerk redeems a coupon at the counter, exactly once — one conditional write ISSUED → REDEEMED —
- * and only at one of its campaign's partner pickup points, inside its validity. Every attempt is audited.
+ * and only at one of its campaign's partner pickup points, inside its validity. Every attempt is audited. The
+ * points the campaign grants follow (finishRedeem; a crash between is finished by a retry or settle).
  */
 export const redeem = action({
   // Open to any identity so refused attempts by non-clerks are audited too (see pickup/verify).
@@ -38,16 +40,25 @@ export const redeem = action({
     if (!coupon) return refuse(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon')
 
     const blocked = decideRedeem(coupon, pointId, now)
+    // A retry after a crash cut a redemption off: it is not repeated, but its points are credited (once).
+    if (blocked && coupon.status === 'REDEEMED' && coupon.redeemFinishedAt === 0) await finishRedeem(db, coupon, now)
     if (blocked) return refuse(blocked, MESSAGES[blocked] ?? blocked, coupon._id)
 
     const used = await db
       .collection('coupons')
       .where({ _id: coupon._id, status: 'ISSUED' })
-      .update({ data: { status: 'REDEEMED', redeemedAt: now, redeemedBy: caller.openid, redeemedAtPointId: pointId } })
+      .update({ data: { status: 'REDEEMED', redeemedAt: now, redeemedBy: caller.openid, redeemedAtPointId: pointId, redeemFinishedAt: 0 } })
     if (updatedCount(used) !== 1) return refuse(ERROR_CODES.COUPON_ALREADY_REDEEMED, MESSAGES[ERROR_CODES.COUPON_ALREADY_REDEEMED]!, coupon._id)
+    crashPoint('coupon:after-redeemed')
 
     await audit(db, { kind: 'coupon', code, clerkOpenid: caller.openid, pickupPointId: pointId, couponId: coupon._id, outcome: 'REDEEMED', at: now })
-    await earnPointsForRedeem(db, coupon, now)
+    try {
+      await finishRedeem(db, coupon, now)
+    } catch (err) {
+      // The coupon is used: the clerk is told so; settle credits the points.
+      if (isCrash(err)) throw err
+      console.error('[coupon] redeem points failed; settle finishes them', coupon._id, err)
+    }
     return ok({ couponId: coupon._id, campaignId: coupon.campaignId, title: coupon.title, valueFen: coupon.valueFen, status: 'REDEEMED' as const })
   },
 })

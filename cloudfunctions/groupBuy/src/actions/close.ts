@@ -5,15 +5,15 @@ import { action } from '@server/define'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
 import { canCloseGroupBuy } from '@server/group-buys/access'
-import { endGroupBuy, settleGroupBuy } from '@server/group-buys/settlement'
+import { endGroupBuy, windUpGroupBuy } from '@server/group-buys/wind-up'
 
-/** Settle steps one call takes before leaving the rest to the timer (each step is a batch of orders). */
+/** Wind-up steps one call takes before leaving the rest to the timer (each step is a batch of orders). */
 const SETTLE_STEPS = 5
 
 /**
  * 截团: end a group buy now. Its end time moves to now in one conditional write (still joinable, end still ahead),
  * so every join after it is refused by the join's own conditional write (the join window), and then it is
- * ended and settled by the very functions the timer uses (server/group-buys/settlement.ts): 成团 if enough
+ * ended and wound up by the very functions the timer uses (server/group-buys/wind-up.ts): 成团 if enough
  * residents paid, otherwise FAILED and refunded; unpaid holds cancelled; a 帮卖 group buy's paid quantity joins
  * the purchase order and its unsold allocation goes back to the offer once. A payment still in flight when the
  * status is decided is refunded by the payment flow ("团购已结束"), as at the timer's end. Concurrent and
@@ -46,7 +46,7 @@ export const close = action({
       return fail(ERROR_CODES.INTERNAL, 'the group buy did not end; try again')
     }
     let settled = current.settledAt > 0
-    for (let step = 0; !settled && step < SETTLE_STEPS; step++) settled = (await settleGroupBuy(db, current, now)).settled
+    for (let step = 0; !settled && step < SETTLE_STEPS; step++) settled = (await windUpGroupBuy(db, current, now)).settled
     return ok({ groupBuyId, status: current.status, endAt: current.endAt, closedNow, settled })
   },
 })

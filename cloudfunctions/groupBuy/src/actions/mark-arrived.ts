@@ -25,6 +25,8 @@ export const markArrived = action({
     if (!canSignOffArrival(await caller.user(), gb)) {
       return fail(ERROR_CODES.AUTH_FORBIDDEN, 'only the leader or a clerk of this pickup point can sign off arrival')
     }
+    // #25: a service never arrives; its vouchers are redeemed by the provider (voucher.redeem).
+    if (gb.kind === 'SERVICE') return fail(ERROR_CODES.INPUT_INVALID, 'a service group buy has no arrival: its vouchers are redeemed with voucher.redeem')
     if (!canMarkArrived(gb.status)) return fail(ERROR_CODES.GROUP_BUY_NOT_SUCCEEDED, `group buy is ${gb.status}, not succeeded`)
     // Supply goods ship on the purchase order formed when the group buy closes: nothing can arrive before.
     // 截团 (groupBuy.close) ends it now for a group that is already full.

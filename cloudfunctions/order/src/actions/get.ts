@@ -1,5 +1,6 @@
 import { orderContract } from '@shared/contracts/order'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
+import { afterSalesWindowMs } from '@server/after-sales/window'
 import { action } from '@server/define'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import { toOrderView, type OrderDoc } from '@server/orders/model'
@@ -25,6 +26,8 @@ export const get = action({
     }
     // Where and when to collect, on the order and pickup-code pages; the proxy code only for its owner (this is their order).
     const pickup = { place, pickupStartAt: gb?.pickupStartAt ?? null, pickupEndAt: gb?.pickupEndAt ?? null }
-    return ok({ order: { ...view, seq, pickup, pickedQuantity: order.pickedQuantity ?? 0, delegateCode: order.status === 'READY_FOR_PICKUP' ? (order.delegateCode ?? null) : null } })
+    // 申请售后 until: the window the after-sales rule itself applies (AFTER_SALES_WINDOW_MS), not a copy of its default.
+    const afterSalesUntil = order.pickedUpAt ? order.pickedUpAt + afterSalesWindowMs() : null
+    return ok({ order: { ...view, seq, pickup, pickedQuantity: order.pickedQuantity ?? 0, delegateCode: order.status === 'READY_FOR_PICKUP' ? (order.delegateCode ?? null) : null, afterSalesUntil } })
   },
 })

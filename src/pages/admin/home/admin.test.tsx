@@ -6,7 +6,7 @@ import { useAdminStore } from '@/stores/admin'
 import { useSessionStore } from '@/stores/session'
 import AdminHomePage from '.'
 
-jest.mock('@/services/admin', () => ({ adminService: { createPickupPoint: jest.fn(), grantRole: jest.fn(), listRoles: jest.fn() } }))
+jest.mock('@/services/admin', () => ({ adminService: { createPickupPoint: jest.fn(), grantRole: jest.fn(), listRoles: jest.fn(), getPointsRule: jest.fn(), setPointsRule: jest.fn() } }))
 jest.mock('@/services/user', () => ({ userService: { me: jest.fn(), listPickupPoints: jest.fn(), choosePickupPoint: jest.fn() } }))
 const admin = adminService as jest.Mocked<typeof adminService>
 const user = userService as jest.Mocked<typeof userService>
@@ -22,6 +22,7 @@ beforeEach(() => {
     ok: true,
     data: { items: [{ openid: 'demo-clerk', roles: ['clerk'], boundPickupPointId: 'pp1', boundPickupPointName: '幸福里社区' }], nextCursor: null },
   })
+  admin.getPointsRule.mockResolvedValue({ ok: true, data: { pointsPerYuan: 1, maxPerRedemption: 1000 } })
 })
 
 it('creates a pickup point and lists it', async () => {
@@ -74,4 +75,40 @@ it('a failed role list says so in words with a retry', async () => {
   fireEvent.click(screen.getByText('人员与角色'))
   expect(await screen.findByText('你没有权限进行此操作')).toBeTruthy()
   expect(screen.queryByText(/role admin/)).toBeNull()
+})
+
+it('the points rule: shows the server’s rule, refuses an out-of-range value without sending it, saves a valid one', async () => {
+  admin.setPointsRule.mockImplementation(async (rule) => ({ ok: true, data: rule }))
+  render(<AdminHomePage />)
+  fireEvent.click(screen.getByText('积分规则'))
+  expect(((await screen.findByPlaceholderText('0–100')) as HTMLInputElement).value).toBe('1')
+  expect((screen.getByPlaceholderText('0–100000') as HTMLInputElement).value).toBe('1000')
+  expect(screen.getByText('当前规则下，一张 ¥20 的券每次核销最多送 20 积分')).toBeTruthy()
+  // A minting rule (1,000 points per yuan) is beyond what the platform allows: explained, nothing sent.
+  fireEvent.change(screen.getByPlaceholderText('0–100'), { target: { value: '1000' } })
+  await act(async () => {
+    fireEvent.click(screen.getByText('保存积分规则'))
+  })
+  expect(screen.getByText('每 1 元券面值最多送积分不能大于 100')).toBeTruthy()
+  expect(admin.setPointsRule).not.toHaveBeenCalled()
+  fireEvent.change(screen.getByPlaceholderText('0–100'), { target: { value: '2' } })
+  fireEvent.change(screen.getByPlaceholderText('0–100000'), { target: { value: '30' } })
+  await act(async () => {
+    fireEvent.click(screen.getByText('保存积分规则'))
+  })
+  expect(admin.setPointsRule).toHaveBeenCalledWith({ pointsPerYuan: 2, maxPerRedemption: 30 })
+  expect(calls.toasts).toContain('积分规则已保存')
+  expect(screen.getByText('当前规则下，一张 ¥20 的券每次核销最多送 30 积分')).toBeTruthy()
+})
+
+it('a refused save (not an admin) says so in words and keeps what was typed', async () => {
+  admin.setPointsRule.mockResolvedValue({ ok: false, error: { code: 'AUTH.FORBIDDEN', message: 'role admin required' } })
+  render(<AdminHomePage />)
+  fireEvent.click(screen.getByText('积分规则'))
+  fireEvent.change(await screen.findByPlaceholderText('0–100000'), { target: { value: '50' } })
+  await act(async () => {
+    fireEvent.click(screen.getByText('保存积分规则'))
+  })
+  expect(screen.getByText('你没有权限进行此操作')).toBeTruthy()
+  expect((screen.getByPlaceholderText('0–100000') as HTMLInputElement).value).toBe('50')
 })

@@ -3,18 +3,20 @@ import Taro, { useDidShow, useReachBottom } from '@tarojs/taro'
 import { useState } from 'react'
 import { friendlyMessage } from '@/components/error-copy'
 import Field from '@/components/Field'
-import { checkWithSchema } from '@/components/form-fields'
+import { checkWithSchema, toInt } from '@/components/form-fields'
 import Tabs from '@/components/kit/tabs'
 import { ROLE_LABEL } from '@/components/labels'
 import StateView from '@/components/StateView'
 import { adminContract } from '@/shared/contracts/admin'
 import { GRANTABLE_ROLES, isPointBound } from '@/shared/contracts/common'
+import { maxPointsOnRedeem } from '@/shared/domain/members'
 import { useAdminStore, type GrantableRole } from '@/stores/admin'
 import { useSessionStore } from '@/stores/session'
 import './index.scss'
 
-type Tab = 'points' | 'people'
+type Tab = 'points' | 'people' | 'rule'
 const POINT_LABELS = { name: '自提点名称', address: '地址', storeName: '门店名称' }
+const RULE_LABELS = { pointsPerYuan: '每 1 元券面值最多送积分', maxPerRedemption: '单次核销最多送积分' }
 const GRANT_ROLES: { role: GrantableRole; label: string }[] = GRANTABLE_ROLES.map((role) => ({ role, label: ROLE_LABEL[role] }))
 
 export default function AdminHomePage() {
@@ -25,10 +27,15 @@ export default function AdminHomePage() {
   const [pointErrors, setPointErrors] = useState<Record<string, string>>({})
   const [grant, setGrant] = useState<{ openid: string; role: GrantableRole; pickupPointId: string | null }>({ openid: '', role: 'clerk', pickupPointId: null })
   const [grantError, setGrantError] = useState('')
+  // The points rule form: text as typed, filled from the server's rule once it is loaded.
+  const [rule, setRule] = useState<{ pointsPerYuan: string; maxPerRedemption: string } | null>(null)
+  const [ruleErrors, setRuleErrors] = useState<Record<string, string>>({})
+  const shownRule = rule ?? (admin.pointsRule ? { pointsPerYuan: String(admin.pointsRule.pointsPerYuan), maxPerRedemption: String(admin.pointsRule.maxPerRedemption) } : { pointsPerYuan: '', maxPerRedemption: '' })
 
   useDidShow(() => {
     void useSessionStore.getState().loadPickupPoints()
     void useAdminStore.getState().refreshRoles()
+    void useAdminStore.getState().loadPointsRule()
   })
   useReachBottom(() => void (tab === 'people' ? admin.loadMoreRoles() : undefined))
 
@@ -53,6 +60,19 @@ export default function AdminHomePage() {
     if (await admin.grant(openid, grant.role, grant.pickupPointId)) {
       setGrant((g) => ({ ...g, openid: '' }))
       void Taro.showToast({ title: '已授权', icon: 'success' })
+    }
+  }
+
+  const saveRule = async () => {
+    const checked = checkWithSchema(adminContract.setPointsRule, { pointsPerYuan: toInt(shownRule.pointsPerYuan), maxPerRedemption: toInt(shownRule.maxPerRedemption) }, RULE_LABELS)
+    if (!checked.ok) {
+      setRuleErrors(checked.errors)
+      return
+    }
+    setRuleErrors({})
+    if (await admin.savePointsRule(checked.value)) {
+      setRule(null)
+      void Taro.showToast({ title: '积分规则已保存', icon: 'success' })
     }
   }
 
@@ -88,6 +108,9 @@ export default function AdminHomePage() {
                 <View key={p.pickupPointId} className='admin__point'>
                   <Text className='admin__point-name'>{`${p.name}（${p.storeName}）`}</Text>
                   <Text className='muted'>{p.address}</Text>
+                  <Text className='admin__delivery-link' onClick={() => void Taro.navigateTo({ url: `/pages/admin/delivery/index?pickupPointId=${p.pickupPointId}` })}>
+                    {p.delivery ? `配送到家：${p.delivery.buildings.length} 栋 · 配送设置 ›` : '配送设置 ›'}
+                  </Text>
                 </View>
               ))}
             </StateView>
@@ -151,6 +174,23 @@ export default function AdminHomePage() {
                 </View>
               ))}
               {admin.roles.nextCursor && <View className='load-more'>上拉加载更多</View>}
+            </StateView>
+          </View>
+        </Tabs.TabPane>
+        <Tabs.TabPane title='积分规则' value='rule'>
+          <View className='section'>
+            <Text className='section__title'>商家活动的核销送积分上限</Text>
+            <Text className='muted'>积分是平台的价值：商家创建券活动时，每次核销送的积分不能超过「券面值（元）× 每元积分」，也不能超过单次上限。</Text>
+            <StateView loading={!admin.pointsRule && !admin.pointsRuleError} error={admin.pointsRuleError} empty={!admin.pointsRule} emptyText='积分规则未读到' onRetry={() => void admin.loadPointsRule()}>
+              <Field label={RULE_LABELS.pointsPerYuan} type='number' value={shownRule.pointsPerYuan} error={ruleErrors.pointsPerYuan} onInput={(v) => setRule({ ...shownRule, pointsPerYuan: v })} placeholder='0–100' />
+              <Field label={RULE_LABELS.maxPerRedemption} type='number' value={shownRule.maxPerRedemption} error={ruleErrors.maxPerRedemption} onInput={(v) => setRule({ ...shownRule, maxPerRedemption: v })} placeholder='0–100000' />
+              {admin.pointsRule && (
+                <Text className='muted'>{`当前规则下，一张 ¥20 的券每次核销最多送 ${maxPointsOnRedeem(2000, admin.pointsRule)} 积分`}</Text>
+              )}
+              {tab === 'rule' && admin.saveError && <Text className='form-field__error'>{friendlyMessage(admin.saveError)}</Text>}
+              <Button className='btn-primary admin__submit' loading={admin.saving} disabled={admin.saving} onClick={() => void saveRule()}>
+                保存积分规则
+              </Button>
             </StateView>
           </View>
         </Tabs.TabPane>

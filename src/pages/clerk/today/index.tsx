@@ -11,7 +11,7 @@ import { useClerkStore } from '@/stores/clerk'
 import './index.scss'
 
 function outcomeText(v: VerificationView): string {
-  const what = v.kind === 'pickup' ? '提货' : '优惠券'
+  const what = v.kind === 'pickup' ? '提货' : v.kind === 'voucher' ? '服务券' : '优惠券'
   if (v.outcome === 'PICKED_UP' || v.outcome === 'REDEEMED') return `${what} · 核销成功`
   if (v.outcome === 'HANDED_PART') return `${what} · 部分提货`
   return `${what} · ${friendlyMessage({ code: v.outcome, message: '' })}`

@@ -5,7 +5,7 @@ import Countdown from '@/components/Countdown'
 import Gallery from '@/components/Gallery'
 import { formatDateTime } from '@/components/format'
 import GroupProgress from '@/components/GroupProgress'
-import JoinSheet, { type JoinContact } from '@/components/JoinSheet'
+import JoinSheet, { type JoinContact, type JoinDelivery } from '@/components/JoinSheet'
 import PickupPlace from '@/components/PickupPlace'
 import Price from '@/components/Price'
 import PriceTiers from '@/components/PriceTiers'
@@ -91,16 +91,19 @@ export default function DetailPage() {
 
   // The 收货人 is asked once, at the first join (once given, the sheet does not ask again).
   const askContact = sessionReady && !contact && !contactAsked
-  const confirm = async (quantity: number, contact?: JoinContact) => {
+  const confirm = async (quantity: number, contact?: JoinContact, delivery?: JoinDelivery) => {
     if (askContact) useSessionStore.getState().markContactAsked()
     if (contact) {
-      const err = await useSessionStore.getState().saveContact(contact)
+      // A new 收货人 keeps the delivery address too (a saved one gets it from the join itself).
+      const err = await useSessionStore.getState().saveContact(delivery ? { ...contact, building: delivery.building, room: delivery.room } : contact)
       if (err) {
         void Taro.showToast({ title: friendlyMessage(err), icon: 'none' })
         return
       }
     }
-    const outcome = await store.join(quantity, onFail)
+    const outcome = await store.join(quantity, delivery ? 'REFUND' : onFail, delivery)
+    // The join saved a typed address onto the 收货人: the next sheet starts from it.
+    if (delivery) void useSessionStore.getState().load()
     if (!outcome) return
     setSheetOpen(false)
     if (!outcome.paid) void Taro.showToast({ title: friendlyMessage(outcome.error), icon: 'none' })
@@ -176,10 +179,12 @@ export default function DetailPage() {
           submitting={store.joining}
           error={store.joinError}
           askContact={askContact}
-          onConfirm={(q, c) => void confirm(q, c)}
+          onConfirm={(q, c, d) => void confirm(q, c, d)}
           onClose={() => setSheetOpen(false)}
           onFail={onFail}
           onFailChange={setOnFail}
+          delivery={gb.kind === 'SERVICE' ? null : (gb.pickupPoint?.delivery ?? null)}
+          savedAddress={contact}
         />
       )}
     </View>

@@ -3,7 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro'
 import { useEffect, useRef } from 'react'
 import IdentitySwitcher from '@/components/IdentitySwitcher'
 import StateView from '@/components/StateView'
-import { ROLES, type Role } from '@/shared/contracts/common'
+import { ROLES, type Role } from '@/shared/domain/roles'
 import { useAfterPickupStore } from '@/stores/after-pickup'
 import { useNoticesStore } from '@/stores/notices'
 import { hasRole, useSessionStore } from '@/stores/session'
@@ -24,9 +24,11 @@ const WORK_ENTRIES: (Entry & { roles: readonly Role[] })[] = [
   { label: '核销台', url: '/pages/clerk/verify/index', roles: ['clerk'] },
   { label: '今日提货记录', url: '/pages/clerk/today/index', roles: ['clerk'] },
   { label: '门店收益', url: '/pages/leader/earnings/index?as=store', roles: ['clerk'] },
+  { label: '配送单', url: '/pages/clerk/delivery/index', roles: ['leader', 'clerk'] },
   { label: '销售看板', url: '/pages/insight/index', roles: STAFF_ROLES },
   { label: '平台管理', url: '/pages/admin/home/index', roles: ['admin'] },
   { label: '商家后台', url: '/pages/merchant/home/index', roles: ['merchant'] },
+  { label: '服务核销 · 今日预约', url: '/pages/provider/vouchers/index', roles: ['merchant', 'clerk'] },
   { label: '售后处理', url: '/pages/leader/after-sales/index', roles: ['leader', 'merchant'] },
   { label: '团长工作台', url: '/pages/leader/home/index', roles: ['leader'] },
   { label: '货源 · 帮卖开团', url: '/pages/leader/supply/index', roles: ['leader'] },

@@ -8,12 +8,13 @@ import { ORDER_STATUS_LABEL } from '@/components/labels'
 import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
 import PickupPlace from '@/components/PickupPlace'
+import DeliveryInfo from '@/components/DeliveryInfo'
 import RatingSheet from '@/components/RatingSheet'
 import { pickupQrDataUrl } from '@/components/PickupCode/qr'
 import StateView from '@/components/StateView'
+import VoucherCard from '@/components/VoucherCard'
 import { friendlyMessage } from '@/components/error-copy'
 import MissingLink from '@/components/MissingLink'
-import type { OrderView } from '@/shared/contracts/order'
 import { AFTER_SALES_REASON_LABELS, AFTER_SALES_WINDOW_MS } from '@/shared/domain/after-sales'
 import { isCancellable } from '@/shared/domain/order'
 import { useAfterPickupStore } from '@/stores/after-pickup'
@@ -76,9 +77,9 @@ export default function OrderPage() {
   return (
     <View className='page order'>
       <View className='order__status'>
-        <Text className='order__status-text'>{ORDER_STATUS_LABEL[order.status]}</Text>
+        <Text className='order__status-text'>{order.voucher && order.status === 'PAID' ? '已支付，待服务' : ORDER_STATUS_LABEL[order.status]}</Text>
         {order.status === 'PENDING_PAYMENT' && <Countdown to={order.expiresAt} prefix='剩余支付时间' endedText='支付已超时' />}
-        {order.status === 'PAID' && !order.rollOver && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
+        {order.status === 'PAID' && !order.rollOver && !order.voucher && <Text className='order__status-sub'>成团并到货后，这里会出现提货码</Text>}
         {order.rollOver?.state === 'HELD' && order.status === 'PAID' && (
           <Text className='order__status-sub'>{`拼团未成，正在为你保留：${formatDateTime(order.rollOver.until)} 前团长开新团将自动转入，否则全额退款`}</Text>
         )}
@@ -88,11 +89,16 @@ export default function OrderPage() {
           </Text>
         )}
       </View>
+      {order.voucher && <VoucherCard orderId={order.orderId} groupBuyId={order.groupBuyId} voucher={order.voucher} />}
       {order.pickupCode && (order.status === 'READY_FOR_PICKUP' || order.status === 'PICKED_UP') && (
         <PickupCodeView code={order.pickupCode} expiresAt={order.pickupExpiresAt} used={order.status === 'PICKED_UP'} />
       )}
-      <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
-      {order.status === 'READY_FOR_PICKUP' && <ProxyPickup order={order} />}
+      {order.delivery ? (
+        <DeliveryInfo delivery={order.delivery} storeName={order.pickup?.place?.storeName} />
+      ) : (
+        !order.voucher && <PickupPlace place={order.pickup?.place} pickupStartAt={order.pickup?.pickupStartAt} pickupEndAt={order.pickup?.pickupEndAt} />
+      )}
+      {order.status === 'READY_FOR_PICKUP' && !order.delivery && <ProxyPickup order={order} />}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
         {order.seq !== undefined && (
@@ -208,8 +214,8 @@ function ProxyPickup({ order }: { order: OrderDetail }) {
 const CASE_STATUS_LABEL = { PENDING: '处理中', APPROVED: '已同意', REJECTED: '未通过' } as const
 
 
-/** After pickup: my rating (评价, editable for 24 h) and 售后 (within 48 h, for what was picked up). */
-function AfterPickup({ order }: { order: OrderView }) {
+/** After pickup: my rating (评价, editable for 24 h) and 售后 (until the deadline the server names, for what was picked up). */
+function AfterPickup({ order }: { order: OrderDetail }) {
   const a = useAfterPickupStore()
   const photos = useUploadsStore()
   const openid = useSessionStore((x) => x.openid)
@@ -235,7 +241,9 @@ function AfterPickup({ order }: { order: OrderView }) {
   const now = Date.now()
   const asked = a.cases.filter((c) => c.status !== 'REJECTED').reduce((n, c) => n + c.quantity, 0)
   const room = order.servedQuantity - asked
-  const canAsk = order.pickedUpAt !== null && now <= order.pickedUpAt + AFTER_SALES_WINDOW_MS && room > 0
+  // The deadline the server applies (its AFTER_SALES_WINDOW_MS); the default window only for an order read from a list.
+  const until = order.afterSalesUntil ?? (order.pickedUpAt !== null ? order.pickedUpAt + AFTER_SALES_WINDOW_MS : null)
+  const canAsk = until !== null && now <= until && room > 0
   const toastError = () => void Taro.showToast({ title: friendlyMessage(useAfterPickupStore.getState().error), icon: 'none' })
   return (
     <>
@@ -270,9 +278,12 @@ function AfterPickup({ order }: { order: OrderView }) {
           </View>
         ))}
         {canAsk ? (
-          <Button onClick={() => setSheet('afterSales')}>申请售后</Button>
+          <View className='order__after-sales-ask'>
+            <Button onClick={() => setSheet('afterSales')}>申请售后</Button>
+            {until !== null && <Text className='muted'>{`${formatDateTime(until)} 前可申请售后`}</Text>}
+          </View>
         ) : (
-          a.cases.length === 0 && <Text className='muted'>提货后 48 小时内可申请售后</Text>
+          a.cases.length === 0 && <Text className='muted'>{until !== null && now > until ? `售后申请已于 ${formatDateTime(until)} 截止` : '提货后可申请售后'}</Text>
         )}
       </View>
       {sheet === 'rate' && (

@@ -7,7 +7,7 @@ import { closeBeforeRelease } from '@server/payments/close-flow'
 import { applyPayment, notifySucceeded } from '@server/payments/payment-flow'
 import { returnUnsoldToOffer } from '@server/supply/allocation'
 import { addToPurchaseOrder } from '@server/supply/purchase-orders'
-import { finalPriceAtEnd, refundTierDifferences } from '@server/group-buys/tier-settlement'
+import { finalPriceAtEnd, refundTierDifferences } from '@server/group-buys/tier-refunds'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { refundOrHold } from '@server/group-buys/roll-over'
 import { docsOf } from '@server/paging'
@@ -32,7 +32,7 @@ export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<
 }
 
 /**
- * Group buys past their end time: decide CLOSED or FAILED once (a conditional write), then settle their
+ * Group buys past their end time: decide CLOSED or FAILED once (a conditional write), then wind up their
  * orders. The decision counts paid participants from the participations themselves, so a payment whose
  * counter update was lost halfway still counts.
  */
@@ -73,16 +73,16 @@ export async function endGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number)
 }
 
 /**
- * Ended group buys whose orders are not yet settled: unpaid holds are cancelled; a failed group's paid
- * orders are refunded. Resumable — a group buy is marked settled only once nothing is left to do.
+ * Ended group buys not yet wound up: unpaid holds are cancelled; a failed group's paid orders are refunded.
+ * Resumable — a group buy is marked wound up (its stored `settledAt`) only once nothing is left to do.
  */
-export async function settleEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
+export async function windUpEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
   const _ = db.command
   const ended = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }).limit(20))
   let refundsRequested = 0
   let cancelled = 0
   for (const gb of ended) {
-    const step = await settleGroupBuy(db, gb, now)
+    const step = await windUpGroupBuy(db, gb, now)
     refundsRequested += step.refundsRequested
     cancelled += step.cancelled
   }
@@ -90,11 +90,11 @@ export async function settleEndedGroupBuys(db: DB.Database, now: number): Promis
 }
 
 /**
- * One step of settling an ended group buy (at most a batch of each kind of order); `settled` once nothing is
- * left to do. Every write in it is conditional, so the timer and a 截团 settling the same group buy at once
+ * One step of winding up an ended group buy (at most a batch of each kind of order); `settled` once nothing is
+ * left to do. Every write in it is conditional, so the timer and a 截团 winding up the same group buy at once
  * cancel, refund and hand back to the offer once.
  */
-export async function settleGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<{ refundsRequested: number; cancelled: number; settled: boolean }> {
+export async function windUpGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<{ refundsRequested: number; cancelled: number; settled: boolean }> {
   let refundsRequested = 0
   let cancelled = 0
   let more = false

@@ -31,7 +31,7 @@ const fen = (v: number) => (v / 100).toFixed(2)
  * Give every order paid by the end its 阶梯价 difference back, once: the order first records what it paid and
  * what it gets back (priceFen becomes the final price, so later shortage / after-sales refunds are per unit of
  * what was kept, and a full refund gives back only the rest), then the partial refund under the order's own
- * tier refund id. Both writes repeat harmlessly, so a settle pass that stopped halfway simply runs again.
+ * tier refund id. Both writes repeat harmlessly, so a wind-up pass that stopped halfway simply runs again.
  */
 export async function refundTierDifferences(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<number> {
   const final = gb.finalPriceFen

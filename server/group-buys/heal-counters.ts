@@ -36,6 +36,7 @@ interface Observation {
   seenAt: number
 }
 
+// The stored fields keep their first names (`reconcile`, `reconciledAt`): data already written uses them.
 type WithObservation = GroupBuyDoc & { reconcile?: Observation | null; reconciledAt?: number }
 
 const LIVE_SOLD = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP']
@@ -89,7 +90,7 @@ async function healPaidCounts(db: DB.Database, gb: WithObservation, expected: { 
 }
 
 /** checked: group buys looked at; healed: group buys corrected; unitsReleased: stock handed back for sale by those corrections. */
-export async function reconcileOpenGroupBuys(db: DB.Database, now: number): Promise<{ checked: number; healed: number; unitsReleased: number }> {
+export async function healGroupBuyCounters(db: DB.Database, now: number): Promise<{ checked: number; healed: number; unitsReleased: number }> {
   const _ = db.command
   // Running group buys, least recently checked first, a few per tick.
   const res = await docsOf<WithObservation>(db

@@ -1,0 +1,20 @@
+import type { ProductDoc } from '@server/catalog/model'
+import { docsOf } from '@server/paging'
+
+/** The first of `ids` that names no pickup point (a service serves existing stores only), or null. */
+export async function firstMissingPoint(db: DB.Database, ids: readonly string[]): Promise<string | null> {
+  const _ = db.command
+  const unique = [...new Set(ids)]
+  const rows = await docsOf<{ _id: string }>(db.collection('pickupPoints').where({ _id: _.in(unique) }).field({ _id: true }).limit(unique.length))
+  const found = new Set(rows.map((p) => p._id))
+  return unique.find((id) => !found.has(id)) ?? null
+}
+
+/** catalog.updateProduct: service fields only on a service, and its stores must exist. Null when fine. */
+export async function serviceChangeProblem(db: DB.Database, product: ProductDoc, changes: { durationMinutes?: number; servingPointIds?: string[]; serviceArea?: string }): Promise<string | null> {
+  const touches = changes.durationMinutes !== undefined || changes.servingPointIds !== undefined || changes.serviceArea !== undefined
+  if (!touches) return null
+  if (product.kind !== 'SERVICE') return 'durationMinutes/servingPointIds/serviceArea: only a SERVICE product has them'
+  const missing = changes.servingPointIds ? await firstMissingPoint(db, changes.servingPointIds) : null
+  return missing ? `servingPointIds: no pickup point ${missing}` : null
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '服务核销', enablePullDownRefresh: true })
