@@ -76,7 +76,8 @@ export default function ServicePage() {
         </StateView>
       </View>
       <View className='bottom-bar'>
-        <Button className='btn-primary service__book' disabled={v.booking || !slotId} loading={v.booking} onClick={() => void book()}>
+        {/* key: a changing label makes a new button (H5's <Button loading> shares its children with its spinner, #22). */}
+        <Button key={slotId ? 'book' : 'pick'} className='btn-primary service__book' disabled={v.booking || !slotId} loading={v.booking} onClick={() => void book()}>
           {slotId ? `预约并支付 ${formatFen(gb.priceFen)}` : '请选择时段'}
         </Button>
       </View>
