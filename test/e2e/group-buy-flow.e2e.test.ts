@@ -24,6 +24,21 @@ afterAll(async () => {
   await app?.close()
 })
 
+/**
+ * The 收益 summary (冻结中 / 提现中 / 已提现) as it reads once the page has refreshed after a tap: the words around it
+ * are on the page before the new balance arrives, so read the cells until they settle (10 s), then compare.
+ */
+async function cellsRead(expected: string[]): Promise<void> {
+  const cells = app.visible('.earnings__cell-value')
+  const deadline = Date.now() + 10_000
+  let got = await cells.allTextContents()
+  while (JSON.stringify(got) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await app.page.waitForTimeout(100)
+    got = await cells.allTextContents()
+  }
+  expect(got).toEqual(expected)
+}
+
 async function ensurePickupPoint() {
   const { go, visible, byText, tap } = app
   await go('pages/resident/home/index')
@@ -146,7 +161,7 @@ it('runs a group buy from creation to pickup', async () => {
   await tap('确定')
   await see('¥0.00')
   await see('提现中')
-  await expect(visible('.earnings__cell-value').allTextContents()).resolves.toEqual(['¥37.82', '¥18.91', '¥0.00'])
+  await cellsRead(['¥37.82', '¥18.91', '¥0.00'])
 
   // 9. The payout is a 商家转账 bill waiting for the leader: 确认收款 (WeChat's confirmation; the local transfer
   // simulator here) and the money has arrived.
@@ -154,7 +169,7 @@ it('runs a group buy from creation to pickup', async () => {
   await shot('16-leader-payout-confirm')
   await tap('确认收款')
   await see(/已到账/)
-  await expect(visible('.earnings__cell-value').allTextContents()).resolves.toEqual(['¥37.82', '¥0.00', '¥18.91'])
+  await cellsRead(['¥37.82', '¥0.00', '¥18.91'])
   // The withdrawal is one line (not four entries), and A's order now reads 已提现.
   await visible('.money-lines__line').filter({ hasText: `${TITLE} × 1 #1` }).filter({ hasText: '已提现' }).first().waitFor()
   await expect(visible('.money-lines__line').filter({ hasText: '提现到微信零钱' }).count()).resolves.toBe(1)
