@@ -44,12 +44,12 @@ it('a resident books a 家政 slot and the provider redeems the voucher', async 
   await tap(/^服务/)
   await see('日常保洁 2 小时')
   await see('服务范围：幸福里小区及周边 3 公里')
-  await shot('90-resident-feed-services')
+  await shot('96-resident-feed-services')
   await tap('日常保洁 2 小时')
   await see('选择预约时段')
   await see('剩 2 个名额')
   await visible('.slot-picker__slot[data-slot-index="0"]').first().click()
-  await shot('91-resident-service-slot-picker')
+  await shot('97-resident-service-slot-picker')
   await tap('预约并支付 ¥88.00')
 
   // 2. The order page: the voucher, its code and QR, the slot; 随时退 and 改约 offered before the slot.
@@ -60,7 +60,7 @@ it('a resident books a 家政 slot and the provider redeems the voucher', async 
   await visible('.voucher-card__qr').first().waitFor()
   await see('随时退')
   await see('改约')
-  await shot('92-resident-order-voucher')
+  await shot('98-resident-order-voucher')
 
   // The slot's place is taken: the picker shows 1 left.
   const slots = await call<{ slots: { left: number }[] }>('voucher', MERCHANT, { action: 'slots', groupBuyId })
@@ -75,7 +75,7 @@ it('a resident books a 家政 slot and the provider redeems the voucher', async 
   await see('核销成功：日常保洁 2 小时')
   const slotDay = new Date(base + 8 * hour).getUTCDate() === new Date(Date.now() + 8 * hour).getUTCDate()
   if (slotDay) await see('已核销')
-  await shot('93-provider-redeem-today')
+  await shot('99-provider-redeem-today')
 
   // A second scan of the same code is refused.
   await visible('#voucher-code-input input, input#voucher-code-input').first().fill(code)
@@ -88,6 +88,6 @@ it('a resident books a 家政 slot and the provider redeems the voucher', async 
   await actAs('居民A')
   await go(`pages/resident/order/index?id=${order.orderId}`)
   await see('已核销')
-  await shot('94-resident-voucher-redeemed')
+  await shot('100-resident-voucher-redeemed')
   expect(page).toBeTruthy()
 })
