@@ -74,35 +74,58 @@ async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promi
   }
 }
 
+/** A paid order's sale, worked out and ready to write: its ledger position and its FROZEN share entries. */
+export interface SalePlan {
+  doc: LedgerOrderDoc
+  specs: EntrySpec[]
+}
+
 /**
- * Book a paid order's sale: four shares, FROZEN. Does nothing for an order that was never paid in full. `known`:
- * the payment that just moved the order to PAID passes the order and group buy it holds — nothing can be booked
- * for it yet, so neither the ledger nor the order is read again, and no refund of it can be confirmed before the
- * sale (one that races it is booked by settle's catch-up, which finds the sale then).
+ * Work out a paid order's sale (four shares, FROZEN) from the order and its group buy: the split terms (its pickup
+ * point's handling fee, the leader's tier now) and the 跟团号. Null for an order never paid in full. Reads, never
+ * writes: writeSale books the plan inside a transaction (bookSale's own, or the payment count's).
  */
-export async function bookSale(db: DB.Database, orderId: string, now: number, known: { order?: OrderDoc; groupBuy?: GroupBuyDoc | null } = {}): Promise<'BOOKED' | 'ALREADY' | 'NOT_PAID'> {
-  const fresh = !!known.order
-  if (!fresh && (await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId))) return 'ALREADY'
-  const order = known.order ?? (await findById<OrderDoc>(db, 'orders', orderId))
+export async function planSale(db: DB.Database, order: OrderDoc, gb: GroupBuyDoc, now: number): Promise<SalePlan | null> {
   // paidAt and transactionId are set only by the PENDING_PAYMENT → PAID write, after the amount was checked.
-  if (!order || order.paidAt === null || !order.transactionId) return 'NOT_PAID'
-  const gb = known.groupBuy?._id === order.groupBuyId ? known.groupBuy : await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
-  if (!gb) return 'NOT_PAID'
+  if (order.paidAt === null || !order.transactionId) return null
   const terms: SplitTerms = { ...(await termsFor(db, gb, order.paidAt)), ...(order.delivery?.feeFen ? { deliveryFeeFen: order.delivery.feeFen } : {}) }
   const seq = order.paidIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : await joinSeqOf(db, order)
   const accounts: Record<Party, string> = { merchant: gb.merchantId ?? '', leader: gb.creatorOpenid, store: order.pickupPointId, platform: PLATFORM_ACCOUNT_ID }
   const shares = splitShares(order.amountFen, order.quantity, terms)
-  const paidAt = order.paidAt
+  const orderId = order._id
+  const doc: LedgerOrderDoc = {
+    _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
+    keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, pickedUpAt: null, tierFen: 0, tierMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt: order.paidAt, createdAt: now, updatedAt: now,
+  }
+  const specs = PARTIES.map((party) => ({ id: `${orderId}_s_${party}`, orderId, groupBuyId: order.groupBuyId, party, partyId: accounts[party], kind: 'SALE' as const, amountFen: shares[party], state: 'FROZEN' as const, refId: null }))
+  return { doc, specs }
+}
+
+/**
+ * Write a planned sale inside transaction `t`: a keyed insert of the order's ledger position (booked before, it is a
+ * duplicate and the whole transaction writes nothing) and its entries.
+ */
+export async function writeSale(t: Tx, plan: SalePlan, now: number): Promise<void> {
+  await t.collection('ledgerOrders').add({ data: plan.doc as unknown as Record<string, unknown> })
+  await writeEntries(t, plan.specs, now)
+}
+
+/**
+ * Book a paid order's sale in a transaction of its own (settle's catch-up, a pickup or a refund that finds no sale
+ * booked yet; a payment books it inside its count, server/payments/payment-flow.ts). Does nothing for an order that
+ * was never paid in full.
+ */
+export async function bookSale(db: DB.Database, orderId: string, now: number): Promise<'BOOKED' | 'ALREADY' | 'NOT_PAID'> {
+  if (await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)) return 'ALREADY'
+  const order = await findById<OrderDoc>(db, 'orders', orderId)
+  if (!order) return 'NOT_PAID'
+  const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
+  const plan = gb ? await planSale(db, order, gb, now) : null
+  if (!plan) return 'NOT_PAID'
   let booked: boolean
   try {
     booked = await inTransaction(db, async (t) => {
-      const doc: LedgerOrderDoc = {
-        _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
-        keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, pickedUpAt: null, tierFen: 0, tierMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt, createdAt: now, updatedAt: now,
-      }
-      // A keyed insert: booked before, it is a duplicate and the whole transaction writes nothing.
-      await t.collection('ledgerOrders').add({ data: doc as unknown as Record<string, unknown> })
-      await writeEntries(t, PARTIES.map((party) => ({ id: `${orderId}_s_${party}`, orderId, groupBuyId: order.groupBuyId, party, partyId: accounts[party], kind: 'SALE', amountFen: shares[party], state: 'FROZEN', refId: null })), now)
+      await writeSale(t, plan, now)
       return true
     })
   } catch (err) {
@@ -111,7 +134,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number, kn
   }
   if (!booked) return 'ALREADY'
   // Refunds WeChat Pay confirmed before the sale could be booked (the booking was retried later) apply now.
-  if (!fresh) for (const r of await refundsOf(db, orderId)) if (r.status === 'DONE') await bookRefund(db, r, now)
+  for (const r of await refundsOf(db, orderId)) if (r.status === 'DONE') await bookRefund(db, r, now)
   return 'BOOKED'
 }
 

@@ -1,5 +1,6 @@
 import { isDuplicateWrite } from '@server/cloud'
-import { addNotice } from '@server/messages/notices'
+import { addNotice, noticeDoc } from '@server/messages/notices'
+import type { Tx } from '@server/ledger/txn'
 import type { OutboxDoc } from '@server/messages/model'
 
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
@@ -39,9 +40,26 @@ export function noticeTextFor(msg: OutboxMessage): { title: string; body: string
  */
 export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, now: number): Promise<void> {
   try {
-    await db.collection('outbox').add({ data: { _id: key, ...msg, status: 'PENDING', createdAt: now, sentAt: null, error: null } })
+    await db.collection('outbox').add({ data: outboxDoc(key, msg, now) })
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
-  await addNotice(db, key, { openid: msg.toOpenid, kind: msg.template, ...noticeTextFor(msg), page: msg.page }, now)
+  await addNotice(db, key, noticeOf(msg), now)
+}
+
+function outboxDoc(key: string, msg: OutboxMessage, now: number): Record<string, unknown> {
+  return { _id: key, ...msg, status: 'PENDING', createdAt: now, sentAt: null, error: null }
+}
+
+function noticeOf(msg: OutboxMessage) {
+  return { openid: msg.toOpenid, kind: msg.template, ...noticeTextFor(msg), page: msg.page }
+}
+
+/**
+ * enqueue inside a transaction, with the writes it follows (the payment count, #23): both documents keyed by `key`,
+ * so a message queued before makes the whole transaction a duplicate — the caller then queues it the ordinary way.
+ */
+export async function enqueueInTx(t: Tx, key: string, msg: OutboxMessage, now: number): Promise<void> {
+  await t.collection('outbox').add({ data: outboxDoc(key, msg, now) })
+  await t.collection('notices').add({ data: noticeDoc(key, noticeOf(msg), now) })
 }

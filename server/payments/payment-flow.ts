@@ -8,17 +8,18 @@ import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { moveOrder } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
-import { enqueue } from '@server/messages/outbox'
+import { enqueue, enqueueInTx } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
-import { bookSale } from '@server/ledger/ledger-flow'
+import { bookSale, planSale, writeSale } from '@server/ledger/ledger-flow'
 import { joinSeqOf } from '@server/group-buys/join-order'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
+import { isDuplicateWrite } from '@server/cloud'
 import { issueVoucher } from '@server/vouchers/issue'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
@@ -58,19 +59,32 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
 }
 
 /**
- * The steps after PENDING_PAYMENT → PAID, in order: the ledger's sale, the count (participation and the group's
- * counters, one transaction keyed by the order), ready-for-pickup when the goods are already in, 成团, and last
+ * The steps after PENDING_PAYMENT → PAID, in order: the ledger's sale and the count (participation and the group's
+ * counters; one transaction keyed by the order holds both for a fresh payment), ready-for-pickup when the goods are already in, 成团, and last
  * the order's paymentFinishedAt. Each is keyed by the order or conditional, so running them again after a crash
  * anywhere — a re-sent notice, settle — does each once.
  */
 export async function finishPayment(db: DB.Database, order: OrderDoc, now: number, opts: { justPaid?: boolean } = {}): Promise<PaymentOutcome> {
-  // One read of the group buy serves the sale's terms; the count's transaction then reads it as it is.
-  const gbAtSale = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
-  // Just moved to PAID by this call: nothing is booked for it yet and the order in hand is the stored one.
-  await bookSale(db, order._id, now, opts.justPaid ? { order, groupBuy: gbAtSale } : {})
-  crashPoint('payment:after-sale')
-  const counted = await countPayment(db, order._id, now)
+  // Just moved to PAID by this call: its sale is booked inside the count's transaction (one commit for both, #23).
+  // A payment finished later (a re-sent notice, settle) books the sale on its own first — it may be booked already.
+  if (!opts.justPaid) {
+    await bookSale(db, order._id, now)
+    crashPoint('payment:after-sale')
+  }
+  const counted = await countOnce(db, order._id, now, !!opts.justPaid)
+  if (opts.justPaid) {
+    // Not booked inside the count (it was counted before, or something it would write existed already): book it now.
+    if (!counted.sale) await bookSale(db, order._id, now)
+    crashPoint('payment:after-sale')
+  }
   crashPoint('payment:after-count')
+  if (counted.finished) {
+    // Nothing follows this payment (no voucher, goods not in, no 成团 to win; its 成团 message went in with the count):
+    // the count's transaction marked it finished. The gaps below are empty for it.
+    crashPoint('payment:after-ready')
+    crashPoint('payment:after-succeeded')
+    return 'PAID'
+  }
   let outcome: PaymentOutcome = 'PAID'
   if (counted.outcome === 'ENDED') {
     // The group ended (failed or closed) while this payment was in flight.
@@ -112,26 +126,67 @@ interface Counted {
   order?: OrderDoc
   /** When it counted: the group buy as the transaction left it (the same as a read right after). */
   groupBuy?: GroupBuyDoc
+  /** The ledger's sale was booked in this transaction. */
+  sale?: boolean
+  /** Nothing follows: the transaction also queued the payer's 成团 message (if due) and set paymentFinishedAt. */
+  finished?: boolean
 }
 
-async function countPayment(db: DB.Database, orderId: string, now: number): Promise<Counted> {
+/**
+ * countPayment for a payment that just moved the order to PAID (`fresh`): the sale, and when nothing else follows
+ * the 成团 message and paymentFinishedAt, go into the same transaction (#23). Something keyed it would write that
+ * exists already — a sale settle's catch-up booked, a 成团 message the threshold's payer queued for every PAID
+ * order — makes the whole transaction a duplicate that wrote nothing: it is then counted alone, and the caller books
+ * the sale and finishes the rest the ordinary way (each step keyed, so nothing twice).
+ */
+async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean): Promise<Counted> {
+  if (!fresh) return countPayment(db, orderId, now, false)
+  try {
+    return await countPayment(db, orderId, now, true)
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    return countPayment(db, orderId, now, false)
+  }
+}
+
+/**
+ * After this count, does anything remain for the payment? Not when the group buy is running without the goods in
+ * or a voucher to issue, and this payment does not take it to 成团 (OPEN below the threshold, or SUCCEEDED already).
+ */
+function nothingFollows(gb: GroupBuyDoc): boolean {
+  if (gb.kind === 'SERVICE' || gb.arrivedAt) return false
+  return gb.status === 'SUCCEEDED' || (gb.status === 'OPEN' && !hasReachedThreshold(gb))
+}
+
+async function countPayment(db: DB.Database, orderId: string, now: number, fresh: boolean): Promise<Counted> {
+  const withSale = fresh
   return inTransaction(db, async (t): Promise<Counted> => {
     const o = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
     if (!o) return { outcome: 'ALREADY' }
     // Counted before (a crash came after): an order that came after the end still needs its refund.
     if (o.countedAt) return { outcome: o.countedAfterEnd ? 'ENDED' : 'ALREADY', order: o }
+    // The ledger's sale, from the order and its group buy as this transaction reads them (uncounted: not booked yet
+    // by this flow; booked by anyone else, the keyed insert makes the whole transaction a duplicate).
+    let booked = false
+    const bookSaleWith = async (gb: GroupBuyDoc | null) => {
+      const plan = withSale && gb ? await planSale(db, o, gb, now) : null
+      if (plan) await writeSale(t, plan, now)
+      booked = !!plan
+    }
     // The sale goes into its group buy's day rollup exactly once, with the count (the dashboard's figures, #23):
     // every payment, also one that came too late to join the counts (the dashboard shows what was paid).
     const sale = saleRollup(db, o)
     if (!COUNTABLE_STATUSES.includes(o.status)) {
       // Refunded before it could be counted (its group ended, the goods came short): it never joins the counts.
+      if (withSale) await bookSaleWith(await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId))
       await t.collection('groupBuys').doc(o.groupBuyId).update({ data: sale })
       await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })
-      return { outcome: 'ALREADY', order: { ...o, countedAt: now } }
+      return { outcome: 'ALREADY', order: { ...o, countedAt: now }, sale: booked }
     }
     const partId = participationIdFor(o.groupBuyId, o.openid)
     const part = await txGet<{ paidOrders?: number }>(t, 'participations', partId)
     const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
+    await bookSaleWith(gb)
     const firstPaid = (part?.paidOrders ?? 0) === 0
     if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1 } })
     const running = !!gb && RUNNING_STATUSES.includes(gb.status)
@@ -143,9 +198,14 @@ async function countPayment(db: DB.Database, orderId: string, now: number): Prom
     } else if (gb) {
       await t.collection('groupBuys').doc(gb._id).update({ data: sale })
     }
-    const mark = running ? { countedAt: now } : { countedAt: now, countedAfterEnd: true }
+    const finished = fresh && booked && !!counted && nothingFollows(counted)
+    if (finished && counted!.status === 'SUCCEEDED') {
+      // Paid into a group that has already succeeded: told so with the count.
+      await enqueueInTx(t, `succeeded_${orderId}`, succeededMessage(counted!, o, await pickupWordsForGroupBuy(db, counted!._id, now)), now)
+    }
+    const mark = running ? { countedAt: now, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
     await t.collection('orders').doc(orderId).update({ data: mark })
-    return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...mark }, groupBuy: counted }
+    return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...mark }, groupBuy: counted, sale: booked, finished }
   })
 }
 

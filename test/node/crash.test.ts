@@ -280,11 +280,11 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     await payAll([refunded])
     await database().collection('groupBuys').doc(failing).update({ data: { endAt: Date.now() - 1000 } })
     await killAt('refund:after-done', 0, settle)
-    // A payment cut off after its ledger sale, never re-sent.
+    // A payment cut off after PENDING_PAYMENT → PAID (before its sale and count, one transaction since #23), never re-sent.
     const paying = await groupBuy({ minParticipants: 1 })
     const [payer] = await joinAll(paying, [2], 'rc-pay')
     await cloud.pay.pay(payer.orderId, { deliver: false })
-    await killAt('payment:after-sale', 0, () => cloud.pay.notify(payer.orderId, 1))
+    await killAt('payment:after-paid', 0, () => cloud.pay.notify(payer.orderId, 1))
     // A hand-over cut off after its release.
     const handing = await groupBuy({ minParticipants: 1 })
     const [picker] = await joinAll(handing, [1], 'rc-pick')
@@ -294,7 +294,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     await killAt('pickup:after-release', 0, () => call('pickup', DEMO.clerk, { action: 'verify', code }))
 
     expect(await kinds()).toEqual([
-      `${paying}:GROUP_COUNTS`, `${picker.orderId}:POINTS`, `${refunded.orderId}:ORDER_REFUNDED_FEN`,
+      `${paying}:GROUP_COUNTS`, `${payer.orderId}:PAID_MINUS_REFUNDED`, `${picker.orderId}:POINTS`, `${refunded.orderId}:ORDER_REFUNDED_FEN`,
       `${refunded.orderId}:ORDER_STATUS`, `${refunded.orderId}:PAID_MINUS_REFUNDED`, `${refunded.orderId}:REFUNDED_FEN`,
     ].sort())
     await settle()

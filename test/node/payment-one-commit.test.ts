@@ -1,0 +1,88 @@
+/**
+ * #23: a fresh payment books its ledger sale inside its count's transaction, and a payment nothing follows is
+ * finished there too (its 成团 message with it). The attacks on that: something the transaction writes by key
+ * already exists because another path got there between PENDING_PAYMENT → PAID and the count — settle's ledger
+ * catch-up booked the sale, or the payment that won 成团 queued the 成团 message for every PAID order. The payment
+ * must still be counted once, booked once and finished, never counted twice or left half done.
+ */
+import { armCrash, disarmCrash } from '@server/crash-points'
+import { bookSale } from '@server/ledger/ledger-flow'
+import { finishPayment, notifySucceeded } from '@server/payments/payment-flow'
+import { participationIdFor } from '@server/ids'
+import { createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+
+jest.setTimeout(60_000)
+const cloud = testCloudForThisFile()
+
+/** A resident joins and pays; the payment notice dies right after PENDING_PAYMENT → PAID (nothing else written). */
+async function paidOnly(groupBuyId: string, openid: string): Promise<Doc> {
+  const joined = await join(cloud, openid, groupBuyId, 1)
+  expect(joined.ok).toBe(true)
+  const orderId = joined.data.orderId as string
+  expect((await cloud.pay.pay(orderId, { deliver: false })).ok).toBe(true)
+  armCrash('payment:after-paid', 0)
+  try {
+    await cloud.pay.notify(orderId, 1)
+  } finally {
+    expect(disarmCrash()).toBe(true)
+  }
+  const order = (await readDoc('orders', orderId))!
+  expect({ status: order.status, countedAt: order.countedAt ?? null, booked: !!(await readDoc('ledgerOrders', orderId)) }).toEqual({ status: 'PAID', countedAt: null, booked: false })
+  return order
+}
+
+async function counts(groupBuyId: string, orderId: string, openid: string) {
+  const gb = (await readDoc('groupBuys', groupBuyId))!
+  const order = (await readDoc('orders', orderId))!
+  return {
+    paidParticipants: gb.paidParticipants, soldQuantity: gb.soldQuantity, paidOrders: (await readDoc('participations', participationIdFor(groupBuyId, openid)))!.paidOrders,
+    sales: (await readAll('ledgerEntries', { orderId, kind: 'SALE' })).length, booked: !!(await readDoc('ledgerOrders', orderId)),
+    counted: order.countedAt > 0, finished: order.paymentFinishedAt > 0,
+  }
+}
+
+it('a sale settle’s catch-up booked between the PAID move and the count: counted once, booked once, finished', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 3 })
+  const order = await paidOnly(groupBuyId, 'one-commit-a')
+  // settle's catch-up finds a PAID order without a sale and books it, while the payment is still in flight …
+  expect(await bookSale(database(), order._id, Date.now())).toBe('BOOKED')
+  const entries = (await readAll('ledgerEntries', { orderId: order._id, kind: 'SALE' })).length
+  expect(entries).toBeGreaterThan(0)
+  // … then the in-flight payment goes on as the call that moved it to PAID: its transaction's sale is a duplicate.
+  expect(await finishPayment(database(), order as never, Date.now(), { justPaid: true })).toBe('PAID')
+  const after = await counts(groupBuyId, order._id, order.openid)
+  expect(after).toEqual({ paidParticipants: 1, soldQuantity: 1, paidOrders: 1, sales: entries, booked: true, counted: true, finished: true })
+  // A replay (a re-sent notice, settle) changes nothing.
+  expect(await finishPayment(database(), (await readDoc('orders', order._id)) as never, Date.now())).toBe('PAID')
+  expect(await counts(groupBuyId, order._id, order.openid)).toEqual(after)
+})
+
+it('a 成团 message the threshold’s payer queued for this PAID order first: one message, counted once, sale booked, finished', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const first = await join(cloud, 'one-commit-first', groupBuyId, 1)
+  expect((await cloud.pay.pay(first.data.orderId as string)).ok).toBe(true)
+  expect((await readDoc('groupBuys', groupBuyId))!.status).toBe('SUCCEEDED')
+  const late = await paidOnly(groupBuyId, 'one-commit-late')
+  // The threshold's payer tells every PAID order (this one, not counted yet, among them).
+  await notifySucceeded(database(), (await readDoc('groupBuys', groupBuyId)) as never, Date.now())
+  expect(await readDoc('outbox', `succeeded_${late._id}`)).not.toBeNull()
+  expect(await finishPayment(database(), late as never, Date.now(), { justPaid: true })).toBe('PAID')
+  expect(await counts(groupBuyId, late._id, late.openid)).toEqual({ paidParticipants: 2, soldQuantity: 2, paidOrders: 1, sales: expect.any(Number), booked: true, counted: true, finished: true })
+  expect((await readAll('outbox', { toOpenid: late.openid })).length).toBe(1)
+  expect((await readAll('notices', { openid: late.openid })).length).toBe(1)
+})
+
+it('an ordinary payment into a group that has succeeded is counted, booked, told and finished in one transaction', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const first = await join(cloud, 'one-commit-b1', groupBuyId, 1)
+  expect((await cloud.pay.pay(first.data.orderId as string)).ok).toBe(true)
+  const second = await join(cloud, 'one-commit-b2', groupBuyId, 1)
+  const orderId = second.data.orderId as string
+  expect((await cloud.pay.pay(orderId)).ok).toBe(true)
+  const order = (await readDoc('orders', orderId))!
+  // One write set countedAt and paymentFinishedAt: the same transaction.
+  expect({ status: order.status, finishedWithCount: order.paymentFinishedAt === order.countedAt && order.countedAt > 0 }).toEqual({ status: 'PAID', finishedWithCount: true })
+  expect((await readDoc('outbox', `succeeded_${orderId}`))!.template).toBe('GROUP_SUCCEEDED')
+  expect(await readDoc('notices', `succeeded_${orderId}`)).not.toBeNull()
+  expect(await readDoc('ledgerOrders', orderId)).not.toBeNull()
+})
