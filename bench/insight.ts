@@ -1,6 +1,7 @@
 import { chinaDayNumber } from '@shared/domain/calendar'
-import { addRefund, addSale, type RefundsByDay, type SalesByDay } from '@shared/domain/insight'
+import { addBuyerDay, addRefund, addSale, type BuyerDays, type RefundsByDay, type SalesByDay } from '@shared/domain/insight'
 import { checkRollups } from '@server/insight/rollups'
+import { participationIdFor } from '@server/ids'
 import type { LocalCloud } from '../local-cloud/host'
 import { percentile } from './crowd'
 
@@ -12,8 +13,9 @@ const MERCHANT = 'demo-merchant'
  * Issue #13's dashboard at scale. Ten of the merchant's group buys (supply group buys at both seeded points) and
  * the seeded leader's own group buys; orders are written through the SDK as the functions would store them,
  * paid over the last 30 days, with a confirmed refund for every 20th, and the group buys' day rollups (#23) moved
- * by the increments the payment's and the refund's transactions make. At the end each of the merchant's group
- * buys' rollups is compared with its recount from the orders and refunds (server/insight/rollups.ts).
+ * by the increments the payment's and the refund's transactions make, and each buyer's participation by the count's
+ * (`paidOrders`, and `paidDays`, the repeat rate's rollup). At the end each of the merchant's group buys' rollups is
+ * compared with its recount from the orders and refunds (server/insight/rollups.ts).
  *
  * Two growths are timed: the collection growing around the merchant (their 1k orders among 1k → 100k), which
  * indexed aggregation must not feel, and the merchant's own range growing 1k → 100k orders, which any
@@ -45,6 +47,9 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
   let seq = 0
   let expectedFen = 0
   const rollups: Record<string, { sales: SalesByDay; refunds: RefundsByDay }> = {}
+  // The buyers' participations: made by their join, then moved by each payment's count (paidOrders, paidDays).
+  const parts = new Map<string, { groupBuyId: string; openid: string; quantity: number; paidOrders: number; paidDays: BuyerDays }>()
+  const madeParts = new Set<string>()
   async function fill(groupBuyIds: string[], count: number, countsForMerchant: boolean) {
     for (let i = 0; i < count; i += 500) {
       const writes: unknown[] = []
@@ -56,21 +61,27 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
         const orderId = `dash${n}`
         const groupBuyId = groupBuyIds[n % groupBuyIds.length]
         const refunded = n % 20 === 0
+        const openid = `buyer-${n % 3000}`
         writes.push(db.collection('orders').add({
           data: {
-            _id: orderId, openid: `buyer-${n % 3000}`, requestId: `r${n}`, groupBuyId, paidIn: groupBuyId, pickupPointId: point, title: '压测', quantity,
+            _id: orderId, openid, requestId: `r${n}`, groupBuyId, paidIn: groupBuyId, pickupPointId: point, title: '压测', quantity,
             priceFen: 1990, amountFen: quantity * 1990, status: 'PICKED_UP', createdAt: paidAt - 60_000, expiresAt: paidAt + 900_000, paidAt, transactionId: `t${n}`, countedAt: paidAt,
             readyAt: paidAt, pickedUpAt: paidAt, refundedAt: refunded ? paidAt + 1000 : null, pickupCode: null, pickupExpiresAt: null, nickname: null,
             ...(refunded ? { refundIds: [`rs${n}`], refundedFen: 1990 } : {}),
           },
         }))
         // What the payment's count transaction (and the refund's) add to the group buy's day rollups.
+        const partId = participationIdFor(groupBuyId, openid)
+        const part = parts.get(partId) ?? parts.set(partId, { groupBuyId, openid, quantity: 0, paidOrders: 0, paidDays: {} }).get(partId)!
+        part.quantity += quantity
+        part.paidOrders += 1
+        addBuyerDay(part.paidDays, chinaDayNumber(paidAt))
         const r = (rollups[groupBuyId] ??= { sales: {}, refunds: {} })
         addSale(r.sales, chinaDayNumber(paidAt), quantity, quantity * 1990)
         if (refunded) {
           addRefund(r.refunds, chinaDayNumber(paidAt + 1000), 1990)
           writes.push(db.collection('refunds').add({
-            data: { _id: `rs${n}`, kind: 'order', orderId, openid: `buyer-${n % 3000}`, groupBuyId, amountFen: 1990, totalFen: quantity * 1990, partial: true, reason: 'bench', status: 'DONE', attempts: 1, nextAttemptAt: paidAt, lastError: null, createdAt: paidAt, doneAt: paidAt + 1000, appliedAt: paidAt + 1000 },
+            data: { _id: `rs${n}`, kind: 'order', orderId, openid, groupBuyId, amountFen: 1990, totalFen: quantity * 1990, partial: true, reason: 'bench', status: 'DONE', attempts: 1, nextAttemptAt: paidAt, lastError: null, createdAt: paidAt, doneAt: paidAt + 1000, appliedAt: paidAt + 1000 },
           }))
         }
       }
@@ -85,6 +96,18 @@ export async function dashboardAtScale(cloud: LocalCloud): Promise<{ mine1kOf1k:
       await db.collection('groupBuys').doc(groupBuyId).update({ data })
       delete rollups[groupBuyId]
     }
+    // The participations: the join's insert the first time, then the counts' increments (summed per participation).
+    const entries = [...parts.entries()]
+    for (let i = 0; i < entries.length; i += 500) {
+      await Promise.all(entries.slice(i, i + 500).map(([id, p]) => {
+        if (!madeParts.has(id)) return db.collection('participations').add({ data: { _id: id, ...p } })
+        const data: Record<string, unknown> = { quantity: _.inc(p.quantity), paidOrders: _.inc(p.paidOrders) }
+        for (const [day, count] of Object.entries(p.paidDays)) data[`paidDays.${day}`] = _.inc(count)
+        return db.collection('participations').doc(id).update({ data })
+      }))
+    }
+    for (const id of parts.keys()) madeParts.add(id)
+    parts.clear()
   }
 
   const time = async (runs = 20) => {

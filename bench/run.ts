@@ -193,7 +193,7 @@ async function main() {
         row('8 merchant dashboard (30 days) p50 ms: 1k own orders among 1k / 100k (ratio)', `${fmt(r.mine1kOf1k, 1)} / ${fmt(r.mine1kOf100k, 1)} (${fmt(ratio, 2)})`, 'ratio <= 2', ratio <= 2)
         row('8 merchant dashboard p50 ms with 100k own orders in range', fmt(r.mine100k, 0), '<= 300', r.mine100k <= 300)
         row('8 dashboard salesFen = sum written', `${r.check.salesFen} / ${r.check.expectedFen}`, 'equal', r.check.salesFen === r.check.expectedFen)
-        row(`8 rollup = recount (the merchant's ${fmt(r.check.recountedOrders)} orders and their refunds, per group buy and day)`, r.check.rollupEqualsRecount ? 'equal' : 'DIFFERENT', 'equal', r.check.rollupEqualsRecount)
+        row(`8 rollup = recount (the merchant's ${fmt(r.check.recountedOrders)} orders and their refunds, per group buy and day; each buyer's paid days)`, r.check.rollupEqualsRecount ? 'equal' : 'DIFFERENT', 'equal', r.check.rollupEqualsRecount)
         results.dashboard = { ...r, p50At100kOwnMs: r.mine100k }
       } finally {
         await cloud.close()

@@ -1,4 +1,4 @@
-import type { RefundsByDay, SalesByDay } from '@shared/domain/insight'
+import type { BuyerDays, RefundsByDay, SalesByDay } from '@shared/domain/insight'
 import type { Role } from '@shared/contracts/common'
 import type { GroupBuyView } from '@shared/contracts/group-buy'
 import { type StoredGroupBuyStatus, effectiveStatus } from '@shared/domain/group-buy'
@@ -91,6 +91,8 @@ export interface ParticipationDoc {
   /** Quantity of this person's live orders, the per-person limit's tally. */
   quantity: number
   paidOrders: number
+  /** The repeat rate's rollup (#23): this buyer's orders in the group buy per China day paid, moved by the payment's count (server/insight/buyer-days.ts). */
+  paidDays?: BuyerDays
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */

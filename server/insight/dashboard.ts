@@ -1,8 +1,9 @@
 import type { DashboardPoint, DashboardProduct, InsightOutputs } from '@shared/contracts/insight'
 import { chinaDayNumber, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
-import { fillRate, repeatRate, rollupDayNumber, topTags } from '@shared/domain/insight'
+import { fillRate, repeatBuyers, repeatRate, rollupDayNumber, topTags } from '@shared/domain/insight'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OfferDoc } from '@server/supply/model'
+import { readBuyerDays } from './buyer-days'
 import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
 
 export type Scope = InsightOutputs['dashboard']['scope']
@@ -25,14 +26,14 @@ interface Sums {
  * The sales dashboard. Sales and refunds per day, point and product come from the group buys' day rollups (#23:
  * `salesByDay` / `refundsByDay`, moved exactly once per payment and per refund inside the transactions that count
  * them; server/insight/rollups.ts recounts them), so it reads the scope's group buys — never its orders — for those.
- * Two figures are not sums and stay aggregations run by the database on an index: the repeat rate (distinct
- * buyers, over the range's paid orders) and the fill rate (over the group buys that ended in the range). The range is
- * counted in whole China days (the app asks for whole days).
+ * The repeat rate (distinct buyers, not a sum) comes from the participations of the scope's group buys, each
+ * carrying its buyer's paid orders per day (`paidDays`, moved by the same count; server/insight/buyer-days.ts), so it
+ * reads one document per group buy and buyer, not one per order. The fill rate stays an aggregation over the group
+ * buys that ended in the range. The range is counted in whole China days (the app asks for whole days).
  */
 export async function dashboard(db: DB.Database, scope: Scope, from: number, to: number, now: number): Promise<InsightOutputs['dashboard']> {
   const _ = db.command
   const $ = _.aggregate
-  const range = _.gte(from).and(_.lt(to))
   const firstDay = chinaDayNumber(from)
   const lastDay = chinaDayNumber(to - 1)
 
@@ -40,7 +41,6 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
   const where = { ...(scope.kind === 'all' ? {} : { [scope.kind === 'merchant' ? 'merchantId' : 'pickupPointId']: scope.id }), endAt: _.gte(from - PAID_AFTER_END_SLACK_MS) }
   const gbs = (await readAllWhere<Rolled>(db, 'groupBuys', where, { _id: true, startAt: true, pickupPointId: true, salesByDay: true, refundsByDay: true })).filter((g) => g.startAt < to)
   const scopeIds = gbs.map((g) => g._id)
-  const inScope = scope.kind === 'all' ? {} : { groupBuyId: _.in(scopeIds) }
 
   // One cell per group buy and day with sales (at most days × group buys), folded below.
   const cells: Array<{ _id: { d: number; p: string; g: string }; orders: number; units: number; salesFen: number }> = []
@@ -57,13 +57,10 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
   }
 
   const empty = scopeIds.length === 0
-  const [buyers, ended] = empty
+  const [buyerDays, ended] = empty
     ? [[], []]
     : await Promise.all([
-        aggregateList<{ buyers: number; repeaters: number }>(
-          db.collection('orders').aggregate().match({ ...inScope, paidAt: range })
-            .group({ _id: '$openid', n: $.sum(1) }).group({ _id: null, buyers: $.sum(1), repeaters: $.sum($.cond({ if: $.gte(['$n', 2]), then: 1, else: 0 })) }),
-        ),
+        readBuyerDays(db, scopeIds),
         aggregateList<{ _id: string; ended: number; succeeded: number; shortageUnits: number }>(
           db.collection('groupBuys').aggregate()
             .match({ ...(scope.kind === 'all' ? {} : { [scope.kind === 'merchant' ? 'merchantId' : 'pickupPointId']: scope.id }), endAt: _.gte(from).and(_.lt(Math.min(to, now))) })
@@ -115,8 +112,9 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
     .sort((a, b) => b.salesFen - a.salesFen || (a.pickupPointId < b.pickupPointId ? -1 : 1))
 
   const products = await productRows(db, byGroupBuy)
-  const b = buyers[0]
-  return { scope, days: [...dayRows.values()], points, products, repeatRate: repeatRate(b?.repeaters ?? 0, b?.buyers ?? 0) }
+  // Only the rate leaves: the buyers stay here.
+  const b = repeatBuyers(buyerDays, firstDay, lastDay)
+  return { scope, days: [...dayRows.values()], points, products, repeatRate: repeatRate(b.repeaters, b.buyers) }
 }
 
 /** Group buys' sums folded into their catalogue products (a leader's own group buy is a row of its own). */

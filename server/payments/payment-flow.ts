@@ -1,7 +1,7 @@
 import { chinaDayNumber } from '@shared/domain/calendar'
 import { hasReachedThreshold, thresholdConditions } from '@shared/domain/group-buy'
 import { saleIncrements } from '@shared/domain/insight'
-import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { GroupBuyDoc, ParticipationDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
@@ -21,6 +21,7 @@ import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
 import { isDuplicateWrite } from '@server/cloud'
 import { issueVoucher } from '@server/vouchers/issue'
+import { addBuyerDayInTx, buyerDayUpdate } from '@server/insight/buyer-days'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -180,15 +181,18 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
       // Refunded before it could be counted (its group ended, the goods came short): it never joins the counts.
       if (withSale) await bookSaleWith(await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId))
       await t.collection('groupBuys').doc(o.groupBuyId).update({ data: sale })
+      await addBuyerDayInTx(t, db, o)
       await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })
       return { outcome: 'ALREADY', order: { ...o, countedAt: now }, sale: booked }
     }
     const partId = participationIdFor(o.groupBuyId, o.openid)
-    const part = await txGet<{ paidOrders?: number }>(t, 'participations', partId)
+    const part = await txGet<ParticipationDoc>(t, 'participations', partId)
     const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
     await bookSaleWith(gb)
     const firstPaid = (part?.paidOrders ?? 0) === 0
-    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1 } })
+    // The buyer's paid day (the repeat rate's rollup, #23) rides on the participation's own write.
+    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, ...buyerDayUpdate(db, o) } })
+    else await addBuyerDayInTx(t, db, o, { quantity: o.quantity, paidOrders: 1 })
     const running = !!gb && RUNNING_STATUSES.includes(gb.status)
     let counted: GroupBuyDoc | undefined
     if (gb && running) {

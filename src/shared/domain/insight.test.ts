@@ -1,5 +1,5 @@
 import {
-  K_ANONYMITY_MIN, disclosedCount, disclosedSize, fillRate, maskPhone, matchesAudience, purchaseRule, repeatRate, topTags, type ResidentFacts,
+  K_ANONYMITY_MIN, addBuyerDay, buyerDayIncrement, repeatBuyers, sameBuyerDays, disclosedCount, disclosedSize, fillRate, maskPhone, matchesAudience, purchaseRule, repeatRate, topTags, type ResidentFacts,
 } from './insight'
 import { chinaDay, chinaDayNumber, dayNumberToDay, daysInRange } from './calendar'
 
@@ -102,5 +102,28 @@ describe('masking and rates', () => {
   it('orders tags by use, ties by name', () => {
     expect(topTags(new Map([['新鲜', 3], ['甜', 5], ['便宜', 3], ['大', 1]]))).toEqual(['甜', '便宜', '新鲜'])
     expect(topTags(new Map())).toEqual([])
+  })
+})
+
+describe('the repeat rate from buyers\' day counts (#23)', () => {
+  it('adds one buyer up over group buys and counts only the days of the range', () => {
+    const entries = [
+      { buyer: 'a', days: addBuyerDay(addBuyerDay({}, 10), 12) }, // two orders on two days in one group buy
+      { buyer: 'b', days: addBuyerDay({}, 11) },
+      { buyer: 'b', days: addBuyerDay({}, 12) }, // b again, in another group buy
+      { buyer: 'c', days: addBuyerDay(addBuyerDay({}, 9), 11) }, // one of c's two orders is before the range
+      { buyer: 'd', days: {} }, // joined, never paid
+      { buyer: 'e' },
+    ]
+    expect(repeatBuyers(entries, 10, 12)).toEqual({ buyers: 3, repeaters: 2 })
+    expect(repeatBuyers(entries, 12, 12)).toEqual({ buyers: 2, repeaters: 0 })
+    expect(repeatBuyers(entries, 1, 2)).toEqual({ buyers: 0, repeaters: 0 })
+    expect(buyerDayIncrement(12)).toEqual({ 'paidDays.d12': 1 })
+  })
+
+  it('compares day counts, absent days as zero', () => {
+    expect(sameBuyerDays({ a: { d1: 1 } }, { a: { d1: 1, d2: 0 }, b: {} })).toBe(true)
+    expect(sameBuyerDays({ a: { d1: 1 } }, { a: { d1: 2 } })).toBe(false)
+    expect(sameBuyerDays({ a: { d1: 1 } }, { b: { d1: 1 } })).toBe(false)
   })
 })

@@ -163,3 +163,51 @@ export function sameRollups(a: { sales?: SalesByDay; refunds?: RefundsByDay }, b
   for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) if ((ra[k] ?? 0) !== (rb[k] ?? 0)) return false
   return true
 }
+
+/**
+ * The repeat rate's rollup (#23): a buyer's orders in one group buy per China day they were paid (`d<day>` → orders),
+ * carried on the participation (one per group buy and buyer) and moved by one increment inside the transaction that
+ * counts each payment once — never taken back by a refund: the repeat rate counts paid orders, refunded or not.
+ */
+export type BuyerDays = Record<string, number>
+
+/** The increment one counted payment adds to its buyer's participation (a dotted path for the same update). */
+export function buyerDayIncrement(day: number): Record<string, number> {
+  return { [`paidDays.${rollupDayKey(day)}`]: 1 }
+}
+
+export function addBuyerDay(into: BuyerDays, day: number): BuyerDays {
+  const k = rollupDayKey(day)
+  into[k] = (into[k] ?? 0) + 1
+  return into
+}
+
+/**
+ * Distinct buyers, and those with at least two paid orders, over China days `firstDay`..`lastDay`, from each (group
+ * buy, buyer)'s day counts: one buyer's entries in several group buys add up. `buyer` only tells entries apart; it
+ * never leaves the server (the dashboard answers the rate alone).
+ */
+export function repeatBuyers(entries: Iterable<{ buyer: string; days?: BuyerDays }>, firstDay: number, lastDay: number): { buyers: number; repeaters: number } {
+  const orders = new Map<string, number>()
+  for (const e of entries) {
+    let n = 0
+    for (const [key, count] of Object.entries(e.days ?? {})) {
+      const d = rollupDayNumber(key)
+      if (d >= firstDay && d <= lastDay) n += count
+    }
+    if (n > 0) orders.set(e.buyer, (orders.get(e.buyer) ?? 0) + n)
+  }
+  let repeaters = 0
+  for (const n of orders.values()) if (n >= 2) repeaters += 1
+  return { buyers: orders.size, repeaters }
+}
+
+/** Buyers' day counts equal, buyer by buyer and day by day (absent = zero). */
+export function sameBuyerDays(a: Record<string, BuyerDays>, b: Record<string, BuyerDays>): boolean {
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[k] ?? {}
+    const y = b[k] ?? {}
+    for (const d of new Set([...Object.keys(x), ...Object.keys(y)])) if ((x[d] ?? 0) !== (y[d] ?? 0)) return false
+  }
+  return true
+}
