@@ -34,9 +34,9 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     if (!o || o.status !== 'PAID') return false
     await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
     crashPoint('ready:after-move')
-    // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders.
-    const point = await txGet<{ readyCount?: number }>(t, 'pickupPoints', o.pickupPointId)
-    if (point) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: (point.readyCount ?? 0) + 1 } })
+    // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders: an increment,
+    // as the hand-over's decrement (no read; a missing point updates nothing).
+    await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: db.command.inc(1) } })
     return true
   })
   if (!moved) {
