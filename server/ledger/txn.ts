@@ -52,8 +52,3 @@ export async function txGet<T>(t: Tx, collection: string, id: string): Promise<T
     throw err
   }
 }
-
-/** How many documents a transaction's doc(id).update changed (0: the document does not exist, or nothing changed). */
-export function txUpdated(res: unknown): number {
-  return Number((res as { updated?: number } | null)?.updated ?? 0)
-}

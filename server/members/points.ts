@@ -6,7 +6,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { replaceByRecount } from '@server/heal'
 import { pointEntryIdFor } from '@server/ids'
 import { releaseCouponHold } from '@server/coupons/holds'
-import { inTransaction, txGet, txUpdated, type Tx } from '@server/ledger/txn'
+import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage } from '@server/paging'
 import type { MemberDoc, PointEntryDoc } from '@server/members/model'
 
@@ -116,7 +116,8 @@ export async function earnPickupPointsInTx(t: Tx, db: DB.Database, order: Pick<O
   await t.collection(POINT_ENTRIES).add({ data: entry as unknown as Record<string, unknown> })
   const _ = db.command
   const moved = await t.collection(MEMBERS).doc(order.openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), version: _.inc(1), updatedAt: now } })
-  if (txUpdated(moved) === 0) await t.collection(MEMBERS).doc(order.openid).set({ data: { points, lifetimePoints: points, unrecoveredPoints: 0, version: 1, updatedAt: now } })
+  // wx-server-sdk answers a transaction's doc update as any update: { stats: { updated } }.
+  if (updatedCount(moved) === 0) await t.collection(MEMBERS).doc(order.openid).set({ data: { points, lifetimePoints: points, unrecoveredPoints: 0, version: 1, updatedAt: now } })
 }
 
 /**
