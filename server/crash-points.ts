@@ -7,7 +7,11 @@
 export const CRASH_POINTS = {
   refund: ['refund:after-done', 'refund:after-ledger', 'refund:after-points', 'refund:after-order'],
   payment: ['payment:after-paid', 'payment:after-sale', 'payment:after-count', 'payment:after-ready', 'payment:after-succeeded'],
-  pickup: ['pickup:after-handover', 'pickup:after-release', 'pickup:after-points'],
+  // The counter's hand-over is one transaction (order, 待提货, ledger pickup, points, shipping record): cut inside it
+  // nothing happened; after it, everything did.
+  pickup: ['pickup:in-handover', 'pickup:after-handover'],
+  // finishHandover's gaps: a hand-over whose sale was not booked yet takes its steps after the transaction.
+  handoverSteps: ['pickup:after-release', 'pickup:after-points'],
   arrival: ['arrival:after-plan', 'arrival:after-arrived', 'arrival:after-line'],
   payout: ['payout:after-lease', 'payout:after-transfer'],
   ready: ['ready:after-move', 'ready:after-count'],

@@ -158,13 +158,27 @@ export async function bookPickup(db: DB.Database, orderId: string, now: number, 
   // refundedFen) makes it miss, and it is computed again from the position as it is then.
   for (let attempt = 0; attempt < 20 && lo; attempt++) {
     if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
-    const won = await db.collection('ledgerOrders').where({ _id: orderId, pickedUpAt: null, refundedFen: lo.refundedFen }).update({
-      data: { pickedUpAt, tierFen: Math.max(0, lo.amountFen - lo.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now },
-    })
+    const won = await db.collection('ledgerOrders').where({ _id: orderId, pickedUpAt: null, refundedFen: lo.refundedFen }).update({ data: pickupFields(lo, pickedUpAt, now) })
     if (updatedCount(won) === 1) return 'PICKED_UP'
     lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
   }
   return 'ALREADY'
+}
+
+/**
+ * bookPickup inside the hand-over's own transaction (server/pickup/pickup-flow.ts), with `lo` read in that
+ * transaction: the tier volume is computed from refundedFen as it reads there, and a refund booked meanwhile (it
+ * writes this document) makes the whole transaction conflict and run again on the new position.
+ */
+export async function bookPickupInTx(t: Tx, lo: LedgerOrderDoc, pickedUpAt: number, now: number): Promise<'PICKED_UP' | 'ALREADY'> {
+  if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
+  await t.collection('ledgerOrders').doc(lo._id).update({ data: pickupFields(lo, pickedUpAt, now) })
+  return 'PICKED_UP'
+}
+
+/** The pickup's marks on the ledger position: the after-sales window starts; what the order keeps counts toward the tier of its month. */
+function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pickedUpAt: number, now: number) {
+  return { pickedUpAt, tierFen: Math.max(0, lo.amountFen - lo.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now }
 }
 
 /**

@@ -6,7 +6,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { replaceByRecount } from '@server/heal'
 import { pointEntryIdFor } from '@server/ids'
 import { releaseCouponHold } from '@server/coupons/holds'
-import { inTransaction, txGet } from '@server/ledger/txn'
+import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage } from '@server/paging'
 import type { MemberDoc, PointEntryDoc } from '@server/members/model'
 
@@ -96,7 +96,28 @@ export async function earnPointsForPickup(db: DB.Database, order: Pick<OrderDoc,
 
 /** The points step of a hand-over (pickup-flow finishHandover): throws, so the step is retried; once per order. */
 export async function earnPickupPoints(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
-  await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), `提货「${order.title}」`, now)
+  await credit(db, order.openid, 'EARN_PICKUP', order._id, pointsForOrder(order), pickupNote(order), now)
+}
+
+function pickupNote(order: Pick<OrderDoc, 'title'>): string {
+  return `提货「${order.title}」`
+}
+
+/**
+ * The points of a hand-over inside its own transaction (server/pickup/pickup-flow.ts): the EARN_PICKUP entry lands
+ * already applied, with the balance moved by increments in the same commit, so no pending entry is ever left for a
+ * crash. Once per order: the transaction that writes it is the one that moves the order to PICKED_UP (final), and
+ * the entry is keyed by the order. A member seen for the first time is created (the increment found nothing).
+ */
+export async function earnPickupPointsInTx(t: Tx, db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
+  const points = pointsForOrder(order)
+  if (points <= 0) return
+  const entry: PointEntryDoc = { _id: pointEntryIdFor('EARN_PICKUP', order._id), openid: order.openid, kind: 'EARN_PICKUP', ref: order._id, points, lifetime: points, unrecovered: 0, note: pickupNote(order), createdAt: now, pendingSince: 0 }
+  await t.collection(POINT_ENTRIES).add({ data: entry as unknown as Record<string, unknown> })
+  const _ = db.command
+  const moved = await t.collection(MEMBERS).doc(order.openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), version: _.inc(1), updatedAt: now } })
+  // wx-server-sdk answers a transaction's doc update as any update: { stats: { updated } }.
+  if (updatedCount(moved) === 0) await t.collection(MEMBERS).doc(order.openid).set({ data: { points, lifetimePoints: points, unrecoveredPoints: 0, version: 1, updatedAt: now } })
 }
 
 /**

@@ -4,6 +4,7 @@ import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
 import type { ShippingDoc } from '@server/payments/model'
+import { txGet, type Tx } from '@server/ledger/txn'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`
@@ -30,18 +31,33 @@ export function rfc3339Cst(ms: number): string {
  */
 export async function queueShipping(db: DB.Database, order: OrderDoc, handedOverAt: number): Promise<boolean> {
   if (refundedInFull(order)) return false
-  const doc: ShippingDoc = {
-    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order), logisticsType: logisticsTypeFor(order.fulfilment),
-    handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
-    // A service is not goods handed over at a counter: WeChat's type for non-physical goods (docs/money-flow.md).
-    ...(order.kind === 'SERVICE' ? { logisticsType: 3 as const } : {}),
-  }
   try {
-    await db.collection('shippingUploads').add({ data: doc as unknown as Record<string, unknown> })
+    await db.collection('shippingUploads').add({ data: shippingDocFor(order, handedOverAt) as unknown as Record<string, unknown> })
     return true
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
     return false
+  }
+}
+
+/**
+ * queueShipping inside the completing hand-over's transaction (server/pickup/pickup-flow.ts). `mayExist`: an
+ * earlier part of the order was handed over, which queued the record already (or was cut off before it could):
+ * it is read first, since a duplicate insert would fail the whole transaction. Otherwise nothing else queues it.
+ */
+export async function queueShippingInTx(t: Tx, order: OrderDoc, handedOverAt: number, mayExist: boolean): Promise<boolean> {
+  if (refundedInFull(order)) return false
+  if (mayExist && (await txGet<ShippingDoc>(t, 'shippingUploads', shippingIdFor(order._id)))) return false
+  await t.collection('shippingUploads').add({ data: shippingDocFor(order, handedOverAt) as unknown as Record<string, unknown> })
+  return true
+}
+
+function shippingDocFor(order: OrderDoc, handedOverAt: number): ShippingDoc {
+  return {
+    _id: shippingIdFor(order._id), orderId: order._id, outTradeNo: order._id, payerOpenid: order.openid, itemDesc: itemDescFor(order), logisticsType: logisticsTypeFor(order.fulfilment),
+    handedOverAt, status: 'PENDING', attempts: 0, nextAttemptAt: handedOverAt, lastError: null, createdAt: handedOverAt, doneAt: null,
+    // A service is not goods handed over at a counter: WeChat's type for non-physical goods (docs/money-flow.md).
+    ...(order.kind === 'SERVICE' ? { logisticsType: 3 as const } : {}),
   }
 }
 

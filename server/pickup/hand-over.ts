@@ -1,11 +1,11 @@
 import { decideHandOverQuantity, decidePickup, quantityLeftToHandOver } from '@shared/domain/pickup'
 import { ERROR_CODES, type ErrorCode } from '@shared/errors'
-import { isCrash } from '@server/crash-points'
+import { crashPoint, isCrash } from '@server/crash-points'
 import type { OrderDoc } from '@server/orders/model'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
-import { finishHandover } from '@server/pickup/pickup-flow'
+import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { queueShipping } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
 
@@ -20,9 +20,10 @@ export type HandOverResult =
  * 核销 of one order, all or part of what is left, decided inside one transaction on the order (#27: the status and
  * the pickup point's 待提货 count move together or not at all): READY, not expired, the code still the order's (its
  * own, or its outstanding proxy code), and no more than is left. Of any number of counters handing over the same
- * order at once, each unit goes out once. The write that completes the order moves it to PICKED_UP with
- * handoverFinishedAt 0, and finishHandover then books the release and the points (settle finishes them after a
- * crash); a part only moves `pickedQuantity`. A proxy code is cleared by its use (valid once) and its owner told.
+ * order at once, each unit goes out once. The write that completes the order moves it to PICKED_UP and, in the
+ * same transaction, books the ledger's pickup, the points and the shipping record (finishHandoverInTx; an order
+ * whose sale is not booked yet gets handoverFinishedAt 0 and finishHandover after, settle's after a crash); a part
+ * only moves `pickedQuantity`. A proxy code is cleared by its use (valid once) and its owner told.
  */
 export async function handOver(db: DB.Database, order: OrderDoc, how: { via: HandOverVia; code: string | null; quantity?: number }, now: number): Promise<HandOverResult> {
   return handOverAt(db, order, how, now)
@@ -66,15 +67,23 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
     const decided = decideHandOverQuantity(left, how.quantity)
     if (!decided) return { ok: false, error: ERROR_CODES.PICKUP_QUANTITY_TOO_MANY, order: o }
     const picked = (o.pickedQuantity ?? 0) + decided.take
-    const data: Record<string, unknown> = decided.completes ? { pickedUpAt: now, pickedQuantity: picked, handoverFinishedAt: 0 } : { pickedQuantity: picked }
+    const data: Record<string, unknown> = decided.completes ? { pickedUpAt: now, pickedQuantity: picked } : { pickedQuantity: picked }
     if (how.via === 'delegate') data.delegateCode = null
-    // The status moves through the orders room's transition table; a part only moves pickedQuantity.
-    if (decided.completes) await moveOrderInTx(t, o, 'PICKED_UP', data)
-    else await t.collection('orders').doc(o._id).update({ data })
-    if (decided.completes) data.status = 'PICKED_UP'
-    // The 待提货 count moves by an increment in the same transaction (no read: a missing point updates nothing).
-    if (decided.completes) await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: db.command.inc(-1) } })
-    return { ok: true, order: { ...o, ...(data as Partial<OrderDoc>) }, take: decided.take, left: left - decided.take, completes: decided.completes }
+    if (!decided.completes) {
+      await t.collection('orders').doc(o._id).update({ data })
+      return { ok: true, order: { ...o, ...(data as Partial<OrderDoc>) }, take: decided.take, left: left - decided.take, completes: false }
+    }
+    // The ledger's pickup, the points and the shipping record are written in this same commit (pickup-flow
+    // finishHandoverInTx); only an order whose sale is not booked yet leaves them to finishHandover (mark 0).
+    const after = { ...o, ...(data as Partial<OrderDoc>), status: 'PICKED_UP' as const }
+    data.handoverFinishedAt = (await finishHandoverInTx(t, db, after, { shippingMayExist: (o.pickedQuantity ?? 0) > 0 }, now)) ? now : 0
+    // The status moves through the orders room's transition table.
+    await moveOrderInTx(t, o, 'PICKED_UP', data)
+    crashPoint('pickup:in-handover')
+    // The 待提货 count moves by an increment in the same transaction (no read: a missing point updates nothing);
+    // last, since every hand-over at the counter writes this one document: it is held for the shortest time.
+    await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: db.command.inc(-1) } })
+    return { ok: true, order: { ...after, handoverFinishedAt: data.handoverFinishedAt as number }, take: decided.take, left: left - decided.take, completes: true }
   })
   const orderId = result.order._id
   if (!result.ok) {
@@ -90,11 +99,12 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
       console.error('[pickup] queueing the shipping upload failed; the completing hand-over queues it', orderId, err)
     })
   }
-  if (result.completes) {
+  if (result.completes) crashPoint('pickup:after-handover')
+  if (result.completes && result.order.handoverFinishedAt === 0) {
     try {
       await finishHandover(db, result.order, now)
     } catch (err) {
-      // The goods are handed over: the clerk is told so; settle finishes the release and the points.
+      // The goods are handed over: the clerk is told so; settle finishes the ledger and the points.
       if (isCrash(err)) throw err
       console.error('[pickup] hand-over steps failed; settle finishes them', orderId, err)
     }

@@ -4,11 +4,12 @@ import type { OrderDoc } from '@server/orders/model'
 import { enqueue } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { crashPoint } from '@server/crash-points'
-import { bookPickup } from '@server/ledger/ledger-flow'
+import { bookPickup, bookPickupInTx } from '@server/ledger/ledger-flow'
+import type { LedgerOrderDoc } from '@server/ledger/model'
 import { moveOrderInTx } from '@server/orders/moves'
-import { inTransaction, txGet } from '@server/ledger/txn'
-import { earnPickupPoints } from '@server/members/points'
-import { queueShipping } from '@server/payments/shipping'
+import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
+import { earnPickupPoints, earnPickupPointsInTx } from '@server/members/points'
+import { queueShipping, queueShippingInTx } from '@server/payments/shipping'
 import { finishEach } from '@server/crash-finish'
 import { docsOf } from '@server/paging'
 
@@ -69,12 +70,30 @@ export async function tellArrived(db: DB.Database, order: Pick<OrderDoc, '_id' |
 }
 
 /**
- * The steps after the hand-over, in order: the ledger's release, the order's points, the shipping upload's queue
- * entry (小程序发货信息管理, server/payments/shipping.ts), then handoverFinishedAt. Each
- * is keyed by the order, so a clerk's retry or settle finishes what a crash left, once.
+ * The hand-over's own steps inside the transaction that moves the order to PICKED_UP (pickup.verify, voucher.redeem):
+ * the ledger's pickup (the after-sales window starts, the tier volume counted), the order's points (entry and
+ * balance), the shipping record's queue entry — all in that one commit, so nothing is left for a crash to cut off
+ * and the order is written with `handoverFinishedAt: now`. `order` is the order as the transaction writes it
+ * (PICKED_UP, pickedUpAt). False when the order's sale is not in the ledger yet (a payment cut off before it): the
+ * order is then written with `handoverFinishedAt: 0` and finishHandover runs the steps after the commit, booking
+ * the sale first, as settle's finishInterruptedHandovers would.
+ */
+export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, opts: { shippingMayExist: boolean }, now: number): Promise<boolean> {
+  const lo = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', order._id)
+  if (!lo) return false
+  await bookPickupInTx(t, lo, order.pickedUpAt ?? now, now)
+  await earnPickupPointsInTx(t, db, order, now)
+  await queueShippingInTx(t, order, order.pickedUpAt ?? now, opts.shippingMayExist)
+  return true
+}
+
+/**
+ * The steps after a hand-over whose transaction could not take them (finishHandoverInTx: no ledger sale yet), in
+ * order: the ledger's pickup (booking the sale first), the order's points, the shipping upload's queue entry
+ * (小程序发货信息管理, server/payments/shipping.ts), then handoverFinishedAt. Each is keyed by the order, so a
+ * clerk's retry or settle finishes what a crash left, once.
  */
 export async function finishHandover(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
-  crashPoint('pickup:after-handover')
   await bookPickup(db, order._id, now, order)
   crashPoint('pickup:after-release')
   await earnPickupPoints(db, order, now)

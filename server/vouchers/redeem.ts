@@ -9,7 +9,7 @@ import { findById } from '@server/fetch'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
-import { finishHandover } from '@server/pickup/pickup-flow'
+import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { audit } from '@server/pickup/verifications'
 import { VOUCHERS, type VoucherDoc } from '@server/vouchers/model'
 
@@ -21,10 +21,10 @@ export function isProviderOf(user: UserDoc, v: Pick<VoucherDoc, 'providerId' | '
 
 /**
  * voucher.redeem (核销 at the appointment): the code's order moves PAID → PICKED_UP once, in one transaction on
- * the order (of any number of scans at once, one wins; the rest are told ALREADY_REDEEMED), then the hand-over's
- * steps run exactly as at the pickup counter (pickup-flow finishHandover: the ledger's pickup booking — the
- * after-sales window starts and settle releases the shares after it —, the points, the shipping record; settle
- * finishes them after a crash). Every attempt, refused or not, lands in the verifications audit (kind 'voucher').
+ * the order (of any number of scans at once, one wins; the rest are told ALREADY_REDEEMED), which also takes the
+ * hand-over's steps exactly as at the pickup counter (pickup-flow finishHandoverInTx: the ledger's pickup booking —
+ * the after-sales window starts and settle releases the shares after it —, the points, the shipping record; an
+ * order whose sale is not booked yet takes them after, by finishHandover, settle's after a crash). Every attempt, refused or not, lands in the verifications audit (kind 'voucher').
  */
 export async function redeemVoucher(db: DB.Database, user: UserDoc, code: string, now: number): Promise<Result<RedeemedView>> {
   const pointId = user.boundPickupPointId ?? null
@@ -43,20 +43,25 @@ export async function redeemVoucher(db: DB.Database, user: UserDoc, code: string
     const o = (await txGet<OrderDoc>(t, 'orders', order._id)) ?? order
     const blocked = o.voucherCode === code ? decideRedeem(o, now) : ERROR_CODES.VOUCHER_NOT_FOUND
     if (blocked) return { ok: false, error: blocked, order: o }
-    const data = { pickedUpAt: now, pickedQuantity: o.quantity, handoverFinishedAt: 0, redeemedBy: user._id }
-    await moveOrderInTx(t, o, 'PICKED_UP', data)
-    return { ok: true, order: { ...o, ...data, status: 'PICKED_UP' } }
+    const data = { pickedUpAt: now, pickedQuantity: o.quantity, redeemedBy: user._id }
+    // The hand-over's steps (ledger pickup, points, shipping record) in this same commit, as at the counter.
+    const after: OrderDoc = { ...o, ...data, status: 'PICKED_UP' }
+    const handoverFinishedAt = (await finishHandoverInTx(t, db, after, { shippingMayExist: false }, now)) ? now : 0
+    await moveOrderInTx(t, o, 'PICKED_UP', { ...data, handoverFinishedAt })
+    return { ok: true, order: { ...after, handoverFinishedAt } }
   })
   if (!result.ok) {
     // A retry after a crash cut the redemption's later steps off: they are finished, and it is refused as used.
     if (result.order.status === 'PICKED_UP' && result.order.handoverFinishedAt === 0) await finishHandover(db, result.order, now)
     return refuse(result.error, messageFor(result.error), order._id)
   }
-  try {
-    await finishHandover(db, result.order, now)
-  } catch (err) {
-    if (isCrash(err)) throw err
-    console.error('[vouchers] redemption steps failed; settle finishes them', order._id, err)
+  if (result.order.handoverFinishedAt === 0) {
+    try {
+      await finishHandover(db, result.order, now)
+    } catch (err) {
+      if (isCrash(err)) throw err
+      console.error('[vouchers] redemption steps failed; settle finishes them', order._id, err)
+    }
   }
   await audit(db, { kind: 'voucher', code, clerkOpenid: user._id, pickupPointId: pointId, orderId: order._id, quantity: order.quantity, outcome: 'REDEEMED', at: now })
   await addNotice(db, `voucher_used_${order._id}`, {

@@ -3,6 +3,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { PickupOutputs } from '@shared/contracts/pickup'
 import { chinaMidnight } from '@shared/domain/calendar'
 import { decidePickup, isPickupCodeFormat } from '@shared/domain/pickup'
+import { readDoc } from './support/cloud'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)
@@ -168,6 +169,31 @@ describe('pickup.verify', () => {
     // Every one of the 20 attempts is in the audit, exactly one of them a hand-over.
     expect(await h.count('verifications', { kind: 'pickup', code: codes[r] })).toBe(20)
     expect(await h.count('verifications', { kind: 'pickup', code: codes[r], outcome: 'PICKED_UP' })).toBe(1)
+  })
+
+  it("one resident's orders handed over at two counters at once: each order's points once, added to the balance the member already had", async () => {
+    const r = 'pickup-points-twice'
+    const first = await arrivedWithCodes([r])
+    const second = await arrivedWithCodes([r])
+    const third = await arrivedWithCodes([r])
+    // A member before these two: the hand-over's transaction adds to the balance, never writes over it.
+    expectOk(await h.call('pickup', DEMO.clerk, { action: 'verify', code: first.codes[r] }))
+    const before = await readDoc('members', r)
+    expect(before).toMatchObject({ points: 19, lifetimePoints: 19, version: 1 })
+    const replies = await Promise.all([
+      h.call('pickup', DEMO.clerk, { action: 'verify', code: second.codes[r] }),
+      h.call('pickup', clerkB, { action: 'verify', code: third.codes[r] }),
+    ])
+    for (const reply of replies) expectOk(reply)
+    const after = await readDoc('members', r)
+    expect(after).toMatchObject({ points: 57, lifetimePoints: 57, unrecoveredPoints: 0, version: 3 })
+    for (const orderId of [first.orders[r], second.orders[r], third.orders[r]]) {
+      expect(await h.count('pointEntries', { ref: orderId, kind: 'EARN_PICKUP', pendingSince: 0 })).toBe(1)
+      expect(await h.count('shippingUploads', { orderId })).toBe(1)
+      const lo = await readDoc('ledgerOrders', orderId)
+      expect(lo!.pickedUpAt).not.toBeNull()
+      expect(lo!.tierFen).toBe(1980)
+    }
   })
 
   it('a clerk of another pickup point, a leader and a resident are refused; the order stays ready; all audited', async () => {
