@@ -5,6 +5,7 @@ import type { OrderDoc } from '@server/orders/model'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
+import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { queueShipping } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
@@ -80,9 +81,9 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
     // The status moves through the orders room's transition table.
     await moveOrderInTx(t, o, 'PICKED_UP', data)
     crashPoint('pickup:in-handover')
-    // The 待提货 count moves by an increment in the same transaction (no read: a missing point updates nothing);
-    // last, since every hand-over at the counter writes this one document: it is held for the shortest time.
-    await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: db.command.inc(-1) } })
+    // The 待提货 count moves in the same transaction, on its order's shard (ready-count.ts): hand-overs of different
+    // orders at one counter do not all write one document.
+    await moveReadyCountInTx(t, db, o.pickupPointId, o._id, -1)
     return { ok: true, order: { ...after, handoverFinishedAt: data.handoverFinishedAt as number }, take: decided.take, left: left - decided.take, completes: true }
   })
   const orderId = result.order._id

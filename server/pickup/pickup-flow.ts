@@ -7,6 +7,7 @@ import { crashPoint } from '@server/crash-points'
 import { bookPickup, bookPickupInTx } from '@server/ledger/ledger-flow'
 import type { LedgerOrderDoc } from '@server/ledger/model'
 import { moveOrderInTx } from '@server/orders/moves'
+import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { earnPickupPoints, earnPickupPointsInTx } from '@server/members/points'
 import { queueShipping, queueShippingInTx } from '@server/payments/shipping'
@@ -34,9 +35,8 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     if (!o || o.status !== 'PAID') return false
     await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
     crashPoint('ready:after-move')
-    // The counter's "待提货" number, kept on the pickup point so the clerk's screen never counts orders: an
-    // increment in the same transaction, no read (#23; a missing point updates nothing, as at the hand-over).
-    await t.collection('pickupPoints').doc(o.pickupPointId).update({ data: { readyCount: db.command.inc(1) } })
+    // The counter's "待提货" number, moved with the status on its order's shard (ready-count.ts).
+    await moveReadyCountInTx(t, db, o.pickupPointId, o._id, 1)
     return true
   })
   if (!moved) {

@@ -5,6 +5,7 @@
  * (server/crash-points.ts), the local cloud is restarted on the same data directory, settle (or the caller's retry)
  * runs, and the outcome must be what it would have been without the crash: counts exact, nothing done twice.
  */
+import { readyCountOf } from '@server/pickup/ready-count'
 import { mkdtempSync, rmSync } from 'fs'
 import os from 'os'
 import path from 'path'
@@ -65,7 +66,7 @@ async function joinAll(groupBuyId: string, quantities: number[], tag: string): P
 /** The 待提货 number the clerk sees is the number of orders waiting at the point. */
 async function expectReadyCountWhole(): Promise<void> {
   const waiting = (await readAll('orders', { pickupPointId: pointId, status: 'READY_FOR_PICKUP' })).length
-  const counted = (await readDoc('pickupPoints', pointId))!.readyCount
+  const counted = await readyCountOf(database(), pointId)
   expect({ readyCount: counted }).toEqual({ readyCount: waiting })
   const today = await must<{ counts: { readyCount: number } }>('pickup', DEMO.clerk, { action: 'today' })
   expect(today.counts.readyCount).toBe(waiting)

@@ -8,6 +8,7 @@
  * dies at its timeout) keep it fast and exact; a few real SIGKILLs of a child host (`local-cloud/main.ts` with
  * CRASH_AT) show the real thing.
  */
+import { readyCountOf } from '@server/pickup/ready-count'
 import { spawn, type ChildProcess } from 'child_process'
 import { mkdtempSync, rmSync } from 'fs'
 import os from 'os'
@@ -208,7 +209,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         expect((await readDoc('ledgerOrders', cutOrder.orderId))!.pickedUpAt).toBeNull()
         expect(await readDoc('shippingUploads', `sh_${cutOrder.orderId}`)).toBeNull()
         const waiting = (await readAll('orders', { pickupPointId: pointId, status: 'READY_FOR_PICKUP' })).length
-        expect((await readDoc('pickupPoints', pointId))!.readyCount).toBe(waiting)
+        expect(await readyCountOf(database(), pointId)).toBe(waiting)
         expect((await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut[0].i] })).ok).toBe(true)
       } else {
         // Cut after its commit: the order, its points, the ledger's pickup and the shipping record are all there
@@ -237,7 +238,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       }
     }
     const ready = (await readAll('orders', { pickupPointId: pointId, status: 'READY_FOR_PICKUP' })).length
-    expect((await readDoc('pickupPoints', pointId))!.readyCount).toBe(ready)
+    expect(await readyCountOf(database(), pointId)).toBe(ready)
   })
 
   it('hand-overs of orders whose sale is not in the ledger yet: the steps after the transaction, cut at each gap, finished once — by the clerk’s retry or by settle', async () => {

@@ -7,8 +7,8 @@ import { ERROR_CODES, fail, ok, type Result } from '@shared/errors'
 import { counterPointOf } from '@server/pickup/clerk'
 import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
+import { readyCountOf } from '@server/pickup/ready-count'
 import type { OrderDoc } from '@server/orders/model'
-import { findById } from '@server/fetch'
 import { joinSeqOf } from '@server/group-buys/join-order'
 import type { VerificationDoc } from '@server/pickup/model'
 import { staffContactsOf } from '@server/privacy/contact'
@@ -61,14 +61,14 @@ export const today = action({
 
     const [recentRes, readyCount, pickedUpToday] = await Promise.all([
       db.collection('verifications').where({ pickupPointId: pointId }).orderBy('at', 'desc').limit(RECENT).get() as unknown as Promise<{ data: VerificationDoc[] }>,
-      // A maintained counter (server/pickup-flow.ts, verify): counting ready orders would grow with the backlog.
-      findById<{ readyCount?: number }>(db, 'pickupPoints', pointId),
+      // A maintained counter (server/pickup/ready-count.ts): counting ready orders would grow with the backlog.
+      readyCountOf(db, pointId),
       db.collection('verifications').where({ pickupPointId: pointId, at: _.gte(chinaMidnight(now)), kind: 'pickup', outcome: 'PICKED_UP' }).count() as unknown as Promise<{ total: number }>,
     ])
     out.recent = recentRes.data.map(
       (v): VerificationView => ({ kind: v.kind, outcome: v.outcome, orderId: v.orderId ?? null, couponId: v.couponId ?? null, at: v.at }),
     )
-    out.counts = { readyCount: Math.max(0, readyCount?.readyCount ?? 0), pickedUpToday: pickedUpToday.total }
+    out.counts = { readyCount, pickedUpToday: pickedUpToday.total }
     return ok(out)
   },
 })
