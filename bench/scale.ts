@@ -18,12 +18,16 @@ export async function fillOrders(pickupPointId: string, groupBuyIds: string[], f
     const writes = []
     for (let k = i; k < Math.min(total, i + batch); k++) {
       const status = statuses[k % statuses.length]
+      // Paid orders carry what the payment fixes on them: paidAt, paidIn and the 跟团号 (every order of the group
+      // joined before it, as joinSeqOf counts; the fill joins in k order, round robin over the group buys).
+      const paid = status === 'PAID' || status === 'READY_FOR_PICKUP' || status === 'PICKED_UP'
+      const groupBuyId = groupBuyIds[k % groupBuyIds.length]
       writes.push(
         db.collection('orders').add({
           data: {
-            _id: `bench${k}_${randomBytes(3).toString('hex')}`, openid: `filler-${k % 5000}`, requestId: `r${k}`, groupBuyId: groupBuyIds[k % groupBuyIds.length], pickupPointId,
+            _id: `bench${k}_${randomBytes(3).toString('hex')}`, openid: `filler-${k % 5000}`, requestId: `r${k}`, groupBuyId, pickupPointId,
             title: '压测订单', quantity: 1, priceFen: 100, amountFen: 100, status, createdAt: base + k * 1000, expiresAt: base + k * 1000 + 900_000,
-            paidAt: null, transactionId: null, readyAt: status === 'READY_FOR_PICKUP' ? base + k * 1000 : null, pickedUpAt: null, refundedAt: null,
+            paidAt: paid ? base + k * 1000 : null, transactionId: paid ? `t${k}` : null, ...(paid ? { paidIn: groupBuyId, seq: Math.floor(k / groupBuyIds.length) + 1 } : {}), readyAt: status === 'READY_FOR_PICKUP' ? base + k * 1000 : null, pickedUpAt: null, refundedAt: null,
             pickupCode: null, pickupExpiresAt: null, nickname: `居民${k}`,
           },
         }),

@@ -37,3 +37,12 @@ export async function joinSeqOf(db: DB.Database, order: Pick<OrderDoc, '_id' | '
   const res = (await db.collection('orders').where(before as never).count()) as unknown as { total: number }
   return res.total + 1
 }
+
+/**
+ * An order's 跟团号: as fixed on it at payment (server/payments/payment-flow.ts), or counted (joinSeqOf) for an order
+ * not paid yet or moved to another group since. Lists of paid orders (the counter's 待提货) read it from the order
+ * instead of counting once per row.
+ */
+export function seqOf(db: DB.Database, order: Pick<OrderDoc, '_id' | 'groupBuyId' | 'createdAt' | 'paidIn' | 'seq'>): Promise<number> {
+  return order.paidIn === order.groupBuyId && typeof order.seq === 'number' ? Promise.resolve(order.seq) : joinSeqOf(db, order)
+}

@@ -23,7 +23,7 @@ import { afterSalesWindowMs } from '@server/after-sales/window'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
-import { joinSeqOf } from '@server/group-buys/join-order'
+import { seqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
@@ -89,7 +89,7 @@ export async function planSale(db: DB.Database, order: OrderDoc, gb: GroupBuyDoc
   // paidAt and transactionId are set only by the PENDING_PAYMENT → PAID write, after the amount was checked.
   if (order.paidAt === null || !order.transactionId) return null
   const terms: SplitTerms = { ...(await termsFor(db, gb, order.paidAt)), ...(order.delivery?.feeFen ? { deliveryFeeFen: order.delivery.feeFen } : {}) }
-  const seq = order.paidIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : await joinSeqOf(db, order)
+  const seq = await seqOf(db, order)
   const accounts: Record<Party, string> = { merchant: gb.merchantId ?? '', leader: gb.creatorOpenid, store: order.pickupPointId, platform: PLATFORM_ACCOUNT_ID }
   const shares = splitShares(order.amountFen, order.quantity, terms)
   const orderId = order._id

@@ -6,7 +6,7 @@ import type { GroupBuyDoc } from '@server/group-buys/model'
 import { toOrderView, type OrderDoc } from '@server/orders/model'
 import { canCancelRolledOver } from '@shared/domain/roll-over'
 import { findById } from '@server/fetch'
-import { joinSeqOf } from '@server/group-buys/join-order'
+import { seqOf } from '@server/group-buys/join-order'
 import { pickupPlaceOf } from '@server/pickup/place'
 
 export const get = action({
@@ -18,8 +18,7 @@ export const get = action({
     if (!order || order.openid !== caller.openid) return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order')
     const view = toOrderView(order)
     // 跟团号 as fixed at payment (counted only for an order not paid yet, or moved to another group since).
-    const fixed = order.paidIn === order.groupBuyId && typeof order.seq === 'number' ? order.seq : null
-    const [seq, gb, place] = await Promise.all([fixed ?? joinSeqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
+    const [seq, gb, place] = await Promise.all([seqOf(db, order), findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId), pickupPlaceOf(db, order.pickupPointId)])
     if (view.rollOver?.state === 'MOVED' && gb) {
       // Moved to a next group: its end time, and whether it may still be cancelled (until that group's 成团).
       view.rollOver = { ...view.rollOver, groupBuyEndAt: gb.endAt, cancellable: order.status === 'PAID' && canCancelRolledOver(gb) }

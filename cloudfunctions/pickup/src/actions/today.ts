@@ -9,7 +9,7 @@ import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { readyCountOf } from '@server/pickup/ready-count'
 import type { OrderDoc } from '@server/orders/model'
-import { joinSeqOf } from '@server/group-buys/join-order'
+import { seqOf } from '@server/group-buys/join-order'
 import type { VerificationDoc } from '@server/pickup/model'
 import { staffContactsOf } from '@server/privacy/contact'
 import { docsOf } from '@server/paging'
@@ -42,7 +42,7 @@ export const today = action({
     }
     const page = await keysetPage<OrderDoc>(db, 'orders', ready, { field: 'readyAt', dir: 'desc' }, pos, PAGE)
     // The clerk works at this point: the 收货人 beside each 跟团号 is theirs to see (server/privacy/contact.ts).
-    const [contacts, seqs] = await Promise.all([staffContactsOf(db, page.docs.map((o) => o.openid)), Promise.all(page.docs.map((o) => joinSeqOf(db, o)))])
+    const [contacts, seqs] = await Promise.all([staffContactsOf(db, page.docs.map((o) => o.openid)), Promise.all(page.docs.map((o) => seqOf(db, o)))])
     const items: PickupTodayItem[] = page.docs.map((o, i) => ({
       orderId: o._id,
       groupBuyId: o.groupBuyId,
