@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs'
+import { appendFileSync, existsSync, readFileSync } from 'fs'
 
 /**
  * WeChat Pay as cloud.cloudPay presents it, offline: the same request/reply shapes the production path uses
@@ -48,9 +48,12 @@ export class PaySimulator {
   closeCalls = 0
 
   /**
-   * `file` (<dataDir>/pay-sim.json for a local cloud with a data directory): trades and refunds are written there
-   * after every change (a whole-file replace by rename, so a kill never leaves half a file) and read back on start,
-   * so a restarted local cloud answers queryOrder, refund and queryRefund as WeChat Pay would — it does not forget.
+   * `file` (<dataDir>/pay-sim.json for a local cloud with a data directory): every change of a trade or a refund is
+   * appended to a journal beside it (`pay-sim.jsonl`, one record per line, written before the call answers) and read
+   * back on start, so a restarted local cloud answers queryOrder, refund and queryRefund as WeChat Pay would — it
+   * does not forget. Appending one line keeps a crowd's cost per trade flat (rewriting the whole file per change
+   * grew with every trade and took most of a crowd's CPU). A line a kill cut off is skipped: its call never answered.
+   * A whole-file `pay-sim.json` from before the journal is read first.
    */
   constructor(private readonly deliver: Deliver, private readonly file?: string) {
     if (file && existsSync(file)) {
@@ -58,13 +61,28 @@ export class PaySimulator {
       for (const t of saved.trades) this.trades.set(t.outTradeNo, t)
       for (const r of saved.refunds) this.refunds.set(r.outRefundNo, r)
     }
+    if (this.journal && existsSync(this.journal)) {
+      for (const line of readFileSync(this.journal, 'utf8').split('\n')) {
+        let rec: { trade?: Trade; refund?: Refund }
+        try {
+          rec = JSON.parse(line) as { trade?: Trade; refund?: Refund }
+        } catch {
+          continue
+        }
+        if (rec.trade) this.trades.set(rec.trade.outTradeNo, rec.trade)
+        if (rec.refund) this.refunds.set(rec.refund.outRefundNo, rec.refund)
+      }
+    }
   }
 
-  private save(): void {
-    if (!this.file) return
-    const tmp = `${this.file}.tmp`
-    writeFileSync(tmp, JSON.stringify({ trades: [...this.trades.values()], refunds: [...this.refunds.values()] }))
-    renameSync(tmp, this.file)
+  private get journal(): string | undefined {
+    return this.file ? `${this.file.replace(/\.json$/, '')}.jsonl` : undefined
+  }
+
+  private save(rec: { trade?: Trade; refund?: Refund }): void {
+    if (!this.journal) return
+    // A leading newline ends a line a kill may have cut off, so this record parses on its own.
+    appendFileSync(this.journal, `\n${JSON.stringify(rec)}`)
   }
 
   /** The object installed as cloud.cloudPay. */
@@ -79,8 +97,9 @@ export class PaySimulator {
         if (existing?.state === 'CLOSED') return { ...fail('ORDERCLOSED', 'trade closed'), returnMsg: 'ORDERCLOSED' }
         if (existing?.state === 'SUCCESS') return { ...fail('ORDERPAID', 'trade already paid'), returnMsg: 'ORDERPAID' }
         if (!existing) {
-          this.trades.set(outTradeNo, { outTradeNo, totalFee, functionName: String(req.function_name ?? ''), state: 'NOTPAY', transactionId: null, subMchId: String(req.sub_mch_id ?? '') })
-          this.save()
+          const trade: Trade = { outTradeNo, totalFee, functionName: String(req.function_name ?? ''), state: 'NOTPAY', transactionId: null, subMchId: String(req.sub_mch_id ?? '') }
+          this.trades.set(outTradeNo, trade)
+          this.save({ trade })
         }
         const nonceStr = randomBytes(8).toString('hex')
         return {
@@ -117,8 +136,9 @@ export class PaySimulator {
         if (totalFee !== undefined && totalFee !== t.totalFee) return fail('INVALID_REQUEST', 'total_fee does not match the trade')
         if (!Number.isInteger(refundFee) || refundFee <= 0) return fail('PARAM_ERROR', 'refund_fee must be a positive integer')
         if (this.refundedFor(t.outTradeNo) + refundFee > t.totalFee) return fail('INVALID_REQUEST', 'refunds would exceed the payment (退款金额大于支付金额)')
-        this.refunds.set(outRefundNo, { outRefundNo, outTradeNo: t.outTradeNo, refundFee, totalFee: t.totalFee })
-        this.save()
+        const refund: Refund = { outRefundNo, outTradeNo: t.outTradeNo, refundFee, totalFee: t.totalFee }
+        this.refunds.set(outRefundNo, refund)
+        this.save({ refund })
         return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outRefundNo, refundFee, totalFee: t.totalFee }
       },
       // Closing an unpaid trade makes it unpayable; a paid one cannot be closed (ORDERPAID: treat it as paid).
@@ -133,7 +153,7 @@ export class PaySimulator {
         if (t.state === 'SUCCESS') return fail('ORDERPAID', 'trade already paid')
         if (t.state === 'CLOSED') return fail('ORDERCLOSED', 'trade already closed')
         t.state = 'CLOSED'
-        this.save()
+        this.save({ trade: t })
         return { returnCode: 'SUCCESS', resultCode: 'SUCCESS' }
       },
       queryRefund: async (req: Record<string, unknown>) => {
@@ -155,7 +175,7 @@ export class PaySimulator {
     if (t.state === 'CLOSED') return { ok: false, reason: 'ORDERCLOSED: the trade was closed (the order expired)' }
     t.state = 'SUCCESS'
     t.transactionId = `4200${Date.now()}${randomBytes(4).toString('hex')}`
-    this.save()
+    this.save({ trade: t })
     if (opts.deliver === false) return { ok: true, delivered: false }
     return { ok: true, delivered: await this.notify(outTradeNo) }
   }

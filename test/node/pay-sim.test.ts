@@ -89,3 +89,36 @@ describe('closeOrder', () => {
     expect((await closeTrade(orderId)).outcome).toBe('FAILED')
   })
 })
+
+describe('the simulator keeps its trades across a restart (a journal appended per change)', () => {
+  it('a new simulator on the same file answers queryOrder, refund replays and queryRefund as before; a line a kill cut off is skipped', async () => {
+    const { mkdtempSync, appendFileSync, readFileSync } = await import('fs')
+    const os = await import('os')
+    const path = await import('path')
+    const { PaySimulator } = await import('../../local-cloud/pay-sim')
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pay-sim-')), 'pay-sim.json')
+    const first = new PaySimulator(async () => ({ errcode: 0 }), file)
+    const api = first.api()
+    expect((await api.unifiedOrder({ out_trade_no: 'j-1', total_fee: 300 })).resultCode).toBe('SUCCESS')
+    expect((await api.unifiedOrder({ out_trade_no: 'j-2', total_fee: 500 })).resultCode).toBe('SUCCESS')
+    expect((await first.pay('j-1', { deliver: false })).ok).toBe(true)
+    expect((await api.refund({ out_trade_no: 'j-1', out_refund_no: 'r-1', total_fee: 300, refund_fee: 100 })).resultCode).toBe('SUCCESS')
+    expect((await api.closeOrder({ out_trade_no: 'j-2' })).resultCode).toBe('SUCCESS')
+    // One line per change, appended (not the whole state rewritten).
+    expect(readFileSync(file.replace(/\.json$/, '.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(5)
+    // A kill in the middle of an append leaves half a line.
+    appendFileSync(file.replace(/\.json$/, '.jsonl'), '\n{"trade":{"outTradeNo":"j-3","tot')
+
+    const again = new PaySimulator(async () => ({ errcode: 0 }), file).api()
+    expect(await again.queryOrder({ out_trade_no: 'j-1' })).toMatchObject({ tradeState: 'SUCCESS', totalFee: 300 })
+    expect(await again.queryOrder({ out_trade_no: 'j-2' })).toMatchObject({ tradeState: 'CLOSED' })
+    expect((await again.queryOrder({ out_trade_no: 'j-3' })).errCode).toBe('ORDERNOTEXIST')
+    expect(await again.queryRefund({ out_refund_no: 'r-1' })).toMatchObject({ refundStatusList: ['SUCCESS'], refundFeeList: [100] })
+    // The refund is remembered: the same out_refund_no answers it again, and no more than was paid goes back.
+    expect((await again.refund({ out_trade_no: 'j-1', out_refund_no: 'r-1', total_fee: 300, refund_fee: 100 })).resultCode).toBe('SUCCESS')
+    expect((await again.refund({ out_trade_no: 'j-1', out_refund_no: 'r-2', total_fee: 300, refund_fee: 201 })).resultCode).toBe('FAIL')
+    // A line written after the cut one still reads (it starts on its own line).
+    expect((await again.unifiedOrder({ out_trade_no: 'j-4', total_fee: 100 })).resultCode).toBe('SUCCESS')
+    expect((await new PaySimulator(async () => ({ errcode: 0 }), file).api().queryOrder({ out_trade_no: 'j-4' })).tradeState).toBe('NOTPAY')
+  })
+})
