@@ -3,7 +3,7 @@ import { addBuyerDay, buyerDayIncrement, type BuyerDays } from '@shared/domain/i
 import type { ParticipationDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { participationIdFor } from '@server/ids'
-import { docsOf } from '@server/paging'
+import { eachPage } from '@server/paging'
 import { txGet, type Tx } from '@server/ledger/txn'
 
 /**
@@ -43,20 +43,14 @@ export async function addBuyerDayInTx(t: Tx, db: DB.Database, o: Pick<OrderDoc, 
 const IDS_PER_QUERY = 100
 const PAGE = 1000
 
-/** Every participation of these group buys that holds a paid day, with its buyer (keyset pages, two fields each). */
+/** Every participation of these group buys that holds a paid day, with its buyer (pages of two fields each). */
 export async function readBuyerDays(db: DB.Database, groupBuyIds: readonly string[]): Promise<Array<{ buyer: string; days?: BuyerDays }>> {
-  const _ = db.command
   const out: Array<{ buyer: string; days?: BuyerDays }> = []
   for (let i = 0; i < groupBuyIds.length; i += IDS_PER_QUERY) {
-    const inIds = _.in(groupBuyIds.slice(i, i + IDS_PER_QUERY))
-    for (let last = ''; ; ) {
-      const docs = await docsOf<Pick<ParticipationDoc, '_id' | 'openid' | 'paidDays'>>(
-        db.collection('participations').where({ groupBuyId: inIds, _id: _.gt(last) }).field({ _id: true, openid: true, paidDays: true }).orderBy('_id', 'asc').limit(PAGE),
-      )
+    const where = { groupBuyId: db.command.in(groupBuyIds.slice(i, i + IDS_PER_QUERY)) }
+    await eachPage<Pick<ParticipationDoc, '_id' | 'openid' | 'paidDays'>>(db, 'participations', where, async (docs) => {
       for (const p of docs) if (p.paidDays) out.push({ buyer: p.openid, days: p.paidDays })
-      if (docs.length < PAGE) break
-      last = docs[docs.length - 1]._id
-    }
+    }, PAGE, { openid: true, paidDays: true })
   }
   return out
 }

@@ -160,7 +160,6 @@ function nothingFollows(gb: GroupBuyDoc): boolean {
 }
 
 async function countPayment(db: DB.Database, orderId: string, now: number, fresh: boolean): Promise<Counted> {
-  const withSale = fresh
   return inTransaction(db, async (t): Promise<Counted> => {
     const o = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
     if (!o) return { outcome: 'ALREADY' }
@@ -170,7 +169,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     // by this flow; booked by anyone else, the keyed insert makes the whole transaction a duplicate).
     let booked = false
     const bookSaleWith = async (gb: GroupBuyDoc | null) => {
-      const plan = withSale && gb ? await planSale(db, o, gb, now) : null
+      const plan = fresh && gb ? await planSale(db, o, gb, now) : null
       if (plan) await writeSale(t, plan, now)
       booked = !!plan
     }
@@ -179,7 +178,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     const sale = saleRollup(db, o)
     if (!COUNTABLE_STATUSES.includes(o.status)) {
       // Refunded before it could be counted (its group ended, the goods came short): it never joins the counts.
-      if (withSale) await bookSaleWith(await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId))
+      if (fresh) await bookSaleWith(await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId))
       await t.collection('groupBuys').doc(o.groupBuyId).update({ data: sale })
       await addBuyerDayInTx(t, db, o)
       await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })

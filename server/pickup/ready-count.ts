@@ -8,8 +8,8 @@ import { docsOf } from '@server/paging'
  * counts orders and the transactions that move it do not all write one document. Each readying (+1) and each
  * completed hand-over (−1) moves the shard of its order inside its own transaction — the status and the count move
  * together or not at all (#27) — and a crowd of hand-overs at one counter spreads over READY_SHARDS documents
- * (16 still let 12 of 10,000 scans run out of conflict retries in one bench run)
- * instead of colliding on the pickup point's (bench section 4: 200 orders × 50 scans at once).
+ * instead of colliding on the pickup point's (bench section 4: 200 orders × 50 scans at once; 16 shards still let
+ * 12 of its 10,000 scans run out of conflict retries in one run).
  */
 export const READY_COUNTERS = 'readyCounters'
 export const READY_SHARDS = 64

@@ -81,6 +81,15 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     await restart()
   }
   const settle = () => cloud.fireTimer('settle') as Promise<Reply>
+  /** After settle: a ¥10 order handed over and finished, its 10 points earned once, its money released. */
+  async function expectHandedOverOnce(o: { orderId: string; openid: string }): Promise<void> {
+    const doc = (await readDoc('orders', o.orderId))!
+    expect({ status: doc.status, finished: doc.handoverFinishedAt > 0 }).toEqual({ status: 'PICKED_UP', finished: true })
+    const earned = await readAll('pointEntries', { ref: o.orderId, kind: 'EARN_PICKUP' })
+    expect(earned.map((e) => ({ points: e.points, pendingSince: e.pendingSince }))).toEqual([{ points: 10, pendingSince: 0 }])
+    expect((await readDoc('members', o.openid))!.points).toBe(10)
+    expect((await readDoc('ledgerOrders', o.orderId))!.released).toBe(true)
+  }
 
   async function groupBuy(terms: { minParticipants: number; stock?: number; priceFen?: number }): Promise<string> {
     const now = Date.now()
@@ -228,12 +237,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       }
       await settle()
       for (const o of orders) {
-        const doc = (await readDoc('orders', o.orderId))!
-        expect({ status: doc.status, finished: doc.handoverFinishedAt > 0 }).toEqual({ status: 'PICKED_UP', finished: true })
-        const earned = await readAll('pointEntries', { ref: o.orderId, kind: 'EARN_PICKUP' })
-        expect(earned.map((e) => ({ points: e.points, pendingSince: e.pendingSince }))).toEqual([{ points: 10, pendingSince: 0 }])
-        expect((await readDoc('members', o.openid))!.points).toBe(10)
-        expect((await readDoc('ledgerOrders', o.orderId))!.released).toBe(true)
+        await expectHandedOverOnce(o)
         expect((await readAll('shippingUploads', { orderId: o.orderId })).length).toBe(1)
       }
     }
@@ -268,12 +272,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       }
       await settle()
       for (const o of orders) {
-        const doc = (await readDoc('orders', o.orderId))!
-        expect({ status: doc.status, finished: doc.handoverFinishedAt > 0 }).toEqual({ status: 'PICKED_UP', finished: true })
-        const earned = await readAll('pointEntries', { ref: o.orderId, kind: 'EARN_PICKUP' })
-        expect(earned.map((e) => ({ points: e.points, pendingSince: e.pendingSince }))).toEqual([{ points: 10, pendingSince: 0 }])
-        expect((await readDoc('members', o.openid))!.points).toBe(10)
-        expect((await readDoc('ledgerOrders', o.orderId))!.released).toBe(true)
+        await expectHandedOverOnce(o)
         // The sale the hand-over booked first, once: its shares add up to what was paid.
         expect((await readAll('ledgerEntries', { orderId: o.orderId, kind: 'SALE' })).reduce((sum, e) => sum + e.amountFen, 0)).toBe(1000)
       }
