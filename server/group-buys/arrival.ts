@@ -10,6 +10,11 @@ import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
 import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
+import { moveOrdersWhere } from '@server/orders/moves'
+import { addBulkReadyCount } from '@server/pickup/ready-count'
+import { orderPickupOf } from '@server/pickup/place'
+import type { PickupPointDoc } from '@server/pickup/model'
+import { pickupExpiresAtFor } from '@shared/domain/pickup'
 
 export interface ArrivalOutcome {
   /** Orders readied by this call. */
@@ -35,6 +40,9 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
 
   const outcome: ArrivalOutcome = { readyOrders: 0, shortOrders: 0, refundedFen: 0 }
   const ttl = pickupCodeTtlMs()
+  // Nothing short: every paid order carrying its code (drawn with its payment) is readied in one write (#23); the
+  // lines below then only tell them, and ready one by one what paid the slow way.
+  if (!shortage) outcome.readyOrders += await readyInBulk(db, gb, ttl, now)
   const planned = new Set(arrival.lines.map((l) => l.orderId))
   const orders = await readOrdersInJoinOrder(db, gb._id)
   const byId = new Map(orders.map((o) => [o._id, o]))
@@ -56,7 +64,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
       continue
     }
     if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
-    else if (resumed && order.status === 'READY_FOR_PICKUP') await tellArrived(db, order, now)
+    else if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP') await tellArrived(db, order, now)
     if (line.refundFen > 0) {
       if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
         outcome.shortOrders++
@@ -70,7 +78,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
   // Paid after the plan was made (between its read and arrivedAt): served if nothing was short, else refunded.
   for (const order of orders) {
     // Readied by a sign-off a crash cut off after its transaction: the 到货 message (keyed) is what may be missing.
-    if (resumed && order.status === 'READY_FOR_PICKUP' && !planned.has(order._id)) await tellArrived(db, order, now)
+    if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP' && !planned.has(order._id)) await tellArrived(db, order, now)
     if (order.status !== 'PAID' || planned.has(order._id)) continue
     if (!shortage) {
       if (await readyForPickup(db, order, ttl, now)) outcome.readyOrders++
@@ -82,6 +90,22 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
   if (shortage) await tellMerchantShort(db, gb, arrival, now)
   await db.collection('arrivals').where({ _id: gb._id, finishedAt: 0 }).update({ data: { finishedAt: now } })
   return outcome
+}
+
+/**
+ * A sign-off with nothing short readies its group in one conditional write: every PAID order of the group buy that
+ * carries its pickup code moves to READY_FOR_PICKUP with its window and the mark `readyBatch` (the arrival's id), then
+ * the 待提货 count grows by the recount of that mark, once (ready-count.ts addBulkReadyCount). Each order also gets
+ * where and when to collect (place.ts OrderPickup), so its pickup-code page reads the order alone. Orders paid the slow
+ * way (no code yet) are left PAID for the per-order readying. The number of orders this call moved.
+ */
+async function readyInBulk(db: DB.Database, gb: GroupBuyDoc, ttl: number, now: number): Promise<number> {
+  const pickup = orderPickupOf(await findById<PickupPointDoc>(db, 'pickupPoints', gb.pickupPointId), gb)
+  const moved = await moveOrdersWhere(db, { groupBuyId: gb._id, pickupCode: db.command.neq(null) }, 'PAID', 'READY_FOR_PICKUP', { readyAt: now, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyBatch: gb._id, pickup })
+  crashPoint('arrival:after-bulk-ready')
+  const readied = (await db.collection('orders').where({ groupBuyId: gb._id, readyBatch: gb._id }).count()) as unknown as { total: number }
+  await addBulkReadyCount(db, gb.pickupPointId, gb._id, readied.total)
+  return moved
 }
 
 /** settle: sign-offs a crash cut off after their plan was stored are carried out (the plan decides; nothing twice). */

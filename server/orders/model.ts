@@ -1,5 +1,6 @@
 import type { OnFail } from '@shared/contracts/group-buy'
 import type { OrderStatus, OrderView } from '@shared/contracts/order'
+import type { PickupPlaceView } from '@shared/contracts/common'
 import type { OrderDeliveryFields } from '@server/delivery/model'
 import { toVoucherView } from '@shared/domain/voucher'
 
@@ -42,6 +43,10 @@ export interface OrderDoc extends OrderDeliveryFields {
   /** 跟团号, fixed at payment; `paidIn` is the group buy it was paid in (a roll-over moves the order on: its 跟团号 there is counted again, and its sale stays in the rollups of `paidIn`). */
   seq?: number
   paidIn?: string
+  /** Where and when to collect, written with the readying (server/pickup/place.ts OrderPickup; absent before). */
+  pickup?: { place: PickupPlaceView | null; pickupStartAt: number | null; pickupEndAt: number | null }
+  /** Readied in one write with its group by the arrival `readyBatch` (= the group buy's id; arrival.ts readyInBulk). */
+  readyBatch?: string
   /** When the payment was counted into its participation and group buy (once, in one transaction). */
   countedAt?: number
   /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */

@@ -32,3 +32,14 @@ export async function moveOrderInTx(t: Tx, order: { _id: string; status: OrderSt
   for (let i = 1; i < path.length; i++) assertMove(path[i - 1], path[i])
   await t.collection('orders').doc(order._id).update({ data: { status: to, ...fields } })
 }
+
+/**
+ * from → to for every order matching `where` that is still `from`, in one write (the sign-off readying a whole
+ * group, #23): each order moves once, as with moveOrder, since the write is conditional on the status. The number
+ * of orders this call moved.
+ */
+export async function moveOrdersWhere(db: DB.Database, where: Record<string, unknown>, from: OrderStatus, to: OrderStatus, fields: Record<string, unknown> = {}): Promise<number> {
+  assertMove(from, to)
+  const res = await db.collection('orders').where({ ...where, status: from }).update({ data: { status: to, ...fields } })
+  return updatedCount(res)
+}

@@ -26,27 +26,40 @@ export function pickupCodeTtlMs(): number {
  * False when another call readied it first or it is no longer PAID.
  */
 export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number, servedQuantity = order.quantity): Promise<boolean> {
-  const code = await allocateCode(
-    () => drawDigits(PICKUP_CODE_LENGTH),
-    reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }),
-  )
-  const moved = await inTransaction(db, async (t) => {
+  // Most orders carry the code drawn with their payment (drawPickupCodeInTx); one paid the slow way draws it here.
+  const drawn = order.pickupCode
+    ? null
+    : await allocateCode(() => drawDigits(PICKUP_CODE_LENGTH), reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }))
+  const code = await inTransaction(db, async (t) => {
     const o = await txGet<OrderDoc>(t, 'orders', order._id)
-    if (!o || o.status !== 'PAID') return false
-    await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: code, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
+    if (!o || o.status !== 'PAID') return null
+    const its = o.pickupCode ?? drawn
+    if (!its) return null
+    await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: its, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
     crashPoint('ready:after-move')
     // The counter's "待提货" number, moved with the status on its order's shard (ready-count.ts).
     await moveReadyCountInTx(t, db, o.pickupPointId, o._id, 1)
-    return true
+    return its
   })
-  if (!moved) {
-    // Another call readied it first (or it is being refunded): this code was never handed out.
-    await db.collection('pickupCodes').where({ _id: code, orderId: order._id }).remove()
-    return false
-  }
+  // Not readied by this call (another one did, or it is being refunded), or the order had a code after all: a
+  // code drawn here was never handed out.
+  if (drawn && code !== drawn) await db.collection('pickupCodes').where({ _id: drawn, orderId: order._id }).remove()
+  if (!code) return false
   crashPoint('ready:after-count')
   await tellArrived(db, { ...order, pickupCode: code, servedQuantity }, now)
   return true
+}
+
+/**
+ * #23: an order's pickup code is drawn with its payment, inside the payment's own transaction (a keyed insert of
+ * pickupCodes/<code>; a collision makes the transaction a duplicate and the payment takes the ordinary steps, the
+ * code then drawn when the goods arrive). The order carries it from then on but shows it only once READY (the
+ * order view's CODE_VISIBLE), so the sign-off can ready a whole group in one write (arrival.ts readyInBulk).
+ */
+export async function drawPickupCodeInTx(t: Tx, order: Pick<OrderDoc, '_id' | 'pickupPointId'>, now: number): Promise<string> {
+  const code = drawDigits(PICKUP_CODE_LENGTH)
+  await t.collection('pickupCodes').add({ data: { _id: code, orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now } })
+  return code
 }
 
 /**

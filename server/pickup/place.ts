@@ -11,6 +11,32 @@ export function toPickupPlaceView(p: PickupPointDoc): PickupPlaceView {
   return { pickupPointId: p._id, name: p.name, address: p.address, storeName: p.storeName, openingHours: p.openingHours ?? null, contactPhone: p.contactPhone ?? null, ...(delivery ? { delivery } : {}) }
 }
 
+/**
+ * Where and when an order is collected, as the sign-off writes it onto the orders it readies (#23: the pickup-code
+ * page then reads the order alone): the point without its delivery terms (they change by the hour and are the
+ * point's offer, not the order's) and the group buy's window. admin.updatePickupPoint writes a new place onto the
+ * point's orders still waiting (pickupOnOrdersAt).
+ */
+export interface OrderPickup {
+  place: PickupPlaceView | null
+  pickupStartAt: number | null
+  pickupEndAt: number | null
+}
+
+export function orderPickupOf(p: PickupPointDoc | null, gb: Pick<GroupBuyDoc, 'pickupStartAt' | 'pickupEndAt'>): OrderPickup {
+  return { place: p ? placeOnOrder(p) : null, pickupStartAt: gb.pickupStartAt ?? null, pickupEndAt: gb.pickupEndAt ?? null }
+}
+
+function placeOnOrder(p: PickupPointDoc): PickupPlaceView {
+  const { delivery: _offer, ...place } = toPickupPlaceView(p)
+  return place
+}
+
+/** A point's details changed: the orders waiting there show the new ones (one write for all of them). */
+export async function pickupOnOrdersAt(db: DB.Database, p: PickupPointDoc): Promise<void> {
+  await db.collection('orders').where({ pickupPointId: p._id, status: 'READY_FOR_PICKUP' }).update({ data: { 'pickup.place': placeOnOrder(p) } })
+}
+
 export async function pickupPlaceOf(db: DB.Database, pickupPointId: string): Promise<PickupPlaceView | null> {
   const p = await findById<PickupPointDoc>(db, 'pickupPoints', pickupPointId)
   return p ? toPickupPlaceView(p) : null

@@ -1,6 +1,6 @@
 import { isDuplicateWrite } from '@server/cloud'
 import { findById, updatedCount } from '@server/fetch'
-import type { Tx } from '@server/ledger/txn'
+import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf } from '@server/paging'
 
 /**
@@ -32,6 +32,25 @@ export async function moveReadyCountInTx(t: Tx, db: DB.Database, pickupPointId: 
   const moved = await t.collection(READY_COUNTERS).doc(id).update({ data: { readyCount: db.command.inc(by) } })
   // wx-server-sdk answers a transaction's doc update as any update: { stats: { updated } }.
   if (updatedCount(moved) === 0) await t.collection(READY_COUNTERS).doc(id).set({ data: { pickupPointId, readyCount: by } })
+}
+
+/**
+ * #23: a sign-off that readied its group in one write (arrival.ts readyInBulk) adds what it readied to the count in
+ * one transaction with its arrival record: `readied` is the recount of the group's bulk-readied orders (they keep
+ * their mark whatever happens to them later), and only what the record has not counted yet is added — so a
+ * sign-off run again after a crash, or readying more on a second run, adds each order once. Between the bulk write
+ * and this transaction the count is short by the group; a crash there is finished by settle (finishInterruptedArrivals).
+ */
+export async function addBulkReadyCount(db: DB.Database, pickupPointId: string, arrivalId: string, readied: number): Promise<void> {
+  await inTransaction(db, async (t) => {
+    const arrival = await txGet<{ readyCounted?: number }>(t, 'arrivals', arrivalId)
+    const add = readied - (arrival?.readyCounted ?? 0)
+    if (!arrival || add <= 0) return
+    const id = `${pickupPointId}_${shardOf(arrivalId)}`
+    const moved = await t.collection(READY_COUNTERS).doc(id).update({ data: { readyCount: db.command.inc(add) } })
+    if (updatedCount(moved) === 0) await t.collection(READY_COUNTERS).doc(id).set({ data: { pickupPointId, readyCount: add } })
+    await t.collection('arrivals').doc(arrivalId).update({ data: { readyCounted: readied } })
+  })
 }
 
 /**

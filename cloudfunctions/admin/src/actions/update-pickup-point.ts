@@ -2,7 +2,7 @@ import { adminContract } from '@shared/contracts/admin'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { findById } from '@server/fetch'
-import { toPickupPlaceView } from '@server/pickup/place'
+import { pickupOnOrdersAt, toPickupPlaceView } from '@server/pickup/place'
 import type { PickupPointDoc } from '@server/pickup/model'
 
 /** 自提点 details residents see on detail, order and pickup-code pages: the admin, or a leader bound to the point. */
@@ -16,6 +16,8 @@ export const updatePickupPoint = action({
     const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
     if (Object.keys(data).length > 0) await db.collection('pickupPoints').doc(pickupPointId).update({ data })
     const after = await findById<PickupPointDoc>(db, 'pickupPoints', pickupPointId)
+    // The orders waiting there carry the place on them (place.ts OrderPickup): they show the new details too.
+    if (Object.keys(data).length > 0) await pickupOnOrdersAt(db, after!)
     return ok({ pickupPoint: toPickupPlaceView(after!) })
   },
 })

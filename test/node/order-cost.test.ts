@@ -1,0 +1,111 @@
+/**
+ * #23, what an order costs: the pickup code is drawn with the payment (inside its transaction), the sign-off readies
+ * a whole group in one write and adds it to the 待提货 count once, and each order carries where and when it is
+ * collected, so the pickup-code page reads the order alone. The attacks: a code used before the goods are in, a
+ * sign-off repeated or racing payments, and a point's details changed after the orders were readied.
+ */
+import { readyCountOf } from '@server/pickup/ready-count'
+import { DEMO, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+
+jest.setTimeout(120_000)
+const cloud = testCloudForThisFile()
+
+async function paidOrders(groupBuyId: string, n: number, tag: string): Promise<Array<{ orderId: string; openid: string }>> {
+  const out: Array<{ orderId: string; openid: string }> = []
+  for (let i = 0; i < n; i++) {
+    const openid = `cost-${tag}-${i}`
+    const joined = await join(cloud, openid, groupBuyId, 1)
+    expect(joined.ok).toBe(true)
+    expect((await cloud.pay.pay(joined.data.orderId)).ok).toBe(true)
+    out.push({ orderId: joined.data.orderId, openid })
+  }
+  return out
+}
+
+const orderView = async (openid: string, orderId: string) => (await cloud.call<{ order: Doc }>('order', openid, { action: 'get', orderId })).data.order
+
+async function expectCountWhole(): Promise<void> {
+  const waiting = (await readAll('orders', { pickupPointId: cloud.pickupPointId, status: 'READY_FOR_PICKUP' })).length
+  expect(await readyCountOf(database(), cloud.pickupPointId)).toBe(waiting)
+}
+
+it('the code drawn with the payment is not shown, and not accepted at the counter, before the goods arrive', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const [o] = await paidOrders(groupBuyId, 1, 'early')
+  const stored = (await readDoc('orders', o.orderId))!
+  expect(stored.status).toBe('PAID')
+  expect(stored.pickupCode).toMatch(/^\d{8}$/)
+  expect((await readDoc('pickupCodes', stored.pickupCode))!.orderId).toBe(o.orderId)
+  // The resident does not see it yet …
+  expect((await orderView(o.openid, o.orderId)).pickupCode).toBeNull()
+  // … and someone who learnt it anyway gets nothing for it at the counter.
+  const early = await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: stored.pickupCode })
+  expect(early.error?.code).toBe('PICKUP.NOT_READY')
+  expect((await readDoc('orders', o.orderId))!.status).toBe('PAID')
+  // Once the goods are in, the same code is the order's and works once.
+  expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  expect((await orderView(o.openid, o.orderId)).pickupCode).toBe(stored.pickupCode)
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: stored.pickupCode })).ok).toBe(true)
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: stored.pickupCode })).error?.code).toBe('PICKUP.ALREADY_USED')
+  await expectCountWhole()
+})
+
+it('a sign-off readies the group in one write, counts it once and tells each once, however often it is repeated', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 50 })
+  const orders = await paidOrders(groupBuyId, 12, 'bulk')
+  const before = await readyCountOf(database(), cloud.pickupPointId)
+  const writes = cloud.db.stats.byAction['database.modifyDocument'] ?? 0
+  expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  // One write for the twelve orders, then the arrival record (group buy, count and record writes are a handful).
+  expect((cloud.db.stats.byAction['database.modifyDocument'] ?? 0) - writes).toBeLessThan(8)
+  for (const rep of [1, 2]) {
+    if (rep === 2) expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+    for (const o of orders) {
+      const doc = (await readDoc('orders', o.orderId))!
+      expect({ status: doc.status, batch: doc.readyBatch }).toEqual({ status: 'READY_FOR_PICKUP', batch: groupBuyId })
+      expect((await readAll('outbox', { _id: `arrived_${o.orderId}` })).map((m) => m.toOpenid)).toEqual([o.openid])
+    }
+    expect(await readyCountOf(database(), cloud.pickupPointId)).toBe(before + 12)
+    await cloud.fireTimer('settle')
+    await expectCountWhole()
+  }
+})
+
+it('payments racing the sign-off: every paid order readied once, the count whole', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 50 })
+  await paidOrders(groupBuyId, 5, 'race-early')
+  const late: string[] = []
+  for (let i = 0; i < 15; i++) {
+    const joined = await join(cloud, `cost-race-late-${i}`, groupBuyId, 1)
+    expect((await cloud.pay.pay(joined.data.orderId, { deliver: false })).ok).toBe(true)
+    late.push(joined.data.orderId)
+  }
+  await Promise.all([
+    cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId }),
+    ...late.map((id) => cloud.pay.notify(id, 1)),
+  ])
+  await cloud.fireTimer('settle')
+  const all = await readAll('orders', { groupBuyId })
+  expect(all.map((o) => o.status)).toEqual(Array(20).fill('READY_FOR_PICKUP'))
+  // Each its own code, bound to it.
+  expect(new Set(all.map((o) => o.pickupCode)).size).toBe(20)
+  for (const o of all) expect((await readDoc('pickupCodes', o.pickupCode))!.orderId).toBe(o._id)
+  await expectCountWhole()
+})
+
+it('the pickup-code page reads the order alone, and shows a point’s new address once it changes', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const [o] = await paidOrders(groupBuyId, 1, 'place')
+  expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  const point = (await readDoc('pickupPoints', cloud.pickupPointId))!
+  const reads = cloud.db.stats.operations
+  const shown = await orderView(o.openid, o.orderId)
+  expect(cloud.db.stats.operations - reads).toBe(1)
+  expect(shown.pickup.place).toMatchObject({ pickupPointId: cloud.pickupPointId, name: point.name, address: point.address })
+  const gb = (await readDoc('groupBuys', groupBuyId))!
+  expect({ start: shown.pickup.pickupStartAt, end: shown.pickup.pickupEndAt }).toEqual({ start: gb.pickupStartAt ?? null, end: gb.pickupEndAt ?? null })
+  // The leader moves the point next door: the waiting order shows the new address.
+  const moved = await cloud.call('admin', DEMO.leader, { action: 'updatePickupPoint', pickupPointId: cloud.pickupPointId, address: '幸福路 3 号（原址隔壁）' })
+  expect(moved.ok).toBe(true)
+  expect((await orderView(o.openid, o.orderId)).pickup.place.address).toBe('幸福路 3 号（原址隔壁）')
+})
