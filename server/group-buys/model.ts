@@ -45,6 +45,12 @@ export interface GroupBuyDoc {
   supplyPriceFen?: number | null
   /** The offer's commission for the leader, in basis points of each sale, fixed when the group buy opened. */
   commissionBp?: number | null
+  /**
+   * The store's handling fee per order (分), as the pickup point charged it when the group buy opened (#23): the
+   * sale's split uses it, so a fee changed mid-sale moves neither a sale's shares nor the floor its price was
+   * checked against, and a payment need not read the point. Absent on older group buys (the point's is read).
+   */
+  handlingFeeFen?: number
   /** What the leader signed off as arrived (absent/null until then). */
   receivedQuantity?: number | null
   /** Set with arrivedAt: less arrived than was paid for (late payers are then refunded, not served). */

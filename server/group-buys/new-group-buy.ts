@@ -5,7 +5,7 @@ export type GroupBuyTerms = Pick<
   GroupBuyDoc,
   'title' | 'description' | 'images' | 'unit' | 'priceFen' | 'originalPriceFen' | 'stock' | 'minParticipants' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId' | 'creatorOpenid' | 'creatorRole'
 > &
-  Partial<Pick<GroupBuyDoc, 'offerId' | 'merchantId' | 'supplyPriceFen' | 'commissionBp' | 'priceTiers' | 'pickupStartAt' | 'pickupEndAt'>>
+  Partial<Pick<GroupBuyDoc, 'offerId' | 'merchantId' | 'supplyPriceFen' | 'commissionBp' | 'priceTiers' | 'pickupStartAt' | 'pickupEndAt' | 'handlingFeeFen'>>
 
 /** A new group buy: all stock left, nothing reserved or sold, OPEN, not settled, not arrived. */
 export function newGroupBuyDoc(terms: GroupBuyTerms, now: number): Omit<GroupBuyDoc, '_id'> {

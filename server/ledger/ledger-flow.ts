@@ -58,8 +58,8 @@ export async function refundsOf(db: DB.Database, orderId: string): Promise<Refun
 
 /** What a group buy's sales are split by, from the group buy, its pickup point and the leader's tier now. */
 async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promise<SplitTerms> {
-  const point = await findById<PickupPointFees>(db, 'pickupPoints', gb.pickupPointId)
-  const handlingFeeFen = point?.handlingFeeFen ?? 0
+  // The fee fixed when the group buy opened; the point's own for a group buy from before that (#23).
+  const handlingFeeFen = typeof gb.handlingFeeFen === 'number' ? gb.handlingFeeFen : ((await findById<PickupPointFees>(db, 'pickupPoints', gb.pickupPointId))?.handlingFeeFen ?? 0)
   const fromOffer = !!gb.offerId && !!gb.merchantId && typeof gb.supplyPriceFen === 'number'
   if (!fromOffer) return { kind: 'own', supplyPriceFen: 0, commissionBp: 0, tierBonusBp: 0, handlingFeeFen, platformFeeBp: platformFeeBp() }
   const picked = await monthPickedUpFen(db, gb.creatorOpenid, chinaMonth(paidAt))

@@ -109,3 +109,24 @@ it('the pickup-code page reads the order alone, and shows a point’s new addres
   expect(moved.ok).toBe(true)
   expect((await orderView(o.openid, o.orderId)).pickup.place.address).toBe('幸福路 3 号（原址隔壁）')
 })
+
+it('a handling fee changed mid-sale moves no sale’s shares: the fee the group buy opened with is the one it is split with', async () => {
+  const setFee = async (fen: number) => expect((await cloud.call('admin', DEMO.admin, { action: 'setHandlingFee', pickupPointId: cloud.pickupPointId, handlingFeeFen: fen })).ok).toBe(true)
+  await setFee(50)
+  try {
+    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, priceFen: 1000 })
+    expect((await readDoc('groupBuys', groupBuyId))!.handlingFeeFen).toBe(50)
+    // The store's fee is raised after the group buy opened: its payments are split as agreed, without reading the point.
+    await setFee(400)
+    const [o] = await paidOrders(groupBuyId, 1, 'fee')
+    const store = (await readAll('ledgerEntries', { orderId: o.orderId, kind: 'SALE', party: 'store' })).reduce((s, e) => s + e.amountFen, 0)
+    expect(store).toBe(50)
+    expect((await readDoc('ledgerOrders', o.orderId))!.terms.handlingFeeFen).toBe(50)
+    // A group buy opened after the change takes the new fee.
+    const later = await createGroupBuy(cloud, { minParticipants: 1, priceFen: 1000 })
+    const [p] = await paidOrders(later, 1, 'fee-later')
+    expect((await readDoc('ledgerOrders', p.orderId))!.terms.handlingFeeFen).toBe(400)
+  } finally {
+    await setFee(0)
+  }
+})

@@ -59,6 +59,8 @@ export const createFromOffer = action({
         merchantId: offer.merchantId,
         supplyPriceFen: offer.supplyPriceFen,
         commissionBp: offer.commissionBp,
+        // The fee the price was just checked against is the one its sales are split with.
+        handlingFeeFen: limits.handlingFeeFen,
         // 提货时间: the leader's own, else the offer's default.
         pickupStartAt: input.pickupStartAt ?? offer.pickupStartAt ?? null,
         pickupEndAt: input.pickupEndAt ?? offer.pickupEndAt ?? null,

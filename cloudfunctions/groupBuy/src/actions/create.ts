@@ -15,7 +15,8 @@ export const create = action({
       return fail(ERROR_CODES.AUTH_FORBIDDEN, 'leaders create group buys only at their own pickup point')
     }
     if (input.endAt <= now) return fail(ERROR_CODES.INPUT_INVALID, 'endAt: must be in the future')
-    if (!(await findById(db, 'pickupPoints', input.pickupPointId))) {
+    const point = await findById<{ handlingFeeFen?: number }>(db, 'pickupPoints', input.pickupPointId)
+    if (!point) {
       return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'no such pickup point')
     }
     const doc = newGroupBuyDoc(
@@ -32,6 +33,7 @@ export const create = action({
         startAt: input.startAt,
         endAt: input.endAt,
         pickupPointId: input.pickupPointId,
+        handlingFeeFen: point.handlingFeeFen ?? 0,
         pickupStartAt: input.pickupStartAt ?? null,
         pickupEndAt: input.pickupEndAt ?? null,
         ...(input.priceTiers ? { priceTiers: input.priceTiers } : {}),
