@@ -6,7 +6,7 @@ import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
-import { moveOrder } from '@server/orders/moves'
+import { moveOrder, moveOrderInTx } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue, enqueueInTx } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
@@ -43,7 +43,20 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   // 跟团号, fixed at payment (the ledger's sale and the order page read it from the order from then on).
   const seq = await joinSeqOf(db, order)
   // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
-  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId })
+  const paidFields = { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId }
+  const asPaid: OrderDoc = { ...order, ...paidFields, status: 'PAID' }
+  if (order.status === 'PENDING_PAYMENT') {
+    // #23: the usual payment moves PENDING_PAYMENT → PAID inside its count's transaction (with the sale, the
+    // pickup code and, when nothing follows, its finish): a crash leaves all of it or none, and WeChat Pay's
+    // re-sent notice (or the hold's expiry, which asks WeChat Pay) applies it again. Not PENDING_PAYMENT any more
+    // inside, or a keyed write found taken: the ordinary steps below.
+    const fast = await finishPayment(db, asPaid, now, { justPaid: true, fromPending: paidFields }).catch((err) => {
+      if (err instanceof NotPending) return null
+      throw err
+    })
+    if (fast) return fast
+  }
+  const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', paidFields)
   if (!paid) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
     if (current.status === 'CANCELLED' || current.status === 'EXPIRED') {
@@ -56,8 +69,11 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     return 'ALREADY_APPLIED'
   }
   crashPoint('payment:after-paid')
-  return finishPayment(db, { ...order, status: 'PAID', paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId }, now, { justPaid: true })
+  return finishPayment(db, asPaid, now, { justPaid: true })
 }
+
+/** The order was not PENDING_PAYMENT inside the transaction that was to move it: the ordinary steps decide. */
+class NotPending extends Error {}
 
 /**
  * The steps after PENDING_PAYMENT → PAID, in order: the ledger's sale and the count (participation and the group's
@@ -65,14 +81,20 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
  * the order's paymentFinishedAt. Each is keyed by the order or conditional, so running them again after a crash
  * anywhere — a re-sent notice, settle — does each once.
  */
-export async function finishPayment(db: DB.Database, order: OrderDoc, now: number, opts: { justPaid?: boolean } = {}): Promise<PaymentOutcome> {
+export async function finishPayment(db: DB.Database, order: OrderDoc, now: number, opts: { justPaid?: boolean; fromPending?: Record<string, unknown> } = {}): Promise<PaymentOutcome> {
   // Just moved to PAID by this call: its sale is booked inside the count's transaction (one commit for both, #23).
   // A payment finished later (a re-sent notice, settle) books the sale on its own first — it may be booked already.
   if (!opts.justPaid) {
     await bookSale(db, order._id, now)
     crashPoint('payment:after-sale')
   }
-  const counted = await countOnce(db, order._id, now, !!opts.justPaid)
+  const counted = await countOnce(db, order._id, now, !!opts.justPaid, opts.fromPending)
+  if (opts.fromPending) {
+    // Nothing was written (a keyed write found taken): the ordinary steps, from PENDING_PAYMENT → PAID.
+    if (!counted) throw new NotPending()
+    crashPoint('payment:after-paid')
+  }
+  if (!counted) return 'ALREADY_APPLIED'
   if (opts.justPaid) {
     // Not booked inside the count (it was counted before, or something it would write existed already): book it now.
     if (!counted.sale) await bookSale(db, order._id, now)
@@ -140,12 +162,14 @@ interface Counted {
  * order — makes the whole transaction a duplicate that wrote nothing: it is then counted alone, and the caller books
  * the sale and finishes the rest the ordinary way (each step keyed, so nothing twice).
  */
-async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean): Promise<Counted> {
+async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean, fromPending?: Record<string, unknown>): Promise<Counted | null> {
   if (!fresh) return countPayment(db, orderId, now, false)
   try {
-    return await countPayment(db, orderId, now, true)
+    return await countPayment(db, orderId, now, true, fromPending)
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
+    // Moving from PENDING_PAYMENT too: nothing was written, the caller takes the ordinary steps.
+    if (fromPending) return null
     return countPayment(db, orderId, now, false)
   }
 }
@@ -159,10 +183,15 @@ function nothingFollows(gb: GroupBuyDoc): boolean {
   return gb.status === 'SUCCEEDED' || (gb.status === 'OPEN' && !hasReachedThreshold(gb))
 }
 
-async function countPayment(db: DB.Database, orderId: string, now: number, fresh: boolean): Promise<Counted> {
+async function countPayment(db: DB.Database, orderId: string, now: number, fresh: boolean, fromPending?: Record<string, unknown>): Promise<Counted> {
   return inTransaction(db, async (t): Promise<Counted> => {
-    const o = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
-    if (!o) return { outcome: 'ALREADY' }
+    const read = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
+    if (!read) return { outcome: 'ALREADY' }
+    if (fromPending && read.status !== 'PENDING_PAYMENT') throw new NotPending()
+    // `fromPending`: the order as this transaction will write it, PAID (moveOrderInTx below).
+    const o: OrderDoc & { countedAfterEnd?: boolean } = fromPending ? { ...read, ...fromPending, status: 'PAID' } : read
+    // The order's write in this transaction: with the move to PAID when it is made here.
+    const writeOrder = (data: Record<string, unknown>) => (fromPending ? moveOrderInTx(t, read, 'PAID', { ...fromPending, ...data }) : t.collection('orders').doc(orderId).update({ data }))
     // Counted before (a crash came after): an order that came after the end still needs its refund.
     if (o.countedAt) return { outcome: o.countedAfterEnd ? 'ENDED' : 'ALREADY', order: o }
     // The ledger's sale, from the order and its group buy as this transaction reads them (uncounted: not booked yet
@@ -181,7 +210,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
       if (fresh) await bookSaleWith(await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId))
       await t.collection('groupBuys').doc(o.groupBuyId).update({ data: sale })
       await addBuyerDayInTx(t, db, o)
-      await t.collection('orders').doc(orderId).update({ data: { countedAt: now } })
+      await writeOrder({ countedAt: now })
       return { outcome: 'ALREADY', order: { ...o, countedAt: now }, sale: booked }
     }
     const partId = participationIdFor(o.groupBuyId, o.openid)
@@ -210,7 +239,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     // readies the group in one write instead of a transaction per order (#23).
     const code = fresh && counted && o.status === 'PAID' && o.kind !== 'SERVICE' && !o.pickupCode ? { pickupCode: await drawPickupCodeInTx(t, o, now) } : {}
     const mark = running ? { countedAt: now, ...code, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
-    await t.collection('orders').doc(orderId).update({ data: mark })
+    await writeOrder(mark)
     return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...mark }, groupBuy: counted, sale: booked, finished }
   })
 }

@@ -130,3 +130,28 @@ it('a handling fee changed mid-sale moves no sale’s shares: the fee the group 
     await setFee(0)
   }
 })
+
+it('one payment notified ten times at once, racing the resident’s cancel: paid and counted once, or cancelled and refunded — never both', async () => {
+  for (let round = 0; round < 4; round++) {
+    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 5 })
+    const openid = `cost-race-cancel-${round}`
+    const joined = await join(cloud, openid, groupBuyId, 1)
+    const orderId = joined.data.orderId
+    expect((await cloud.pay.pay(orderId, { deliver: false })).ok).toBe(true)
+    await Promise.all([
+      ...Array.from({ length: 10 }, () => cloud.pay.notify(orderId, 1)),
+      cloud.call('order', openid, { action: 'cancel', orderId }),
+    ])
+    await cloud.fireTimer('settle')
+    const order = (await readDoc('orders', orderId))!
+    const gb = (await readDoc('groupBuys', groupBuyId))!
+    const refunds = await readAll('refunds', { orderId })
+    if (order.status === 'PAID') {
+      expect({ paid: gb.paidParticipants, sold: gb.soldQuantity, refunds: refunds.length, sales: !!(await readDoc('ledgerOrders', orderId)) }).toEqual({ paid: 1, sold: 1, refunds: 0, sales: true })
+    } else {
+      // Cancelled first: the money that still arrived goes back, once, and the payer is never counted.
+      expect(['CANCELLED', 'REFUNDED']).toContain(order.status)
+      expect({ paid: gb.paidParticipants, sold: gb.soldQuantity, refunds: refunds.map((r) => r.amountFen) }).toEqual({ paid: 0, sold: 0, refunds: [order.amountFen] })
+    }
+  }
+})
