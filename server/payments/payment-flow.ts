@@ -30,9 +30,17 @@ export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_
  * then make each step a conditional write so replays and races change nothing twice.
  */
 export async function applyPayment(db: DB.Database, orderId: string, now: number): Promise<PaymentOutcome> {
+  const confirmed = await queryPaid(orderId)
+  if (confirmed.paid) {
+    // #23: the usual payment — the order still PENDING_PAYMENT, the amount right — is moved to PAID inside its
+    // count's transaction, with the sale, the pickup code and, when nothing follows, its finish: a crash leaves all
+    // of it or none, and WeChat Pay's re-sent notice (or the hold's expiry, which asks WeChat Pay) applies it again.
+    // Anything else (a replay, a wrong amount, a cancelled hold, a keyed write found taken): the steps below.
+    const fast = await payInOneCommit(db, orderId, { paidAt: now, transactionId: confirmed.transactionId, totalFee: confirmed.totalFee }, now)
+    if (fast) return fast
+  }
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order) return 'UNKNOWN_ORDER'
-  const confirmed = await queryPaid(orderId)
   if (!confirmed.paid) return 'NOT_PAID'
   if (confirmed.totalFee !== order.amountFen) {
     // Money arrived that does not match the order: never count it, give back exactly what was paid.
@@ -45,17 +53,6 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
   const paidFields = { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId }
   const asPaid: OrderDoc = { ...order, ...paidFields, status: 'PAID' }
-  if (order.status === 'PENDING_PAYMENT') {
-    // #23: the usual payment moves PENDING_PAYMENT → PAID inside its count's transaction (with the sale, the
-    // pickup code and, when nothing follows, its finish): a crash leaves all of it or none, and WeChat Pay's
-    // re-sent notice (or the hold's expiry, which asks WeChat Pay) applies it again. Not PENDING_PAYMENT any more
-    // inside, or a keyed write found taken: the ordinary steps below.
-    const fast = await finishPayment(db, asPaid, now, { justPaid: true, fromPending: paidFields }).catch((err) => {
-      if (err instanceof NotPending) return null
-      throw err
-    })
-    if (fast) return fast
-  }
   const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', paidFields)
   if (!paid) {
     const current = (await findById<OrderDoc>(db, 'orders', orderId)) ?? order
@@ -72,8 +69,32 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
   return finishPayment(db, asPaid, now, { justPaid: true })
 }
 
-/** The order was not PENDING_PAYMENT inside the transaction that was to move it: the ordinary steps decide. */
+/** What WeChat Pay confirmed, for the move to PAID inside the count's transaction. */
+interface Confirmed {
+  paidAt: number
+  transactionId: string
+  totalFee: number
+}
+
+/** The order was not the usual payment inside the transaction that was to move it: the ordinary steps decide. */
 class NotPending extends Error {}
+
+/**
+ * applyPayment's usual case in one transaction (countPayment with `pending`): null when the transaction found the
+ * order not PENDING_PAYMENT or not of the confirmed amount, or a keyed write taken — it then wrote nothing.
+ */
+async function payInOneCommit(db: DB.Database, orderId: string, pending: Confirmed, now: number): Promise<PaymentOutcome | null> {
+  let counted: Counted | null
+  try {
+    counted = await countOnce(db, orderId, now, true, pending)
+  } catch (err) {
+    if (err instanceof NotPending) return null
+    throw err
+  }
+  if (!counted?.order) return null
+  crashPoint('payment:after-paid')
+  return afterCount(db, counted.order, counted, now, true)
+}
 
 /**
  * The steps after PENDING_PAYMENT → PAID, in order: the ledger's sale and the count (participation and the group's
@@ -81,21 +102,21 @@ class NotPending extends Error {}
  * the order's paymentFinishedAt. Each is keyed by the order or conditional, so running them again after a crash
  * anywhere — a re-sent notice, settle — does each once.
  */
-export async function finishPayment(db: DB.Database, order: OrderDoc, now: number, opts: { justPaid?: boolean; fromPending?: Record<string, unknown> } = {}): Promise<PaymentOutcome> {
+export async function finishPayment(db: DB.Database, order: OrderDoc, now: number, opts: { justPaid?: boolean } = {}): Promise<PaymentOutcome> {
   // Just moved to PAID by this call: its sale is booked inside the count's transaction (one commit for both, #23).
   // A payment finished later (a re-sent notice, settle) books the sale on its own first — it may be booked already.
   if (!opts.justPaid) {
     await bookSale(db, order._id, now)
     crashPoint('payment:after-sale')
   }
-  const counted = await countOnce(db, order._id, now, !!opts.justPaid, opts.fromPending)
-  if (opts.fromPending) {
-    // Nothing was written (a keyed write found taken): the ordinary steps, from PENDING_PAYMENT → PAID.
-    if (!counted) throw new NotPending()
-    crashPoint('payment:after-paid')
-  }
+  const counted = await countOnce(db, order._id, now, !!opts.justPaid)
   if (!counted) return 'ALREADY_APPLIED'
-  if (opts.justPaid) {
+  return afterCount(db, order, counted, now, !!opts.justPaid)
+}
+
+/** finishPayment from the count on (also the end of payInOneCommit). */
+async function afterCount(db: DB.Database, order: OrderDoc, counted: Counted, now: number, justPaid: boolean): Promise<PaymentOutcome> {
+  if (justPaid) {
     // Not booked inside the count (it was counted before, or something it would write existed already): book it now.
     if (!counted.sale) await bookSale(db, order._id, now)
     crashPoint('payment:after-sale')
@@ -162,14 +183,14 @@ interface Counted {
  * order — makes the whole transaction a duplicate that wrote nothing: it is then counted alone, and the caller books
  * the sale and finishes the rest the ordinary way (each step keyed, so nothing twice).
  */
-async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean, fromPending?: Record<string, unknown>): Promise<Counted | null> {
+async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean, pending?: Confirmed): Promise<Counted | null> {
   if (!fresh) return countPayment(db, orderId, now, false)
   try {
-    return await countPayment(db, orderId, now, true, fromPending)
+    return await countPayment(db, orderId, now, true, pending)
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
     // Moving from PENDING_PAYMENT too: nothing was written, the caller takes the ordinary steps.
-    if (fromPending) return null
+    if (pending) return null
     return countPayment(db, orderId, now, false)
   }
 }
@@ -183,12 +204,15 @@ function nothingFollows(gb: GroupBuyDoc): boolean {
   return gb.status === 'SUCCEEDED' || (gb.status === 'OPEN' && !hasReachedThreshold(gb))
 }
 
-async function countPayment(db: DB.Database, orderId: string, now: number, fresh: boolean, fromPending?: Record<string, unknown>): Promise<Counted> {
+async function countPayment(db: DB.Database, orderId: string, now: number, fresh: boolean, pending?: Confirmed): Promise<Counted> {
   return inTransaction(db, async (t): Promise<Counted> => {
     const read = await txGet<OrderDoc & { countedAfterEnd?: boolean }>(t, 'orders', orderId)
     if (!read) return { outcome: 'ALREADY' }
-    if (fromPending && read.status !== 'PENDING_PAYMENT') throw new NotPending()
-    // `fromPending`: the order as this transaction will write it, PAID (moveOrderInTx below).
+    // `pending`: this transaction also makes the move to PAID (payInOneCommit), for the usual payment only.
+    if (pending && (read.status !== 'PENDING_PAYMENT' || read.amountFen !== pending.totalFee)) throw new NotPending()
+    // 跟团号, fixed at payment (an indexed count, read beside the transaction: the order's place never changes).
+    const fromPending = pending && { paidAt: pending.paidAt, transactionId: pending.transactionId, paymentFinishedAt: 0, seq: await joinSeqOf(db, read), paidIn: read.groupBuyId }
+    // The order as this transaction will write it: PAID when it makes the move (moveOrderInTx below).
     const o: OrderDoc & { countedAfterEnd?: boolean } = fromPending ? { ...read, ...fromPending, status: 'PAID' } : read
     // The order's write in this transaction: with the move to PAID when it is made here.
     const writeOrder = (data: Record<string, unknown>) => (fromPending ? moveOrderInTx(t, read, 'PAID', { ...fromPending, ...data }) : t.collection('orders').doc(orderId).update({ data }))
