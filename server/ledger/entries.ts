@@ -17,14 +17,16 @@ export interface EntrySpec {
 }
 
 /**
- * Write entries inside a transaction. Zero amounts are not written. Sales, releases and reversals touch no shared
- * document besides their order's position, so pickups and payments of one leader never wait for each other; only a
- * payout moves its account's document (payouts.ts).
+ * Write entries inside a transaction, all of one event in one insert (#23: one database operation per event, not
+ * per party — the SDK's add takes a list; a key written before makes the whole transaction a duplicate, as one
+ * insert per entry did). Zero amounts are not written. Sales, releases and reversals touch no shared document
+ * besides their order's position, so pickups and payments of one leader never wait for each other; only a payout
+ * moves its account's document (payouts.ts).
  */
 export async function writeEntries(t: Tx, specs: readonly EntrySpec[], now: number): Promise<void> {
-  for (const s of specs) {
-    if (s.amountFen === 0) continue
-    const doc: LedgerEntryDoc = { _id: s.id, orderId: s.orderId, groupBuyId: s.groupBuyId, party: s.party, partyId: s.partyId, account: accountOf(s.party, s.partyId), kind: s.kind, amountFen: s.amountFen, state: s.state, refId: s.refId, createdAt: now }
-    await t.collection('ledgerEntries').add({ data: doc as unknown as Record<string, unknown> })
-  }
+  const docs: LedgerEntryDoc[] = specs
+    .filter((s) => s.amountFen !== 0)
+    .map((s) => ({ _id: s.id, orderId: s.orderId, groupBuyId: s.groupBuyId, party: s.party, partyId: s.partyId, account: accountOf(s.party, s.partyId), kind: s.kind, amountFen: s.amountFen, state: s.state, refId: s.refId, createdAt: now }))
+  if (docs.length === 0) return
+  await t.collection('ledgerEntries').add({ data: (docs.length === 1 ? docs[0] : docs) as unknown as Record<string, unknown> | Record<string, unknown>[] })
 }

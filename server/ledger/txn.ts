@@ -7,7 +7,8 @@ export interface TxDoc {
   update(o: { data: Record<string, unknown> }): Promise<unknown>
 }
 export interface Tx {
-  collection(name: string): { doc(id: string): TxDoc; add(o: { data: Record<string, unknown> }): Promise<unknown> }
+  /** add takes one document or a list (one insert request for all of them, wx-server-sdk answers `_ids`). */
+  collection(name: string): { doc(id: string): TxDoc; add(o: { data: Record<string, unknown> | Record<string, unknown>[] }): Promise<unknown> }
 }
 
 /**
