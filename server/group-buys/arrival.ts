@@ -7,7 +7,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'
 import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
-import { pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
+import { pickupCodeTtlMs, readyForPickup, tellArrivedAll } from '@server/pickup/pickup-flow'
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
 import { moveOrdersWhere } from '@server/orders/moves'
@@ -46,6 +46,8 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
   const planned = new Set(arrival.lines.map((l) => l.orderId))
   const orders = await readOrdersInJoinOrder(db, gb._id)
   const byId = new Map(orders.map((o) => [o._id, o]))
+  // Readied in bulk (or by a run a crash cut off): their 到货 messages go out together after the lines (keyed).
+  const toTell: OrderDoc[] = []
   for (const line of arrival.lines) {
     const order = byId.get(line.orderId)
     if (!order) continue
@@ -64,7 +66,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
       continue
     }
     if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
-    else if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP') await tellArrived(db, order, now)
+    else if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP') toTell.push(order)
     if (line.refundFen > 0) {
       if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
         outcome.shortOrders++
@@ -78,7 +80,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
   // Paid after the plan was made (between its read and arrivedAt): served if nothing was short, else refunded.
   for (const order of orders) {
     // Readied by a sign-off a crash cut off after its transaction: the 到货 message (keyed) is what may be missing.
-    if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP' && !planned.has(order._id)) await tellArrived(db, order, now)
+    if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP' && !planned.has(order._id)) toTell.push(order)
     if (order.status !== 'PAID' || planned.has(order._id)) continue
     if (!shortage) {
       if (await readyForPickup(db, order, ttl, now)) outcome.readyOrders++
@@ -86,6 +88,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
       await requestRefund(db, order, SHORTAGE_REASON, now)
     }
   }
+  await tellArrivedAll(db, gb._id, toTell, now)
   if (gb.offerId) await receiveIntoPurchaseOrder(db, gb, arrival.receivedQuantity, now)
   if (shortage) await tellMerchantShort(db, gb, arrival, now)
   await db.collection('arrivals').where({ _id: gb._id, finishedAt: 0 }).update({ data: { finishedAt: now } })

@@ -8,7 +8,7 @@ import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { moveOrder, moveOrderInTx } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
-import { enqueue, enqueueInTx } from '@server/messages/outbox'
+import { enqueue, enqueueInTx, enqueueMany } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { drawPickupCodeInTx, pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
@@ -318,7 +318,7 @@ export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: num
   await noticeSucceededToSellers(db, gb, now)
   const words = await pickupWordsForGroupBuy(db, gb._id, now)
   await eachPage<OrderDoc>(db, 'orders', { groupBuyId: gb._id, status: 'PAID' }, async (orders) => {
-    for (const o of orders) await enqueue(db, `succeeded_${o._id}`, succeededMessage(gb, o, words), now)
+    await enqueueMany(db, orders.map((o) => ({ key: `succeeded_${o._id}`, msg: succeededMessage(gb, o, words) })), now)
   })
   await db.collection('groupBuys').where({ _id: gb._id, succeededNotified: false }).update({ data: { succeededNotified: true } })
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '@shared/domain/pickup'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/orders/model'
-import { enqueue } from '@server/messages/outbox'
+import { enqueue, enqueueMany, type OutboxMessage } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy } from '@server/pickup/place'
 import { crashPoint } from '@server/crash-points'
 import { bookPickup, bookPickupInTx } from '@server/ledger/ledger-flow'
@@ -68,18 +68,24 @@ export async function drawPickupCodeInTx(t: Tx, order: Pick<OrderDoc, '_id' | 'p
  */
 export async function tellArrived(db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'title' | 'pickupCode' | 'servedQuantity' | 'quantity'>, now: number): Promise<void> {
   const words = await pickupWordsForGroupBuy(db, order.groupBuyId, now)
-  await enqueue(
-    db,
-    `arrived_${order._id}`,
-    {
-      toOpenid: order.openid,
-      template: 'GOODS_ARRIVED',
-      page: `pages/resident/order/index?orderId=${order._id}`,
-      data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: order.pickupCode ?? '' }, number3: { value: String(order.servedQuantity ?? order.quantity) } },
-      where: words,
-    },
-    now,
-  )
+  await enqueue(db, `arrived_${order._id}`, arrivedMessage(order, words), now)
+}
+
+function arrivedMessage(order: Parameters<typeof tellArrived>[1], words: { place: string; window: string }): OutboxMessage {
+  return {
+    toOpenid: order.openid,
+    template: 'GOODS_ARRIVED',
+    page: `pages/resident/order/index?orderId=${order._id}`,
+    data: { thing1: { value: order.title.slice(0, 20) }, character_string2: { value: order.pickupCode ?? '' }, number3: { value: String(order.servedQuantity ?? order.quantity) } },
+    where: words,
+  }
+}
+
+/** tellArrived for many orders of one group buy at once (a sign-off's bulk readying): the messages in batches. */
+export async function tellArrivedAll(db: DB.Database, groupBuyId: string, orders: ReadonlyArray<Parameters<typeof tellArrived>[1]>, now: number): Promise<void> {
+  if (orders.length === 0) return
+  const words = await pickupWordsForGroupBuy(db, groupBuyId, now)
+  await enqueueMany(db, orders.map((o) => ({ key: `arrived_${o._id}`, msg: arrivedMessage(o, words) })), now)
 }
 
 /**
