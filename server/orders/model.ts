@@ -45,6 +45,11 @@ export interface OrderDoc extends OrderDeliveryFields {
   paidIn?: string
   /** Where and when to collect, written with the readying (server/pickup/place.ts OrderPickup; absent before). */
   pickup?: { place: PickupPlaceView | null; pickupStartAt: number | null; pickupEndAt: number | null }
+  /**
+   * When the goods went out, for WeChat's shipping record (payments/shipping.ts shippingMark): > 0 from the hand-over
+   * until settle queued the record (then 0); absent before any hand-over.
+   */
+  shippingDueAt?: number
   /** Readied in one write with its group by the arrival `readyBatch` (= the group buy's id; arrival.ts readyInBulk). */
   readyBatch?: string
   /** When the payment was counted into its participation and group buy (once, in one transaction). */

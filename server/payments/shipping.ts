@@ -4,7 +4,7 @@ import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
 import type { ShippingDoc } from '@server/payments/model'
-import { txGet, type Tx } from '@server/ledger/txn'
+import { addMany } from '@server/batch-insert'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`
@@ -41,15 +41,34 @@ export async function queueShipping(db: DB.Database, order: OrderDoc, handedOver
 }
 
 /**
- * queueShipping inside the completing hand-over's transaction (server/pickup/pickup-flow.ts). `mayExist`: an
- * earlier part of the order was handed over, which queued the record already (or was cut off before it could):
- * it is read first, since a duplicate insert would fail the whole transaction. Otherwise nothing else queues it.
+ * The shipping record as a mark on the order, written with the hand-over's own write of the order (#23: no
+ * document of its own in the hand-over's transaction): `shippingDueAt` is when the goods went out, and settle turns
+ * the marks into `shippingUploads` records in batches (queueDueShipping). Nothing for an order refunded in full,
+ * and nothing when an earlier part of it was marked (or queued) already.
  */
-export async function queueShippingInTx(t: Tx, order: OrderDoc, handedOverAt: number, mayExist: boolean): Promise<boolean> {
-  if (refundedInFull(order)) return false
-  if (mayExist && (await txGet<ShippingDoc>(t, 'shippingUploads', shippingIdFor(order._id)))) return false
-  await t.collection('shippingUploads').add({ data: shippingDocFor(order, handedOverAt) as unknown as Record<string, unknown> })
-  return true
+export function shippingMark(order: Pick<OrderDoc, 'status' | 'amountFen' | 'refundedFen' | 'shippingDueAt'>, handedOverAt: number): { shippingDueAt?: number } {
+  if (refundedInFull(order) || order.shippingDueAt !== undefined) return {}
+  return { shippingDueAt: handedOverAt }
+}
+
+/**
+ * settle: the orders marked by a hand-over (shippingMark) get their shipping records, in batch inserts, then lose
+ * the mark (one write per batch). A record queued before (by the ordinary steps, or a run a crash cut off between
+ * the insert and the unmarking) fails its batch, which is then queued one by one, each keyed: once per payment.
+ */
+export async function queueDueShipping(db: DB.Database, batch = 100): Promise<{ queued: number }> {
+  const _ = db.command
+  const marked = await docsOf<OrderDoc>(db.collection('orders').where({ shippingDueAt: _.gt(0) }).limit(batch))
+  if (marked.length === 0) return { queued: 0 }
+  const due = marked.filter((o) => !refundedInFull(o))
+  try {
+    await addMany(db, 'shippingUploads', due.map((o) => shippingDocFor(o, o.shippingDueAt!) as unknown as Record<string, unknown>))
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    for (const o of due) await queueShipping(db, o, o.shippingDueAt!)
+  }
+  await db.collection('orders').where({ _id: _.in(marked.map((o) => o._id)), shippingDueAt: _.gt(0) }).update({ data: { shippingDueAt: 0 } })
+  return { queued: due.length }
 }
 
 function shippingDocFor(order: OrderDoc, handedOverAt: number): ShippingDoc {
@@ -140,12 +159,25 @@ export async function processDueShipping(db: DB.Database, now: number, batch = 5
   return out
 }
 
-/** 对账: handed-over orders WeChat has not accepted yet (oldest first), and how many there are. */
+/**
+ * 对账: handed-over orders WeChat has not accepted yet (oldest first), and how many there are — the queued records,
+ * and the orders whose hand-over marked them and settle has not queued yet (attempts 0).
+ */
 export async function shippingBacklog(db: DB.Database, limit = 50): Promise<{ items: Pick<ShippingDoc, 'orderId' | 'itemDesc' | 'handedOverAt' | 'attempts' | 'lastError'>[]; count: number }> {
+  const _ = db.command
   const where = { status: 'PENDING' }
-  const [list, total] = await Promise.all([
+  const markedWhere = { shippingDueAt: _.gt(0) }
+  const [list, total, marked, markedTotal] = await Promise.all([
     db.collection('shippingUploads').where(where).orderBy('handedOverAt', 'asc').limit(limit).get() as unknown as Promise<{ data: ShippingDoc[] }>,
     db.collection('shippingUploads').where(where).count() as unknown as Promise<{ total: number }>,
+    docsOf<OrderDoc>(db.collection('orders').where(markedWhere).orderBy('shippingDueAt', 'asc').limit(limit)),
+    db.collection('orders').where(markedWhere).count() as unknown as Promise<{ total: number }>,
   ])
-  return { items: list.data.map((s) => ({ orderId: s.orderId, itemDesc: s.itemDesc, handedOverAt: s.handedOverAt, attempts: s.attempts, lastError: s.lastError })), count: total.total }
+  const queued = new Set(list.data.map((s) => s.orderId))
+  const items = [
+    ...list.data.map((s) => ({ orderId: s.orderId, itemDesc: s.itemDesc, handedOverAt: s.handedOverAt, attempts: s.attempts, lastError: s.lastError })),
+    // (A record queued by a run cut off before it unmarked the order is listed once.)
+    ...marked.filter((o) => !refundedInFull(o) && !queued.has(o._id)).map((o) => ({ orderId: o._id, itemDesc: itemDescFor(o), handedOverAt: o.shippingDueAt!, attempts: 0, lastError: null })),
+  ].sort((a, b) => a.handedOverAt - b.handedOverAt)
+  return { items: items.slice(0, limit), count: total.total + markedTotal.total }
 }

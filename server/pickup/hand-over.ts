@@ -7,7 +7,7 @@ import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
 import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
-import { queueShipping } from '@server/payments/shipping'
+import { shippingMark } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
@@ -22,7 +22,7 @@ export type HandOverResult =
  * the pickup point's 待提货 count move together or not at all): READY, not expired, the code still the order's (its
  * own, or its outstanding proxy code), and no more than is left. Of any number of counters handing over the same
  * order at once, each unit goes out once. The write that completes the order moves it to PICKED_UP and, in the
- * same transaction, books the ledger's pickup, the points and the shipping record (finishHandoverInTx; an order
+ * same transaction, books the ledger's pickup, the points and the shipping record's mark (finishHandoverInTx; an order
  * whose sale is not booked yet gets handoverFinishedAt 0 and finishHandover after, settle's after a crash); a part
  * only moves `pickedQuantity`. A proxy code is cleared by its use (valid once) and its owner told.
  */
@@ -71,13 +71,18 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
     const data: Record<string, unknown> = decided.completes ? { pickedUpAt: now, pickedQuantity: picked } : { pickedQuantity: picked }
     if (how.via === 'delegate') data.delegateCode = null
     if (!decided.completes) {
+      // WeChat is told at the first hand-over, even of a part (one record per payment): the mark rides on this
+      // write, and settle queues the record (payments/shipping.ts queueDueShipping).
+      Object.assign(data, shippingMark(o, now))
       await t.collection('orders').doc(o._id).update({ data })
       return { ok: true, order: { ...o, ...(data as Partial<OrderDoc>) }, take: decided.take, left: left - decided.take, completes: false }
     }
     // The ledger's pickup, the points and the shipping record are written in this same commit (pickup-flow
     // finishHandoverInTx); only an order whose sale is not booked yet leaves them to finishHandover (mark 0).
     const after = { ...o, ...(data as Partial<OrderDoc>), status: 'PICKED_UP' as const }
-    data.handoverFinishedAt = (await finishHandoverInTx(t, db, after, { shippingMayExist: (o.pickedQuantity ?? 0) > 0 }, now)) ? now : 0
+    const steps = await finishHandoverInTx(t, db, after, now)
+    Object.assign(data, steps)
+    data.handoverFinishedAt = steps ? now : 0
     // The status moves through the orders room's transition table.
     await moveOrderInTx(t, o, 'PICKED_UP', data)
     crashPoint('pickup:in-handover')
@@ -91,14 +96,6 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
     // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its later steps are finished.
     if (result.order.status === 'PICKED_UP' && result.order.handoverFinishedAt === 0) await finishHandover(db, result.order, now)
     return result
-  }
-  if (!result.completes) {
-    // WeChat is told at the first hand-over, even of a part (one record per payment: the completing one's
-    // finishHandover queues it again as a no-op; if this is cut off, that one queues it).
-    await queueShipping(db, result.order, now).catch((err) => {
-      if (isCrash(err)) throw err
-      console.error('[pickup] queueing the shipping upload failed; the completing hand-over queues it', orderId, err)
-    })
   }
   if (result.completes) crashPoint('pickup:after-handover')
   if (result.completes && result.order.handoverFinishedAt === 0) {

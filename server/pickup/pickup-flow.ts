@@ -10,7 +10,7 @@ import { moveOrderInTx } from '@server/orders/moves'
 import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { earnPickupPoints, earnPickupPointsInTx } from '@server/members/points'
-import { queueShipping, queueShippingInTx } from '@server/payments/shipping'
+import { queueShipping, shippingMark } from '@server/payments/shipping'
 import { finishEach } from '@server/crash-finish'
 import { docsOf } from '@server/paging'
 
@@ -91,19 +91,20 @@ export async function tellArrivedAll(db: DB.Database, groupBuyId: string, orders
 /**
  * The hand-over's own steps inside the transaction that moves the order to PICKED_UP (pickup.verify, voucher.redeem):
  * the ledger's pickup (the after-sales window starts, the tier volume counted), the order's points (entry and
- * balance), the shipping record's queue entry — all in that one commit, so nothing is left for a crash to cut off
- * and the order is written with `handoverFinishedAt: now`. `order` is the order as the transaction writes it
- * (PICKED_UP, pickedUpAt). False when the order's sale is not in the ledger yet (a payment cut off before it): the
- * order is then written with `handoverFinishedAt: 0` and finishHandover runs the steps after the commit, booking
- * the sale first, as settle's finishInterruptedHandovers would.
+ * balance), and the shipping record's mark, returned for the caller's write of the order (shippingMark) — all in
+ * that one commit, so nothing is left for a crash to cut off and the order is written with `handoverFinishedAt:
+ * now`. `order` is the order as the transaction writes it (PICKED_UP, pickedUpAt). Null when the order's sale is
+ * not in the ledger yet (a payment cut off before it): the order is then written with `handoverFinishedAt: 0` and
+ * finishHandover runs the steps after the commit, booking the sale first, as settle's finishInterruptedHandovers
+ * would.
  */
-export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, opts: { shippingMayExist: boolean }, now: number): Promise<boolean> {
+export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, now: number): Promise<{ shippingDueAt?: number } | null> {
   const lo = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', order._id)
-  if (!lo) return false
+  if (!lo) return null
   await bookPickupInTx(t, lo, order.pickedUpAt ?? now, now)
   await earnPickupPointsInTx(t, db, order, now)
-  await queueShippingInTx(t, order, order.pickedUpAt ?? now, opts.shippingMayExist)
-  return true
+  // The shipping record rides on the order's own write (settle queues it: payments/shipping.ts queueDueShipping).
+  return shippingMark(order, order.pickedUpAt ?? now)
 }
 
 /**

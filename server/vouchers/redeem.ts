@@ -46,9 +46,10 @@ export async function redeemVoucher(db: DB.Database, user: UserDoc, code: string
     const data = { pickedUpAt: now, pickedQuantity: o.quantity, redeemedBy: user._id }
     // The hand-over's steps (ledger pickup, points, shipping record) in this same commit, as at the counter.
     const after: OrderDoc = { ...o, ...data, status: 'PICKED_UP' }
-    const handoverFinishedAt = (await finishHandoverInTx(t, db, after, { shippingMayExist: false }, now)) ? now : 0
-    await moveOrderInTx(t, o, 'PICKED_UP', { ...data, handoverFinishedAt })
-    return { ok: true, order: { ...after, handoverFinishedAt } }
+    const steps = await finishHandoverInTx(t, db, after, now)
+    const handoverFinishedAt = steps ? now : 0
+    await moveOrderInTx(t, o, 'PICKED_UP', { ...data, ...steps, handoverFinishedAt })
+    return { ok: true, order: { ...after, ...steps, handoverFinishedAt } }
   })
   if (!result.ok) {
     // A retry after a crash cut the redemption's later steps off: they are finished, and it is refused as used.

@@ -218,18 +218,19 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         expect(await readDoc('pointEntries', entryId)).toBeNull()
         expect((await readDoc('ledgerOrders', cutOrder.orderId))!.pickedUpAt).toBeNull()
         expect(await readDoc('shippingUploads', `sh_${cutOrder.orderId}`)).toBeNull()
+        expect((await readDoc('orders', cutOrder.orderId))!.shippingDueAt).toBeUndefined()
         const waiting = (await readAll('orders', { pickupPointId: pointId, status: 'READY_FOR_PICKUP' })).length
         expect(await readyCountOf(database(), pointId)).toBe(waiting)
         expect((await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut[0].i] })).ok).toBe(true)
       } else {
-        // Cut after its commit: the order, its points, the ledger's pickup and the shipping record are all there
-        // before anyone retries or settle runs — there is no later step left to finish.
+        // Cut after its commit: the order, its points, the ledger's pickup and the shipping record's mark (on the
+        // order; settle queues the record) are all there before anyone retries or settle runs — no later step is left.
         const doc = (await readDoc('orders', cutOrder.orderId))!
         expect({ status: doc.status, finished: doc.handoverFinishedAt > 0 }).toEqual({ status: 'PICKED_UP', finished: true })
         expect(await readDoc('pointEntries', entryId)).toMatchObject({ points: 10, pendingSince: 0 })
         expect((await readDoc('members', cutOrder.openid))!.points).toBe(10)
         expect((await readDoc('ledgerOrders', cutOrder.orderId))!.pickedUpAt).toBe(doc.pickedUpAt)
-        expect(await readDoc('shippingUploads', `sh_${cutOrder.orderId}`)).toMatchObject({ status: 'PENDING' })
+        expect(doc.shippingDueAt).toBe(doc.pickedUpAt)
         if (k % 2 === 0) {
           // The clerk scans the code again: the hand-over happened, so it is not repeated.
           const again = await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut[0].i] })

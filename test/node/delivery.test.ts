@@ -263,8 +263,8 @@ describe('配送单 and the hand-over at the door', () => {
     expect(notices[0]).toMatchObject({ title: '已送达' })
     expect(notices[0].body).toContain('2栋 101')
     expect(await readAll('verifications', { code })).toHaveLength(20)
-    expect(await readAll('shippingUploads', { orderId })).toHaveLength(1)
     await cloud.fireTimer('settle')
+    expect(await readAll('shippingUploads', { orderId })).toHaveLength(1)
     expect(cloud.shipping.list().filter((i) => i.outTradeNo === orderId).map((i) => i.logisticsType)).toEqual([2])
     // Handed over: off the 配送单.
     const list = await cloud.call<{ items: Doc[] }>('pickup', DEMO.clerk, { action: 'deliveryList', pickupPointId: cloud.pickupPointId })
@@ -299,6 +299,7 @@ describe('配送单 and the hand-over at the door', () => {
     const [order] = await readAll('orders', { openid: 'dl-pickup', groupBuyId: gb })
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: order.pickupCode })).ok).toBe(true)
     expect(await readAll('notices', { openid: 'dl-pickup', kind: 'DELIVERED' })).toHaveLength(0)
+    await cloud.fireTimer('settle')
     expect((await readDoc('shippingUploads', `sh_${order._id}`))!.logisticsType).toBe(4)
   })
 })

@@ -4,6 +4,7 @@
  * collected, so the pickup-code page reads the order alone. The attacks: a code used before the goods are in, a
  * sign-off repeated or racing payments, and a point's details changed after the orders were readied.
  */
+import { queueShipping } from '@server/payments/shipping'
 import { readyCountOf } from '@server/pickup/ready-count'
 import { DEMO, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 
@@ -154,4 +155,25 @@ it('one payment notified ten times at once, racing the resident’s cancel: paid
       expect({ paid: gb.paidParticipants, sold: gb.soldQuantity, refunds: refunds.map((r) => r.amountFen) }).toEqual({ paid: 0, sold: 0, refunds: [order.amountFen] })
     }
   }
+})
+
+it('the shipping record rides on the hand-over’s write of the order; settle queues it once, also after a run cut off between the insert and the unmarking', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const orders = await paidOrders(groupBuyId, 3, 'ship')
+  expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  for (const o of orders) {
+    const code = (await orderView(o.openid, o.orderId)).pickupCode
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code })).ok).toBe(true)
+  }
+  // A settle run that queued one record and died before it unmarked the order: the mark is still there.
+  const cut = (await readDoc('orders', orders[0].orderId))!
+  expect(await queueShipping(database(), cut as never, cut.shippingDueAt)).toBe(true)
+  await cloud.fireTimer('settle')
+  for (const o of orders) {
+    expect(await readAll('shippingUploads', { orderId: o.orderId })).toHaveLength(1)
+    expect((await readDoc('orders', o.orderId))!.shippingDueAt).toBe(0)
+    expect(cloud.shipping.uploadsFor(o.orderId)).toBe(1)
+  }
+  await cloud.fireTimer('settle')
+  for (const o of orders) expect(cloud.shipping.uploadsFor(o.orderId)).toBe(1)
 })

@@ -5,7 +5,7 @@
  */
 import type { AdminOutputs } from '@shared/contracts/admin'
 import { processDueRefunds, requestRefund } from '@server/payments/refunds'
-import { processDueShipping, queueShipping } from '@server/payments/shipping'
+import { processDueShipping, queueDueShipping, queueShipping } from '@server/payments/shipping'
 import { ShippingSimulator } from '../../local-cloud/shipping-sim'
 import { DEMO, createGroupBuy, database, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { paidOrder } from './support/ledger'
@@ -27,12 +27,17 @@ describe('shipping info at handover', () => {
     const { orderId, code } = await readyOrder('sh-a', '赣南脐橙 5斤')
     const replies = await Promise.all(Array.from({ length: 20 }, () => cloud.call('pickup', DEMO.clerk, { action: 'verify', code })))
     expect(replies.filter((r) => r.ok)).toHaveLength(1)
-    expect(await readAll('shippingUploads', { orderId })).toHaveLength(1)
-    // The clerk's answer did not wait for WeChat: nothing is uploaded until settle runs.
+    // The hand-over marked the order (#23: in its own write of the order); the clerk's answer did not wait for
+    // WeChat: nothing is queued or uploaded until settle runs.
+    const handed = (await readDoc('orders', orderId))!
+    expect(handed.shippingDueAt).toBe(handed.pickedUpAt)
+    expect(await readAll('shippingUploads', { orderId })).toHaveLength(0)
     expect(cloud.shipping.uploadsFor(orderId)).toBe(0)
 
     await Promise.all([cloud.fireTimer('settle'), cloud.fireTimer('settle')])
     await cloud.fireTimer('settle')
+    expect(await readAll('shippingUploads', { orderId })).toHaveLength(1)
+    expect((await readDoc('orders', orderId))!.shippingDueAt).toBe(0)
     expect(cloud.shipping.uploadsFor(orderId)).toBe(1)
     const [item] = cloud.shipping.list().filter((i) => i.outTradeNo === orderId)
     expect(item).toMatchObject({ outTradeNo: orderId, logisticsType: 4, deliveryMode: 1, itemDesc: '赣南脐橙 5斤*2', payerOpenid: 'sh-a' })
@@ -49,9 +54,13 @@ describe('shipping info at handover', () => {
   it('uploads are retried after failures and accepted once; the admin sees the backlog meanwhile', async () => {
     const { orderId, code } = await readyOrder('sh-b')
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code })).ok).toBe(true)
+    // Marked, not queued yet: the admin sees it already.
+    const marked = await cloud.call<AdminOutputs['shippingBacklog']>('admin', DEMO.admin, { action: 'shippingBacklog' })
+    expect(marked.data.items.find((i) => i.orderId === orderId)).toMatchObject({ attempts: 0, lastError: null })
     cloud.shipping.failNext(3)
     const callsBefore = cloud.shipping.calls
     let t = Date.now()
+    expect((await queueDueShipping(database())).queued).toBeGreaterThanOrEqual(1)
     await processDueShipping(database(), t)
     const backlog = await cloud.call<AdminOutputs['shippingBacklog']>('admin', DEMO.admin, { action: 'shippingBacklog' })
     expect(backlog.data.items.map((i) => i.orderId)).toContain(orderId)
@@ -71,12 +80,12 @@ describe('shipping info at handover', () => {
   it('a partial hand-over is recorded at the first hand-over, once, however the rest goes out', async () => {
     const { orderId, code } = await readyOrder('sh-p')
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 1 })).ok).toBe(true)
-    const queued = await readDoc('shippingUploads', `sh_${orderId}`)
-    expect(queued).toMatchObject({ status: 'PENDING' })
+    const first = (await readDoc('orders', orderId))!.shippingDueAt
+    expect(first).toBeGreaterThan(0)
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 1 })).ok).toBe(true)
-    expect((await readDoc('orders', orderId))!.status).toBe('PICKED_UP')
-    expect((await readDoc('shippingUploads', `sh_${orderId}`))!.handedOverAt).toBe(queued!.handedOverAt)
+    expect((await readDoc('orders', orderId))!).toMatchObject({ status: 'PICKED_UP', shippingDueAt: first })
     await cloud.fireTimer('settle')
+    expect((await readDoc('shippingUploads', `sh_${orderId}`))!.handedOverAt).toBe(first)
     expect(cloud.shipping.uploadsFor(orderId)).toBe(1)
   })
 

@@ -6,7 +6,7 @@ import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { finishInterruptedRedeems } from '@server/coupons/redeem-flow'
 import { healGroupBuyCounters } from '@server/group-buys/heal-counters'
 import { finishConfirmedRefunds, processDueRefunds } from '@server/payments/refunds'
-import { processDueShipping } from '@server/payments/shipping'
+import { processDueShipping, queueDueShipping } from '@server/payments/shipping'
 import { finishInterruptedPayments } from '@server/payments/payment-flow'
 import { finishInterruptedHandovers } from '@server/pickup/pickup-flow'
 import { finishInterruptedArrivals } from '@server/group-buys/arrival'
@@ -47,7 +47,9 @@ const tick = action({
     const ledger = await catchUpLedger(db, now)
     const released = await releaseDue(db, now)
     const payouts = await processDuePayouts(db, now)
-    const shipping = await processDueShipping(db, now)
+    // Hand-overs marked their orders (shippingMark): their records are queued in batches, then uploaded.
+    const shippingQueued = await queueDueShipping(db)
+    const shipping = { ...(await processDueShipping(db, now)), ...shippingQueued }
     const reminders = await sendPickupReminders(db, now)
     const ratings = await healRatingStats(db, now)
     const points = await healMemberPoints(db, now)
