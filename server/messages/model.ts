@@ -8,7 +8,11 @@ export interface OutboxDoc {
   template: TemplateKey
   page: string
   data: Record<string, { value: string }>
+  /** 自提点 and 提货时间 for the in-app notice (outbox.ts OutboxMessage.where), absent when the message has none. */
+  where?: { place: string; window: string }
   status: 'PENDING' | 'SENDING' | 'SENT' | 'NO_CONSENT' | 'FAILED'
+  /** 0 until settle wrote its in-app notice (outbox.ts noticeQueuedMessages); absent on messages noticed when queued. */
+  noticedAt?: number
   createdAt: number
   sentAt: number | null
   error: string | null
@@ -16,8 +20,8 @@ export interface OutboxDoc {
 
 /**
  * In-app notices: what every role reads in 通知 (user.notices). Every message queued for a person is also a
- * notice (subscribe messages need a consent per send; notices do not), and some events are notices only
- * (a leader's or merchant's 成团, a purchase order, a shipment).
+ * notice — written by the sender's next run, for its batch (notify.ts sendOutbox) — and some events are notices
+ * only (a leader's or merchant's 成团, a purchase order, a shipment).
  */
 export interface NoticeDoc {
   _id: string

@@ -3,6 +3,7 @@ import { addMany } from '@server/batch-insert'
 import { addNotice, noticeDoc } from '@server/messages/notices'
 import type { Tx } from '@server/ledger/txn'
 import type { OutboxDoc } from '@server/messages/model'
+import { docsOf } from '@server/paging'
 
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
   /**
@@ -36,8 +37,9 @@ export function noticeTextFor(msg: OutboxMessage): { title: string; body: string
 }
 
 /**
- * Queue a message, and the same as an in-app notice. `key` makes both idempotent: the same event for the same
- * person is queued once, however many times the code that noticed it runs.
+ * Queue a message. `key` makes it idempotent: the same event for the same person is queued once, however many times
+ * the code that noticed it runs. Its in-app notice (same key) is written by settle's next run, in batches
+ * (noticeQueuedMessages, #23: one document per message at the event, not two).
  */
 export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, now: number): Promise<void> {
   try {
@@ -45,24 +47,47 @@ export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, 
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
-  await addNotice(db, key, noticeOf(msg), now)
+}
+
+/**
+ * settle: every message is also an in-app notice (subscribe messages need a consent per send; notices do not).
+ * The messages not noticed yet (`noticedAt: 0`) get theirs, keyed by the message, in one insert per batch (a batch
+ * holding one written before — a run cut off before it marked them — goes one by one, keyed), then are marked in
+ * one write. Dated when written, so the 我的 badge counts them as new. Up to `max` a run, whatever is sent.
+ */
+export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2000): Promise<{ noticed: number }> {
+  const _ = db.command
+  let noticed = 0
+  while (noticed < max) {
+    const page = await docsOf<OutboxDoc>(db.collection('outbox').where({ noticedAt: 0 }).limit(BATCH))
+    if (page.length === 0) break
+    try {
+      await addMany(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now)))
+    } catch (err) {
+      if (!isDuplicateWrite(err)) throw err
+      for (const m of page) await addNotice(db, m._id, noticeOf(m), now)
+    }
+    await db.collection('outbox').where({ _id: _.in(page.map((m) => m._id)), noticedAt: 0 }).update({ data: { noticedAt: now } })
+    noticed += page.length
+    if (page.length < BATCH) break
+  }
+  return { noticed }
 }
 
 /** A batch insert holds at most this many documents (one request each; CloudBase caps a request's size). */
 const BATCH = 100
 
 /**
- * enqueue for many people at once (a sign-off's 到货 messages, 成团's): the messages, then their notices, each in
- * one insert per BATCH (#23: one database operation for a group instead of two per person). A batch holding a
- * message queued before (a sign-off run again after a crash) fails, and is queued one by one instead — each keyed,
- * so nobody is told twice, whatever part of the failed insert was written.
+ * enqueue for many people at once (a sign-off's 到货 messages, 成团's): one insert per BATCH (#23: one database
+ * operation for a group instead of one per person). A batch holding a message queued before (a sign-off run again
+ * after a crash) fails, and is queued one by one instead — each keyed, so nobody is told twice, whatever part of
+ * the failed insert was written.
  */
 export async function enqueueMany(db: DB.Database, items: ReadonlyArray<{ key: string; msg: OutboxMessage }>, now: number): Promise<void> {
   for (let i = 0; i < items.length; i += BATCH) {
     const chunk = items.slice(i, i + BATCH)
     try {
       await addMany(db, 'outbox', chunk.map((m) => outboxDoc(m.key, m.msg, now)))
-      await addMany(db, 'notices', chunk.map((m) => noticeDoc(m.key, noticeOf(m.msg), now)))
     } catch (err) {
       if (!isDuplicateWrite(err)) throw err
       for (const m of chunk) await enqueue(db, m.key, m.msg, now)
@@ -71,7 +96,7 @@ export async function enqueueMany(db: DB.Database, items: ReadonlyArray<{ key: s
 }
 
 function outboxDoc(key: string, msg: OutboxMessage, now: number): Record<string, unknown> {
-  return { _id: key, ...msg, status: 'PENDING', createdAt: now, sentAt: null, error: null }
+  return { _id: key, ...msg, status: 'PENDING', createdAt: now, sentAt: null, error: null, noticedAt: 0 }
 }
 
 function noticeOf(msg: OutboxMessage) {
@@ -79,10 +104,9 @@ function noticeOf(msg: OutboxMessage) {
 }
 
 /**
- * enqueue inside a transaction, with the writes it follows (the payment count, #23): both documents keyed by `key`,
- * so a message queued before makes the whole transaction a duplicate — the caller then queues it the ordinary way.
+ * enqueue inside a transaction, with the writes it follows (the payment count, #23): keyed by `key`, so a message
+ * queued before makes the whole transaction a duplicate — the caller then queues it the ordinary way.
  */
 export async function enqueueInTx(t: Tx, key: string, msg: OutboxMessage, now: number): Promise<void> {
   await t.collection('outbox').add({ data: outboxDoc(key, msg, now) })
-  await t.collection('notices').add({ data: noticeDoc(key, noticeOf(msg), now) })
 }

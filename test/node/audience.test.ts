@@ -92,13 +92,14 @@ describe('targeted campaigns', () => {
     expect(res.ok).toBe(true)
     expect(res.data.notified).toBe(10)
     campaignId = res.data.campaignId
+    // The in-app notices are written by settle's next run, for every queued message (#23), which also sends them.
+    const sent = (await cloud.fireTimer('settle')) as { data: { messages: { sent: number } } }
     for (let i = 1; i <= 12; i++) {
       const notices = (await readAll('notices', { openid: R(i), kind: 'MARKETING' }))
       expect(notices).toHaveLength(i <= 10 ? 1 : 0)
     }
     const messages = await readAll('outbox', { template: 'MARKETING' })
     expect(messages.map((m) => m.toOpenid)).toEqual([R(1)])
-    const sent = (await cloud.fireTimer('settle')) as { data: { messages: { sent: number } } }
     expect(sent.data.messages.sent).toBeGreaterThanOrEqual(1)
     expect((await readDoc('subscriptions', `${R(1)}_MARKETING`))!.credits).toBe(0)
   })
@@ -130,6 +131,7 @@ describe('targeted campaigns', () => {
     const second = await campaign({ pickupPointIds: [point] }, '第二张券')
     expect(second.ok).toBe(true)
     expect(second.data.notified).toBe(0)
+    await cloud.fireTimer('settle')
     for (let i = 1; i <= 10; i++) expect(await readAll('notices', { openid: R(i), kind: 'MARKETING' })).toHaveLength(1)
     expect(await readAll('outbox', { template: 'MARKETING' })).toHaveLength(1)
   })

@@ -177,3 +177,21 @@ it('the shipping record rides on the hand-over’s write of the order; settle qu
   await cloud.fireTimer('settle')
   for (const o of orders) expect(cloud.shipping.uploadsFor(o.orderId)).toBe(1)
 })
+
+it('each queued message becomes one in-app notice at settle, in batches — also after a run cut off between the insert and the marking', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 3 })
+  const orders = await paidOrders(groupBuyId, 3, 'notice')
+  // 成团 queued a message per payer; their notices come with settle's next run.
+  for (const o of orders) expect(await readDoc('outbox', `succeeded_${o.orderId}`)).toMatchObject({ noticedAt: 0 })
+  expect(await readAll('notices', { openid: orders[0].openid })).toEqual([])
+  // A run that wrote one notice and died before it marked the messages.
+  await database().collection('notices').add({ data: { _id: `succeeded_${orders[0].orderId}`, openid: orders[0].openid, kind: 'GROUP_SUCCEEDED', title: '拼团成功', body: '…', page: '', createdAt: Date.now() } })
+  await cloud.fireTimer('settle')
+  await cloud.fireTimer('settle')
+  for (const o of orders) {
+    expect((await readAll('notices', { openid: o.openid })).map((n) => n.kind)).toEqual(['GROUP_SUCCEEDED'])
+    expect((await readDoc('outbox', `succeeded_${o.orderId}`))!.noticedAt).toBeGreaterThan(0)
+    // New to the resident: the 我的 badge counts it.
+    expect((await cloud.call<{ unread: number }>('user', o.openid, { action: 'notices' })).data.unread).toBe(1)
+  }
+})

@@ -70,6 +70,8 @@ it('a 成团 message the threshold’s payer queued for this PAID order first: o
   expect(await finishPayment(database(), late as never, Date.now(), { justPaid: true })).toBe('PAID')
   expect(await counts(groupBuyId, late._id, late.openid)).toEqual({ paidParticipants: 2, soldQuantity: 2, paidOrders: 1, sales: expect.any(Number), booked: true, counted: true, finished: true })
   expect((await readAll('outbox', { toOpenid: late.openid })).length).toBe(1)
+  // Its in-app notice comes with settle's next run (#23), once.
+  await cloud.fireTimer('settle')
   expect((await readAll('notices', { openid: late.openid })).length).toBe(1)
 })
 
@@ -84,6 +86,7 @@ it('an ordinary payment into a group that has succeeded is counted, booked, told
   // One write set countedAt and paymentFinishedAt: the same transaction.
   expect({ status: order.status, finishedWithCount: order.paymentFinishedAt === order.countedAt && order.countedAt > 0 }).toEqual({ status: 'PAID', finishedWithCount: true })
   expect((await readDoc('outbox', `succeeded_${orderId}`))!.template).toBe('GROUP_SUCCEEDED')
+  await cloud.fireTimer('settle')
   expect(await readDoc('notices', `succeeded_${orderId}`)).not.toBeNull()
   expect(await readDoc('ledgerOrders', orderId)).not.toBeNull()
 })

@@ -361,6 +361,8 @@ describe('提货时间 and 自提点 (pickup window and place)', () => {
     const order = await cloud.call<{ order: Doc }>('order', 'pd-window-1', { action: 'get', orderId })
     expect(order.data.order.pickup).toMatchObject({ pickupStartAt, pickupEndAt, place: { address: '幸福里小区 3 号楼底商', openingHours: '每天 8:00–21:00' } })
     await arrived(gb)
+    // Each queued message's in-app notice is written by settle's next run (#23).
+    await cloud.fireTimer('settle')
     const notices = await readAll('notices', { openid: 'pd-window-1' })
     const body = (kind: string) => notices.find((n) => n.kind === kind)?.body as string
     expect(body('GROUP_SUCCEEDED')).toContain('幸福里社区 幸福里小区 3 号楼底商')

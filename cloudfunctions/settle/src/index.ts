@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { ok } from '@shared/errors'
 import { action, defineFunction } from '@server/define'
 import { sendOutbox } from '@server/messages/notify'
+import { noticeQueuedMessages } from '@server/messages/outbox'
 import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
 import { finishInterruptedRedeems } from '@server/coupons/redeem-flow'
 import { healGroupBuyCounters } from '@server/group-buys/heal-counters'
@@ -53,7 +54,9 @@ const tick = action({
     const reminders = await sendPickupReminders(db, now)
     const ratings = await healRatingStats(db, now)
     const points = await healMemberPoints(db, now)
-    const messages = await sendOutbox(db, now)
+    // Every queued message's in-app notice, in batches, then the subscribe messages themselves.
+    const noticed = await noticeQueuedMessages(db, now)
+    const messages = { ...(await sendOutbox(db, now)), ...noticed }
     const reconciliation = await reconcileDaily(db, now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
