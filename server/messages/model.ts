@@ -20,7 +20,7 @@ export interface OutboxDoc {
 
 /**
  * In-app notices: what every role reads in 通知 (user.notices). Every message queued for a person is also a
- * notice — written by the sender's next run, for its batch (notify.ts sendOutbox) — and some events are notices
+ * notice — written by settle's next run, in batches (outbox.ts noticeQueuedMessages) — and some events are notices
  * only (a leader's or merchant's 成团, a purchase order, a shipment).
  */
 export interface NoticeDoc {

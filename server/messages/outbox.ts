@@ -5,6 +5,9 @@ import type { Tx } from '@server/ledger/txn'
 import type { OutboxDoc } from '@server/messages/model'
 import { docsOf } from '@server/paging'
 
+/** A batch insert holds at most this many documents (one request each; CloudBase caps a request's size). */
+const BATCH = 100
+
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
   /**
    * 自提点 and 提货时间 (#22) for the in-app notice. Kept out of `data`: a subscribe template's fields are fixed
@@ -73,9 +76,6 @@ export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2
   }
   return { noticed }
 }
-
-/** A batch insert holds at most this many documents (one request each; CloudBase caps a request's size). */
-const BATCH = 100
 
 /**
  * enqueue for many people at once (a sign-off's 到货 messages, 成团's): one insert per BATCH (#23: one database
