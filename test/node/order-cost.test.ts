@@ -4,6 +4,8 @@
  * collected, so the pickup-code page reads the order alone. The attacks: a code used before the goods are in, a
  * sign-off repeated or racing payments, and a point's details changed after the orders were readied.
  */
+import { moveOrder } from '@server/orders/moves'
+import { finishPayment } from '@server/payments/payment-flow'
 import { queueShipping } from '@server/payments/shipping'
 import { readyCountOf } from '@server/pickup/ready-count'
 import { DEMO, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
@@ -194,4 +196,24 @@ it('each queued message becomes one in-app notice at settle, in batches — also
     // New to the resident: the 我的 badge counts it.
     expect((await cloud.call<{ unread: number }>('user', o.openid, { action: 'notices' })).data.unread).toBe(1)
   }
+})
+
+it('a sign-off over orders paid both ways: those with a code readied in bulk, one paid the ordinary way gets its code then — each once, the count whole', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const usual = await paidOrders(groupBuyId, 2, 'mixed')
+  // A payment that took the ordinary steps (its transaction found a keyed write taken): PAID and counted, no code.
+  const joined = await join(cloud, 'cost-mixed-slow', groupBuyId, 1)
+  const slowId = joined.data.orderId
+  expect((await cloud.pay.pay(slowId, { deliver: false })).ok).toBe(true)
+  expect(await moveOrder(database(), slowId, 'PENDING_PAYMENT', 'PAID', { paidAt: Date.now(), transactionId: `by-hand-${slowId}`, paymentFinishedAt: 0, paidIn: groupBuyId })).toBe(true)
+  expect(await finishPayment(database(), (await readDoc('orders', slowId)) as never, Date.now())).toBe('PAID')
+  expect((await readDoc('orders', slowId))!.pickupCode).toBeNull()
+  const before = await readyCountOf(database(), cloud.pickupPointId)
+  expect((await cloud.call<{ readyOrders: number }>('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).data.readyOrders).toBe(3)
+  const all = await readAll('orders', { groupBuyId })
+  expect(all.map((o) => ({ status: o.status, bulk: o.readyBatch === groupBuyId })).sort((a, b) => Number(a.bulk) - Number(b.bulk)))
+    .toEqual([{ status: 'READY_FOR_PICKUP', bulk: false }, { status: 'READY_FOR_PICKUP', bulk: true }, { status: 'READY_FOR_PICKUP', bulk: true }])
+  for (const o of all) expect((await readDoc('pickupCodes', o.pickupCode))!.orderId).toBe(o._id)
+  expect(await readyCountOf(database(), cloud.pickupPointId)).toBe(before + 3)
+  for (const o of [...usual.map((u) => u.orderId), slowId]) expect(await readAll('outbox', { _id: `arrived_${o}` })).toHaveLength(1)
 })
