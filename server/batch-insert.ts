@@ -1,12 +1,39 @@
+import { isDuplicateWrite } from '@server/cloud'
+
+/** A batch insert holds at most this many documents (one request each; CloudBase caps a request's size). */
+export const INSERT_BATCH = 100
+
 /**
  * Insert several documents of one collection in one request (#23: one database operation, not one per document).
  * wx-server-sdk's `add` hands a list straight to CloudBase's insert (one `database.insertDocument` request; it
  * answers `_ids`, and a transaction's collection takes one too), though its typings name a single document — the
- * one cast is here. A key already taken fails the insert (isDuplicateWrite) — the local database writes none of the
- * list then; CloudBase, like MongoDB's ordered insert, may keep the documents before it — so a caller falls back to
- * one keyed insert per document, which is right either way.
+ * one cast is here.
  */
 export async function addMany(db: DB.Database, collection: string, docs: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   if (docs.length === 0) return
   await db.collection(collection).add({ data: docs as unknown as Record<string, unknown> })
+}
+
+/**
+ * Keyed documents (each `_id` names its event), INSERT_BATCH to a request, each written once however often this
+ * runs. A key already taken fails its batch — the local database writes none of it then; CloudBase, like MongoDB's
+ * ordered insert, may keep the documents before it — so that batch is inserted one by one, a duplicate meaning
+ * already written: right either way.
+ */
+export async function addManyKeyed(db: DB.Database, collection: string, docs: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < docs.length; i += INSERT_BATCH) {
+    const chunk = docs.slice(i, i + INSERT_BATCH)
+    try {
+      await addMany(db, collection, chunk)
+    } catch (err) {
+      if (!isDuplicateWrite(err)) throw err
+      for (const doc of chunk) {
+        try {
+          await db.collection(collection).add({ data: doc })
+        } catch (e) {
+          if (!isDuplicateWrite(e)) throw e
+        }
+      }
+    }
+  }
 }

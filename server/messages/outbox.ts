@@ -1,12 +1,9 @@
 import { isDuplicateWrite } from '@server/cloud'
-import { addMany } from '@server/batch-insert'
-import { addNotice, noticeDoc } from '@server/messages/notices'
+import { addManyKeyed, INSERT_BATCH } from '@server/batch-insert'
+import { noticeDoc } from '@server/messages/notices'
 import type { Tx } from '@server/ledger/txn'
 import type { OutboxDoc } from '@server/messages/model'
 import { docsOf } from '@server/paging'
-
-/** A batch insert holds at most this many documents (one request each; CloudBase caps a request's size). */
-const BATCH = 100
 
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
   /**
@@ -54,45 +51,30 @@ export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, 
 
 /**
  * settle: every message is also an in-app notice (subscribe messages need a consent per send; notices do not).
- * The messages not noticed yet (`noticedAt: 0`) get theirs, keyed by the message, in one insert per batch (a batch
- * holding one written before — a run cut off before it marked them — goes one by one, keyed), then are marked in
- * one write. Dated when written, so the 我的 badge counts them as new. Up to `max` a run, whatever is sent.
+ * The messages not noticed yet (`noticedAt: 0`) get theirs, keyed by the message, in one insert per batch
+ * (addManyKeyed: one written by a run cut off before it marked them is written once), then are marked in one write. Dated when written, so the 我的 badge counts them as new. Up to `max` a run, whatever is sent.
  */
 export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2000): Promise<{ noticed: number }> {
   const _ = db.command
   let noticed = 0
   while (noticed < max) {
-    const page = await docsOf<OutboxDoc>(db.collection('outbox').where({ noticedAt: 0 }).limit(BATCH))
+    const page = await docsOf<OutboxDoc>(db.collection('outbox').where({ noticedAt: 0 }).limit(INSERT_BATCH))
     if (page.length === 0) break
-    try {
-      await addMany(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now)))
-    } catch (err) {
-      if (!isDuplicateWrite(err)) throw err
-      for (const m of page) await addNotice(db, m._id, noticeOf(m), now)
-    }
+    await addManyKeyed(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now)))
     await db.collection('outbox').where({ _id: _.in(page.map((m) => m._id)), noticedAt: 0 }).update({ data: { noticedAt: now } })
     noticed += page.length
-    if (page.length < BATCH) break
+    if (page.length < INSERT_BATCH) break
   }
   return { noticed }
 }
 
 /**
- * enqueue for many people at once (a sign-off's 到货 messages, 成团's): one insert per BATCH (#23: one database
- * operation for a group instead of one per person). A batch holding a message queued before (a sign-off run again
- * after a crash) fails, and is queued one by one instead — each keyed, so nobody is told twice, whatever part of
- * the failed insert was written.
+ * enqueue for many people at once (a sign-off's 到货 messages, 成团's): one insert per batch (#23: one database
+ * operation for a group instead of one per person), each message keyed, so nobody is told twice when a sign-off
+ * runs again after a crash (addManyKeyed).
  */
 export async function enqueueMany(db: DB.Database, items: ReadonlyArray<{ key: string; msg: OutboxMessage }>, now: number): Promise<void> {
-  for (let i = 0; i < items.length; i += BATCH) {
-    const chunk = items.slice(i, i + BATCH)
-    try {
-      await addMany(db, 'outbox', chunk.map((m) => outboxDoc(m.key, m.msg, now)))
-    } catch (err) {
-      if (!isDuplicateWrite(err)) throw err
-      for (const m of chunk) await enqueue(db, m.key, m.msg, now)
-    }
-  }
+  await addManyKeyed(db, 'outbox', items.map((m) => outboxDoc(m.key, m.msg, now)))
 }
 
 function outboxDoc(key: string, msg: OutboxMessage, now: number): Record<string, unknown> {

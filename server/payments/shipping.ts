@@ -4,7 +4,7 @@ import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
 import type { ShippingDoc } from '@server/payments/model'
-import { addMany } from '@server/batch-insert'
+import { addManyKeyed } from '@server/batch-insert'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`
@@ -53,20 +53,15 @@ export function shippingMark(order: Pick<OrderDoc, 'status' | 'amountFen' | 'ref
 
 /**
  * settle: the orders marked by a hand-over (shippingMark) get their shipping records, in batch inserts, then lose
- * the mark (one write per batch). A record queued before (by the ordinary steps, or a run a crash cut off between
- * the insert and the unmarking) fails its batch, which is then queued one by one, each keyed: once per payment.
+ * the mark (one write per batch). Each record is keyed by its payment (addManyKeyed): one queued before — by the
+ * ordinary steps, or a run a crash cut off between the insert and the unmarking — is queued once.
  */
 export async function queueDueShipping(db: DB.Database, batch = 100): Promise<{ queued: number }> {
   const _ = db.command
   const marked = await docsOf<OrderDoc>(db.collection('orders').where({ shippingDueAt: _.gt(0) }).limit(batch))
   if (marked.length === 0) return { queued: 0 }
   const due = marked.filter((o) => !refundedInFull(o))
-  try {
-    await addMany(db, 'shippingUploads', due.map((o) => shippingDocFor(o, o.shippingDueAt!) as unknown as Record<string, unknown>))
-  } catch (err) {
-    if (!isDuplicateWrite(err)) throw err
-    for (const o of due) await queueShipping(db, o, o.shippingDueAt!)
-  }
+  await addManyKeyed(db, 'shippingUploads', due.map((o) => shippingDocFor(o, o.shippingDueAt!) as unknown as Record<string, unknown>))
   await db.collection('orders').where({ _id: _.in(marked.map((o) => o._id)), shippingDueAt: _.gt(0) }).update({ data: { shippingDueAt: 0 } })
   return { queued: due.length }
 }

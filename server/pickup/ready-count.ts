@@ -20,15 +20,18 @@ export interface ReadyCounterDoc {
   readyCount: number
 }
 
-function shardOf(orderId: string): number {
+function shardOf(key: string): number {
   let h = 0
-  for (let i = 0; i < orderId.length; i++) h = (h * 31 + orderId.charCodeAt(i)) | 0
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0
   return Math.abs(h) % READY_SHARDS
 }
 
-/** Move the point's 待提货 count by `by` inside transaction `t` (the order's shard; created at its first move). */
-export async function moveReadyCountInTx(t: Tx, db: DB.Database, pickupPointId: string, orderId: string, by: 1 | -1): Promise<void> {
-  const id = `${pickupPointId}_${shardOf(orderId)}`
+/**
+ * Move the point's 待提货 count by `by` inside transaction `t`, on the shard of `key` (an order's id for one readying
+ * or hand-over, an arrival's for a bulk readying; created at its first move).
+ */
+export async function moveReadyCountInTx(t: Tx, db: DB.Database, pickupPointId: string, key: string, by: number): Promise<void> {
+  const id = `${pickupPointId}_${shardOf(key)}`
   const moved = await t.collection(READY_COUNTERS).doc(id).update({ data: { readyCount: db.command.inc(by) } })
   // wx-server-sdk answers a transaction's doc update as any update: { stats: { updated } }.
   if (updatedCount(moved) === 0) await t.collection(READY_COUNTERS).doc(id).set({ data: { pickupPointId, readyCount: by } })
@@ -46,9 +49,7 @@ export async function addBulkReadyCount(db: DB.Database, pickupPointId: string, 
     const arrival = await txGet<{ readyCounted?: number }>(t, 'arrivals', arrivalId)
     const add = readied - (arrival?.readyCounted ?? 0)
     if (!arrival || add <= 0) return
-    const id = `${pickupPointId}_${shardOf(arrivalId)}`
-    const moved = await t.collection(READY_COUNTERS).doc(id).update({ data: { readyCount: db.command.inc(add) } })
-    if (updatedCount(moved) === 0) await t.collection(READY_COUNTERS).doc(id).set({ data: { pickupPointId, readyCount: add } })
+    await moveReadyCountInTx(t, db, pickupPointId, arrivalId, add)
     await t.collection('arrivals').doc(arrivalId).update({ data: { readyCounted: readied } })
   })
 }
