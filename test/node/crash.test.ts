@@ -110,6 +110,17 @@ describe('in-process kills at every gap, restarted on the same data', () => {
   async function payAll(orders: Array<{ orderId: string }>): Promise<void> {
     for (const o of orders) expect((await cloud.pay.pay(o.orderId)).ok).toBe(true)
   }
+  /** The clerk scans every order's code at once with a kill armed: exactly one scan is cut (INTERNAL); its index. */
+  async function scanAllWithAKill(orders: Array<{ orderId: string }>, point: CrashPointName, skip: number): Promise<{ codes: string[]; cut: number }> {
+    const codes = await Promise.all(orders.map(async (o) => (await readDoc('orders', o.orderId))!.pickupCode as string))
+    let replies: Reply[] = []
+    await killAt(point, skip, async () => {
+      replies = await Promise.all(codes.map((code) => call('pickup', DEMO.clerk, { action: 'verify', code })))
+    })
+    const cut = replies.map((r, i) => ({ r, i })).filter(({ r }) => !r.ok)
+    expect(cut.map(({ r }) => r.error?.code)).toEqual(['INTERNAL'])
+    return { codes, cut: cut[0].i }
+  }
 
   /** Refunded exactly once per refund document, and the order's own record agrees with WeChat Pay. */
   async function expectRefundedOnce(orderId: string, want: { status: string; refundedFen: number }): Promise<void> {
@@ -202,14 +213,8 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       const orders = await joinAll(groupBuyId, Array(20).fill(1), 'pick')
       await payAll(orders)
       await must('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })
-      const codes = await Promise.all(orders.map(async (o) => (await readDoc('orders', o.orderId))!.pickupCode as string))
-      let replies: Reply[] = []
-      await killAt(point, skip, async () => {
-        replies = await Promise.all(codes.map((code) => call('pickup', DEMO.clerk, { action: 'verify', code })))
-      })
-      const cut = replies.map((r, i) => ({ r, i })).filter(({ r }) => !r.ok)
-      expect(cut.map(({ r }) => r.error?.code)).toEqual(['INTERNAL'])
-      const cutOrder = orders[cut[0].i]
+      const { codes, cut } = await scanAllWithAKill(orders, point, skip)
+      const cutOrder = orders[cut]
       const entryId = pointEntryIdFor('EARN_PICKUP', cutOrder.orderId)
       if (point === 'pickup:in-handover') {
         // Cut before its commit: nothing of the hand-over happened — the order still waits (and is counted as
@@ -221,7 +226,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         expect((await readDoc('orders', cutOrder.orderId))!.shippingDueAt).toBeUndefined()
         const waiting = (await readAll('orders', { pickupPointId: pointId, status: 'READY_FOR_PICKUP' })).length
         expect(await readyCountOf(database(), pointId)).toBe(waiting)
-        expect((await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut[0].i] })).ok).toBe(true)
+        expect((await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut] })).ok).toBe(true)
       } else {
         // Cut after its commit: the order, its points, the ledger's pickup and the shipping record's mark (on the
         // order; settle queues the record) are all there before anyone retries or settle runs — no later step is left.
@@ -233,7 +238,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         expect(doc.shippingDueAt).toBe(doc.pickedUpAt)
         if (k % 2 === 0) {
           // The clerk scans the code again: the hand-over happened, so it is not repeated.
-          const again = await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut[0].i] })
+          const again = await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut] })
           expect(again.error?.code).toBe('PICKUP.ALREADY_USED')
         }
       }
@@ -259,18 +264,12 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         await database().collection('ledgerEntries').where({ orderId: o.orderId }).remove()
         await database().collection('ledgerOrders').doc(o.orderId).remove()
       }
-      const codes = await Promise.all(orders.map(async (o) => (await readDoc('orders', o.orderId))!.pickupCode as string))
-      let replies: Reply[] = []
-      await killAt(point, skip, async () => {
-        replies = await Promise.all(codes.map((code) => call('pickup', DEMO.clerk, { action: 'verify', code })))
-      })
-      const cut = replies.map((r, i) => ({ r, i })).filter(({ r }) => !r.ok)
-      expect(cut.map(({ r }) => r.error?.code)).toEqual(['INTERNAL'])
-      expect((await readDoc('orders', orders[cut[0].i].orderId))!.handoverFinishedAt).toBe(0)
+      const { codes, cut } = await scanAllWithAKill(orders, point, skip)
+      expect((await readDoc('orders', orders[cut].orderId))!.handoverFinishedAt).toBe(0)
       if (k % 2 === 0) {
-        const again = await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut[0].i] })
+        const again = await call('pickup', DEMO.clerk, { action: 'verify', code: codes[cut] })
         expect(again.error?.code).toBe('PICKUP.ALREADY_USED')
-        expect(await readDoc('pointEntries', pointEntryIdFor('EARN_PICKUP', orders[cut[0].i].orderId))).toMatchObject({ points: 10, pendingSince: 0 })
+        expect(await readDoc('pointEntries', pointEntryIdFor('EARN_PICKUP', orders[cut].orderId))).toMatchObject({ points: 10, pendingSince: 0 })
       }
       await settle()
       for (const o of orders) {

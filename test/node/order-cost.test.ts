@@ -9,6 +9,7 @@ import { finishPayment } from '@server/payments/payment-flow'
 import { queueShipping } from '@server/payments/shipping'
 import { readyCountOf } from '@server/pickup/ready-count'
 import { DEMO, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { paidOrder } from './support/ledger'
 
 jest.setTimeout(120_000)
 const cloud = testCloudForThisFile()
@@ -17,10 +18,7 @@ async function paidOrders(groupBuyId: string, n: number, tag: string): Promise<A
   const out: Array<{ orderId: string; openid: string }> = []
   for (let i = 0; i < n; i++) {
     const openid = `cost-${tag}-${i}`
-    const joined = await join(cloud, openid, groupBuyId, 1)
-    expect(joined.ok).toBe(true)
-    expect((await cloud.pay.pay(joined.data.orderId)).ok).toBe(true)
-    out.push({ orderId: joined.data.orderId, openid })
+    out.push({ orderId: await paidOrder(cloud, openid, groupBuyId, 1), openid })
   }
   return out
 }
