@@ -1,5 +1,6 @@
 import type { LocalCloud } from './host'
 import { DEMO } from './seed'
+import { ledgerUpdate } from '@server/ledger/model'
 
 type Reply = { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string } }
 
@@ -67,8 +68,7 @@ export async function seedLedgerDemo(cloud: LocalCloud): Promise<void> {
   // by settle a minute later).
   const threeDaysAgo = now - 3 * 86_400_000
   for (const orderId of [ownOrders[0], offerOrders[0]]) {
-    await db.collection('orders').doc(orderId).update({ data: { pickedUpAt: threeDaysAgo } })
-    await db.collection('ledgerOrders').doc(orderId).update({ data: { pickedUpAt: threeDaysAgo } })
+    await db.collection('orders').doc(orderId).update({ data: { pickedUpAt: threeDaysAgo, ...ledgerUpdate({ pickedUpAt: threeDaysAgo }) } })
   }
   await cloud.fireTimer('settle')
   await call('ledger', DEMO.leader, { action: 'requestPayout', amountFen: 2000, requestId: 'ledger-demo-payout-1' })

@@ -12,7 +12,16 @@ export interface Caller {
   openid: string
   /** Roles from the users collection plus `admin` from ADMIN_OPENIDS; loaded once per call, only when needed. */
   user(): Promise<UserDoc>
+  /**
+   * The caller's users document (null: none) when the action read it in a query of its own beside others, so that
+   * user() does not read it again (pickup.verify reads the clerk and the resident in one, #23). Ignored once user()
+   * has been asked: the call keeps one view of its caller.
+   */
+  primeUser(stored: StoredUser | null): void
 }
+
+/** A users document as stored: any field may be missing (a resident who never wrote one has none at all). */
+export type StoredUser = Partial<Omit<UserDoc, '_id'>>
 
 export interface ActionContext {
   caller: Caller
@@ -37,7 +46,10 @@ export function adminOpenids(): Set<string> {
 }
 
 async function loadUser(db: DB.Database, openid: string): Promise<UserDoc> {
-  const stored = await findById<UserDoc>(db, 'users', openid)
+  return userFrom(openid, await findById<StoredUser>(db, 'users', openid))
+}
+
+function userFrom(openid: string, stored: StoredUser | null): UserDoc {
   const roles = new Set<Role>(['resident', ...(stored?.roles ?? [])])
   if (adminOpenids().has(openid)) roles.add('admin')
   return {
@@ -98,6 +110,9 @@ export function defineFunction(actions: Record<string, ActionDef<any, any>>, opt
     const caller: Caller = {
       openid,
       user: () => (userPromise ??= loadUser(db, openid)),
+      primeUser: (stored) => {
+        userPromise ??= Promise.resolve(userFrom(openid, stored))
+      },
     }
 
     if (def.access === 'timer') {

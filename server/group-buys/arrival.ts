@@ -12,7 +12,7 @@ import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
 import { moveOrdersWhere } from '@server/orders/moves'
 import { addBulkReadyCount } from '@server/pickup/ready-count'
-import { orderPickupOf } from '@server/pickup/place'
+import { orderPickupOf, type OrderPickup } from '@server/pickup/place'
 import type { PickupPointDoc } from '@server/pickup/model'
 import { pickupExpiresAtFor } from '@shared/domain/pickup'
 
@@ -40,9 +40,12 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
 
   const outcome: ArrivalOutcome = { readyOrders: 0, shortOrders: 0, refundedFen: 0 }
   const ttl = pickupCodeTtlMs()
+  // Where and when to collect, written on every order this sign-off readies (in bulk or one by one), so each
+  // pickup-code page reads the order alone (#23).
+  const place = orderPickupOf(await findById<PickupPointDoc>(db, 'pickupPoints', gb.pickupPointId), gb)
   // Nothing short: every paid order carrying its code (drawn with its payment) is readied in one write (#23); the
   // lines below then only tell them, and ready one by one what paid the slow way.
-  if (!shortage) outcome.readyOrders += await readyInBulk(db, gb, ttl, now)
+  if (!shortage) outcome.readyOrders += await readyInBulk(db, gb, place, ttl, now)
   const planned = new Set(arrival.lines.map((l) => l.orderId))
   const orders = await readOrdersInJoinOrder(db, gb._id)
   const byId = new Map(orders.map((o) => [o._id, o]))
@@ -65,7 +68,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
       crashPoint('arrival:after-line')
       continue
     }
-    if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity))) outcome.readyOrders++
+    if (order.status === 'PAID' && (await readyForPickup(db, order, ttl, now, line.servedQuantity, place))) outcome.readyOrders++
     else if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP') toTell.push(order)
     if (line.refundFen > 0) {
       if (await requestShortageRefund(db, order, line.refundFen, SHORTAGE_REASON, now, order.quantity - line.servedQuantity)) {
@@ -83,7 +86,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
     if ((resumed || order.readyBatch === gb._id) && order.status === 'READY_FOR_PICKUP' && !planned.has(order._id)) toTell.push(order)
     if (order.status !== 'PAID' || planned.has(order._id)) continue
     if (!shortage) {
-      if (await readyForPickup(db, order, ttl, now)) outcome.readyOrders++
+      if (await readyForPickup(db, order, ttl, now, order.quantity, place)) outcome.readyOrders++
     } else {
       await requestRefund(db, order, SHORTAGE_REASON, now)
     }
@@ -102,8 +105,7 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
  * where and when to collect (place.ts OrderPickup), so its pickup-code page reads the order alone. Orders paid the slow
  * way (no code yet) are left PAID for the per-order readying. The number of orders this call moved.
  */
-async function readyInBulk(db: DB.Database, gb: GroupBuyDoc, ttl: number, now: number): Promise<number> {
-  const pickup = orderPickupOf(await findById<PickupPointDoc>(db, 'pickupPoints', gb.pickupPointId), gb)
+async function readyInBulk(db: DB.Database, gb: GroupBuyDoc, pickup: OrderPickup, ttl: number, now: number): Promise<number> {
   const moved = await moveOrdersWhere(db, { groupBuyId: gb._id, pickupCode: db.command.neq(null) }, 'PAID', 'READY_FOR_PICKUP', { readyAt: now, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyBatch: gb._id, pickup })
   crashPoint('arrival:after-bulk-ready')
   const readied = (await db.collection('orders').where({ groupBuyId: gb._id, readyBatch: gb._id }).count()) as unknown as { total: number }

@@ -27,7 +27,7 @@ import { seqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
-import { accountOf, commissionTiers, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc } from '@server/ledger/model'
+import { accountOf, commissionTiers, ledgerOf, ledgerPath, ledgerUpdate, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc, type LedgerRecord } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage } from '@server/paging'
@@ -38,7 +38,8 @@ import { isDuplicateWrite } from '@server/cloud'
  * re-run settle change nothing): the sale at payment (shares FROZEN), the pickup (starts the after-sales window and
  * counts toward the leader's tier; the money stays FROZEN), the release once no refund can reach the money any more
  * (settle: window closed, no case open, every refund booked; FROZEN → AVAILABLE), and the reversal when WeChat Pay
- * confirms a refund. Each is one transaction over the order's ledger position and its entries: nothing shared with
+ * confirms a refund. Each is one transaction over the order's ledger position (on the order itself, #23) and its
+ * entries: nothing shared with
  * other orders, so they never contend — except a reversal that must take back released money, which also writes
  * the payee's balance document (debts.ts) so it is serialised with that payee's payouts.
  *
@@ -102,12 +103,22 @@ export async function planSale(db: DB.Database, order: OrderDoc, gb: GroupBuyDoc
 }
 
 /**
- * Write a planned sale inside transaction `t`: a keyed insert of the order's ledger position (booked before, it is a
- * duplicate and the whole transaction writes nothing) and its entries.
+ * Write a planned sale inside transaction `t`: its entries (keyed: booked before, the insert is a duplicate and the
+ * whole transaction writes nothing). Returns the order's fields that hold its ledger position, for the caller's own
+ * write of the order in the same transaction (#23: the payment's count writes the order anyway) — the position and
+ * the entries commit together or not at all.
  */
-export async function writeSale(t: Tx, plan: SalePlan, now: number): Promise<void> {
-  await t.collection('ledgerOrders').add({ data: plan.doc as unknown as Record<string, unknown> })
+export async function writeSale(t: Tx, plan: SalePlan, now: number): Promise<{ ledger: LedgerRecord }> {
   await writeEntries(t, plan.specs, now)
+  const { _id, ...ledger } = plan.doc
+  void _id
+  return { ledger }
+}
+
+/** An order with its ledger position (null before the sale is booked): one read of the order. */
+async function orderWithLedger(db: DB.Database, orderId: string): Promise<{ order: OrderDoc | null; lo: LedgerOrderDoc | null }> {
+  const order = await findById<OrderDoc>(db, 'orders', orderId)
+  return { order, lo: ledgerOf(order) }
 }
 
 /**
@@ -116,16 +127,18 @@ export async function writeSale(t: Tx, plan: SalePlan, now: number): Promise<voi
  * was never paid in full.
  */
 export async function bookSale(db: DB.Database, orderId: string, now: number): Promise<'BOOKED' | 'ALREADY' | 'NOT_PAID'> {
-  if (await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)) return 'ALREADY'
   const order = await findById<OrderDoc>(db, 'orders', orderId)
   if (!order) return 'NOT_PAID'
+  if (order.ledger) return 'ALREADY'
   const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
   const plan = gb ? await planSale(db, order, gb, now) : null
   if (!plan) return 'NOT_PAID'
   let booked: boolean
   try {
     booked = await inTransaction(db, async (t) => {
-      await writeSale(t, plan, now)
+      const cur = await txGet<OrderDoc>(t, 'orders', orderId)
+      if (!cur || cur.ledger) return false
+      await t.collection('orders').doc(orderId).update({ data: await writeSale(t, plan, now) })
       return true
     })
   } catch (err) {
@@ -142,42 +155,43 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
  * The order was handed over: its after-sales window starts and what it keeps counts toward the leader's tier for
  * this month. Its money stays FROZEN (a case may still refund it); releaseDue releases it once no refund can reach it.
  */
-export async function bookPickup(db: DB.Database, orderId: string, now: number, pickedUp?: OrderDoc): Promise<'PICKED_UP' | 'ALREADY' | 'NOT_PICKED_UP'> {
-  let lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
-  if (!lo) {
+export async function bookPickup(db: DB.Database, orderId: string, now: number): Promise<'PICKED_UP' | 'ALREADY' | 'NOT_PICKED_UP'> {
+  let { order, lo } = await orderWithLedger(db, orderId)
+  if (order && !lo) {
     await bookSale(db, orderId, now)
-    lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
+    ;({ order, lo } = await orderWithLedger(db, orderId))
   }
-  if (!lo) return 'NOT_PICKED_UP'
+  if (!order || !lo) return 'NOT_PICKED_UP'
   if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
-  // `pickedUp`: the order as the hand-over's transaction wrote it (PICKED_UP is final), so it is not read again.
-  const order = pickedUp?.status === 'PICKED_UP' ? pickedUp : await findById<OrderDoc>(db, 'orders', orderId)
-  if (!order || order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
+  if (order.status !== 'PICKED_UP') return 'NOT_PICKED_UP'
   const pickedUpAt = order.pickedUpAt ?? now
   // One write conditional on what the tier volume was computed from: a refund booked in between (it moves
   // refundedFen) makes it miss, and it is computed again from the position as it is then.
   for (let attempt = 0; attempt < 20 && lo; attempt++) {
     if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
-    const won = await db.collection('ledgerOrders').where({ _id: orderId, pickedUpAt: null, refundedFen: lo.refundedFen }).update({ data: pickupFields(lo, pickedUpAt, now) })
+    const won = await db
+      .collection('orders')
+      .where({ _id: orderId, [ledgerPath('pickedUpAt')]: null, [ledgerPath('refundedFen')]: lo.refundedFen })
+      .update({ data: ledgerUpdate(pickupFields(lo, pickedUpAt, now)) })
     if (updatedCount(won) === 1) return 'PICKED_UP'
-    lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
+    lo = (await orderWithLedger(db, orderId)).lo
   }
   return 'ALREADY'
 }
 
 /**
- * bookPickup inside the hand-over's own transaction (server/pickup/pickup-flow.ts), with `lo` read in that
- * transaction: the tier volume is computed from refundedFen as it reads there, and a refund booked meanwhile (it
- * writes this document) makes the whole transaction conflict and run again on the new position.
+ * bookPickup inside the hand-over's own transaction (server/pickup/pickup-flow.ts), with `lo` from the order as that
+ * transaction read it: the order's fields to add to the transaction's own write of the order (nothing when the
+ * pickup is booked already). The tier volume is computed from refundedFen as it reads there, and a refund booked
+ * meanwhile (it writes the order) makes the whole transaction conflict and run again on the new position.
  */
-export async function bookPickupInTx(t: Tx, lo: LedgerOrderDoc, pickedUpAt: number, now: number): Promise<'PICKED_UP' | 'ALREADY'> {
-  if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return 'ALREADY'
-  await t.collection('ledgerOrders').doc(lo._id).update({ data: pickupFields(lo, pickedUpAt, now) })
-  return 'PICKED_UP'
+export function pickupLedgerFields(lo: LedgerOrderDoc, pickedUpAt: number, now: number): Record<string, unknown> {
+  if (lo.pickedUpAt !== null && lo.pickedUpAt !== undefined) return {}
+  return ledgerUpdate(pickupFields(lo, pickedUpAt, now))
 }
 
 /** The pickup's marks on the ledger position: the after-sales window starts; what the order keeps counts toward the tier of its month. */
-function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pickedUpAt: number, now: number) {
+function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pickedUpAt: number, now: number): Partial<LedgerRecord> {
   return { pickedUpAt, tierFen: Math.max(0, lo.amountFen - lo.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now }
 }
 
@@ -189,15 +203,15 @@ function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pic
  * case racing the release either makes the release retry (and wait) or is refused.
  */
 export async function bookRelease(db: DB.Database, orderId: string, now: number): Promise<'RELEASED' | 'ALREADY' | 'NOT_YET'> {
-  const lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', orderId)
+  const { lo } = await orderWithLedger(db, orderId)
   if (!lo) return 'NOT_YET'
   if (lo.released) return 'ALREADY'
   const refunds = await refundsOf(db, orderId)
   const cases = await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100))
   const windowMs = afterSalesWindowMs()
-  const order = await findById<OrderDoc>(db, 'orders', orderId)
   const released = await inTransaction(db, async (t) => {
-    const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', orderId)
+    const order = await txGet<OrderDoc>(t, 'orders', orderId)
+    const cur = ledgerOf(order)
     if (!cur || cur.released) return 'ALREADY' as const
     const tally = await txGet<{ quantity: number; refundedUnits?: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, orderId)
     const unbookedRefunds = refunds.filter((r) => !cur.refundIds.includes(r._id)).length
@@ -205,7 +219,7 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number)
     if (!mayRelease({ pickedUpAt: cur.pickedUpAt ?? null, openCaseUnits, unbookedRefunds }, windowMs, now)) return 'NOT_YET' as const
     const booked = refunds.filter((r) => cur.refundIds.includes(r._id))
     const moves = planRelease(cur.position, splitOfKept(cur, booked, order?.servedQuantity))
-    await t.collection('ledgerOrders').doc(orderId).update({ data: { released: true, position: applyRelease(cur.position, moves), updatedAt: now } })
+    await t.collection('orders').doc(orderId).update({ data: ledgerUpdate({ released: true, position: applyRelease(cur.position, moves), updatedAt: now }) })
     if (tally) await t.collection(AFTER_SALES_TALLIES).doc(orderId).update({ data: { closed: true } })
     else await t.collection(AFTER_SALES_TALLIES).doc(orderId).set({ data: { quantity: 0, closed: true } })
     const specs: EntrySpec[] = []
@@ -239,13 +253,15 @@ function refundedCaseUnits(lo: Pick<LedgerOrderDoc, 'refundIds'>, cases: readonl
 export async function releaseDue(db: DB.Database, now: number): Promise<{ released: number; waiting: number }> {
   const _ = db.command
   const out = { released: 0, waiting: 0 }
-  await eachPage<LedgerOrderDoc>(db, 'ledgerOrders', { released: false, pickedUpAt: _.lte(now - afterSalesWindowMs()) }, async (docs) => {
-    for (const lo of docs) {
-      const r = await bookRelease(db, lo._id, now)
+  const due = { [ledgerPath('released')]: false, [ledgerPath('pickedUpAt')]: _.lte(now - afterSalesWindowMs()) }
+  // Only the ids (bookRelease reads each order itself).
+  await eachPage<{ _id: string }>(db, 'orders', due, async (docs) => {
+    for (const { _id } of docs) {
+      const r = await bookRelease(db, _id, now)
       if (r === 'RELEASED') out.released++
       else if (r === 'NOT_YET') out.waiting++
     }
-  })
+  }, undefined, {})
   return out
 }
 
@@ -256,13 +272,13 @@ export async function releaseDue(db: DB.Database, now: number): Promise<{ releas
  */
 export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'orderId' | 'amountFen'> & { kind?: RefundDoc['kind'] }, now: number): Promise<'REVERSED' | 'ALREADY' | 'NOT_BOOKED'> {
   if ((refund.kind ?? 'order') !== 'order') return 'NOT_BOOKED'
-  const lo = await findById<LedgerOrderDoc>(db, 'ledgerOrders', refund.orderId)
+  const { lo } = await orderWithLedger(db, refund.orderId)
   if (!lo) return 'NOT_BOOKED'
   if (lo.refundIds.includes(refund._id)) return 'ALREADY'
-  const order = await findById<OrderDoc>(db, 'orders', refund.orderId)
   const all = await refundsOf(db, refund.orderId)
   const reversed = await inTransaction(db, async (t) => {
-    const cur = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', refund.orderId)
+    const order = await txGet<OrderDoc>(t, 'orders', refund.orderId)
+    const cur = ledgerOf(order)
     if (!cur || cur.refundIds.includes(refund._id)) return false
     const refundIds = [...cur.refundIds, refund._id]
     const booked = [...all.filter((r) => cur.refundIds.includes(r._id) && r._id !== refund._id), refund]
@@ -272,8 +288,8 @@ export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' 
     const moves = planReversal(cur.position, target, cur.released)
     // A refund booked in the month the order was picked up lowers that month's tier volume; a later one does not.
     const tierFen = cur.tierMonth && cur.tierMonth === chinaMonth(now) ? Math.max(0, cur.tierFen - refund.amountFen) : cur.tierFen
-    await t.collection('ledgerOrders').doc(refund.orderId).update({
-      data: { refundedFen, keptQuantity, refundIds, position: applyReversal(cur.position, moves), tierFen, updatedAt: now },
+    await t.collection('orders').doc(refund.orderId).update({
+      data: ledgerUpdate({ refundedFen, keptQuantity, refundIds, position: applyReversal(cur.position, moves), tierFen, updatedAt: now }),
     })
     const specs: EntrySpec[] = []
     for (const m of moves) specs.push(...(await reversalEntries(db, t, cur, refund._id, m, now)))
@@ -343,19 +359,18 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
   const _ = db.command
   const since = now - CATCH_UP_WINDOW_MS
   const out = { sales: 0, pickups: 0, refunds: 0 }
+  // The orders carry their ledger positions (#23): what is booked is read with them.
   const known = async (ids: string[]) => {
     if (ids.length === 0) return new Map<string, LedgerOrderDoc>()
-    const res = await docsOf<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: _.in(ids) }).limit(ids.length))
-    return new Map(res.map((d) => [d._id, d]))
+    const res = await docsOf<OrderDoc>(db.collection('orders').where({ _id: _.in(ids) }).limit(ids.length))
+    return new Map(res.flatMap((o) => (o.ledger ? [[o._id, ledgerOf(o)!] as const] : [])))
   }
   await eachPage<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
-    const have = await known(orders.map((o) => o._id))
-    for (const o of orders) if (!have.has(o._id) && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
+    for (const o of orders) if (!o.ledger && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
   })
   await eachPage<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
-    const have = await known(orders.map((o) => o._id))
     for (const o of orders) {
-      const lo = have.get(o._id)
+      const lo = ledgerOf(o)
       if ((lo?.pickedUpAt === null || lo?.pickedUpAt === undefined) && (await bookPickup(db, o._id, now)) === 'PICKED_UP') out.pickups++
     }
   })

@@ -4,7 +4,8 @@ import type { EntryState } from '@shared/domain/ledger'
 import { debtRepayLine, orderLine, payoutLine, withdrawalBudget, type LineOrder, type WithdrawalBudget } from '@shared/domain/money-lines'
 import { afterPosition, type CursorPosition } from '@server/cursor'
 import { afterSalesWindowMs } from '@server/after-sales/window'
-import type { LedgerEntryDoc, LedgerOrderDoc, PayoutDoc } from '@server/ledger/model'
+import { ledgerOf, ledgerPath, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
+import type { OrderDoc } from '@server/orders/model'
 import { entryViews, payoutView, type Account } from '@server/ledger/views'
 import { docsOf } from '@server/paging'
 
@@ -45,18 +46,19 @@ type Source = { at: number; id: string } & ({ src: 'order'; doc: LedgerOrderDoc 
 export async function moneyLines(db: DB.Database, a: Account, cursor: LinesCursor | null, limit = 20): Promise<Page<MoneyLine>> {
   const _ = db.command
   const pos = cursor ? { v: cursor.v, id: cursor.id } : null
-  const page = <T>(collection: string, base: Record<string, unknown>): Promise<T[]> =>
+  const page = <T>(collection: string, base: Record<string, unknown>, field = 'createdAt'): Promise<T[]> =>
     docsOf<T>(
       db
         .collection(collection)
-        .where(afterPosition(_, base, { field: 'createdAt', dir: 'desc' }, pos) as never)
-        .orderBy('createdAt', 'desc')
+        .where(afterPosition(_, base, { field, dir: 'desc' }, pos) as never)
+        .orderBy(field, 'desc')
         .orderBy('_id', 'desc')
         .limit(limit + 1),
     )
   const [budget, orders, payouts, repays] = await Promise.all([
     cursor ? Promise.resolve(cursor.b) : accountSums(db, a.account).then(withdrawalBudget),
-    page<LedgerOrderDoc>('ledgerOrders', { [`accounts.${a.party}`]: a.partyId }),
+    // The orders' ledger positions (on the orders, #23), in the order their sales were booked.
+    page<OrderDoc>('orders', { [ledgerPath(`accounts.${a.party}`)]: a.partyId }, ledgerPath('createdAt')).then((list) => list.flatMap((o) => ledgerOf(o) ?? [])),
     a.party === 'leader' || a.party === 'merchant' ? page<PayoutDoc>('payouts', { account: a.account }) : Promise.resolve([]),
     page<LedgerEntryDoc>('ledgerEntries', { account: a.account, kind: 'DEBT_REPAY', state: 'DEBT' }),
   ])

@@ -18,6 +18,32 @@ import type { PayoutState } from '@shared/domain/payout'
  * and can always be re-derived from the entries (admin.reconcile checks that they are).
  */
 
+/**
+ * #23: an order's ledger position lives on the order itself (`orders/<id>.ledger`), written by the transactions
+ * that already write the order (the payment's count, the hand-over), so the sale and the pickup no longer read and
+ * write a second document. Absent until the sale is booked. Never shown to anyone but the ledger's own views (it
+ * names the leader and merchant and their terms): toOrderView lists its fields, and a resident's data export drops it.
+ */
+export const LEDGER_FIELD = 'ledger'
+
+/** The ledger's part of an order as stored (LedgerOrderDoc without the id: it is the order's). */
+export type LedgerRecord = Omit<LedgerOrderDoc, '_id'>
+
+/** An order's ledger position as the ledger reads it (its id the order's), or null before the sale is booked. */
+export function ledgerOf(order: { _id: string; ledger?: LedgerRecord | null } | null | undefined): LedgerOrderDoc | null {
+  return order?.ledger ? { ...order.ledger, _id: order._id } : null
+}
+
+/** A path of the ledger position on its order, for a query or an aggregate (`ledger.released`, …). */
+export function ledgerPath(field: string): string {
+  return `${LEDGER_FIELD}.${field}`
+}
+
+/** Fields of the ledger position as an update of its order (dotted paths: the order's other fields untouched). */
+export function ledgerUpdate(fields: Partial<LedgerRecord>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [ledgerPath(k), v]))
+}
+
 /** ledgerEntries */
 export interface LedgerEntryDoc {
   _id: string
@@ -35,7 +61,7 @@ export interface LedgerEntryDoc {
   createdAt: number
 }
 
-/** ledgerOrders: one per paid order, what the ledger knows about it. */
+/** What the ledger knows about a paid order (stored on the order: LEDGER_FIELD), with the order's id. */
 export interface LedgerOrderDoc {
   _id: string
   groupBuyId: string

@@ -13,7 +13,7 @@ import { POINT_ENTRIES } from '@server/members/points'
 import type { PointEntryDoc } from '@server/members/model'
 import type { CloudPayApi } from '@server/payments/pay'
 import type { RefundDoc } from '@server/payments/model'
-import type { LedgerBalanceDoc, LedgerEntryDoc, LedgerOrderDoc } from '@server/ledger/model'
+import { ledgerOf, type LedgerBalanceDoc, type LedgerEntryDoc } from '@server/ledger/model'
 import { docsOf, eachPage } from '@server/paging'
 import { checkRollups } from '@server/insight/rollups'
 
@@ -80,11 +80,12 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}`)
 
 async function reconcileOrder(db: DB.Database, order: OrderDoc, report: (m: ReconcileMismatch) => void): Promise<void> {
   const orderId = order._id
-  const [paid, refunds, entries, lo, earned] = await Promise.all([
+  // The ledger position is on the order (#23).
+  const lo = ledgerOf(order)
+  const [paid, refunds, entries, earned] = await Promise.all([
     paidPerWeChat(orderId),
     query<RefundDoc>(db.collection('refunds').where({ orderId }).limit(100)),
     entriesOf(db, orderId),
-    query<LedgerOrderDoc>(db.collection('ledgerOrders').where({ _id: orderId }).limit(1)).then((d) => d[0] ?? null),
     order.status === 'PICKED_UP' ? findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', orderId)) : Promise.resolve(null),
   ])
   reconcileOrderRecords(order, refunds, earned, report)

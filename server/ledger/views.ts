@@ -3,7 +3,8 @@ import { chinaMonth } from '@shared/domain/calendar'
 import { tierFor, type Party } from '@shared/domain/ledger'
 import type { PayoutState } from '@shared/domain/payout'
 import type { UserDoc } from '@server/users/model'
-import { accountOf, commissionTiers, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
+import { accountOf, commissionTiers, ledgerOf, ledgerPath, type LedgerEntryDoc, type PayoutDoc } from '@server/ledger/model'
+import type { OrderDoc } from '@server/orders/model'
 import { wechatPayConfig } from '@server/ledger/wechatpay'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { derivedBalance } from '@server/ledger/reconcile'
@@ -46,10 +47,10 @@ export async function balanceView(db: DB.Database, a: Account, now: number): Pro
   const _ = db.command
   const $ = _.aggregate
   const inWindow = (await db
-    .collection('ledgerOrders')
+    .collection('orders')
     .aggregate()
-    .match({ [`accounts.${a.party}`]: a.partyId, released: false, pickedUpAt: _.gt(0) })
-    .group({ _id: null, total: $.sum(`$position.frozen.${a.party}`) })
+    .match({ [ledgerPath(`accounts.${a.party}`)]: a.partyId, [ledgerPath('released')]: false, [ledgerPath('pickedUpAt')]: _.gt(0) })
+    .group({ _id: null, total: $.sum(`$${ledgerPath(`position.frozen.${a.party}`)}`) })
     .end()) as unknown as { list: { total: number }[] }
   const afterSalesFen = Math.min(derived.frozenFen, Math.max(0, inWindow.list[0]?.total ?? 0))
   return { party: a.party, partyId: a.partyId, ...derived, awaitingPickupFen: derived.frozenFen - afterSalesFen, afterSalesFen, tier }
@@ -62,10 +63,10 @@ export async function balanceView(db: DB.Database, a: Account, now: number): Pro
 export async function entryViews(db: DB.Database, docs: readonly LedgerEntryDoc[]): Promise<LedgerEntryView[]> {
   const ids = [...new Set(docs.map((d) => d.orderId).filter((x): x is string => !!x))]
   const refundIds = [...new Set(docs.filter((d) => d.kind === 'REVERSAL' && d.refId).map((d) => d.refId as string))]
-  const orders = new Map<string, LedgerOrderDoc>()
+  const orders = new Map<string, { title: string; seq: number | null }>()
   const reasons = new Map<string, string>()
   await Promise.all([
-    ids.length && byIds<LedgerOrderDoc>(db, 'ledgerOrders', ids).then((list) => list.forEach((o) => orders.set(o._id, o))),
+    ids.length && byIds<OrderDoc>(db, 'orders', ids).then((list) => list.forEach((o) => orders.set(o._id, { title: o.title, seq: ledgerOf(o)?.seq ?? o.seq ?? null }))),
     refundIds.length && byIds<RefundDoc>(db, 'refunds', refundIds).then((list) => list.forEach((r) => reasons.set(r._id, r.reason))),
   ])
   return docs.map((d) => {

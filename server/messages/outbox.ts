@@ -1,7 +1,6 @@
 import { isDuplicateWrite } from '@server/cloud'
 import { addManyKeyed, INSERT_BATCH } from '@server/batch-insert'
 import { noticeDoc } from '@server/messages/notices'
-import type { Tx } from '@server/ledger/txn'
 import type { OutboxDoc } from '@server/messages/model'
 import { docsOf } from '@server/paging'
 
@@ -85,10 +84,3 @@ function noticeOf(msg: OutboxMessage) {
   return { openid: msg.toOpenid, kind: msg.template, ...noticeTextFor(msg), page: msg.page }
 }
 
-/**
- * enqueue inside a transaction, with the writes it follows (the payment count, #23): keyed by `key`, so a message
- * queued before makes the whole transaction a duplicate — the caller then queues it the ordinary way.
- */
-export async function enqueueInTx(t: Tx, key: string, msg: OutboxMessage, now: number): Promise<void> {
-  await t.collection('outbox').add({ data: outboxDoc(key, msg, now) })
-}

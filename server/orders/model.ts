@@ -3,6 +3,7 @@ import type { OrderStatus, OrderView } from '@shared/contracts/order'
 import type { PickupPlaceView } from '@shared/contracts/common'
 import type { OrderDeliveryFields } from '@server/delivery/model'
 import { toVoucherView } from '@shared/domain/voucher'
+import type { LedgerRecord } from '@server/ledger/model'
 
 // The orders room's stored shapes (database/schema.json): orders.
 
@@ -50,8 +51,17 @@ export interface OrderDoc extends OrderDeliveryFields {
    * until settle queued the record (then 0); absent before any hand-over.
    */
   shippingDueAt?: number
+  /**
+   * A payment into a group buy that had already succeeded owes its payer the 成团 message: the mark rides on the
+   * payment's own write of the order instead of an outbox insert in its transaction (#23), and settle queues the
+   * messages in batches (payments/payment-flow.ts queueDueSucceeded). > 0 (the payment's time) until then, 0 after;
+   * absent on every other order.
+   */
+  succeededDueAt?: number
   /** Readied in one write with its group by the arrival `readyBatch` (= the group buy's id; arrival.ts readyInBulk). */
   readyBatch?: string
+  /** The ledger's position of the order (server/ledger/model.ts LEDGER_FIELD): set when its sale is booked. */
+  ledger?: LedgerRecord
   /** When the payment was counted into its participation and group buy (once, in one transaction). */
   countedAt?: number
   /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */

@@ -8,10 +8,10 @@ import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { moveOrder, moveOrderInTx } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
-import { enqueue, enqueueInTx, enqueueMany } from '@server/messages/outbox'
+import { enqueue, enqueueMany, type OutboxMessage } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
 import { drawPickupCodeInTx, pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
-import { pickupWordsForGroupBuy } from '@server/pickup/place'
+import { pickupWordsFor, pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale, planSale, writeSale } from '@server/ledger/ledger-flow'
 import { joinSeqOf } from '@server/group-buys/join-order'
@@ -19,6 +19,7 @@ import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
+import { INSERT_BATCH } from '@server/batch-insert'
 import { isDuplicateWrite } from '@server/cloud'
 import { issueVoucher } from '@server/vouchers/issue'
 import { addBuyerDayInTx, buyerDayUpdate } from '@server/insight/buyer-days'
@@ -123,7 +124,7 @@ async function afterCount(db: DB.Database, order: OrderDoc, counted: Counted, no
   }
   crashPoint('payment:after-count')
   if (counted.finished) {
-    // Nothing follows this payment (no voucher, goods not in, no 成团 to win; its 成团 message went in with the count):
+    // Nothing follows this payment (no voucher, goods not in, no 成团 to win; a 成团 message it is owed is marked on the order):
     // the count's transaction marked it finished. The gaps below are empty for it.
     crashPoint('payment:after-ready')
     crashPoint('payment:after-succeeded')
@@ -172,16 +173,18 @@ interface Counted {
   groupBuy?: GroupBuyDoc
   /** The ledger's sale was booked in this transaction. */
   sale?: boolean
-  /** Nothing follows: the transaction also queued the payer's 成团 message (if due) and set paymentFinishedAt. */
+  /** Nothing follows: the transaction also set paymentFinishedAt (and succeededDueAt when the payer is owed a 成团 message). */
   finished?: boolean
 }
 
 /**
  * countPayment for a payment that just moved the order to PAID (`fresh`): the sale, and when nothing else follows
- * the 成团 message and paymentFinishedAt, go into the same transaction (#23). Something keyed it would write that
- * exists already — a sale settle's catch-up booked, a 成团 message the threshold's payer queued for every PAID
- * order — makes the whole transaction a duplicate that wrote nothing: it is then counted alone, and the caller books
- * the sale and finishes the rest the ordinary way (each step keyed, so nothing twice).
+ * paymentFinishedAt (and the mark of a 成团 message owed, succeededDueAt), go into the same transaction (#23).
+ * A sale booked already (settle's catch-up) is on the order the transaction reads, and is not booked again.
+ * Something keyed it would write that exists already — a pickup code drawn twice, the entries of a sale whose
+ * position is still in the old ledgerOrders collection — makes the whole transaction a duplicate that wrote
+ * nothing: it is then counted alone, and the caller books the sale and finishes the rest the ordinary way (each
+ * step keyed, so nothing twice).
  */
 async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean, pending?: Confirmed): Promise<Counted | null> {
   if (!fresh) return countPayment(db, orderId, now, false)
@@ -214,16 +217,26 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     const fromPending = pending && { paidAt: pending.paidAt, transactionId: pending.transactionId, paymentFinishedAt: 0, seq: await joinSeqOf(db, read), paidIn: read.groupBuyId }
     // The order as this transaction will write it: PAID when it makes the move (moveOrderInTx below).
     const o: OrderDoc & { countedAfterEnd?: boolean } = fromPending ? { ...read, ...fromPending, status: 'PAID' } : read
+    // The ledger position of a sale booked here rides on the order's write (#23: no document of its own).
+    let saleFields: Record<string, unknown> = {}
     // The order's write in this transaction: with the move to PAID when it is made here.
-    const writeOrder = (data: Record<string, unknown>) => (fromPending ? moveOrderInTx(t, read, 'PAID', { ...fromPending, ...data }) : t.collection('orders').doc(orderId).update({ data }))
+    const writeOrder = (fields: Record<string, unknown>) => {
+      const data = { ...saleFields, ...fields }
+      return fromPending ? moveOrderInTx(t, read, 'PAID', { ...fromPending, ...data }) : t.collection('orders').doc(orderId).update({ data })
+    }
     // Counted before (a crash came after): an order that came after the end still needs its refund.
     if (o.countedAt) return { outcome: o.countedAfterEnd ? 'ENDED' : 'ALREADY', order: o }
     // The ledger's sale, from the order and its group buy as this transaction reads them (uncounted: not booked yet
-    // by this flow; booked by anyone else, the keyed insert makes the whole transaction a duplicate).
+    // by this flow; booked by anyone else — settle's catch-up — the order read here carries its position already).
     let booked = false
     const bookSaleWith = async (gb: GroupBuyDoc | null) => {
-      const plan = fresh && gb ? await planSale(db, o, gb, now) : null
-      if (plan) await writeSale(t, plan, now)
+      if (!fresh) return
+      if (o.ledger) {
+        booked = true
+        return
+      }
+      const plan = gb ? await planSale(db, o, gb, now) : null
+      if (plan) saleFields = await writeSale(t, plan, now)
       booked = !!plan
     }
     // The sale goes into its group buy's day rollup exactly once, with the count (the dashboard's figures, #23):
@@ -235,7 +248,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
       await t.collection('groupBuys').doc(o.groupBuyId).update({ data: sale })
       await addBuyerDayInTx(t, db, o)
       await writeOrder({ countedAt: now })
-      return { outcome: 'ALREADY', order: { ...o, countedAt: now }, sale: booked }
+      return { outcome: 'ALREADY', order: { ...o, ...saleFields, countedAt: now }, sale: booked }
     }
     const partId = participationIdFor(o.groupBuyId, o.openid)
     const part = await txGet<ParticipationDoc>(t, 'participations', partId)
@@ -255,16 +268,16 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
       await t.collection('groupBuys').doc(gb._id).update({ data: sale })
     }
     const finished = fresh && booked && !!counted && nothingFollows(counted)
-    if (finished && counted!.status === 'SUCCEEDED') {
-      // Paid into a group that has already succeeded: told so with the count.
-      await enqueueInTx(t, `succeeded_${orderId}`, succeededMessage(counted!, o, await pickupWordsForGroupBuy(db, counted!._id, now)), now)
-    }
+    // Paid into a group that has already succeeded: its 成团 message is owed by a mark on the order's own write below,
+    // queued by settle in batches (queueDueSucceeded) — no outbox insert in the payment, and no message written
+    // first (notifySucceeded's, keyed alike) can make this transaction a duplicate.
+    const succeededDue = finished && counted!.status === 'SUCCEEDED' ? { succeededDueAt: now } : {}
     // Its pickup code, drawn now (pickup-flow drawPickupCodeInTx) and shown once the goods are in: the sign-off
     // readies the group in one write instead of a transaction per order (#23).
     const code = fresh && counted && o.status === 'PAID' && o.kind !== 'SERVICE' && !o.pickupCode ? { pickupCode: await drawPickupCodeInTx(t, o, now) } : {}
-    const mark = running ? { countedAt: now, ...code, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
+    const mark = running ? { countedAt: now, ...code, ...succeededDue, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
     await writeOrder(mark)
-    return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...mark }, groupBuy: counted, sale: booked, finished }
+    return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...saleFields, ...mark }, groupBuy: counted, sale: booked, finished }
   })
 }
 
@@ -333,4 +346,47 @@ export async function finishInterruptedPayments(db: DB.Database, now: number, ba
   const groups = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ succeededNotified: false }).limit(20))
   for (const gb of groups) await notifySucceeded(db, gb, now)
   return { payments, succeededNotices: groups.length }
+}
+
+/**
+ * settle, before the outbox is sent (so the push goes out in the tick that queues it): the 成团 messages that
+ * payments into a group buy already succeeded owe (countPayment's `succeededDueAt` mark), in batches — per page of
+ * marked orders one read of their group buys, each group's words once, one keyed insert, and one write that clears
+ * the marks. Keyed `succeeded_<orderId>` like notifySucceeded's and the ordinary steps' messages, so a message one of
+ * them queued, or a run cut off between the insert and the unmarking queued, is queued once.
+ * An order no longer PAID, READY_FOR_PICKUP or PICKED_UP by then (cancelled, refund requested or done) loses its mark
+ * without a message: notifySucceeded tells only paid orders, and its 退款 message says what became of it. (The message
+ * queued inside the payment, before the mark, went out whatever happened to the order before the next tick.)
+ */
+export async function queueDueSucceeded(db: DB.Database, now: number, max = 2000): Promise<{ queued: number }> {
+  const _ = db.command
+  let queued = 0
+  for (let seen = 0; seen < max; ) {
+    const marked = await docsOf<OrderDoc>(db.collection('orders').where({ succeededDueAt: _.gt(0) }).limit(INSERT_BATCH))
+    if (marked.length === 0) break
+    const due = await dueSucceededMessages(db, marked)
+    await enqueueMany(db, due, now)
+    await db.collection('orders').where({ _id: _.in(marked.map((o) => o._id)), succeededDueAt: _.gt(0) }).update({ data: { succeededDueAt: 0 } })
+    queued += due.length
+    seen += marked.length
+    if (marked.length < INSERT_BATCH) break
+  }
+  return { queued }
+}
+
+/**
+ * The 成团 messages marked orders are owed (queueDueSucceeded's insert, without the unmarking: tests cut a run there).
+ * The group buys are read once for the page (the title is the group's), so each group's words cost the point's read.
+ */
+export async function dueSucceededMessages(db: DB.Database, marked: readonly OrderDoc[]): Promise<Array<{ key: string; msg: OutboxMessage }>> {
+  const owed = marked.filter((o) => COUNTABLE_STATUSES.includes(o.status))
+  const ids = [...new Set(owed.map((o) => o.groupBuyId))]
+  if (ids.length === 0) return []
+  const groups = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ _id: db.command.in(ids) }).limit(ids.length))
+  const out: Array<{ key: string; msg: OutboxMessage }> = []
+  for (const gb of groups) {
+    const words = await pickupWordsFor(db, gb)
+    for (const o of owed) if (o.groupBuyId === gb._id) out.push({ key: `succeeded_${o._id}`, msg: succeededMessage(gb, o, words) })
+  }
+  return out
 }

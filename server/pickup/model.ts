@@ -13,7 +13,10 @@ export interface PickupCodeDoc {
   kind?: 'delegate' | 'mine'
   orderId?: string
   pickupPointId: string
-  /** The resident the code belongs to (delegate, mine). */
+  /**
+   * The resident the code belongs to: delegate and mine, and (#23) an order's own code, so pickup.verify reads the
+   * clerk and the resident in one query. An erased resident's order codes are re-linked with their orders, not removed.
+   */
   openid?: string
   /** 'mine' only. */
   expiresAt?: number

@@ -2,10 +2,10 @@ import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } fr
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { OrderDoc } from '@server/orders/model'
 import { enqueue, enqueueMany, type OutboxMessage } from '@server/messages/outbox'
-import { pickupWordsForGroupBuy } from '@server/pickup/place'
+import { pickupWordsForGroupBuy, type OrderPickup } from '@server/pickup/place'
 import { crashPoint } from '@server/crash-points'
-import { bookPickup, bookPickupInTx } from '@server/ledger/ledger-flow'
-import type { LedgerOrderDoc } from '@server/ledger/model'
+import { bookPickup, pickupLedgerFields } from '@server/ledger/ledger-flow'
+import { ledgerOf } from '@server/ledger/model'
 import { moveOrderInTx } from '@server/orders/moves'
 import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
@@ -25,17 +25,18 @@ export function pickupCodeTtlMs(): number {
  * order). Used by markArrived for everyone paid so far, and by the payment flow for anyone who pays after arrival.
  * False when another call readied it first or it is no longer PAID.
  */
-export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number, servedQuantity = order.quantity): Promise<boolean> {
+export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number, servedQuantity = order.quantity, place?: OrderPickup): Promise<boolean> {
   // Most orders carry the code drawn with their payment (drawPickupCodeInTx); one paid the slow way draws it here.
   const drawn = order.pickupCode
     ? null
-    : await allocateCode(() => drawDigits(PICKUP_CODE_LENGTH), reserveKeyed(db, 'pickupCodes', { orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now }))
+    : await allocateCode(() => drawDigits(PICKUP_CODE_LENGTH), reserveKeyed(db, 'pickupCodes', { orderId: order._id, openid: order.openid, pickupPointId: order.pickupPointId, createdAt: now }))
   const code = await inTransaction(db, async (t) => {
     const o = await txGet<OrderDoc>(t, 'orders', order._id)
     if (!o || o.status !== 'PAID') return null
     const its = o.pickupCode ?? drawn
     if (!its) return null
-    await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: its, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity })
+    // `place`: where and when to collect, when the caller knows it (a sign-off): the pickup-code page then reads the order alone.
+    await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: its, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity, ...(place ? { pickup: place } : {}) })
     crashPoint('ready:after-move')
     // The counter's "待提货" number, moved with the status on its order's shard (ready-count.ts).
     await moveReadyCountInTx(t, db, o.pickupPointId, o._id, 1)
@@ -54,11 +55,12 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
  * #23: an order's pickup code is drawn with its payment, inside the payment's own transaction (a keyed insert of
  * pickupCodes/<code>; a collision makes the transaction a duplicate and the payment takes the ordinary steps, the
  * code then drawn when the goods arrive). The order carries it from then on but shows it only once READY (the
- * order view's CODE_VISIBLE), so the sign-off can ready a whole group in one write (arrival.ts readyInBulk).
+ * order view's CODE_VISIBLE), so the sign-off can ready a whole group in one write (arrival.ts readyInBulk). The
+ * code names its resident too, so pickup.verify reads the clerk and the resident's contact in one query.
  */
-export async function drawPickupCodeInTx(t: Tx, order: Pick<OrderDoc, '_id' | 'pickupPointId'>, now: number): Promise<string> {
+export async function drawPickupCodeInTx(t: Tx, order: Pick<OrderDoc, '_id' | 'openid' | 'pickupPointId'>, now: number): Promise<string> {
   const code = drawDigits(PICKUP_CODE_LENGTH)
-  await t.collection('pickupCodes').add({ data: { _id: code, orderId: order._id, pickupPointId: order.pickupPointId, createdAt: now } })
+  await t.collection('pickupCodes').add({ data: { _id: code, orderId: order._id, openid: order.openid, pickupPointId: order.pickupPointId, createdAt: now } })
   return code
 }
 
@@ -98,13 +100,14 @@ export async function tellArrivedAll(db: DB.Database, groupBuyId: string, orders
  * finishHandover runs the steps after the commit, booking the sale first, as settle's finishInterruptedHandovers
  * would.
  */
-export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, now: number): Promise<{ shippingDueAt?: number } | null> {
-  const lo = await txGet<LedgerOrderDoc>(t, 'ledgerOrders', order._id)
+export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, now: number): Promise<Record<string, unknown> | null> {
+  // The ledger position is on the order the transaction read (#23): no second document to read or write.
+  const lo = ledgerOf(order)
   if (!lo) return null
-  await bookPickupInTx(t, lo, order.pickedUpAt ?? now, now)
   await earnPickupPointsInTx(t, db, order, now)
-  // The shipping record rides on the order's own write (settle queues it: payments/shipping.ts queueDueShipping).
-  return shippingMark(order, order.pickedUpAt ?? now)
+  // The ledger's pickup and the shipping record ride on the order's own write (settle queues the record:
+  // payments/shipping.ts queueDueShipping).
+  return { ...pickupLedgerFields(lo, order.pickedUpAt ?? now, now), ...shippingMark(order, order.pickedUpAt ?? now) }
 }
 
 /**
@@ -114,7 +117,7 @@ export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc
  * clerk's retry or settle finishes what a crash left, once.
  */
 export async function finishHandover(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
-  await bookPickup(db, order._id, now, order)
+  await bookPickup(db, order._id, now)
   crashPoint('pickup:after-release')
   await earnPickupPoints(db, order, now)
   crashPoint('pickup:after-points')

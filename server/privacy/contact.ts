@@ -63,9 +63,20 @@ export async function staffContactsOf(db: DB.Database, openids: readonly string[
       .where({ _id: chunk.length === 1 ? chunk[0] : db.command.in(chunk) })
       .field({ _id: true, contact: true, phoneTail: true })
       .limit(chunk.length))
-    for (const u of res) if (u.contact) out.set(u._id, { name: u.contact.name, phoneTail: u.phoneTail ?? null, note: u.contact.note })
+    for (const u of res) {
+      const view = staffContactOf(u)
+      if (view) out.set(u._id, view)
+    }
   }
   return out
+}
+
+/**
+ * The staff view of one users document's contact — the one home of what the counter is shown (staffContactsOf, and
+ * pickup.verify, which reads the resident beside the clerk). Who may see it is the caller's to check.
+ */
+export function staffContactOf(u: ContactFields): StaffContactView | null {
+  return u.contact ? { name: u.contact.name, phoneTail: u.phoneTail ?? null, note: u.contact.note } : null
 }
 
 /** Contacts for a page of orders, or an empty map when this caller may not see them. */

@@ -37,7 +37,8 @@ export const PERSONAL_DATA = {
   subscriptions: { collection: 'subscriptions', field: 'openid', section: 'consents', erase: 'remove', optional: false },
   verifications: { collection: 'verifications', field: 'clerkOpenid', section: 'codesTyped', erase: 'relink', optional: false },
   uploads: { collection: UPLOADS, field: 'openid', section: 'files', erase: 'remove', optional: false },
-  // 代取 and 一码提货 codes (#22) name their resident; an erased person's codes go with them.
+  // 代取 and 一码提货 codes (#22) name their resident; an erased person's codes go with them. An order's own code
+  // names its resident too (#23) but is kept with its order, re-linked to the tombstone before this removal (erase).
   pickupCodes: { collection: 'pickupCodes', field: 'openid', section: 'pickupCodes', erase: 'remove', optional: false },
 } as const satisfies Record<string, { collection: string; field: string; section: keyof MyData; erase: 'remove' | 'relink'; optional: boolean }>
 
@@ -75,7 +76,9 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
       marketingConsentAt: typeof profile?.marketingConsentAt === 'number' ? profile.marketingConsentAt : null,
       subscribeMessages: by.get('consents') ?? [],
     },
-    orders: by.get('orders') ?? [],
+    // An order's ledger position is the platform's books (the leader's and merchant's shares and terms), not the
+    // resident's data (#23 keeps it on the order): left out of the export.
+    orders: (by.get('orders') ?? []).map(withoutLedger),
     refunds: by.get('refunds') ?? [],
     participations: by.get('participations') ?? [],
     coupons: by.get('coupons') ?? [],
@@ -94,6 +97,12 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
   return withoutOtherPeople(db, data)
 }
 
+function withoutLedger(order: Doc): Doc {
+  const { ledger, ...rest } = order
+  void ledger
+  return rest
+}
+
 /** Who someone else is to the person exporting, instead of their openid. */
 type RoleLabel = '团长' | '商家' | '店员' | '平台'
 
@@ -105,6 +114,7 @@ const OTHER_PEOPLE: Partial<Record<keyof MyData, Record<string, RoleLabel | 'dec
   afterSales: { creatorOpenid: '团长', merchantId: '商家', decidedBy: 'decider' },
   ratings: { merchantId: '商家' },
   coupons: { redeemedBy: '店员' },
+  orders: { referrerLeader: '团长' },
 }
 
 function roleLabelOf(roles: readonly string[]): RoleLabel {
@@ -191,6 +201,8 @@ export async function erase(db: DB.Database, openid: string, now: number): Promi
     }
     await (p.optional ? ifCollectionExists(write, undefined) : write())
   }
+  // An order's own code (kind absent) stays with its kept order, so what was paid can still be collected by code.
+  await db.collection('pickupCodes').where({ openid, kind: _.exists(false) }).update({ data: { openid: tombstone, erasedAt: now } })
   for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'remove')) {
     const p = PERSONAL_DATA[k]
     const remove = async () => {

@@ -23,7 +23,8 @@ export async function publishService(db: DB.Database, providerId: string, input:
   if (product.kind !== 'SERVICE') return fail(ERROR_CODES.INPUT_INVALID, 'productId: not a SERVICE product (catalog.createProduct kind SERVICE)')
   const serving = product.servingPointIds ?? []
   if (!serving.includes(input.pickupPointId)) return fail(ERROR_CODES.INPUT_INVALID, 'pickupPointId: the service does not serve this store (servingPointIds)')
-  if (!(await findById(db, 'pickupPoints', input.pickupPointId))) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'no such pickup point')
+  const point = await findById<{ handlingFeeFen?: number }>(db, 'pickupPoints', input.pickupPointId)
+  if (!point) return fail(ERROR_CODES.PICKUP_POINT_NOT_FOUND, 'no such pickup point')
   const slots = [...input.slots].sort((a, b) => a.startAt - b.startAt)
   if (slots[0].startAt <= now) return fail(ERROR_CODES.INPUT_INVALID, 'slots: every slot must start in the future')
   const startAt = input.startAt ?? now
@@ -52,6 +53,9 @@ export async function publishService(db: DB.Database, providerId: string, input:
       pickupPointId: input.pickupPointId,
       creatorOpenid: providerId,
       creatorRole: 'merchant',
+      // The store's handling fee the sale opens with (#23, as for goods): a fee changed later never moves the split
+      // of this group buy's sales, and a payment does not read the point.
+      handlingFeeFen: point.handlingFeeFen ?? 0,
     },
     now,
   )

@@ -49,7 +49,8 @@ export async function redeemVoucher(db: DB.Database, user: UserDoc, code: string
     const steps = await finishHandoverInTx(t, db, after, now)
     const handoverFinishedAt = steps ? now : 0
     await moveOrderInTx(t, o, 'PICKED_UP', { ...data, ...steps, handoverFinishedAt })
-    return { ok: true, order: { ...after, ...steps, handoverFinishedAt } }
+    // (the steps' fields are dotted paths of the write — the ledger position's — not the order's own shape)
+    return { ok: true, order: { ...after, handoverFinishedAt } }
   })
   if (!result.ok) {
     // A retry after a crash cut the redemption's later steps off: they are finished, and it is refused as used.

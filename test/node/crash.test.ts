@@ -20,7 +20,7 @@ import { participationIdFor, pointEntryIdFor } from '@server/ids'
 import { startLocalCloud, type LocalCloud } from '../../local-cloud/host'
 import { DEMO } from '../../local-cloud/seed'
 import type { TransferSimulator } from '../../local-cloud/transfer-sim'
-import { database, readAll, readDoc, type Doc, type Reply } from './support/cloud'
+import { database, readAll, readDoc, readLedger, unbookLedger, type Doc, type Reply } from './support/cloud'
 
 jest.setTimeout(120_000)
 
@@ -89,7 +89,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     const earned = await readAll('pointEntries', { ref: o.orderId, kind: 'EARN_PICKUP' })
     expect(earned.map((e) => ({ points: e.points, pendingSince: e.pendingSince }))).toEqual([{ points: 10, pendingSince: 0 }])
     expect((await readDoc('members', o.openid))!.points).toBe(10)
-    expect((await readDoc('ledgerOrders', o.orderId))!.released).toBe(true)
+    expect((await readLedger(o.orderId))!.released).toBe(true)
   }
 
   async function groupBuy(terms: { minParticipants: number; stock?: number; priceFen?: number }): Promise<string> {
@@ -221,7 +221,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         // waiting), no points, no ledger pickup, no shipping record; the clerk's next scan hands it over once.
         expect((await readDoc('orders', cutOrder.orderId))!.status).toBe('READY_FOR_PICKUP')
         expect(await readDoc('pointEntries', entryId)).toBeNull()
-        expect((await readDoc('ledgerOrders', cutOrder.orderId))!.pickedUpAt).toBeNull()
+        expect((await readLedger(cutOrder.orderId))!.pickedUpAt).toBeNull()
         expect(await readDoc('shippingUploads', `sh_${cutOrder.orderId}`)).toBeNull()
         expect((await readDoc('orders', cutOrder.orderId))!.shippingDueAt).toBeUndefined()
         const waiting = (await readAll('orders', { pickupPointId: pointId, status: 'READY_FOR_PICKUP' })).length
@@ -234,7 +234,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         expect({ status: doc.status, finished: doc.handoverFinishedAt > 0 }).toEqual({ status: 'PICKED_UP', finished: true })
         expect(await readDoc('pointEntries', entryId)).toMatchObject({ points: 10, pendingSince: 0 })
         expect((await readDoc('members', cutOrder.openid))!.points).toBe(10)
-        expect((await readDoc('ledgerOrders', cutOrder.orderId))!.pickedUpAt).toBe(doc.pickedUpAt)
+        expect((await readLedger(cutOrder.orderId))!.pickedUpAt).toBe(doc.pickedUpAt)
         expect(doc.shippingDueAt).toBe(doc.pickedUpAt)
         if (k % 2 === 0) {
           // The clerk scans the code again: the hand-over happened, so it is not repeated.
@@ -262,7 +262,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
       // As after payments whose ledger sale was cut off and not caught up yet: the hand-over books the sale first.
       for (const o of orders) {
         await database().collection('ledgerEntries').where({ orderId: o.orderId }).remove()
-        await database().collection('ledgerOrders').doc(o.orderId).remove()
+        await unbookLedger(o.orderId)
       }
       const { codes, cut } = await scanAllWithAKill(orders, point, skip)
       expect((await readDoc('orders', orders[cut].orderId))!.handoverFinishedAt).toBe(0)
@@ -303,7 +303,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         const doc = (await readDoc('orders', o.orderId))!
         expect({ status: doc.status, counted: doc.countedAt > 0, finished: doc.paymentFinishedAt > 0 }).toEqual({ status: 'PAID', counted: true, finished: true })
         expect((await readDoc('participations', participationIdFor(groupBuyId, o.openid)))!.paidOrders).toBe(1)
-        expect(await readDoc('ledgerOrders', o.orderId)).not.toBeNull()
+        expect(await readLedger(o.orderId)).not.toBeNull()
         expect(await readDoc('outbox', `succeeded_${o.orderId}`)).not.toBeNull()
       }
     }
@@ -357,7 +357,7 @@ describe('in-process kills at every gap, restarted on the same data', () => {
     await payAll([picker])
     await must('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: handing })
     await database().collection('ledgerEntries').where({ orderId: picker.orderId }).remove()
-    await database().collection('ledgerOrders').doc(picker.orderId).remove()
+    await unbookLedger(picker.orderId)
     const code = (await readDoc('orders', picker.orderId))!.pickupCode
     await killAt('pickup:after-release', 0, () => call('pickup', DEMO.clerk, { action: 'verify', code }))
 

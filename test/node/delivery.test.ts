@@ -5,7 +5,7 @@
  * same exactly-once, store-bound, audited path as the counter, and the resident is told 已送达.
  */
 import { splitShares } from '@shared/domain/ledger'
-import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { netByParty, orderEntries } from './support/ledger'
 
 jest.setTimeout(180_000)
@@ -159,7 +159,7 @@ describe('the fee in the books', () => {
     const gb = await createGroupBuy(cloud, { priceFen: 1000, minParticipants: 1 })
     const orderId = await paidDelivery('dl-book', gb, 1)
     const entries = await orderEntries(cloud, orderId)
-    const lo = await readDoc('ledgerOrders', orderId)
+    const lo = await readLedger(orderId)
     expect(lo!.terms.deliveryFeeFen).toBe(FEE)
     const goods = splitShares(1000, 1, { ...lo!.terms, deliveryFeeFen: 0 })
     expect(netByParty(entries)).toEqual({ ...goods, store: goods.store + FEE })
@@ -192,7 +192,7 @@ describe('the fee in the books', () => {
     expect((await readDoc('orders', first))!.refundedFen).toBe(1000)
     expect(cloud.pay.refundedFor(first)).toBe(1000)
     const kept = netByParty(await orderEntries(cloud, first))
-    const terms = (await readDoc('ledgerOrders', first))!.terms
+    const terms = (await readLedger(first))!.terms
     const goods = splitShares(2000, 2, { ...terms, deliveryFeeFen: 0 })
     expect(kept).toEqual({ ...goods, store: goods.store + FEE })
   })

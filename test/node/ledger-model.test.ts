@@ -17,7 +17,7 @@ import { processDuePayouts } from '@server/ledger/payouts'
 import { rederiveMember } from '@server/members/points'
 import { derivedBalance } from '@server/ledger/reconcile'
 import { processDueRefunds, requestPartialRefund, requestRefund } from '@server/payments/refunds'
-import { DEMO, createGroupBuy, database, join, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { DEMO, createGroupBuy, database, join, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile } from './support/cloud'
 import { offerGroupBuy } from './support/ledger'
 
 jest.setTimeout(600_000)
@@ -249,7 +249,7 @@ async function exec(run: Run, o: Op): Promise<void> {
     case 'adminRefund': {
       // A refund nothing stops any more (an admin's) of released, perhaps already paid-out, money.
       const candidates: ModelOrder[] = []
-      for (const x of run.orders.filter((y) => y.pickedUp && y.served - y.unitsBack > 0)) if ((await readDoc('ledgerOrders', x.orderId))?.released) candidates.push(x)
+      for (const x of run.orders.filter((y) => y.pickedUp && y.served - y.unitsBack > 0)) if ((await readLedger(x.orderId))?.released) candidates.push(x)
       const m = pick(candidates, o.i)
       if (!m) return
       const units = Math.min(o.units, m.served - m.unitsBack)

@@ -7,7 +7,7 @@ import path from 'path'
 import type { LedgerOutputs, ReconcileReport } from '@shared/contracts/ledger'
 import { chinaMonth } from '@shared/domain/calendar'
 import { processDuePayouts } from '@server/ledger/payouts'
-import { DEMO, createGroupBuy, database, newRequestId, readDoc, sleep, testCloudForThisFile } from './support/cloud'
+import { DEMO, createGroupBuy, database, newRequestId, readDoc, sleep, testCloudForThisFile, unbookLedger } from './support/cloud'
 import { accountEntries, balanceOf, closeGroupBuy, netByParty, offerGroupBuy, orderEntries, paidOrder, partialRefund, pickUp } from './support/ledger'
 
 jest.setTimeout(120_000)
@@ -264,7 +264,7 @@ describe('ledger', () => {
     const refunded = await paidOrder(cloud, 'lg-crash-c', groupBuyId, 1)
     // The sale's hook never ran: no ledger record, no entries.
     await database().collection('ledgerEntries').where({ orderId: sold }).remove()
-    await database().collection('ledgerOrders').doc(sold).remove()
+    await unbookLedger(sold)
     // The hand-over was written (as pickup.verify writes it: its later steps marked not done) but nothing after it ran.
     await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })
     await database().collection('orders').doc(handed).update({ data: { status: 'PICKED_UP', pickedUpAt: Date.now(), handoverFinishedAt: 0 } })

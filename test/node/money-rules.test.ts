@@ -14,7 +14,7 @@ import { releaseDue } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { rederiveMember } from '@server/members/points'
 import { processDueRefunds, requestPartialRefund } from '@server/payments/refunds'
-import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, sleep, testCloudForThisFile, type Doc } from './support/cloud'
+import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, readLedger, sleep, testCloudForThisFile, type Doc } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
 import { balanceOf, closeGroupBuy, netByParty, offerGroupBuy, orderEntries, paidOrder, pickUp } from './support/ledger'
 
@@ -69,7 +69,7 @@ describe('money is withdrawable only when no refund can reach it', () => {
 
     // The window passes, but the open case keeps the order's money frozen.
     expect(await releaseDue(database(), LATER())).toMatchObject({ waiting: 1 })
-    expect((await readDoc('ledgerOrders', orderId))!.released).toBe(false)
+    expect((await readLedger(orderId))!.released).toBe(false)
     expect((await payout(start.availableFen + 1)).error?.code).toBe('LEDGER.INSUFFICIENT')
 
     // Approved, refund not confirmed by WeChat Pay yet: still frozen, still nothing to take.
@@ -77,14 +77,14 @@ describe('money is withdrawable only when no refund can reach it', () => {
     expect(decided.data).toMatchObject({ status: 'APPROVED', refundFen: 9500, quantity: 1 })
     expect((await readDoc('refunds', (await readDoc('afterSalesCases', asked.data.caseId))!.refundId))).toMatchObject({ status: 'PENDING', units: 1 })
     await releaseDue(database(), LATER())
-    expect((await readDoc('ledgerOrders', orderId))!.released).toBe(false)
+    expect((await readLedger(orderId))!.released).toBe(false)
     const racing = await Promise.all(Array.from({ length: 5 }, () => payout(start.availableFen + 1)))
     expect(racing.every((r) => r.error?.code === 'LEDGER.INSUFFICIENT')).toBe(true)
 
     // Confirmed and booked: the release pays out exactly the split of the one unit kept, and nothing more can reach it.
     await processDueRefunds(database(), Date.now())
     await releaseDue(database(), LATER())
-    expect((await readDoc('ledgerOrders', orderId))!.released).toBe(true)
+    expect((await readLedger(orderId))!.released).toBe(true)
     const kept = splitShares(9500, 1, ownTerms())
     expect(netByParty(await orderEntries(cloud, orderId))).toEqual(kept)
     const after = await balanceOf(cloud, DEMO.leader)
@@ -198,7 +198,7 @@ describe('tier volume is picked up less refunds', () => {
     // A sale booked meanwhile keeps the inputs it was booked with.
     const other = await offerGroupBuy(cloud, { priceFen: 1000, supplyPriceFen: 500, commissionBp: 1000 })
     const meanwhile = await paidOrder(cloud, 'mr-tier-buyer', other, 1)
-    expect((await readDoc('ledgerOrders', meanwhile))!.terms.tierBonusBp).toBe(200)
+    expect((await readLedger(meanwhile))!.terms.tierBonusBp).toBe(200)
 
     const asked = await ask('mr-tier-sock', orderId, 1)
     expect((await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })).ok).toBe(true)
@@ -206,8 +206,8 @@ describe('tier volume is picked up less refunds', () => {
     expect(cloud.pay.refundedFor(orderId)).toBe(2_000_000)
     expect((await balanceOf(cloud, DEMO.leader)).tier).toMatchObject({ monthPickedUpFen: before.monthPickedUpFen, bonusBp: 0 })
     const later = await paidOrder(cloud, 'mr-tier-buyer-2', other, 1)
-    expect((await readDoc('ledgerOrders', later))!.terms.tierBonusBp).toBe(0)
-    expect((await readDoc('ledgerOrders', meanwhile))!.terms.tierBonusBp).toBe(200)
+    expect((await readLedger(later))!.terms.tierBonusBp).toBe(0)
+    expect((await readLedger(meanwhile))!.terms.tierBonusBp).toBe(200)
   })
 })
 

@@ -5,10 +5,12 @@
  * sign-off repeated or racing payments, and a point's details changed after the orders were readied.
  */
 import { moveOrder } from '@server/orders/moves'
-import { finishPayment } from '@server/payments/payment-flow'
+import { dueSucceededMessages, finishPayment } from '@server/payments/payment-flow'
+import { enqueueMany } from '@server/messages/outbox'
 import { queueShipping } from '@server/payments/shipping'
+import { requestRefund } from '@server/payments/refunds'
 import { readyCountOf } from '@server/pickup/ready-count'
-import { DEMO, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { DEMO, createGroupBuy, database, join, readAll, readDoc, readLedger, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/ledger'
 
 jest.setTimeout(120_000)
@@ -122,11 +124,11 @@ it('a handling fee changed mid-sale moves no sale’s shares: the fee the group 
     const [o] = await paidOrders(groupBuyId, 1, 'fee')
     const store = (await readAll('ledgerEntries', { orderId: o.orderId, kind: 'SALE', party: 'store' })).reduce((s, e) => s + e.amountFen, 0)
     expect(store).toBe(50)
-    expect((await readDoc('ledgerOrders', o.orderId))!.terms.handlingFeeFen).toBe(50)
+    expect((await readLedger(o.orderId))!.terms.handlingFeeFen).toBe(50)
     // A group buy opened after the change takes the new fee.
     const later = await createGroupBuy(cloud, { minParticipants: 1, priceFen: 1000 })
     const [p] = await paidOrders(later, 1, 'fee-later')
-    expect((await readDoc('ledgerOrders', p.orderId))!.terms.handlingFeeFen).toBe(400)
+    expect((await readLedger(p.orderId))!.terms.handlingFeeFen).toBe(400)
   } finally {
     await setFee(0)
   }
@@ -148,7 +150,7 @@ it('one payment notified ten times at once, racing the resident’s cancel: paid
     const gb = (await readDoc('groupBuys', groupBuyId))!
     const refunds = await readAll('refunds', { orderId })
     if (order.status === 'PAID') {
-      expect({ paid: gb.paidParticipants, sold: gb.soldQuantity, refunds: refunds.length, sales: !!(await readDoc('ledgerOrders', orderId)) }).toEqual({ paid: 1, sold: 1, refunds: 0, sales: true })
+      expect({ paid: gb.paidParticipants, sold: gb.soldQuantity, refunds: refunds.length, sales: !!(await readLedger(orderId)) }).toEqual({ paid: 1, sold: 1, refunds: 0, sales: true })
     } else {
       // Cancelled first: the money that still arrived goes back, once, and the payer is never counted.
       expect(['CANCELLED', 'REFUNDED']).toContain(order.status)
@@ -196,6 +198,111 @@ it('each queued message becomes one in-app notice at settle, in batches — also
   }
 })
 
+describe('a payment into a group that has succeeded: its 成团 message rides on the order’s write, settle queues it (#23)', () => {
+  /** The collections a call inserts into, seen at the database seam, and its operations. */
+  async function insertsOf<T>(fn: () => Promise<T>): Promise<{ result: T; inserts: string[]; ops: number }> {
+    const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
+    const spy = jest.spyOn(db, 'handle')
+    const before = cloud.db.stats.operations
+    try {
+      const result = await fn()
+      const inserts = spy.mock.calls.filter(([a]) => a === 'database.insertDocument').map(([, p]) => String(p?.collectionName))
+      return { result, inserts, ops: cloud.db.stats.operations - before }
+    } finally {
+      spy.mockRestore()
+    }
+  }
+
+  /** A group buy 成团 by its first payer (minParticipants 1). */
+  async function succeededGroup(tag: string): Promise<string> {
+    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 20 })
+    await paidOrders(groupBuyId, 1, `${tag}-first`)
+    expect((await readDoc('groupBuys', groupBuyId))!.status).toBe('SUCCEEDED')
+    return groupBuyId
+  }
+
+  /** What one resident was told of 成团: queued messages, in-app notices, pushes. */
+  async function toldOf(openid: string) {
+    return {
+      messages: (await readAll('outbox', { toOpenid: openid, template: 'GROUP_SUCCEEDED' })).length,
+      notices: (await readAll('notices', { openid, kind: 'GROUP_SUCCEEDED' })).length,
+      pushes: cloud.sent.filter((m) => m.touser === openid && m.templateId === 'GROUP_SUCCEEDED').length,
+    }
+  }
+
+  it('the payment inserts nothing into outbox and costs what a payment below the threshold does; one settle run queues, notices and sends the message', async () => {
+    const groupBuyId = await succeededGroup('due-one')
+    const below = await createGroupBuy(cloud, { minParticipants: 5, stock: 20 })
+    await paidOrders(below, 1, 'due-one-below-warm')
+    const payIn = async (gb: string, openid: string) => {
+      const joined = await join(cloud, openid, gb, 1)
+      await cloud.call('user', openid, { action: 'recordConsent', templates: ['GROUP_SUCCEEDED'] })
+      return { orderId: joined.data.orderId as string, ...(await insertsOf(() => cloud.pay.pay(joined.data.orderId))) }
+    }
+    const open = await payIn(below, 'due-one-below')
+    const late = await payIn(groupBuyId, 'due-one-late')
+    expect(late.result.ok).toBe(true)
+    // Before the mark, the late payer's payment also inserted its 成团 message: one operation more than this.
+    expect(late.inserts).not.toContain('outbox')
+    expect(late.ops).toBe(open.ops)
+    const order = (await readDoc('orders', late.orderId))!
+    expect({ status: order.status, markedWithCount: order.succeededDueAt === order.countedAt && order.countedAt > 0, finished: order.paymentFinishedAt > 0 }).toEqual({ status: 'PAID', markedWithCount: true, finished: true })
+    expect(await readDoc('outbox', `succeeded_${late.orderId}`)).toBeNull()
+    // The payment below the threshold owes nothing.
+    expect((await readDoc('orders', open.orderId))!.succeededDueAt).toBeUndefined()
+    await cloud.fireTimer('settle')
+    expect(await toldOf('due-one-late')).toEqual({ messages: 1, notices: 1, pushes: 1 })
+    expect(await readDoc('outbox', `succeeded_${late.orderId}`)).toMatchObject({ toOpenid: 'due-one-late', page: `pages/resident/order/index?orderId=${late.orderId}`, data: { number2: { value: '1' } }, where: { place: expect.any(String) } })
+    expect((await readDoc('orders', late.orderId))!.succeededDueAt).toBe(0)
+    await cloud.fireTimer('settle')
+    expect(await toldOf('due-one-late')).toEqual({ messages: 1, notices: 1, pushes: 1 })
+    expect(await toldOf('due-one-below')).toEqual({ messages: 0, notices: 0, pushes: 0 })
+  })
+
+  it('settle run twice, and a run cut off between the insert and the unmarking: one message each; an order refunded meanwhile is not told', async () => {
+    const groupBuyId = await succeededGroup('due-cut')
+    const late = await paidOrders(groupBuyId, 4, 'due-cut')
+    for (const o of late) await cloud.call('user', o.openid, { action: 'recordConsent', templates: ['GROUP_SUCCEEDED'] })
+    // The goods came short for the last one before the next tick: its money goes back.
+    const refunded = late[3]
+    await requestRefund(database(), (await readDoc('orders', refunded.orderId)) as never, '到货不足退款', Date.now())
+    expect((await readDoc('orders', refunded.orderId))!.status).toBe('REFUNDING')
+    // A settle run that inserted the messages and died before it cleared the marks.
+    const marked = await readAll('orders', { groupBuyId, succeededDueAt: database().command.gt(0) })
+    expect(marked.map((o) => o._id).sort()).toEqual(late.map((o) => o.orderId).sort())
+    await enqueueMany(database(), await dueSucceededMessages(database(), marked as never), Date.now())
+    expect((await readDoc('orders', late[0].orderId))!.succeededDueAt).toBeGreaterThan(0)
+    await cloud.fireTimer('settle')
+    await cloud.fireTimer('settle')
+    for (const o of late.slice(0, 3)) expect(await toldOf(o.openid)).toEqual({ messages: 1, notices: 1, pushes: 1 })
+    expect(await toldOf(refunded.openid)).toEqual({ messages: 0, notices: 0, pushes: 0 })
+    for (const o of late) expect((await readDoc('orders', o.orderId))!.succeededDueAt).toBe(0)
+  })
+
+  it('paid before 成团, paid after it, and paid before but counted after (told by both paths): each told once', async () => {
+    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 2, stock: 20 })
+    const [before] = await paidOrders(groupBuyId, 1, 'due-both-before')
+    expect((await readDoc('groupBuys', groupBuyId))!.status).toBe('OPEN')
+    // Moved to PAID the ordinary way and not counted yet when the threshold's payer tells every PAID order.
+    const slow = await join(cloud, 'due-both-slow', groupBuyId, 1)
+    const slowId = slow.data.orderId as string
+    expect((await cloud.pay.pay(slowId, { deliver: false })).ok).toBe(true)
+    expect(await moveOrder(database(), slowId, 'PENDING_PAYMENT', 'PAID', { paidAt: Date.now(), transactionId: `by-hand-${slowId}`, paymentFinishedAt: 0, paidIn: groupBuyId })).toBe(true)
+    const [crossing] = await paidOrders(groupBuyId, 1, 'due-both-crossing')
+    expect((await readDoc('groupBuys', groupBuyId))!.status).toBe('SUCCEEDED')
+    expect(await readDoc('outbox', `succeeded_${slowId}`)).not.toBeNull()
+    expect(await finishPayment(database(), (await readDoc('orders', slowId)) as never, Date.now(), { justPaid: true })).toBe('PAID')
+    const [after] = await paidOrders(groupBuyId, 1, 'due-both-after')
+    expect((await readDoc('orders', after.orderId))!.succeededDueAt).toBeGreaterThan(0)
+    const residents = [before.openid, 'due-both-slow', crossing.openid, after.openid]
+    for (const openid of residents) await cloud.call('user', openid, { action: 'recordConsent', templates: ['GROUP_SUCCEEDED'] })
+    await cloud.fireTimer('settle')
+    await cloud.fireTimer('settle')
+    for (const openid of residents) expect({ openid, ...(await toldOf(openid)) }).toEqual({ openid, messages: 1, notices: 1, pushes: 1 })
+    expect(await readAll('orders', { groupBuyId, succeededDueAt: database().command.gt(0) })).toEqual([])
+  })
+})
+
 it('a sign-off over orders paid both ways: those with a code readied in bulk, one paid the ordinary way gets its code then — each once, the count whole', async () => {
   const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
   const usual = await paidOrders(groupBuyId, 2, 'mixed')
@@ -214,4 +321,87 @@ it('a sign-off over orders paid both ways: those with a code readied in bulk, on
   for (const o of all) expect((await readDoc('pickupCodes', o.pickupCode))!.orderId).toBe(o._id)
   expect(await readyCountOf(database(), cloud.pickupPointId)).toBe(before + 3)
   for (const o of [...usual.map((u) => u.orderId), slowId]) expect(await readAll('outbox', { _id: `arrived_${o}` })).toHaveLength(1)
+})
+
+describe('pickup.verify reads the clerk and the resident in one query (#23)', () => {
+  const PHONE = '13800005678'
+  const contactOf = { name: '钱阿姨', phoneTail: '5678', note: '放门口' }
+
+  /** Every read of users a call makes (action and filter), seen at the database seam. */
+  async function usersReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: string[]; ops: number }> {
+    const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
+    const spy = jest.spyOn(db, 'handle')
+    const before = cloud.db.stats.operations
+    try {
+      const result = await fn()
+      const reads = spy.mock.calls.filter(([, p]) => p?.collectionName === 'users').map(([a, p]) => `${a.replace('database.', '')} ${JSON.stringify(p?.query)}`)
+      return { result, reads, ops: cloud.db.stats.operations - before }
+    } finally {
+      spy.mockRestore()
+    }
+  }
+
+  /** Residents with a 收货人, each with a READY order at the demo clerk's point; their codes. */
+  async function readyOrders(tag: string, n: number): Promise<Array<{ orderId: string; openid: string; code: string }>> {
+    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 20 })
+    const orders = await paidOrders(groupBuyId, n, tag)
+    for (const o of orders) expect((await cloud.call('user', o.openid, { action: 'setContact', name: contactOf.name, phone: PHONE, note: contactOf.note })).ok).toBe(true)
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+    return Promise.all(orders.map(async (o) => ({ ...o, code: (await orderView(o.openid, o.orderId)).pickupCode as string })))
+  }
+
+  const stripOpenid = (code: string) => database().collection('pickupCodes').doc(code).update({ data: { openid: database().command.remove() } })
+
+  it('an order’s code names its resident, and its verify reads users once instead of twice: one operation fewer', async () => {
+    const [warm, legacy, usual] = await readyOrders('one-read', 3)
+    expect(await readDoc('pickupCodes', usual.code)).toMatchObject({ orderId: usual.orderId, openid: usual.openid })
+    expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: warm.code })).ok).toBe(true)
+    // Before: the clerk by id, then the resident's contact after the hand-over (a binding written before #23).
+    await stripOpenid(legacy.code)
+    const before = await usersReads(() => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: legacy.code }))
+    expect(before.result.data.contact).toEqual(contactOf)
+    expect(before.reads).toHaveLength(2)
+    const now = await usersReads(() => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: usual.code }))
+    expect(now.result.data).toMatchObject({ orderId: usual.orderId, status: 'PICKED_UP', via: 'code', contact: contactOf })
+    expect(now.reads).toHaveLength(1)
+    expect(now.reads[0]).toContain(DEMO.clerk)
+    expect(now.reads[0]).toContain(usual.openid)
+    expect(now.ops).toBe(before.ops - 1)
+  })
+
+  it('a proxy code names its resident too: read with the clerk, the owner’s contact shown', async () => {
+    const [o] = await readyOrders('one-read-proxy', 1)
+    const proxy = await cloud.call<{ code: string }>('pickup', o.openid, { action: 'delegate', orderId: o.orderId })
+    const { result, reads } = await usersReads(() => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: proxy.data.code }))
+    expect(result.data).toMatchObject({ orderId: o.orderId, via: 'delegate', contact: contactOf })
+    expect(reads).toHaveLength(1)
+  })
+
+  it('attacks: a resident and another point’s clerk with a valid code are refused and audited, nothing handed over, no contact in the reply', async () => {
+    const [o] = await readyOrders('one-read-attack', 1)
+    for (const [who, at] of [['cost-one-read-stranger', null], [DEMO.otherClerk, cloud.otherPickupPointId]] as const) {
+      const reply = await cloud.call<Doc>('pickup', who, { action: 'verify', code: o.code })
+      expect(reply.ok).toBe(false)
+      expect(reply.error?.code).toBe('AUTH.FORBIDDEN')
+      expect(JSON.stringify(reply)).not.toContain(contactOf.name)
+      expect(JSON.stringify(reply)).not.toContain(contactOf.phoneTail)
+      expect(await readAll('verifications', { code: o.code, clerkOpenid: who })).toEqual([expect.objectContaining({ kind: 'pickup', outcome: 'AUTH.FORBIDDEN', pickupPointId: at })])
+      const order = (await readDoc('orders', o.orderId))!
+      expect({ status: order.status, picked: order.pickedQuantity ?? 0 }).toEqual({ status: 'READY_FOR_PICKUP', picked: 0 })
+    }
+    // The order's own counter still hands it over, once, with the contact.
+    expect((await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: o.code })).data.contact).toEqual(contactOf)
+    expect((await readDoc('orders', o.orderId))!.status).toBe('PICKED_UP')
+  })
+
+  it('a binding without the resident (written before #23) still works and shows the contact; one naming someone else shows the order’s own', async () => {
+    const [legacy, forged] = await readyOrders('one-read-legacy', 2)
+    await stripOpenid(legacy.code)
+    const old = await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: legacy.code })
+    expect(old.data).toMatchObject({ orderId: legacy.orderId, status: 'PICKED_UP', contact: contactOf })
+    await cloud.call('user', legacy.openid, { action: 'setContact', name: '别人' })
+    await database().collection('pickupCodes').doc(forged.code).update({ data: { openid: legacy.openid } })
+    const res = await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: forged.code })
+    expect(res.data).toMatchObject({ orderId: forged.orderId, status: 'PICKED_UP', contact: contactOf })
+  })
 })

@@ -1,15 +1,15 @@
 /**
  * #23: a fresh payment books its ledger sale inside its count's transaction, and a payment nothing follows is
- * finished there too (its 成团 message with it). The attacks on that: something the transaction writes by key
- * already exists because another path got there between PENDING_PAYMENT → PAID and the count — settle's ledger
- * catch-up booked the sale, or the payment that won 成团 queued the 成团 message for every PAID order. The payment
+ * finished there too (with the mark of its 成团 message, queued by settle). The attacks on that: another path got
+ * there between PENDING_PAYMENT → PAID and the count — settle's ledger catch-up booked the sale (a keyed write the
+ * transaction finds taken), or the payment that won 成团 queued the 成团 message for every PAID order. The payment
  * must still be counted once, booked once and finished, never counted twice or left half done.
  */
 import { moveOrder } from '@server/orders/moves'
 import { bookSale } from '@server/ledger/ledger-flow'
 import { finishPayment, notifySucceeded } from '@server/payments/payment-flow'
 import { participationIdFor } from '@server/ids'
-import { createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { createGroupBuy, database, join, readAll, readDoc, readLedger, testCloudForThisFile, type Doc } from './support/cloud'
 
 jest.setTimeout(60_000)
 const cloud = testCloudForThisFile()
@@ -28,7 +28,7 @@ async function paidOnly(groupBuyId: string, openid: string): Promise<Doc> {
   const now = Date.now()
   expect(await moveOrder(database(), orderId, 'PENDING_PAYMENT', 'PAID', { paidAt: now, transactionId: `by-hand-${orderId}`, paymentFinishedAt: 0, paidIn: groupBuyId })).toBe(true)
   const order = (await readDoc('orders', orderId))!
-  expect({ status: order.status, countedAt: order.countedAt ?? null, booked: !!(await readDoc('ledgerOrders', orderId)) }).toEqual({ status: 'PAID', countedAt: null, booked: false })
+  expect({ status: order.status, countedAt: order.countedAt ?? null, booked: !!(await readLedger(orderId)) }).toEqual({ status: 'PAID', countedAt: null, booked: false })
   return order
 }
 
@@ -37,7 +37,7 @@ async function counts(groupBuyId: string, orderId: string, openid: string) {
   const order = (await readDoc('orders', orderId))!
   return {
     paidParticipants: gb.paidParticipants, soldQuantity: gb.soldQuantity, paidOrders: (await readDoc('participations', participationIdFor(groupBuyId, openid)))!.paidOrders,
-    sales: (await readAll('ledgerEntries', { orderId, kind: 'SALE' })).length, booked: !!(await readDoc('ledgerOrders', orderId)),
+    sales: (await readAll('ledgerEntries', { orderId, kind: 'SALE' })).length, booked: !!(await readLedger(orderId)),
     counted: order.countedAt > 0, finished: order.paymentFinishedAt > 0,
   }
 }
@@ -83,10 +83,11 @@ it('an ordinary payment into a group that has succeeded is counted, booked, told
   const orderId = second.data.orderId as string
   expect((await cloud.pay.pay(orderId)).ok).toBe(true)
   const order = (await readDoc('orders', orderId))!
-  // One write set countedAt and paymentFinishedAt: the same transaction.
-  expect({ status: order.status, finishedWithCount: order.paymentFinishedAt === order.countedAt && order.countedAt > 0 }).toEqual({ status: 'PAID', finishedWithCount: true })
-  expect((await readDoc('outbox', `succeeded_${orderId}`))!.template).toBe('GROUP_SUCCEEDED')
+  // One write set countedAt, paymentFinishedAt and the 成团 message's mark: the same transaction.
+  expect({ status: order.status, finishedWithCount: order.paymentFinishedAt === order.countedAt && order.countedAt > 0, toldWithCount: order.succeededDueAt === order.countedAt }).toEqual({ status: 'PAID', finishedWithCount: true, toldWithCount: true })
+  // settle's next run queues the message (#23: the mark, not an outbox insert, in the payment) and its notice.
   await cloud.fireTimer('settle')
+  expect((await readDoc('outbox', `succeeded_${orderId}`))!.template).toBe('GROUP_SUCCEEDED')
   expect(await readDoc('notices', `succeeded_${orderId}`)).not.toBeNull()
-  expect(await readDoc('ledgerOrders', orderId)).not.toBeNull()
+  expect(await readLedger(orderId)).not.toBeNull()
 })

@@ -68,8 +68,9 @@ describe('payment', () => {
     expect(msgs.map((m) => m._id).sort()).toEqual([a1, a2, b, c].map((id) => `succeeded_${id}`).sort())
     expect(msgs.find((m) => m._id === `succeeded_${a1}`)!.toOpenid).toBe('pay-a')
 
-    // Paying after 成团 gets its own message; the group does not "succeed" again.
+    // Paying after 成团 gets its own message (queued by settle's next run); the group does not "succeed" again.
     await cloud.pay.pay(d)
+    await cloud.fireTimer('settle')
     gb = (await readDoc('groupBuys', groupBuyId))!
     expect(gb.status).toBe('SUCCEEDED')
     expect(gb.succeededAt).toBe(succeededAt)
@@ -103,12 +104,13 @@ describe('payment', () => {
     expect(gb.soldQuantity).toBe(8)
     expect(gb.reservedQuantity).toBe(0)
     for (let i = 0; i < orders.length; i++) expect(await orderStatus(payers[i], orders[i])).toBe('PAID')
+    // The residents consented once each; a payment counted after 成团 has its message queued by settle's next run.
+    for (const p of payers) await cloud.call('user', p, { action: 'recordConsent', templates: ['GROUP_SUCCEEDED'] })
+    await cloud.fireTimer('settle')
     const msgs = await succeededMessages(groupBuyId)
     expect(msgs.map((m) => m._id).sort()).toEqual(orders.map((id) => `succeeded_${id}`).sort())
 
-    // The timer sends each exactly once (the residents consented once each).
-    for (const p of payers) await cloud.call('user', p, { action: 'recordConsent', templates: ['GROUP_SUCCEEDED'] })
-    await cloud.fireTimer('settle')
+    // The timer sends each exactly once.
     await cloud.fireTimer('settle')
     for (const p of payers) expect(cloud.sent.filter((s) => s.touser === p && s.templateId === 'GROUP_SUCCEEDED')).toHaveLength(1)
   })

@@ -3,7 +3,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { PickupOutputs } from '@shared/contracts/pickup'
 import { chinaMidnight } from '@shared/domain/calendar'
 import { decidePickup, isPickupCodeFormat } from '@shared/domain/pickup'
-import { readDoc } from './support/cloud'
+import { readDoc, readLedger } from './support/cloud'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)
@@ -191,7 +191,7 @@ describe('pickup.verify', () => {
       expect(await h.count('pointEntries', { ref: orderId, kind: 'EARN_PICKUP', pendingSince: 0 })).toBe(1)
       // The shipping record's mark, on the order (settle queues the record, #23).
       expect((await readDoc('orders', orderId))!.shippingDueAt).toBeGreaterThan(0)
-      const lo = await readDoc('ledgerOrders', orderId)
+      const lo = await readLedger(orderId)
       expect(lo!.pickedUpAt).not.toBeNull()
       expect(lo!.tierFen).toBe(1980)
     }

@@ -4,7 +4,7 @@
  * merchant's supply price unchanged). A tier table that breaks the offer's price rule is refused.
  */
 import { PARTIES, splitShares, type SplitTerms } from '@shared/domain/ledger'
-import { database, DEMO, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { DEMO, database, readAll, readDoc, readLedger, testCloudForThisFile } from './support/cloud'
 import { createProduct, paidOrder, publishOffer } from './support/merchant'
 
 jest.setTimeout(120_000)
@@ -62,7 +62,7 @@ it('12 paid units reach ¥27: each order is refunded ¥3 × quantity once under 
     expect(view.data.order).toMatchObject({ refundedFen: 300 * qty, tierRefundFen: 300 * qty, finalPriceFen: 2700 })
 
     // The ledger: each party's net share is the split of what is kept (¥27 × qty), by the same rule as the sale.
-    const lo = await readDoc<{ terms: SplitTerms; refundIds: string[] }>('ledgerOrders', orderId)
+    const lo = await readLedger<{ terms: SplitTerms; refundIds: string[] }>(orderId)
     expect(lo?.refundIds).toEqual([mine[0]._id])
     const kept = splitShares(2700 * qty, qty, lo!.terms)
     expect(kept.merchant).toBe(1000 * qty) // the supply price, unchanged by the tier

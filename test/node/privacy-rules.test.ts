@@ -6,7 +6,7 @@
 import { chinaMonth } from '@shared/domain/calendar'
 import { userFolder } from '../../local-cloud/storage'
 import { pickedUpGroupBuy, pickedUpSupplyRound, uploadPhoto } from './support/after-pickup'
-import { DEMO, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { DEMO, createGroupBuy, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { storedFiles } from './support/images'
 import { createProduct, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
 
@@ -216,6 +216,47 @@ describe('an export holds the person’s own data only', () => {
     expect(json).toContain(R)
     // The downloadable file is the same export.
     expect(await (await fetch(res.data.tempFileURL)).json()).toEqual(data)
+  })
+})
+
+describe('an erased resident’s paid goods can still be collected', () => {
+  it('deleteMe with an order waiting at the counter: its code (which names the resident, #23) is re-linked, not removed, and hands the goods over', async () => {
+    const R = 'pr-erase-waiting'
+    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+    const orderId = await paidOrder(cloud, R, groupBuyId, 1)
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+    const code = (await readDoc<{ pickupCode: string }>('orders', orderId))!.pickupCode
+    expect((await readDoc('pickupCodes', code))!.openid).toBe(R)
+
+    expect((await cloud.call('user', R, { action: 'deleteMe', confirm: true })).ok).toBe(true)
+    const binding = (await readDoc<{ openid: string; orderId: string }>('pickupCodes', code))!
+    expect(binding.orderId).toBe(orderId)
+    expect(binding.openid).not.toBe(R)
+    expect(binding.openid).toBe((await readDoc<{ openid: string }>('orders', orderId))!.openid)
+    const handed = await cloud.call<{ orderId: string; contact: unknown }>('pickup', DEMO.clerk, { action: 'verify', code })
+    expect(handed.ok).toBe(true)
+    expect(handed.data).toMatchObject({ orderId, contact: null })
+    expect(await readAll('pickupCodes', { openid: R })).toEqual([])
+  })
+})
+
+describe('an export leaves the books out', () => {
+  it('a 帮卖 order picked up with no case: its ledger position (the leader’s and merchant’s shares, the supply price) is not in the resident’s export', async () => {
+    const R = 'pr-export-books'
+    const round = await pickedUpSupplyRound(cloud, { [R]: 1 })
+    const orderId = round.orders[R]
+    // #23 keeps the ledger position on the order itself: it names the leader and the merchant and their terms.
+    const stored = (await readDoc<Doc>('orders', orderId))!
+    expect(stored.ledger).toMatchObject({ accounts: { leader: DEMO.leader, merchant: DEMO.merchant }, terms: { kind: 'offer', supplyPriceFen: 1000 } })
+
+    const { data } = (await cloud.call<Doc>('user', R, { action: 'exportMyData' })).data
+    const order = (data.orders as Doc[]).find((o) => o._id === orderId)!
+    expect(order).toMatchObject({ _id: orderId, openid: R, status: 'PICKED_UP' })
+    expect(order.ledger).toBeUndefined()
+    const json = JSON.stringify(data)
+    for (const other of [DEMO.leader, DEMO.merchant, DEMO.clerk, DEMO.admin]) expect(json).not.toContain(other)
+    expect(json).not.toContain('supplyPriceFen')
+    expect(json).not.toContain('commissionBp')
   })
 })
 

@@ -7,7 +7,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { SlotView } from '@shared/contracts/voucher'
 import { chinaMidnight, DAY_MS } from '@shared/domain/calendar'
 import { processDueRefunds } from '@server/payments/refunds'
-import { DEMO, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
+import { DEMO, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
 import { PNG_1PX } from './support/images'
 
 jest.setTimeout(180_000)
@@ -183,6 +183,27 @@ describe('booking a slot', () => {
   })
 })
 
+describe('a voucher’s split', () => {
+  it('a handling fee raised after publishing moves no booking’s shares: the fee the service opened with is the one it is split with (#23)', async () => {
+    const setFee = async (fen: number) => expect((await cloud.call('admin', DEMO.admin, { action: 'setHandlingFee', pickupPointId: cloud.pickupPointId, handlingFeeFen: fen })).ok).toBe(true)
+    await setFee(80)
+    try {
+      const { groupBuyId } = await publish([2])
+      expect((await readDoc('groupBuys', groupBuyId))!.handlingFeeFen).toBe(80)
+      await setFee(900)
+      const { orderId } = await paidVoucher('svc-fee-1', groupBuyId)
+      const store = (await readAll('ledgerEntries', { orderId, kind: 'SALE', party: 'store' })).reduce((n, e) => n + (e.amountFen as number), 0)
+      expect(store).toBe(80)
+      expect((await readLedger(orderId))!.terms.handlingFeeFen).toBe(80)
+      // A service published after the change takes the new fee.
+      const later = await publish([1])
+      expect((await readDoc('groupBuys', later.groupBuyId))!.handlingFeeFen).toBe(900)
+    } finally {
+      await setFee(0)
+    }
+  })
+})
+
 describe('redeeming a voucher', () => {
   it('10 concurrent redemptions → one; the ledger books the pickup and settle releases the shares; shipping is logistics_type 3', async () => {
     const { groupBuyId } = await publish([3])
@@ -196,12 +217,12 @@ describe('redeeming a voucher', () => {
     const audit = await readAll('verifications', { kind: 'voucher', orderId })
     expect(audit).toHaveLength(10)
     expect(audit.filter((a) => a.outcome === 'REDEEMED')).toHaveLength(1)
-    expect((await readDoc('ledgerOrders', orderId))!.pickedUpAt).toBe(order!.pickedUpAt)
+    expect((await readLedger(orderId))!.pickedUpAt).toBe(order!.pickedUpAt)
     expect(order!.shippingDueAt).toBe(order!.pickedUpAt)
     // No arrival, no purchase order: the group buy never arrived, and the window (0 here) closes at settle.
     await cloud.fireTimer('settle')
     expect((await readDoc('shippingUploads', `sh_${orderId}`))!.logisticsType).toBe(3)
-    const lo = await readDoc('ledgerOrders', orderId)
+    const lo = await readLedger(orderId)
     expect(lo!.released).toBe(true)
     expect((await readDoc('groupBuys', groupBuyId))!.arrivedAt).toBeNull()
     expect(await readAll('purchaseOrders', { groupBuyId })).toHaveLength(0)

@@ -8,7 +8,7 @@ import { finishInterruptedRedeems } from '@server/coupons/redeem-flow'
 import { healGroupBuyCounters } from '@server/group-buys/heal-counters'
 import { finishConfirmedRefunds, processDueRefunds } from '@server/payments/refunds'
 import { processDueShipping, queueDueShipping } from '@server/payments/shipping'
-import { finishInterruptedPayments } from '@server/payments/payment-flow'
+import { finishInterruptedPayments, queueDueSucceeded } from '@server/payments/payment-flow'
 import { finishInterruptedHandovers } from '@server/pickup/pickup-flow'
 import { finishInterruptedArrivals } from '@server/group-buys/arrival'
 import { catchUpLedger, releaseDue } from '@server/ledger/ledger-flow'
@@ -54,9 +54,11 @@ const tick = action({
     const reminders = await sendPickupReminders(db, now)
     const ratings = await healRatingStats(db, now)
     const points = await healMemberPoints(db, now)
-    // Every queued message's in-app notice, in batches, then the subscribe messages themselves.
+    // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
+    // message's in-app notice, in batches, then the subscribe messages themselves: all in this tick.
+    const succeeded = await queueDueSucceeded(db, now)
     const noticed = await noticeQueuedMessages(db, now)
-    const messages = { ...(await sendOutbox(db, now)), ...noticed }
+    const messages = { ...(await sendOutbox(db, now)), ...noticed, succeededQueued: succeeded.queued }
     const reconciliation = await reconcileDaily(db, now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,

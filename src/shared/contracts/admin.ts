@@ -43,6 +43,11 @@ export const adminContract = {
    * copies and recorded in `uploads` (so deleteMe covers them); call again with `nextCursor` until it is null.
    */
   migrateOldPhotos: z.object({ cursor: cursor.optional() }).strict(),
+  /**
+   * One-off (#23): ledger positions stored in their own collection (ledgerOrders) before they moved onto their
+   * orders are copied there; call again with `nextCursor` until it is null.
+   */
+  migrateLedgerOrders: z.object({ cursor: cursor.optional() }).strict(),
   /** Everyone holding a granted role (leader, clerk, merchant), newest grant holder first. */
   listRoles: z.object({ cursor: cursor.optional() }).strict(),
 } as const
@@ -79,4 +84,5 @@ export interface AdminOutputs {
   grantRole: Record<string, never>
   listRoles: Page<RoleHolderView>
   migrateOldPhotos: { scanned: number; moved: number; photos: number; nextCursor: string | null }
+  migrateLedgerOrders: { scanned: number; moved: number; nextCursor: string | null }
 }

@@ -101,6 +101,17 @@ export async function readDoc<T = Doc>(collection: string, id: string): Promise<
   return res.data[0] ?? null
 }
 
+/** An order's ledger position (#23: stored on the order, `orders/<id>.ledger`), or null before its sale is booked. */
+export async function readLedger<T = Doc>(orderId: string): Promise<T | null> {
+  const order = await readDoc<{ ledger?: T }>('orders', orderId)
+  return order?.ledger ?? null
+}
+
+/** As if the order's sale had never been booked: its ledger position removed from the order (entries left as they are). */
+export async function unbookLedger(orderId: string): Promise<void> {
+  await database().collection('orders').doc(orderId).update({ data: { ledger: database().command.remove() } })
+}
+
 export async function readAll<T = Doc>(collection: string, where: Record<string, unknown>): Promise<T[]> {
   const out: T[] = []
   for (let skip = 0; ; skip += 100) {

@@ -1,5 +1,7 @@
-import { DEMO, database, join, type TestCloud } from './cloud'
+import { DEMO, database, type TestCloud } from './cloud'
 import { PNG_1PX } from './images'
+// One join-and-pay for every test helper (it was written twice, here and in ./ledger).
+export { paidOrder } from './ledger'
 
 let productSeq = 0
 
@@ -31,13 +33,6 @@ export async function groupBuyFromOffer(cloud: TestCloud, leader: string, offerI
   const res = await cloud.call<{ groupBuyId: string }>('groupBuy', leader, { action: 'createFromOffer', offerId, priceFen: 1990, stock: 50, minParticipants: 1, limitPerUser: 5, ...patch })
   if (!res.ok) throw new Error(`createFromOffer: ${res.error?.code} ${res.error?.message}`)
   return res.data.groupBuyId
-}
-
-export async function paidOrder(cloud: TestCloud, openid: string, groupBuyId: string, quantity: number): Promise<string> {
-  const res = await join(cloud, openid, groupBuyId, quantity)
-  if (!res.ok) throw new Error(`join: ${res.error?.code}`)
-  if (!(await cloud.pay.pay(res.data.orderId)).ok) throw new Error('pay failed')
-  return res.data.orderId
 }
 
 /** Time passing to the group buy's end, then one settle run. */
