@@ -202,8 +202,9 @@ function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pic
  * transaction also marks the tally closed, and afterSales.request reserves units only on a tally not closed, so a
  * case racing the release either makes the release retry (and wait) or is refused.
  */
-export async function bookRelease(db: DB.Database, orderId: string, now: number): Promise<'RELEASED' | 'ALREADY' | 'NOT_YET'> {
-  const { lo } = await orderWithLedger(db, orderId)
+export async function bookRelease(db: DB.Database, orderId: string, now: number, read?: OrderDoc): Promise<'RELEASED' | 'ALREADY' | 'NOT_YET'> {
+  // `read`: the order as the caller's page just read it (settle's releaseDue); the transaction reads it again.
+  const lo = read ? ledgerOf(read) : (await orderWithLedger(db, orderId)).lo
   if (!lo) return 'NOT_YET'
   if (lo.released) return 'ALREADY'
   const refunds = await refundsOf(db, orderId)
@@ -254,14 +255,13 @@ export async function releaseDue(db: DB.Database, now: number): Promise<{ releas
   const _ = db.command
   const out = { released: 0, waiting: 0 }
   const due = { [ledgerPath('released')]: false, [ledgerPath('pickedUpAt')]: _.lte(now - afterSalesWindowMs()) }
-  // Only the ids (bookRelease reads each order itself).
-  await eachPage<{ _id: string }>(db, 'orders', due, async (docs) => {
-    for (const { _id } of docs) {
-      const r = await bookRelease(db, _id, now)
+  await eachPage<OrderDoc>(db, 'orders', due, async (docs) => {
+    for (const o of docs) {
+      const r = await bookRelease(db, o._id, now, o)
       if (r === 'RELEASED') out.released++
       else if (r === 'NOT_YET') out.waiting++
     }
-  }, undefined, {})
+  })
   return out
 }
 

@@ -44,6 +44,10 @@ it('the payment books the sale on the order, and the hand-over books the pickup 
   const frozen = Object.values(lo.position.frozen).reduce((s, x) => s + x, 0)
   expect(frozen).toBe(4000)
   expect((await readAll('ledgerEntries', { orderId, kind: 'SALE' })).reduce((s, e) => s + (e.amountFen as number), 0)).toBe(4000)
+  // The books ride on the order but never reach its owner's view: no shares, no accounts, no terms.
+  const view = (await cloud.call<{ order: Doc }>('order', 'lo-one', { action: 'get', orderId })).data.order
+  expect(view.orderId).toBe(orderId)
+  for (const word of ['ledger', 'accounts', 'terms', 'position', DEMO.leader]) expect(JSON.stringify(view)).not.toContain(word)
 
   expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
   const code = await codeOf(orderId)
