@@ -3,7 +3,7 @@ import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
 import { paymentWindowMs } from '@server/payments/pay'
 import { succeedIfReached } from '@server/payments/payment-flow'
-import { docsOf } from '@server/paging'
+import { docsOf, eachPage } from '@server/paging'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -41,30 +41,59 @@ type WithObservation = GroupBuyDoc & { reconcile?: Observation | null; reconcile
 
 const LIVE_SOLD = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP']
 
+type Expected = { reserved: number; sold: number; paidParticipants: number }
+
 /**
  * What a group buy's counters should be from its orders and participations: reserved = its unpaid holds; sold = its
  * paid orders that are counted (a payment still being finished is left out: finishPayment counts it); paid
  * participants = participations with a paid order.
  */
-export async function expectedCounters(db: DB.Database, groupBuyId: string): Promise<{ reserved: number; sold: number; paidParticipants: number }> {
+export async function expectedCounters(db: DB.Database, groupBuyId: string): Promise<Expected> {
+  return (await expectedCountersOf(db, [groupBuyId])).get(groupBuyId)!
+}
+
+/**
+ * expectedCounters of several group buys in three reads whatever their number (#23: settle recounts a batch every
+ * minute): the orders summed per group and status, the unfinished payments, the paid participations counted per group.
+ */
+export async function expectedCountersOf(db: DB.Database, groupBuyIds: string[]): Promise<Map<string, Expected>> {
   const _ = db.command
   const $ = _.aggregate
-  const res = (await db
+  const out = new Map<string, Expected>(groupBuyIds.map((id) => [id, { reserved: 0, sold: 0, paidParticipants: 0 }]))
+  if (groupBuyIds.length === 0) return out
+  const ids = _.in(groupBuyIds)
+  // An aggregate answers 20 rows unless limited: one row per group and status.
+  const sums = (await db
     .collection('orders')
     .aggregate()
-    .match({ groupBuyId, status: _.in(['PENDING_PAYMENT', ...LIVE_SOLD]) })
-    .group({ _id: '$status', quantity: $.sum('$quantity') })
-    .end()) as unknown as { list: Array<{ _id: string; quantity: number }> }
-  let reserved = 0
-  let sold = 0
-  for (const row of res.list) {
-    if (row._id === 'PENDING_PAYMENT') reserved += row.quantity
-    else sold += row.quantity
+    .match({ groupBuyId: ids, status: _.in(['PENDING_PAYMENT', ...LIVE_SOLD]) })
+    .group({ _id: { groupBuyId: '$groupBuyId', status: '$status' }, quantity: $.sum('$quantity') })
+    .limit(groupBuyIds.length * (1 + LIVE_SOLD.length))
+    .end()) as unknown as { list: Array<{ _id: { groupBuyId: string; status: string }; quantity: number }> }
+  for (const row of sums.list) {
+    const e = out.get(row._id.groupBuyId)
+    if (!e) continue
+    if (row._id.status === 'PENDING_PAYMENT') e.reserved += row.quantity
+    else e.sold += row.quantity
   }
-  const unfinished = await docsOf<OrderDoc>(db.collection('orders').where({ groupBuyId, paymentFinishedAt: 0 }).limit(1000))
-  for (const o of unfinished) if (!o.countedAt && LIVE_SOLD.includes(o.status)) sold -= o.quantity
-  const paid = (await db.collection('participations').where({ groupBuyId, paidOrders: _.gt(0) }).count()) as unknown as { total: number }
-  return { reserved, sold, paidParticipants: paid.total }
+  await eachPage<Pick<OrderDoc, '_id' | 'groupBuyId' | 'status' | 'quantity' | 'countedAt'>>(db, 'orders', { groupBuyId: ids, paymentFinishedAt: 0 }, async (unfinished) => {
+    for (const o of unfinished) {
+      const e = out.get(o.groupBuyId)
+      if (e && !o.countedAt && LIVE_SOLD.includes(o.status)) e.sold -= o.quantity
+    }
+  }, undefined, { groupBuyId: true, status: true, quantity: true, countedAt: true })
+  const paid = (await db
+    .collection('participations')
+    .aggregate()
+    .match({ groupBuyId: ids, paidOrders: _.gt(0) })
+    .group({ _id: '$groupBuyId', n: $.sum(1) })
+    .limit(groupBuyIds.length)
+    .end()) as unknown as { list: Array<{ _id: string; n: number }> }
+  for (const row of paid.list) {
+    const e = out.get(row._id)
+    if (e) e.paidParticipants = row.n
+  }
+  return out
 }
 
 /**
@@ -93,16 +122,23 @@ async function healPaidCounts(db: DB.Database, gb: WithObservation, expected: { 
 export async function healGroupBuyCounters(db: DB.Database, now: number): Promise<{ checked: number; healed: number; unitsReleased: number }> {
   const _ = db.command
   // Running group buys, least recently checked first, a few per tick.
-  const res = await docsOf<WithObservation>(db
+  const page = await docsOf<WithObservation>(db
     .collection('groupBuys')
     .where({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.gt(now) })
     .orderBy('reconciledAt', 'asc')
-    .limit(BATCH))
+    .limit(BATCH + 1))
+  const res = page.slice(0, BATCH)
+  if (res.length === 0) return { checked: 0, healed: 0, unitsReleased: 0 }
+  // When some are left out, the ones checked go to the back of the queue in one write (#23: not one each), before
+  // their checks, so one whose check throws does not hold the others up. When none is left out, every running group
+  // buy is checked this tick and the next: no order to keep, nothing written.
+  if (page.length > BATCH) await db.collection('groupBuys').where({ _id: _.in(res.map((g) => g._id)) }).update({ data: { reconciledAt: now } })
+  const expectedAll = await expectedCountersOf(db, res.map((g) => g._id))
   let healed = 0
   let unitsReleased = 0
   const quiet = quietMs()
   for (const read of res) {
-    const expected = await expectedCounters(db, read._id)
+    const expected = expectedAll.get(read._id)!
     const paidHealed = await healPaidCounts(db, read, expected, now)
     if (paidHealed) healed++
     const gb = paidHealed ?? read
@@ -131,13 +167,13 @@ export async function healGroupBuyCounters(db: DB.Database, now: number): Promis
         continue
       }
     }
+    // The stored sighting is written only when it changes (#23): a sighting that stands keeps its first seenAt anyway.
+    if (consistent ? !seen : same) continue
     const observation: Observation | null = consistent
       ? null
-      : same
-        ? seen
-        : { stockLeft: gb.stockLeft, reservedQuantity: gb.reservedQuantity, soldQuantity: gb.soldQuantity, expectedReserved: expected.reserved, expectedSold: expected.sold, seenAt: now }
+      : { stockLeft: gb.stockLeft, reservedQuantity: gb.reservedQuantity, soldQuantity: gb.soldQuantity, expectedReserved: expected.reserved, expectedSold: expected.sold, seenAt: now }
     // _.set replaces the whole field (a plain object would be merged path by path into a possibly-null field).
-    await db.collection('groupBuys').doc(gb._id).update({ data: { reconcile: observation ? _.set(observation) : null, reconciledAt: now } })
+    await db.collection('groupBuys').doc(gb._id).update({ data: { reconcile: observation ? _.set(observation) : null } })
   }
   return { checked: res.length, healed, unitsReleased }
 }

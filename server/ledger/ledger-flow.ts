@@ -30,7 +30,7 @@ import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { accountOf, commissionTiers, ledgerOf, ledgerPath, ledgerUpdate, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc, type LedgerRecord } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
-import { docsOf, eachPage } from '@server/paging'
+import { docsOf, eachPage, PAGE_SIZE } from '@server/paging'
 import { isDuplicateWrite } from '@server/cloud'
 
 /**
@@ -365,15 +365,22 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
     const res = await docsOf<OrderDoc>(db.collection('orders').where({ _id: _.in(ids) }).limit(ids.length))
     return new Map(res.flatMap((o) => (o.ledger ? [[o._id, ledgerOf(o)!] as const] : [])))
   }
-  await eachPage<OrderDoc>(db, 'orders', { paidAt: _.gte(since) }, async (orders) => {
-    for (const o of orders) if (!o.ledger && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
-  })
-  await eachPage<OrderDoc>(db, 'orders', { status: 'PICKED_UP', pickedUpAt: _.gte(since) }, async (orders) => {
+  // #23: the orders paid and the orders handed over in the window in one walk (one read a tick, not two), each order
+  // checked by both filters' own tests, its sale before its pickup as the two walks had it. An order whose sale
+  // was just booked still shows no ledger here: bookPickup reads it again and answers ALREADY if it is booked.
+  const paidWhere = { paidAt: _.gte(since) }
+  const pickedUpWhere = { status: 'PICKED_UP', pickedUpAt: _.gte(since) }
+  for (let lastId = ''; ;) {
+    const orders = await docsOf<OrderDoc>(db.collection('orders').where(_.and([_.or([paidWhere, pickedUpWhere]), { _id: _.gt(lastId) }])).orderBy('_id', 'asc').limit(PAGE_SIZE))
     for (const o of orders) {
+      if ((o.paidAt ?? -Infinity) >= since && !o.ledger && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
+      if (o.status !== 'PICKED_UP' || (o.pickedUpAt ?? -Infinity) < since) continue
       const lo = ledgerOf(o)
       if ((lo?.pickedUpAt === null || lo?.pickedUpAt === undefined) && (await bookPickup(db, o._id, now)) === 'PICKED_UP') out.pickups++
     }
-  })
+    if (orders.length < PAGE_SIZE) break
+    lastId = orders[orders.length - 1]._id
+  }
   await eachPage<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
     const have = await known(refunds.map((r) => r.orderId))
     for (const r of refunds) {

@@ -16,6 +16,7 @@ import type { RefundDoc } from '@server/payments/model'
 import { ledgerOf, type LedgerBalanceDoc, type LedgerEntryDoc } from '@server/ledger/model'
 import { docsOf, eachPage } from '@server/paging'
 import { checkRollups } from '@server/insight/rollups'
+import { WarmCache } from '@server/warm-cache'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
@@ -243,15 +244,25 @@ export async function derivedBalance(db: DB.Database, account: string): Promise<
   return balanceFromEntries(res.list.map((r) => ({ state: r._id as LedgerEntryDoc['state'], amountFen: r.total })))
 }
 
+/**
+ * The days whose claim this instance saw made or taken: a fact that never changes, so the other ticks of the day on a
+ * warm instance skip the insert that would fail as a duplicate (#23: one failing operation a minute). A cold
+ * instance tries the insert once; the keyed insert stays the guard across instances.
+ */
+const claimedDays = new WarmCache<true>(8)
+
 /** settle: reconcile once per Beijing day (the first tick of the day claims it with a keyed insert). */
 export async function reconcileDaily(db: DB.Database, now: number): Promise<{ ran: boolean; mismatchCount?: number }> {
   const day = chinaDay(now)
+  if (claimedDays.get(day)) return { ran: false }
   try {
     await db.collection('reconciliations').add({ data: { _id: `claim_${day}`, at: now } })
   } catch (err) {
-    if (isDuplicateWrite(err)) return { ran: false }
-    throw err
+    if (!isDuplicateWrite(err)) throw err
+    claimedDays.set(day, true)
+    return { ran: false }
   }
+  claimedDays.set(day, true)
   const r = await reconcile(db, now, `daily_${day}`)
   return { ran: true, mismatchCount: r.mismatchCount }
 }
