@@ -13,6 +13,13 @@ export type Reply = Record<string, unknown>
 
 const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
+/**
+ * What CloudBase answers for an aggregate() whose pipeline has no `$limit` stage: the first 20 rows, however many the
+ * pipeline produced. Reported by WeChat developers (get() answers 100 in a cloud function, aggregate() 20; a `.limit(n)`
+ * raises it), not in the reference docs. Served here so code that forgets `.limit()` truncates in tests as it would
+ * in production, instead of passing here and silently losing rows there.
+ */
+export const AGGREGATE_DEFAULT_LIMIT = 20
 
 export function newDocId(): string {
   return crypto.randomBytes(16).toString('hex')
@@ -380,6 +387,7 @@ export class Engine {
   private aggregateDocuments(params: Params): Reply {
     const collection = this.collection(params)
     const stages = (Array.isArray(params.stages) ? params.stages : []) as Array<{ stageKey: string; stageValue: string }>
+    const limited = stages.some((s) => s.stageKey === '$limit')
     const pipeline = stages.map((s) => ({ [s.stageKey]: s.stageKey === '$match' ? this.filterOf(s.stageValue) : parseMaybe(s.stageValue) }))
     // A leading $match is served by SQL; the rest runs in mingo over the matched documents. A $group that only counts
     // by one field right after it is SQL's too (GROUP BY): mingo then gets one row per value, not every document.
@@ -400,7 +408,7 @@ export class Engine {
       ...MINGO_OPTIONS,
       collectionResolver: (name: string) => this.store.all(name),
     }) as Doc[]
-    return { data: { list: result.map(toWire) } }
+    return { data: { list: (limited ? result : result.slice(0, AGGREGATE_DEFAULT_LIMIT)).map(toWire) } }
   }
 
   private commit(params: Params): Reply {

@@ -7,7 +7,7 @@ import { findById } from '@server/fetch'
 import { MEMBERS } from '@server/members/points'
 import type { MemberDoc } from '@server/members/model'
 import type { OfferDoc } from '@server/supply/model'
-import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
+import { aggregatePaged, ifCollectionExists, readAllWhere, readByIds } from './query'
 import { docsOf } from '@server/paging'
 
 /** What users documents carry for marketing (set by user.setMarketingConsent). */
@@ -57,7 +57,8 @@ async function narrowedBy(db: DB.Database, audience: Audience, now: number): Pro
   if (rule) {
     const match: Record<string, unknown> = { paidAt: _.gte(rule.since), status: _.in([...BOUGHT_STATUSES]) }
     if (rule.categories) match.groupBuyId = _.in(await groupBuysOfCategories(db, rule.categories))
-    const buyers = await aggregateList<{ _id: string }>(
+    // Paged: one row per buyer has no bound, and a list cut short would shrink the audience's size and its sends.
+    const buyers = await aggregatePaged<{ _id: string }>(db, () =>
       db.collection('orders').aggregate().match(match).group({ _id: '$openid', n: $.sum(1) }).match({ n: _.gte(rule.minOrders) }).project({ _id: 1 }),
     )
     set = new Set(buyers.map((b) => b._id))

@@ -1,10 +1,11 @@
 import type { DashboardPoint, DashboardProduct, InsightOutputs } from '@shared/contracts/insight'
 import { chinaDayNumber, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
 import { fillRate, repeatBuyers, repeatRate, rollupDayNumber, topTags } from '@shared/domain/insight'
+import { RATING_TAG_LABELS } from '@shared/domain/feedback'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OfferDoc } from '@server/supply/model'
 import { readBuyerDays } from './buyer-days'
-import { aggregateList, ifCollectionExists, readAllWhere, readByIds } from './query'
+import { aggregateAll, ifCollectionExists, readAllWhere, readByIds } from './query'
 
 export type Scope = InsightOutputs['dashboard']['scope']
 
@@ -39,7 +40,10 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
 
   // The scope's group buys that can hold a payment in the range, with their rollups (all of them for admin).
   const where = { ...(scope.kind === 'all' ? {} : { [scope.kind === 'merchant' ? 'merchantId' : 'pickupPointId']: scope.id }), endAt: _.gte(from - PAID_AFTER_END_SLACK_MS) }
-  const gbs = (await readAllWhere<Rolled>(db, 'groupBuys', where, { _id: true, startAt: true, pickupPointId: true, salesByDay: true, refundsByDay: true })).filter((g) => g.startAt < to)
+  const read = await readAllWhere<Rolled>(db, 'groupBuys', where, { _id: true, startAt: true, pickupPointId: true, salesByDay: true, refundsByDay: true })
+  const gbs = read.filter((g) => g.startAt < to)
+  // The fill rate's group buys (same scope, endAt from `from`) are among those read: at most one row per their points.
+  const pointsRead = new Set(read.map((g) => g.pickupPointId)).size
   const scopeIds = gbs.map((g) => g._id)
 
   // One cell per group buy and day with sales (at most days × group buys), folded below.
@@ -61,7 +65,7 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
     ? [[], []]
     : await Promise.all([
         readBuyerDays(db, scopeIds),
-        aggregateList<{ _id: string; ended: number; succeeded: number; shortageUnits: number }>(
+        aggregateAll<{ _id: string; ended: number; succeeded: number; shortageUnits: number }>(
           db.collection('groupBuys').aggregate()
             .match({ ...(scope.kind === 'all' ? {} : { [scope.kind === 'merchant' ? 'merchantId' : 'pickupPointId']: scope.id }), endAt: _.gte(from).and(_.lt(Math.min(to, now))) })
             .group({
@@ -70,6 +74,8 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
               succeeded: $.sum($.cond({ if: $.in(['$status', ['SUCCEEDED', 'CLOSED']]), then: 1, else: 0 })),
               shortageUnits: $.sum($.cond({ if: $.eq(['$arrivalShort', true]), then: $.max([0, $.subtract(['$soldQuantity', '$receivedQuantity'])]), else: 0 })),
             }),
+          pointsRead,
+          'dashboard fill rate by pickup point',
         ),
       ])
   const fold = <K>(key: (c: (typeof cells)[number]) => K) => {
@@ -131,8 +137,17 @@ async function productRows(db: DB.Database, byGroupBuy: Array<Sums & { _id: stri
   const [stars, tags] = gbIds.length
     ? await ifCollectionExists(
         () => Promise.all([
-          aggregateList<{ _id: string; stars: number; n: number }>(db.collection('ratings').aggregate().match(inIds).group({ _id: '$groupBuyId', stars: $.sum('$stars'), n: $.sum(1) })),
-          aggregateList<{ _id: { g: string; t: string }; n: number }>(db.collection('ratings').aggregate().match(inIds).unwind('$tags').group({ _id: { g: '$groupBuyId', t: '$tags' }, n: $.sum(1) })),
+          aggregateAll<{ _id: string; stars: number; n: number }>(
+            db.collection('ratings').aggregate().match(inIds).group({ _id: '$groupBuyId', stars: $.sum('$stars'), n: $.sum(1) }),
+            gbIds.length,
+            'dashboard ratings by group buy',
+          ),
+          // A rating's tags are distinct labels of RATING_TAGS (feedback's contract): at most all of them per group buy.
+          aggregateAll<{ _id: { g: string; t: string }; n: number }>(
+            db.collection('ratings').aggregate().match(inIds).unwind('$tags').group({ _id: { g: '$groupBuyId', t: '$tags' }, n: $.sum(1) }),
+            gbIds.length * RATING_TAG_LABELS.length,
+            'dashboard rating tags by group buy',
+          ),
         ]),
         [[], []] as [Array<{ _id: string; stars: number; n: number }>, Array<{ _id: { g: string; t: string }; n: number }>],
       )

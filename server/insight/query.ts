@@ -1,13 +1,45 @@
 import { errorText } from '@server/cloud'
 import { docsOf } from '@server/paging'
 
-/** The SDK's aggregate() result shape (`end()` resolves to `{ list }`). */
-export async function aggregateList<T>(pipeline: { end(): unknown }): Promise<T[]> {
+type Aggregate = ReturnType<ReturnType<DB.Database['collection']>['aggregate']>
+
+/** Rows per request: what the server SDK answers at most per get, and a page of an unbounded aggregate. */
+const PAGE = 1000
+
+/** The SDK's aggregate() result shape (`end()` resolves to `{ list }`). Only for a pipeline that ends in a `limit`. */
+async function aggregateList<T>(pipeline: { end(): unknown }): Promise<T[]> {
   const res = (await pipeline.end()) as { list?: T[] }
   return res.list ?? []
 }
 
-const PAGE = 1000
+/**
+ * Every row of an aggregate that can produce at most `most` rows by construction (one per id it matched, …).
+ * CloudBase answers only 20 rows of a pipeline without a `$limit` stage (local-cloud/db/engine.ts
+ * AGGREGATE_DEFAULT_LIMIT), so the pipeline is limited to `most + 1`: a row beyond `most` means the bound's reasoning
+ * no longer holds, and fails the call instead of answering a list silently cut short.
+ */
+export async function aggregateAll<T>(pipeline: Aggregate, most: number, what: string): Promise<T[]> {
+  const list = await aggregateList<T>(pipeline.limit(most + 1))
+  if (list.length > most) throw new Error(`${what}: more than ${most} rows, the most it can have`)
+  return list
+}
+
+/**
+ * Every row of an aggregate whose number of rows has no bound (one per buyer, …): `pipeline()` (a fresh one each
+ * time: the SDK's pipelines grow in place) continued by `_id` after the last row read, in `_id` order, `size` at a
+ * time. Keyset, not skip: a row that appears between two pages (a new buyer) moves no other row from one page to the
+ * next, so none is read twice or missed.
+ */
+export async function aggregatePaged<T extends { _id: string }>(db: DB.Database, pipeline: () => Aggregate, size = PAGE): Promise<T[]> {
+  const out: T[] = []
+  for (let after: string | null = null; ; ) {
+    const rest: Aggregate = after === null ? pipeline() : pipeline().match({ _id: db.command.gt(after) })
+    const rows = await aggregateList<T>(rest.sort({ _id: 1 }).limit(size))
+    out.push(...rows)
+    if (rows.length < size) return out
+    after = rows[rows.length - 1]._id
+  }
+}
 
 /**
  * Every document matching `where`, a page at a time (the server SDK answers at most 1,000 per get), with only

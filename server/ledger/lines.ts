@@ -1,6 +1,6 @@
-import type { EntryKind, MoneyLine } from '@shared/contracts/ledger'
+import { ENTRY_KINDS, type EntryKind, type MoneyLine } from '@shared/contracts/ledger'
 import type { Page } from '@shared/contracts/common'
-import type { EntryState } from '@shared/domain/ledger'
+import { ENTRY_STATES, type EntryState } from '@shared/domain/ledger'
 import { debtRepayLine, orderLine, payoutLine, withdrawalBudget, type LineOrder, type WithdrawalBudget } from '@shared/domain/money-lines'
 import { afterPosition, type CursorPosition } from '@server/cursor'
 import { afterSalesWindowMs } from '@server/after-sales/window'
@@ -105,7 +105,15 @@ function lineOrder(o: LedgerOrderDoc): LineOrder {
 /** An account's entries summed by kind and state (one grouped aggregate). */
 async function accountSums(db: DB.Database, account: string): Promise<{ kind: EntryKind; state: EntryState; amountFen: number }[]> {
   const $ = db.command.aggregate
-  const res = (await db.collection('ledgerEntries').aggregate().match({ account }).group({ _id: { kind: '$kind', state: '$state' }, total: $.sum('$amountFen') }).end()) as unknown as {
+  // One row per kind and state: 11 pairs are written today, their types allow 25, beyond the 20 rows CloudBase
+  // answers without a limit.
+  const res = (await db
+    .collection('ledgerEntries')
+    .aggregate()
+    .match({ account })
+    .group({ _id: { kind: '$kind', state: '$state' }, total: $.sum('$amountFen') })
+    .limit(ENTRY_KINDS.length * ENTRY_STATES.length)
+    .end()) as unknown as {
     list: { _id: { kind: EntryKind; state: EntryState }; total: number }[]
   }
   return res.list.map((r) => ({ kind: r._id.kind, state: r._id.state, amountFen: r.total }))

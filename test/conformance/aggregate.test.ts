@@ -27,3 +27,12 @@ it('match + project + limit', async () => {
     .end()
   expect(res.list).toEqual([{ fen: 250 }])
 })
+
+// Reported by WeChat developers, not in the reference docs: run with CLOUDBASE_ENV, this checks it against CloudBase.
+it('answers 20 rows of a pipeline without limit, all of them with .limit(n)', async () => {
+  const many = h.db.collection('orders')
+  for (let i = 0; i < 25; i++) await many.add({ data: { run: h.run, many: true, openid: `m${String(i).padStart(2, '0')}`, fen: 1 } })
+  const perBuyer = () => h.db.collection('orders').aggregate().match({ run: h.run, many: true }).group({ _id: '$openid', n: $().sum(1) }).sort({ _id: 1 })
+  expect((await perBuyer().end()).list).toHaveLength(20)
+  expect((await perBuyer().limit(100).end()).list).toHaveLength(25)
+})

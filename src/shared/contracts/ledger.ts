@@ -28,7 +28,8 @@ export const ledgerContract = {
 } as const
 
 /** DEBT_REPAY: later AVAILABLE earnings repaying a payee's debt (a refund took back money already paid out). */
-export type EntryKind = 'SALE' | 'REVERSAL' | 'RELEASE' | 'PAYOUT' | 'DEBT_REPAY'
+export const ENTRY_KINDS = ['SALE', 'REVERSAL', 'RELEASE', 'PAYOUT', 'DEBT_REPAY'] as const
+export type EntryKind = (typeof ENTRY_KINDS)[number]
 
 export interface LedgerEntryView {
   entryId: string
