@@ -62,6 +62,11 @@ it('a detail opened with the scene shows the group buy, and the join through it 
 
   const list = await cloud.call<{ items: Array<{ seq: number; fromPoster: boolean }> }>('groupBuy', DEMO.leader, { action: 'participants', groupBuyId })
   expect(list.data.items.map((p) => p.fromPoster)).toEqual([true, false])
+
+  // The resident's own export says who referred them by role, never by the leader's openid.
+  const exported = (await cloud.call<{ data: { orders: Array<{ _id: string; referrerLeader?: string }> } }>('user', DEMO.residents[1], { action: 'exportMyData' })).data.data
+  expect(exported.orders.find((o) => o._id === viaPoster.data.orderId)?.referrerLeader).toBe('团长')
+  expect(JSON.stringify(exported)).not.toContain(DEMO.leader)
 })
 
 it('a scene never issued opens nothing, and another group buy\'s scene attributes nothing', async () => {
