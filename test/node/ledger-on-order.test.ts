@@ -6,7 +6,7 @@
  * sign-off, which readies order by order, still writes where to collect on each order.
  */
 import { ledgerOf, type LedgerOrderDoc } from '@server/ledger/model'
-import { DEMO, createGroupBuy, database, readAll, readDoc, readLedger, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
+import { DEMO, atTheSeam, createGroupBuy, database, readAll, readDoc, readLedger, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
 import { paidOrder, partialRefund } from './support/ledger'
 
 jest.setTimeout(120_000)
@@ -14,15 +14,9 @@ const cloud = testCloudForThisFile()
 
 /** The collections a call touches at the database seam, inside a transaction and outside. */
 async function touched<T>(fn: () => Promise<T>): Promise<{ result: T; inTx: Set<string>; all: Set<string> }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const spy = jest.spyOn(db, 'handle')
-  try {
-    const result = await fn()
-    const calls = spy.mock.calls.map(([, p]) => ({ c: String(p?.collectionName ?? ''), tx: !!p?.transactionId })).filter((x) => x.c)
-    return { result, inTx: new Set(calls.filter((x) => x.tx).map((x) => x.c)), all: new Set(calls.map((x) => x.c)) }
-  } finally {
-    spy.mockRestore()
-  }
+  const { result, calls } = await atTheSeam(cloud, fn)
+  const named = calls.filter((c) => c.collection)
+  return { result, inTx: new Set(named.filter((c) => c.inTransaction).map((c) => c.collection)), all: new Set(named.map((c) => c.collection)) }
 }
 
 async function codeOf(orderId: string): Promise<string> {

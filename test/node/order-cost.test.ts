@@ -10,7 +10,7 @@ import { enqueueMany } from '@server/messages/outbox'
 import { queueShipping } from '@server/payments/shipping'
 import { requestRefund } from '@server/payments/refunds'
 import { readyCountOf } from '@server/pickup/ready-count'
-import { DEMO, createGroupBuy, database, join, readAll, readDoc, readLedger, testCloudForThisFile, type Doc } from './support/cloud'
+import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/ledger'
 
 jest.setTimeout(120_000)
@@ -201,16 +201,8 @@ it('each queued message becomes one in-app notice at settle, in batches — also
 describe('a payment into a group that has succeeded: its 成团 message rides on the order’s write, settle queues it (#23)', () => {
   /** The collections a call inserts into, seen at the database seam, and its operations. */
   async function insertsOf<T>(fn: () => Promise<T>): Promise<{ result: T; inserts: string[]; ops: number }> {
-    const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-    const spy = jest.spyOn(db, 'handle')
-    const before = cloud.db.stats.operations
-    try {
-      const result = await fn()
-      const inserts = spy.mock.calls.filter(([a]) => a === 'database.insertDocument').map(([, p]) => String(p?.collectionName))
-      return { result, inserts, ops: cloud.db.stats.operations - before }
-    } finally {
-      spy.mockRestore()
-    }
+    const { result, ops, calls } = await atTheSeam(cloud, fn)
+    return { result, ops, inserts: calls.filter((c) => c.action === 'database.insertDocument').map((c) => c.collection) }
   }
 
   /** A group buy 成团 by its first payer (minParticipants 1). */
@@ -329,16 +321,8 @@ describe('pickup.verify reads the clerk and the resident in one query (#23)', ()
 
   /** Every read of users a call makes (action and filter), seen at the database seam. */
   async function usersReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: string[]; ops: number }> {
-    const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-    const spy = jest.spyOn(db, 'handle')
-    const before = cloud.db.stats.operations
-    try {
-      const result = await fn()
-      const reads = spy.mock.calls.filter(([, p]) => p?.collectionName === 'users').map(([a, p]) => `${a.replace('database.', '')} ${JSON.stringify(p?.query)}`)
-      return { result, reads, ops: cloud.db.stats.operations - before }
-    } finally {
-      spy.mockRestore()
-    }
+    const { result, ops, calls } = await atTheSeam(cloud, fn)
+    return { result, ops, reads: calls.filter((c) => c.collection === 'users').map((c) => `${c.action.replace('database.', '')} ${JSON.stringify(c.query)}`) }
   }
 
   /** Residents with a 收货人, each with a READY order at the demo clerk's point; their codes. */

@@ -10,7 +10,7 @@
 import { expectedCountersOf, quietMs } from '@server/group-buys/heal-counters'
 import { reconcileDaily } from '@server/ledger/reconcile'
 import { chinaDay } from '@shared/domain/calendar'
-import { DEMO, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
+import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
 import { paidOrder, pickUp } from './support/ledger'
 import { pickedUpGroupBuy } from './support/after-pickup'
 
@@ -22,18 +22,11 @@ const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'd
 
 interface Call { action: string; collection: string; query: string }
 
-/** The operations `fn` costs at the database seam, and each request it made. */
+/** The operations `fn` costs at the database seam, and each request it made (its query as JSON). */
 async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; ops: number; calls: Call[]; writes: string[] }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const spy = jest.spyOn(db, 'handle')
-  const before = cloud.db.stats.operations
-  try {
-    const result = await fn()
-    const calls = spy.mock.calls.map(([action, p]) => ({ action, collection: String(p?.collectionName ?? ''), query: JSON.stringify(p?.query ?? '') }))
-    return { result, ops: cloud.db.stats.operations - before, calls, writes: calls.filter((c) => WRITES.has(c.action)).map((c) => `${c.action} ${c.collection}`) }
-  } finally {
-    spy.mockRestore()
-  }
+  const seen = await atTheSeam(cloud, fn)
+  const calls = seen.calls.map((c) => ({ action: c.action, collection: c.collection, query: JSON.stringify(c.query ?? '') }))
+  return { result: seen.result, ops: seen.ops, calls, writes: calls.filter((c) => WRITES.has(c.action)).map((c) => `${c.action} ${c.collection}`) }
 }
 
 type Tick = { ok: boolean; data: Doc }

@@ -123,4 +123,26 @@ export async function readAll<T = Doc>(collection: string, where: Record<string,
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** One request a call made at the database seam: its action (`database.getDocument`, …), collection and query. */
+export interface SeamCall {
+  action: string
+  collection: string
+  query: unknown
+  inTransaction: boolean
+}
+
+/** What `fn` costs at the database seam (#23's cost tests): the operations counted and every request it made. */
+export async function atTheSeam<T>(cloud: TestCloud, fn: () => Promise<T>): Promise<{ result: T; ops: number; calls: SeamCall[] }> {
+  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
+  const spy = jest.spyOn(db, 'handle')
+  const before = cloud.db.stats.operations
+  try {
+    const result = await fn()
+    const calls = spy.mock.calls.map(([action, p]) => ({ action, collection: String(p?.collectionName ?? ''), query: p?.query, inTransaction: !!p?.transactionId }))
+    return { result, ops: cloud.db.stats.operations - before, calls }
+  } finally {
+    spy.mockRestore()
+  }
+}
+
 export { DEMO }
