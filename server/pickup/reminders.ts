@@ -18,7 +18,8 @@ import { pickupWordsFor, pickupWordsForGroupBuy } from '@server/pickup/place'
 
 const BATCH = 100
 
-type ReminderFields = { remindedReadyAt?: number | null; remindedExpiryAt?: number | null; remindedLastCallAt?: number | null }
+/** `readyRemindAfter`: the 24 h reminder of goods that came before their window waits for the window's start. */
+type ReminderFields = { remindedReadyAt?: number | null; remindedExpiryAt?: number | null; remindedLastCallAt?: number | null; readyRemindAfter?: number }
 const FIELD: Record<PickupReminderKind, keyof ReminderFields> = { READY_24H: 'remindedReadyAt', EXPIRING: 'remindedExpiryAt' }
 
 /** Queue the pickup-reminder message (and its in-app notice); idempotent by key. */
@@ -112,7 +113,11 @@ export async function sendPickupReminders(
   const _ = db.command
   type Waiting = { data: Array<OrderDoc & ReminderFields> }
   const due: Array<[PickupReminderKind, Waiting]> = [
-    ['READY_24H', (await db.collection('orders').where({ status: 'READY_FOR_PICKUP', readyAt: _.lte(now - REMIND_AFTER_READY_MS), remindedReadyAt: _.exists(false) }).limit(BATCH).get()) as unknown as Waiting],
+    // Not an order whose code has expired (dueReminders would skip it every run), nor one deferred to its window's
+    // start (below): left in, a hundred of them would fill every page and the orders behind them never be reminded.
+    ['READY_24H', (await db.collection('orders').where({
+      status: 'READY_FOR_PICKUP', readyAt: _.lte(now - REMIND_AFTER_READY_MS), remindedReadyAt: _.exists(false), pickupExpiresAt: _.gt(now), readyRemindAfter: _.exists(false).or(_.lte(now)),
+    }).limit(BATCH).get()) as unknown as Waiting],
     ['EXPIRING', (await db.collection('orders').where({ status: 'READY_FOR_PICKUP', pickupExpiresAt: _.gt(now).and(_.lte(now + REMIND_BEFORE_EXPIRY_MS)), remindedExpiryAt: _.exists(false) }).limit(BATCH).get()) as unknown as Waiting],
   ]
   const windows = new Map<string, Promise<GroupBuyDoc | null>>()
@@ -127,7 +132,12 @@ export async function sendPickupReminders(
       if (kind === 'READY_24H') {
         // Goods that came a day or more before their 提货时间: the window's start reminds them, not the clock.
         const m = windowMoments((await windowOf(o.groupBuyId)) ?? {})
-        if (m && now < m.start) continue
+        if (m && now < m.start) {
+          // Deferred, once: the window's start reminds it (and marks remindedReadyAt); should that be missed, the
+          // 24 h reminder takes it up again from the start on.
+          await db.collection('orders').where({ _id: o._id, remindedReadyAt: _.exists(false) }).update({ data: { readyRemindAfter: m.start } })
+          continue
+        }
       }
       const won = await db
         .collection('orders')

@@ -85,3 +85,31 @@ it('never reminds an order picked up before its window opens; goods that came ea
 function clock(ms: number): string {
   return new Date(ms + 8 * H).toISOString().slice(11, 16)
 }
+
+it('a page full of orders waiting for their window, or past their code, does not stop the 24 h reminder of the order behind them', async () => {
+  const now = Date.now()
+  // 120 orders whose goods have waited more than a day: half in a group buy whose window opens in two days (their goods
+  // came early), half with their codes expired …
+  const early = await pickedUpGroupBuy(cloud, { [B]: 1 }, { pickers: [] })
+  await setGroupBuy(early.groupBuyId, { pickupStartAt: now + 48 * H, pickupEndAt: now + 50 * H })
+  const template = (await readAll('orders', { _id: early.orders[B] }))[0]
+  const ids = Array.from({ length: 120 }, (_, i) => `waiting-${i}`)
+  for (const [i, _id] of ids.entries()) {
+    const expired = i % 2 === 1
+    await database().collection('orders').add({
+      data: { ...template, _id, requestId: _id, pickupCode: null, readyAt: now - 30 * H, ...(expired ? { groupBuyId: 'gone-group', pickupExpiresAt: now - H } : {}) },
+    })
+  }
+  await setOrder(early.orders[B], { readyAt: now - 30 * H })
+  // … and, written after them, one order whose goods have waited a day in a group buy with no window.
+  const { orders } = await pickedUpGroupBuy(cloud, { [A]: 1 }, { pickers: [] })
+  await setOrder(orders[A], { readyAt: now - 25 * H })
+
+  const runs = [...(await settleConcurrently(1)), ...(await settleConcurrently(1))]
+  expect(sum(runs, 'readyReminders')).toBe(1)
+  expect(await remindersTo(orders[A])).toHaveLength(1)
+  // The early ones wait for their window (deferred once), the expired ones are not reminded at all.
+  const waiting = await readAll('orders', { _id: database().command.in([...ids, early.orders[B]]) })
+  expect(waiting.filter((o) => o.remindedReadyAt)).toHaveLength(0)
+  expect(waiting.filter((o) => o.readyRemindAfter === now + 48 * H)).toHaveLength(61)
+})
