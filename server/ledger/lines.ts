@@ -4,7 +4,7 @@ import { ENTRY_STATES, type EntryState } from '@shared/domain/ledger'
 import { debtRepayLine, orderLine, payoutLine, withdrawalBudget, type LineOrder, type WithdrawalBudget } from '@shared/domain/money-lines'
 import { afterPosition, type CursorPosition } from '@server/cursor'
 import { afterSalesWindowMs } from '@server/after-sales/window'
-import { ledgerOf, ledgerPath, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
+import { ledgerOf, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
 import type { OrderDoc } from '@server/orders/model'
 import { entryViews, payoutView, type Account } from '@server/ledger/views'
 import { docsOf } from '@server/paging'
@@ -46,29 +46,31 @@ type Source = { at: number; id: string } & ({ src: 'order'; doc: LedgerOrderDoc 
 export async function moneyLines(db: DB.Database, a: Account, cursor: LinesCursor | null, limit = 20): Promise<Page<MoneyLine>> {
   const _ = db.command
   const pos = cursor ? { v: cursor.v, id: cursor.id } : null
-  const page = <T>(collection: string, base: Record<string, unknown>, field = 'createdAt'): Promise<T[]> =>
+  const page = <T>(collection: string, base: Record<string, unknown>): Promise<T[]> =>
     docsOf<T>(
       db
         .collection(collection)
-        .where(afterPosition(_, base, { field, dir: 'desc' }, pos) as never)
-        .orderBy(field, 'desc')
+        .where(afterPosition(_, base, { field: 'createdAt', dir: 'desc' }, pos) as never)
+        .orderBy('createdAt', 'desc')
         .orderBy('_id', 'desc')
         .limit(limit + 1),
     )
   const [budget, orders, payouts, repays] = await Promise.all([
     cursor ? Promise.resolve(cursor.b) : accountSums(db, a.account).then(withdrawalBudget),
-    // The orders' ledger positions (on the orders, #23), in the order their sales were booked.
-    page<OrderDoc>('orders', { [ledgerPath(`accounts.${a.party}`)]: a.partyId }, ledgerPath('createdAt')).then((list) => list.flatMap((o) => ledgerOf(o) ?? [])),
+    // The account's orders in the order their sales were booked: its SALE entries (one per order, written with the
+    // order's ledger position and at its time), then those positions, on their orders (#23), in one read. Paging the
+    // orders themselves would need an index per party on every order insert.
+    page<LedgerEntryDoc>('ledgerEntries', { account: a.account, kind: 'SALE' }).then((sales) => salesWithPositions(db, sales)),
     a.party === 'leader' || a.party === 'merchant' ? page<PayoutDoc>('payouts', { account: a.account }) : Promise.resolve([]),
     page<LedgerEntryDoc>('ledgerEntries', { account: a.account, kind: 'DEBT_REPAY', state: 'DEBT' }),
   ])
   const merged: Source[] = [
-    ...orders.map((doc) => ({ src: 'order' as const, at: doc.createdAt, id: doc._id, doc })),
+    ...orders.map(({ sale, doc }) => ({ src: 'order' as const, at: sale.createdAt, id: sale._id, doc })),
     ...payouts.map((doc) => ({ src: 'payout' as const, at: doc.createdAt, id: doc._id, doc })),
     ...repays.map((doc) => ({ src: 'repay' as const, at: doc.createdAt, id: doc._id, doc })),
   ].sort((x, y) => y.at - x.at || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0))
   const taken = merged.slice(0, limit)
-  const orderIds = taken.flatMap((s) => (s.src === 'order' ? [s.id] : []))
+  const orderIds = taken.flatMap((s) => (s.src === 'order' ? [s.doc._id] : []))
   const payoutIds = taken.flatMap((s) => (s.src === 'payout' ? [s.id] : []))
   const [orderEntries, payoutEntries, repayViews] = await Promise.all([
     orderIds.length ? accountEntries(db, { account: a.account, orderId: _.in(orderIds) }).then((d) => entryViews(db, d)) : [],
@@ -80,7 +82,7 @@ export async function moneyLines(db: DB.Database, a: Account, cursor: LinesCurso
   const items: MoneyLine[] = []
   for (const s of taken) {
     if (s.src === 'order') {
-      const built = orderLine(lineOrder(s.doc), orderEntries.filter((e) => e.orderId === s.id), left, windowMs)
+      const built = orderLine(lineOrder(s.doc), orderEntries.filter((e) => e.orderId === s.doc._id), left, windowMs)
       left = built.budget
       if (built.line) items.push(built.line)
     } else if (s.src === 'payout') {
@@ -93,6 +95,17 @@ export async function moneyLines(db: DB.Database, a: Account, cursor: LinesCurso
   const last = taken[taken.length - 1]
   const nextCursor = merged.length > limit && last ? encodeLinesCursor({ v: last.at, id: last.id, b: left }) : null
   return { items, nextCursor }
+}
+
+/** Each SALE entry with its order's ledger position (one read for the page). */
+async function salesWithPositions(db: DB.Database, sales: readonly LedgerEntryDoc[]): Promise<Array<{ sale: LedgerEntryDoc; doc: LedgerOrderDoc }>> {
+  const ids = [...new Set(sales.flatMap((e) => (e.orderId ? [e.orderId] : [])))]
+  if (ids.length === 0) return []
+  const orders = new Map((await docsOf<OrderDoc>(db.collection('orders').where({ _id: db.command.in(ids) }).limit(ids.length))).map((o) => [o._id, ledgerOf(o)]))
+  return sales.flatMap((sale) => {
+    const doc = sale.orderId ? orders.get(sale.orderId) : null
+    return doc ? [{ sale, doc }] : []
+  })
 }
 
 function lineOrder(o: LedgerOrderDoc): LineOrder {
