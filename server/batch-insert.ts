@@ -1,4 +1,5 @@
 import { isDuplicateWrite } from '@server/cloud'
+import { docsOf } from '@server/paging'
 
 /** A batch insert holds at most this many documents (one request each; CloudBase caps a request's size). */
 export const INSERT_BATCH = 100
@@ -20,6 +21,33 @@ export async function addMany(db: DB.Database, collection: string, docs: Readonl
  * ordered insert, may keep the documents before it — so that batch is inserted one by one, a duplicate meaning
  * already written: right either way.
  */
+/**
+ * settle's passes over documents an event marked instead of writing a document of its own (#23: a shipping record
+ * due, a 成团 message owed, a message's notice): a page of the marked ones (`pending`), `handle` (its keyed batch
+ * insert), then the page's marks cleared in one conditional write (`cleared`). A run cut off between the two leaves
+ * the marks for the next, whose keyed insert writes nothing twice. Pages of INSERT_BATCH, up to `max` documents a
+ * run; the sum of what `handle` answers.
+ */
+export async function drainMarked<T extends { _id: string }>(
+  db: DB.Database,
+  collection: string,
+  pending: Record<string, unknown>,
+  cleared: Record<string, unknown>,
+  handle: (page: T[]) => Promise<number>,
+  max: number,
+): Promise<number> {
+  let done = 0
+  for (let seen = 0; seen < max; ) {
+    const page = await docsOf<T>(db.collection(collection).where(pending).limit(Math.min(INSERT_BATCH, max - seen)))
+    if (page.length === 0) break
+    done += await handle(page)
+    await db.collection(collection).where({ ...pending, _id: db.command.in(page.map((d) => d._id)) }).update({ data: cleared })
+    seen += page.length
+    if (page.length < INSERT_BATCH) break
+  }
+  return done
+}
+
 export async function addManyKeyed(db: DB.Database, collection: string, docs: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   for (let i = 0; i < docs.length; i += INSERT_BATCH) {
     const chunk = docs.slice(i, i + INSERT_BATCH)

@@ -6,7 +6,7 @@ import { afterPosition, type CursorPosition } from '@server/cursor'
 import { afterSalesWindowMs } from '@server/after-sales/window'
 import { ledgerOf, type LedgerEntryDoc, type LedgerOrderDoc, type PayoutDoc } from '@server/ledger/model'
 import type { OrderDoc } from '@server/orders/model'
-import { entryViews, payoutView, type Account } from '@server/ledger/views'
+import { byIds, entryViews, payoutView, type Account } from '@server/ledger/views'
 import { docsOf } from '@server/paging'
 
 /**
@@ -101,7 +101,7 @@ export async function moneyLines(db: DB.Database, a: Account, cursor: LinesCurso
 async function salesWithPositions(db: DB.Database, sales: readonly LedgerEntryDoc[]): Promise<Array<{ sale: LedgerEntryDoc; doc: LedgerOrderDoc }>> {
   const ids = [...new Set(sales.flatMap((e) => (e.orderId ? [e.orderId] : [])))]
   if (ids.length === 0) return []
-  const orders = new Map((await docsOf<OrderDoc>(db.collection('orders').where({ _id: db.command.in(ids) }).limit(ids.length))).map((o) => [o._id, ledgerOf(o)]))
+  const orders = new Map((await byIds<OrderDoc>(db, 'orders', ids)).map((o) => [o._id, ledgerOf(o)]))
   return sales.flatMap((sale) => {
     const doc = sale.orderId ? orders.get(sale.orderId) : null
     return doc ? [{ sale, doc }] : []

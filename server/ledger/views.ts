@@ -79,7 +79,8 @@ export async function entryViews(db: DB.Database, docs: readonly LedgerEntryDoc[
   })
 }
 
-async function byIds<T>(db: DB.Database, collection: string, ids: readonly string[]): Promise<T[]> {
+/** Documents by id, in reads of at most 1000 ids. */
+export async function byIds<T>(db: DB.Database, collection: string, ids: readonly string[]): Promise<T[]> {
   const out: T[] = []
   // The database answers at most 1000 documents a read.
   for (let i = 0; i < ids.length; i += 1000) {

@@ -1,8 +1,7 @@
 import { isDuplicateWrite } from '@server/cloud'
-import { addManyKeyed, INSERT_BATCH } from '@server/batch-insert'
+import { addManyKeyed, drainMarked } from '@server/batch-insert'
 import { noticeDoc } from '@server/messages/notices'
 import type { OutboxDoc } from '@server/messages/model'
-import { docsOf } from '@server/paging'
 
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
   /**
@@ -54,16 +53,10 @@ export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, 
  * (addManyKeyed: one written by a run cut off before it marked them is written once), then are marked in one write. Dated when written, so the 我的 badge counts them as new. Up to `max` a run, whatever is sent.
  */
 export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2000): Promise<{ noticed: number }> {
-  const _ = db.command
-  let noticed = 0
-  while (noticed < max) {
-    const page = await docsOf<OutboxDoc>(db.collection('outbox').where({ noticedAt: 0 }).limit(INSERT_BATCH))
-    if (page.length === 0) break
+  const noticed = await drainMarked<OutboxDoc>(db, 'outbox', { noticedAt: 0 }, { noticedAt: now }, async (page) => {
     await addManyKeyed(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now)))
-    await db.collection('outbox').where({ _id: _.in(page.map((m) => m._id)), noticedAt: 0 }).update({ data: { noticedAt: now } })
-    noticed += page.length
-    if (page.length < INSERT_BATCH) break
-  }
+    return page.length
+  }, max)
   return { noticed }
 }
 

@@ -19,7 +19,7 @@ import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
-import { INSERT_BATCH } from '@server/batch-insert'
+import { drainMarked } from '@server/batch-insert'
 import { isDuplicateWrite } from '@server/cloud'
 import { issueVoucher } from '@server/vouchers/issue'
 import { addBuyerDayInTx, buyerDayUpdate } from '@server/insight/buyer-days'
@@ -359,18 +359,11 @@ export async function finishInterruptedPayments(db: DB.Database, now: number, ba
  * queued inside the payment, before the mark, went out whatever happened to the order before the next tick.)
  */
 export async function queueDueSucceeded(db: DB.Database, now: number, max = 2000): Promise<{ queued: number }> {
-  const _ = db.command
-  let queued = 0
-  for (let seen = 0; seen < max; ) {
-    const marked = await docsOf<OrderDoc>(db.collection('orders').where({ succeededDueAt: _.gt(0) }).limit(INSERT_BATCH))
-    if (marked.length === 0) break
+  const queued = await drainMarked<OrderDoc>(db, 'orders', { succeededDueAt: db.command.gt(0) }, { succeededDueAt: 0 }, async (marked) => {
     const due = await dueSucceededMessages(db, marked)
     await enqueueMany(db, due, now)
-    await db.collection('orders').where({ _id: _.in(marked.map((o) => o._id)), succeededDueAt: _.gt(0) }).update({ data: { succeededDueAt: 0 } })
-    queued += due.length
-    seen += marked.length
-    if (marked.length < INSERT_BATCH) break
-  }
+    return due.length
+  }, max)
   return { queued }
 }
 

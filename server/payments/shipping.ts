@@ -4,7 +4,7 @@ import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
 import type { ShippingDoc } from '@server/payments/model'
-import { addManyKeyed } from '@server/batch-insert'
+import { addManyKeyed, drainMarked } from '@server/batch-insert'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`
@@ -57,13 +57,12 @@ export function shippingMark(order: Pick<OrderDoc, 'status' | 'amountFen' | 'ref
  * ordinary steps, or a run a crash cut off between the insert and the unmarking — is queued once.
  */
 export async function queueDueShipping(db: DB.Database, batch = 100): Promise<{ queued: number }> {
-  const _ = db.command
-  const marked = await docsOf<OrderDoc>(db.collection('orders').where({ shippingDueAt: _.gt(0) }).limit(batch))
-  if (marked.length === 0) return { queued: 0 }
-  const due = marked.filter((o) => !refundedInFull(o))
-  await addManyKeyed(db, 'shippingUploads', due.map((o) => shippingDocFor(o, o.shippingDueAt!) as unknown as Record<string, unknown>))
-  await db.collection('orders').where({ _id: _.in(marked.map((o) => o._id)), shippingDueAt: _.gt(0) }).update({ data: { shippingDueAt: 0 } })
-  return { queued: due.length }
+  const queued = await drainMarked<OrderDoc>(db, 'orders', { shippingDueAt: db.command.gt(0) }, { shippingDueAt: 0 }, async (marked) => {
+    const due = marked.filter((o) => !refundedInFull(o))
+    await addManyKeyed(db, 'shippingUploads', due.map((o) => shippingDocFor(o, o.shippingDueAt!) as unknown as Record<string, unknown>))
+    return due.length
+  }, batch)
+  return { queued }
 }
 
 function shippingDocFor(order: OrderDoc, handedOverAt: number): ShippingDoc {
