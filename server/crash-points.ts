@@ -12,7 +12,7 @@ export const CRASH_POINTS = {
   pickup: ['pickup:in-handover', 'pickup:after-handover'],
   // finishHandover's gaps: a hand-over whose sale was not booked yet takes its steps after the transaction.
   handoverSteps: ['pickup:after-release', 'pickup:after-points'],
-  arrival: ['arrival:after-plan', 'arrival:after-arrived', 'arrival:after-bulk-ready', 'arrival:after-line'],
+  arrival: ['arrival:after-plan', 'arrival:after-arrived', 'arrival:after-codes', 'arrival:after-bulk-ready', 'arrival:after-line'],
   payout: ['payout:after-lease', 'payout:after-transfer'],
   ready: ['ready:after-move', 'ready:after-count'],
   receive: ['receive:after-quantity', 'receive:after-status'],

@@ -7,7 +7,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'
 import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
-import { pickupCodeTtlMs, readyForPickup, tellArrivedAll } from '@server/pickup/pickup-flow'
+import { pickupCodeTtlMs, readyForPickup, reserveDrawnCodes, tellArrivedAll } from '@server/pickup/pickup-flow'
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
 import { moveOrdersWhere } from '@server/orders/moves'
@@ -43,6 +43,9 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
   // Where and when to collect, written on every order this sign-off readies (in bulk or one by one), so each
   // pickup-code page reads the order alone (#23).
   const place = orderPickupOf(await findById<PickupPointDoc>(db, 'pickupPoints', gb.pickupPointId), gb)
+  // The codes the group's payments drew are reserved first, together (#23): only a reserved code is ever readied.
+  await reserveDrawnCodes(db, gb._id, now)
+  crashPoint('arrival:after-codes')
   // Nothing short: every paid order carrying its code (drawn with its payment) is readied in one write (#23); the
   // lines below then only tell them, and ready one by one what paid the slow way.
   if (!shortage) outcome.readyOrders += await readyInBulk(db, gb, place, ttl, now)
@@ -106,7 +109,8 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
  * way (no code yet) are left PAID for the per-order readying. The number of orders this call moved.
  */
 async function readyInBulk(db: DB.Database, gb: GroupBuyDoc, pickup: OrderPickup, ttl: number, now: number): Promise<number> {
-  const moved = await moveOrdersWhere(db, { groupBuyId: gb._id, pickupCode: db.command.neq(null) }, 'PAID', 'READY_FOR_PICKUP', { readyAt: now, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyBatch: gb._id, pickup })
+  // A payment that landed after the reservation above carries a code not reserved yet: left for the per-order readying.
+  const moved = await moveOrdersWhere(db, { groupBuyId: gb._id, pickupCode: db.command.neq(null), codeDueAt: db.command.exists(false) }, 'PAID', 'READY_FOR_PICKUP', { readyAt: now, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyBatch: gb._id, pickup })
   crashPoint('arrival:after-bulk-ready')
   const readied = (await db.collection('orders').where({ groupBuyId: gb._id, readyBatch: gb._id }).count()) as unknown as { total: number }
   await addBulkReadyCount(db, gb.pickupPointId, gb._id, readied.total)

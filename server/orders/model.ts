@@ -27,6 +27,12 @@ export interface OrderDoc extends OrderDeliveryFields {
   pickedUpAt: number | null
   refundedAt: number | null
   pickupCode: string | null
+  /**
+   * #23: when the pickup code on the order was drawn with its payment and is not reserved yet (pickupCodes/<code>):
+   * present only until the reservation, which happens before the order can be readied (pickup-flow
+   * reserveDrawnCodes). A code is shown only once READY, so no unreserved code is ever handed out.
+   */
+  codeDueAt?: number
   pickupExpiresAt: number | null
   nickname: string | null
   /** What will be handed over; set when the goods arrive (absent = quantity). */

@@ -10,7 +10,7 @@ import { moveOrder, moveOrderInTx } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue, enqueueMany, type OutboxMessage } from '@server/messages/outbox'
 import { queryPaid } from '@server/payments/pay'
-import { drawPickupCodeInTx, pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
+import { drawnPickupCode, pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { pickupWordsFor, pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale, planSale, writeSale } from '@server/ledger/ledger-flow'
@@ -181,8 +181,8 @@ interface Counted {
  * countPayment for a payment that just moved the order to PAID (`fresh`): the sale, and when nothing else follows
  * paymentFinishedAt (and the mark of a 成团 message owed, succeededDueAt), go into the same transaction (#23).
  * A sale booked already (settle's catch-up) is on the order the transaction reads, and is not booked again.
- * Something keyed it would write that exists already — a pickup code drawn twice, the entries of a sale whose
- * position is still in the old ledgerOrders collection — makes the whole transaction a duplicate that wrote
+ * Something keyed it would write that exists already — the entries of a sale whose position is still in the old
+ * ledgerOrders collection — makes the whole transaction a duplicate that wrote
  * nothing: it is then counted alone, and the caller books the sale and finishes the rest the ordinary way (each
  * step keyed, so nothing twice).
  */
@@ -272,9 +272,10 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     // queued by settle in batches (queueDueSucceeded) — no outbox insert in the payment, and no message written
     // first (notifySucceeded's, keyed alike) can make this transaction a duplicate.
     const succeededDue = finished && counted!.status === 'SUCCEEDED' ? { succeededDueAt: now } : {}
-    // Its pickup code, drawn now (pickup-flow drawPickupCodeInTx) and shown once the goods are in: the sign-off
-    // readies the group in one write instead of a transaction per order (#23).
-    const code = fresh && counted && o.status === 'PAID' && o.kind !== 'SERVICE' && !o.pickupCode ? { pickupCode: await drawPickupCodeInTx(t, o, now) } : {}
+    // Its pickup code, drawn now on the order's own write (pickup-flow drawnPickupCode), reserved with its group's
+    // when the goods arrive and shown only then: the sign-off readies the group in one write instead of a
+    // transaction per order, and the payment writes no document for the code (#23).
+    const code = fresh && counted && o.status === 'PAID' && o.kind !== 'SERVICE' && !o.pickupCode ? drawnPickupCode(now) : {}
     const mark = running ? { countedAt: now, ...code, ...succeededDue, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
     await writeOrder(mark)
     return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...saleFields, ...mark }, groupBuy: counted, sale: booked, finished }

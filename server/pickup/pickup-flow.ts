@@ -1,5 +1,9 @@
 import { DEFAULT_PICKUP_CODE_TTL_MS, PICKUP_CODE_LENGTH, pickupExpiresAtFor } from '@shared/domain/pickup'
 import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
+import { isDuplicateWrite } from '@server/cloud'
+import { findById, updatedCount } from '@server/fetch'
+import { addMany, drainMarked } from '@server/batch-insert'
+import type { PickupCodeDoc } from '@server/pickup/model'
 import type { OrderDoc } from '@server/orders/model'
 import { enqueue, enqueueMany, type OutboxMessage } from '@server/messages/outbox'
 import { pickupWordsForGroupBuy, type OrderPickup } from '@server/pickup/place'
@@ -26,7 +30,9 @@ export function pickupCodeTtlMs(): number {
  * False when another call readied it first or it is no longer PAID.
  */
 export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: number, now: number, servedQuantity = order.quantity, place?: OrderPickup): Promise<boolean> {
-  // Most orders carry the code drawn with their payment (drawPickupCodeInTx); one paid the slow way draws it here.
+  // Most orders carry the code drawn with their payment (drawnPickupCode), reserved here if the sign-off has not
+  // yet (a payment after the goods arrived); one paid the slow way draws it here.
+  await reserveDrawnCode(db, order, now)
   const drawn = order.pickupCode
     ? null
     : await allocateCode(() => drawDigits(PICKUP_CODE_LENGTH), reserveKeyed(db, 'pickupCodes', { orderId: order._id, openid: order.openid, pickupPointId: order.pickupPointId, createdAt: now }))
@@ -34,7 +40,8 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     const o = await txGet<OrderDoc>(t, 'orders', order._id)
     if (!o || o.status !== 'PAID') return null
     const its = o.pickupCode ?? drawn
-    if (!its) return null
+    // A code drawn but not reserved is never handed out (its reservation, above, may have been cut off).
+    if (!its || o.codeDueAt) return null
     // `place`: where and when to collect, when the caller knows it (a sign-off): the pickup-code page then reads the order alone.
     await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: its, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity, ...(place ? { pickup: place } : {}) })
     crashPoint('ready:after-move')
@@ -52,16 +59,64 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
 }
 
 /**
- * #23: an order's pickup code is drawn with its payment, inside the payment's own transaction (a keyed insert of
- * pickupCodes/<code>; a collision makes the transaction a duplicate and the payment takes the ordinary steps, the
- * code then drawn when the goods arrive). The order carries it from then on but shows it only once READY (the
- * order view's CODE_VISIBLE), so the sign-off can ready a whole group in one write (arrival.ts readyInBulk). The
- * code names its resident too, so pickup.verify reads the clerk and the resident's contact in one query.
+ * #23: an order's pickup code is drawn with its payment, inside the payment's own transaction, and rides on the
+ * order's write there; it is reserved (pickupCodes/<code>, the keyed insert that makes it unique and lets
+ * pickup.verify find it) later, for a whole group at once, when the goods arrive (reserveDrawnCodes) — the payment
+ * writes no document for it. `codeDueAt` marks a code not reserved yet. The order shows its code only once READY
+ * (the order view's CODE_VISIBLE) and every way to READY reserves first, so no code is handed out unreserved; the
+ * sign-off then readies the whole group in one write (arrival.ts readyInBulk).
  */
-export async function drawPickupCodeInTx(t: Tx, order: Pick<OrderDoc, '_id' | 'openid' | 'pickupPointId'>, now: number): Promise<string> {
-  const code = drawDigits(PICKUP_CODE_LENGTH)
-  await t.collection('pickupCodes').add({ data: { _id: code, orderId: order._id, openid: order.openid, pickupPointId: order.pickupPointId, createdAt: now } })
-  return code
+export function drawnPickupCode(now: number): { pickupCode: string; codeDueAt: number } {
+  return { pickupCode: drawDigits(PICKUP_CODE_LENGTH), codeDueAt: now }
+}
+
+/**
+ * Reserve the codes the payments of a group buy drew (codeDueAt): one keyed batch insert per page, then the page's
+ * marks removed in one write (drainMarked), so a sign-off costs a few operations for its whole group, not one per
+ * order. A code already taken by another order (random draws collide now and then) is drawn again for this order
+ * and reserved before it is put on the order; one taken by this same order was reserved by a run a crash cut off.
+ * The number of orders whose codes were reserved.
+ */
+export async function reserveDrawnCodes(db: DB.Database, groupBuyId: string, now: number): Promise<number> {
+  const _ = db.command
+  return drainMarked<OrderDoc>(db, 'orders', { groupBuyId, codeDueAt: _.gt(0) }, { codeDueAt: _.remove() }, async (page) => {
+    await reserveCodes(db, page, now)
+    return page.length
+  }, MAX_CODES_PER_GROUP)
+}
+
+/** reserveDrawnCodes for one order (a payment that readies its order at once, the goods being in already). */
+export async function reserveDrawnCode(db: DB.Database, order: OrderDoc, now: number): Promise<void> {
+  if (!order.codeDueAt || !order.pickupCode) return
+  await reserveCodes(db, [order], now)
+  await db.collection('orders').where({ _id: order._id, codeDueAt: db.command.gt(0) }).update({ data: { codeDueAt: db.command.remove() } })
+}
+
+/** A group buy's orders are bounded by its stock; this caps one run (the marks left are reserved by the next). */
+const MAX_CODES_PER_GROUP = 20_000
+
+function bindingOf(order: Pick<OrderDoc, '_id' | 'openid' | 'pickupPointId'>, now: number): Record<string, unknown> {
+  return { orderId: order._id, openid: order.openid, pickupPointId: order.pickupPointId, createdAt: now }
+}
+
+async function reserveCodes(db: DB.Database, orders: readonly OrderDoc[], now: number): Promise<void> {
+  const drawn = orders.filter((o) => o.pickupCode)
+  try {
+    await addMany(db, 'pickupCodes', drawn.map((o) => ({ _id: o.pickupCode, ...bindingOf(o, now) })))
+    return
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+  }
+  // A code in the batch is taken (the batch may have been written in part): one by one.
+  for (const o of drawn) {
+    if (await reserveKeyed(db, 'pickupCodes', bindingOf(o, now))(o.pickupCode!)) continue
+    const holder = await findById<PickupCodeDoc>(db, 'pickupCodes', o.pickupCode!)
+    if (holder?.orderId === o._id) continue
+    // Another order's code: a fresh one, reserved first, then put on the order if it still carries the drawn one.
+    const fresh = await allocateCode(() => drawDigits(PICKUP_CODE_LENGTH), reserveKeyed(db, 'pickupCodes', bindingOf(o, now)))
+    const moved = await db.collection('orders').where({ _id: o._id, pickupCode: o.pickupCode, codeDueAt: db.command.gt(0) }).update({ data: { pickupCode: fresh } })
+    if (updatedCount(moved) === 0) await db.collection('pickupCodes').where({ _id: fresh, orderId: o._id }).remove()
+  }
 }
 
 /**
