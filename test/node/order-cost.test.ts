@@ -1,9 +1,11 @@
 /**
- * #23, what an order costs: the pickup code is drawn with the payment (inside its transaction), the sign-off readies
+ * #23, what an order costs: the pickup code is drawn with the payment (on the order's write inside its transaction,
+ * reserved with its group's at the sign-off), the sign-off readies
  * a whole group in one write and adds it to the 待提货 count once, and each order carries where and when it is
  * collected, so the pickup-code page reads the order alone. The attacks: a code used before the goods are in, a
  * sign-off repeated or racing payments, and a point's details changed after the orders were readied.
  */
+import { armCrash, disarmCrash } from '@server/crash-points'
 import { moveOrder } from '@server/orders/moves'
 import { dueSucceededMessages, finishPayment } from '@server/payments/payment-flow'
 import { enqueueMany } from '@server/messages/outbox'
@@ -38,15 +40,20 @@ it('the code drawn with the payment is not shown, and not accepted at the counte
   const stored = (await readDoc('orders', o.orderId))!
   expect(stored.status).toBe('PAID')
   expect(stored.pickupCode).toMatch(/^\d{8}$/)
-  expect((await readDoc('pickupCodes', stored.pickupCode))!.orderId).toBe(o.orderId)
+  // Drawn, not reserved yet: the payment wrote no document for it.
+  expect(stored.codeDueAt).toBeGreaterThan(0)
+  expect(await readDoc('pickupCodes', stored.pickupCode)).toBeNull()
   // The resident does not see it yet …
   expect((await orderView(o.openid, o.orderId)).pickupCode).toBeNull()
-  // … and someone who learnt it anyway gets nothing for it at the counter.
+  // … and someone who learnt it anyway gets nothing for it at the counter (the attempt is audited).
   const early = await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: stored.pickupCode })
-  expect(early.error?.code).toBe('PICKUP.NOT_READY')
+  expect(early.error?.code).toBe('PICKUP.CODE_NOT_FOUND')
+  expect(await readAll('verifications', { code: stored.pickupCode, outcome: 'PICKUP.CODE_NOT_FOUND' })).toHaveLength(1)
   expect((await readDoc('orders', o.orderId))!.status).toBe('PAID')
-  // Once the goods are in, the same code is the order's and works once.
+  // Once the goods are in, the same code is reserved for the order and works once.
   expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  expect((await readDoc('pickupCodes', stored.pickupCode))).toMatchObject({ orderId: o.orderId, openid: o.openid, pickupPointId: cloud.pickupPointId })
+  expect((await readDoc('orders', o.orderId))!.codeDueAt).toBeUndefined()
   expect((await orderView(o.openid, o.orderId)).pickupCode).toBe(stored.pickupCode)
   expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: stored.pickupCode })).ok).toBe(true)
   expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: stored.pickupCode })).error?.code).toBe('PICKUP.ALREADY_USED')
@@ -72,6 +79,103 @@ it('a sign-off readies the group in one write, counts it once and tells each onc
     await cloud.fireTimer('settle')
     await expectCountWhole()
   }
+})
+
+it('the payment writes no code document: the sign-off reserves the group’s codes in one insert', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 50 })
+  const orders = await paidOrders(groupBuyId, 12, 'reserve')
+  const paid = await readAll('orders', { groupBuyId })
+  expect(paid.every((o) => o.codeDueAt > 0)).toBe(true)
+  expect(await readAll('pickupCodes', { orderId: database().command.in(orders.map((o) => o.orderId)) })).toEqual([])
+  const seen = await atTheSeam(cloud, () => cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId }))
+  expect(seen.calls.filter((c) => c.action === 'database.insertDocument' && c.collection === 'pickupCodes')).toHaveLength(1)
+  for (const o of await readAll('orders', { groupBuyId })) {
+    expect({ status: o.status, due: o.codeDueAt }).toEqual({ status: 'READY_FOR_PICKUP', due: undefined })
+    expect(await readDoc('pickupCodes', o.pickupCode)).toMatchObject({ orderId: o._id, openid: o.openid })
+  }
+})
+
+it('a drawn code another order already holds is drawn again at the sign-off; the holder keeps its own', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 50 })
+  const orders = await paidOrders(groupBuyId, 3, 'collide')
+  const victim = (await readDoc('orders', orders[1].orderId))!
+  // Someone else's live code equal to the one drawn for this order (random draws collide now and then).
+  const holder = { _id: victim.pickupCode, orderId: 'another-order', openid: 'another-resident', pickupPointId: cloud.pickupPointId, createdAt: 1 }
+  await database().collection('pickupCodes').add({ data: holder })
+  // And a code a cut-off run already reserved for its own order: kept as it is.
+  const own = (await readDoc('orders', orders[2].orderId))!
+  await database().collection('pickupCodes').add({ data: { _id: own.pickupCode, orderId: own._id, openid: own.openid, pickupPointId: cloud.pickupPointId, createdAt: 2 } })
+  expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  const after = (await readDoc('orders', victim._id))!
+  expect(after.status).toBe('READY_FOR_PICKUP')
+  expect(after.pickupCode).toMatch(/^\d{8}$/)
+  expect(after.pickupCode).not.toBe(victim.pickupCode)
+  expect(await readDoc('pickupCodes', after.pickupCode)).toMatchObject({ orderId: victim._id })
+  expect(await readDoc('pickupCodes', victim.pickupCode)).toMatchObject({ orderId: 'another-order', openid: 'another-resident' })
+  expect((await readDoc('orders', own._id))!.pickupCode).toBe(own.pickupCode)
+  // The resident is shown the new code, which works; the colliding one hands nothing of theirs over.
+  expect((await orderView(orders[1].openid, victim._id)).pickupCode).toBe(after.pickupCode)
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: victim.pickupCode })).ok).toBe(false)
+  expect((await readDoc('orders', victim._id))!.status).toBe('READY_FOR_PICKUP')
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: after.pickupCode })).ok).toBe(true)
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: own.pickupCode })).ok).toBe(true)
+  await expectCountWhole()
+})
+
+it('a sign-off cut off after reserving the codes, and a payment after the goods arrived: each readied with a reserved code', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 50 })
+  await paidOrders(groupBuyId, 4, 'cut')
+  armCrash('arrival:after-codes')
+  await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId }).catch(() => undefined)
+  expect(disarmCrash()).toBe(true)
+  // Reserved, not readied yet.
+  for (const o of await readAll('orders', { groupBuyId })) {
+    expect({ status: o.status, due: o.codeDueAt }).toEqual({ status: 'PAID', due: undefined })
+    expect((await readDoc('pickupCodes', o.pickupCode))!.orderId).toBe(o._id)
+  }
+  // settle finishes the sign-off; a payment after arrival is readied at once, its code reserved first.
+  await cloud.fireTimer('settle')
+  const [late] = await paidOrders(groupBuyId, 1, 'cut-late')
+  const all = await readAll('orders', { groupBuyId })
+  expect(all.map((o) => o.status)).toEqual(Array(5).fill('READY_FOR_PICKUP'))
+  for (const o of all) {
+    expect(o.codeDueAt).toBeUndefined()
+    expect((await readDoc('pickupCodes', o.pickupCode))!.orderId).toBe(o._id)
+  }
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: (await readDoc('orders', late.orderId))!.pickupCode })).ok).toBe(true)
+  await expectCountWhole()
+})
+
+it('a payment landing between the sign-off’s reservation and its bulk write is not readied with its code unreserved', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, stock: 50 })
+  const [a, b] = await paidOrders(groupBuyId, 2, 'unreserved')
+  const bCode = (await readDoc('orders', b.orderId))!.pickupCode
+  // b stands for a payment whose transaction commits right after the reservation: at the moment the bulk write
+  // reaches the database, b carries a freshly drawn code no one has reserved.
+  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): unknown }
+  const original = db.handle.bind(db)
+  const spy = jest.spyOn(db, 'handle').mockImplementation((action, params = {}) => {
+    if (action === 'database.modifyDocument' && params.collectionName === 'orders' && JSON.stringify(params).includes('readyBatch')) {
+      spy.mockRestore()
+      original('database.removeDocument', { collectionName: 'pickupCodes', query: JSON.stringify({ _id: bCode }), multi: false })
+      original('database.modifyDocument', { collectionName: 'orders', query: JSON.stringify({ _id: b.orderId }), data: JSON.stringify({ $set: { codeDueAt: Date.now() } }), multi: false, merge: true })
+    }
+    return original(action, params)
+  })
+  try {
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  } finally {
+    spy.mockRestore()
+  }
+  // The bulk write took only a; b was readied one by one after its code was reserved.
+  expect((await readDoc('orders', a.orderId))!.readyBatch).toBe(groupBuyId)
+  expect((await readDoc('orders', b.orderId))!.readyBatch).toBeUndefined()
+  for (const o of [a, b]) {
+    const doc = (await readDoc('orders', o.orderId))!
+    expect({ status: doc.status, due: doc.codeDueAt }).toEqual({ status: 'READY_FOR_PICKUP', due: undefined })
+    expect((await readDoc('pickupCodes', doc.pickupCode))!.orderId).toBe(o.orderId)
+  }
+  await expectCountWhole()
 })
 
 it('payments racing the sign-off: every paid order readied once, the count whole', async () => {
