@@ -2,6 +2,7 @@ import type { Party } from '@shared/domain/ledger'
 import { writeEntries } from '@server/ledger/entries'
 import type { LedgerBalanceDoc } from '@server/ledger/model'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
+import { findById } from '@server/fetch'
 
 /**
  * A payee's debt: what a refund had to take back from money the payee no longer had available (paid out, or held by
@@ -51,6 +52,10 @@ export async function repayInTx(t: Tx, account: string, bal: LedgerBalanceDoc | 
 
 /** Repay a payee's debt from what they have available now (after a release credited them). */
 export async function repayDebt(db: DB.Database, party: Party, partyId: string, account: string, now: number): Promise<number> {
+  // Nearly every payee owes nothing: one read, no transaction (#23). A debt written just after this read is repaid
+  // by the next release or, at the latest, by the payout, which repays inside its own transaction before paying.
+  const seen = await findById<LedgerBalanceDoc>(db, 'ledgerBalances', account)
+  if (!(seen?.debtFen ?? 0)) return 0
   return inTransaction(db, async (t) => {
     const bal = await txGet<LedgerBalanceDoc>(t, 'ledgerBalances', account)
     if (!bal || !(bal.debtFen ?? 0)) return 0

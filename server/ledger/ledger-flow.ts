@@ -208,15 +208,18 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
   if (!lo) return 'NOT_YET'
   if (lo.released) return 'ALREADY'
   const refunds = await refundsOf(db, orderId)
-  const cases = await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100))
+  // The order's cases matter only when its after-sales tally holds units (afterSales.request reserves them there
+  // before a case exists): read only then (#23), the transaction telling when — nearly every order has no case.
+  let cases: readonly AfterSalesCaseDoc[] | null = null
   const windowMs = afterSalesWindowMs()
-  const released = await inTransaction(db, async (t) => {
+  const attempt = () => inTransaction(db, async (t) => {
     const order = await txGet<OrderDoc>(t, 'orders', orderId)
     const cur = ledgerOf(order)
     if (!cur || cur.released) return 'ALREADY' as const
     const tally = await txGet<{ quantity: number; refundedUnits?: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, orderId)
+    if ((tally?.quantity ?? 0) > 0 && cases === null) return 'READ_CASES' as const
     const unbookedRefunds = refunds.filter((r) => !cur.refundIds.includes(r._id)).length
-    const openCaseUnits = (tally?.quantity ?? 0) - refundedCaseUnits(cur, cases)
+    const openCaseUnits = (tally?.quantity ?? 0) - refundedCaseUnits(cur, cases ?? [])
     if (!mayRelease({ pickedUpAt: cur.pickedUpAt ?? null, openCaseUnits, unbookedRefunds }, windowMs, now)) return 'NOT_YET' as const
     const booked = refunds.filter((r) => cur.refundIds.includes(r._id))
     const moves = planRelease(cur.position, splitOfKept(cur, booked, order?.servedQuantity))
@@ -232,6 +235,12 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
     await writeEntries(t, specs, now)
     return 'RELEASED' as const
   })
+  let released = await attempt()
+  if (released === 'READ_CASES') {
+    cases = await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100))
+    released = await attempt()
+  }
+  if (released === 'READ_CASES') return 'NOT_YET'
   if (released === 'RELEASED') {
     // Earnings repay a debt before anything else can be withdrawn.
     for (const party of ['leader', 'merchant'] as const) {
