@@ -14,6 +14,8 @@ import { requestRefund } from '@server/payments/refunds'
 import { readyCountOf } from '@server/pickup/ready-count'
 import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/ledger'
+import { pickedUpGroupBuy } from './support/after-pickup'
+import { bookRelease } from '@server/ledger/ledger-flow'
 
 jest.setTimeout(120_000)
 const cloud = testCloudForThisFile()
@@ -491,5 +493,33 @@ describe('pickup.verify reads the clerk and the resident in one query (#23)', ()
     await database().collection('pickupCodes').doc(forged.code).update({ data: { openid: legacy.openid } })
     const res = await cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code: forged.code })
     expect(res.data).toMatchObject({ orderId: forged.orderId, status: 'PICKED_UP', contact: contactOf })
+  })
+})
+
+describe('the release reads what it needs only (#23)', () => {
+  const LATER = () => Date.now() + 49 * 3600_000 // past the default 48 h after-sales window
+  const commits = (calls: Array<{ action: string }>) => calls.filter((c) => c.action === 'database.commitTransaction').length
+
+  it('an order with no case: its cases are not read and no debt transaction is opened — yet it is released once, split four ways', async () => {
+    const { orders } = await pickedUpGroupBuy(cloud, { 'rel-a': 1 })
+    const seen = await atTheSeam(cloud, () => bookRelease(database(), orders['rel-a'], LATER()))
+    expect(seen.result).toBe('RELEASED')
+    expect(seen.calls.filter((c) => c.collection === 'afterSalesCases')).toEqual([])
+    expect(seen.calls.filter((c) => c.collection === 'ledgerBalances' && c.inTransaction)).toEqual([])
+    expect(commits(seen.calls)).toBe(1)
+    expect((await readLedger(orders['rel-a']))!.released).toBe(true)
+    expect((await readAll('ledgerEntries', { orderId: orders['rel-a'], kind: 'RELEASE' })).length).toBeGreaterThan(0)
+    expect(await bookRelease(database(), orders['rel-a'], LATER())).toBe('ALREADY')
+  })
+
+  it('an order whose resident asked for after-sales: the cases are read (the tally holds units) and the money waits', async () => {
+    const { orders } = await pickedUpGroupBuy(cloud, { 'rel-b': 2 })
+    const asked = await cloud.call('afterSales', 'rel-b', { action: 'request', orderId: orders['rel-b'], quantity: 1, reason: 'QUALITY', requestId: `as-rel-b-${Date.now()}` })
+    expect(asked.ok).toBe(true)
+    const seen = await atTheSeam(cloud, () => bookRelease(database(), orders['rel-b'], LATER()))
+    expect(seen.result).toBe('NOT_YET')
+    expect(seen.calls.filter((c) => c.collection === 'afterSalesCases').length).toBe(1)
+    expect((await readLedger(orders['rel-b']))!.released).toBeFalsy()
+    expect(await readAll('ledgerEntries', { orderId: orders['rel-b'], kind: 'RELEASE' })).toEqual([])
   })
 })
