@@ -30,7 +30,10 @@ export interface NoticeDoc {
   title: string
   body: string
   page: string
+  /** When it happened: the list's order (a message's notice is dated at its message, outbox.ts noticeQueuedMessages). */
   createdAt: number
+  /** When it was written into the list: what 未读 counts (user.notices); absent on notices from before it was kept. */
+  writtenAt?: number
 }
 
 /** Subscribe-message templates we send. Template ids come from the function's environment on CloudBase. */

@@ -54,7 +54,9 @@ export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, 
  */
 export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2000): Promise<{ noticed: number }> {
   const noticed = await drainMarked<OutboxDoc>(db, 'outbox', { noticedAt: 0 }, { noticedAt: now }, async (page) => {
-    await addManyKeyed(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now)))
+    // Each notice is dated at its message's time (the event's: 成团, 到货, a refund), not this tick's, so 通知 lists
+    // them in the order they happened beside the notices written at once (已送达, 核销); unread counts this tick's.
+    await addManyKeyed(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now, m.createdAt || now)))
     return page.length
   }, max)
   return { noticed }
@@ -65,8 +67,9 @@ export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2
  * operation for a group instead of one per person), each message keyed, so nobody is told twice when a sign-off
  * runs again after a crash (addManyKeyed).
  */
-export async function enqueueMany(db: DB.Database, items: ReadonlyArray<{ key: string; msg: OutboxMessage }>, now: number): Promise<void> {
-  await addManyKeyed(db, 'outbox', items.map((m) => outboxDoc(m.key, m.msg, now)))
+export async function enqueueMany(db: DB.Database, items: ReadonlyArray<{ key: string; msg: OutboxMessage; at?: number }>, now: number): Promise<void> {
+  // `at`: when the event happened, for a message queued later than its event (a late payer's 成团, queued by settle).
+  await addManyKeyed(db, 'outbox', items.map((m) => outboxDoc(m.key, m.msg, m.at || now)))
 }
 
 function outboxDoc(key: string, msg: OutboxMessage, now: number): Record<string, unknown> {

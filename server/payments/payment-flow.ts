@@ -372,15 +372,16 @@ export async function queueDueSucceeded(db: DB.Database, now: number, max = 2000
  * The 成团 messages marked orders are owed (queueDueSucceeded's insert, without the unmarking: tests cut a run there).
  * The group buys are read once for the page (the title is the group's), so each group's words cost the point's read.
  */
-export async function dueSucceededMessages(db: DB.Database, marked: readonly OrderDoc[]): Promise<Array<{ key: string; msg: OutboxMessage }>> {
+export async function dueSucceededMessages(db: DB.Database, marked: readonly OrderDoc[]): Promise<Array<{ key: string; msg: OutboxMessage; at?: number }>> {
   const owed = marked.filter((o) => COUNTABLE_STATUSES.includes(o.status))
   const ids = [...new Set(owed.map((o) => o.groupBuyId))]
   if (ids.length === 0) return []
   const groups = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ _id: db.command.in(ids) }).limit(ids.length))
-  const out: Array<{ key: string; msg: OutboxMessage }> = []
+  const out: Array<{ key: string; msg: OutboxMessage; at?: number }> = []
   for (const gb of groups) {
     const words = await pickupWordsFor(db, gb)
-    for (const o of owed) if (o.groupBuyId === gb._id) out.push({ key: `succeeded_${o._id}`, msg: succeededMessage(gb, o, words) })
+    // Dated at the payment that joined the 成团 group (the mark's time), not at this tick.
+    for (const o of owed) if (o.groupBuyId === gb._id) out.push({ key: `succeeded_${o._id}`, msg: succeededMessage(gb, o, words), at: o.succeededDueAt || undefined })
   }
   return out
 }

@@ -20,9 +20,12 @@ export const notices = action({
       findById<{ noticesReadAt?: number }>(db, 'users', caller.openid),
     ])
     const readAt = user?.noticesReadAt ?? 0
-    const unread = ((await db.collection('notices').where({ openid: caller.openid, createdAt: _.gt(readAt) }).count()) as unknown as { total: number }).total
+    // New = written since I last opened the list (a notice settle writes a tick after its event is dated at the
+    // event, so its date may be older than that); notices from before writtenAt was kept count by their date.
+    const since = _.or([{ openid: caller.openid, writtenAt: _.gt(readAt) }, { openid: caller.openid, writtenAt: _.exists(false), createdAt: _.gt(readAt) }])
+    const unread = ((await db.collection('notices').where(since).count()) as unknown as { total: number }).total
     return ok({
-      items: page.docs.map((n) => ({ noticeId: n._id, kind: n.kind, title: n.title, body: n.body, page: n.page, createdAt: n.createdAt, read: n.createdAt <= readAt })),
+      items: page.docs.map((n) => ({ noticeId: n._id, kind: n.kind, title: n.title, body: n.body, page: n.page, createdAt: n.createdAt, read: (n.writtenAt ?? n.createdAt) <= readAt })),
       nextCursor: page.nextCursor,
       unread,
     })
