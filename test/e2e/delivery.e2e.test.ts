@@ -28,7 +28,7 @@ afterAll(async () => {
 type PointList = { items: Array<{ pickupPointId: string; delivery?: { feeFen: number; freeOverFen: number | null; buildings: string[]; slots: Array<{ startAt: number; endAt: number }> } }> }
 
 it('admin turns 配送到家 on; a resident chooses delivery; the leader sees the 配送单; the code is verified at the door', async () => {
-  const { call, pay, go, see, tap, actAs, shot, visible, fillPlaceholder } = app
+  const { call, pay, go, see, tap, actAs, shot, visible, fillPlaceholder, fireTimer } = app
   const me = await call<{ boundPickupPointId: string }>('user', LEADER, { action: 'me' })
   const pointId = me.boundPickupPointId
 
@@ -113,9 +113,13 @@ it('admin turns 配送到家 on; a resident chooses delivery; the leader sees th
   const after = await call<{ order: { status: string } }>('order', RESIDENT, { action: 'get', orderId: order.orderId })
   expect(after.order.status).toBe('PICKED_UP')
 
-  // The resident is told 已送达.
+  // The resident is told 已送达 at once; the 成团 and 到货 messages' in-app notices come with settle's next tick
+  // (written there in batches, #23), which runs every minute.
+  await fireTimer('settle')
   await actAs('居民A')
   await go('pages/resident/notices/index')
   await see('已送达')
+  await see('商品已到货')
+  await see('拼团成功')
   await shot('95-resident-delivered-notice')
 })

@@ -304,6 +304,57 @@ it('each queued message becomes one in-app notice at settle, in batches — also
   }
 })
 
+it('a notice written by a later settle tick keeps its event’s time: listed in the order things happened, before a notice written at once after them', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const [o] = await paidOrders(groupBuyId, 1, 'dated')
+  const succeededAt = (await readDoc('outbox', `succeeded_${o.orderId}`))!.createdAt as number
+  expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
+  const arrivedAt = (await readAll('outbox', { toOpenid: o.openid, template: 'GOODS_ARRIVED' }))[0]?.createdAt as number
+  expect(arrivedAt).toBeGreaterThanOrEqual(succeededAt)
+  // The hand-over, then a notice written at once (as 已送达 is), and only then the tick that writes the queued ones.
+  expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: (await orderView(o.openid, o.orderId)).pickupCode })).ok).toBe(true)
+  await new Promise((r) => setTimeout(r, 5))
+  const at = Date.now()
+  await database().collection('notices').add({ data: { _id: `now_${o.orderId}`, openid: o.openid, kind: 'DELIVERED', title: '已送达', body: '…', page: '', createdAt: at } })
+  await new Promise((r) => setTimeout(r, 5))
+  await cloud.fireTimer('settle')
+  const notices = await readAll('notices', { openid: o.openid })
+  expect(notices.find((n) => n._id === `succeeded_${o.orderId}`)!.createdAt).toBe(succeededAt)
+  expect(notices.filter((n) => n.kind === 'GOODS_ARRIVED').map((n) => n.createdAt)).toEqual([arrivedAt])
+  // 通知 lists newest first: the notice written at once on top, then 到货, then 成团 — not the tick's order.
+  const listed = (await cloud.call<{ items: Array<{ title: string }> }>('user', o.openid, { action: 'notices' })).data.items.map((n) => n.title)
+  expect(listed[0]).toBe('已送达')
+  expect(listed.indexOf('拼团成功')).toBeGreaterThan(listed.indexOf('商品已到货'))
+})
+
+it('a resident who read 通知 between 成团 and the tick still finds its notice new: dated at 成团, counted as written after the reading', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  const [o] = await paidOrders(groupBuyId, 1, 'unread')
+  await new Promise((r) => setTimeout(r, 5))
+  expect((await cloud.call('user', o.openid, { action: 'markNoticesRead' })).ok).toBe(true)
+  await new Promise((r) => setTimeout(r, 5))
+  await cloud.fireTimer('settle')
+  const seen = (await cloud.call<{ unread: number; items: Array<{ title: string; read: boolean; createdAt: number }> }>('user', o.openid, { action: 'notices' })).data
+  expect(seen.unread).toBe(1)
+  expect(seen.items).toEqual([expect.objectContaining({ title: '拼团成功', read: false })])
+  expect(seen.items[0].createdAt).toBeLessThan((await readDoc('users', o.openid))!.noticesReadAt)
+  // Read once more: nothing new.
+  expect((await cloud.call('user', o.openid, { action: 'markNoticesRead' })).ok).toBe(true)
+  expect((await cloud.call<{ unread: number }>('user', o.openid, { action: 'notices' })).data.unread).toBe(0)
+})
+
+it('a late payer’s 成团 message, queued by settle, is dated at its payment', async () => {
+  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
+  await paidOrders(groupBuyId, 1, 'late-first')
+  const [late] = await paidOrders(groupBuyId, 1, 'late-second')
+  const paidAt = (await readDoc('orders', late.orderId))!.succeededDueAt as number
+  expect(paidAt).toBeGreaterThan(0)
+  await new Promise((r) => setTimeout(r, 5))
+  await cloud.fireTimer('settle')
+  expect((await readDoc('outbox', `succeeded_${late.orderId}`))!.createdAt).toBe(paidAt)
+  expect((await readDoc('notices', `succeeded_${late.orderId}`))!.createdAt).toBe(paidAt)
+})
+
 describe('a payment into a group that has succeeded: its 成团 message rides on the order’s write, settle queues it (#23)', () => {
   /** The collections a call inserts into, seen at the database seam, and its operations. */
   async function insertsOf<T>(fn: () => Promise<T>): Promise<{ result: T; inserts: string[]; ops: number }> {
