@@ -150,15 +150,6 @@ export class Engine {
     }
   }
 
-  /**
-   * @internal The SQLite query plan of the rows a request would select: a list (getDocument outside a transaction),
-   * a count, or a multi-document update or remove — its query and order as sent (tests: is it served by an index?).
-   */
-  explainRequest(params: Params): string[] {
-    const collection = this.collection(params)
-    return this.store.explain(collection, this.filterOf(params.query), { order: parseOrder(params.order) })
-  }
-
   private collection(params: Params): string {
     const name = params.collectionName
     if (typeof name !== 'string' || !name) throw invalid('collectionName is required')

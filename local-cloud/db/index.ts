@@ -88,11 +88,6 @@ export class LocalDatabase {
     return this.store.explain(collection, filter, opts)
   }
 
-  /** @internal engine.explainRequest: the plan of the rows a request (as the SDK sent it) would select. */
-  explainRequest(params: Params): string[] {
-    return this.engine.explainRequest(params)
-  }
-
   private pending: Array<{ action: string; params: Params; resolve: (reply: Record<string, unknown>) => void }> = []
 
   /**

@@ -129,6 +129,8 @@ export interface SeamCall {
   collection: string
   query: unknown
   inTransaction: boolean
+  /** The request as the SDK sent it (its order, an aggregate's stages, multi, queryType). */
+  params: Record<string, unknown>
 }
 
 /** What `fn` costs at the database seam (#23's cost tests): the operations counted and every request it made. */
@@ -138,7 +140,7 @@ export async function atTheSeam<T>(cloud: TestCloud, fn: () => Promise<T>): Prom
   const before = cloud.db.stats.operations
   try {
     const result = await fn()
-    const calls = spy.mock.calls.map(([action, p]) => ({ action, collection: String(p?.collectionName ?? ''), query: p?.query, inTransaction: !!p?.transactionId }))
+    const calls = spy.mock.calls.map(([action, p]) => ({ action, collection: String(p?.collectionName ?? ''), query: p?.query, inTransaction: !!p?.transactionId, params: p ?? {} }))
     return { result, ops: cloud.db.stats.operations - before, calls }
   } finally {
     spy.mockRestore()
