@@ -210,9 +210,8 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
   const refunds = await refundsOf(db, orderId)
   // The order's cases matter only when its after-sales tally holds units (afterSales.request reserves them there
   // before a case exists): read only then (#23), the transaction telling when — nearly every order has no case.
-  let cases: readonly AfterSalesCaseDoc[] | null = null
   const windowMs = afterSalesWindowMs()
-  const attempt = () => inTransaction(db, async (t) => {
+  const attempt = (cases: readonly AfterSalesCaseDoc[] | null) => inTransaction(db, async (t) => {
     const order = await txGet<OrderDoc>(t, 'orders', orderId)
     const cur = ledgerOf(order)
     if (!cur || cur.released) return 'ALREADY' as const
@@ -235,11 +234,9 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
     await writeEntries(t, specs, now)
     return 'RELEASED' as const
   })
-  let released = await attempt()
-  if (released === 'READ_CASES') {
-    cases = await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100))
-    released = await attempt()
-  }
+  let released = await attempt(null)
+  if (released === 'READ_CASES') released = await attempt(await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100)))
+  // (Only for the type: a run given the cases never asks for them.)
   if (released === 'READ_CASES') return 'NOT_YET'
   if (released === 'RELEASED') {
     // Earnings repay a debt before anything else can be withdrawn.

@@ -12,7 +12,7 @@ import { enqueueMany } from '@server/messages/outbox'
 import { queueShipping } from '@server/payments/shipping'
 import { requestRefund } from '@server/payments/refunds'
 import { readyCountOf } from '@server/pickup/ready-count'
-import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, testCloudForThisFile, type Doc } from './support/cloud'
+import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, sleep, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/ledger'
 import { pickedUpGroupBuy } from './support/after-pickup'
 import { bookRelease } from '@server/ledger/ledger-flow'
@@ -313,10 +313,10 @@ it('a notice written by a later settle tick keeps its event’s time: listed in 
   expect(arrivedAt).toBeGreaterThanOrEqual(succeededAt)
   // The hand-over, then a notice written at once (as 已送达 is), and only then the tick that writes the queued ones.
   expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: (await orderView(o.openid, o.orderId)).pickupCode })).ok).toBe(true)
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   const at = Date.now()
   await database().collection('notices').add({ data: { _id: `now_${o.orderId}`, openid: o.openid, kind: 'DELIVERED', title: '已送达', body: '…', page: '', createdAt: at } })
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   await cloud.fireTimer('settle')
   const notices = await readAll('notices', { openid: o.openid })
   expect(notices.find((n) => n._id === `succeeded_${o.orderId}`)!.createdAt).toBe(succeededAt)
@@ -330,9 +330,9 @@ it('a notice written by a later settle tick keeps its event’s time: listed in 
 it('a resident who read 通知 between 成团 and the tick still finds its notice new: dated at 成团, counted as written after the reading', async () => {
   const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1 })
   const [o] = await paidOrders(groupBuyId, 1, 'unread')
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   expect((await cloud.call('user', o.openid, { action: 'markNoticesRead' })).ok).toBe(true)
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   await cloud.fireTimer('settle')
   const seen = (await cloud.call<{ unread: number; items: Array<{ title: string; read: boolean; createdAt: number }> }>('user', o.openid, { action: 'notices' })).data
   expect(seen.unread).toBe(1)
@@ -349,7 +349,7 @@ it('a late payer’s 成团 message, queued by settle, is dated at its payment',
   const [late] = await paidOrders(groupBuyId, 1, 'late-second')
   const paidAt = (await readDoc('orders', late.orderId))!.succeededDueAt as number
   expect(paidAt).toBeGreaterThan(0)
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   await cloud.fireTimer('settle')
   expect((await readDoc('outbox', `succeeded_${late.orderId}`))!.createdAt).toBe(paidAt)
   expect((await readDoc('notices', `succeeded_${late.orderId}`))!.createdAt).toBe(paidAt)
