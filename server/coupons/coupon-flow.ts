@@ -10,6 +10,7 @@ import { closeBeforeRelease } from '@server/payments/close-flow'
 import { queryPaid } from '@server/payments/pay'
 import { requestCouponRefund } from '@server/payments/refunds'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 const BATCH = 100
 
@@ -79,9 +80,12 @@ export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDo
  * Unpaid coupon purchases past their payment window: their WeChat Pay trade is closed, then they give their slot
  * back (index status_expires) — unless WeChat Pay says it was paid meanwhile: then the coupon is issued instead.
  */
+/** What expireUnpaidCoupons selects: coupon purchases past their payment window. */
+export const UNPAID_COUPONS_DUE: DueQuery = { collection: 'coupons', where: (_, now) => ({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }) }
+
 export async function expireUnpaidCoupons(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
-  const res = await docsOf<CouponDoc>(db.collection('coupons').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH))
+  const res = await docsOf<CouponDoc>(db.collection('coupons').where(UNPAID_COUPONS_DUE.where(_, now)).orderBy('expiresAt', 'asc').limit(BATCH))
   let expired = 0
   let paidAtExpiry = 0
   for (const c of res) {

@@ -2,6 +2,7 @@ import { crashPoint, isCrash } from '@server/crash-points'
 import type { CouponDoc } from '@server/coupons/model'
 import { credit } from '@server/members/points'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 /**
  * The step after 核券's ISSUED → REDEEMED (which sets redeemFinishedAt 0): the campaign's pointsOnRedeem, keyed by
@@ -15,8 +16,11 @@ export async function finishRedeem(db: DB.Database, coupon: Pick<CouponDoc, '_id
 }
 
 /** settle: redemptions whose points a crash cut off (index redeem_unfinished). */
+/** What finishInterruptedRedeems selects: redemptions whose later steps are not done. */
+export const UNFINISHED_REDEEMS: DueQuery = { collection: 'coupons', where: () => ({ redeemFinishedAt: 0 }) }
+
 export async function finishInterruptedRedeems(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
-  const unfinished = await docsOf<CouponDoc>(db.collection('coupons').where({ redeemFinishedAt: 0 }).limit(batch))
+  const unfinished = await docsOf<CouponDoc>(db.collection('coupons').where(UNFINISHED_REDEEMS.where(db.command, now)).limit(batch))
   let finished = 0
   for (const c of unfinished) {
     try {

@@ -10,6 +10,7 @@ import { addNotice } from '@server/messages/notices'
 import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
 import { moveOrder } from '@server/orders/moves'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 /**
  * ROLL_OVER (the resident's choice at join): when a group fails, such an order stays PAID and is held
@@ -56,11 +57,16 @@ export async function refundOrHold(db: DB.Database, gb: GroupBuyDoc, order: Orde
   return 'REFUND'
 }
 
+/** What processRollOvers selects: held orders; orders out of the hold but not refunded; recent moves' difference refunds. */
+export const HELD_ORDERS: DueQuery = { collection: 'orders', where: (_) => ({ status: 'PAID', rollOverUntil: _.gt(0) }) }
+export const EXPIRED_HOLDS: DueQuery = { collection: 'orders', where: (_) => ({ status: 'PAID', rollOverExpiredAt: _.gt(0) }) }
+export const RECENT_ROLL_OVERS: DueQuery = { collection: 'orders', where: (_, now) => ({ rolledAt: _.gte(now - HEAL_WINDOW_MS), rollOverRefundFen: _.gt(0) }) }
+
 /** Held orders: moved to a next group when one is open, refunded when their 7 days are over. */
 export async function processRollOvers(db: DB.Database, now: number): Promise<{ moved: number; expired: number }> {
   const _ = db.command
   const out = { moved: 0, expired: 0 }
-  const held = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PAID', rollOverUntil: _.gt(0) }).orderBy('rollOverUntil', 'asc').limit(BATCH))
+  const held = await docsOf<OrderDoc>(db.collection('orders').where(HELD_ORDERS.where(_, now)).orderBy('rollOverUntil', 'asc').limit(BATCH))
   for (const o of held) {
     if ((o.rollOverUntil ?? 0) <= now) {
       const claimed = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: o.groupBuyId, rollOverUntil: o.rollOverUntil }).update({ data: { rollOverUntil: 0, rollOverExpiredAt: now } })
@@ -72,10 +78,10 @@ export async function processRollOvers(db: DB.Database, now: number): Promise<{ 
     if (await moveToNextGroup(db, o, now)) out.moved++
   }
   // A run cut off between an expiry and its refund: the order left the hold but is still PAID; refund it now.
-  const stuck = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PAID', rollOverExpiredAt: _.gt(0) }).limit(BATCH))
+  const stuck = await docsOf<OrderDoc>(db.collection('orders').where(EXPIRED_HOLDS.where(_, now)).limit(BATCH))
   for (const o of stuck) await requestRefund(db, o, `${ROLL_OVER_WINDOW_DAYS} 天内没有新团，自动退款`, now)
   // A run cut off between a move and its difference refund: the refund is asked again (it exists at most once).
-  const recent = await docsOf<OrderDoc>(db.collection('orders').where({ rolledAt: _.gte(now - HEAL_WINDOW_MS), rollOverRefundFen: _.gt(0) }).limit(BATCH))
+  const recent = await docsOf<OrderDoc>(db.collection('orders').where(RECENT_ROLL_OVERS.where(_, now)).limit(BATCH))
   for (const o of recent) await requestPartialRefund(db, o, { refundId: rollOverRefundIdFor(o._id), amountFen: o.rollOverRefundFen ?? 0, reason: '转入下一团退差价' }, now)
   return out
 }

@@ -11,6 +11,7 @@ import { finalPriceAtEnd, refundTierDifferences } from '@server/group-buys/tier-
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { refundOrHold } from '@server/group-buys/roll-over'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 const BATCH = 100
 
@@ -18,9 +19,12 @@ const BATCH = 100
  * Unpaid orders past their payment window: their WeChat Pay trade is closed, then they give their stock back —
  * unless WeChat Pay says the order was paid meanwhile, in which case the payment is applied instead.
  */
+/** What expireUnpaidOrders selects: joins past their payment window. */
+export const UNPAID_ORDERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }) }
+
 export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
-  const res = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }).orderBy('expiresAt', 'asc').limit(BATCH))
+  const res = await docsOf<OrderDoc>(db.collection('orders').where(UNPAID_ORDERS_DUE.where(_, now)).orderBy('expiresAt', 'asc').limit(BATCH))
   let expired = 0
   let paidAtExpiry = 0
   for (const o of res) {
@@ -36,9 +40,12 @@ export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<
  * orders. The decision counts paid participants from the participations themselves, so a payment whose
  * counter update was lost halfway still counts.
  */
+/** What endDueGroupBuys selects: running group buys past their end. */
+export const ENDS_DUE: DueQuery = { collection: 'groupBuys', where: (_, now) => ({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }) }
+
 export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ closed: number; failed: number }> {
   const _ = db.command
-  const due = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }).limit(BATCH))
+  const due = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where(ENDS_DUE.where(_, now)).limit(BATCH))
   let closed = 0
   let failed = 0
   for (const gb of due) {
@@ -76,9 +83,12 @@ export async function endGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number)
  * Ended group buys not yet wound up: unpaid holds are cancelled; a failed group's paid orders are refunded.
  * Resumable — a group buy is marked wound up (its stored `settledAt`) only once nothing is left to do.
  */
+/** What windUpEndedGroupBuys selects: ended group buys not wound up yet. */
+export const WIND_UPS_DUE: DueQuery = { collection: 'groupBuys', where: (_) => ({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }) }
+
 export async function windUpEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
   const _ = db.command
-  const ended = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }).limit(20))
+  const ended = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where(WIND_UPS_DUE.where(_, now)).limit(20))
   let refundsRequested = 0
   let cancelled = 0
   for (const gb of ended) {

@@ -32,6 +32,7 @@ import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage, PAGE_SIZE } from '@server/paging'
 import { isDuplicateWrite } from '@server/cloud'
+import type { DueQuery } from '@server/due'
 
 /**
  * The events that move an order's money in the ledger, each idempotent (a replayed notice, a repeated pickup, a
@@ -257,11 +258,13 @@ function refundedCaseUnits(lo: Pick<LedgerOrderDoc, 'refundIds'>, cases: readonl
 }
 
 /** settle: release every picked-up order whose after-sales window has closed (those with a case or refund wait). */
+/** What releaseDue selects: handed-over orders whose after-sales window has closed, not released yet. */
+export const RELEASES_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ [ledgerPath('released')]: false, [ledgerPath('pickedUpAt')]: _.lte(now - afterSalesWindowMs()) }) }
+
 export async function releaseDue(db: DB.Database, now: number): Promise<{ released: number; waiting: number }> {
   const _ = db.command
   const out = { released: 0, waiting: 0 }
-  const due = { [ledgerPath('released')]: false, [ledgerPath('pickedUpAt')]: _.lte(now - afterSalesWindowMs()) }
-  await eachPage<OrderDoc>(db, 'orders', due, async (docs) => {
+  await eachPage<OrderDoc>(db, 'orders', RELEASES_DUE.where(_, now), async (docs) => {
     for (const o of docs) {
       const r = await bookRelease(db, o._id, now, o)
       if (r === 'RELEASED') out.released++
@@ -361,6 +364,11 @@ export const CATCH_UP_WINDOW_MS = 30 * 60_000
  * reversals of refunds confirmed. Each check is against the ledger's own record, so re-running is harmless;
  * anything older is left to admin.reconcile to report.
  */
+/** What catchUpLedger walks: the orders paid or handed over in its window, and the refunds confirmed in it. */
+export const CATCH_UP_PAID: DueQuery = { collection: 'orders', where: (_, now) => ({ paidAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
+export const CATCH_UP_PICKED_UP: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PICKED_UP', pickedUpAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
+export const CATCH_UP_REFUNDS: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'DONE', doneAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
+
 export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sales: number; pickups: number; refunds: number }> {
   const _ = db.command
   const since = now - CATCH_UP_WINDOW_MS
@@ -374,10 +382,8 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
   // #23: the orders paid and the orders handed over in the window in one walk (one read a tick, not two), each order
   // checked by both filters' own tests, its sale before its pickup as the two walks had it. An order whose sale
   // was just booked still shows no ledger here: bookPickup reads it again and answers ALREADY if it is booked.
-  const paidWhere = { paidAt: _.gte(since) }
-  const pickedUpWhere = { status: 'PICKED_UP', pickedUpAt: _.gte(since) }
   for (let lastId = ''; ;) {
-    const orders = await docsOf<OrderDoc>(db.collection('orders').where(_.and([_.or([paidWhere, pickedUpWhere]), { _id: _.gt(lastId) }])).orderBy('_id', 'asc').limit(PAGE_SIZE))
+    const orders = await docsOf<OrderDoc>(db.collection('orders').where(_.and([_.or([CATCH_UP_PAID.where(_, now), CATCH_UP_PICKED_UP.where(_, now)]), { _id: _.gt(lastId) }])).orderBy('_id', 'asc').limit(PAGE_SIZE))
     for (const o of orders) {
       if ((o.paidAt ?? -Infinity) >= since && !o.ledger && (await bookSale(db, o._id, now)) === 'BOOKED') out.sales++
       if (o.status !== 'PICKED_UP' || (o.pickedUpAt ?? -Infinity) < since) continue
@@ -387,7 +393,7 @@ export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sal
     if (orders.length < PAGE_SIZE) break
     lastId = orders[orders.length - 1]._id
   }
-  await eachPage<RefundDoc>(db, 'refunds', { status: 'DONE', doneAt: _.gte(since) }, async (refunds) => {
+  await eachPage<RefundDoc>(db, 'refunds', CATCH_UP_REFUNDS.where(_, now), async (refunds) => {
     const have = await known(refunds.map((r) => r.orderId))
     for (const r of refunds) {
       const lo = have.get(r.orderId)

@@ -2,6 +2,7 @@ import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import type { TemplateKey, OutboxDoc } from '@server/messages/model'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 /** A user's one-time subscribe consents per template: each accepted wx.requestSubscribeMessage adds one. */
 export function subscriptionIdFor(openid: string, template: TemplateKey): string {
@@ -35,6 +36,9 @@ function templateId(key: TemplateKey): string {
   return TEMPLATE_IDS[key]() ?? key
 }
 
+/** What sendOutbox selects: queued messages not sent yet. */
+export const MESSAGES_TO_SEND: DueQuery = { collection: 'outbox', where: () => ({ status: 'PENDING' }) }
+
 /**
  * Send queued messages. Each send spends one consent first (a conditional decrement), so one consent is
  * never used by two messages; without consent the message is kept as NO_CONSENT (still visible in-app). A batch
@@ -43,7 +47,7 @@ function templateId(key: TemplateKey): string {
 export async function sendOutbox(db: DB.Database, now: number, batch = 50): Promise<{ sent: number; noConsent: number; failed: number }> {
   const _ = db.command
   const cloud = getCloud() as unknown as { openapi: { subscribeMessage: { send(req: Record<string, unknown>): Promise<unknown> } } }
-  const res = await docsOf<OutboxDoc>(db.collection('outbox').where({ status: 'PENDING' }).orderBy('createdAt', 'asc').limit(batch))
+  const res = await docsOf<OutboxDoc>(db.collection('outbox').where(MESSAGES_TO_SEND.where(_, now)).orderBy('createdAt', 'asc').limit(batch))
   const counts = { sent: 0, noConsent: 0, failed: 0 }
   if (res.length === 0) return counts
   // Most residents gave no consent for most templates: one read of the batch's consents, and the messages nobody

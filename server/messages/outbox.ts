@@ -2,6 +2,7 @@ import { isDuplicateWrite } from '@server/cloud'
 import { addManyKeyed, drainMarked } from '@server/batch-insert'
 import { noticeDoc } from '@server/messages/notices'
 import type { OutboxDoc } from '@server/messages/model'
+import type { DueQuery } from '@server/due'
 
 export type OutboxMessage = Pick<OutboxDoc, 'toOpenid' | 'template' | 'page' | 'data'> & {
   /**
@@ -47,13 +48,16 @@ export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, 
   }
 }
 
+/** What noticeQueuedMessages selects: queued messages without their in-app notice yet. */
+export const UNNOTICED_MESSAGES: DueQuery = { collection: 'outbox', where: () => ({ noticedAt: 0 }) }
+
 /**
  * settle: every message is also an in-app notice (subscribe messages need a consent per send; notices do not).
  * The messages not noticed yet (`noticedAt: 0`) get theirs, keyed by the message, in one insert per batch
  * (addManyKeyed: one written by a run cut off before it marked them is written once), then are marked in one write. Dated when written, so the 我的 badge counts them as new. Up to `max` a run, whatever is sent.
  */
 export async function noticeQueuedMessages(db: DB.Database, now: number, max = 2000): Promise<{ noticed: number }> {
-  const noticed = await drainMarked<OutboxDoc>(db, 'outbox', { noticedAt: 0 }, { noticedAt: now }, async (page) => {
+  const noticed = await drainMarked<OutboxDoc>(db, 'outbox', UNNOTICED_MESSAGES.where(db.command, now), { noticedAt: now }, async (page) => {
     // Each notice is dated at its message's time (the event's: 成团, 到货, a refund), not this tick's, so 通知 lists
     // them in the order they happened beside the notices written at once (已送达, 核销); unread counts this tick's.
     await addManyKeyed(db, 'notices', page.map((m) => noticeDoc(m._id, noticeOf(m), now, m.createdAt || now)))

@@ -23,6 +23,7 @@ import { drainMarked } from '@server/batch-insert'
 import { isDuplicateWrite } from '@server/cloud'
 import { issueVoucher } from '@server/vouchers/issue'
 import { addBuyerDayInTx, buyerDayUpdate } from '@server/insight/buyer-days'
+import type { DueQuery } from '@server/due'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
 
@@ -337,14 +338,21 @@ export async function notifySucceeded(db: DB.Database, gb: GroupBuyDoc, now: num
   await db.collection('groupBuys').where({ _id: gb._id, succeededNotified: false }).update({ data: { succeededNotified: true } })
 }
 
+/** What finishInterruptedPayments selects: payments whose later steps are not done, 成团s not told yet. */
+export const UNFINISHED_PAYMENTS: DueQuery = { collection: 'orders', where: () => ({ paymentFinishedAt: 0 }) }
+export const UNTOLD_SUCCESSES: DueQuery = { collection: 'groupBuys', where: () => ({ succeededNotified: false }) }
+/** What queueDueSucceeded selects: payments into a group already 成团 that are owed its message. */
+export const OWED_SUCCESS_MESSAGES: DueQuery = { collection: 'orders', where: (_) => ({ succeededDueAt: _.gt(0) }) }
+
 /**
  * settle: payments a crash cut off after PENDING_PAYMENT → PAID (WeChat Pay re-sends the notice too, but a lost
  * process may never answer it), and 成团 messages a crash cut off after the transition.
  */
 export async function finishInterruptedPayments(db: DB.Database, now: number, batch = 100): Promise<{ payments: number; succeededNotices: number }> {
-  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ paymentFinishedAt: 0 }).limit(batch))
+  const _ = db.command
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where(UNFINISHED_PAYMENTS.where(_, now)).limit(batch))
   const payments = await finishEach(orders, (o) => finishPayment(db, o, now), 'payments')
-  const groups = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ succeededNotified: false }).limit(20))
+  const groups = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where(UNTOLD_SUCCESSES.where(_, now)).limit(20))
   for (const gb of groups) await notifySucceeded(db, gb, now)
   return { payments, succeededNotices: groups.length }
 }
@@ -360,7 +368,7 @@ export async function finishInterruptedPayments(db: DB.Database, now: number, ba
  * queued inside the payment, before the mark, went out whatever happened to the order before the next tick.)
  */
 export async function queueDueSucceeded(db: DB.Database, now: number, max = 2000): Promise<{ queued: number }> {
-  const queued = await drainMarked<OrderDoc>(db, 'orders', { succeededDueAt: db.command.gt(0) }, { succeededDueAt: 0 }, async (marked) => {
+  const queued = await drainMarked<OrderDoc>(db, 'orders', OWED_SUCCESS_MESSAGES.where(db.command, now), { succeededDueAt: 0 }, async (marked) => {
     const due = await dueSucceededMessages(db, marked)
     await enqueueMany(db, due, now)
     return due.length

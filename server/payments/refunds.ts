@@ -16,6 +16,7 @@ import { moveOrderInTx } from '@server/orders/moves'
 import type { RefundDoc, RefundKind } from '@server/payments/model'
 import { finishEach } from '@server/crash-finish'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 export type { RefundDoc, RefundKind } from '@server/payments/model'
 
@@ -143,9 +144,12 @@ const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
  * Work through due refunds. Each is leased by a conditional write before the payment call, so two timer runs
  * never work the same refund at once; a failed attempt is retried later with the same refund number.
  */
+/** What processDueRefunds selects: refunds to ask WeChat Pay for (again). */
+export const REFUNDS_DUE: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'PENDING', nextAttemptAt: _.lte(now) }) }
+
 export async function processDueRefunds(db: DB.Database, now: number, batch = 50): Promise<{ done: number; retrying: number }> {
   const _ = db.command
-  const due = await docsOf<RefundDoc>(db.collection('refunds').where({ status: 'PENDING', nextAttemptAt: _.lte(now) }).orderBy('nextAttemptAt', 'asc').limit(batch))
+  const due = await docsOf<RefundDoc>(db.collection('refunds').where(REFUNDS_DUE.where(_, now)).orderBy('nextAttemptAt', 'asc').limit(batch))
   let done = 0
   let retrying = 0
   for (const r of due) {
@@ -235,7 +239,10 @@ async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Prom
  * settle: refunds WeChat Pay confirmed whose later steps a crash cut off (appliedAt still 0). Finishing one that a
  * live call is finishing at the same moment is harmless: every step is keyed by the refund.
  */
+/** What finishConfirmedRefunds selects: confirmed refunds whose later steps are not done. */
+export const UNFINISHED_REFUNDS: DueQuery = { collection: 'refunds', where: () => ({ status: 'DONE', appliedAt: 0 }) }
+
 export async function finishConfirmedRefunds(db: DB.Database, now: number, batch = 50): Promise<{ finished: number }> {
-  const refunds = await docsOf<RefundDoc>(db.collection('refunds').where({ status: 'DONE', appliedAt: 0 }).limit(batch))
+  const refunds = await docsOf<RefundDoc>(db.collection('refunds').where(UNFINISHED_REFUNDS.where(db.command, now)).limit(batch))
   return { finished: await finishEach(refunds, (r) => finishRefund(db, r, now), 'refunds') }
 }

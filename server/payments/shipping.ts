@@ -5,6 +5,7 @@ import { updatedCount } from '@server/fetch'
 import { docsOf } from '@server/paging'
 import type { ShippingDoc } from '@server/payments/model'
 import { addManyKeyed, drainMarked } from '@server/batch-insert'
+import type { DueQuery } from '@server/due'
 
 export function shippingIdFor(orderId: string): string {
   return `sh_${orderId}`
@@ -51,13 +52,16 @@ export function shippingMark(order: Pick<OrderDoc, 'status' | 'amountFen' | 'ref
   return { shippingDueAt: handedOverAt }
 }
 
+/** What queueDueShipping selects: orders a hand-over marked (shippingMark). */
+export const SHIPPING_DUE: DueQuery = { collection: 'orders', where: (_) => ({ shippingDueAt: _.gt(0) }) }
+
 /**
  * settle: the orders marked by a hand-over (shippingMark) get their shipping records, in batch inserts, then lose
  * the mark (one write per batch). Each record is keyed by its payment (addManyKeyed): one queued before — by the
  * ordinary steps, or a run a crash cut off between the insert and the unmarking — is queued once.
  */
 export async function queueDueShipping(db: DB.Database, batch = 100): Promise<{ queued: number }> {
-  const queued = await drainMarked<OrderDoc>(db, 'orders', { shippingDueAt: db.command.gt(0) }, { shippingDueAt: 0 }, async (marked) => {
+  const queued = await drainMarked<OrderDoc>(db, 'orders', SHIPPING_DUE.where(db.command, 0), { shippingDueAt: 0 }, async (marked) => {
     const due = marked.filter((o) => !refundedInFull(o))
     await addManyKeyed(db, 'shippingUploads', due.map((o) => shippingDocFor(o, o.shippingDueAt!) as unknown as Record<string, unknown>))
     return due.length
@@ -160,7 +164,7 @@ export async function processDueShipping(db: DB.Database, now: number, batch = 5
 export async function shippingBacklog(db: DB.Database, limit = 50): Promise<{ items: Pick<ShippingDoc, 'orderId' | 'itemDesc' | 'handedOverAt' | 'attempts' | 'lastError'>[]; count: number }> {
   const _ = db.command
   const where = { status: 'PENDING' }
-  const markedWhere = { shippingDueAt: _.gt(0) }
+  const markedWhere = SHIPPING_DUE.where(_, 0)
   const [list, total, marked, markedTotal] = await Promise.all([
     db.collection('shippingUploads').where(where).orderBy('handedOverAt', 'asc').limit(limit).get() as unknown as Promise<{ data: ShippingDoc[] }>,
     db.collection('shippingUploads').where(where).count() as unknown as Promise<{ total: number }>,

@@ -17,6 +17,7 @@ import { earnPickupPoints, earnPickupPointsInTx } from '@server/members/points'
 import { queueShipping, shippingMark } from '@server/payments/shipping'
 import { finishEach } from '@server/crash-finish'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 export function pickupCodeTtlMs(): number {
   const v = Number(process.env.PICKUP_CODE_TTL_MS)
@@ -181,8 +182,11 @@ export async function finishHandover(db: DB.Database, order: OrderDoc, now: numb
   await db.collection('orders').where({ _id: order._id, handoverFinishedAt: 0 }).update({ data: { handoverFinishedAt: now } })
 }
 
+/** What finishInterruptedHandovers selects: hand-overs whose later steps are not done. */
+export const UNFINISHED_HANDOVERS: DueQuery = { collection: 'orders', where: () => ({ handoverFinishedAt: 0 }) }
+
 /** settle: hand-overs whose later steps a crash cut off. */
 export async function finishInterruptedHandovers(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
-  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ handoverFinishedAt: 0 }).limit(batch))
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where(UNFINISHED_HANDOVERS.where(db.command, now)).limit(batch))
   return { finished: await finishEach(orders, (o) => finishHandover(db, o, now), 'pickup') }
 }

@@ -15,6 +15,7 @@ import { findById, updatedCount } from '@server/fetch'
 import { enqueue } from '@server/messages/outbox'
 import { docsOf, eachPage } from '@server/paging'
 import { pickupWordsFor, pickupWordsForGroupBuy } from '@server/pickup/place'
+import type { DueQuery } from '@server/due'
 
 const BATCH = 100
 
@@ -55,6 +56,16 @@ function windowHint(kind: WindowReminderKind, gb: Pick<GroupBuyDoc, 'pickupEndAt
   return kind === 'WINDOW_START' ? `提货时间到了，${end} 前可取` : `${end} 提货结束，请尽快取货`
 }
 
+/** What sendPickupReminders selects: windows opening or about to close, orders waiting 24 h, codes about to expire. */
+export const WINDOW_STARTS_DUE: DueQuery = { collection: 'groupBuys', where: (_, now) => ({ pickupStartAt: _.lte(now).and(_.gt(now - WINDOW_LOOKBACK_MS)), windowStartRemindedAt: _.exists(false) }) }
+export const LAST_CALLS_DUE: DueQuery = { collection: 'groupBuys', where: (_, now) => ({ pickupEndAt: _.lte(now + LAST_CALL_BEFORE_END_MS).and(_.gt(now - WINDOW_LOOKBACK_MS)), lastCallRemindedAt: _.exists(false) }) }
+// READY_24H: not an order whose code has expired (dueReminders would skip it every run), nor one deferred to its
+// window's start: left in, a hundred of them would fill every page and the orders behind them never be reminded.
+export const READY_REMINDERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({
+  status: 'READY_FOR_PICKUP', readyAt: _.lte(now - REMIND_AFTER_READY_MS), remindedReadyAt: _.exists(false), pickupExpiresAt: _.gt(now), readyRemindAfter: _.exists(false).or(_.lte(now)),
+}) }
+export const EXPIRY_REMINDERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'READY_FOR_PICKUP', pickupExpiresAt: _.gt(now).and(_.lte(now + REMIND_BEFORE_EXPIRY_MS)), remindedExpiryAt: _.exists(false) }) }
+
 /**
  * The 提货时间 reminders (#22): when a group buy's window opens, and an hour before it closes, every order still
  * waiting hears once. The group buys due are found by their window (indexes window_start / window_end) and
@@ -65,8 +76,8 @@ async function sendWindowReminders(db: DB.Database, kind: WindowReminderKind, no
   const _ = db.command
   const groupBuys = await docsOf<GroupBuyDoc>(
     kind === 'WINDOW_START'
-      ? db.collection('groupBuys').where({ pickupStartAt: _.lte(now).and(_.gt(now - WINDOW_LOOKBACK_MS)), windowStartRemindedAt: _.exists(false) }).limit(WINDOW_BATCH)
-      : db.collection('groupBuys').where({ pickupEndAt: _.lte(now + LAST_CALL_BEFORE_END_MS).and(_.gt(now - WINDOW_LOOKBACK_MS)), lastCallRemindedAt: _.exists(false) }).limit(WINDOW_BATCH),
+      ? db.collection('groupBuys').where(WINDOW_STARTS_DUE.where(_, now)).limit(WINDOW_BATCH)
+      : db.collection('groupBuys').where(LAST_CALLS_DUE.where(_, now)).limit(WINDOW_BATCH),
   )
   let sent = 0
   for (const gb of groupBuys) {
@@ -113,12 +124,8 @@ export async function sendPickupReminders(
   const _ = db.command
   type Waiting = { data: Array<OrderDoc & ReminderFields> }
   const due: Array<[PickupReminderKind, Waiting]> = [
-    // Not an order whose code has expired (dueReminders would skip it every run), nor one deferred to its window's
-    // start (below): left in, a hundred of them would fill every page and the orders behind them never be reminded.
-    ['READY_24H', (await db.collection('orders').where({
-      status: 'READY_FOR_PICKUP', readyAt: _.lte(now - REMIND_AFTER_READY_MS), remindedReadyAt: _.exists(false), pickupExpiresAt: _.gt(now), readyRemindAfter: _.exists(false).or(_.lte(now)),
-    }).limit(BATCH).get()) as unknown as Waiting],
-    ['EXPIRING', (await db.collection('orders').where({ status: 'READY_FOR_PICKUP', pickupExpiresAt: _.gt(now).and(_.lte(now + REMIND_BEFORE_EXPIRY_MS)), remindedExpiryAt: _.exists(false) }).limit(BATCH).get()) as unknown as Waiting],
+    ['READY_24H', (await db.collection('orders').where(READY_REMINDERS_DUE.where(_, now)).limit(BATCH).get()) as unknown as Waiting],
+    ['EXPIRING', (await db.collection('orders').where(EXPIRY_REMINDERS_DUE.where(_, now)).limit(BATCH).get()) as unknown as Waiting],
   ]
   const windows = new Map<string, Promise<GroupBuyDoc | null>>()
   const windowOf = (id: string) => {

@@ -8,6 +8,7 @@ import { requestRefund } from '@server/payments/refunds'
 import { findSlot } from '@server/vouchers/book'
 import { SLOTS, toSlotView, voucherGraceMs, type SlotDoc } from '@server/vouchers/model'
 import { docsOf } from '@server/paging'
+import type { DueQuery } from '@server/due'
 
 /** The caller's own service order, or ORDER.NOT_FOUND (someone else's looks exactly like a missing one). */
 async function ownServiceOrder(db: DB.Database, openid: string, orderId: string): Promise<OrderDoc | null> {
@@ -92,9 +93,12 @@ function messageFor(code: ErrorCode): string {
  * of a cancel a crash cut off) is refunded in full. requestRefund is keyed by the order (one refund document, one
  * out_refund_no) and moves the order → REFUNDING in one conditional transaction, so concurrent settles refund once.
  */
+/** What refundExpiredVouchers selects: paid vouchers past their validity (or cancelled). */
+export const VOUCHERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PAID', voucherExpiresAt: _.lte(now) }) }
+
 export async function refundExpiredVouchers(db: DB.Database, now: number, batch = 100): Promise<{ expired: number }> {
   const _ = db.command
-  const rows = await docsOf<OrderDoc>(db.collection('orders').where({ status: 'PAID', voucherExpiresAt: _.lte(now) }).orderBy('voucherExpiresAt', 'asc').limit(batch))
+  const rows = await docsOf<OrderDoc>(db.collection('orders').where(VOUCHERS_DUE.where(_, now)).orderBy('voucherExpiresAt', 'asc').limit(batch))
   let expired = 0
   for (const o of rows) {
     if (o.kind !== 'SERVICE') continue

@@ -1,64 +1,104 @@
 import { z } from 'zod'
 import { ok } from '@shared/errors'
 import { action, defineFunction } from '@server/define'
-import { sendOutbox } from '@server/messages/notify'
-import { noticeQueuedMessages } from '@server/messages/outbox'
-import { expireUnpaidCoupons } from '@server/coupons/coupon-flow'
-import { finishInterruptedRedeems } from '@server/coupons/redeem-flow'
+import { MESSAGES_TO_SEND, sendOutbox } from '@server/messages/notify'
+import { noticeQueuedMessages, UNNOTICED_MESSAGES } from '@server/messages/outbox'
+import { expireUnpaidCoupons, UNPAID_COUPONS_DUE } from '@server/coupons/coupon-flow'
+import { finishInterruptedRedeems, UNFINISHED_REDEEMS } from '@server/coupons/redeem-flow'
 import { healGroupBuyCounters } from '@server/group-buys/heal-counters'
-import { finishConfirmedRefunds, processDueRefunds } from '@server/payments/refunds'
-import { processDueShipping, queueDueShipping } from '@server/payments/shipping'
-import { finishInterruptedPayments, queueDueSucceeded } from '@server/payments/payment-flow'
-import { finishInterruptedHandovers } from '@server/pickup/pickup-flow'
+import { finishConfirmedRefunds, processDueRefunds, REFUNDS_DUE, UNFINISHED_REFUNDS } from '@server/payments/refunds'
+import { processDueShipping, queueDueShipping, SHIPPING_DUE } from '@server/payments/shipping'
+import { finishInterruptedPayments, OWED_SUCCESS_MESSAGES, queueDueSucceeded, UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES } from '@server/payments/payment-flow'
+import { finishInterruptedHandovers, UNFINISHED_HANDOVERS } from '@server/pickup/pickup-flow'
 import { finishInterruptedArrivals } from '@server/group-buys/arrival'
-import { catchUpLedger, releaseDue } from '@server/ledger/ledger-flow'
+import { CATCH_UP_PAID, CATCH_UP_PICKED_UP, CATCH_UP_REFUNDS, catchUpLedger, releaseDue, RELEASES_DUE } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { reconcileDaily } from '@server/ledger/reconcile'
-import { sendPickupReminders } from '@server/pickup/reminders'
+import { EXPIRY_REMINDERS_DUE, LAST_CALLS_DUE, READY_REMINDERS_DUE, sendPickupReminders, WINDOW_STARTS_DUE } from '@server/pickup/reminders'
 import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
-import { endDueGroupBuys, expireUnpaidOrders, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
-import { processRollOvers } from '@server/group-buys/roll-over'
-import { refundExpiredVouchers } from '@server/vouchers/changes'
+import { ENDS_DUE, endDueGroupBuys, expireUnpaidOrders, UNPAID_ORDERS_DUE, WIND_UPS_DUE, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
+import { EXPIRED_HOLDS, HELD_ORDERS, processRollOvers, RECENT_ROLL_OVERS } from '@server/group-buys/roll-over'
+import { refundExpiredVouchers, VOUCHERS_DUE } from '@server/vouchers/changes'
+import { didWork, DueWork, type DueQuery } from '@server/due'
+
+/**
+ * The passes that only act on what their selection finds, each with that selection (server/due.ts): on the
+ * collections these read, a tick probes once per collection before the first of them runs, and skips them when
+ * nothing is due. Every other pass (the counter heal, arrivals, payouts, shipping uploads, the rating and points
+ * heals, the daily reconciliation) reads one selection of its own anyway and always runs.
+ */
+const SELECTS = {
+  payments: [UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES],
+  handovers: [UNFINISHED_HANDOVERS],
+  redeems: [UNFINISHED_REDEEMS],
+  expireOrders: [UNPAID_ORDERS_DUE],
+  expireCoupons: [UNPAID_COUPONS_DUE],
+  ends: [ENDS_DUE],
+  windUps: [WIND_UPS_DUE],
+  rollOvers: [HELD_ORDERS, EXPIRED_HOLDS, RECENT_ROLL_OVERS],
+  vouchers: [VOUCHERS_DUE],
+  refunds: [REFUNDS_DUE],
+  finishRefunds: [UNFINISHED_REFUNDS],
+  ledger: [CATCH_UP_PAID, CATCH_UP_PICKED_UP, CATCH_UP_REFUNDS],
+  releases: [RELEASES_DUE],
+  shippingQueue: [SHIPPING_DUE],
+  reminders: [WINDOW_STARTS_DUE, LAST_CALLS_DUE, READY_REMINDERS_DUE, EXPIRY_REMINDERS_DUE],
+  owedSuccesses: [OWED_SUCCESS_MESSAGES],
+  notices: [UNNOTICED_MESSAGES],
+  outbox: [MESSAGES_TO_SEND],
+} satisfies Record<string, DueQuery[]>
+
+/** Every selection a tick may probe. */
+export const SETTLE_SELECTIONS: readonly DueQuery[] = Object.values(SELECTS).flat()
 
 /**
  * Every minute (config.json): finish payments, hand-overs, arrival sign-offs and coupon redemptions a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
  * group buys, heal holds left by interrupted calls, refund failed groups, finish confirmed refunds a crash cut off, book what the ledger hooks missed, release
  * the money of orders whose after-sales window closed with no case open, pay out payouts (商家转账 bills), upload shipping info of handed-over orders,
- * send messages, and reconcile the ledger once a day.
+ * send messages, and reconcile the ledger once a day. A pass whose selection has nothing due is skipped (#23: an
+ * idle tick is paid 1,440 times a day).
  */
 const tick = action({
   access: 'timer',
   input: z.unknown(),
   async run({ db, now }) {
+    const due = new DueWork(db, now, SETTLE_SELECTIONS)
+    /** Run a pass when its selection has something due (or the tick has stopped probing); `idle` is its reply when skipped. */
+    const pass = async <T>(selects: readonly DueQuery[] | null, run: () => Promise<T>, idle: T): Promise<T> => {
+      if (selects && !(await due.any(selects))) return idle
+      const reply = await run()
+      if (didWork(reply)) due.worked()
+      return reply
+    }
     // First what a crash cut off, so the counts that decide 成团 and the end are whole before they are read.
-    const finishedPayments = await finishInterruptedPayments(db, now)
-    const finishedHandovers = await finishInterruptedHandovers(db, now)
-    const finishedArrivals = await finishInterruptedArrivals(db, now)
-    const finishedRedeems = await finishInterruptedRedeems(db, now)
-    const orders = await expireUnpaidOrders(db, now)
-    const coupons = await expireUnpaidCoupons(db, now)
-    const ended = await endDueGroupBuys(db, now)
-    const healedCounters = await healGroupBuyCounters(db, now)
-    const woundUp = await windUpEndedGroupBuys(db, now)
-    const rollOvers = await processRollOvers(db, now)
-    const vouchers = await refundExpiredVouchers(db, now)
-    const refunds = await processDueRefunds(db, now)
-    const finishedRefunds = await finishConfirmedRefunds(db, now)
-    const ledger = await catchUpLedger(db, now)
-    const released = await releaseDue(db, now)
-    const payouts = await processDuePayouts(db, now)
+    const finishedPayments = await pass(SELECTS.payments, () => finishInterruptedPayments(db, now), { payments: 0, succeededNotices: 0 })
+    const finishedHandovers = await pass(SELECTS.handovers, () => finishInterruptedHandovers(db, now), { finished: 0 })
+    const finishedArrivals = await pass(null, () => finishInterruptedArrivals(db, now), { finished: 0 })
+    const finishedRedeems = await pass(SELECTS.redeems, () => finishInterruptedRedeems(db, now), { finished: 0 })
+    const orders = await pass(SELECTS.expireOrders, () => expireUnpaidOrders(db, now), { expired: 0, paidAtExpiry: 0 })
+    const coupons = await pass(SELECTS.expireCoupons, () => expireUnpaidCoupons(db, now), { expired: 0, paidAtExpiry: 0 })
+    const ended = await pass(SELECTS.ends, () => endDueGroupBuys(db, now), { closed: 0, failed: 0 })
+    const healedCounters = await pass(null, () => healGroupBuyCounters(db, now), { checked: 0, healed: 0, unitsReleased: 0 })
+    const woundUp = await pass(SELECTS.windUps, () => windUpEndedGroupBuys(db, now), { refundsRequested: 0, cancelled: 0 })
+    const rollOvers = await pass(SELECTS.rollOvers, () => processRollOvers(db, now), { moved: 0, expired: 0 })
+    const vouchers = await pass(SELECTS.vouchers, () => refundExpiredVouchers(db, now), { expired: 0 })
+    const refunds = await pass(SELECTS.refunds, () => processDueRefunds(db, now), { done: 0, retrying: 0 })
+    const finishedRefunds = await pass(SELECTS.finishRefunds, () => finishConfirmedRefunds(db, now), { finished: 0 })
+    const ledger = await pass(SELECTS.ledger, () => catchUpLedger(db, now), { sales: 0, pickups: 0, refunds: 0 })
+    const released = await pass(SELECTS.releases, () => releaseDue(db, now), { released: 0, waiting: 0 })
+    const payouts = await pass(null, () => processDuePayouts(db, now), { paid: 0, retrying: 0, failed: 0, waiting: 0 })
     // Hand-overs marked their orders (shippingMark): their records are queued in batches, then uploaded.
-    const shippingQueued = await queueDueShipping(db)
-    const shipping = { ...(await processDueShipping(db, now)), ...shippingQueued }
-    const reminders = await sendPickupReminders(db, now)
-    const ratings = await healRatingStats(db, now)
-    const points = await healMemberPoints(db, now)
+    const shippingQueued = await pass(SELECTS.shippingQueue, () => queueDueShipping(db), { queued: 0 })
+    const shipping = { ...(await pass(null, () => processDueShipping(db, now), { accepted: 0, retrying: 0, skipped: 0 })), ...shippingQueued }
+    const reminders = await pass(SELECTS.reminders, () => sendPickupReminders(db, now), { readyReminders: 0, expiryReminders: 0, windowStartReminders: 0, lastCallReminders: 0 })
+    const ratings = await pass(null, () => healRatingStats(db, now), { checked: 0, healed: 0 })
+    const points = await pass(null, () => healMemberPoints(db, now), { checked: 0, healed: 0 })
     // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
     // message's in-app notice, in batches, then the subscribe messages themselves: all in this tick.
-    const succeeded = await queueDueSucceeded(db, now)
-    const noticed = await noticeQueuedMessages(db, now)
-    const messages = { ...(await sendOutbox(db, now)), ...noticed, succeededQueued: succeeded.queued }
+    const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 })
+    const noticed = await pass(SELECTS.notices, () => noticeQueuedMessages(db, now), { noticed: 0 })
+    const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 })), ...noticed, succeededQueued: succeeded.queued }
     const reconciliation = await reconcileDaily(db, now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,

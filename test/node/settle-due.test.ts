@@ -1,0 +1,124 @@
+/**
+ * #23, settle skips what is not due: a tick probes each collection once (one `$or` of every selection its passes
+ * read) and skips the passes whose selections found nothing. The attacks are the ways a skip could lose work:
+ * work that falls due only by time passing, work an earlier pass makes for a later one in the same tick, and a
+ * probe taken before that work existed. Each must still be done in the tick it is due.
+ */
+import { didWork, DueWork, type DueQuery } from '@server/due'
+import { atTheSeam, createGroupBuy, database, join, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type SeamCall } from './support/cloud'
+import { paidOrder } from './support/ledger'
+
+jest.setTimeout(120_000)
+const cloud = testCloudForThisFile()
+
+type Tick = { ok: boolean; data: Doc }
+const settle = async () => {
+  const res = (await cloud.fireTimer('settle')) as Tick
+  expect(res.ok).toBe(true)
+  return res.data
+}
+/** The tick's probes: the limit-1 reads of `_id` alone that ask what is due on a collection. */
+const probesOf = (calls: SeamCall[]) => calls.filter((c) => c.action === 'database.getDocument' && c.params.limit === 1 && String(c.params.projection).replace(/\s/g, '') === '{"_id":{"$numberInt":"1"}}')
+
+/** Settle until nothing is left to do (the demo seed's notices and the day's reconciliation). */
+async function quiet(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    const seen = await atTheSeam(cloud, settle)
+    if (!didWork(seen.result)) return
+  }
+}
+
+it('an idle tick probes each collection once and skips every pass whose selection is empty', async () => {
+  await quiet()
+  const idle = await atTheSeam(cloud, settle)
+  const probed = probesOf(idle.calls).map((c) => c.collection)
+  expect(new Set(probed).size).toBe(probed.length)
+  expect(probed).toEqual(expect.arrayContaining(['orders', 'groupBuys', 'coupons', 'refunds', 'outbox']))
+  // Nothing read `orders` but the probe and the counter heal (which always runs: its batch is every running group).
+  const orderReads = idle.calls.filter((c) => c.collection === 'orders' && c.action === 'database.getDocument')
+  expect(orderReads).toHaveLength(2)
+})
+
+it('work that falls due by time alone is found by the probe: an unpaid join past its window is expired in that tick', async () => {
+  await quiet()
+  const gb = await createGroupBuy(cloud, { stock: 10 })
+  const joined = await join(cloud, 'due-expire', gb, 1)
+  expect(joined.ok).toBe(true)
+  const orderId = joined.data.orderId
+  expect((await settle()).expired).toBe(0)
+  await database().collection('orders').doc(orderId).update({ data: { expiresAt: Date.now() - 1 } })
+  const tick = await atTheSeam(cloud, settle)
+  expect(tick.result.expired).toBe(1)
+  expect((await readDoc('orders', orderId))!.status).toBe('EXPIRED')
+  // The probes came before the expiry did something; from then on every pass ran without probing.
+  expect(probesOf(tick.calls).map((c) => c.collection)).toEqual(['orders', 'coupons'])
+})
+
+it('work an earlier pass makes is done by the later passes of the same tick: a group that fails is refunded in it', async () => {
+  await quiet()
+  const gb = await createGroupBuy(cloud, { stock: 10, minParticipants: 3 })
+  const orderId = await paidOrder(cloud, 'due-fail-1', gb, 2)
+  await quiet()
+  const before = await atTheSeam(cloud, settle)
+  expect(before.result.failed).toBe(0)
+  // Nothing due on refunds at the start of the tick: the probe of refunds must not be what decides after the end.
+  expect(await readAll('refunds', { orderId })).toEqual([])
+  await database().collection('groupBuys').doc(gb).update({ data: { endAt: Date.now() - 1000 } })
+  const tick = await settle()
+  expect(tick.failed).toBe(1)
+  expect(tick.refundsRequested).toBe(1)
+  expect(tick.refunds.done).toBe(1)
+  expect((await readDoc('orders', orderId))!.status).toBe('REFUNDED')
+  expect((await readAll('refunds', { orderId })).map((r) => r.status)).toEqual(['DONE'])
+})
+
+it('a probe taken before the work existed does not hide it: a held order of a group that fails in the tick moves on in it', async () => {
+  await quiet()
+  const failing = await createGroupBuy(cloud, { title: '探测测试 脐橙', priceFen: 1000, minParticipants: 3, limitPerUser: 5 })
+  const next = await createGroupBuy(cloud, { title: '探测测试 脐橙', priceFen: 1000, minParticipants: 3, limitPerUser: 5, stock: 20 })
+  const res = await cloud.call<{ orderId: string }>('groupBuy', 'due-roll-1', { action: 'join', groupBuyId: failing, quantity: 1, requestId: newRequestId(), onFail: 'ROLL_OVER' })
+  expect(res.ok).toBe(true)
+  expect((await cloud.pay.pay(res.data.orderId)).ok).toBe(true)
+  // Every order paid an hour ago: at the tick's start nothing on orders is due (not even the ledger's catch-up window).
+  const _ = database().command
+  await database().collection('orders').where({ paidAt: _.gt(Date.now() - 3600_000) }).update({ data: { paidAt: Date.now() - 3600_000 } })
+  await quiet()
+  await database().collection('groupBuys').doc(failing).update({ data: { endAt: Date.now() - 1000 } })
+  const tick = await atTheSeam(cloud, settle)
+  // The orders probe came first and found nothing (the expiry, a pass on orders alone before the end, was skipped);
+  // the end failed the group, which held the order — and the roll-over pass, whose selection is on orders too,
+  // still ran in this tick and moved it.
+  expect(probesOf(tick.calls)[0].collection).toBe('orders')
+  const expiryReads = tick.calls.filter((c) => c.collection === 'orders' && String(c.query).includes('PENDING_PAYMENT') && String(c.query).includes('expiresAt') && !String(c.query).includes('$or'))
+  expect(expiryReads).toEqual([])
+  expect(tick.result.failed).toBe(1)
+  expect(tick.result.rollOvers.moved).toBe(1)
+  expect(await readDoc('orders', res.data.orderId)).toMatchObject({ status: 'PAID', groupBuyId: next, rolledFromGroupBuyId: failing })
+})
+
+it('a probe answers only for the selections registered on its collection, and refuses a collection with none', async () => {
+  const db = database()
+  const now = Date.now()
+  const gb = await createGroupBuy(cloud, { stock: 10 })
+  const joined = await join(cloud, 'due-unit', gb, 1)
+  const orderId = joined.data.orderId
+  await db.collection('orders').doc(orderId).update({ data: { expiresAt: now - 1 } })
+  const expiring: DueQuery = { collection: 'orders', where: (_, at) => ({ _id: orderId, status: 'PENDING_PAYMENT', expiresAt: _.lte(at) }) }
+  const other: DueQuery = { collection: 'orders', where: () => ({ _id: orderId, status: 'PAID' }) }
+  expect(await new DueWork(db, now, [expiring, other]).any([other])).toBe(true)
+  expect(await new DueWork(db, now - 10, [expiring, other]).any([expiring])).toBe(false)
+  await expect(new DueWork(db, now, [expiring]).any([{ collection: 'refunds', where: () => ({ status: 'PENDING' }) }])).rejects.toThrow(/no selection registered on refunds/)
+  // Once the tick has worked, nothing is probed: every pass runs.
+  const busy = new DueWork(db, now - 10, [expiring])
+  busy.worked()
+  expect(await busy.any([expiring])).toBe(true)
+})
+
+it('a reply says it worked when any count but a heal’s `checked` is above zero', () => {
+  expect(didWork({ checked: 4, healed: 0, unitsReleased: 0 })).toBe(false)
+  expect(didWork({ expired: 0, paidAtExpiry: 0 })).toBe(false)
+  expect(didWork({ finished: { payments: 0, handovers: 1 } })).toBe(true)
+  expect(didWork({ released: 0, waiting: 2 })).toBe(true)
+  expect(didWork({ ran: false })).toBe(false)
+  expect(didWork({ ran: true })).toBe(true)
+})
