@@ -95,6 +95,17 @@ async function showAndPickUp(cloud: LocalCloud, ops: OpCounter, g: Group, i: num
  * so the day's reconcile (an audit over every order in the books, once a day) is not charged to one step; it is
  * measured on its own at the end, as is the release once the after-sales window has closed.
  */
+/**
+ * One settle tick with nothing due (a fresh environment's demo seed, its running group buys, once the first ticks
+ * have done the day's reconciliation and the seed's notices): what every quiet minute costs, 1,440 times a day.
+ */
+export async function idleSettleTickOps(cloud: LocalCloud): Promise<number> {
+  for (let i = 0; i < 3; i++) await cloud.fireTimer('settle')
+  const before = cloud.db.stats.operations
+  await cloud.fireTimer('settle')
+  return cloud.db.stats.operations - before
+}
+
 export async function orderLifecycle(cloud: LocalCloud, orders = 40, minParticipants = 10): Promise<LifecycleResult> {
   await cloud.fireTimer('settle')
   const ops = opCounter(cloud)

@@ -76,13 +76,13 @@ export async function releaseUnpaidCoupon(db: DB.Database, coupon: Pick<CouponDo
   })
 }
 
+/** What expireUnpaidCoupons selects: coupon purchases past their payment window. */
+export const UNPAID_COUPONS_DUE: DueQuery = { collection: 'coupons', where: (_, now) => ({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }) }
+
 /**
  * Unpaid coupon purchases past their payment window: their WeChat Pay trade is closed, then they give their slot
  * back (index status_expires) — unless WeChat Pay says it was paid meanwhile: then the coupon is issued instead.
  */
-/** What expireUnpaidCoupons selects: coupon purchases past their payment window. */
-export const UNPAID_COUPONS_DUE: DueQuery = { collection: 'coupons', where: (_, now) => ({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }) }
-
 export async function expireUnpaidCoupons(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
   const res = await docsOf<CouponDoc>(db.collection('coupons').where(UNPAID_COUPONS_DUE.where(_, now)).orderBy('expiresAt', 'asc').limit(BATCH))

@@ -15,10 +15,10 @@ export async function finishRedeem(db: DB.Database, coupon: Pick<CouponDoc, '_id
   await db.collection('coupons').where({ _id: coupon._id, redeemFinishedAt: 0 }).update({ data: { redeemFinishedAt: now } })
 }
 
-/** settle: redemptions whose points a crash cut off (index redeem_unfinished). */
 /** What finishInterruptedRedeems selects: redemptions whose later steps are not done. */
 export const UNFINISHED_REDEEMS: DueQuery = { collection: 'coupons', where: () => ({ redeemFinishedAt: 0 }) }
 
+/** settle: redemptions whose points a crash cut off (index redeem_unfinished). */
 export async function finishInterruptedRedeems(db: DB.Database, now: number, batch = 100): Promise<{ finished: number }> {
   const unfinished = await docsOf<CouponDoc>(db.collection('coupons').where(UNFINISHED_REDEEMS.where(db.command, now)).limit(batch))
   let finished = 0

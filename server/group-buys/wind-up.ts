@@ -15,13 +15,13 @@ import type { DueQuery } from '@server/due'
 
 const BATCH = 100
 
+/** What expireUnpaidOrders selects: joins past their payment window. */
+export const UNPAID_ORDERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }) }
+
 /**
  * Unpaid orders past their payment window: their WeChat Pay trade is closed, then they give their stock back —
  * unless WeChat Pay says the order was paid meanwhile, in which case the payment is applied instead.
  */
-/** What expireUnpaidOrders selects: joins past their payment window. */
-export const UNPAID_ORDERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PENDING_PAYMENT', expiresAt: _.lte(now) }) }
-
 export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<{ expired: number; paidAtExpiry: number }> {
   const _ = db.command
   const res = await docsOf<OrderDoc>(db.collection('orders').where(UNPAID_ORDERS_DUE.where(_, now)).orderBy('expiresAt', 'asc').limit(BATCH))
@@ -35,14 +35,14 @@ export async function expireUnpaidOrders(db: DB.Database, now: number): Promise<
   return { expired, paidAtExpiry }
 }
 
+/** What endDueGroupBuys selects: running group buys past their end. */
+export const ENDS_DUE: DueQuery = { collection: 'groupBuys', where: (_, now) => ({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }) }
+
 /**
  * Group buys past their end time: decide CLOSED or FAILED once (a conditional write), then wind up their
  * orders. The decision counts paid participants from the participations themselves, so a payment whose
  * counter update was lost halfway still counts.
  */
-/** What endDueGroupBuys selects: running group buys past their end. */
-export const ENDS_DUE: DueQuery = { collection: 'groupBuys', where: (_, now) => ({ status: _.in(['OPEN', 'SUCCEEDED']), endAt: _.lte(now) }) }
-
 export async function endDueGroupBuys(db: DB.Database, now: number): Promise<{ closed: number; failed: number }> {
   const _ = db.command
   const due = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where(ENDS_DUE.where(_, now)).limit(BATCH))
@@ -79,13 +79,13 @@ export async function endGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number)
   return to === 'FAILED' ? 'FAILED' : 'CLOSED'
 }
 
+/** What windUpEndedGroupBuys selects: ended group buys not wound up yet. */
+export const WIND_UPS_DUE: DueQuery = { collection: 'groupBuys', where: (_) => ({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }) }
+
 /**
  * Ended group buys not yet wound up: unpaid holds are cancelled; a failed group's paid orders are refunded.
  * Resumable — a group buy is marked wound up (its stored `settledAt`) only once nothing is left to do.
  */
-/** What windUpEndedGroupBuys selects: ended group buys not wound up yet. */
-export const WIND_UPS_DUE: DueQuery = { collection: 'groupBuys', where: (_) => ({ status: _.in(['FAILED', 'CLOSED']), settledAt: 0 }) }
-
 export async function windUpEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
   const _ = db.command
   const ended = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where(WIND_UPS_DUE.where(_, now)).limit(20))

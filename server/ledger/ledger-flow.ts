@@ -257,10 +257,10 @@ function refundedCaseUnits(lo: Pick<LedgerOrderDoc, 'refundIds'>, cases: readonl
   return cases.filter((c) => c.status === 'APPROVED' && lo.refundIds.includes(c.refundId)).reduce((s, c) => s + c.quantity, 0)
 }
 
-/** settle: release every picked-up order whose after-sales window has closed (those with a case or refund wait). */
 /** What releaseDue selects: handed-over orders whose after-sales window has closed, not released yet. */
 export const RELEASES_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ [ledgerPath('released')]: false, [ledgerPath('pickedUpAt')]: _.lte(now - afterSalesWindowMs()) }) }
 
+/** settle: release every picked-up order whose after-sales window has closed (those with a case or refund wait). */
 export async function releaseDue(db: DB.Database, now: number): Promise<{ released: number; waiting: number }> {
   const _ = db.command
   const out = { released: 0, waiting: 0 }
@@ -359,16 +359,16 @@ export function recordRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'o
 /** How far back settle looks for events a hook could not book (it runs every minute). */
 export const CATCH_UP_WINDOW_MS = 30 * 60_000
 
-/**
- * Book whatever the hooks missed in the last half hour: sales of orders paid, pickups of orders handed over,
- * reversals of refunds confirmed. Each check is against the ledger's own record, so re-running is harmless;
- * anything older is left to admin.reconcile to report.
- */
 /** What catchUpLedger walks: the orders paid or handed over in its window, and the refunds confirmed in it. */
 export const CATCH_UP_PAID: DueQuery = { collection: 'orders', where: (_, now) => ({ paidAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
 export const CATCH_UP_PICKED_UP: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PICKED_UP', pickedUpAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
 export const CATCH_UP_REFUNDS: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'DONE', doneAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
 
+/**
+ * Book whatever the hooks missed in the last half hour: sales of orders paid, pickups of orders handed over,
+ * reversals of refunds confirmed. Each check is against the ledger's own record, so re-running is harmless;
+ * anything older is left to admin.reconcile to report.
+ */
 export async function catchUpLedger(db: DB.Database, now: number): Promise<{ sales: number; pickups: number; refunds: number }> {
   const _ = db.command
   const since = now - CATCH_UP_WINDOW_MS

@@ -140,13 +140,13 @@ const RUNNING: readonly string[] = ['OPEN', 'SUCCEEDED']
 
 const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000]
 
+/** What processDueRefunds selects: refunds to ask WeChat Pay for (again). */
+export const REFUNDS_DUE: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'PENDING', nextAttemptAt: _.lte(now) }) }
+
 /**
  * Work through due refunds. Each is leased by a conditional write before the payment call, so two timer runs
  * never work the same refund at once; a failed attempt is retried later with the same refund number.
  */
-/** What processDueRefunds selects: refunds to ask WeChat Pay for (again). */
-export const REFUNDS_DUE: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'PENDING', nextAttemptAt: _.lte(now) }) }
-
 export async function processDueRefunds(db: DB.Database, now: number, batch = 50): Promise<{ done: number; retrying: number }> {
   const _ = db.command
   const due = await docsOf<RefundDoc>(db.collection('refunds').where(REFUNDS_DUE.where(_, now)).orderBy('nextAttemptAt', 'asc').limit(batch))
@@ -235,13 +235,13 @@ async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Prom
   })
 }
 
+/** What finishConfirmedRefunds selects: confirmed refunds whose later steps are not done. */
+export const UNFINISHED_REFUNDS: DueQuery = { collection: 'refunds', where: () => ({ status: 'DONE', appliedAt: 0 }) }
+
 /**
  * settle: refunds WeChat Pay confirmed whose later steps a crash cut off (appliedAt still 0). Finishing one that a
  * live call is finishing at the same moment is harmless: every step is keyed by the refund.
  */
-/** What finishConfirmedRefunds selects: confirmed refunds whose later steps are not done. */
-export const UNFINISHED_REFUNDS: DueQuery = { collection: 'refunds', where: () => ({ status: 'DONE', appliedAt: 0 }) }
-
 export async function finishConfirmedRefunds(db: DB.Database, now: number, batch = 50): Promise<{ finished: number }> {
   const refunds = await docsOf<RefundDoc>(db.collection('refunds').where(UNFINISHED_REFUNDS.where(db.command, now)).limit(batch))
   return { finished: await finishEach(refunds, (r) => finishRefund(db, r, now), 'refunds') }

@@ -88,14 +88,14 @@ function messageFor(code: ErrorCode): string {
   }
 }
 
+/** What refundExpiredVouchers selects: paid vouchers past their validity (or cancelled). */
+export const VOUCHERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PAID', voucherExpiresAt: _.lte(now) }) }
+
 /**
  * 过期退 (settle): a voucher still PAID after `voucherExpiresAt` (its slot's end + VOUCHER_GRACE_MS, or the instant
  * of a cancel a crash cut off) is refunded in full. requestRefund is keyed by the order (one refund document, one
  * out_refund_no) and moves the order → REFUNDING in one conditional transaction, so concurrent settles refund once.
  */
-/** What refundExpiredVouchers selects: paid vouchers past their validity (or cancelled). */
-export const VOUCHERS_DUE: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PAID', voucherExpiresAt: _.lte(now) }) }
-
 export async function refundExpiredVouchers(db: DB.Database, now: number, batch = 100): Promise<{ expired: number }> {
   const _ = db.command
   const rows = await docsOf<OrderDoc>(db.collection('orders').where(VOUCHERS_DUE.where(_, now)).orderBy('voucherExpiresAt', 'asc').limit(batch))
