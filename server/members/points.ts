@@ -141,30 +141,62 @@ type RefundRef = { _id: string; kind?: string; orderId: string; openid: string; 
  * The points part of a confirmed refund (a step of finishRefund): throws on failure, so the refund stays unfinished
  * and settle runs the step again; running it again after it was done changes nothing (the entry is keyed by the refund).
  */
-export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
-  await takeBack(db, refund, now)
+export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: number, order?: TakeBackOrder | null): Promise<void> {
+  await takeBack(db, refund, now, order)
 }
 
-async function takeBack(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
+type TakeBackOrder = Pick<OrderDoc, '_id' | 'amountFen' | 'refundedFen' | 'pickedUpAt'>
+
+/**
+ * `order`, when the caller read it already (finishRefund, before the refund is recorded on it): an order never
+ * handed over earned nothing, so nothing is read for it (no take-back of it can have been started either).
+ */
+async function takeBack(db: DB.Database, refund: RefundRef, now: number, known?: TakeBackOrder | null): Promise<void> {
   if (refund.kind === 'coupon') return
+  if (known !== undefined && !known?.pickedUpAt) return
   const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
-  const cutOff = await findById<PointEntryDoc>(db, POINT_ENTRIES, entryId)
+  const earnedId = pointEntryIdFor('EARN_PICKUP', refund.orderId)
+  // The take-back a crash may have cut off and the pickup's points, in one read.
+  const entries = await docsOf<PointEntryDoc>(db.collection(POINT_ENTRIES).where({ _id: db.command.in([entryId, earnedId]) }).limit(2))
+  const cutOff = entries.find((e) => e._id === entryId)
   if (cutOff) {
     // Recorded by a call a crash cut off: finish it (nothing if it was applied).
     if (cutOff.pendingSince !== 0) await voidToCover(db, cutOff.openid, -cutOff.lifetime, now)
     await applyEntry(db, entryId, now)
     return
   }
-  const earned = await findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', refund.orderId))
-  if (!earned) return
-  const order = await findById<OrderDoc>(db, 'orders', refund.orderId)
+  if (!entries.some((e) => e._id === earnedId)) return
+  const order = known ?? (await findById<OrderDoc>(db, 'orders', refund.orderId))
   if (!order) return
   const wanted = pointsTakenBackBy(order, refund.amountFen)
   if (wanted <= 0) return
   const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now, pendingSince: now }
+  if (await takeBackCovered(db, entry)) return
   await record(db, entry)
   await voidToCover(db, refund.openid, wanted, now)
   await applyEntry(db, entryId, now)
+}
+
+/**
+ * The usual take-back, when the balance covers it: the entry lands applied and the balance moves in one transaction
+ * (nothing pending for a crash to leave). False — and nothing written — when the balance is short (coupons bought
+ * with the points may have to be voided first: the steps above) or the entry exists already (a twin recorded it:
+ * applyEntry applies it once).
+ */
+async function takeBackCovered(db: DB.Database, entry: PointEntryDoc): Promise<boolean> {
+  const wanted = -entry.lifetime
+  try {
+    return await inTransaction(db, async (t) => {
+      const m = await txGet<MemberDoc>(t, MEMBERS, entry.openid)
+      if (!m || m.points < wanted) return false
+      await t.collection(POINT_ENTRIES).add({ data: { ...entry, pendingSince: 0 } as unknown as Record<string, unknown> })
+      await t.collection(MEMBERS).doc(entry.openid).update({ data: { points: m.points - wanted, lifetimePoints: m.lifetimePoints - wanted, version: (m.version ?? 0) + 1, updatedAt: entry.createdAt } })
+      return true
+    })
+  } catch (err) {
+    if (!isDuplicateWrite(err)) throw err
+    return false
+  }
 }
 
 /**

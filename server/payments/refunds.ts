@@ -4,7 +4,7 @@ import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { CouponDoc } from '@server/coupons/model'
 import type { OrderDoc } from '@server/orders/model'
 import { isDuplicateWrite } from '@server/cloud'
-import { updatedCount } from '@server/fetch'
+import { findById, updatedCount } from '@server/fetch'
 import { refundIdFor, shortageRefundIdFor } from '@server/ids'
 import { crashPoint } from '@server/crash-points'
 import { takeBackPoints } from '@server/members/points'
@@ -185,9 +185,11 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
  * message is keyed), so running it again after a crash anywhere — or twice at once — does each step once.
  */
 export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): Promise<void> {
-  await bookRefund(db, r, now)
+  // The order, read once for the ledger's reversal and the points (both before the refund is recorded on it).
+  const order = (r.kind ?? 'order') === 'order' ? await findById<OrderDoc>(db, 'orders', r.orderId) : undefined
+  await bookRefund(db, r, now, order)
   crashPoint('refund:after-ledger')
-  await takeBackPoints(db, r, now)
+  await takeBackPoints(db, r, now, order)
   crashPoint('refund:after-points')
   const p = PURCHASES[r.kind ?? 'order']
   const purchase = await applyToPurchase(db, r, now)

@@ -1,0 +1,73 @@
+/**
+ * #23, what a confirmed refund costs after WeChat Pay's answer: the order is read once for the ledger's reversal and
+ * the points, an order never handed over reads no point entries, and a take-back the balance covers is one
+ * transaction (the entry lands applied, nothing pending). The attacks: the same take-back run twice at once takes
+ * the points once; a balance that no longer covers it still goes the long way (coupons voided first) — in
+ * after-sales.test.ts, unchanged.
+ */
+import { rederiveMember, takeBackPoints } from '@server/members/points'
+import { refundIdFor } from '@server/ids'
+import { DEMO, atTheSeam, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type SeamCall } from './support/cloud'
+import { pickedUpGroupBuy } from './support/after-pickup'
+import { paidOrder } from './support/ledger'
+
+jest.setTimeout(120_000)
+const cloud = testCloudForThisFile()
+
+async function settle(): Promise<Doc> {
+  const res = (await cloud.fireTimer('settle')) as { ok: boolean; data: Doc }
+  expect(res.ok).toBe(true)
+  return res.data
+}
+const pointsOf = async (openid: string) => (await cloud.call('member', openid, { action: 'me' })).data
+/** Reads of point entries by a refund (settle's heal of pending entries reads them by `pendingSince`, every tick). */
+const entryReads = (calls: SeamCall[]) => calls.filter((c) => c.collection === 'pointEntries' && c.action === 'database.getDocument' && !String(c.query).includes('pendingSince'))
+
+it('a refund after sales takes its points back in one transaction: the two entries read at once, none left pending', async () => {
+  const R = 'refund-cost-r'
+  // The day's reconciliation (first tick of the day) reads entries of its own: out of the way first.
+  expect((await settle()).reconciliation.ran).toBe(true)
+  const { orders } = await pickedUpGroupBuy(cloud, { [R]: 2 }, { priceFen: 1990 }) // ¥39.80 → 39 points
+  expect((await pointsOf(R)).points).toBe(39)
+  const asked = await cloud.call<{ caseId: string }>('afterSales', R, { action: 'request', orderId: orders[R], quantity: 1, reason: 'QUALITY', requestId: newRequestId('as') })
+  expect(asked.ok).toBe(true)
+  expect((await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })).ok).toBe(true)
+
+  const tick = await atTheSeam(cloud, settle)
+  expect(tick.result.refunds.done).toBe(1)
+  // ¥19.90 kept → 19 points: 20 taken back.
+  expect(await pointsOf(R)).toMatchObject({ points: 19, lifetimePoints: 19, unrecoveredPoints: 0 })
+  const reads = entryReads(tick.calls)
+  expect(reads.filter((c) => !c.inTransaction)).toHaveLength(1)
+  expect(tick.calls.filter((c) => c.collection === 'pointEntries' && c.action === 'database.modifyDocument')).toEqual([])
+  const back = (await readAll('pointEntries', { openid: R, kind: 'TAKE_BACK' }))
+  expect(back).toEqual([expect.objectContaining({ points: -20, lifetime: -20, unrecovered: 0, pendingSince: 0 })])
+  expect(await rederiveMember(database(), R)).toEqual({ points: 19, lifetimePoints: 19, unrecoveredPoints: 0 })
+  // The order was read by id once outside transactions for the whole finish (the ledger's reversal and the points;
+  // the ledger's catch-up reads it again with the tick's other recent refunds, by `_id` in a list).
+  const byId = tick.calls.filter((c) => c.collection === 'orders' && c.action === 'database.getDocument' && !c.inTransaction && c.query === JSON.stringify({ _id: orders[R] }))
+  expect(byId).toHaveLength(1)
+})
+
+it('the same take-back run twice at once takes the points once', async () => {
+  const T = 'refund-cost-twice'
+  const { orders } = await pickedUpGroupBuy(cloud, { [T]: 3 }, { priceFen: 1000 }) // ¥30 → 30 points
+  const order = (await readDoc('orders', orders[T]))!
+  const refund = { _id: `ra${newRequestId('t').replace(/-/g, '')}`.slice(0, 32), kind: 'order' as const, orderId: orders[T], openid: T, amountFen: 1000 }
+  const now = Date.now()
+  await Promise.all([takeBackPoints(database(), refund, now, order as never), takeBackPoints(database(), refund, now, order as never)])
+  expect(await pointsOf(T)).toMatchObject({ points: 20, lifetimePoints: 20 })
+  expect(await readAll('pointEntries', { openid: T, kind: 'TAKE_BACK' })).toHaveLength(1)
+  expect(await rederiveMember(database(), T)).toEqual({ points: 20, lifetimePoints: 20, unrecoveredPoints: 0 })
+})
+
+it('a refund of an order never handed over reads no point entries', async () => {
+  const gb = await createGroupBuy(cloud, { stock: 10, minParticipants: 3 })
+  const orderId = await paidOrder(cloud, 'refund-cost-failed', gb, 1)
+  await database().collection('groupBuys').doc(gb).update({ data: { endAt: Date.now() - 1000 } })
+  const tick = await atTheSeam(cloud, settle)
+  expect(tick.result.failed).toBe(1)
+  expect((await readDoc('orders', orderId))!.status).toBe('REFUNDED')
+  expect((await readAll('refunds', { _id: refundIdFor(orderId) })).map((r) => r.status)).toEqual(['DONE'])
+  expect(entryReads(tick.calls)).toEqual([])
+})
