@@ -50,7 +50,7 @@ const SELECTS = {
 } satisfies Record<string, DueQuery[]>
 
 /** Every selection a tick may probe. */
-export const SETTLE_SELECTIONS: readonly DueQuery[] = Object.values(SELECTS).flat()
+const SETTLE_SELECTIONS: readonly DueQuery[] = Object.values(SELECTS).flat()
 
 /**
  * Every minute (config.json): finish payments, hand-overs, arrival sign-offs and coupon redemptions a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
