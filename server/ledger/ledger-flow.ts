@@ -205,19 +205,24 @@ function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pic
  */
 export async function bookRelease(db: DB.Database, orderId: string, now: number, read?: OrderDoc): Promise<'RELEASED' | 'ALREADY' | 'NOT_YET'> {
   // `read`: the order as the caller's page just read it (settle's releaseDue); the transaction reads it again.
-  const lo = read ? ledgerOf(read) : (await orderWithLedger(db, orderId)).lo
-  if (!lo) return 'NOT_YET'
+  const known = read ?? (await orderWithLedger(db, orderId)).order
+  const lo = ledgerOf(known)
+  if (!known || !lo) return 'NOT_YET'
   if (lo.released) return 'ALREADY'
-  const refunds = await refundsOf(db, orderId)
-  // The order's cases matter only when its after-sales tally holds units (afterSales.request reserves them there
-  // before a case exists): read only then (#23), the transaction telling when — nearly every order has no case.
+  // The order's refunds are read only when something says one may exist (#23): see mayHaveRefunds. The order's cases
+  // matter only when its after-sales tally holds units (afterSales.request reserves them there before a case
+  // exists): read only then, with the refunds. The transaction tells when — nearly every order has neither.
+  let refunds = mayHaveRefunds(known, lo) ? await refundsOf(db, orderId) : null
   const windowMs = afterSalesWindowMs()
-  const attempt = (cases: readonly AfterSalesCaseDoc[] | null) => inTransaction(db, async (t) => {
+  const attempt = (cases: readonly AfterSalesCaseDoc[] | null, refundsRead: readonly RefundDoc[] | null) => inTransaction(db, async (t) => {
     const order = await txGet<OrderDoc>(t, 'orders', orderId)
     const cur = ledgerOf(order)
-    if (!cur || cur.released) return 'ALREADY' as const
+    if (!order || !cur || cur.released) return 'ALREADY' as const
     const tally = await txGet<{ quantity: number; refundedUnits?: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, orderId)
     if ((tally?.quantity ?? 0) > 0 && cases === null) return 'READ_CASES' as const
+    // Refunds not read, and the order as read here says one may exist (booked or requested since the read above).
+    if (refundsRead === null && mayHaveRefunds(order, cur)) return 'READ_REFUNDS' as const
+    const refunds = refundsRead ?? []
     const unbookedRefunds = refunds.filter((r) => !cur.refundIds.includes(r._id)).length
     const openCaseUnits = (tally?.quantity ?? 0) - refundedCaseUnits(cur, cases ?? [])
     if (!mayRelease({ pickedUpAt: cur.pickedUpAt ?? null, openCaseUnits, unbookedRefunds }, windowMs, now)) return 'NOT_YET' as const
@@ -235,10 +240,15 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
     await writeEntries(t, specs, now)
     return 'RELEASED' as const
   })
-  let released = await attempt(null)
-  if (released === 'READ_CASES') released = await attempt(await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100)))
-  // (Only for the type: a run given the cases never asks for them.)
-  if (released === 'READ_CASES') return 'NOT_YET'
+  let released = await attempt(null, refunds)
+  if (released === 'READ_CASES' || released === 'READ_REFUNDS') {
+    // A case's refund is in `refunds` too: both are read for the second run, which never asks again.
+    refunds ??= await refundsOf(db, orderId)
+    const cases = released === 'READ_CASES' ? await docsOf<AfterSalesCaseDoc>(db.collection(AFTER_SALES).where({ orderId }).limit(100)) : []
+    released = await attempt(cases, refunds)
+  }
+  // (Only for the type: a run given the cases and the refunds never asks for them.)
+  if (released === 'READ_CASES' || released === 'READ_REFUNDS') return 'NOT_YET'
   if (released === 'RELEASED') {
     // Earnings repay a debt before anything else can be withdrawn.
     for (const party of ['leader', 'merchant'] as const) {
@@ -246,6 +256,19 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
     }
   }
   return released
+}
+
+/**
+ * May a refund of this picked-up order exist that the release must see? One booked on its ledger position, or a cause
+ * written on the order before its refund is requested: a shortage (servedQuantity, written by the readying before
+ * the shortage refund), a 阶梯价 or roll-over difference (tierRefundFen / rollOverRefundFen, written before theirs).
+ * An after-sales refund's units are on the order's tally first (read in the release's transaction); a full refund
+ * is never requested for a picked-up order. Without any of these no refund of the order can exist. (One this
+ * missed would still be booked when confirmed: its reversal comes out of AVAILABLE, as for any refund after a release.)
+ */
+function mayHaveRefunds(order: Pick<OrderDoc, 'quantity' | 'servedQuantity' | 'tierRefundFen' | 'rollOverRefundFen'>, lo: Pick<LedgerOrderDoc, 'refundIds'>): boolean {
+  const short = typeof order.servedQuantity === 'number' && order.servedQuantity < order.quantity
+  return lo.refundIds.length > 0 || short || !!order.tierRefundFen || !!order.rollOverRefundFen
 }
 
 /**

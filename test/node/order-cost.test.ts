@@ -14,7 +14,7 @@ import { requestRefund } from '@server/payments/refunds'
 import { readyCountOf } from '@server/pickup/ready-count'
 import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, sleep, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/ledger'
-import { pickedUpGroupBuy } from './support/after-pickup'
+import { pickedUpGroupBuy, pickedUpSupplyRound } from './support/after-pickup'
 import { bookRelease } from '@server/ledger/ledger-flow'
 
 jest.setTimeout(120_000)
@@ -556,6 +556,8 @@ describe('the release reads what it needs only (#23)', () => {
     const seen = await atTheSeam(cloud, () => bookRelease(database(), orders['rel-a'], LATER()))
     expect(seen.result).toBe('RELEASED')
     expect(seen.calls.filter((c) => c.collection === 'afterSalesCases')).toEqual([])
+    // Nothing on the order says a refund may exist: none is read (#23).
+    expect(seen.calls.filter((c) => c.collection === 'refunds')).toEqual([])
     expect(seen.calls.filter((c) => c.collection === 'ledgerBalances' && c.inTransaction)).toEqual([])
     expect(commits(seen.calls)).toBe(1)
     expect((await readLedger(orders['rel-a']))!.released).toBe(true)
@@ -572,5 +574,36 @@ describe('the release reads what it needs only (#23)', () => {
     expect(seen.calls.filter((c) => c.collection === 'afterSalesCases').length).toBe(1)
     expect((await readLedger(orders['rel-b']))!.released).toBeFalsy()
     expect(await readAll('ledgerEntries', { orderId: orders['rel-b'], kind: 'RELEASE' })).toEqual([])
+  })
+
+  it('an order served short whose shortage refund WeChat Pay has not confirmed: the refunds are read and the money waits; once booked, the kept part is released', async () => {
+    const { orders } = await pickedUpSupplyRound(cloud, { 'rel-s': 3 }, { short: 1 }) // served 2 of 3, the refund pending
+    const id = orders['rel-s']
+    expect((await readAll('refunds', { orderId: id })).map((r) => r.status)).toEqual(['PENDING'])
+    const seen = await atTheSeam(cloud, () => bookRelease(database(), id, LATER()))
+    expect(seen.result).toBe('NOT_YET')
+    expect(seen.calls.filter((c) => c.collection === 'refunds')).toHaveLength(1)
+    await cloud.fireTimer('settle')
+    expect((await readAll('refunds', { orderId: id })).map((r) => r.status)).toEqual(['DONE'])
+    expect(await bookRelease(database(), id, LATER())).toBe('RELEASED')
+    const order = (await readDoc('orders', id))!
+    const released = (await readAll('ledgerEntries', { orderId: id, kind: 'RELEASE', state: 'AVAILABLE' })).reduce((sum, e) => sum + e.amountFen, 0)
+    expect(released).toBe(order.amountFen - order.refundedFen)
+  })
+
+  it('a release given an order read before its refund was booked still sees the refund (the transaction’s own read asks for them)', async () => {
+    const { orders } = await pickedUpSupplyRound(cloud, { 'rel-t': 3 }, { short: 1 })
+    const id = orders['rel-t']
+    const before = (await readDoc('orders', id))!
+    await cloud.fireTimer('settle') // the shortage refund confirmed and booked on the order's ledger position
+    expect((await readDoc('orders', id))!.ledger.refundIds).toHaveLength(1)
+    // As if read before all that, and before the shortage was written on it: nothing on it says a refund may exist.
+    const stale = { ...before, servedQuantity: undefined, ledger: { ...before.ledger, refundIds: [] } }
+    const seen = await atTheSeam(cloud, () => bookRelease(database(), id, LATER(), stale as never))
+    expect(seen.result).toBe('RELEASED')
+    expect(seen.calls.filter((c) => c.collection === 'refunds')).toHaveLength(1)
+    const order = (await readDoc('orders', id))!
+    const released = (await readAll('ledgerEntries', { orderId: id, kind: 'RELEASE', state: 'AVAILABLE' })).reduce((sum, e) => sum + e.amountFen, 0)
+    expect(released).toBe(order.amountFen - order.refundedFen)
   })
 })
