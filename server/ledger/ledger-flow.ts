@@ -311,25 +311,36 @@ export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' 
   const all = await refundsOf(db, refund.orderId)
   const reversed = await inTransaction(db, async (t) => {
     const order = await txGet<OrderDoc>(t, 'orders', refund.orderId)
-    const cur = ledgerOf(order)
-    if (!cur || cur.refundIds.includes(refund._id)) return false
-    const refundIds = [...cur.refundIds, refund._id]
-    const booked = [...all.filter((r) => cur.refundIds.includes(r._id) && r._id !== refund._id), refund]
-    const refundedFen = cur.refundedFen + refund.amountFen
-    const target = splitOfKept(cur, booked, order?.servedQuantity)
-    const keptQuantity = keptOf(cur, booked, order?.servedQuantity).keptUnits
-    const moves = planReversal(cur.position, target, cur.released)
-    // A refund booked in the month the order was picked up lowers that month's tier volume; a later one does not.
-    const tierFen = cur.tierMonth && cur.tierMonth === chinaMonth(now) ? Math.max(0, cur.tierFen - refund.amountFen) : cur.tierFen
-    await t.collection('orders').doc(refund.orderId).update({
-      data: ledgerUpdate({ refundedFen, keptQuantity, refundIds, position: applyReversal(cur.position, moves), tierFen, updatedAt: now }),
-    })
-    const specs: EntrySpec[] = []
-    for (const m of moves) specs.push(...(await reversalEntries(db, t, cur, refund._id, m, now)))
-    await writeEntries(t, specs, now)
+    const data = await reverseInTx(t, db, order, refund, all, now)
+    if (!data) return false
+    await t.collection('orders').doc(refund.orderId).update({ data })
     return true
   })
   return reversed ? 'REVERSED' : 'ALREADY'
+}
+
+/**
+ * A confirmed refund's reversal inside transaction `t`, on the order as `t` read it: the reversal entries are written
+ * (a payee's missing AVAILABLE money becomes debt on their balance, read in `t`), and the order's ledger fields to
+ * write are returned for the caller's own write of the order in `t` — null when there is nothing to book (no sale
+ * booked, or this refund booked already). `all`: the order's refunds, read before `t` (those booked before count
+ * towards the split of what is kept).
+ */
+export async function reverseInTx(t: Tx, db: DB.Database, order: OrderDoc | null, refund: Pick<RefundDoc, '_id' | 'amountFen'>, all: readonly RefundDoc[], now: number): Promise<Record<string, unknown> | null> {
+  const cur = ledgerOf(order)
+  if (!cur || cur.refundIds.includes(refund._id)) return null
+  const refundIds = [...cur.refundIds, refund._id]
+  const booked = [...all.filter((r) => cur.refundIds.includes(r._id) && r._id !== refund._id), refund]
+  const refundedFen = cur.refundedFen + refund.amountFen
+  const target = splitOfKept(cur, booked, order?.servedQuantity)
+  const keptQuantity = keptOf(cur, booked, order?.servedQuantity).keptUnits
+  const moves = planReversal(cur.position, target, cur.released)
+  // A refund booked in the month the order was picked up lowers that month's tier volume; a later one does not.
+  const tierFen = cur.tierMonth && cur.tierMonth === chinaMonth(now) ? Math.max(0, cur.tierFen - refund.amountFen) : cur.tierFen
+  const specs: EntrySpec[] = []
+  for (const m of moves) specs.push(...(await reversalEntries(db, t, cur, refund._id, m, now)))
+  await writeEntries(t, specs, now)
+  return ledgerUpdate({ refundedFen, keptQuantity, refundIds, position: applyReversal(cur.position, moves), tierFen, updatedAt: now })
 }
 
 /**

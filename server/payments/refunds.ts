@@ -10,7 +10,8 @@ import { crashPoint } from '@server/crash-points'
 import { takeBackPoints } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
-import { bookRefund } from '@server/ledger/ledger-flow'
+import { bookRefund, refundsOf, reverseInTx } from '@server/ledger/ledger-flow'
+import { ledgerOf } from '@server/ledger/model'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { moveOrderInTx } from '@server/orders/moves'
 import type { RefundDoc, RefundKind } from '@server/payments/model'
@@ -179,20 +180,22 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
 }
 
 /**
- * What follows WeChat Pay's confirmation, in order: the ledger's reversal, the points take-back, the purchase (its
- * refundedFen, and REFUNDING → REFUNDED for a full refund), the 退款 message, and last the refund's appliedAt. Each
- * step is keyed by the refund (the ledger and the order record its id, the points entry is derived from it, the
- * message is keyed), so running it again after a crash anywhere — or twice at once — does each step once.
+ * What follows WeChat Pay's confirmation, in order: the points take-back, then — for an order — the ledger's reversal
+ * and the order's record of the refund (its refundedFen, and REFUNDING → REFUNDED for a full refund) in one
+ * transaction (#23; a coupon's record alone), the 退款 message, and last the refund's appliedAt. Each step is keyed by
+ * the refund (the ledger and the order record its id, the points entry is derived from it, the message is keyed), so
+ * running it again after a crash anywhere — or twice at once — does each step once. The points come first: their
+ * take-back is computed from what the order kept before this refund, as read here.
  */
 export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): Promise<void> {
-  // The order, read once for the ledger's reversal and the points (both before the refund is recorded on it).
-  const order = (r.kind ?? 'order') === 'order' ? await findById<OrderDoc>(db, 'orders', r.orderId) : undefined
-  await bookRefund(db, r, now, order)
-  crashPoint('refund:after-ledger')
+  const isOrder = (r.kind ?? 'order') === 'order'
+  // The order, read once for the points and the reversal's refunds (before the refund is recorded on it).
+  const order = isOrder ? await findById<OrderDoc>(db, 'orders', r.orderId) : undefined
   await takeBackPoints(db, r, now, order)
   crashPoint('refund:after-points')
   const p = PURCHASES[r.kind ?? 'order']
-  const purchase = await applyToPurchase(db, r, now)
+  const purchase = isOrder ? await applyToOrder(db, r, order ?? null, now) : await applyToCoupon(db, r, now)
+  crashPoint('refund:after-ledger')
   crashPoint('refund:after-order')
   // The 退款 message, keyed by the refund (a partial one) or the purchase (a full one, as before partials existed).
   const tell = (key: string) =>
@@ -208,31 +211,62 @@ export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): 
 }
 
 /**
- * The purchase's side of a confirmed refund, once per refund: one transaction adds its id to the purchase's
- * refundIds and its amount to refundedFen; a full refund also moves REFUNDING → REFUNDED. A full refund of a
- * purchase that never became refundable (paid the wrong amount while still unpaid) only records the money given back.
+ * An order's side of a confirmed refund, once per refund, in one transaction (#23: one read, one write and one
+ * commit of the order instead of two): the ledger's reversal (keyed on the order's ledger position: reverseInTx) and
+ * the order's own record — its refundIds and refundedFen, REFUNDING → REFUNDED for a full refund, the group buy's day
+ * rollup. `known`: the order as read before; the reversal needs the order's other refunds, read before the
+ * transaction when `known` has a sale booked. A sale booked since that read is reversed after it (bookRefund, keyed).
  */
-async function applyToPurchase(db: DB.Database, r: RefundDoc, now: number): Promise<'REFUNDED' | 'RECORDED' | 'MISSING'> {
-  const p = PURCHASES[r.kind ?? 'order']
-  return inTransaction(db, async (t) => {
-    const cur = await txGet<{ status: string; refundedFen?: number; refundIds?: string[] }>(t, p.collection, r.orderId)
+async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | null, now: number): Promise<'REFUNDED' | 'RECORDED' | 'MISSING'> {
+  const lo = ledgerOf(known)
+  const all = lo && !lo.refundIds.includes(r._id) ? await refundsOf(db, r.orderId) : null
+  let reverseAfter = false
+  const outcome = await inTransaction(db, async (t) => {
+    const cur = await txGet<OrderDoc>(t, 'orders', r.orderId)
     if (!cur) return 'MISSING' as const
+    const booked = ledgerOf(cur)
+    let data: Record<string, unknown> = {}
+    if (booked && !booked.refundIds.includes(r._id)) {
+      if (all === null) reverseAfter = true
+      else data = (await reverseInTx(t, db, cur, r, all, now)) ?? {}
+    }
     const ids = cur.refundIds ?? []
-    // A coupon whose request was cut off before it moved EXPIRED → REFUNDING (#27) is refunded all the same.
-    const closing = cur.status === 'REFUNDING' || (r.kind === 'coupon' && !r.partial && p.refundableFrom.includes(cur.status))
+    const closing = cur.status === 'REFUNDING'
     const fullyRefunded = !r.partial && (closing || cur.status === 'REFUNDED')
-    if (ids.includes(r._id)) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
-    const data: Record<string, unknown> = { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now }
-    const completes = !r.partial && closing
-    // An order's REFUNDING → REFUNDED goes through the orders room; a coupon's is its own.
-    if (p.collection === 'coupons') await t.collection('coupons').doc(r.orderId).update({ data: completes ? { ...data, status: 'REFUNDED' } : data })
-    else if (completes) await moveOrderInTx(t, { _id: r.orderId, status: 'REFUNDING' }, 'REFUNDED', data)
+    const recorded = ids.includes(r._id)
+    if (!recorded) Object.assign(data, { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now })
+    if (Object.keys(data).length === 0) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
+    // REFUNDING → REFUNDED goes through the orders room's transition table.
+    if (!recorded && !r.partial && closing) await moveOrderInTx(t, cur, 'REFUNDED', data)
     else await t.collection('orders').doc(r.orderId).update({ data })
-    // The order refund goes into its group buy's day rollup once, with the order's own record of it (#23).
-    if (p.collection === 'orders' && r.groupBuyId) {
+    // The refund goes into its group buy's day rollup once, with the order's own record of it (#23).
+    if (!recorded && r.groupBuyId) {
       const inc = refundIncrements(chinaDayNumber(r.doneAt ?? now), r.amountFen)
       await t.collection('groupBuys').doc(r.groupBuyId).update({ data: Object.fromEntries(Object.entries(inc).map(([path, by]) => [path, db.command.inc(by)])) })
     }
+    return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
+  })
+  if (reverseAfter) await bookRefund(db, r, now)
+  return outcome
+}
+
+/**
+ * A bought coupon's side of a confirmed refund (an order's is applyToOrder), once per refund: one transaction adds
+ * its id to the coupon's refundIds and its amount to refundedFen; a full refund also moves it to REFUNDED. A full
+ * refund of a coupon that never became refundable (paid the wrong amount while still unpaid) only records the money
+ * given back.
+ */
+async function applyToCoupon(db: DB.Database, r: RefundDoc, now: number): Promise<'REFUNDED' | 'RECORDED' | 'MISSING'> {
+  return inTransaction(db, async (t) => {
+    const cur = await txGet<{ status: string; refundedFen?: number; refundIds?: string[] }>(t, PURCHASES.coupon.collection, r.orderId)
+    if (!cur) return 'MISSING' as const
+    const ids = cur.refundIds ?? []
+    // A coupon whose request was cut off before it moved EXPIRED → REFUNDING (#27) is refunded all the same.
+    const closing = cur.status === 'REFUNDING' || (!r.partial && PURCHASES.coupon.refundableFrom.includes(cur.status))
+    const fullyRefunded = !r.partial && (closing || cur.status === 'REFUNDED')
+    if (ids.includes(r._id)) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
+    const data: Record<string, unknown> = { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now }
+    await t.collection('coupons').doc(r.orderId).update({ data: !r.partial && closing ? { ...data, status: 'REFUNDED' } : data })
     return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
   })
 }

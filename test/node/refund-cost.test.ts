@@ -1,11 +1,14 @@
 /**
- * #23, what a confirmed refund costs after WeChat Pay's answer: the order is read once for the ledger's reversal and
- * the points, an order never handed over reads no point entries, and a take-back the balance covers is one
- * transaction (the entry lands applied, nothing pending). The attacks: the same take-back run twice at once takes
+ * #23, what a confirmed refund costs after WeChat Pay's answer: the order is read once for the points and the
+ * ledger's reversal, an order never handed over reads no point entries, a take-back the balance covers is one
+ * transaction (the entry lands applied, nothing pending), and the reversal and the order's record of the refund are
+ * one transaction on the order. The attacks: the same take-back run twice at once takes
  * the points once; a balance that no longer covers it still goes the long way (coupons voided first) — in
  * after-sales.test.ts, unchanged.
  */
+import { armCrash, disarmCrash } from '@server/crash-points'
 import { rederiveMember, takeBackPoints } from '@server/members/points'
+import { finishRefund, type RefundDoc } from '@server/payments/refunds'
 import { refundIdFor } from '@server/ids'
 import { DEMO, atTheSeam, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type SeamCall } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
@@ -37,6 +40,9 @@ it('a refund after sales takes its points back in one transaction: the two entri
   expect(tick.result.refunds.done).toBe(1)
   // ¥19.90 kept → 19 points: 20 taken back.
   expect(await pointsOf(R)).toMatchObject({ points: 19, lifetimePoints: 19, unrecoveredPoints: 0 })
+  // Two transactions: the points, then the ledger's reversal with the order's record of the refund (one, not two).
+  expect(tick.calls.filter((c) => c.action === 'database.commitTransaction')).toHaveLength(2)
+  expect(tick.calls.filter((c) => c.collection === 'orders' && c.action === 'database.modifyDocument' && c.inTransaction)).toHaveLength(1)
   const reads = entryReads(tick.calls)
   expect(reads.filter((c) => !c.inTransaction)).toHaveLength(1)
   expect(tick.calls.filter((c) => c.collection === 'pointEntries' && c.action === 'database.modifyDocument')).toEqual([])
@@ -70,4 +76,29 @@ it('a refund of an order never handed over reads no point entries', async () => 
   expect((await readDoc('orders', orderId))!.status).toBe('REFUNDED')
   expect((await readAll('refunds', { _id: refundIdFor(orderId) })).map((r) => r.status)).toEqual(['DONE'])
   expect(entryReads(tick.calls)).toEqual([])
+})
+
+it('a confirmed refund finished twice at once (settle and a live call): reversed once, recorded once, points taken once', async () => {
+  const D = 'refund-cost-double'
+  const { orders } = await pickedUpGroupBuy(cloud, { [D]: 2 }, { priceFen: 1500 }) // ¥30 → 30 points
+  const asked = await cloud.call<{ caseId: string }>('afterSales', D, { action: 'request', orderId: orders[D], quantity: 1, reason: 'QUALITY', requestId: newRequestId('as') })
+  expect((await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })).ok).toBe(true)
+  // WeChat Pay confirms; the process dies right after the refund is marked DONE.
+  armCrash('refund:after-done')
+  await cloud.fireTimer('settle').catch(() => undefined)
+  expect(disarmCrash()).toBe(true)
+  const [refund] = await readAll<RefundDoc>('refunds', { orderId: orders[D] })
+  expect(refund).toMatchObject({ status: 'DONE', appliedAt: 0 })
+  await Promise.all([finishRefund(database(), refund, Date.now()), finishRefund(database(), refund, Date.now())])
+  const order = (await readDoc('orders', orders[D]))!
+  expect({ refundIds: order.refundIds, refundedFen: order.refundedFen }).toEqual({ refundIds: [refund._id], refundedFen: 1500 })
+  expect(order.ledger.refundIds).toEqual([refund._id])
+  const reversal = await readAll('ledgerEntries', { orderId: orders[D], kind: 'REVERSAL' })
+  expect(reversal.reduce((sum, e) => sum + e.amountFen, 0)).toBe(-1500)
+  expect(await pointsOf(D)).toMatchObject({ points: 15, lifetimePoints: 15 })
+  expect(await rederiveMember(database(), D)).toEqual({ points: 15, lifetimePoints: 15, unrecoveredPoints: 0 })
+  // And settle, finding it applied, changes nothing.
+  await settle()
+  expect((await readDoc('orders', orders[D]))!.refundedFen).toBe(1500)
+  expect(await readAll('ledgerEntries', { orderId: orders[D], kind: 'REVERSAL' })).toHaveLength(reversal.length)
 })
