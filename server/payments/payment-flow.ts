@@ -21,7 +21,7 @@ import { finishEach } from '@server/crash-finish'
 import { docsOf, eachPage } from '@server/paging'
 import { drainMarked } from '@server/batch-insert'
 import { isDuplicateWrite } from '@server/cloud'
-import { issueVoucher } from '@server/vouchers/issue'
+import { issueVoucher, issueVoucherInTx } from '@server/vouchers/issue'
 import { addBuyerDayInTx, buyerDayUpdate } from '@server/insight/buyer-days'
 import type { DueQuery } from '@server/due'
 
@@ -201,10 +201,11 @@ async function countOnce(db: DB.Database, orderId: string, now: number, fresh: b
 
 /**
  * After this count, does anything remain for the payment? Not when the group buy is running without the goods in
- * or a voucher to issue, and this payment does not take it to 成团 (OPEN below the threshold, or SUCCEEDED already).
+ * (a service's voucher issued in the same transaction), and this payment does not take it to 成团 (OPEN below the
+ * threshold, or SUCCEEDED already).
  */
-function nothingFollows(gb: GroupBuyDoc): boolean {
-  if (gb.kind === 'SERVICE' || gb.arrivedAt) return false
+function nothingFollows(gb: GroupBuyDoc, voucherIssued: boolean): boolean {
+  if ((gb.kind === 'SERVICE' && !voucherIssued) || gb.arrivedAt) return false
   return gb.status === 'SUCCEEDED' || (gb.status === 'OPEN' && !hasReachedThreshold(gb))
 }
 
@@ -268,7 +269,9 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     } else if (gb) {
       await t.collection('groupBuys').doc(gb._id).update({ data: sale })
     }
-    const finished = fresh && booked && !!counted && nothingFollows(counted)
+    // #25: a paid booking's voucher, drawn and reserved in this transaction, on the order's own write (#23).
+    const voucher = fresh && counted && o.status === 'PAID' && o.kind === 'SERVICE' && !o.voucherCode ? await issueVoucherInTx(t, o, counted, now) : {}
+    const finished = fresh && booked && !!counted && nothingFollows(counted, 'voucherCode' in voucher)
     // Paid into a group that has already succeeded: its 成团 message is owed by a mark on the order's own write below,
     // queued by settle in batches (queueDueSucceeded) — no outbox insert in the payment, and no message written
     // first (notifySucceeded's, keyed alike) can make this transaction a duplicate.
@@ -277,7 +280,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     // when the goods arrive and shown only then: the sign-off readies the group in one write instead of a
     // transaction per order, and the payment writes no document for the code (#23).
     const code = fresh && counted && o.status === 'PAID' && o.kind !== 'SERVICE' && !o.pickupCode ? drawnPickupCode(now) : {}
-    const mark = running ? { countedAt: now, ...code, ...succeededDue, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
+    const mark = running ? { countedAt: now, ...code, ...voucher, ...succeededDue, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
     await writeOrder(mark)
     return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...saleFields, ...mark }, groupBuy: counted, sale: booked, finished }
   })

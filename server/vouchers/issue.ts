@@ -3,7 +3,8 @@ import { allocateCode, drawDigits, reserveKeyed } from '@server/codes'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
-import { addNotice } from '@server/messages/notices'
+import { addNotice, noticeDoc, type NoticeInput } from '@server/messages/notices'
+import type { Tx } from '@server/ledger/txn'
 import { VOUCHERS, voucherGraceMs } from '@server/vouchers/model'
 
 /**
@@ -25,10 +26,30 @@ export async function issueVoucher(db: DB.Database, order: OrderDoc, gb: Pick<Gr
     await db.collection(VOUCHERS).where({ _id: code, orderId: order._id }).remove()
     return null
   }
-  // An in-app notice (no subscribe template fits a voucher; GOODS_ARRIVED would say 到货 and 提货码).
-  await addNotice(db, `voucher_${order._id}`, {
+  await addNotice(db, voucherNoticeKey(order), voucherNotice(order, code), now)
+  return code
+}
+
+/** An in-app notice (no subscribe template fits a voucher; GOODS_ARRIVED would say 到货 and 提货码). */
+function voucherNotice(order: Pick<OrderDoc, '_id' | 'openid' | 'title'>, code: string): NoticeInput {
+  return {
     openid: order.openid, kind: 'VOUCHER_ISSUED', title: '预约成功，服务券已生成',
     body: `「${order.title}」券码 ${code}，请在预约时段出示给服务方核销`, page: `pages/resident/order/index?orderId=${order._id}`,
-  }, now)
-  return code
+  }
+}
+
+const voucherNoticeKey = (order: Pick<OrderDoc, '_id'>) => `voucher_${order._id}`
+
+/**
+ * issueVoucher inside the payment's count transaction (#23): the code's document and the notice are inserted in `t`
+ * and the order's voucher fields returned for the caller's own write of the order in `t` — no write of the order, no
+ * notice, outside it. Both inserts are keyed: a code another order holds (or a notice written before) makes the whole
+ * transaction a duplicate that wrote nothing, and the payment's ordinary steps issue the voucher (issueVoucher, which
+ * draws again).
+ */
+export async function issueVoucherInTx(t: Tx, order: OrderDoc, gb: Pick<GroupBuyDoc, 'providerId' | 'servingPointIds'>, now: number): Promise<Pick<OrderDoc, 'voucherCode' | 'voucherExpiresAt' | 'readyAt'>> {
+  const code = drawDigits(VOUCHER_CODE_LENGTH)
+  await t.collection(VOUCHERS).add({ data: { _id: code, orderId: order._id, groupBuyId: order.groupBuyId, providerId: gb.providerId ?? '', servingPointIds: gb.servingPointIds ?? [], createdAt: now } })
+  await t.collection('notices').add({ data: noticeDoc(voucherNoticeKey(order), voucherNotice(order, code), now) })
+  return { voucherCode: code, voucherExpiresAt: voucherExpiresAtFor(order.slotEndAt ?? now, voucherGraceMs()), readyAt: now }
 }

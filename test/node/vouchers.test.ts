@@ -7,7 +7,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { SlotView } from '@shared/contracts/voucher'
 import { chinaMidnight, DAY_MS } from '@shared/domain/calendar'
 import { processDueRefunds } from '@server/payments/refunds'
-import { DEMO, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
+import { DEMO, atTheSeam, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
 import { PNG_1PX } from './support/images'
 
 jest.setTimeout(180_000)
@@ -333,5 +333,42 @@ describe('the feed’s 服务 section', () => {
     expect(item!.nextSlot?.index).toBe(0)
     const gb = await cloud.call<{ groupBuy: { kind?: string } }>('groupBuy', DEMO.residents[0], { action: 'get', groupBuyId })
     expect(gb.data.groupBuy.kind).toBe('SERVICE')
+  })
+})
+
+describe('the voucher is issued inside the payment’s transaction (#23)', () => {
+  it('a paid booking gets its voucher and notice in the payment’s one commit: no write of the order outside it', async () => {
+    const { groupBuyId } = await publish([5, 5])
+    // A first payer wins 成团 (minimum 1): pay one, so the next payment has nothing after its count.
+    await paidVoucher('svc-tx-0', groupBuyId)
+    const res = await book('svc-tx-1', groupBuyId, { slotIndex: 1 })
+    expect(res.ok).toBe(true)
+    const seen = await atTheSeam(cloud, () => cloud.pay.pay(res.data.orderId))
+    const order = (await readDoc('orders', res.data.orderId))!
+    expect(order).toMatchObject({ status: 'PAID', voucherCode: expect.stringMatching(/^\d+$/), paymentFinishedAt: expect.any(Number) })
+    expect(order.paymentFinishedAt).toBeGreaterThan(0)
+    expect(await readDoc('vouchers', order.voucherCode)).toMatchObject({ orderId: res.data.orderId, groupBuyId })
+    expect(await readDoc('notices', `voucher_${res.data.orderId}`)).toMatchObject({ kind: 'VOUCHER_ISSUED', openid: 'svc-tx-1' })
+    expect(seen.calls.filter((c) => c.action === 'database.commitTransaction')).toHaveLength(1)
+    expect(seen.calls.filter((c) => c.collection === 'orders' && c.action === 'database.modifyDocument' && !c.inTransaction)).toEqual([])
+    expect(seen.calls.filter((c) => (c.collection === 'vouchers' || c.collection === 'notices') && !c.inTransaction)).toEqual([])
+  })
+
+  it('a keyed write of the voucher found taken inside the transaction (here its notice) aborts it whole; the ordinary steps issue the voucher once', async () => {
+    const { groupBuyId } = await publish([5])
+    await paidVoucher('svc-taken-0', groupBuyId)
+    const res = await book('svc-taken-1', groupBuyId, { slotIndex: 0 })
+    expect(res.ok).toBe(true)
+    const orderId = res.data.orderId
+    const now = Date.now()
+    await database().collection('notices').add({ data: { _id: `voucher_${orderId}`, openid: 'svc-taken-1', kind: 'VOUCHER_ISSUED', title: 'x', body: 'x', page: 'x', createdAt: now, writtenAt: now } })
+    expect((await cloud.pay.pay(orderId)).ok).toBe(true)
+    const order = (await readDoc('orders', orderId))!
+    expect(order).toMatchObject({ status: 'PAID', voucherCode: expect.stringMatching(/^\d+$/) })
+    expect(await readAll('vouchers', { orderId })).toEqual([expect.objectContaining({ _id: order.voucherCode })])
+    // Paid, booked and counted once.
+    const sale = await readAll('ledgerEntries', { orderId, kind: 'SALE' })
+    expect(sale.reduce((sum, e) => sum + e.amountFen, 0)).toBe(order.amountFen)
+    expect((await readAll('participations', { groupBuyId, openid: 'svc-taken-1' }))[0].paidOrders).toBe(1)
   })
 })
