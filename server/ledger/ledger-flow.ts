@@ -302,10 +302,9 @@ export async function releaseDue(db: DB.Database, now: number): Promise<{ releas
  * (A − all refunds so far), by the same rule and rounding as the sale. Nothing for an order never booked (the
  * money of a wrong amount, or of an order already cancelled, never entered the ledger).
  */
-export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'orderId' | 'amountFen'> & { kind?: RefundDoc['kind'] }, now: number, known?: OrderDoc | null): Promise<'REVERSED' | 'ALREADY' | 'NOT_BOOKED'> {
+export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'orderId' | 'amountFen'> & { kind?: RefundDoc['kind'] }, now: number): Promise<'REVERSED' | 'ALREADY' | 'NOT_BOOKED'> {
   if ((refund.kind ?? 'order') !== 'order') return 'NOT_BOOKED'
-  // `known`: the order as the caller just read it (finishRefund); the transaction below reads it again to write.
-  const lo = known !== undefined ? ledgerOf(known) : (await orderWithLedger(db, refund.orderId)).lo
+  const { lo } = await orderWithLedger(db, refund.orderId)
   if (!lo) return 'NOT_BOOKED'
   if (lo.refundIds.includes(refund._id)) return 'ALREADY'
   const all = await refundsOf(db, refund.orderId)

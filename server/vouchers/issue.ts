@@ -16,12 +16,8 @@ import { VOUCHERS, voucherGraceMs } from '@server/vouchers/model'
  */
 export async function issueVoucher(db: DB.Database, order: OrderDoc, gb: Pick<GroupBuyDoc, 'providerId' | 'servingPointIds'>, now: number): Promise<string | null> {
   if (order.kind !== 'SERVICE' || order.status !== 'PAID' || (order.voucherCode && isVoucherCodeFormat(order.voucherCode))) return null
-  const code = await allocateCode(
-    () => drawDigits(VOUCHER_CODE_LENGTH),
-    reserveKeyed(db, VOUCHERS, { orderId: order._id, groupBuyId: order.groupBuyId, providerId: gb.providerId ?? '', servingPointIds: gb.servingPointIds ?? [], createdAt: now }),
-  )
-  const expiresAt = voucherExpiresAtFor(order.slotEndAt ?? now, voucherGraceMs())
-  const res = await db.collection('orders').where({ _id: order._id, status: 'PAID', voucherCode: null }).update({ data: { voucherCode: code, voucherExpiresAt: expiresAt, readyAt: now } })
+  const code = await allocateCode(() => drawDigits(VOUCHER_CODE_LENGTH), reserveKeyed(db, VOUCHERS, voucherDoc(order, gb, now)))
+  const res = await db.collection('orders').where({ _id: order._id, status: 'PAID', voucherCode: null }).update({ data: voucherFields(order, code, now) })
   if (updatedCount(res) !== 1) {
     await db.collection(VOUCHERS).where({ _id: code, orderId: order._id }).remove()
     return null
@@ -40,6 +36,16 @@ function voucherNotice(order: Pick<OrderDoc, '_id' | 'openid' | 'title'>, code: 
 
 const voucherNoticeKey = (order: Pick<OrderDoc, '_id'>) => `voucher_${order._id}`
 
+/** The code's document in `vouchers` (keyed by the code): whose voucher it is and who may redeem it where. */
+function voucherDoc(order: Pick<OrderDoc, '_id' | 'groupBuyId'>, gb: Pick<GroupBuyDoc, 'providerId' | 'servingPointIds'>, now: number): Record<string, unknown> {
+  return { orderId: order._id, groupBuyId: order.groupBuyId, providerId: gb.providerId ?? '', servingPointIds: gb.servingPointIds ?? [], createdAt: now }
+}
+
+/** The order's voucher fields: its code, the instant after which settle refunds it unredeemed (slot end + grace). */
+function voucherFields(order: Pick<OrderDoc, 'slotEndAt'>, code: string, now: number): Pick<OrderDoc, 'voucherCode' | 'voucherExpiresAt' | 'readyAt'> {
+  return { voucherCode: code, voucherExpiresAt: voucherExpiresAtFor(order.slotEndAt ?? now, voucherGraceMs()), readyAt: now }
+}
+
 /**
  * issueVoucher inside the payment's count transaction (#23): the code's document and the notice are inserted in `t`
  * and the order's voucher fields returned for the caller's own write of the order in `t` — no write of the order, no
@@ -49,7 +55,7 @@ const voucherNoticeKey = (order: Pick<OrderDoc, '_id'>) => `voucher_${order._id}
  */
 export async function issueVoucherInTx(t: Tx, order: OrderDoc, gb: Pick<GroupBuyDoc, 'providerId' | 'servingPointIds'>, now: number): Promise<Pick<OrderDoc, 'voucherCode' | 'voucherExpiresAt' | 'readyAt'>> {
   const code = drawDigits(VOUCHER_CODE_LENGTH)
-  await t.collection(VOUCHERS).add({ data: { _id: code, orderId: order._id, groupBuyId: order.groupBuyId, providerId: gb.providerId ?? '', servingPointIds: gb.servingPointIds ?? [], createdAt: now } })
+  await t.collection(VOUCHERS).add({ data: { _id: code, ...voucherDoc(order, gb, now) } })
   await t.collection('notices').add({ data: noticeDoc(voucherNoticeKey(order), voucherNotice(order, code), now) })
-  return { voucherCode: code, voucherExpiresAt: voucherExpiresAtFor(order.slotEndAt ?? now, voucherGraceMs()), readyAt: now }
+  return voucherFields(order, code, now)
 }
