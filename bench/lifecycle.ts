@@ -101,9 +101,10 @@ async function showAndPickUp(cloud: LocalCloud, ops: OpCounter, g: Group, i: num
  */
 export async function idleSettleTickOps(cloud: LocalCloud): Promise<number> {
   for (let i = 0; i < 3; i++) await cloud.fireTimer('settle')
-  const before = cloud.db.stats.operations
-  await cloud.fireTimer('settle')
-  return cloud.db.stats.operations - before
+  const ops = opCounter(cloud)
+  await ops.count('idle settle tick', () => cloud.fireTimer('settle'))
+  if (process.env.BENCH_TRACE === '1') ops.printTrace(1)
+  return ops.totalPerOrder(1)
 }
 
 export async function orderLifecycle(cloud: LocalCloud, orders = 40, minParticipants = 10): Promise<LifecycleResult> {

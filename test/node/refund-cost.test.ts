@@ -102,3 +102,63 @@ it('a confirmed refund finished twice at once (settle and a live call): reversed
   expect((await readDoc('orders', orders[D]))!.refundedFen).toBe(1500)
   expect(await readAll('ledgerEntries', { orderId: orders[D], kind: 'REVERSAL' })).toHaveLength(reversal.length)
 })
+
+/**
+ * `db` whose first read of order `id` by id, outside a transaction, answers `stale` (the order as it was before its
+ * sale was booked): finishRefund's one read of the order lands in the gap before settle's catch-up booked the sale.
+ */
+function readsStaleOnce(db: DB.Database, id: string, stale: Doc): DB.Database {
+  let served = false
+  const bound = <T extends object>(target: T, prop: PropertyKey) => {
+    const v = (target as Record<PropertyKey, unknown>)[prop]
+    return typeof v === 'function' ? v.bind(target) : v
+  }
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop !== 'collection') return bound(target, prop)
+      return (name: string) => {
+        const c = target.collection(name)
+        if (name !== 'orders') return c
+        return new Proxy(c, {
+          get(ct, p) {
+            if (p !== 'where') return bound(ct, p)
+            return (q: Record<string, unknown>) => {
+              if (served || q._id !== id) return ct.where(q)
+              served = true
+              return { limit: () => ({ get: async () => ({ data: [stale] }) }) }
+            }
+          },
+        })
+      }
+    },
+  })
+}
+
+it('a sale booked between the refund\'s read of the order and its transaction is reversed once, after it', async () => {
+  const gb = await createGroupBuy(cloud, { stock: 10, minParticipants: 3 })
+  const orderId = await paidOrder(cloud, 'refund-cost-late-sale', gb, 2)
+  const booked = (await readDoc('orders', orderId))!
+  expect(booked.ledger).toBeTruthy()
+  // The group fails; WeChat Pay confirms the refund and the process dies right after it is marked DONE.
+  await database().collection('groupBuys').doc(gb).update({ data: { endAt: Date.now() - 1000 } })
+  armCrash('refund:after-done')
+  await cloud.fireTimer('settle').catch(() => undefined)
+  expect(disarmCrash()).toBe(true)
+  const [refund] = await readAll<RefundDoc>('refunds', { orderId })
+  expect(refund).toMatchObject({ status: 'DONE', appliedAt: 0 })
+  // The finish reads the order as it was before its sale was booked (no ledger position on it).
+  const { ledger: _position, ...stale } = (await readDoc('orders', orderId))!
+  const seen = await atTheSeam(cloud, () => finishRefund(readsStaleOnce(database(), orderId, stale), refund, Date.now()))
+  // The transaction found the sale and left its reversal to the keyed bookRefund after it: one more commit.
+  expect(seen.calls.filter((c) => c.action === 'database.commitTransaction')).toHaveLength(2)
+  const order = (await readDoc('orders', orderId))!
+  expect(order).toMatchObject({ status: 'REFUNDED', refundIds: [refund._id], refundedFen: booked.amountFen })
+  expect(order.ledger.refundIds).toEqual([refund._id])
+  const reversal = await readAll('ledgerEntries', { orderId, kind: 'REVERSAL' })
+  expect(reversal.reduce((sum, e) => sum + e.amountFen, 0)).toBe(-booked.amountFen)
+  // Finished again (settle, a retry): nothing more.
+  await settle()
+  await finishRefund(database(), refund, Date.now())
+  expect(await readAll('ledgerEntries', { orderId, kind: 'REVERSAL' })).toHaveLength(reversal.length)
+  expect((await readDoc('orders', orderId))!.refundedFen).toBe(booked.amountFen)
+})
