@@ -12,6 +12,7 @@ module.exports = {
     {
       displayName: 'node',
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
       moduleNameMapper: aliases,
       testMatch: [
@@ -53,6 +54,7 @@ module.exports = {
       transform: { '^.+\\.(t|j)sx?$': swc },
       moduleNameMapper: aliases,
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
     },
   ],

@@ -81,3 +81,28 @@ export function didWork(reply: unknown): boolean {
   if (!reply || typeof reply !== 'object') return false
   return Object.entries(reply as Record<string, unknown>).some(([key, value]) => key !== 'checked' && didWork(value))
 }
+
+/** SETTLE_SAFETY_NET_MS when set (0: every tick), else five minutes. */
+export function safetyNetMs(): number {
+  const raw = process.env.SETTLE_SAFETY_NET_MS
+  const v = Number(raw)
+  return raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0 ? v : 5 * 60_000
+}
+
+/**
+ * When settle's safety nets ran last in this instance: the passes that only repair what a crash or a lost write left
+ * (the counter, rating and points heals, interrupted sign-offs) run at most every safetyNetMs(), not every minute
+ * (#23: they were half of an idle tick). Kept in memory: a warm CloudBase instance remembers it, a new one (or a second
+ * one) runs them at once — more often, never less. A tick that throws does not count as a run.
+ */
+export class Cadence {
+  private last = Number.NEGATIVE_INFINITY
+
+  due(now: number, every: number): boolean {
+    return now - this.last >= every
+  }
+
+  ran(now: number): void {
+    this.last = now
+  }
+}

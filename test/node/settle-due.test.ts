@@ -122,3 +122,37 @@ it('a reply says it worked when any count but a heal’s `checked` is above zero
   expect(didWork({ ran: false })).toBe(false)
   expect(didWork({ ran: true })).toBe(true)
 })
+
+it('the safety nets run every fifth minute, not every tick, and a leaked hold is still handed back', async () => {
+  const every = 5 * 60_000
+  const realNow = Date.now.bind(Date)
+  let shift = 0
+  const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift)
+  process.env.SETTLE_SAFETY_NET_MS = String(every)
+  try {
+    await quiet()
+    const healed = (r: Doc) => r.reconciled.checked > 0
+    // The ticks above ran them (the tests' cadence is every tick): a tick within five minutes skips them…
+    const skipped = await atTheSeam(cloud, settle)
+    expect(healed(skipped.result)).toBe(false)
+    expect(skipped.calls.filter((c) => c.action === 'database.aggregateDocuments')).toEqual([])
+    expect(skipped.calls.filter((c) => ['arrivals', 'ratings', 'pointEntries'].includes(c.collection))).toEqual([])
+    // …and the first tick five minutes after their run takes them again: the counter heal checks the running groups.
+    shift = every
+    const ran = await atTheSeam(cloud, settle)
+    expect(healed(ran.result)).toBe(true)
+    expect(ran.ops - skipped.ops).toBe(7)
+    // A hold whose order was never written (a join cut off after its stock condition) is still handed back.
+    const gb = await createGroupBuy(cloud, { stock: 10 })
+    await database().collection('groupBuys').doc(gb).update({ data: { stockLeft: 7, reservedQuantity: 3 } })
+    const leak = async () => (await readDoc('groupBuys', gb))!
+    for (let minutes = 1; minutes <= 30 && (await leak()).reservedQuantity !== 0; minutes++) {
+      shift += 60_000
+      await settle()
+    }
+    expect(await leak()).toMatchObject({ stockLeft: 10, reservedQuantity: 0 })
+  } finally {
+    process.env.SETTLE_SAFETY_NET_MS = '0'
+    clock.mockRestore()
+  }
+})

@@ -20,13 +20,13 @@ import { healMemberPoints } from '@server/members/points'
 import { ENDS_DUE, endDueGroupBuys, expireUnpaidOrders, UNPAID_ORDERS_DUE, WIND_UPS_DUE, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
 import { EXPIRED_HOLDS, HELD_ORDERS, processRollOvers, RECENT_ROLL_OVERS } from '@server/group-buys/roll-over'
 import { refundExpiredVouchers, VOUCHERS_DUE } from '@server/vouchers/changes'
-import { didWork, DueWork, type DueQuery } from '@server/due'
+import { Cadence, didWork, DueWork, safetyNetMs, type DueQuery } from '@server/due'
 
 /**
  * The passes that only act on what their selection finds, each with that selection (server/due.ts): on the
  * collections these read, a tick probes once per collection before the first of them runs, and skips them when
- * nothing is due. Every other pass (the counter heal, arrivals, payouts, shipping uploads, the rating and points
- * heals, the daily reconciliation) reads one selection of its own anyway and always runs.
+ * nothing is due. Payouts and shipping uploads read one selection of their own anyway and always run; the safety
+ * nets (the counter heal, interrupted sign-offs, the rating and points heals) run every safetyNetMs().
  */
 const SELECTS = {
   payments: [UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES],
@@ -49,6 +49,9 @@ const SELECTS = {
   outbox: [MESSAGES_TO_SEND],
 } satisfies Record<string, DueQuery[]>
 
+/** The safety nets' last run in this instance (server/due.ts Cadence). */
+const safetyNets = new Cadence()
+
 /** Every selection a tick may probe. */
 const SETTLE_SELECTIONS: readonly DueQuery[] = Object.values(SELECTS).flat()
 
@@ -56,8 +59,8 @@ const SETTLE_SELECTIONS: readonly DueQuery[] = Object.values(SELECTS).flat()
  * Every minute (config.json): finish payments, hand-overs, arrival sign-offs and coupon redemptions a crash cut off, expire unpaid orders and coupon purchases (closing their WeChat Pay trades first), end
  * group buys, heal holds left by interrupted calls, refund failed groups, finish confirmed refunds a crash cut off, book what the ledger hooks missed, release
  * the money of orders whose after-sales window closed with no case open, pay out payouts (商家转账 bills), upload shipping info of handed-over orders,
- * send messages, and reconcile the ledger once a day. A pass whose selection has nothing due is skipped (#23: an
- * idle tick is paid 1,440 times a day).
+ * send messages, and reconcile the ledger once a day. A pass whose selection has nothing due is skipped, and the
+ * safety nets run every fifth minute (#23: an idle tick is paid 1,440 times a day).
  */
 const tick = action({
   access: 'timer',
@@ -71,15 +74,18 @@ const tick = action({
       if (didWork(reply)) due.worked()
       return reply
     }
+    // The safety nets (they only repair what a crash or a lost write left) run every safetyNetMs(), not every tick.
+    const netsDue = safetyNets.due(now, safetyNetMs())
+    const net = async <T>(run: () => Promise<T>, idle: T): Promise<T> => (netsDue ? pass(null, run, idle) : idle)
     // First what a crash cut off, so the counts that decide 成团 and the end are whole before they are read.
     const finishedPayments = await pass(SELECTS.payments, () => finishInterruptedPayments(db, now), { payments: 0, succeededNotices: 0 })
     const finishedHandovers = await pass(SELECTS.handovers, () => finishInterruptedHandovers(db, now), { finished: 0 })
-    const finishedArrivals = await pass(null, () => finishInterruptedArrivals(db, now), { finished: 0 })
+    const finishedArrivals = await net(() => finishInterruptedArrivals(db, now), { finished: 0 })
     const finishedRedeems = await pass(SELECTS.redeems, () => finishInterruptedRedeems(db, now), { finished: 0 })
     const orders = await pass(SELECTS.expireOrders, () => expireUnpaidOrders(db, now), { expired: 0, paidAtExpiry: 0 })
     const coupons = await pass(SELECTS.expireCoupons, () => expireUnpaidCoupons(db, now), { expired: 0, paidAtExpiry: 0 })
     const ended = await pass(SELECTS.ends, () => endDueGroupBuys(db, now), { closed: 0, failed: 0 })
-    const healedCounters = await pass(null, () => healGroupBuyCounters(db, now), { checked: 0, healed: 0, unitsReleased: 0 })
+    const healedCounters = await net(() => healGroupBuyCounters(db, now), { checked: 0, healed: 0, unitsReleased: 0 })
     const woundUp = await pass(SELECTS.windUps, () => windUpEndedGroupBuys(db, now), { refundsRequested: 0, cancelled: 0 })
     const rollOvers = await pass(SELECTS.rollOvers, () => processRollOvers(db, now), { moved: 0, expired: 0 })
     const vouchers = await pass(SELECTS.vouchers, () => refundExpiredVouchers(db, now), { expired: 0 })
@@ -92,14 +98,15 @@ const tick = action({
     const shippingQueued = await pass(SELECTS.shippingQueue, () => queueDueShipping(db), { queued: 0 })
     const shipping = { ...(await pass(null, () => processDueShipping(db, now), { accepted: 0, retrying: 0, skipped: 0 })), ...shippingQueued }
     const reminders = await pass(SELECTS.reminders, () => sendPickupReminders(db, now), { readyReminders: 0, expiryReminders: 0, windowStartReminders: 0, lastCallReminders: 0 })
-    const ratings = await pass(null, () => healRatingStats(db, now), { checked: 0, healed: 0 })
-    const points = await pass(null, () => healMemberPoints(db, now), { checked: 0, healed: 0 })
+    const ratings = await net(() => healRatingStats(db, now), { checked: 0, healed: 0 })
+    const points = await net(() => healMemberPoints(db, now), { checked: 0, healed: 0 })
     // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
     // message's in-app notice, in batches, then the subscribe messages themselves: all in this tick.
     const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 })
     const noticed = await pass(SELECTS.notices, () => noticeQueuedMessages(db, now), { noticed: 0 })
     const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 })), ...noticed, succeededQueued: succeeded.queued }
     const reconciliation = await reconcileDaily(db, now)
+    if (netsDue) safetyNets.ran(now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
       finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
