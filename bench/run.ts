@@ -27,10 +27,11 @@ async function freshCloud(tmp: string, name: string): Promise<LocalCloud> {
   return startLocalCloud({ port: 0, dataDir: path.join(tmp, name), adminOpenids: ['demo-admin'], seed: true })
 }
 
-/** BENCH_ONLY=2,3 runs just those sections (the ceiling always runs). */
 // Ticks seconds apart run settle's safety nets every tick, as before the cadence (conservative; section 7's idle
 // ticks measure the cadence itself).
 process.env.SETTLE_SAFETY_NET_MS ??= '0'
+
+/** BENCH_ONLY=2,3 runs just those sections (the ceiling always runs). */
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 
 async function section<T>(name: string, fn: () => Promise<T>): Promise<T | null> {

@@ -1,3 +1,5 @@
+import { msSetting } from '@server/settings'
+
 /**
  * What a periodic pass selects, said once: the collection and the condition its own query reads. The pass builds its
  * query from it, and settle's probe (DueWork) asks the same conditions, all of a collection's in one read, whether
@@ -84,9 +86,7 @@ export function didWork(reply: unknown): boolean {
 
 /** SETTLE_SAFETY_NET_MS when set (0: every tick), else five minutes. */
 export function safetyNetMs(): number {
-  const raw = process.env.SETTLE_SAFETY_NET_MS
-  const v = Number(raw)
-  return raw !== undefined && raw !== '' && Number.isFinite(v) && v >= 0 ? v : 5 * 60_000
+  return msSetting(process.env.SETTLE_SAFETY_NET_MS, 5 * 60_000)
 }
 
 /**

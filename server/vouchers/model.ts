@@ -1,5 +1,6 @@
 import type { SlotView } from '@shared/contracts/voucher'
 import { DEFAULT_VOUCHER_GRACE_MS } from '@shared/domain/voucher'
+import { msSetting } from '@server/settings'
 
 /** Stored shapes of the vouchers room (database/schema.json). */
 
@@ -37,6 +38,5 @@ export function toSlotView(s: SlotDoc): SlotView {
 
 /** 过期退's grace after a slot ends (VOUCHER_GRACE_MS, ms; default 2 h). */
 export function voucherGraceMs(): number {
-  const v = Number(process.env.VOUCHER_GRACE_MS)
-  return Number.isFinite(v) && v >= 0 && process.env.VOUCHER_GRACE_MS !== undefined && process.env.VOUCHER_GRACE_MS !== '' ? v : DEFAULT_VOUCHER_GRACE_MS
+  return msSetting(process.env.VOUCHER_GRACE_MS, DEFAULT_VOUCHER_GRACE_MS)
 }

@@ -132,7 +132,8 @@ it('the safety nets run every fifth minute, not every tick, and a leaked hold is
   try {
     await quiet()
     const healed = (r: Doc) => r.reconciled.checked > 0
-    // The ticks above ran them (the tests' cadence is every tick): a tick within five minutes skips them…
+    // The nets ran a moment ago (this file's earlier ticks, at the tests' every-tick cadence, or quiet's first): a tick
+    // within five minutes skips them…
     const skipped = await atTheSeam(cloud, settle)
     expect(healed(skipped.result)).toBe(false)
     expect(skipped.calls.filter((c) => c.action === 'database.aggregateDocuments')).toEqual([])
