@@ -1,4 +1,5 @@
 import { AFTER_SALES_WINDOW_MS } from '@shared/domain/after-sales'
+import { msSetting } from '@server/settings'
 
 /**
  * How long after pickup a resident may open an after-sales case, and so how long an order's money stays frozen
@@ -6,7 +7,5 @@ import { AFTER_SALES_WINDOW_MS } from '@shared/domain/after-sales'
  * the local cloud, tests and demos may set seconds to see a release happen.
  */
 export function afterSalesWindowMs(): number {
-  const raw = process.env.AFTER_SALES_WINDOW_MS
-  const v = Number(raw)
-  return raw !== undefined && raw !== '' && Number.isInteger(v) && v >= 0 ? v : AFTER_SALES_WINDOW_MS
+  return msSetting(process.env.AFTER_SALES_WINDOW_MS, AFTER_SALES_WINDOW_MS)
 }

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIRM_WINDOW_MS, payoutStateForBill } from '@shared/domain/pa
 import { billFor, transferApi, type BillReply } from '@server/ledger/transfer'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { docsOf } from '@server/paging'
+import { msSetting } from '@server/settings'
 
 export function payoutIdFor(account: string, requestId: string): string {
   return 'po' + createHash('sha256').update(`payout\u0000${account}\u0000${requestId}`).digest('hex').slice(0, 30)
@@ -71,8 +72,7 @@ const BILL_CHECK_MS = 10 * 60_000
 
 /** PAYOUT_CONFIRM_WINDOW_MS: how long a bill may wait for the payee's 确认收款 before we cancel it. */
 export function confirmWindowMs(): number {
-  const v = Number(process.env.PAYOUT_CONFIRM_WINDOW_MS)
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_CONFIRM_WINDOW_MS
+  return msSetting(process.env.PAYOUT_CONFIRM_WINDOW_MS, DEFAULT_CONFIRM_WINDOW_MS, { positive: true })
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PaymentParams } from '@shared/contracts/group-buy'
 import { DEFAULT_PAYMENT_WINDOW_MS } from '@shared/domain/order'
 import { formatChina } from '@shared/domain/calendar'
 import { getCloud } from '@server/cloud'
+import { msSetting } from '@server/settings'
 
 /**
  * cloud.cloudPay as WeChat documents it (snake_case requests, camelCase replies). On CloudBase this is the real
@@ -32,8 +33,7 @@ export const PAYMENT_CALLBACK_FUNCTION = 'payCallback'
 
 /** How long an unpaid hold (an order, a bought coupon) is kept; PAYMENT_WINDOW_MS overrides it (tests, ops). */
 export function paymentWindowMs(): number {
-  const v = Number(process.env.PAYMENT_WINDOW_MS)
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PAYMENT_WINDOW_MS
+  return msSetting(process.env.PAYMENT_WINDOW_MS, DEFAULT_PAYMENT_WINDOW_MS, { positive: true })
 }
 
 function nonce(): string {

@@ -18,10 +18,10 @@ import { queueShipping, shippingMark } from '@server/payments/shipping'
 import { finishEach } from '@server/crash-finish'
 import { docsOf } from '@server/paging'
 import type { DueQuery } from '@server/due'
+import { msSetting } from '@server/settings'
 
 export function pickupCodeTtlMs(): number {
-  const v = Number(process.env.PICKUP_CODE_TTL_MS)
-  return Number.isFinite(v) && v > 0 ? v : DEFAULT_PICKUP_CODE_TTL_MS
+  return msSetting(process.env.PICKUP_CODE_TTL_MS, DEFAULT_PICKUP_CODE_TTL_MS, { positive: true })
 }
 
 /**
