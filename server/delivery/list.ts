@@ -8,7 +8,7 @@ import type { OrderDoc } from '@server/orders/model'
 import type { OrderDeliveryFields } from '@server/delivery/model'
 import { eachPage } from '@server/paging'
 import { staffContactsOf } from '@server/privacy/contact'
-import { tempUrlOf, uploadBytes } from '@server/storage/files'
+import { saveExport } from '@server/storage/files'
 
 /** A point's deliveries waiting at once are bounded by its group buys' stock; this caps a runaway read. */
 const MAX_STOPS = 5_000
@@ -42,6 +42,5 @@ export async function deliveryListCsv(pickupPointId: string, stops: readonly Del
     ['楼栋', '门牌', '配送时段', '商品', '件数', '昵称', '收货人'],
     ...stops.map((s) => [s.building, s.room, formatPickupWindow(s.slotStartAt, s.slotEndAt), s.title, s.leftQuantity, s.maskedName, contactLine(s.contact)]),
   ])
-  const fileID = await uploadBytes(`exports/deliveries/${pickupPointId}-${now}.csv`, Buffer.from(csv, 'utf8'))
-  return { fileID, tempFileURL: await tempUrlOf(fileID) }
+  return saveExport('deliveries', `${pickupPointId}-${now}.csv`, Buffer.from(csv, 'utf8'))
 }

@@ -1,6 +1,6 @@
 import { tierDifferenceFen, tierReached } from '@shared/domain/price-tiers'
 import type { GroupBuyDoc } from '@server/group-buys/model'
-import type { OrderDoc } from '@server/orders/model'
+import { servedQuantityOf, type OrderDoc } from '@server/orders/model'
 import { tierRefundIdFor } from '@server/ids'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'
@@ -40,7 +40,9 @@ export async function refundTierDifferences(db: DB.Database, gb: GroupBuyDoc, no
   for (const o of await readOrdersInJoinOrder(db, gb._id)) {
     if (!paidByEnd(o, gb)) continue
     const paidPrice = o.paidPriceFen ?? o.priceFen
-    const back = tierDifferenceFen(paidPrice, final, o.quantity)
+    // On the units the order still keeps: a shortage refund already gave the others back at the price paid (the
+    // sign-off waits for this wind-up, so only a sign-off from before that rule can have come first).
+    const back = tierDifferenceFen(paidPrice, final, servedQuantityOf(o))
     if (back <= 0) continue
     await db.collection('orders').doc(o._id).update({ data: { paidPriceFen: paidPrice, priceFen: final, tierRefundFen: back } })
     const created = await requestPartialRefund(db, o, { refundId: tierRefundIdFor(o._id), amountFen: back, reason: '阶梯价退差价' }, now)

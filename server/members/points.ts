@@ -120,40 +120,21 @@ export async function earnPickupPointsInTx(t: Tx, db: DB.Database, order: Pick<O
   if (updatedCount(moved) === 0) await t.collection(MEMBERS).doc(order.openid).set({ data: { points, lifetimePoints: points, unrecoveredPoints: 0, version: 1, updatedAt: now } })
 }
 
-/**
- * A refund of an order confirmed (called once, when the refund wins PENDING → DONE, before the order's
- * refundedFen grows by it): take back the points the refunded money earned. Only orders that earned at pickup
- * give anything back; the balance never goes below 0: unredeemed coupons bought with points are voided (latest
- * first) until it covers the take-back, and only what was already redeemed is recorded as unrecovered.
- */
-export async function takeBackPointsForRefund(db: DB.Database, refund: RefundRef, now: number): Promise<void> {
-  // The refund is already DONE: a failure here must not stop the timer's other work (it is logged).
-  try {
-    await takeBack(db, refund, now)
-  } catch (err) {
-    console.error('[points] take-back failed', refund._id, err)
-  }
-}
-
 type RefundRef = { _id: string; kind?: string; orderId: string; openid: string; amountFen: number }
 
 /**
- * The points part of a confirmed refund (a step of finishRefund): throws on failure, so the refund stays unfinished
- * and settle runs the step again; running it again after it was done changes nothing (the entry is keyed by the refund).
+ * The points part of a confirmed refund of an order (a step of finishRefund, after the order recorded the refund):
+ * throws on failure, so the refund stays unfinished and settle runs the step again; running it again after it was
+ * done changes nothing (the entry is keyed by the refund). Only orders that earned at pickup give anything back; the
+ * balance never goes below 0: unredeemed coupons bought with points are voided (latest first) until it covers the
+ * take-back, and only what was already redeemed is recorded as unrecovered.
+ *
+ * `reckoned`: the points the order's own transaction reckoned for this refund (OrderDoc.pointsBack; 0 for an order
+ * never handed over — nothing is read for it). Null for a refund recorded before the order kept them: reckoned
+ * here from the order without this refund.
  */
-export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: number, order?: TakeBackOrder | null): Promise<void> {
-  await takeBack(db, refund, now, order)
-}
-
-type TakeBackOrder = Pick<OrderDoc, '_id' | 'amountFen' | 'refundedFen' | 'pickedUpAt'>
-
-/**
- * `order`, when the caller read it already (finishRefund, before the refund is recorded on it): an order never
- * handed over earned nothing, so nothing is read for it (no take-back of it can have been started either).
- */
-async function takeBack(db: DB.Database, refund: RefundRef, now: number, known?: TakeBackOrder | null): Promise<void> {
-  if (refund.kind === 'coupon') return
-  if (known !== undefined && !known?.pickedUpAt) return
+export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: number, reckoned: number | null): Promise<void> {
+  if (refund.kind === 'coupon' || reckoned === 0) return
   const entryId = pointEntryIdFor('TAKE_BACK', refund._id)
   const earnedId = pointEntryIdFor('EARN_PICKUP', refund.orderId)
   // The take-back a crash may have cut off and the pickup's points, in one read.
@@ -166,15 +147,21 @@ async function takeBack(db: DB.Database, refund: RefundRef, now: number, known?:
     return
   }
   if (!entries.some((e) => e._id === earnedId)) return
-  const order = known ?? (await findById<OrderDoc>(db, 'orders', refund.orderId))
-  if (!order) return
-  const wanted = pointsTakenBackBy(order, refund.amountFen)
+  const wanted = reckoned ?? (await reckonedFromOrder(db, refund))
   if (wanted <= 0) return
   const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now, pendingSince: now }
   if (await takeBackCovered(db, entry)) return
   await record(db, entry)
   await voidToCover(db, refund.openid, wanted, now)
   await applyEntry(db, entryId, now)
+}
+
+/** A refund recorded before orders kept its points: what the order kept before it, less what it keeps after. */
+async function reckonedFromOrder(db: DB.Database, refund: RefundRef): Promise<number> {
+  const order = await findById<OrderDoc>(db, 'orders', refund.orderId)
+  if (!order?.pickedUpAt) return 0
+  const recorded = (order.refundIds ?? []).includes(refund._id)
+  return pointsTakenBackBy({ amountFen: order.amountFen, refundedFen: (order.refundedFen ?? 0) - (recorded ? refund.amountFen : 0) }, refund.amountFen)
 }
 
 /**

@@ -45,6 +45,12 @@ export interface OrderDoc extends OrderDeliveryFields {
   delegateCode?: string | null
   /** The confirmed refunds refundedFen counts (server/payments/refunds.ts finishRefund). */
   refundIds?: string[]
+  /**
+   * The points each confirmed refund takes back, by refund id: reckoned in the transaction that records the refund
+   * on the order (from refundedFen before it), so two refunds of one order confirmed at once take back what the
+   * two together earned, not each from the same old total. 0 for an order not handed over (it earned nothing).
+   */
+  pointsBack?: Record<string, number>
   /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
   paymentFinishedAt?: number
   /** 跟团号, fixed at payment; `paidIn` is the group buy it was paid in (a roll-over moves the order on: its 跟团号 there is counted again, and its sale stays in the rollups of `paidIn`). */

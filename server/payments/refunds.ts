@@ -1,5 +1,6 @@
 import { chinaDayNumber } from '@shared/domain/calendar'
 import { refundIncrements } from '@shared/domain/insight'
+import { pointsTakenBackBy } from '@shared/domain/members'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { CouponDoc } from '@server/coupons/model'
 import type { OrderDoc } from '@server/orders/model'
@@ -180,23 +181,27 @@ export async function processDueRefunds(db: DB.Database, now: number, batch = 50
 }
 
 /**
- * What follows WeChat Pay's confirmation, in order: the points take-back, then — for an order — the ledger's reversal
- * and the order's record of the refund (its refundedFen, and REFUNDING → REFUNDED for a full refund) in one
- * transaction (#23; a coupon's record alone), the 退款 message, and last the refund's appliedAt. Each step is keyed by
- * the refund (the ledger and the order record its id, the points entry is derived from it, the message is keyed), so
- * running it again after a crash anywhere — or twice at once — does each step once. The points come first: their
- * take-back is computed from what the order kept before this refund, as read here.
+ * What follows WeChat Pay's confirmation, in order: for an order, the ledger's reversal and the order's record of the
+ * refund (its refundedFen, REFUNDING → REFUNDED for a full refund, and the points the refund takes back) in one
+ * transaction (#23; a coupon's record alone), then the points take-back, the 退款 message, and last the refund's
+ * appliedAt. Each step is keyed by the refund (the ledger and the order record its id, the points entry is derived
+ * from it, the message is keyed), so running it again after a crash anywhere — or twice at once — does each step
+ * once. The points are reckoned in the order's transaction from what the order kept before this refund: two refunds
+ * of one order confirmed at once are serialised there, so together they take back no more than the order earned.
  */
 export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): Promise<void> {
   const isOrder = (r.kind ?? 'order') === 'order'
-  // The order, read once for the points and the reversal's refunds (before the refund is recorded on it).
+  // The order, read once for the reversal's refunds (before the refund is recorded on it).
   const order = isOrder ? await findById<OrderDoc>(db, 'orders', r.orderId) : undefined
-  await takeBackPoints(db, r, now, order)
-  crashPoint('refund:after-points')
   const p = PURCHASES[r.kind ?? 'order']
-  const purchase = isOrder ? await applyToOrder(db, r, order ?? null, now) : await applyToCoupon(db, r, now)
+  const applied = isOrder ? await applyToOrder(db, r, order ?? null, now) : { outcome: await applyToCoupon(db, r, now), pointsBack: 0 }
+  const purchase = applied.outcome
   crashPoint('refund:after-ledger')
   crashPoint('refund:after-order')
+  // The points this refund takes back, as its order's transaction reckoned them (serialised with the order's other
+  // refunds and its hand-over there); keyed by the refund, so a repeat takes them once.
+  if (isOrder) await takeBackPoints(db, r, now, applied.pointsBack)
+  crashPoint('refund:after-points')
   // The 退款 message, keyed by the refund (a partial one) or the purchase (a full one, as before partials existed).
   const tell = (key: string) =>
     enqueue(db, key, {
@@ -217,10 +222,12 @@ export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): 
  * rollup. `known`: the order as read before; the reversal needs the order's other refunds, read before the
  * transaction when `known` has a sale booked. A sale booked since that read is reversed after it (bookRefund, keyed).
  */
-async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | null, now: number): Promise<'REFUNDED' | 'RECORDED' | 'MISSING'> {
+async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | null, now: number): Promise<{ outcome: 'REFUNDED' | 'RECORDED' | 'MISSING'; pointsBack: number | null }> {
   const lo = ledgerOf(known)
   const all = lo && !lo.refundIds.includes(r._id) ? await refundsOf(db, r.orderId) : null
   let reverseAfter = false
+  // The points the refund takes back: reckoned where it is recorded (null: recorded before they were kept there).
+  let pointsBack: number | null = null
   const outcome = await inTransaction(db, async (t) => {
     const cur = await txGet<OrderDoc>(t, 'orders', r.orderId)
     if (!cur) return 'MISSING' as const
@@ -234,7 +241,10 @@ async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | nul
     const closing = cur.status === 'REFUNDING'
     const fullyRefunded = !r.partial && (closing || cur.status === 'REFUNDED')
     const recorded = ids.includes(r._id)
-    if (!recorded) Object.assign(data, { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now })
+    pointsBack = recorded ? (cur.pointsBack?.[r._id] ?? null) : cur.pickedUpAt ? pointsTakenBackBy(cur, r.amountFen) : 0
+    if (!recorded) {
+      Object.assign(data, { refundIds: [...ids, r._id], refundedFen: (cur.refundedFen ?? 0) + r.amountFen, refundedAt: now, pointsBack: { ...(cur.pointsBack ?? {}), [r._id]: pointsBack } })
+    }
     if (Object.keys(data).length === 0) return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
     // REFUNDING → REFUNDED goes through the orders room's transition table.
     if (!recorded && !r.partial && closing) await moveOrderInTx(t, cur, 'REFUNDED', data)
@@ -247,7 +257,7 @@ async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | nul
     return fullyRefunded ? ('REFUNDED' as const) : ('RECORDED' as const)
   })
   if (reverseAfter) await bookRefund(db, r, now)
-  return outcome
+  return { outcome, pointsBack }
 }
 
 /**

@@ -114,7 +114,7 @@ const OTHER_PEOPLE: Partial<Record<keyof MyData, Record<string, RoleLabel | 'dec
   afterSales: { creatorOpenid: '团长', merchantId: '商家', decidedBy: 'decider' },
   ratings: { merchantId: '商家' },
   coupons: { redeemedBy: '店员' },
-  orders: { referrerLeader: '团长' },
+  orders: { referrerLeader: '团长', providerId: '商家', redeemedBy: 'decider' },
 }
 
 function roleLabelOf(roles: readonly string[]): RoleLabel {
@@ -126,7 +126,8 @@ function roleLabelOf(roles: readonly string[]): RoleLabel {
 
 /**
  * An export holds the person's own data only: every other person's openid in it (the leader and merchant on a
- * 售后 case and who decided it, the merchant of a rated product, the clerk who redeemed a coupon) becomes their
+ * 售后 case and who decided it, the merchant of a rated product, the clerk who redeemed a coupon, a service's provider
+ * and whoever redeemed its voucher) becomes their
  * role; then any other occurrence of those openids anywhere in the export is replaced the same way.
  */
 async function withoutOtherPeople(db: DB.Database, data: MyData): Promise<MyData> {

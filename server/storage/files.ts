@@ -1,3 +1,5 @@
+import { randomBytes } from 'crypto'
+import { cloudPathOf } from '@shared/domain/uploads'
 import { getCloud } from '@server/cloud'
 
 /**
@@ -40,11 +42,39 @@ export function isCloudFileId(value: string): boolean {
   return value.startsWith('cloud://')
 }
 
+/** Where exports live: files with people's data (pick lists with 收货人, personal-data copies, statements). */
+const EXPORTS_FOLDER = 'exports/'
+
+/** Is this an export (never shown by a view: only the action that wrote it hands out its URL)? */
+export function isExportFile(fileId: string): boolean {
+  return cloudPathOf(fileId)?.startsWith(EXPORTS_FOLDER) ?? false
+}
+
+/**
+ * Store an export and sign its temp URL for the caller that asked for it: `exports/<kind>/<random>/<name>`. The
+ * random folder (128 bits) makes its path unguessable — a time-stamped name alone could be found by trying every
+ * millisecond — and no view signs a file under exports/ (tempUrls), so an export id planted where a photo belongs
+ * shows nothing.
+ */
+export async function saveExport(kind: string, name: string, bytes: Buffer): Promise<{ fileID: string; tempFileURL: string }> {
+  const fileID = await uploadBytes(`${EXPORTS_FOLDER}${kind}/${randomBytes(16).toString('hex')}/${name}`, bytes)
+  return { fileID, tempFileURL: (await signUrls([fileID])).get(fileID) ?? '' }
+}
+
 /**
  * Temp URLs for cloud:// ids (other values, e.g. an https image a leader pasted, pass through unchanged).
- * A missing file maps to '' so a view can show its placeholder instead of a broken image.
+ * A missing file maps to '' so a view can show its placeholder instead of a broken image; so does an export
+ * (isExportFile): a view shows photos, and an export id someone put among them is signed for nobody.
  */
 export async function tempUrls(fileIds: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const id of fileIds) if (isCloudFileId(id) && isExportFile(id)) out.set(id, '')
+  const signed = await signUrls(fileIds.filter((id) => !isExportFile(id)))
+  for (const [id, url] of signed) out.set(id, url)
+  return out
+}
+
+async function signUrls(fileIds: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   const cloudIds = [...new Set(fileIds.filter(isCloudFileId))]
   for (const id of fileIds) if (!isCloudFileId(id)) out.set(id, id)

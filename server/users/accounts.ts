@@ -1,5 +1,6 @@
 import { isPointBound, type Role } from '@shared/contracts/common'
 import { isDuplicateWrite } from '@server/cloud'
+import type { UserDoc } from '@server/users/model'
 
 /** Make sure a users document exists (residents get one the first time they choose a pickup point). */
 export async function ensureUser(db: DB.Database, openid: string, now: number): Promise<void> {
@@ -8,6 +9,15 @@ export async function ensureUser(db: DB.Database, openid: string, now: number): 
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
+}
+
+/**
+ * Would granting `role` at `pickupPointId` move another point-bound role the person holds (leader and clerk share
+ * boundPickupPointId) to another point?
+ */
+export function bindsOtherRoleElsewhere(user: Pick<UserDoc, 'roles' | 'boundPickupPointId'>, role: Role, pickupPointId: string | null): boolean {
+  if (!pickupPointId || !isPointBound(role) || !user.boundPickupPointId || user.boundPickupPointId === pickupPointId) return false
+  return user.roles.some((r) => r !== role && isPointBound(r))
 }
 
 export async function grantRoleTo(db: DB.Database, openid: string, role: Role, pickupPointId: string | null, now: number): Promise<void> {

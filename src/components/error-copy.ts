@@ -10,6 +10,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   'ACTION.UNKNOWN': '当前版本不支持该操作，请更新小程序',
   INTERNAL: '系统繁忙，请稍后再试',
   'PICKUP_POINT.NOT_FOUND': '自提点不存在，请重新选择',
+  'ROLE.BOUND_ELSEWHERE': '此人已在另一个自提点担任团长或店员，团长和店员只能在同一个自提点',
   'GROUP_BUY.NOT_FOUND': '团购不存在或已下架',
   'GROUP_BUY.NOT_OPEN': '该团购当前不在参团时间内',
   'GROUP_BUY.SOLD_OUT': '库存不足，已被抢光了',

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   INTERNAL: 'INTERNAL',
 
   PICKUP_POINT_NOT_FOUND: 'PICKUP_POINT.NOT_FOUND',
+  /** admin.grantRole: the person holds another point-bound role at another pickup point (one binding serves both). */
+  ROLE_BOUND_ELSEWHERE: 'ROLE.BOUND_ELSEWHERE',
 
   GROUP_BUY_NOT_FOUND: 'GROUP_BUY.NOT_FOUND',
   /** Not accepting joins: not started yet, already ended, failed or closed. */

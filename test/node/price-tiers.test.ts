@@ -5,6 +5,7 @@
  */
 import { PARTIES, splitShares, type SplitTerms } from '@shared/domain/ledger'
 import { DEMO, database, readAll, readDoc, readLedger, testCloudForThisFile } from './support/cloud'
+import { signOffArrival } from '@server/group-buys/arrival'
 import { createProduct, paidOrder, publishOffer } from './support/merchant'
 
 jest.setTimeout(120_000)
@@ -113,4 +114,58 @@ it('a payment applied after the end is served at the price it paid and never mov
   expect(gb).toMatchObject({ status: 'CLOSED', finalPriceFen: 3000 })
   for (const id of [onTime, join.data.orderId]) expect((await readAll('refunds', { orderId: id })).filter((r) => r._id.startsWith('rt'))).toEqual([])
   expect((await readDoc('orders', join.data.orderId))?.status).toBe('PAID')
+})
+
+describe('阶梯价 attacks: refunds reckoned at the first tier before the final price is known', () => {
+  const now0 = Date.now()
+  /** demo-leader's own tiered group buy (¥10 from 1 unit, ¥6 from 2), 成团 at 1 payer, ending in a day. */
+  async function tieredOwnGroupBuy(title: string): Promise<string> {
+    const res = await cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
+      action: 'create', title, priceFen: 1000, stock: 50, minParticipants: 1, limitPerUser: 5, startAt: now0 - 1000, endAt: Date.now() + 86_400_000,
+      pickupPointId: cloud.pickupPointId, priceTiers: [{ minQuantity: 1, priceFen: 1000 }, { minQuantity: 2, priceFen: 600 }],
+    })
+    if (!res.ok) throw new Error(`create: ${res.error?.code} ${res.error?.message}`)
+    return res.data.groupBuyId
+  }
+  const refundedFor = (orderId: string) => cloud.pay.listRefunds().filter((r) => r.outTradeNo === orderId).reduce((s, r) => s + r.refundFen, 0)
+
+  it('the goods of a tiered group buy are signed off only after its end and wind-up: a shortage is refunded at the final price, and the resident keeps paying the final price for what they kept', async () => {
+    const gb = await tieredOwnGroupBuy('阶梯 缺货')
+    const orderId = await paidOrder(cloud, 'tier-attack-short', gb, 2) // 2 × ¥10; 成团 at once (SUCCEEDED)
+    expect((await readDoc('groupBuys', gb))!.status).toBe('SUCCEEDED')
+    // The attack: sign off 1 of 2 while the price is still ¥10 — the missing unit would be refunded at ¥10 and the
+    // tier refund at the end paid again on both units (¥18 back, ¥2 kept for a ¥6 unit).
+    const early = await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 1 })
+    expect(early.error?.code).toBe('GROUP_BUY.NOT_ENDED')
+    // Ended, but not wound up yet (its price differences not requested): still refused.
+    await database().collection('groupBuys').doc(gb).update({ data: { status: 'CLOSED', finalPriceFen: 600 } })
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 1 })).error?.code).toBe('GROUP_BUY.NOT_ENDED')
+    expect(await readAll('refunds', { orderId })).toEqual([])
+    await cloud.fireTimer('settle') // the wind-up: the tier refund (2 × ¥4)
+    expect((await readDoc('groupBuys', gb))!.settledAt).toBeGreaterThan(0)
+
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 1 })).ok).toBe(true)
+    await cloud.fireTimer('settle')
+    await cloud.fireTimer('settle')
+    const order = (await readDoc('orders', orderId))!
+    expect(order).toMatchObject({ servedQuantity: 1, priceFen: 600, tierRefundFen: 800 })
+    // ¥8 tier + ¥6 shortage back: ¥6 kept for the one unit served, at the final price.
+    expect(refundedFor(orderId)).toBe(1400)
+  })
+
+  it('the tier refund is reckoned on the units an order still keeps (a sign-off from before the rule refunded the others at the price paid)', async () => {
+    const gb = await tieredOwnGroupBuy('阶梯 旧签收')
+    const orderId = await paidOrder(cloud, 'tier-attack-old', gb, 2)
+    // A sign-off made before the rule (straight through the arrival module, not the action that now refuses it).
+    await signOffArrival(database(), (await readDoc('groupBuys', gb)) as never, 1, Date.now())
+    await cloud.fireTimer('settle')
+    expect(refundedFor(orderId)).toBe(1000) // the missing unit at ¥10
+    await database().collection('groupBuys').doc(gb).update({ data: { endAt: Date.now() } })
+    await cloud.fireTimer('settle')
+    await cloud.fireTimer('settle')
+    expect((await readDoc('groupBuys', gb))!).toMatchObject({ status: 'CLOSED', finalPriceFen: 600 })
+    // The kept unit gets ¥4 back (not ¥8 for two): ¥6 stays paid for it. Before, ¥18 came back and ¥2 stayed.
+    expect((await readDoc('orders', orderId))!.tierRefundFen).toBe(400)
+    expect(refundedFor(orderId)).toBe(1400)
+  })
 })

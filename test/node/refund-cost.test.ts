@@ -40,7 +40,7 @@ it('a refund after sales takes its points back in one transaction: the two entri
   expect(tick.result.refunds.done).toBe(1)
   // ¥19.90 kept → 19 points: 20 taken back.
   expect(await pointsOf(R)).toMatchObject({ points: 19, lifetimePoints: 19, unrecoveredPoints: 0 })
-  // Two transactions: the points, then the ledger's reversal with the order's record of the refund (one, not two).
+  // Two transactions: the ledger's reversal with the order's record of the refund (one, not two), then the points.
   expect(tick.calls.filter((c) => c.action === 'database.commitTransaction')).toHaveLength(2)
   expect(tick.calls.filter((c) => c.collection === 'orders' && c.action === 'database.modifyDocument' && c.inTransaction)).toHaveLength(1)
   const reads = entryReads(tick.calls)
@@ -58,10 +58,10 @@ it('a refund after sales takes its points back in one transaction: the two entri
 it('the same take-back run twice at once takes the points once', async () => {
   const T = 'refund-cost-twice'
   const { orders } = await pickedUpGroupBuy(cloud, { [T]: 3 }, { priceFen: 1000 }) // ¥30 → 30 points
-  const order = (await readDoc('orders', orders[T]))!
   const refund = { _id: `ra${newRequestId('t').replace(/-/g, '')}`.slice(0, 32), kind: 'order' as const, orderId: orders[T], openid: T, amountFen: 1000 }
   const now = Date.now()
-  await Promise.all([takeBackPoints(database(), refund, now, order as never), takeBackPoints(database(), refund, now, order as never)])
+  // ¥10 of ¥30 back: 10 points, as the order's transaction reckons them (OrderDoc.pointsBack).
+  await Promise.all([takeBackPoints(database(), refund, now, 10), takeBackPoints(database(), refund, now, 10)])
   expect(await pointsOf(T)).toMatchObject({ points: 20, lifetimePoints: 20 })
   expect(await readAll('pointEntries', { openid: T, kind: 'TAKE_BACK' })).toHaveLength(1)
   expect(await rederiveMember(database(), T)).toEqual({ points: 20, lifetimePoints: 20, unrecoveredPoints: 0 })
@@ -161,4 +161,31 @@ it('a sale booked between the refund\'s read of the order and its transaction is
   await finishRefund(database(), refund, Date.now())
   expect(await readAll('ledgerEntries', { orderId, kind: 'REVERSAL' })).toHaveLength(reversal.length)
   expect((await readDoc('orders', orderId))!.refundedFen).toBe(booked.amountFen)
+})
+
+it('two refunds of one order confirmed at once (two settle instances): together they take back what the order earned, not each from the same old total', async () => {
+  const R = 'refund-cost-pair'
+  // ¥19.90 → 19 points; a second order's 10 points must stay untouched.
+  const { orders } = await pickedUpGroupBuy(cloud, { [R]: 2 }, { priceFen: 995 })
+  await pickedUpGroupBuy(cloud, { [R]: 1 }, { priceFen: 1000 })
+  expect(await pointsOf(R)).toMatchObject({ points: 29, lifetimePoints: 29 })
+  for (let k = 0; k < 2; k++) {
+    const c = await cloud.call<{ caseId: string }>('afterSales', R, { action: 'request', orderId: orders[R], quantity: 1, reason: 'QUALITY', requestId: newRequestId('as') })
+    expect((await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: c.data.caseId, approve: true })).ok).toBe(true)
+  }
+  // WeChat Pay confirms both; each instance that leased one dies right after marking it DONE…
+  for (let k = 0; k < 2; k++) {
+    armCrash('refund:after-done')
+    await cloud.fireTimer('settle').catch(() => undefined)
+    expect(disarmCrash()).toBe(true)
+  }
+  const done = (await readAll<RefundDoc>('refunds', { orderId: orders[R] })).filter((r) => r.status === 'DONE' && r.appliedAt === 0)
+  expect(done).toHaveLength(2)
+  // …and two others finish one each at the same moment. Each reckoned from ¥19.90 kept would take 19 − 9 = 10: 20.
+  await Promise.all(done.map((r) => finishRefund(database(), r, Date.now())))
+  const order = (await readDoc('orders', orders[R]))!
+  expect(order.refundedFen).toBe(1990)
+  expect(Object.values(order.pointsBack as Record<string, number>).sort((a, b) => a - b)).toEqual([9, 10])
+  expect(await pointsOf(R)).toMatchObject({ points: 10, lifetimePoints: 10 })
+  expect(await rederiveMember(database(), R)).toEqual({ points: 10, lifetimePoints: 10, unrecoveredPoints: 0 })
 })

@@ -22,12 +22,24 @@ export function pickupExpiresAtFor(readyAt: number, ttlMs: number): number {
 }
 
 /**
- * May 确认到货 be tapped now: a group that succeeded and is not signed off yet — a 帮卖 group buy only once it ended
- * (its goods ship on the purchase order formed at the end; 截团 ends it now). The server checks the same.
+ * May 确认到货 be tapped now: a group that succeeded and is not signed off yet — only once it ended when its arrival
+ * waits for the end (arrivalWaitsForEnd). The server checks the same.
  */
-export function isArrivalSignOffOpen(gb: { status: string; offerId?: string | null; arrivedAt?: number | null }): boolean {
+export function isArrivalSignOffOpen(gb: ArrivalGate & { status: string; arrivedAt?: number | null }): boolean {
   if (gb.arrivedAt) return false
-  return gb.offerId ? gb.status === 'CLOSED' : canMarkArrived(gb.status)
+  return arrivalWaitsForEnd(gb) ? gb.status === 'CLOSED' : canMarkArrived(gb.status)
+}
+
+type ArrivalGate = { offerId?: string | null; priceTiers?: readonly unknown[] | null }
+
+/**
+ * A group buy whose goods are signed off only after it ended (截团 ends it now): a 帮卖 one (its goods ship on the
+ * purchase order formed at the end), and a 阶梯价 one — its price is final only at the end, and a shortage refund,
+ * a hand-over, an after-sales refund or a release before then would be reckoned at the first tier's price (the
+ * tier refund then gave back more than the resident paid for what they kept).
+ */
+export function arrivalWaitsForEnd(gb: ArrivalGate): boolean {
+  return !!gb.offerId || (gb.priceTiers?.length ?? 0) >= 2
 }
 
 /** 截团 is offered while the group buy still takes joins (before its end time). */

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto'
 import { ledgerContract } from '@shared/contracts/ledger'
 import { chinaMonthRange } from '@shared/domain/calendar'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
@@ -6,7 +5,7 @@ import { action } from '@server/define'
 import type { LedgerEntryDoc } from '@server/ledger/model'
 import { statementCsv, statementTotals } from '@server/ledger/statement'
 import { accountFor, entryViews } from '@server/ledger/views'
-import { tempUrlOf, uploadBytes } from '@server/storage/files'
+import { saveExport } from '@server/storage/files'
 import { eachPage } from '@server/paging'
 
 /** A statement can list this many entries; a month beyond that is an account for a data export, not a screen. */
@@ -29,8 +28,6 @@ export const statement = action({
     docs.sort((a, b) => a.createdAt - b.createdAt || (a._id < b._id ? -1 : 1))
     const views = await entryViews(db, docs)
     const totals = statementTotals(views)
-    const owner = createHash('sha256').update(account.account).digest('hex').slice(0, 16)
-    const fileID = await uploadBytes(`exports/ledger-statements/${owner}/${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8'))
-    return ok({ month, totals, csv: { fileID, tempFileURL: await tempUrlOf(fileID) } })
+    return ok({ month, totals, csv: await saveExport('ledger-statements', `${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8')) })
   },
 })
