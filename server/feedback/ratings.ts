@@ -1,8 +1,10 @@
+import { createHmac, randomBytes } from 'crypto'
 import type { MyRatingView, RatingAggregateView, RatingView } from '@shared/contracts/feedback'
 import {
   addToTotals, averageStars, emptyTotals, ratingIncrements, RATING_EDIT_WINDOW_MS, sameTotals, tagCounts, type RatingContent, type RatingTotals,
 } from '@shared/domain/feedback'
 import { shownName } from '@shared/domain/group-buy'
+import { chinaMidnight } from '@shared/domain/calendar'
 import { isDuplicateWrite } from '@server/cloud'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import { findById, updatedCount } from '@server/fetch'
@@ -57,9 +59,12 @@ export function toAggregateView(t: RatingTotals | null): RatingAggregateView {
   return { avg: averageStars(totals), count: totals.count, stars, tagCounts: tagCounts(totals) }
 }
 
+/** Keys a list's ratings without naming them (RatingView.key): a secret of this instance, so no one can derive it. */
+const LIST_KEY_SECRET = randomBytes(16)
+
 export function toRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>): RatingView {
   return {
-    orderId: doc.orderId,
+    key: createHmac('sha256', LIST_KEY_SECRET).update(doc._id).digest('hex').slice(0, 16),
     groupBuyId: doc.groupBuyId,
     maskedName: shownName(doc),
     stars: doc.stars,
@@ -68,13 +73,12 @@ export function toRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>):
     text: doc.text ?? '',
     images: doc.images ?? [],
     imageUrls: (doc.images ?? []).map((i) => urls.get(i) ?? ''),
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
+    ratedOn: chinaMidnight(doc.createdAt),
   }
 }
 
 export function toMyRatingView(doc: RatingDoc, urls: ReadonlyMap<string, string>): MyRatingView {
-  return { ...toRatingView(doc, urls), editableUntil: doc.createdAt + RATING_EDIT_WINDOW_MS }
+  return { ...toRatingView(doc, urls), orderId: doc.orderId, createdAt: doc.createdAt, updatedAt: doc.updatedAt, editableUntil: doc.createdAt + RATING_EDIT_WINDOW_MS }
 }
 
 /** The aggregate of `scope` as stored (an empty one if nobody rated yet). */

@@ -98,7 +98,7 @@ export async function expectedCountersOf(db: DB.Database, groupBuyIds: string[])
 
 /**
  * The paid counts (soldQuantity, paidParticipants) are corrected at once: a payment counts itself in one transaction
- * (countPayment) and a refund gives its units back in one (moveToRefunding), so no live call is ever between the two,
+ * (countPayment) and a refund gives its units back in one (refunds.ts refundOrder), so no live call is ever between the two,
  * and the write is conditional on the exact counters read before the recount. After the goods arrived the sold count
  * is what was paid for (units refunded after arrival are not given back), so only paidParticipants is checked then;
  * a correction never raises stockLeft of a group buy whose goods arrived short. 成团 follows at once.

@@ -8,7 +8,6 @@ import { findById, updatedCount } from '@server/fetch'
 import { participationIdFor, rollOverRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
-import { moveOrder } from '@server/orders/moves'
 import { docsOf } from '@server/paging'
 import type { DueQuery } from '@server/due'
 
@@ -136,8 +135,9 @@ async function countPaidIn(db: DB.Database, groupBuyId: string, o: OrderDoc): Pr
 
 /**
  * The resident cancels a rolled-over order before its new group's 成团: a full refund of what is left, once. The
- * order leaves PAID by one conditional write (a twin loses it), then the refund is asked (again on a retry, as it
- * exists at most once) and the units go back to the group's stock.
+ * refund is asked, the order leaves PAID and its units go back to the group's stock in one transaction
+ * (requestRefund; a twin finds it REFUNDING); then the buyer's participation gives the order back. Before, the order
+ * moved first and the refund was asked after: a cut between the two left it REFUNDING with no refund at all.
  */
 export async function cancelRolledOver(db: DB.Database, o: OrderDoc, now: number): Promise<'CANCELLED' | 'TOO_LATE' | 'NOT_ROLLED'> {
   const _ = db.command
@@ -148,9 +148,10 @@ export async function cancelRolledOver(db: DB.Database, o: OrderDoc, now: number
   }
   const gb = await findById<GroupBuyDoc>(db, 'groupBuys', o.groupBuyId)
   if (!gb || o.status !== 'PAID' || !canCancelRolledOver(gb)) return 'TOO_LATE'
-  if (!(await moveOrder(db, o._id, 'PAID', 'REFUNDING', {}, { groupBuyId: gb._id }))) return 'TOO_LATE'
-  await requestRefund(db, o, '取消保留的订单', now)
-  await db.collection('groupBuys').doc(gb._id).update({ data: { stockLeft: _.inc(o.quantity), soldQuantity: _.inc(-o.quantity) } })
+  // Only the call that asked the refund gives the participation back (a twin finds it asked: ALREADY).
+  const asked = await requestRefund(db, o, '取消保留的订单', now)
+  if (asked === 'REFUSED') return 'TOO_LATE'
+  if (asked === 'ALREADY') return 'CANCELLED'
   const partId = participationIdFor(gb._id, o.openid)
   await db.collection('participations').doc(partId).update({ data: { paidOrders: _.inc(-1), quantity: _.inc(-o.quantity) } })
   return 'CANCELLED'

@@ -1,6 +1,6 @@
 import type { DashboardPoint, DashboardProduct, InsightOutputs } from '@shared/contracts/insight'
 import { chinaDayNumber, DAY_MS, dayNumberToDay, daysInRange } from '@shared/domain/calendar'
-import { fillRate, repeatBuyers, repeatRate, rollupDayNumber, topTags } from '@shared/domain/insight'
+import { fillRate, K_ANONYMITY_MIN, repeatBuyers, repeatRate, rollupDayNumber, topTags } from '@shared/domain/insight'
 import { RATING_TAG_LABELS } from '@shared/domain/feedback'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OfferDoc } from '@server/supply/model'
@@ -118,9 +118,11 @@ export async function dashboard(db: DB.Database, scope: Scope, from: number, to:
     .sort((a, b) => b.salesFen - a.salesFen || (a.pickupPointId < b.pickupPointId ? -1 : 1))
 
   const products = await productRows(db, byGroupBuy)
-  // Only the rate leaves: the buyers stay here.
+  // Only the rate leaves: the buyers stay here. A merchant's only over enough buyers: over a few it says whether two
+  // purchases it can see in its ledger were made by one person (1 for one buyer of two products, 0 for two).
   const b = repeatBuyers(buyerDays, firstDay, lastDay)
-  return { scope, days: [...dayRows.values()], points, products, repeatRate: repeatRate(b.repeaters, b.buyers) }
+  const rate = scope.kind === 'merchant' && b.buyers < K_ANONYMITY_MIN ? null : repeatRate(b.repeaters, b.buyers)
+  return { scope, days: [...dayRows.values()], points, products, repeatRate: rate }
 }
 
 /** Group buys' sums folded into their catalogue products (a leader's own group buy is a row of its own). */

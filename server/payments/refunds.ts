@@ -34,18 +34,21 @@ const PURCHASES: Record<RefundKind, { collection: string; refundableFrom: string
 
 /**
  * Start refunding a paid order: one refund document per order (its id is the out_refund_no WeChat Pay sees,
- * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times.
+ * so retries can never pay twice), and the order moves to REFUNDING. Safe to call any number of times: 'STARTED'
+ * when this call asked it, 'ALREADY' when it was asked before, 'REFUSED' — and nothing written — when the order was
+ * handed over (PICKED_UP: a voucher redeemed, goods picked up) by the time the refund is asked: a caller that read it
+ * earlier (the expiry sweep, a failed group's wind-up) loses that race.
  */
 export async function requestRefund(
   db: DB.Database,
   order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen' | 'rollOverRefundFen'>,
   reason: string,
   now: number,
-): Promise<void> {
+): Promise<RefundStart> {
   // After a price-difference refund (阶梯价, a cheaper next group) only the rest is left to give back: the trade's
   // refunds never exceed its total.
   const rest = order.amountFen - (order.tierRefundFen ?? 0) - (order.rollOverRefundFen ?? 0)
-  await startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
+  return startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
 }
 
 /**
@@ -90,39 +93,58 @@ async function startRefund(
   paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen' | 'totalFen'>,
   reason: string,
   now: number,
-): Promise<void> {
+): Promise<RefundStart> {
   const _ = db.command
   const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.totalFen ?? paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
   if (doc.campaignId === undefined) delete doc.campaignId
+  if (kind === 'order') return refundOrder(db, doc, now)
+  let started: RefundStart = 'STARTED'
   try {
     await db.collection('refunds').add({ data: doc })
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
+    started = 'ALREADY'
   }
   crashPoint('refund:after-request')
-  if (kind === 'coupon') {
-    await db.collection('coupons').where({ _id: paid.orderId, status: _.in(PURCHASES.coupon.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
-    // A repeat after a crash, when settle already confirmed the refund meanwhile: nothing is left to wait for.
-    await db.collection('coupons').where({ _id: paid.orderId, status: 'REFUNDING', refundIds: doc._id }).update({ data: { status: 'REFUNDED' } })
-    return
-  }
-  await moveToRefunding(db, paid.orderId, now)
+  await db.collection('coupons').where({ _id: paid.orderId, status: _.in(PURCHASES.coupon.refundableFrom) }).update({ data: { status: 'REFUNDING' } })
+  // A repeat after a crash, when settle already confirmed the refund meanwhile: nothing is left to wait for.
+  await db.collection('coupons').where({ _id: paid.orderId, status: 'REFUNDING', refundIds: doc._id }).update({ data: { status: 'REFUNDED' } })
+  return started
 }
 
+/** What asking a full refund did (requestRefund). */
+export type RefundStart = 'STARTED' | 'ALREADY' | 'REFUSED'
+
 /**
- * An order → REFUNDING, in one transaction with what it held in its group buy: a paid order counted into a group
- * buy that has not ended and whose goods have not arrived gives its units back (soldQuantity − q, stockLeft + q),
- * so its counters stay equal to its live orders (the heal is for crashes, not for refunds). After arrival the
- * units are not given back (they never came, or are handed over to someone), and an ended group's counters are
- * what it ended with.
+ * Whose money may still be given back in full: the refundable statuses, one already REFUNDING (a repeat), and one
+ * still PENDING_PAYMENT (paid the wrong amount: it keeps its status and expires as usual) — never a PICKED_UP order.
  */
-async function moveToRefunding(db: DB.Database, orderId: string, now: number): Promise<void> {
+const FULL_REFUND_FROM: readonly string[] = [...PURCHASES.order.refundableFrom, 'REFUNDING', 'PENDING_PAYMENT']
+
+/**
+ * An order's full refund asked, in one transaction on the order: its refund document written only while the order
+ * may still be refunded in full (a redemption or hand-over committed since the caller read it wins: no refund), and
+ * the order → REFUNDING with what it held in its group buy: a paid order counted into a group buy that has not ended
+ * and whose goods have not arrived gives its units back (soldQuantity − q, stockLeft + q), so its counters stay
+ * equal to its live orders (the heal is for crashes, not for refunds). After arrival the units are not given back
+ * (they never came, or are handed over to someone), and an ended group's counters are what it ended with. Before
+ * (#23 audit), the document was written first and unconditionally: a voucher redeemed between the expiry sweep's
+ * read and this call was refunded in full as well.
+ */
+async function refundOrder(db: DB.Database, doc: RefundDoc, now: number): Promise<RefundStart> {
   const from = PURCHASES.order.refundableFrom
-  await inTransaction(db, async (t) => {
-    const o = await txGet<OrderDoc>(t, 'orders', orderId)
-    if (!o || !from.includes(o.status)) return
-    // Confirmed already (settle worked the refund between its insert and this write): nothing is left to wait for.
-    const confirmed = (o.refundIds ?? []).includes(refundIdFor(orderId))
+  const started = await inTransaction(db, async (t): Promise<RefundStart> => {
+    const o = await txGet<OrderDoc>(t, 'orders', doc.orderId)
+    if (!o) return 'REFUSED'
+    const asked = !!(await txGet<RefundDoc>(t, 'refunds', doc._id))
+    if (!asked) {
+      if (!FULL_REFUND_FROM.includes(o.status)) return 'REFUSED'
+      await t.collection('refunds').add({ data: doc as unknown as Record<string, unknown> })
+    }
+    const outcome = asked ? 'ALREADY' : 'STARTED'
+    if (!from.includes(o.status)) return outcome
+    // Confirmed already (settle worked the refund before this repeat moved the order): nothing is left to wait for.
+    const confirmed = (o.refundIds ?? []).includes(doc._id)
     const data: Record<string, unknown> = {}
     // Counted: by countPayment (countedAt), or paid before payments recorded it (no paymentFinishedAt at all).
     const counted = o.status === 'PAID' && (!!o.countedAt || o.paymentFinishedAt === undefined)
@@ -135,7 +157,10 @@ async function moveToRefunding(db: DB.Database, orderId: string, now: number): P
     }
     if (confirmed) await moveOrderInTx(t, o, 'REFUNDED', data, ['REFUNDING'])
     else await moveOrderInTx(t, o, 'REFUNDING', data)
+    return outcome
   })
+  crashPoint('refund:after-request')
+  return started
 }
 
 const RUNNING: readonly string[] = ['OPEN', 'SUCCEEDED']

@@ -12,6 +12,11 @@ export function formatTime(ms: number): string {
   return formatChina(ms, 'MM-DD HH:mm')
 }
 
+/** A day (a rating's: others see when, to the day). */
+export function formatDay(ms: number): string {
+  return formatChina(ms, 'MM-DD')
+}
+
 export function formatDateTime(ms: number): string {
   return formatChina(ms, 'YYYY-MM-DD HH:mm')
 }

@@ -9,7 +9,7 @@ jest.mock('@/services/after-pickup', () => ({
 const fb = feedbackService as jest.Mocked<typeof feedbackService>
 const as = afterSalesService as jest.Mocked<typeof afterSalesService>
 
-const rating = { orderId: 'o1', groupBuyId: 'g1', maskedName: '张**', stars: 5, tags: [], text: '', images: [], imageUrls: [], createdAt: 1, updatedAt: 1, editableUntil: 2 }
+const rating = { key: 'k1', ratedOn: 0, orderId: 'o1', groupBuyId: 'g1', maskedName: '张**', stars: 5, tags: [], text: '', images: [], imageUrls: [], createdAt: 1, updatedAt: 1, editableUntil: 2 }
 
 beforeEach(() => {
   useAfterPickupStore.getState().reset()

@@ -6,8 +6,8 @@ jest.mock('@/services/after-pickup', () => ({ feedbackService: { myProducts: jes
 const fb = feedbackService as jest.Mocked<typeof feedbackService>
 
 const agg: RatingAggregateView = { avg: 4, count: 2, stars: [0, 0, 1, 0, 1], tagCounts: [{ tag: '破损', count: 1 }] }
-const r = (orderId: string): RatingView => ({
-  orderId, groupBuyId: 'g1', maskedName: '李**', stars: 3, tags: ['破损'], text: '箱子压坏了', images: [], imageUrls: [], createdAt: 1, updatedAt: 1,
+const r = (key: string): RatingView => ({
+  key, groupBuyId: 'g1', maskedName: '李**', stars: 3, tags: ['破损'], text: '箱子压坏了', images: [], imageUrls: [], ratedOn: 1,
 })
 const forProduct = (items: RatingView[], nextCursor: string | null): FeedbackOutputs['forProduct'] => ({
   productId: 'p1', rating: agg, points: [{ pickupPointId: 'pp1', name: '幸福里', ...agg }], ratings: { items, nextCursor },
@@ -28,7 +28,7 @@ it('a product loads overall + per point + first ratings page; more ratings come 
   fb.forProduct.mockResolvedValueOnce({ ok: true, data: forProduct([r('o2')], null) })
   await useMerchantFeedbackStore.getState().loadMoreProductRatings()
   expect(fb.forProduct).toHaveBeenLastCalledWith('p1', 'c1')
-  expect(useMerchantFeedbackStore.getState().product.ratings.items.map((i) => i.orderId)).toEqual(['o1', 'o2'])
+  expect(useMerchantFeedbackStore.getState().product.ratings.items.map((i) => i.key)).toEqual(['o1', 'o2'])
 })
 
 it('a refused product keeps the error and no numbers', async () => {

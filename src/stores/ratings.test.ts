@@ -6,8 +6,8 @@ jest.mock('@/services/after-pickup', () => ({ feedbackService: { listForGroupBuy
 const fb = feedbackService as jest.Mocked<typeof feedbackService>
 
 const agg: RatingAggregateView = { avg: 4.5, count: 2, stars: [0, 0, 0, 1, 1], tagCounts: [{ tag: '新鲜', count: 2 }] }
-const r = (orderId: string, groupBuyId = 'g1'): RatingView => ({
-  orderId, groupBuyId, maskedName: '张**', stars: 5, tags: ['新鲜'], text: '', images: [], imageUrls: [], createdAt: 1, updatedAt: 1,
+const r = (key: string, groupBuyId = 'g1'): RatingView => ({
+  key, groupBuyId, maskedName: '张**', stars: 5, tags: ['新鲜'], text: '', images: [], imageUrls: [], ratedOn: 1,
 })
 
 beforeEach(() => {
@@ -22,7 +22,7 @@ it('loads a group buy\'s first page with its aggregate, then appends the next pa
   fb.listForGroupBuy.mockResolvedValueOnce({ ok: true, data: { items: [r('o2')], nextCursor: null, rating: agg } })
   await useRatingsStore.getState().loadMoreGroup()
   expect(fb.listForGroupBuy).toHaveBeenLastCalledWith('g1', 'c1')
-  expect(useRatingsStore.getState().group.items.map((i) => i.orderId)).toEqual(['o1', 'o2'])
+  expect(useRatingsStore.getState().group.items.map((i) => i.key)).toEqual(['o1', 'o2'])
 })
 
 it('another group buy starts empty, and a late answer for the one left does not land on it', async () => {
@@ -35,7 +35,7 @@ it('another group buy starts empty, and a late answer for the one left does not 
   await first
   expect(useRatingsStore.getState().group.groupBuyId).toBe('g2')
   expect(useRatingsStore.getState().group.aggregate?.avg).toBe(3)
-  expect(useRatingsStore.getState().group.items.map((i) => i.orderId)).toEqual(['o9'])
+  expect(useRatingsStore.getState().group.items.map((i) => i.key)).toEqual(['o9'])
 })
 
 it('a failure is kept for the view to word', async () => {

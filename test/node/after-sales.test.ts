@@ -245,10 +245,17 @@ describe('member points', () => {
     expect((await points(T)).points).toBe(60)
     expect(await rederiveMember(database(), T)).toMatchObject({ points: 60 })
 
-    // Levels: a 银卡 coupon refuses a 普通 member without touching anything.
-    const silver = await cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
+    // Levels: a member campaign is for the members at its level, refused while fewer than ten reach it (a campaign
+    // for the one 金卡 member would single them out); then a 银卡 coupon refuses a 普通 member without touching anything.
+    const silverCampaign = () => cloud.call<{ campaignId: string }>('coupon', DEMO.merchant, {
       action: 'createCampaign', title: '银卡专享', valueFen: 500, priceFen: 0, total: 10, limitPerUser: 1, validFrom: now - 1000, validTo: now + 86_400_000, pickupPointIds: [cloud.pickupPointId], pointsPrice: 1, minLevel: 1,
     })
+    expect((await silverCampaign()).error?.code).toBe('AUDIENCE.TOO_SMALL')
+    for (let i = 0; i < 10; i++) {
+      await database().collection('members').doc(`silver-member-${i}`).set({ data: { points: 0, lifetimePoints: 500, unrecoveredPoints: 0, version: 1, updatedAt: now } })
+    }
+    const silver = await silverCampaign()
+    expect(silver.ok).toBe(true)
     expect((await cloud.call('coupon', T, { action: 'claim', campaignId: silver.data.campaignId, requestId: newRequestId('lvl') })).error?.code).toBe('MEMBER.LEVEL_TOO_LOW')
     expect((await points(T)).points).toBe(60)
     // A paid campaign cannot also cost points.

@@ -68,6 +68,8 @@ beforeAll(async () => {
   await paidOrder(cloud, B(3), ids.failing, 1)
   // B4 joins and never pays: not a buyer.
   expect((await join(cloud, B(4), ids.kept, 1)).ok).toBe(true)
+  // B11–B17 buy once each, today: with B1–B3 ten buyers, the fewest a merchant is told a repeat rate over.
+  for (let n = 11; n <= 17; n++) await paidOrder(cloud, B(n), ids.kept, 1)
 
   await endNow(cloud, ids.failing)
   await cloud.fireTimer('settle')
@@ -95,17 +97,23 @@ describe('the repeat rate\'s rollup (participations\' paid days)', () => {
     expect((await readDoc('participations', participationIdFor(ids.kept, B(4))))!.paidDays).toBeUndefined()
   })
 
-  it('gives the dashboard the rate the orders give: B1 (two days) and B2 (one refunded) of B1–B3 bought twice', async () => {
+  it('gives the dashboard the rate the orders give: B1 (two days) and B2 (one refunded) of the ten buyers bought twice', async () => {
     const mine = (await readAll('groupBuys', { merchantId: DEMO.merchant })).map((g) => g._id)
     const reply = await merchantDashboard()
     expect(reply.repeatRate).toBe(await repeatRateFromOrders(mine))
-    // The seed sells the merchant nothing in the range: the three buyers here are all of them.
-    expect(reply.repeatRate).toBeCloseTo(2 / 3, 10)
-    // Today alone: B1 once (the other order is yesterday's), B2 twice (both today, one refunded), B3 once.
+    // The seed sells the merchant nothing in the range: the ten buyers here are all of them.
+    expect(reply.repeatRate).toBeCloseTo(2 / 10, 10)
+    // Today alone: B1 once (the other order is yesterday's), B2 twice (both today, one refunded), B3 and B11–B17 once.
     const today = { from: chinaMidnight(Date.now()), to: chinaMidnight(Date.now()) + DAY }
     const todays = await cloud.call<Doc>('insight', DEMO.merchant, { action: 'dashboard', ...today })
     expect(todays.data.repeatRate).toBe(await repeatRateFromOrders(mine, today))
-    expect(todays.data.repeatRate).toBeCloseTo(1 / 3, 10)
+    expect(todays.data.repeatRate).toBeCloseTo(1 / 10, 10)
+    // Yesterday alone: B1 is its only buyer. A merchant is told no rate over fewer than ten buyers: over one day
+    // and two products it would say whether two purchases in its ledger were one person's.
+    const yesterday = { from: today.from - DAY, to: today.from }
+    const one = await cloud.call<Doc>('insight', DEMO.merchant, { action: 'dashboard', ...yesterday })
+    expect(await repeatRateFromOrders(mine, yesterday)).toBe(0)
+    expect(one.data.repeatRate).toBeNull()
     // Nobody is named: neither a buyer's openid nor their participation's key is in the reply.
     const text = JSON.stringify(reply)
     for (const n of [1, 2, 3, 4]) {

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'fs'
 import os from 'os'
 import path from 'path'
-import { missingFiles, tempUrls, uploadBytes } from '@server/storage/files'
+import { missingFiles, saveExport, tempUrls, uploadBytes } from '@server/storage/files'
 import { userFolder } from '../../local-cloud/storage'
 import { DEMO, testCloudForThisFile } from './support/cloud'
 import { JPEG_HEAD, PNG_1PX, pngOfSize, storedFiles, WEBP_1PX } from './support/images'
@@ -161,10 +161,14 @@ describe('wx-server-sdk from function code (server/storage/files.ts)', () => {
     expect(await fetchBytes(await urlOf(fileId))).toEqual({ status: 200, type: 'image/png', bytes: PNG_1PX })
   })
 
-  it('stores a CSV export under exports/ and serves it as text/csv', async () => {
+  it('stores a CSV export under exports/<random>/ and serves it as text/csv to the caller that wrote it, never through a view', async () => {
     const csv = Buffer.from('商品,数量\n水蜜桃,12\n', 'utf8')
-    const fileId = await uploadBytes('exports/pick-lists/p1.csv', csv)
-    expect(await fetchBytes(await urlOf(fileId))).toEqual({ status: 200, type: 'text/csv; charset=utf-8', bytes: csv })
+    const saved = await saveExport('pick-lists', 'p1.csv', csv)
+    expect(saved.fileID).toMatch(/^cloud:\/\/local-env\.local-bucket\/exports\/pick-lists\/[0-9a-f]{32}\/p1\.csv$/)
+    expect(await fetchBytes(saved.tempFileURL)).toEqual({ status: 200, type: 'text/csv; charset=utf-8', bytes: csv })
+    // A view's signing (tempUrls: photos) answers nothing for it, as for a missing file.
+    expect(await urlOf(saved.fileID)).toBe('')
+    expect(await missingFiles([saved.fileID])).toEqual([saved.fileID])
   })
 
   it('refuses a non-image outside exports/, binary posing as CSV, and path tricks; nothing stored', async () => {

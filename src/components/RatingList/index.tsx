@@ -1,7 +1,7 @@
 import { Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { RatingAggregateView, RatingSummary, RatingView } from '@/shared/contracts/feedback'
-import { formatTime } from '../format'
+import { formatDay } from '../format'
 import './index.scss'
 
 /** "4.8★ · 12 条评价", or "暂无评价" when nobody has rated yet. */
@@ -45,11 +45,11 @@ export default function RatingList({ items }: { items: RatingView[] }) {
   return (
     <View className='rating-list'>
       {items.map((r) => (
-        <View key={r.orderId} className='rating-item'>
+        <View key={r.key} className='rating-item'>
           <View className='rating-item__head'>
             <Text className='rating-item__name'>{r.maskedName}</Text>
             <Text className='rating-item__stars' aria-label={`${r.stars} 星`}>{'★'.repeat(r.stars) + '☆'.repeat(5 - r.stars)}</Text>
-            <Text className='muted'>{formatTime(r.createdAt)}</Text>
+            <Text className='muted'>{formatDay(r.ratedOn)}</Text>
           </View>
           {r.tags.length > 0 && (
             <View className='rating-item__tags'>

@@ -43,8 +43,14 @@ export interface RatingAggregateView extends RatingSummary {
   tagCounts: TagCount[]
 }
 
+/**
+ * A rating as others see it (a group buy's or a product's list; the merchant's feedback): no order and no instant.
+ * An order id or a to-the-millisecond time would join the words to a line of the merchant's ledger (跟团号, paid at)
+ * or a row of a 接龙 list — what one resident said, linked to what they bought (#19 privacy audit).
+ */
 export interface RatingView {
-  orderId: string
+  /** Opaque, for lists only (unique within an answer; not the order's or the rating's id). */
+  key: string
   groupBuyId: string
   maskedName: string
   stars: number
@@ -52,11 +58,15 @@ export interface RatingView {
   text: string
   images: string[]
   imageUrls: string[]
-  createdAt: number
-  updatedAt: number
+  /** The China day it was rated (its midnight, ms). */
+  ratedOn: number
 }
 
+/** The resident's own rating: theirs to see in full. */
 export interface MyRatingView extends RatingView {
+  orderId: string
+  createdAt: number
+  updatedAt: number
   /** Until when it may still be edited. */
   editableUntil: number
 }

@@ -67,7 +67,7 @@ export interface InsightOutputs {
     days: DashboardDay[]
     points: DashboardPoint[]
     products: DashboardProduct[]
-    /** Buyers with ≥ 2 paid orders in the range / all buyers; null when nobody bought. */
+    /** Buyers with ≥ 2 paid orders in the range / all buyers; null when nobody bought — and, for a merchant, when fewer than K_ANONYMITY_MIN (10) bought. */
     repeatRate: number | null
   }
   audienceSize: { size: number }

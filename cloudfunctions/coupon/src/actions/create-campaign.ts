@@ -7,6 +7,7 @@ import { launchToAudience } from '@server/insight/marketing'
 import { disclosedCount, disclosedSize, K_ANONYMITY_MIN } from '@shared/domain/insight'
 import { maxPointsOnRedeem } from '@shared/domain/members'
 import { readPointsRule } from '@server/members/points-rule'
+import { membersAtLevel } from '@server/members/level-count'
 import { docsOf } from '@server/paging'
 
 export const createCampaign = action({
@@ -26,6 +27,11 @@ export const createCampaign = action({
     // A targeted campaign is refused exactly as its size would be: fewer than 10 consenting residents.
     if (audience && disclosedSize(await audienceSize(db, audience, now)) === null) {
       return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, `fewer than ${K_ANONYMITY_MIN} consenting residents match this audience`)
+    }
+    // A member campaign (minLevel) is for the members at that level: as narrow a group as an audience, refused alike.
+    // Before (#19 privacy audit), a campaign for the one 金卡 member was made, and its exact counts told when they used it.
+    if (!audience && (terms.minLevel ?? 0) > 0 && (await membersAtLevel(db, terms.minLevel ?? 0)) < K_ANONYMITY_MIN) {
+      return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, `fewer than ${K_ANONYMITY_MIN} members reach this level`)
     }
     const doc: Omit<CouponCampaignDoc, '_id'> = { ...terms, issued: 0, merchantOpenid: caller.openid, createdAt: now, audience: audience ?? null }
     const res = (await db.collection('couponCampaigns').add({ data: doc })) as unknown as { _id: string }

@@ -10,7 +10,8 @@ const PAGE = 20
 /**
  * 我的券活动: a merchant's campaigns with issued (the campaign's own counter) and redeemed (a count on the
  * coupons' (campaignId, status) index — one bounded count per campaign on the page, nothing kept twice). A targeted
- * campaign's counts are counts about its audience: rounded down to a multiple of 10 (disclosedCount).
+ * campaign's counts are counts about its audience, and a member campaign's (minLevel) about the members at that
+ * level: rounded down to a multiple of 10 (disclosedCount).
  */
 export const listMyCampaigns = action({
   access: ['merchant', 'admin'],
@@ -24,7 +25,7 @@ export const listMyCampaigns = action({
     const redeemed = await Promise.all(
       page.docs.map(async (c) => ((await db.collection('coupons').where({ campaignId: c._id, status: 'REDEEMED' }).count()) as unknown as { total: number }).total),
     )
-    const shown = (c: CouponCampaignDoc, n: number) => (c.audience ? disclosedCount(n) : n)
+    const shown = (c: CouponCampaignDoc, n: number) => (c.audience || (c.minLevel ?? 0) > 0 ? disclosedCount(n) : n)
     const items = page.docs.map((c, i): MerchantCampaignView => ({
       campaignId: c._id,
       title: c.title,

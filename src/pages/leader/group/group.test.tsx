@@ -16,7 +16,7 @@ const gbs = groupBuyService as jest.Mocked<typeof groupBuyService>
 const fb = feedbackService as jest.Mocked<typeof feedbackService>
 const noRatings = { avg: 0, count: 0, stars: [0, 0, 0, 0, 0] as [number, number, number, number, number], tagCounts: [] }
 const rating = (n: number, extra: Partial<RatingView> = {}): RatingView => ({
-  orderId: `o${n}`, groupBuyId: 'g1', maskedName: `住户${n}**`, stars: 5, tags: [], text: '', images: [], imageUrls: [], createdAt: n, updatedAt: n, ...extra,
+  key: `k${n}`, groupBuyId: 'g1', maskedName: `住户${n}**`, stars: 5, tags: [], text: '', images: [], imageUrls: [], ratedOn: n, ...extra,
 })
 
 const gb: GroupBuyView & { myQuantity: number } = {

@@ -60,7 +60,7 @@ describe('one product', () => {
           { pickupPointId: 'pp1', name: '幸福里社区', ...agg(4, 2, [0, 0, 0, 2, 0], [{ tag: '新鲜', count: 1 }]) },
           { pickupPointId: 'pp2', name: '阳光花园', ...agg(3, 1, [0, 0, 1, 0, 0], [{ tag: '破损', count: 2 }]) },
         ],
-        ratings: { items: [{ orderId: 'o1', groupBuyId: 'g1', maskedName: '王**', stars: 3, tags: ['破损'], text: '箱子压坏了', images: [], imageUrls: [], createdAt: 1, updatedAt: 1 }], nextCursor: null },
+        ratings: { items: [{ key: 'k1', groupBuyId: 'g1', maskedName: '王**', stars: 3, tags: ['破损'], text: '箱子压坏了', images: [], imageUrls: [], ratedOn: 1 }], nextCursor: null },
       },
     })
     render(<MerchantFeedbackPage />)

@@ -20,7 +20,7 @@ const gb: GroupBuyDetail = {
 }
 const agg: RatingAggregateView = { avg: 4.7, count: 4, stars: [0, 0, 0, 1, 3], tagCounts: [] }
 const rating = (n: number, extra: Partial<RatingView> = {}): RatingView => ({
-  orderId: `o${n}`, groupBuyId: 'g1', maskedName: `住户${n}**`, stars: 5, tags: [], text: '', images: [], imageUrls: [], createdAt: n, updatedAt: n, ...extra,
+  key: `k${n}`, groupBuyId: 'g1', maskedName: `住户${n}**`, stars: 5, tags: [], text: '', images: [], imageUrls: [], ratedOn: n, ...extra,
 })
 
 beforeEach(() => {
