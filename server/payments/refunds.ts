@@ -128,8 +128,8 @@ const FULL_REFUND_FROM: readonly string[] = [...PURCHASES.order.refundableFrom, 
  * and whose goods have not arrived gives its units back (soldQuantity − q, stockLeft + q), so its counters stay
  * equal to its live orders (the heal is for crashes, not for refunds). After arrival the units are not given back
  * (they never came, or are handed over to someone), and an ended group's counters are what it ended with. Before
- * (#23 audit), the document was written first and unconditionally: a voucher redeemed between the expiry sweep's
- * read and this call was refunded in full as well.
+ * (found by an audit: test/node/attacks-features.test.ts), the document was written first and unconditionally: a
+ * voucher redeemed between the expiry sweep's read and this call was refunded in full as well.
  */
 async function refundOrder(db: DB.Database, doc: RefundDoc, now: number): Promise<RefundStart> {
   const from = PURCHASES.order.refundableFrom

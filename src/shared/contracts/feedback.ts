@@ -46,7 +46,8 @@ export interface RatingAggregateView extends RatingSummary {
 /**
  * A rating as others see it (a group buy's or a product's list; the merchant's feedback): no order and no instant.
  * An order id or a to-the-millisecond time would join the words to a line of the merchant's ledger (跟团号, paid at)
- * or a row of a 接龙 list — what one resident said, linked to what they bought (#19 privacy audit).
+ * or a row of a 接龙 list — what one resident said, linked to what they bought (found by an audit:
+ * test/node/attacks-insight.test.ts).
  */
 export interface RatingView {
   /** Opaque, for lists only (unique within an answer; not the order's or the rating's id). */

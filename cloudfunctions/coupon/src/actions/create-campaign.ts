@@ -29,7 +29,8 @@ export const createCampaign = action({
       return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, `fewer than ${K_ANONYMITY_MIN} consenting residents match this audience`)
     }
     // A member campaign (minLevel) is for the members at that level: as narrow a group as an audience, refused alike.
-    // Before (#19 privacy audit), a campaign for the one 金卡 member was made, and its exact counts told when they used it.
+    // Before (an audit: test/node/attacks-insight.test.ts), a campaign for the one 金卡 member was made, and its
+    // exact counts told when they used it.
     if (!audience && (terms.minLevel ?? 0) > 0 && (await membersAtLevel(db, terms.minLevel ?? 0)) < K_ANONYMITY_MIN) {
       return fail(ERROR_CODES.AUDIENCE_TOO_SMALL, `fewer than ${K_ANONYMITY_MIN} members reach this level`)
     }
