@@ -43,6 +43,7 @@ export interface VerificationDoc {
   _id?: string
   /** voucher: a service's voucher redeemed by its provider (#25, server/vouchers/redeem.ts). */
   kind: 'pickup' | 'coupon' | 'voucher'
+  /** What was typed or scanned; '' for a hand-over from the 待提货 list (nothing was typed). */
   code: string
   clerkOpenid: string
   /** Where the attempt was made (the caller's bound point); null when the caller has none. */

@@ -88,7 +88,8 @@ export async function collectMyData(db: DB.Database, openid: string, now: number
     ratings: by.get('ratings') ?? [],
     afterSales: by.get('afterSales') ?? [],
     points,
-    codesTyped: by.get('codesTyped') ?? [],
+    // What the person typed at a counter — not an order's code that rows of list hand-overs written before carried.
+    codesTyped: (by.get('codesTyped') ?? []).map((v) => (v.via === 'list' ? { ...v, code: '' } : v)),
     files: by.get('files') ?? [],
     pickupCodes: by.get('pickupCodes') ?? [],
     // 收货人 lives on the profile (sealed phone); the export opens it for its owner. deleteMe removes the profile.
@@ -194,6 +195,11 @@ export async function erase(db: DB.Database, openid: string, now: number): Promi
     const write = async () => {
       if (p.collection === 'coupons') {
         await db.collection('coupons').where({ [p.field]: openid, status: _.in(VOIDABLE_COUPONS) }).update({ data: { status: 'VOIDED', voidedAt: now } })
+      }
+      if (p.collection === 'orders') {
+        // The door an order went to: kept only while it still has to be delivered (the goods are paid for); once
+        // delivered, refunded or cancelled the address is nobody's business (an audit: test/node/attacks-roles.test.ts).
+        await db.collection('orders').where({ [p.field]: openid, 'delivery.building': _.exists(true), status: _.nin(['PAID', 'READY_FOR_PICKUP']) }).update({ data: { 'delivery.building': _.remove(), 'delivery.room': _.remove() } })
       }
       if (p.collection === 'ratings' || p.collection === 'afterSalesCases') {
         await db.collection(p.collection).where({ [p.field]: openid }).update({ data: Object.fromEntries(RATING_PERSONAL_FIELDS.map((f) => [f, _.remove()])) })

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'crypto'
 import { cloudPathOf, uploadOwnerSegment } from '@shared/domain/uploads'
+import { ERROR_CODES, fail, type Result } from '@shared/errors'
 import { isDuplicateWrite } from '@server/cloud'
 import { readAllWhere } from '@server/insight/query'
 import { copyFileTo, deleteFiles } from './files'
@@ -39,6 +40,17 @@ export async function recordFile(db: DB.Database, openid: string, fileID: string
     const res = await docsOf<UploadDoc>(db.collection(UPLOADS).where({ _id, openid }).limit(1))
     return res.length === 1
   }
+}
+
+/**
+ * A photo someone attaches (to a rating, a 售后 case) must be one they uploaded, or a copy already attached to that
+ * same thing (`keep`, an edit resending it): null, or INPUT.INVALID naming the first other one. Before (an audit:
+ * test/node/attacks-roles.test.ts), any stored file id was copied — another resident's rating photo re-posted under
+ * one's own name, surviving its owner's deleteMe.
+ */
+export function checkOwnPhotos(openid: string, images: readonly string[], keep: readonly string[] = []): Result<never> | null {
+  const index = images.findIndex((i) => !keep.includes(i) && !isOwnUpload(openid, i))
+  return index < 0 ? null : fail(ERROR_CODES.INPUT_INVALID, `images.${index}: not a photo you uploaded`)
 }
 
 /** Where attached photos live: one random folder per attach, so nothing in the path links two of one person's photos. */

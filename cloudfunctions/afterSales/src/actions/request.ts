@@ -12,7 +12,7 @@ import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { afterSalesCaseIdFor, afterSalesRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
-import { attachPhotos, detachPhotos } from '@server/storage/uploads'
+import { attachPhotos, checkOwnPhotos, detachPhotos } from '@server/storage/uploads'
 
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.ORDER_NOT_FOUND]: 'no such order',
@@ -47,6 +47,8 @@ export const request = action({
     const images = input.images ?? []
     const missing = await checkImagesExist(images)
     if (missing) return missing
+    const foreign = checkOwnPhotos(caller.openid, images, [])
+    if (foreign) return foreign
 
     const most = pickedUpQuantity(order)
     if (!(await reserve())) {

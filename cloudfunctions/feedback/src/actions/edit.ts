@@ -8,7 +8,7 @@ import type { RatingDoc } from '@server/feedback/model'
 import { findById, updatedCount } from '@server/fetch'
 import { ratingIdFor } from '@server/ids'
 import { tempUrls } from '@server/storage/files'
-import { attachPhotos, detachPhotos } from '@server/storage/uploads'
+import { attachPhotos, checkOwnPhotos, detachPhotos } from '@server/storage/uploads'
 
 /**
  * Replace one's rating within 24 h of giving it. The write is conditional on the rating's `rev`, so two edits
@@ -25,6 +25,8 @@ export const edit = action({
     let current = await read()
     const notMine = () => fail(ERROR_CODES.FEEDBACK_NOT_FOUND, 'no rating of yours for this order')
     if (!current || current.openid !== caller.openid) return notMine()
+    const foreign = checkOwnPhotos(caller.openid, images, current.images ?? [])
+    if (foreign) return foreign
     // Photos already on this rating stay as they are; new ones are copied to a path of their own (as in rate).
     const shown = await attachPhotos(db, caller.openid, images, current.images ?? [], 'ratings', now)
     const made = shown.filter((i) => !(current!.images ?? []).includes(i))

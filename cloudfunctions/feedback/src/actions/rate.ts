@@ -10,7 +10,7 @@ import type { RatingDoc } from '@server/feedback/model'
 import { findById } from '@server/fetch'
 import { ratingIdFor } from '@server/ids'
 import { tempUrls } from '@server/storage/files'
-import { attachPhotos, detachPhotos } from '@server/storage/uploads'
+import { attachPhotos, checkOwnPhotos, detachPhotos } from '@server/storage/uploads'
 
 /**
  * 评价: the owner of a picked-up order rates it, once. The rating is keyed by the order, so of any number of
@@ -28,6 +28,8 @@ export const rate = action({
     const images = input.images ?? []
     const missing = await checkImagesExist(images)
     if (missing) return missing
+    const foreign = checkOwnPhotos(caller.openid, images, [])
+    if (foreign) return foreign
 
     const target = await ratingTargetOf(db, order)
     // The public list shows copies at a path of their own, never the uploader's folder.

@@ -20,7 +20,9 @@ export const handOver = action({
     const pointId = counterPointOf(await caller.user())
     if (!pointId) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not bound to a pickup point')
     const order = await findById<OrderDoc>(db, 'orders', orderId)
-    const entry = { kind: 'pickup' as const, code: order?.pickupCode ?? '', clerkOpenid: caller.openid, pickupPointId: pointId, orderId, via: 'list' as const, at: now }
+    // No code was typed, so none is written: the order's own code in the audit row (a refused one from another point
+    // included) came back to the clerk in their personal-data export and let them collect at the counter it belongs to.
+    const entry = { kind: 'pickup' as const, code: '', clerkOpenid: caller.openid, pickupPointId: pointId, orderId, via: 'list' as const, at: now }
     // Another point's order is indistinguishable from none: the list is not a way to probe other stores.
     if (!order || order.pickupPointId !== pointId) {
       await audit(db, { ...entry, outcome: ERROR_CODES.ORDER_NOT_FOUND })

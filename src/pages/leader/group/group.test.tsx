@@ -120,3 +120,12 @@ it('marks joins through the poster as 来自海报, and 生成海报 asks for th
   expect(gbs.shareCode).toHaveBeenCalledWith('g1')
 })
 
+
+it('a 阶梯价 group buy that has succeeded is signed off only after 截团: the button waits and says why', async () => {
+  const tiers = [{ minQuantity: 1, priceFen: 3590 }, { minQuantity: 10, priceFen: 2990 }]
+  gbs.get.mockResolvedValue({ ok: true, data: { groupBuy: { ...gb, offerId: null, merchantId: null, status: 'SUCCEEDED', endAt: Date.now() + 3600_000, priceTiers: tiers } } })
+  render(<LeaderGroupPage />)
+  expect(await screen.findByText('已成团：截团后即可确认到货（阶梯价截团时才定成交价）')).toBeTruthy()
+  const signOff = screen.getByRole('button', { name: '确认到货' })
+  expect(signOff.hasAttribute('disabled') || signOff.getAttribute('aria-disabled') === 'true').toBe(true)
+})

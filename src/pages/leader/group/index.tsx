@@ -17,7 +17,7 @@ import MissingLink from '@/components/MissingLink'
 import { ORDER_STATUSES, type OrderStatus } from '@/shared/contracts/order'
 import { useGroupBuyStore } from '@/stores/group-buy'
 import { contactLine } from '@/shared/domain/contact'
-import { canCloseEarly, isArrivalSignOffOpen } from '@/shared/domain/pickup'
+import { arrivalWaitsForEnd, canCloseEarly, isArrivalSignOffOpen } from '@/shared/domain/pickup'
 import { useLeaderStore } from '@/stores/leader'
 import { useRatingsStore } from '@/stores/ratings'
 import { useSessionStore } from '@/stores/session'
@@ -175,8 +175,10 @@ export default function LeaderGroupPage() {
           )}
         </StateView>
       </View>
-      {!canSignOff && !gb.arrivedAt && gb.offerId && gb.status === 'SUCCEEDED' && (
-        <Text className='muted leader-group__hint'>已成团：截团后即可确认到货（帮卖货品按截团时的数量发货）</Text>
+      {!canSignOff && !gb.arrivedAt && arrivalWaitsForEnd(gb) && gb.status === 'SUCCEEDED' && (
+        <Text className='muted leader-group__hint'>
+          {gb.offerId ? '已成团：截团后即可确认到货（帮卖货品按截团时的数量发货）' : '已成团：截团后即可确认到货（阶梯价截团时才定成交价）'}
+        </Text>
       )}
       <View className='bottom-bar leader-group__actions'>
         <Button className='leader-group__share' openType='share'>
