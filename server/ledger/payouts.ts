@@ -2,7 +2,7 @@ import { createHash } from 'crypto'
 import { crashPoint, isCrash } from '@server/crash-points'
 import { findById, updatedCount } from '@server/fetch'
 import type { Party } from '@shared/domain/ledger'
-import { availableOf, repayInTx } from '@server/ledger/debts'
+import { availableOf, repayDebt, repayInTx } from '@server/ledger/debts'
 import { writeEntries } from '@server/ledger/entries'
 import { accountOf, type LedgerBalanceDoc, type PayoutDoc } from '@server/ledger/model'
 import { DEFAULT_CONFIRM_WINDOW_MS, payoutStateForBill } from '@shared/domain/payout'
@@ -112,6 +112,10 @@ export async function applyBill(db: DB.Database, p: PayoutDoc, bill: BillReply, 
   const state = payoutStateForBill(bill.state)
   if (state === 'SUCCESS' || state === 'FAILED' || state === 'CANCELLED') {
     const moved = await finish(db, p._id, state, state === 'SUCCESS' ? null : bill.fail_reason ?? bill.state ?? null, now)
+    // Money that came back repays an open debt at once (as a release's does): 可提现 then shows what can be
+    // withdrawn, not the returned amount beside a debt a payout request would take first. A crash before this is
+    // repaid by the next release or payout, as before.
+    if (moved && state !== 'SUCCESS') await repayDebt(db, p.party, p.partyId, p.account, now)
     return moved ? (state === 'SUCCESS' ? 'PAID' : 'FAILED') : 'UNCHANGED'
   }
   if (state === 'WAIT_USER_CONFIRM' && bill.package_info) {

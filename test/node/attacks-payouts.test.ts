@@ -239,11 +239,11 @@ describe('debts: a refund of released money while a payout bill is pending', () 
     expect(await readDoc('payouts', po.data.payoutId)).toMatchObject({ status: 'FAILED', state: 'CANCELLED' })
     const back = await balanceOf(cloud, DEMO.leader)
     noNegative(back)
-    // Shown: 可提现 is the returned amount while the debt is still open (repaid lazily, before the next payout).
-    expect({ availableFen: back.availableFen, debtFen: back.debtFen }).toEqual({ availableFen: all, debtFen: mid.debtFen + owed })
-    // Withdrawable now is what came back less the debt (repaid first).
-    expect((await request(DEMO.leader, all)).error?.code).toBe('LEDGER.INSUFFICIENT')
+    // The money that came back repaid the debt at once: 可提现 is what can really be withdrawn (before, it showed the
+    // whole returned amount beside the open debt, and asking for it was refused).
     const rest = all - owed - mid.debtFen
+    expect({ availableFen: back.availableFen, debtFen: back.debtFen }).toEqual({ availableFen: rest, debtFen: 0 })
+    expect((await request(DEMO.leader, all)).error?.code).toBe('LEDGER.INSUFFICIENT')
     const ok = await request(DEMO.leader, rest)
     expect(ok.ok).toBe(true)
     const after = await balanceOf(cloud, DEMO.leader)
