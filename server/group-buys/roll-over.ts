@@ -22,10 +22,11 @@ const BATCH = 50
 /** How far back settle re-asks for the difference refunds of moves (a run cut off between the move and the refund). */
 const HEAL_WINDOW_MS = 30 * 60_000
 
-function asGroup(gb: GroupBuyDoc): RollOverGroup {
+/** `heldByOwner`: the units the order's owner already holds in `gb` (their participation's live quantity). */
+function asGroup(gb: GroupBuyDoc, heldByOwner = 0): RollOverGroup {
   return {
     groupBuyId: gb._id, creatorOpenid: gb.creatorOpenid, pickupPointId: gb.pickupPointId, offerId: gb.offerId ?? null, title: gb.title,
-    priceFen: gb.priceFen, status: gb.status, startAt: gb.startAt, endAt: gb.endAt, stockLeft: gb.stockLeft,
+    priceFen: gb.priceFen, status: gb.status, startAt: gb.startAt, endAt: gb.endAt, stockLeft: gb.stockLeft, limitPerUser: gb.limitPerUser, heldByOwner,
   }
 }
 
@@ -90,7 +91,11 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
   const from = await findById<GroupBuyDoc>(db, 'groupBuys', o.groupBuyId)
   if (!from) return false
   const open = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where({ creatorOpenid: from.creatorOpenid, pickupPointId: from.pickupPointId, status: _.in([...JOINABLE_STATUSES]), endAt: _.gt(now) }).limit(BATCH))
-  const target = pickRollOverTarget(asGroup(from), open.map(asGroup), o.priceFen, o.quantity, now)
+  // What the owner already holds in each candidate (one read of their participations there): a move counts toward
+  // the per-person limit as a join does.
+  const parts = open.length ? await docsOf<{ groupBuyId: string; quantity?: number }>(db.collection('participations').where({ _id: _.in(open.map((g) => participationIdFor(g._id, o.openid))) }).limit(open.length)) : []
+  const held = new Map(parts.map((p) => [p.groupBuyId, p.quantity ?? 0]))
+  const target = pickRollOverTarget(asGroup(from), open.map((g) => asGroup(g, held.get(g._id) ?? 0)), o.priceFen, o.quantity, now)
   if (!target) return false
   // 1. The units, from the next group's stock (never below zero), as sold: the order is already paid.
   const took = await db.collection('groupBuys')

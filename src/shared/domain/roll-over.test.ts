@@ -1,7 +1,7 @@
 import { canCancelRolledOver, isRollOverTarget, pickRollOverTarget, ROLL_OVER_WINDOW_MS, type RollOverGroup } from './roll-over'
 
 const now = 1_800_000_000_000
-const from: RollOverGroup = { groupBuyId: 'g1', creatorOpenid: 'L', pickupPointId: 'P', offerId: 'O', title: '橙', priceFen: 3000, status: 'FAILED', startAt: now - 86_400_000, endAt: now - 1000, stockLeft: 0 }
+const from: RollOverGroup = { groupBuyId: 'g1', creatorOpenid: 'L', pickupPointId: 'P', offerId: 'O', title: '橙', priceFen: 3000, status: 'FAILED', startAt: now - 86_400_000, endAt: now - 1000, stockLeft: 0, limitPerUser: 5, heldByOwner: 0 }
 const next = (patch: Partial<RollOverGroup>): RollOverGroup => ({ ...from, groupBuyId: 'g2', status: 'OPEN', startAt: now - 500, endAt: now + 86_400_000, stockLeft: 10, ...patch })
 
 it('moves only to the same leader, point and product, open now within 7 days, at a price ≤ paid with stock', () => {
@@ -11,6 +11,10 @@ it('moves only to the same leader, point and product, open now within 7 days, at
   expect(isRollOverTarget(from, next({ offerId: 'O2' }), 3000, 2, now)).toBe(false)
   expect(isRollOverTarget(from, next({ priceFen: 3100 }), 3000, 2, now)).toBe(false)
   expect(isRollOverTarget(from, next({ stockLeft: 1 }), 3000, 2, now)).toBe(false)
+  // The owner's units there stay within its per-person limit (counting what they already hold in it).
+  expect(isRollOverTarget(from, next({ limitPerUser: 1 }), 3000, 2, now)).toBe(false)
+  expect(isRollOverTarget(from, next({ limitPerUser: 3, heldByOwner: 2 }), 3000, 2, now)).toBe(false)
+  expect(isRollOverTarget(from, next({ limitPerUser: 4, heldByOwner: 2 }), 3000, 2, now)).toBe(true)
   expect(isRollOverTarget(from, next({ startAt: now + 1000 }), 3000, 2, now)).toBe(false) // not open yet
   expect(isRollOverTarget(from, next({ startAt: from.endAt + ROLL_OVER_WINDOW_MS + 1 }), 3000, 2, from.endAt + ROLL_OVER_WINDOW_MS + 2)).toBe(false)
   expect(isRollOverTarget(from, next({ status: 'CLOSED' }), 3000, 2, now)).toBe(false)

@@ -22,6 +22,9 @@ export interface RollOverGroup {
   startAt: number
   endAt: number
   stockLeft: number
+  /** The group's per-person limit, and how many units the order's owner already holds in it (their live orders). */
+  limitPerUser: number
+  heldByOwner: number
 }
 
 /** Until when a held order waits for a next group: 7 days after its group ended. */
@@ -37,7 +40,8 @@ export function isSameProduct(from: Pick<RollOverGroup, 'offerId' | 'title'>, to
 /**
  * May an order of `quantity` paid at `paidPriceFen` move from the failed group `from` to `to` now? The same
  * leader, pickup point and product; `to` opened within the window after `from` ended, takes joins now, has the
- * stock and costs no more than what was paid.
+ * stock, costs no more than what was paid, and the owner's units there stay within its per-person limit (a join
+ * counts all their live orders; a move must too — before, a cheaper flash group limited to 1 took all 5 units).
  */
 export function isRollOverTarget(from: RollOverGroup, to: RollOverGroup, paidPriceFen: number, quantity: number, now: number): boolean {
   return (
@@ -48,7 +52,8 @@ export function isRollOverTarget(from: RollOverGroup, to: RollOverGroup, paidPri
     to.startAt <= rollOverDeadline(from.endAt) &&
     isJoinableAt(to, now) &&
     to.priceFen <= paidPriceFen &&
-    to.stockLeft >= quantity
+    to.stockLeft >= quantity &&
+    to.heldByOwner + quantity <= to.limitPerUser
   )
 }
 

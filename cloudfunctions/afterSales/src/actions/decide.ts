@@ -24,6 +24,10 @@ export const decide = action({
     const _ = db.command
     const c = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
     if (!c || !canDecide(await caller.user(), c)) return fail(ERROR_CODES.AFTER_SALES_NOT_FOUND, 'no such after-sales case')
+    // Nobody decides their own case: a leader who bought in their own group buy (or at their point) approved their
+    // own refund and kept the goods at the merchant's expense (an audit: test/node/attacks-rules.test.ts). Another
+    // party to it — the group buy's merchant or creator, a leader of the point, an admin — decides it.
+    if (c.openid === caller.openid) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'nobody decides their own after-sales case')
     const to = approve ? 'APPROVED' : 'REJECTED'
     const units = approve ? approvedUnits(c.quantity, quantity) : 0
     if (units === null) return fail(ERROR_CODES.INPUT_INVALID, `quantity: at most the ${c.quantity} units this case asked for`)
