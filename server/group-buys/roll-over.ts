@@ -1,13 +1,14 @@
 import { JOINABLE_STATUSES } from '@shared/domain/group-buy'
 import { canCancelRolledOver, cstMonthDayTime, pickRollOverTarget, rollOverDeadline, ROLL_OVER_WINDOW_DAYS, type RollOverGroup } from '@shared/domain/roll-over'
 import { tierDifferenceFen } from '@shared/domain/price-tiers'
-import { isDuplicateWrite } from '@server/cloud'
-import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { GroupBuyDoc, ParticipationDoc } from '@server/group-buys/model'
+import { inTransaction, txGet } from '@server/ledger/txn'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { participationIdFor, rollOverRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
+import { succeedIfReached } from '@server/payments/payment-flow'
 import { docsOf } from '@server/paging'
 import type { DueQuery } from '@server/due'
 
@@ -97,22 +98,33 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
   const held = new Map(parts.map((p) => [p.groupBuyId, p.quantity ?? 0]))
   const target = pickRollOverTarget(asGroup(from), open.map((g) => asGroup(g, held.get(g._id) ?? 0)), o.priceFen, o.quantity, now)
   if (!target) return false
-  // 1. The units, from the next group's stock (never below zero), as sold: the order is already paid.
-  const took = await db.collection('groupBuys')
-    .where({ _id: target.groupBuyId, status: _.in([...JOINABLE_STATUSES]), startAt: _.lte(now), endAt: _.gt(now), stockLeft: _.gte(o.quantity) })
-    .update({ data: { stockLeft: _.inc(-o.quantity), soldQuantity: _.inc(o.quantity) } })
-  if (updatedCount(took) !== 1) return false
-  // 2. The order moves, once: only from its failed group and while still held.
+  // The units from the next group's stock as sold (the order is already paid), the order's move, and the person's
+  // participation there (its quota, and toward 成团) in one transaction: before (an audit:
+  // test/node/attacks-crash.test.ts), three writes, and a move cut before the participation left the buyer uncounted
+  // — a next group that should have succeeded failed and refunded the very buyer who chose to roll over.
   const difference = tierDifferenceFen(o.priceFen, target.priceFen, o.quantity)
-  const moved = await db.collection('orders').where({ _id: o._id, status: 'PAID', groupBuyId: o.groupBuyId, rollOverUntil: o.rollOverUntil }).update({
-    data: { groupBuyId: target.groupBuyId, priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },
+  const partId = participationIdFor(target.groupBuyId, o.openid)
+  const moved = await inTransaction(db, async (t): Promise<GroupBuyDoc | null> => {
+    // Only from its failed group and while still held (a twin that moved it first wins).
+    const cur = await txGet<OrderDoc>(t, 'orders', o._id)
+    if (!cur || cur.status !== 'PAID' || cur.groupBuyId !== o.groupBuyId || cur.rollOverUntil !== o.rollOverUntil) return null
+    const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', target.groupBuyId)
+    if (!gb || !JOINABLE_STATUSES.includes(gb.status) || gb.startAt > now || gb.endAt <= now || gb.stockLeft < o.quantity) return null
+    const part = await txGet<ParticipationDoc>(t, 'participations', partId)
+    if ((part?.quantity ?? 0) + o.quantity > gb.limitPerUser) return null
+    const first = (part?.paidOrders ?? 0) === 0
+    const counts = { stockLeft: gb.stockLeft - o.quantity, soldQuantity: gb.soldQuantity + o.quantity, paidParticipants: gb.paidParticipants + (first ? 1 : 0) }
+    await t.collection('groupBuys').doc(gb._id).update({ data: counts })
+    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity } })
+    else await t.collection('participations').doc(partId).set({ data: { groupBuyId: gb._id, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
+    await t.collection('orders').doc(o._id).update({
+      data: { groupBuyId: gb._id, priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },
+    })
+    return { ...gb, ...counts }
   })
-  if (updatedCount(moved) !== 1) {
-    await db.collection('groupBuys').doc(target.groupBuyId).update({ data: { stockLeft: _.inc(o.quantity), soldQuantity: _.inc(-o.quantity) } })
-    return false
-  }
-  // 3. The person's tally in the next group (a paid order of theirs: it counts toward 成团).
-  await countPaidIn(db, target.groupBuyId, o)
+  if (!moved) return false
+  // A paid order like any other: it may take the group to 成团 (as a payment does).
+  await succeedIfReached(db, moved, now, true)
   // 4. The difference, when the next group is cheaper: its own partial refund.
   if (difference > 0) await requestPartialRefund(db, o, { refundId: rollOverRefundIdFor(o._id), amountFen: difference, reason: '转入下一团退差价' }, now)
   await addNotice(db, `rolled_${o._id}`, {
@@ -121,21 +133,6 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
     page: `pages/resident/order/index?orderId=${o._id}`,
   }, now)
   return true
-}
-
-async function countPaidIn(db: DB.Database, groupBuyId: string, o: OrderDoc): Promise<void> {
-  const _ = db.command
-  const partId = participationIdFor(groupBuyId, o.openid)
-  let first = false
-  try {
-    await db.collection('participations').add({ data: { _id: partId, groupBuyId, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
-    first = true
-  } catch (err) {
-    if (!isDuplicateWrite(err)) throw err
-    first = updatedCount(await db.collection('participations').where({ _id: partId, paidOrders: 0 }).update({ data: { paidOrders: 1, quantity: _.inc(o.quantity) } })) === 1
-    if (!first) await db.collection('participations').doc(partId).update({ data: { paidOrders: _.inc(1), quantity: _.inc(o.quantity) } })
-  }
-  if (first) await db.collection('groupBuys').doc(groupBuyId).update({ data: { paidParticipants: _.inc(1) } })
 }
 
 /**

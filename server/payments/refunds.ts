@@ -63,11 +63,7 @@ export async function requestPartialRefund(
   refund: { refundId: string; amountFen: number; reason: string; units?: number },
   now: number,
 ): Promise<boolean> {
-  const doc: RefundDoc = {
-    _id: refund.refundId, kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
-    amountFen: refund.amountFen, totalFen: order.amountFen, partial: true, reason: refund.reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
-  }
-  if (refund.units !== undefined) doc.units = refund.units
+  const doc = partialRefundDoc(order, refund, now)
   try {
     await db.collection('refunds').add({ data: doc })
     return true
@@ -75,6 +71,16 @@ export async function requestPartialRefund(
     if (!isDuplicateWrite(err)) throw err
     return false
   }
+}
+
+/** The refund document of a partial refund (requestPartialRefund; a caller's transaction may insert it itself). */
+export function partialRefundDoc(order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen'>, refund: { refundId: string; amountFen: number; reason: string; units?: number }, now: number): RefundDoc {
+  const doc: RefundDoc = {
+    _id: refund.refundId, kind: 'order', orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId,
+    amountFen: refund.amountFen, totalFen: order.amountFen, partial: true, reason: refund.reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null,
+  }
+  if (refund.units !== undefined) doc.units = refund.units
+  return doc
 }
 
 /** An order's goods arrived short: its one shortage refund, for the `units` that did not arrive. */

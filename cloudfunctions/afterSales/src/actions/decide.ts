@@ -5,23 +5,23 @@ import { AFTER_SALES, AFTER_SALES_TALLIES, canDecide } from '@server/after-sales
 import type { AfterSalesCaseDoc } from '@server/after-sales/model'
 import { action } from '@server/define'
 import type { OrderDoc } from '@server/orders/model'
-import { findById, updatedCount } from '@server/fetch'
+import { findById } from '@server/fetch'
+import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
-import { requestPartialRefund } from '@server/payments/refunds'
+import { partialRefundDoc, requestPartialRefund } from '@server/payments/refunds'
 
 /**
- * 处理售后: PENDING → APPROVED or REJECTED, one conditional write, so of any number of racing decisions one
- * wins. Every approval call (the winner, a racing twin, a retry after a cut-off call) makes sure the case's one
- * refund exists — requestPartialRefund with the case's own refund id is a keyed insert — so an approved case
- * refunds quantity × price exactly once, recording the units it takes back (the ledger splits what the order keeps
- * by them). `quantity` approves fewer units than asked; a rejection (or the units not approved) go back to the
- * order's tally.
+ * 处理售后: PENDING → APPROVED or REJECTED in one transaction with what follows from it — an approval's one refund
+ * (the case's own refund id), and the units going back to the order's tally (a rejection's, or those an approval of
+ * fewer units did not take) — so of any number of racing decisions one wins, and a call cut off anywhere leaves all of
+ * it or none. An approved case refunds quantity × price exactly once, recording the units it takes back (the ledger
+ * splits what the order keeps by them); a repeat of an approval makes sure its refund exists (a keyed insert), for
+ * cases decided before the two shared a transaction.
  */
 export const decide = action({
   access: ['leader', 'merchant', 'admin'],
   input: afterSalesContract.decide,
   async run({ caller, db, now }, { caseId, approve, quantity, note }): Promise<Result<AfterSalesOutputs['decide']>> {
-    const _ = db.command
     const c = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
     if (!c || !canDecide(await caller.user(), c)) return fail(ERROR_CODES.AFTER_SALES_NOT_FOUND, 'no such after-sales case')
     // Nobody decides their own case: a leader who bought in their own group buy (or at their point) approved their
@@ -33,21 +33,29 @@ export const decide = action({
     if (units === null) return fail(ERROR_CODES.INPUT_INVALID, `quantity: at most the ${c.quantity} units this case asked for`)
     // An approval of fewer units than asked narrows the case to them (one write with the decision).
     const narrowed = approve && units < c.quantity ? { quantity: units, askedQuantity: c.quantity, refundFen: afterSalesRefundFen(units, c.priceFen) } : {}
-    const won = updatedCount(
-      await db.collection(AFTER_SALES).where({ _id: caseId, status: 'PENDING', quantity: c.quantity }).update({ data: { status: to, note: note ?? '', decidedAt: now, decidedBy: caller.openid, ...narrowed } }),
-    ) === 1
-    // What was decided (by this call or the one that won): the stored case.
-    const current = won ? { ...c, status: to, ...narrowed } : ((await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)) ?? c)
+    const order = approve ? await findById<OrderDoc>(db, 'orders', c.orderId) : null
+    if (approve && !order) throw new Error(`after-sales case ${caseId} names a missing order`)
+    // The decision, what it gives back to the order's tally (the units not approved, or all of a rejection) and an
+    // approval's refund, in one transaction: before (an audit: test/node/attacks-crash.test.ts), a call cut after the
+    // decision's write left an approved case with no refund — no settle pass looks for one — or a rejected case's units
+    // held on the tally for ever (a retry found the case decided and gave nothing back).
+    const decided = await inTransaction(db, async (t): Promise<{ won: boolean; current: AfterSalesCaseDoc }> => {
+      const cur = await txGet<AfterSalesCaseDoc>(t, AFTER_SALES, caseId)
+      if (!cur || cur.status !== 'PENDING') return { won: false, current: cur ?? c }
+      const current: AfterSalesCaseDoc = { ...cur, status: to, note: note ?? '', decidedAt: now, decidedBy: caller.openid, ...narrowed }
+      await t.collection(AFTER_SALES).doc(caseId).update({ data: { status: to, note: note ?? '', decidedAt: now, decidedBy: caller.openid, ...narrowed } })
+      const back = cur.quantity - units
+      if (back > 0) {
+        const tally = await txGet<{ quantity: number }>(t, AFTER_SALES_TALLIES, cur.orderId)
+        if (tally) await t.collection(AFTER_SALES_TALLIES).doc(cur.orderId).update({ data: { quantity: tally.quantity - back } })
+      }
+      if (approve) await t.collection('refunds').add({ data: partialRefundDoc(order!, { refundId: cur.refundId, amountFen: current.refundFen, reason: '售后退款', units: current.quantity }, now) as unknown as Record<string, unknown> })
+      return { won: true, current }
+    })
+    const { won, current } = decided
     if (!won && current.status !== to) return fail(ERROR_CODES.AFTER_SALES_ALREADY_DECIDED, `this case was already ${current.status.toLowerCase()}`)
-    if (approve) {
-      const order = await findById<OrderDoc>(db, 'orders', c.orderId)
-      if (!order) throw new Error(`after-sales case ${caseId} names a missing order`)
-      // The units not approved go back to the order's tally (once: only the winning write narrowed the case).
-      if (won && units < c.quantity) await db.collection(AFTER_SALES_TALLIES).doc(c.orderId).update({ data: { quantity: _.inc(units - c.quantity) } })
-      await requestPartialRefund(db, order, { refundId: current.refundId, amountFen: current.refundFen, reason: '售后退款', units: current.quantity }, now)
-    } else if (won) {
-      await db.collection(AFTER_SALES_TALLIES).doc(c.orderId).update({ data: { quantity: _.inc(-c.quantity) } })
-    }
+    // An approval decided before its refund shared its transaction (or by a racing twin): its one refund, keyed.
+    if (approve && !won) await requestPartialRefund(db, order!, { refundId: current.refundId, amountFen: current.refundFen, reason: '售后退款', units: current.quantity }, now)
     if (won) {
       const body = approve
         ? `「${c.title}」售后已同意${current.quantity < c.quantity ? `（${current.quantity}/${c.quantity} 件）` : ''}，¥${(current.refundFen / 100).toFixed(2)} 将原路退回`

@@ -5,11 +5,11 @@ import { AFTER_SALES, AFTER_SALES_TALLIES } from '@server/after-sales/cases'
 import type { AfterSalesCaseDoc } from '@server/after-sales/model'
 import { afterSalesWindowMs } from '@server/after-sales/window'
 import { checkImagesExist } from '@server/catalog/products'
-import { isDuplicateWrite } from '@server/cloud'
 import { action } from '@server/define'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
-import { findById, updatedCount } from '@server/fetch'
+import { findById } from '@server/fetch'
+import { inTransaction, txGet } from '@server/ledger/txn'
 import { afterSalesCaseIdFor, afterSalesRefundIdFor } from '@server/ids'
 import { addNotice } from '@server/messages/notices'
 import { attachPhotos, checkOwnPhotos, detachPhotos } from '@server/storage/uploads'
@@ -22,16 +22,16 @@ const MESSAGES: Record<string, string> = {
 }
 
 /**
- * 申请售后. The case id comes from (caller, requestId), so a replay answers with the same case. The units
- * asked for are reserved on the order's tally first, by a conditional write that never passes the picked-up
- * quantity, so concurrent requests of one order can never ask back more than was handed over — and never on a tally
- * the ledger closed when it released the order's money (ledger-flow's bookRelease), so no case reaches paid-out money.
+ * 申请售后. The case id comes from (caller, requestId), so a replay answers with the same case. The units asked
+ * for are reserved on the order's tally in the transaction that inserts the case, never past the picked-up quantity,
+ * so concurrent requests of one order can never ask back more than was handed over — and never on a tally the ledger
+ * closed when it released the order's money (ledger-flow's bookRelease, a transaction on the same tally), so no case
+ * reaches paid-out money.
  */
 export const request = action({
   access: ['resident'],
   input: afterSalesContract.request,
   async run({ caller, db, now }, input) {
-    const _ = db.command
     const caseId = afterSalesCaseIdFor(caller.openid, input.requestId)
     const replay = (c: AfterSalesCaseDoc) =>
       c.orderId === input.orderId ? ok({ caseId: c._id, status: c.status }) : fail(ERROR_CODES.INPUT_INVALID, 'requestId was already used for another order')
@@ -51,14 +51,6 @@ export const request = action({
     if (foreign) return foreign
 
     const most = pickedUpQuantity(order)
-    if (!(await reserve())) {
-      const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
-      if (stored) return replay(stored)
-      // The ledger released the order's money meanwhile (its window closed): no case can reach it any more.
-      if ((await findById<{ closed?: boolean }>(db, AFTER_SALES_TALLIES, order._id))?.closed) return fail(ERROR_CODES.AFTER_SALES_WINDOW_CLOSED, MESSAGES[ERROR_CODES.AFTER_SALES_WINDOW_CLOSED])
-      return fail(ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED, MESSAGES[ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED])
-    }
-
     const gb = await findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId)
     // Leaders and merchants see copies at a path of their own, never the resident's upload folder.
     const shown = await attachPhotos(db, caller.openid, images, [], 'after-sales', now)
@@ -68,17 +60,25 @@ export const request = action({
       refundFen: afterSalesRefundFen(input.quantity, order.priceFen), reason: input.reason, text: input.text ?? '', images: shown, status: 'PENDING', note: '',
       requestId: input.requestId, refundId: afterSalesRefundIdFor(caseId), createdAt: now, decidedAt: null, decidedBy: null,
     }
-    try {
-      await db.collection(AFTER_SALES).add({ data: doc })
-    } catch (err) {
-      const stored = await findById<AfterSalesCaseDoc>(db, AFTER_SALES, caseId)
-      // Not a duplicate, yet the case is there: our insert landed despite the error, and it holds the units.
-      if (stored && !isDuplicateWrite(err) && stored.createdAt === now) return replay(stored)
+    // The units and the case in one transaction: before (an audit: test/node/attacks-crash.test.ts), the tally was
+    // reserved by one write and the case inserted by the next, and a call cut between them left units no case owned —
+    // the resident's retry refused for ever, and the order's money never released.
+    const made = await inTransaction(db, async (t): Promise<AfterSalesCaseDoc | ErrorCode> => {
+      const stored = await txGet<AfterSalesCaseDoc>(t, AFTER_SALES, caseId)
+      if (stored) return stored
+      const tally = await txGet<{ quantity: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, order._id)
+      // Never on a closed tally: the ledger closes it in the transaction that releases the order's money.
+      if (tally?.closed) return ERROR_CODES.AFTER_SALES_WINDOW_CLOSED
+      if ((tally?.quantity ?? 0) + input.quantity > most) return ERROR_CODES.AFTER_SALES_QUANTITY_EXCEEDED
+      if (tally) await t.collection(AFTER_SALES_TALLIES).doc(order._id).update({ data: { quantity: tally.quantity + input.quantity } })
+      else await t.collection(AFTER_SALES_TALLIES).doc(order._id).set({ data: { quantity: input.quantity } })
+      await t.collection(AFTER_SALES).add({ data: doc as unknown as Record<string, unknown> })
+      return doc
+    })
+    if (typeof made === 'string' || made !== doc) {
+      // Refused, or a concurrent replay of this requestId made the case: this call's copies are not shown.
       await detachPhotos(db, shown)
-      // A concurrent replay of this requestId made the case (or nothing was made): give back what this call reserved.
-      await db.collection(AFTER_SALES_TALLIES).doc(order._id).update({ data: { quantity: _.inc(-input.quantity) } })
-      if (stored) return replay(stored)
-      throw err
+      return typeof made === 'string' ? fail(made, MESSAGES[made]) : replay(made)
     }
 
     const body = `「${order.title}」${input.quantity} 件申请售后（${AFTER_SALES_REASON_LABELS[input.reason]}），待处理`
@@ -87,18 +87,5 @@ export const request = action({
       await addNotice(db, `asreq_${caseId}_${deciders.indexOf(openid)}`, { openid, kind: 'AFTER_SALES_REQUESTED', title: '新的售后申请', body, page: 'pages/leader/after-sales/index' }, now)
     }
     return ok({ caseId, status: doc.status })
-
-    async function reserve(): Promise<boolean> {
-      if (input.quantity > most) return false
-      try {
-        await db.collection(AFTER_SALES_TALLIES).add({ data: { _id: order!._id, quantity: input.quantity } })
-        return true
-      } catch (err) {
-        if (!isDuplicateWrite(err)) throw err
-      }
-      // Never on a closed tally: the ledger closes it in the transaction that releases the order's money.
-      const res = await db.collection(AFTER_SALES_TALLIES).where({ _id: order!._id, quantity: _.lte(most - input.quantity), closed: _.neq(true) }).update({ data: { quantity: _.inc(input.quantity) } })
-      return updatedCount(res) === 1
-    }
   },
 })

@@ -1,0 +1,391 @@
+/**
+ * Crash consistency, attacked (this stop's audit): each test kills a call at one write — that write and every later
+ * request of the dead instance fail, and a transaction it left open is aborted as CloudBase does on its timeout —
+ * then lets settle run and checks the invariants (money, counters against a recount, exactly-once, nothing stuck).
+ * Four flows that lost or froze something are now one transaction each: the roll-over move (stock, order,
+ * participation), the after-sales request (tally and case) and decision (case, tally and refund). Two leaks are known
+ * and not fixed; their tests are `it.failing` (they pass while the leak stands, and fail — to be turned around — once
+ * it is fixed): a join's quota after a cut, and a service slot's place after a cut.
+ */
+import type { SlotView } from '@shared/contracts/voucher'
+import { healGroupBuyCounters, quietMs } from '@server/group-buys/heal-counters'
+import { expireUnpaidOrders } from '@server/group-buys/wind-up'
+import { releaseDue } from '@server/ledger/ledger-flow'
+import { processDueRefunds } from '@server/payments/refunds'
+import { participationIdFor } from '@server/ids'
+import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { pickedUpGroupBuy } from './support/after-pickup'
+import { PNG_1PX } from './support/images'
+
+jest.setTimeout(300_000)
+
+const cloud = testCloudForThisFile()
+const MIN = 60_000
+const DAY = 86_400_000
+let uid = 0
+const fresh = (tag: string) => `audc-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+
+const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
+
+/**
+ * Run `run` with the instance dying at the `nth` write to `collection` (whose request mentions `match`, when given):
+ * that write fails and so does every database request after it until `run` returns (a dead instance writes nothing
+ * more, so no compensation runs). Returns whether the death happened and what `run` returned (or threw).
+ */
+async function dieAt<T>(spec: { collection: string; match?: string; nth?: number }, run: () => Promise<T>): Promise<{ died: boolean; result?: T; error?: unknown }> {
+  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
+  const original = db.handle.bind(db)
+  let seen = 0
+  let dead = false
+  // Transactions the run opened and never finished: CloudBase aborts a dead instance's open transaction when it
+  // times out (its writes hold their documents until then); the kill ends them the same way when the run is over.
+  const open = new Set<string>()
+  const spy = jest.spyOn(db, 'handle').mockImplementation((action: string, params?: Record<string, unknown>) => {
+    if (dead) return { code: 'SYS_ERR', message: 'simulated crash: the instance is dead' }
+    if (action === 'database.commitTransaction' || action === 'database.abortTransaction') open.delete(String(params?.transactionId))
+    if (WRITES.has(action) && params?.collectionName === spec.collection && (!spec.match || JSON.stringify(params).includes(spec.match))) {
+      if (++seen === (spec.nth ?? 1)) {
+        dead = true
+        return { code: 'SYS_ERR', message: `simulated crash before write to ${spec.collection}` }
+      }
+    }
+    const reply = original(action, params)
+    if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') open.add(reply.transactionId)
+    return reply
+  })
+  try {
+    const result = await run()
+    return { died: dead, result }
+  } catch (error) {
+    return { died: dead, error }
+  } finally {
+    spy.mockRestore()
+    for (const transactionId of open) {
+      try {
+        original('database.abortTransaction', { transactionId })
+      } catch {
+        // already timed out
+      }
+    }
+  }
+}
+
+const settle = async (n = 3) => {
+  for (let i = 0; i < n; i++) await cloud.fireTimer('settle')
+}
+
+let quiet: jest.SpyInstance[] = []
+beforeAll(() => {
+  const original = console.error
+  quiet = [
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
+    }),
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
+  ]
+})
+afterAll(() => {
+  for (const s of quiet) s.mockRestore()
+})
+
+async function paid(openid: string, groupBuyId: string, quantity: number, onFail?: 'ROLL_OVER'): Promise<string> {
+  const res = await cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId, quantity, requestId: newRequestId('audc'), ...(onFail ? { onFail } : {}) })
+  if (!res.ok) throw new Error(`join: ${res.error?.code} ${res.error?.message}`)
+  if (!(await cloud.pay.pay(res.data.orderId)).ok) throw new Error('pay failed')
+  return res.data.orderId
+}
+
+async function endGroup(groupBuyId: string): Promise<void> {
+  await database().collection('groupBuys').doc(groupBuyId).update({ data: { endAt: Date.now() - 1 } })
+  await settle(2)
+}
+
+/** The group's counters as a recount from its orders would have them. */
+async function recount(groupBuyId: string): Promise<{ soldQuantity: number; reservedQuantity: number; paidParticipants: number }> {
+  const orders = await readAll('orders', { groupBuyId })
+  const live = orders.filter((o) => ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'].includes(o.status))
+  return {
+    soldQuantity: live.reduce((s, o) => s + o.quantity, 0),
+    reservedQuantity: orders.filter((o) => o.status === 'PENDING_PAYMENT').reduce((s, o) => s + o.quantity, 0),
+    paidParticipants: new Set(live.map((o) => o.openid)).size,
+  }
+}
+
+async function reconcileMismatches(): Promise<Doc[]> {
+  const r = await cloud.call<{ mismatches: Doc[] }>('admin', DEMO.admin, { action: 'reconcile' })
+  if (!r.ok) throw new Error(`reconcile: ${r.error?.code}`)
+  return r.data.mismatches
+}
+
+// ─── Roll-over (server/group-buys/roll-over.ts moveToNextGroup) ───────────────────────────────────────────────
+
+describe('roll-over move', () => {
+  async function heldOrder(tag: string): Promise<{ title: string; orderId: string; openid: string }> {
+    const title = `审计保留 ${tag}`
+    const openid = fresh(tag)
+    const failing = await createGroupBuy(cloud, { title, priceFen: 1000, minParticipants: 3, limitPerUser: 5 })
+    const orderId = await paid(openid, failing, 2, 'ROLL_OVER')
+    await endGroup(failing)
+    const held = (await readDoc('orders', orderId))!
+    expect({ status: held.status, held: held.rollOverUntil > Date.now() }).toEqual({ status: 'PAID', held: true })
+    return { title, orderId, openid }
+  }
+
+  it('a move killed inside its transaction (at the participation) moves nothing; settle moves it once, counted, and the group reaches 成团', async () => {
+    const { title, orderId, openid } = await heldOrder('rp')
+    const next = await createGroupBuy(cloud, { title, priceFen: 1000, minParticipants: 1, limitPerUser: 5, stock: 20 })
+    const killed = await dieAt({ collection: 'participations', match: next }, () => cloud.fireTimer('settle'))
+    expect(killed.died).toBe(true)
+    await settle(3)
+
+    const order = (await readDoc('orders', orderId))!
+    expect({ groupBuyId: order.groupBuyId, status: order.status }).toEqual({ groupBuyId: next, status: 'PAID' })
+    const gb = (await readDoc('groupBuys', next))!
+    const part = await readDoc('participations', participationIdFor(next, openid))
+    expect(await recount(next)).toEqual({ soldQuantity: 2, reservedQuantity: 0, paidParticipants: 1 })
+    // For the report: what admin reconcile says about this group (it recounts paid participants from participations).
+    // eslint-disable-next-line no-console
+    console.log(`reconcile on the cut roll-over: ${JSON.stringify((await reconcileMismatches()).filter((m) => m.groupBuyId === next || m.orderId === orderId))}`)
+    // The invariant: the group's paid participants agree with its paid orders, the buyer's participation holds the
+    // order (per-person limit, 成团 at the end is decided from participations), and a group of minParticipants 1 with
+    // one paid order has reached 成团.
+    expect({
+      soldQuantity: gb.soldQuantity, stockLeft: gb.stockLeft, paidParticipants: gb.paidParticipants, status: gb.status,
+      participation: part ? { paidOrders: part.paidOrders, quantity: part.quantity } : null,
+    }).toEqual({ soldQuantity: 2, stockLeft: 18, paidParticipants: 1, status: 'SUCCEEDED', participation: { paidOrders: 1, quantity: 2 } })
+  })
+
+  it('the same cut, then the next group ends: it closes with the moved buyer counted, and nobody is refunded', async () => {
+    const { title, orderId } = await heldOrder('rf')
+    const next = await createGroupBuy(cloud, { title, priceFen: 1000, minParticipants: 1, limitPerUser: 5, stock: 20 })
+    expect((await dieAt({ collection: 'participations', match: next }, () => cloud.fireTimer('settle'))).died).toBe(true)
+    await settle(2)
+    await endGroup(next)
+    await settle(2)
+    const gb = (await readDoc('groupBuys', next))!
+    const order = (await readDoc('orders', orderId))!
+    expect({ status: gb.status, orderStatus: order.status, refunded: cloud.pay.refundedFor(orderId) }).toEqual({ status: 'CLOSED', orderStatus: 'PAID', refunded: 0 })
+  })
+
+  it('REFUSED: killed at the order’s write in the move: nothing taken, the move then happens once with its difference refunded once', async () => {
+    const { title, orderId, openid } = await heldOrder('rs')
+    const next = await createGroupBuy(cloud, { title, priceFen: 900, minParticipants: 3, limitPerUser: 5, stock: 20 })
+    const killed = await dieAt({ collection: 'orders', match: orderId }, () => cloud.fireTimer('settle'))
+    expect(killed.died).toBe(true)
+    // The stock is taken in the move's own transaction: a kill there takes nothing.
+    const cut = (await readDoc('groupBuys', next))!
+    expect({ sold: cut.soldQuantity, stockLeft: cut.stockLeft }).toEqual({ sold: 0, stockLeft: 20 })
+    await settle(3)
+    await processDueRefunds(database(), Date.now() + MIN)
+    await settle(1)
+    const gb = (await readDoc('groupBuys', next))!
+    const order = (await readDoc('orders', orderId))!
+    expect({ groupBuyId: order.groupBuyId, status: order.status, rollOverRefundFen: order.rollOverRefundFen }).toEqual({ groupBuyId: next, status: 'PAID', rollOverRefundFen: 200 })
+    expect({ sold: gb.soldQuantity, stockLeft: gb.stockLeft, paidParticipants: gb.paidParticipants }).toEqual({ sold: 2, stockLeft: 18, paidParticipants: 1 })
+    expect((await readDoc('participations', participationIdFor(next, openid)))).toMatchObject({ paidOrders: 1, quantity: 2 })
+    expect(cloud.pay.refundedFor(orderId)).toBe(200)
+    expect(cloud.pay.listRefunds().filter((r) => r.outTradeNo === orderId)).toHaveLength(1)
+  })
+
+  it('REFUSED: killed after the move, before the difference refund: settle asks it once', async () => {
+    const { title, orderId } = await heldOrder('rd')
+    const next = await createGroupBuy(cloud, { title, priceFen: 800, minParticipants: 3, limitPerUser: 5, stock: 20 })
+    expect((await dieAt({ collection: 'refunds', match: orderId }, () => cloud.fireTimer('settle'))).died).toBe(true)
+    expect((await readDoc('orders', orderId))!.groupBuyId).toBe(next)
+    await settle(3)
+    await processDueRefunds(database(), Date.now() + MIN)
+    await settle(1)
+    expect(cloud.pay.refundedFor(orderId)).toBe(400)
+    expect(cloud.pay.listRefunds().filter((r) => r.outTradeNo === orderId)).toHaveLength(1)
+    expect((await readDoc('orders', orderId))!.refundedFen).toBe(400)
+  })
+})
+
+// ─── After-sales (cloudfunctions/afterSales) ──────────────────────────────────────────────────────────────────
+
+describe('after-sales', () => {
+  const request = (openid: string, orderId: string, quantity: number, requestId = newRequestId('audc-as')) =>
+    cloud.call<{ caseId: string; status: string }>('afterSales', openid, { action: 'request', orderId, quantity, reason: 'QUALITY', requestId })
+
+  it('a request killed at its case insert reserves nothing (one transaction): the retry with the same requestId makes the one case', async () => {
+    const A = fresh('asq')
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
+    const requestId = newRequestId('audc-as')
+    const killed = await dieAt({ collection: 'afterSalesCases' }, () => request(A, orders[A], 3, requestId))
+    expect(killed.died).toBe(true)
+    expect((killed.result as Reply).ok).toBe(false)
+    await settle(2)
+    // The client retries the very same request (same requestId), then a fresh one.
+    const retry = await request(A, orders[A], 3, requestId)
+    const again = await request(A, orders[A], 3)
+    const cases = await readAll('afterSalesCases', { orderId: orders[A] })
+    expect({ retry: retry.ok ? 'ok' : retry.error?.code, again: again.ok ? 'ok' : again.error?.code, cases: cases.length }).toEqual({ retry: 'ok', again: 'AFTER_SALES.QUANTITY_EXCEEDED', cases: 1 })
+  })
+
+  it('the same cut, never retried: no units are held by a case that does not exist, and the order’s money is released after the window', async () => {
+    const A = fresh('asr')
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 2 }, { priceFen: 1990 })
+    expect((await dieAt({ collection: 'afterSalesCases' }, () => request(A, orders[A], 1))).died).toBe(true)
+    const later = Date.now() + 3 * DAY
+    await releaseDue(database(), later)
+    await releaseDue(database(), later + MIN)
+    const tally = await readDoc('afterSalesTallies', orders[A])
+    expect({ cases: (await readAll('afterSalesCases', { orderId: orders[A] })).length, tally: tally?.quantity ?? 0 }).toEqual({ cases: 0, tally: 0 })
+    expect((await readLedger(orders[A]))!.released).toBe(true)
+  })
+
+  it('an approval killed at its refund insert leaves the case undecided (one transaction), never approved without a refund; decided again, it refunds once and the money is released', async () => {
+    const A = fresh('asa')
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
+    const asked = await request(A, orders[A], 2)
+    expect(asked.ok).toBe(true)
+    const killed = await dieAt({ collection: 'refunds' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true }))
+    expect(killed.died).toBe(true)
+    expect((await readDoc('afterSalesCases', asked.data.caseId))!.status).toBe('PENDING')
+    expect(await readAll('refunds', { orderId: orders[A] })).toEqual([])
+    // The leader's screen still shows it pending: they decide it again.
+    expect((await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })).ok).toBe(true)
+    await settle(3)
+    await processDueRefunds(database(), Date.now() + MIN)
+    await settle(1)
+    const later = Date.now() + 3 * DAY
+    await releaseDue(database(), later)
+    expect({
+      refunds: (await readAll('refunds', { orderId: orders[A] })).map((r) => r.amountFen),
+      paidBack: cloud.pay.refundedFor(orders[A]),
+      released: (await readLedger(orders[A]))!.released,
+    }).toEqual({ refunds: [3980], paidBack: 3980, released: true })
+  })
+
+  it('REFUSED: the same cut approval decided again by the leader, then by an admin: one refund', async () => {
+    const A = fresh('asb')
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
+    const asked = await request(A, orders[A], 2)
+    expect((await dieAt({ collection: 'refunds' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true }))).died).toBe(true)
+    const again = await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })
+    const twice = await cloud.call('afterSales', DEMO.admin, { action: 'decide', caseId: asked.data.caseId, approve: true })
+    expect([again.ok, twice.ok]).toEqual([true, true])
+    await settle(2)
+    await processDueRefunds(database(), Date.now() + MIN)
+    await settle(1)
+    expect({ refunds: (await readAll('refunds', { orderId: orders[A] })).map((r) => r.amountFen), paidBack: cloud.pay.refundedFor(orders[A]), count: cloud.pay.refundCountFor(orders[A]) }).toEqual({ refunds: [3980], paidBack: 3980, count: 1 })
+  })
+
+  it('a rejection killed at its tally write decides nothing (one transaction): decided again, the units go back and the resident may ask again', async () => {
+    const A = fresh('asj')
+    const { orders } = await pickedUpGroupBuy(cloud, { [A]: 2 }, { priceFen: 1990 })
+    const asked = await request(A, orders[A], 2)
+    expect(asked.ok).toBe(true)
+    const killed = await dieAt({ collection: 'afterSalesTallies' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: false }))
+    expect(killed.died).toBe(true)
+    const retried = await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: false })
+    expect(retried.ok).toBe(true)
+    await settle(2)
+    const tally = await readDoc('afterSalesTallies', orders[A])
+    const second = await request(A, orders[A], 1)
+    expect({ tally: tally?.quantity, second: second.ok ? 'ok' : second.error?.code }).toEqual({ tally: 0, second: 'ok' })
+  })
+})
+
+// ─── Joins and holds (server/group-buys/join-flow.ts, server/vouchers/book.ts, order-flow.ts releaseUnpaid) ───
+
+describe('join holds', () => {
+  it('REFUSED: a goods join killed after its stock, before its quota: the stock comes back once the discrepancy stood still', async () => {
+    const A = fresh('js')
+    const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 2, minParticipants: 5 })
+    const killed = await dieAt({ collection: 'participations', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))
+    expect(killed.died).toBe(true)
+    expect((await readDoc('groupBuys', gb))).toMatchObject({ stockLeft: 8, reservedQuantity: 2 })
+    const now = Date.now()
+    for (const t of [now, now + quietMs() + 1]) for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), t)
+    expect((await readDoc('groupBuys', gb))).toMatchObject({ stockLeft: 10, reservedQuantity: 0, soldQuantity: 0 })
+  })
+
+  it.failing('KNOWN, NOT FIXED (passes while the leak stands): a goods join killed after its quota, before its order — the client’s retry (same requestId) and any new join are refused for good; the counter heal gives the stock back but not the quota', async () => {
+    const A = fresh('jq')
+    const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 2, minParticipants: 5 })
+    const requestId = newRequestId('audc')
+    const killed = await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId }))
+    expect(killed.died).toBe(true)
+    const now = Date.now()
+    for (const t of [now, now + quietMs() + 1]) for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), t)
+    await settle(2)
+    expect((await readDoc('groupBuys', gb))).toMatchObject({ stockLeft: 10, reservedQuantity: 0 })
+    const retry = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId })
+    const part = await readDoc('participations', participationIdFor(gb, A))
+    expect({ retry: retry.ok ? 'ok' : retry.error?.code, heldQuota: part?.quantity }).toEqual({ retry: 'ok', heldQuota: 2 })
+    expect(await readAll('orders', { groupBuyId: gb, openid: A })).toHaveLength(1)
+  })
+
+  // Services (#25): the slot's places are a third hold, with no heal.
+  let seq = 0
+  async function serviceProduct(): Promise<string> {
+    const up = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(`products/audc-${++seq}.png`)}`, { method: 'POST', headers: { 'X-WX-OPENID': DEMO.merchant }, body: new Uint8Array(PNG_1PX) })
+    const image = ((await up.json()) as { data: { fileID: string } }).data.fileID
+    const res = await cloud.call<{ productId: string }>('catalog', DEMO.merchant, {
+      action: 'createProduct', kind: 'SERVICE', name: `审计保洁${seq}`, unit: '次', category: '家政', images: [image],
+      supplyPriceFen: 6000, suggestedPriceFen: 9900, durationMinutes: 60, servingPointIds: [cloud.pickupPointId], serviceArea: '小区',
+    })
+    if (!res.ok) throw new Error(`createProduct: ${res.error?.code}`)
+    return res.data.productId
+  }
+  async function publish(capacity: number): Promise<{ groupBuyId: string; slots: SlotView[] }> {
+    const now = Date.now()
+    const slots = [{ startAt: now + 60 * MIN, endAt: now + 90 * MIN, capacity }]
+    const res = await cloud.call<{ groupBuyId: string; slots: SlotView[] }>('voucher', DEMO.merchant, {
+      action: 'publish', productId: await serviceProduct(), pickupPointId: cloud.pickupPointId, priceFen: 8800, slots, limitPerUser: 1, minParticipants: 1,
+    })
+    if (!res.ok) throw new Error(`publish: ${res.error?.code} ${res.error?.message}`)
+    return res.data
+  }
+  const slotLeft = async (groupBuyId: string) => (await readAll('serviceSlots', { groupBuyId }))[0].left as number
+  const book = (openid: string, groupBuyId: string) => cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId, quantity: 1, requestId: newRequestId('audc'), slotIndex: 0 })
+
+  it.failing('KNOWN, NOT FIXED (passes while the leak stands): a service booking killed after its slot place, before its stock — the place is lost for good (no heal recounts a slot)', async () => {
+    const { groupBuyId } = await publish(2)
+    const killed = await dieAt({ collection: 'groupBuys', match: groupBuyId }, () => book(fresh('vb'), groupBuyId))
+    expect(killed.died).toBe(true)
+    const now = Date.now()
+    for (const t of [now, now + quietMs() + 1]) for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), t)
+    await settle(2)
+    expect(await readAll('orders', { groupBuyId })).toEqual([])
+    const b1 = await book(fresh('vb'), groupBuyId)
+    const b2 = await book(fresh('vb'), groupBuyId)
+    expect({ left: (await slotLeft(groupBuyId)) + (b1.ok ? 1 : 0) + (b2.ok ? 1 : 0), b1: b1.ok, b2: b2.ok ? 'ok' : b2.error?.code }).toEqual({ left: 2, b1: true, b2: 'ok' })
+  })
+
+  it.failing('KNOWN, NOT FIXED (passes while the leak stands): an unpaid service booking’s expiry killed after EXPIRED and its stock, before its slot place — the place is never given back', async () => {
+    const { groupBuyId } = await publish(1)
+    const booked = await book(fresh('ve'), groupBuyId)
+    expect(booked.ok).toBe(true)
+    expect(await slotLeft(groupBuyId)).toBe(0)
+    await database().collection('orders').doc(booked.data.orderId).update({ data: { expiresAt: Date.now() - 1 } })
+    const killed = await dieAt({ collection: 'serviceSlots' }, () => expireUnpaidOrders(database(), Date.now()))
+    expect(killed.died).toBe(true)
+    expect((await readDoc('orders', booked.data.orderId))!.status).toBe('EXPIRED')
+    await settle(3)
+    const gb = (await readDoc('groupBuys', groupBuyId))!
+    expect({ stockLeft: gb.stockLeft, reserved: gb.reservedQuantity, slotLeft: await slotLeft(groupBuyId) }).toEqual({ stockLeft: 1, reserved: 0, slotLeft: 1 })
+  })
+})
+
+
+// ─── 截团 (cloudfunctions/groupBuy close) ─────────────────────────────────────────────────────────────────────
+
+describe('截团', () => {
+  it('REFUSED: a close killed after the end moved to now, before the status: settle ends and winds it up, each order refunded once', async () => {
+    const gb = await createGroupBuy(cloud, { minParticipants: 5, limitPerUser: 3 })
+    const buyers = [fresh('cl'), fresh('cl')]
+    const orderIds = [await paid(buyers[0], gb, 1), await paid(buyers[1], gb, 2)]
+    const killed = await dieAt({ collection: 'groupBuys', match: gb, nth: 2 }, () => cloud.call('groupBuy', DEMO.leader, { action: 'close', groupBuyId: gb }))
+    expect(killed.died).toBe(true)
+    expect((await readDoc('groupBuys', gb))!.status).toBe('OPEN')
+    await settle(3)
+    await processDueRefunds(database(), Date.now() + MIN)
+    await settle(1)
+    expect((await readDoc('groupBuys', gb))!.status).toBe('FAILED')
+    for (const [i, id] of orderIds.entries()) {
+      expect({ status: (await readDoc('orders', id))!.status, paidBack: cloud.pay.refundedFor(id), count: cloud.pay.refundCountFor(id) }).toEqual({ status: 'REFUNDED', paidBack: (i + 1) * 1000, count: 1 })
+    }
+  })
+})
