@@ -13,11 +13,14 @@ import { seqOf } from '@server/group-buys/join-order'
 import type { VerificationDoc } from '@server/pickup/model'
 import { staffContactsOf } from '@server/privacy/contact'
 import { docsOf } from '@server/paging'
+import { readAllWhere } from '@server/insight/query'
 
 const PAGE = 20
 const RECENT = 10
-/** The most residents one 尾号 search considers (about 1 in 10,000 numbers share a tail). */
-const TAIL_MATCHES = 200
+/** A 尾号 search's residents are matched against this point's ready orders this many at a time (`in` lists). */
+const TAIL_CHUNK = 200
+/** The most orders a 尾号 search answers (one resident's, or a few: the clerk picks the person in front of them). */
+const TAIL_ORDERS = 50
 
 /**
  * The counter's screen: orders ready at my pickup point (newest first, keyset pages on index pickup_ready),
@@ -34,13 +37,23 @@ export const today = action({
 
     const _ = db.command
     const ready: Record<string, unknown> = { pickupPointId: pointId, status: 'READY_FOR_PICKUP' }
+    let page: { docs: OrderDoc[]; nextCursor: string | null }
     if (phoneTail) {
-      // 尾号: the residents whose 收货人 phone ends so (users.phone_tail), then their ready orders here.
-      const people = await docsOf<{ _id: string }>(db.collection('users').where({ phoneTail }).field({ _id: true }).limit(TAIL_MATCHES))
-      if (people.length === 0) return ok({ items: [], nextCursor: null })
-      ready.openid = _.in(people.map((p) => p._id))
+      // 尾号: every resident whose 收货人 phone ends so (users.phone_tail; about 1 in 10,000 share a tail), then their
+      // ready orders here, a chunk of them at a time. Before (an audit: test/node/attacks-pickup.test.ts), only the
+      // first 200 such residents on the whole platform were looked at, so past a couple of million users a resident
+      // waiting here could be missed.
+      const people = await readAllWhere<{ _id: string }>(db, 'users', { phoneTail }, { _id: true })
+      const found: OrderDoc[] = []
+      for (let i = 0; i < people.length && found.length < TAIL_ORDERS; i += TAIL_CHUNK) {
+        const chunk = people.slice(i, i + TAIL_CHUNK).map((p) => p._id)
+        found.push(...(await docsOf<OrderDoc>(db.collection('orders').where({ ...ready, openid: _.in(chunk) }).limit(TAIL_ORDERS))))
+      }
+      found.sort((x, y) => (y.readyAt ?? 0) - (x.readyAt ?? 0) || (x._id < y._id ? -1 : 1))
+      page = { docs: found.slice(0, TAIL_ORDERS), nextCursor: null }
+    } else {
+      page = await keysetPage<OrderDoc>(db, 'orders', ready, { field: 'readyAt', dir: 'desc' }, pos, PAGE)
     }
-    const page = await keysetPage<OrderDoc>(db, 'orders', ready, { field: 'readyAt', dir: 'desc' }, pos, PAGE)
     // The clerk works at this point: the 收货人 beside each 跟团号 is theirs to see (server/privacy/contact.ts).
     const [contacts, seqs] = await Promise.all([staffContactsOf(db, page.docs.map((o) => o.openid)), Promise.all(page.docs.map((o) => seqOf(db, o)))])
     const items: PickupTodayItem[] = page.docs.map((o, i) => ({
