@@ -8,7 +8,7 @@ import type { OrderDoc } from '@server/orders/model'
 import type { OrderDeliveryFields } from '@server/delivery/model'
 import { eachPage } from '@server/paging'
 import { staffContactsOf } from '@server/privacy/contact'
-import { saveExport } from '@server/storage/files'
+import { saveExport } from '@server/storage/exports'
 
 /** A point's deliveries waiting at once are bounded by its group buys' stock; this caps a runaway read. */
 const MAX_STOPS = 5_000
@@ -37,10 +37,10 @@ export async function deliveryStops(db: DB.Database, pickupPointId: string): Pro
 }
 
 /** The same list as a file (UTF-8 with BOM, through the one CSV writer), in cloud storage, with a temp URL. */
-export async function deliveryListCsv(pickupPointId: string, stops: readonly DeliveryStop[], now: number): Promise<{ fileID: string; tempFileURL: string }> {
+export async function deliveryListCsv(db: DB.Database, pickupPointId: string, stops: readonly DeliveryStop[], now: number): Promise<{ fileID: string; tempFileURL: string }> {
   const csv = csvDocument([
     ['楼栋', '门牌', '配送时段', '商品', '件数', '昵称', '收货人'],
     ...stops.map((s) => [s.building, s.room, formatPickupWindow(s.slotStartAt, s.slotEndAt), s.title, s.leftQuantity, s.maskedName, contactLine(s.contact)]),
   ])
-  return saveExport('deliveries', `${pickupPointId}-${now}.csv`, Buffer.from(csv, 'utf8'))
+  return saveExport(db, 'deliveries', `${pickupPointId}-${now}.csv`, Buffer.from(csv, 'utf8'), now)
 }

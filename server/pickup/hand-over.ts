@@ -9,6 +9,7 @@ import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { shippingMark } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
+import { isTombstone } from '@server/privacy/tombstone'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
 export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
@@ -106,6 +107,15 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
       if (isCrash(err)) throw err
       console.error('[pickup] hand-over steps failed; settle finishes them', orderId, err)
     }
+  }
+  // An order whose resident was erased while it waited (the goods were paid for, so it is still handed over): no
+  // notice is written for nobody to read, and a delivered order no longer says which door it went to (an audit:
+  // test/node/attacks-pii.test.ts).
+  if (isTombstone(result.order.openid)) {
+    if (result.completes && (result.order as { delivery?: unknown }).delivery) {
+      await db.collection('orders').doc(orderId).update({ data: { 'delivery.building': db.command.remove(), 'delivery.room': db.command.remove() } })
+    }
+    return result
   }
   await noticeDelivered(db, result.order, result.take, result.left, now)
   if (how.via === 'delegate') {

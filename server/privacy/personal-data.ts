@@ -1,7 +1,7 @@
-import { randomBytes } from 'crypto'
 import type { MyData } from '@shared/contracts/user'
 import { ERASED_NAME } from '@shared/domain/group-buy'
 import { findById } from '@server/fetch'
+import { newTombstone } from '@server/privacy/tombstone'
 import { exportedContact, type StoredContact } from '@server/privacy/contact'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
 import { deleteFiles } from '@server/storage/files'
@@ -162,10 +162,6 @@ async function withoutOtherPeople(db: DB.Database, data: MyData): Promise<MyData
   return { openid, ...(scrub(rest) as Omit<MyData, 'openid'>) }
 }
 
-/** A random stand-in for an erased resident: the same for all their kept documents, linked to nothing. */
-export function newTombstone(): string {
-  return `erased_${randomBytes(12).toString('hex')}`
-}
 
 /** Coupons that could still be used are voided when their holder is erased (redeemed ones stay as history). */
 const VOIDABLE_COUPONS = ['ISSUED']

@@ -1,4 +1,3 @@
-import { randomBytes } from 'crypto'
 import { cloudPathOf } from '@shared/domain/uploads'
 import { getCloud } from '@server/cloud'
 
@@ -42,23 +41,12 @@ export function isCloudFileId(value: string): boolean {
   return value.startsWith('cloud://')
 }
 
-/** Where exports live: files with people's data (pick lists with 收货人, personal-data copies, statements). */
+/** Where exports live: files with people's data (server/storage/exports.ts). */
 const EXPORTS_FOLDER = 'exports/'
 
 /** Is this an export (never shown by a view: only the action that wrote it hands out its URL)? */
 export function isExportFile(fileId: string): boolean {
   return cloudPathOf(fileId)?.startsWith(EXPORTS_FOLDER) ?? false
-}
-
-/**
- * Store an export and sign its temp URL for the caller that asked for it: `exports/<kind>/<random>/<name>`. The
- * random folder (128 bits) makes its path unguessable — a time-stamped name alone could be found by trying every
- * millisecond — and no view signs a file under exports/ (tempUrls), so an export id planted where a photo belongs
- * shows nothing.
- */
-export async function saveExport(kind: string, name: string, bytes: Buffer): Promise<{ fileID: string; tempFileURL: string }> {
-  const fileID = await uploadBytes(`${EXPORTS_FOLDER}${kind}/${randomBytes(16).toString('hex')}/${name}`, bytes)
-  return { fileID, tempFileURL: (await signUrls([fileID])).get(fileID) ?? '' }
 }
 
 /**
@@ -74,7 +62,8 @@ export async function tempUrls(fileIds: readonly string[]): Promise<Map<string, 
   return out
 }
 
-async function signUrls(fileIds: readonly string[]): Promise<Map<string, string>> {
+/** Temp URLs for any cloud:// ids, exports included (exports.ts hands an export's to the action that wrote it). */
+export async function signUrls(fileIds: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   const cloudIds = [...new Set(fileIds.filter(isCloudFileId))]
   for (const id of fileIds) if (!isCloudFileId(id)) out.set(id, id)

@@ -5,9 +5,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'fs'
 import os from 'os'
 import path from 'path'
-import { missingFiles, saveExport, tempUrls, uploadBytes } from '@server/storage/files'
+import { missingFiles, tempUrls, uploadBytes } from '@server/storage/files'
+import { deleteExpiredExports, EXPORT_KEEP_MS, saveExport } from '@server/storage/exports'
 import { userFolder } from '../../local-cloud/storage'
-import { DEMO, testCloudForThisFile } from './support/cloud'
+import { database, DEMO, testCloudForThisFile } from './support/cloud'
 import { JPEG_HEAD, PNG_1PX, pngOfSize, storedFiles, WEBP_1PX } from './support/images'
 
 jest.setTimeout(60_000)
@@ -163,12 +164,18 @@ describe('wx-server-sdk from function code (server/storage/files.ts)', () => {
 
   it('stores a CSV export under exports/<random>/ and serves it as text/csv to the caller that wrote it, never through a view', async () => {
     const csv = Buffer.from('商品,数量\n水蜜桃,12\n', 'utf8')
-    const saved = await saveExport('pick-lists', 'p1.csv', csv)
+    const now = Date.now()
+    const saved = await saveExport(database(), 'pick-lists', 'p1.csv', csv, now)
     expect(saved.fileID).toMatch(/^cloud:\/\/local-env\.local-bucket\/exports\/pick-lists\/[0-9a-f]{32}\/p1\.csv$/)
     expect(await fetchBytes(saved.tempFileURL)).toEqual({ status: 200, type: 'text/csv; charset=utf-8', bytes: csv })
     // A view's signing (tempUrls: photos) answers nothing for it, as for a missing file.
     expect(await urlOf(saved.fileID)).toBe('')
     expect(await missingFiles([saved.fileID])).toEqual([saved.fileID])
+    // Kept while its temp URL lives, deleted after (settle's safety nets): nothing of it stays in storage.
+    expect((await deleteExpiredExports(database(), now + EXPORT_KEEP_MS - 1)).deleted).toBe(0)
+    expect((await fetchBytes(saved.tempFileURL)).status).toBe(200)
+    expect((await deleteExpiredExports(database(), now + EXPORT_KEEP_MS)).deleted).toBeGreaterThanOrEqual(1)
+    expect((await fetchBytes(saved.tempFileURL)).status).not.toBe(200)
   })
 
   it('refuses a non-image outside exports/, binary posing as CSV, and path tricks; nothing stored', async () => {

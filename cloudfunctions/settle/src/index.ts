@@ -17,6 +17,7 @@ import { reconcileDaily } from '@server/ledger/reconcile'
 import { EXPIRY_REMINDERS_DUE, LAST_CALLS_DUE, READY_REMINDERS_DUE, sendPickupReminders, WINDOW_STARTS_DUE } from '@server/pickup/reminders'
 import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
+import { deleteExpiredExports } from '@server/storage/exports'
 import { ENDS_DUE, endDueGroupBuys, expireUnpaidOrders, UNPAID_ORDERS_DUE, WIND_UPS_DUE, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
 import { EXPIRED_HOLDS, HELD_ORDERS, processRollOvers, RECENT_ROLL_OVERS } from '@server/group-buys/roll-over'
 import { refundExpiredVouchers, VOUCHERS_DUE } from '@server/vouchers/changes'
@@ -26,7 +27,8 @@ import { Cadence, didWork, DueWork, safetyNetMs, type DueQuery } from '@server/d
  * The passes that only act on what their selection finds, each with that selection (server/due.ts): on the
  * collections these read, a tick probes once per collection before the first of them runs, and skips them when
  * nothing is due. Payouts and shipping uploads read one selection of their own anyway and always run; the safety
- * nets (the counter heal, interrupted sign-offs, the rating and points heals) run every safetyNetMs().
+ * nets (the counter heal, interrupted sign-offs, the rating and points heals) and the expiry of exports run every
+ * safetyNetMs().
  */
 const SELECTS = {
   payments: [UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES],
@@ -100,6 +102,8 @@ const tick = action({
     const reminders = await pass(SELECTS.reminders, () => sendPickupReminders(db, now), { readyReminders: 0, expiryReminders: 0, windowStartReminders: 0, lastCallReminders: 0 })
     const ratings = await net(() => healRatingStats(db, now), { checked: 0, healed: 0 })
     const points = await net(() => healMemberPoints(db, now), { checked: 0, healed: 0 })
+    // Exports (pick lists with 收货人, personal-data copies, …) are deleted once their temp URL has expired.
+    const exportsDeleted = await net(() => deleteExpiredExports(db, now), { deleted: 0 })
     // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
     // message's in-app notice, in batches, then the subscribe messages themselves: all in this tick.
     const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 })
@@ -109,7 +113,7 @@ const tick = action({
     if (netsDue) safetyNets.ran(now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
-      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, messages, reconciliation })
+      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, exports: exportsDeleted, messages, reconciliation })
   },
 })
 

@@ -10,7 +10,7 @@ import { canSeeGroupBuyOrders } from '@server/group-buys/access'
 import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { canSeeContactsAt, contactsFor } from '@server/privacy/contact'
 import { csvDocument } from '@server/csv'
-import { saveExport } from '@server/storage/files'
+import { saveExport } from '@server/storage/exports'
 
 /** Orders whose goods are (or will be) handed over. */
 const TO_HAND_OVER: readonly string[] = ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP']
@@ -44,6 +44,6 @@ export const pickList = action({
       ['跟团号', '昵称', ...(withContact ? ['收货人'] : []), '数量', '实发', '状态'],
       ...items.map((it) => [it.seq, it.maskedName, ...(withContact ? [contactLine(it.contact)] : []), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status]),
     ])
-    return ok({ items, ...(await saveExport('picklists', `${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'))) })
+    return ok({ items, ...(await saveExport(db, 'picklists', `${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'), now)) })
   },
 })

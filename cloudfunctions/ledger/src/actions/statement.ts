@@ -5,7 +5,7 @@ import { action } from '@server/define'
 import type { LedgerEntryDoc } from '@server/ledger/model'
 import { statementCsv, statementTotals } from '@server/ledger/statement'
 import { accountFor, entryViews } from '@server/ledger/views'
-import { saveExport } from '@server/storage/files'
+import { saveExport } from '@server/storage/exports'
 import { eachPage } from '@server/paging'
 
 /** A statement can list this many entries; a month beyond that is an account for a data export, not a screen. */
@@ -28,6 +28,6 @@ export const statement = action({
     docs.sort((a, b) => a.createdAt - b.createdAt || (a._id < b._id ? -1 : 1))
     const views = await entryViews(db, docs)
     const totals = statementTotals(views)
-    return ok({ month, totals, csv: await saveExport('ledger-statements', `${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8')) })
+    return ok({ month, totals, csv: await saveExport(db, 'ledger-statements', `${month}-${now}.csv`, Buffer.from(statementCsv(views, totals), 'utf8'), now) })
   },
 })

@@ -16,6 +16,6 @@ export const deliveryList = action({
     if (!canSeeContactsAt(user, pickupPointId)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'only the leader and clerks of this pickup point')
     const items = await deliveryStops(db, pickupPointId)
     if (format === 'json') return ok({ items })
-    return ok({ items, ...(await deliveryListCsv(pickupPointId, items, now)) })
+    return ok({ items, ...(await deliveryListCsv(db, pickupPointId, items, now)) })
   },
 })

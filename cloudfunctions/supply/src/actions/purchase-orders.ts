@@ -8,7 +8,7 @@ import { findById } from '@server/fetch'
 import type { ContactFields } from '@server/privacy/contact'
 import { openPhone } from '@server/privacy/phone'
 import type { PickupPointDoc } from '@server/pickup/model'
-import { saveExport } from '@server/storage/files'
+import { saveExport } from '@server/storage/exports'
 import { toPurchaseOrderView, type OfferDoc, type PurchaseOrderDoc } from '@server/supply/model'
 import { docsOf } from '@server/paging'
 
@@ -57,6 +57,6 @@ export const purchaseOrders = action({
         csvNumber(formatFen(it.supplyPriceFen ?? 0)), csvNumber(formatFen(it.amountOwedFen ?? 0)), STATUS_TEXT[it.status] ?? it.status, it.trackingNo ?? '',
       ]),
     ])
-    return ok({ items, ...(await saveExport('purchase-orders', `${offerId}-${now}.csv`, Buffer.from(csv, 'utf8'))) })
+    return ok({ items, ...(await saveExport(db, 'purchase-orders', `${offerId}-${now}.csv`, Buffer.from(csv, 'utf8'), now)) })
   },
 })

@@ -2,7 +2,7 @@ import { userContract } from '@shared/contracts/user'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
 import { collectMyData } from '@server/privacy/personal-data'
-import { saveExport } from '@server/storage/files'
+import { saveExport } from '@server/storage/exports'
 import { ensureUser } from '@server/users/accounts'
 
 /**
@@ -14,7 +14,7 @@ export const exportMyData = action({
   input: userContract.exportMyData,
   async run({ caller, db, now }) {
     const data = await collectMyData(db, caller.openid, now)
-    const { fileID, tempFileURL } = await saveExport('mydata', `${now}.json`, Buffer.from(JSON.stringify(data, null, 2), 'utf8'))
+    const { fileID, tempFileURL } = await saveExport(db, 'mydata', `${now}.json`, Buffer.from(JSON.stringify(data, null, 2), 'utf8'), now)
     // Remembered on the profile so deleteMe removes the copies too (storage cannot be listed by owner).
     await ensureUser(db, caller.openid, now)
     await db.collection('users').doc(caller.openid).update({ data: { exportFiles: db.command.push(fileID) } })
