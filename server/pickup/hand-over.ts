@@ -112,7 +112,7 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
   // notice is written for nobody to read, and a delivered order no longer says which door it went to (an audit:
   // test/node/attacks-pii.test.ts).
   if (isTombstone(result.order.openid)) {
-    if (result.completes && (result.order as { delivery?: unknown }).delivery) {
+    if (result.completes && result.order.delivery) {
       await db.collection('orders').doc(orderId).update({ data: { 'delivery.building': db.command.remove(), 'delivery.room': db.command.remove() } })
     }
     return result

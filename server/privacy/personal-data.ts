@@ -128,8 +128,8 @@ function roleLabelOf(roles: readonly string[]): RoleLabel {
 /**
  * An export holds the person's own data only: every other person's openid in it (the leader and merchant on a
  * 售后 case and who decided it, the merchant of a rated product, the clerk who redeemed a coupon, a service's provider
- * and whoever redeemed its voucher) becomes their
- * role; then any other occurrence of those openids anywhere in the export is replaced the same way.
+ * and whoever redeemed its voucher) becomes their role; then any other occurrence of those openids anywhere in the
+ * export is replaced the same way.
  */
 async function withoutOtherPeople(db: DB.Database, data: MyData): Promise<MyData> {
   const labels = new Map<string, RoleLabel>()
@@ -161,7 +161,6 @@ async function withoutOtherPeople(db: DB.Database, data: MyData): Promise<MyData
   const { openid, ...rest } = data
   return { openid, ...(scrub(rest) as Omit<MyData, 'openid'>) }
 }
-
 
 /** Coupons that could still be used are voided when their holder is erased (redeemed ones stay as history). */
 const VOIDABLE_COUPONS = ['ISSUED']
