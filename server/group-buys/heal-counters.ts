@@ -4,6 +4,7 @@ import { updatedCount } from '@server/fetch'
 import { paymentWindowMs } from '@server/payments/pay'
 import { succeedIfReached } from '@server/payments/payment-flow'
 import { docsOf, eachPage } from '@server/paging'
+import { healSlotsOf } from '@server/vouchers/slot-heal'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -175,5 +176,7 @@ export async function healGroupBuyCounters(db: DB.Database, now: number): Promis
     // _.set replaces the whole field (a plain object would be merged path by path into a possibly-null field).
     await db.collection('groupBuys').doc(gb._id).update({ data: { reconcile: observation ? _.set(observation) : null } })
   }
+  // Services: their slots' places, healed the same way (server/vouchers/slot-heal.ts).
+  healed += await healSlotsOf(db, res.filter((g) => g.kind === 'SERVICE'), now, quiet)
   return { checked: res.length, healed, unitsReleased }
 }
