@@ -7,7 +7,7 @@
 import type { OrderView } from '@shared/contracts/order'
 import type { SlotView } from '@shared/contracts/voucher'
 import { uploadPhoto } from './support/after-pickup'
-import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type TestCloud } from './support/cloud'
+import { pickupCodeOf, must, DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type TestCloud } from './support/cloud'
 import { PNG_1PX } from './support/images'
 import { paidOrder } from './support/merchant'
 
@@ -18,15 +18,8 @@ const MIN = 60_000
 
 const mentions = (value: unknown, text: string) => JSON.stringify(value).includes(text)
 
-async function must<T = Doc>(p: Promise<{ ok: boolean; data: T; error?: { code: string; message: string } }>, what: string): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code} ${r.error?.message}`)
-  return r.data
-}
 
-async function codeOf(openid: string, orderId: string): Promise<string> {
-  return (await must(cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId }), 'order.get')).order.pickupCode
-}
+const codeOf = (openid: string, orderId: string) => pickupCodeOf(cloud, openid, orderId)
 
 /** A demo-leader group buy at the demo point, paid by `openid`, goods arrived: the order id and its pickup code. */
 async function readyOrder(openid: string, quantity = 1): Promise<{ groupBuyId: string; orderId: string; code: string }> {

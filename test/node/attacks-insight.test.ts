@@ -9,7 +9,7 @@
 import { K_ANONYMITY_MIN } from '@shared/domain/insight'
 import { audienceSize as exactSize } from '@server/insight/audience'
 import { pickedUpGroupBuy, pickedUpSupplyRound } from './support/after-pickup'
-import { database, DEMO, newRequestId, testCloudForThisFile, type Doc } from './support/cloud'
+import { must, database, DEMO, newRequestId, testCloudForThisFile, type Doc } from './support/cloud'
 import { createProduct, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
 
 jest.setTimeout(300_000)
@@ -25,11 +25,6 @@ function today(): { from: number; to: number } {
   return { from, to: from + DAY }
 }
 
-async function must<T = Doc>(p: Promise<{ ok: boolean; data: T; error?: { code: string; message: string } }>, what: string): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code} ${r.error?.message}`)
-  return r.data
-}
 
 /** A fresh merchant account (so its dashboard holds exactly what the test sold). */
 async function newMerchant(openid: string): Promise<string> {

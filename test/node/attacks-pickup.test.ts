@@ -5,36 +5,18 @@
  * documented: a clerk verifying another point's code is told AUTH.FORBIDDEN ("picked up at another point"), which
  * tells a live code from an unused one (every attempt is audited; docs/api.md).
  */
-import { DEMO, database, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { pickupCodeOf, DEMO, database, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/merchant'
+import { arrived, ownGroupBuy } from './support/pickup-day'
 
 jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
 
 const CLERK_B = 'ap-clerk-b' // a second clerk at the first point (another counter)
-let seq = 0
 
-async function ownGroupBuy(patch: Record<string, unknown> = {}): Promise<string> {
-  const now = Date.now()
-  const res = await cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
-    action: 'create', title: `审计提货 ${++seq}`, priceFen: 1000, stock: 100, minParticipants: 1, limitPerUser: 10,
-    startAt: now - 1000, endAt: now + 86_400_000, pickupPointId: cloud.pickupPointId, ...patch,
-  })
-  if (!res.ok) throw new Error(`create: ${res.error?.code} ${res.error?.message}`)
-  return res.data.groupBuyId
-}
 
-async function arrived(groupBuyId: string, receivedQuantity?: number) {
-  const res = await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId, ...(receivedQuantity === undefined ? {} : { receivedQuantity }) })
-  if (!res.ok) throw new Error(`markArrived: ${res.error?.code} ${res.error?.message}`)
-}
-
-const codeOf = async (openid: string, orderId: string): Promise<string> => {
-  const got = await cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId })
-  if (!got.ok || !got.data.order.pickupCode) throw new Error(`no code for ${orderId}`)
-  return got.data.order.pickupCode
-}
+const codeOf = (openid: string, orderId: string) => pickupCodeOf(cloud, openid, orderId)
 
 const verify = (clerk: string, code: string, quantity?: number) => cloud.call<Doc>('pickup', clerk, { action: 'verify', code, ...(quantity === undefined ? {} : { quantity }) })
 const listHandOver = (clerk: string, orderId: string, quantity?: number) => cloud.call<Doc>('pickup', clerk, { action: 'handOver', orderId, ...(quantity === undefined ? {} : { quantity }) })
@@ -58,9 +40,9 @@ beforeAll(async () => {
 describe('partial hand-overs under concurrency', () => {
   it('REFUSED: two counters, the list and a proxy code racing parts of one order never hand over more than was served', async () => {
     const OWNER = 'ap-race-owner'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, OWNER, gb, 6)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const code = await codeOf(OWNER, orderId)
     const proxy = await cloud.call<{ code: string }>('pickup', OWNER, { action: 'delegate', orderId })
     expect(proxy.ok).toBe(true)
@@ -94,9 +76,9 @@ describe('partial hand-overs under concurrency', () => {
 
   it('REFUSED: part by own code, proxy code for some, own code for the rest; the used proxy code and the own code are dead afterwards', async () => {
     const OWNER = 'ap-seq-owner'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, OWNER, gb, 5)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const code = await codeOf(OWNER, orderId)
     expect((await verify(DEMO.clerk, code, 2)).data).toMatchObject({ quantity: 2, leftQuantity: 3, status: 'READY_FOR_PICKUP' })
     const proxy = await cloud.call<{ code: string }>('pickup', OWNER, { action: 'delegate', orderId })
@@ -121,10 +103,10 @@ describe('partial hand-overs under concurrency', () => {
 
   it('REFUSED: an all-my-orders code racing each order’s own code, the list and another counter hands each order over once', async () => {
     const ME = 'ap-mine-race'
-    const gbs = [await ownGroupBuy(), await ownGroupBuy()]
+    const gbs = [await ownGroupBuy(cloud), await ownGroupBuy(cloud)]
     const a = await paidOrder(cloud, ME, gbs[0], 2)
     const b = await paidOrder(cloud, ME, gbs[1], 3)
-    for (const g of gbs) await arrived(g)
+    for (const g of gbs) await arrived(cloud, g)
     const [codeA, codeB] = [await codeOf(ME, a), await codeOf(ME, b)]
     const mine = await cloud.call<Doc>('pickup', ME, { action: 'myCode', pickupPointId: cloud.pickupPointId })
     expect(mine.data.orders).toBe(2)
@@ -146,9 +128,9 @@ describe('partial hand-overs under concurrency', () => {
 describe('proxy codes (代取)', () => {
   it('REFUSED: nobody but the owner mints or revokes a proxy code; a proxy code is useless at another point', async () => {
     const OWNER = 'ap-proxy-owner'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, OWNER, gb, 2)
-    await arrived(gb)
+    await arrived(cloud, gb)
     for (const who of ['ap-proxy-stranger', DEMO.clerk, DEMO.leader, DEMO.otherClerk]) {
       expect((await cloud.call('pickup', who, { action: 'delegate', orderId })).error?.code).toMatch(/ORDER.NOT_FOUND|AUTH.FORBIDDEN/)
     }
@@ -169,9 +151,9 @@ describe('proxy codes (代取)', () => {
 
   it('REFUSED: a revoked proxy code, and one replaced by a newer one, are dead', async () => {
     const OWNER = 'ap-proxy-revoke'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, OWNER, gb, 3)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const first = await cloud.call<{ code: string }>('pickup', OWNER, { action: 'delegate', orderId })
     const second = await cloud.call<{ code: string }>('pickup', OWNER, { action: 'delegate', orderId })
     expect(first.data.code).not.toBe(second.data.code)
@@ -185,9 +167,9 @@ describe('proxy codes (代取)', () => {
 describe('code expiry (PICKUP_CODE_TTL_MS)', () => {
   it('REFUSED: after a part was handed over and the code expired, no way hands over the rest (own code, proxy, list, all-my-orders)', async () => {
     const OWNER = 'ap-expired'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, OWNER, gb, 3)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const code = await codeOf(OWNER, orderId)
     expect((await verify(DEMO.clerk, code, 1)).data.leftQuantity).toBe(2)
     const proxy = await cloud.call<{ code: string }>('pickup', OWNER, { action: 'delegate', orderId })
@@ -218,11 +200,11 @@ describe('the counter’s 尾号 search (pickup.today phoneTail)', () => {
     await paidOrder(cloud, ELSEWHERE, otherGb.data.groupBuyId, 1)
     const arr = await cloud.call('groupBuy', DEMO.admin, { action: 'markArrived', groupBuyId: otherGb.data.groupBuyId })
     expect(arr.ok).toBe(true)
-    const gbNotYet = await ownGroupBuy()
+    const gbNotYet = await ownGroupBuy(cloud)
     await paidOrder(cloud, UNPAID, gbNotYet, 1)
-    const gbHere = await ownGroupBuy()
+    const gbHere = await ownGroupBuy(cloud)
     const hereOrder = await paidOrder(cloud, HERE, gbHere, 1)
-    await arrived(gbHere)
+    await arrived(cloud, gbHere)
 
     const seen: Doc[] = []
     for (const tail of ['1357', '2468', '3690', '0000', '9999']) {
@@ -251,10 +233,10 @@ describe('the counter’s 尾号 search (pickup.today phoneTail)', () => {
     expect((await cloud.call('user', EARLY, { action: 'setContact', name: '尾号早', phone: '13600007777' })).ok).toBe(true)
     await filler(199)
     expect((await cloud.call('user', LATE, { action: 'setContact', name: '尾号晚', phone: '13500007777' })).ok).toBe(true)
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const early = await paidOrder(cloud, EARLY, gb, 1)
     const late = await paidOrder(cloud, LATE, gb, 1)
-    await arrived(gb)
+    await arrived(cloud, gb)
     // Both are waiting here, both show in the unfiltered list with that tail.
     const all = await cloud.call<{ items: Doc[] }>('pickup', DEMO.clerk, { action: 'today' })
     expect(all.data.items.filter((i) => i.contact?.phoneTail === TAIL).map((i) => i.orderId).sort()).toEqual([early, late].sort())
@@ -269,10 +251,10 @@ describe("a resident's own views and notices", () => {
   it('REFUSED: crafted cursors and ids never show another resident’s orders, codes or notices', async () => {
     const A = 'ap-view-a'
     const B = 'ap-view-b'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderA = await paidOrder(cloud, A, gb, 1)
     await paidOrder(cloud, B, gb, 1)
-    await arrived(gb)
+    await arrived(cloud, gb)
     await cloud.fireTimer('settle') // writes the queued messages' notices
     const codeA = await codeOf(A, orderA)
     const noticesA = await readAll('notices', { openid: A })
@@ -300,12 +282,12 @@ describe("a resident's own views and notices", () => {
 describe('催取 and subscribe messages', () => {
   it('REFUSED: 催取 once a day; a message goes out only with consent, one consent per message, never twice under concurrent settles', async () => {
     const ME = 'ap-msg-me'
-    const g1 = await ownGroupBuy()
-    const g2 = await ownGroupBuy()
-    const g3 = await ownGroupBuy()
+    const g1 = await ownGroupBuy(cloud)
+    const g2 = await ownGroupBuy(cloud)
+    const g3 = await ownGroupBuy(cloud)
     for (const g of [g1, g2, g3]) {
       await paidOrder(cloud, ME, g, 1)
-      await arrived(g)
+      await arrived(cloud, g)
     }
     // Only the leader of the point / the admin; and once per group buy per day.
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'remind', groupBuyId: g1 })).error?.code).toBe('AUTH.FORBIDDEN')
@@ -343,11 +325,11 @@ describe('配送到家: the code at the door', () => {
     const set = await cloud.call('admin', DEMO.admin, { action: 'setDelivery', pickupPointId: cloud.pickupPointId, enabled: true, feeFen: 300, freeOverFen: 50_000, buildings: ['2栋'], slots: [slot] })
     expect(set.ok).toBe(true)
     const ME = 'ap-door'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const joined = await cloud.call<{ orderId: string }>('groupBuy', ME, { action: 'join', groupBuyId: gb, quantity: 3, requestId: `ap-door-${Date.now()}`, fulfilment: 'DELIVERY', building: '2栋', room: '1201', slot })
     expect(joined.ok).toBe(true)
     expect((await cloud.pay.pay(joined.data.orderId)).ok).toBe(true)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const code = await codeOf(ME, joined.data.orderId)
     expect((await verify(DEMO.otherClerk, code, 1)).error?.code).toBe('AUTH.FORBIDDEN')
     expect((await cloud.call('pickup', DEMO.otherClerk, { action: 'deliveryList', pickupPointId: cloud.pickupPointId })).error?.code).toBe('AUTH.FORBIDDEN')
@@ -365,16 +347,16 @@ describe('the 待提货 count (readyCounters shards)', () => {
   it('REFUSED: after shortages (full and partial refunds), late payers, partial pickups and an erased resident, the count equals a recount', async () => {
     const before = (await readyCountShown(DEMO.clerk)) - (await readyRecount(cloud.pickupPointId))
     // A short arrival: first served in full, second in part, third refunded in full.
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const o1 = await paidOrder(cloud, 'ap-count-1', gb, 2)
     const o2 = await paidOrder(cloud, 'ap-count-2', gb, 2)
     const o3 = await paidOrder(cloud, 'ap-count-3', gb, 2)
-    await arrived(gb, 3)
+    await arrived(cloud, gb, 3)
     expect((await readDoc('orders', o3))!.status).toMatch(/REFUND/)
     // A late payer after a full arrival is readied at payment.
-    const gb2 = await ownGroupBuy()
+    const gb2 = await ownGroupBuy(cloud)
     await paidOrder(cloud, 'ap-count-4', gb2, 1)
-    await arrived(gb2)
+    await arrived(cloud, gb2)
     const late = await paidOrder(cloud, 'ap-count-5', gb2, 2)
     expect((await readDoc('orders', late))!.status).toBe('READY_FOR_PICKUP')
     // Partial pickups, a complete one, and a resident erased while goods wait.

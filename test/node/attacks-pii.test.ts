@@ -9,7 +9,7 @@
 import { readFileSync } from 'fs'
 import path from 'path'
 import { format } from 'util'
-import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { pickupCodeOf, must, DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { storedFiles } from './support/images'
 import { deleteExpiredExports, EXPORT_KEEP_MS } from '@server/storage/exports'
 import { createProduct, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
@@ -19,14 +19,8 @@ jest.setTimeout(180_000)
 const cloud = testCloudForThisFile()
 const HOUR = 3600_000
 
-async function must<T = Doc>(p: Promise<{ ok: boolean; data: T; error?: { code: string; message: string } }>, what: string): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code} ${r.error?.message}`)
-  return r.data
-}
 
-const codeOf = async (openid: string, orderId: string): Promise<string> =>
-  (await must(cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId }), 'order.get')).order.pickupCode
+const codeOf = (openid: string, orderId: string) => pickupCodeOf(cloud, openid, orderId)
 
 /** Files in the local cloud storage whose bytes contain `text` (UTF-8). */
 function storageFilesContaining(text: string): string[] {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'crypto'
 import { readFileSync } from 'fs'
 import path from 'path'
-import { DEMO, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { pickupCodeOf, must, DEMO, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { PNG_1PX, storedFiles } from './support/images'
 import { payAll, pickedUpGroupBuy } from './support/after-pickup'
 
@@ -17,11 +17,6 @@ jest.setTimeout(180_000)
 const cloud = testCloudForThisFile()
 const HOUR = 3600_000
 
-async function must<T = Doc>(p: Promise<{ ok: boolean; data: T; error?: { code: string; message: string } }>, what: string): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code} ${r.error?.message}`)
-  return r.data
-}
 
 /** A group buy at `pointId` by `leader`, paid by `buyers`, goods arrived: every order READY_FOR_PICKUP. */
 async function readyGroupBuy(leader: string, pointId: string, buyers: Record<string, number>): Promise<{ groupBuyId: string; orders: Record<string, string> }> {
@@ -35,9 +30,7 @@ async function readyGroupBuy(leader: string, pointId: string, buyers: Record<str
   return { groupBuyId, orders }
 }
 
-async function codeOf(openid: string, orderId: string): Promise<string> {
-  return (await must(cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId }), 'order.get')).order.pickupCode
-}
+const codeOf = (openid: string, orderId: string) => pickupCodeOf(cloud, openid, orderId)
 
 async function statusOf(orderId: string): Promise<string> {
   return (await readDoc('orders', orderId))!.status

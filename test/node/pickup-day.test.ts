@@ -5,26 +5,12 @@
  */
 import { DEMO, database, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { createProduct, endNow, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
+import { arrived, ownGroupBuy } from './support/pickup-day'
 
 jest.setTimeout(120_000)
 
 const cloud = testCloudForThisFile()
 
-let seq = 0
-async function ownGroupBuy(patch: Record<string, unknown> = {}): Promise<string> {
-  const now = Date.now()
-  const res = await cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
-    action: 'create', title: `提货日 ${++seq}`, priceFen: 1000, stock: 100, minParticipants: 1, limitPerUser: 10,
-    startAt: now - 1000, endAt: now + 86_400_000, pickupPointId: cloud.pickupPointId, ...patch,
-  })
-  if (!res.ok) throw new Error(`create: ${res.error?.code} ${res.error?.message}`)
-  return res.data.groupBuyId
-}
-
-async function arrived(groupBuyId: string, receivedQuantity?: number) {
-  const res = await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId, ...(receivedQuantity === undefined ? {} : { receivedQuantity }) })
-  if (!res.ok) throw new Error(`markArrived: ${res.error?.code} ${res.error?.message}`)
-}
 
 const codeOf = async (openid: string, orderId: string): Promise<string> =>
   (await cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId })).data.order.pickupCode
@@ -40,9 +26,9 @@ describe('收货人 (user.setContact)', () => {
   beforeAll(async () => {
     const set = await cloud.call<Doc>('user', ME, { action: 'setContact', name: '王阿姨', phone: '138 1234 5678', note: '3号楼201' })
     expect(set.ok).toBe(true)
-    gb = await ownGroupBuy()
+    gb = await ownGroupBuy(cloud)
     await paidOrder(cloud, ME, gb, 2)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const offerId = await publishOffer(cloud, await createProduct(cloud, { name: '收货人测试橙' }))
     supplyGb = await groupBuyFromOffer(cloud, DEMO.leader, offerId)
     await paidOrder(cloud, ME, supplyGb, 1)
@@ -121,10 +107,10 @@ describe('收货人 (user.setContact)', () => {
 
 describe('served quantity after a shortage', () => {
   it('pickup.today and the 参团名单 show what to hand over, not what was ordered', async () => {
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const first = await paidOrder(cloud, 'pd-short-1', gb, 2)
     const second = await paidOrder(cloud, 'pd-short-2', gb, 2)
-    await arrived(gb, 3) // 跟团号 1 gets 2, 跟团号 2 gets 1 (the other refunded)
+    await arrived(cloud, gb, 3) // 跟团号 1 gets 2, 跟团号 2 gets 1 (the other refunded)
     const today = await cloud.call<{ items: Doc[] }>('pickup', DEMO.clerk, { action: 'today' })
     const row = (id: string) => today.data.items.find((i) => i.orderId === id)
     expect(row(first)).toMatchObject({ quantity: 2, servedQuantity: 2, leftQuantity: 2, seq: 1 })
@@ -139,9 +125,9 @@ describe('served quantity after a shortage', () => {
 
 describe('partial pickup (pickup.verify quantity)', () => {
   it('hands over part, keeps the rest READY under the same code, then the rest; never more than is left', async () => {
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, 'pd-part-1', gb, 3)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const code = await codeOf('pd-part-1', orderId)
     const tooMany = await cloud.call('pickup', DEMO.clerk, { action: 'verify', code, quantity: 4 })
     expect(tooMany.error?.code).toBe('PICKUP.QUANTITY_TOO_MANY')
@@ -161,9 +147,9 @@ describe('partial pickup (pickup.verify quantity)', () => {
   })
 
   it('two counters handing over parts at once never hand over more than was served', async () => {
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, 'pd-part-2', gb, 5)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const code = await codeOf('pd-part-2', orderId)
     const results = await Promise.all(Array.from({ length: 8 }, () => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'verify', code, quantity: 1 })))
     const handed = results.filter((r) => r.ok).reduce((n, r) => n + r.data.quantity, 0)
@@ -178,9 +164,9 @@ describe('partial pickup (pickup.verify quantity)', () => {
 
 describe('proxy pickup (pickup.delegate)', () => {
   it('a proxy code works once, tells the owner, and is refused after revoke; the own code keeps working', async () => {
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const a = await paidOrder(cloud, 'pd-proxy-1', gb, 2)
-    await arrived(gb)
+    await arrived(cloud, gb)
     expect((await cloud.call('pickup', 'pd-someone-else', { action: 'delegate', orderId: a })).error?.code).toBe('ORDER.NOT_FOUND')
     const first = await cloud.call<{ code: string }>('pickup', 'pd-proxy-1', { action: 'delegate', orderId: a })
     expect(first.ok).toBe(true)
@@ -207,13 +193,13 @@ describe('one code for all my orders at a point (pickup.myCode)', () => {
     const ME = 'pd-mine-1'
     const orders: string[] = []
     for (let i = 0; i < 3; i++) {
-      const gb = await ownGroupBuy()
+      const gb = await ownGroupBuy(cloud)
       orders.push(await paidOrder(cloud, ME, gb, i + 1))
-      await arrived(gb)
+      await arrived(cloud, gb)
     }
-    const other = await ownGroupBuy()
+    const other = await ownGroupBuy(cloud)
     const notMine = await paidOrder(cloud, 'pd-mine-other', other, 1)
-    await arrived(other)
+    await arrived(cloud, other)
     const mine = await cloud.call<Doc>('pickup', ME, { action: 'myCode', pickupPointId: cloud.pickupPointId })
     expect(mine.data).toMatchObject({ orders: 3, qrPayload: mine.data.code })
     expect((await cloud.call('pickup', DEMO.otherClerk, { action: 'verify', code: mine.data.code })).error?.code).toBe('AUTH.FORBIDDEN')
@@ -233,9 +219,9 @@ describe('one code for all my orders at a point (pickup.myCode)', () => {
 
   it('expires, and each order’s own code keeps working beside it', async () => {
     const ME = 'pd-mine-2'
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const a = await paidOrder(cloud, ME, gb, 1)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const mine = await cloud.call<Doc>('pickup', ME, { action: 'myCode', pickupPointId: cloud.pickupPointId })
     await database().collection('pickupCodes').doc(mine.data.code).update({ data: { expiresAt: Date.now() - 1 } })
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code: mine.data.code })).error?.code).toBe('PICKUP.EXPIRED')
@@ -248,9 +234,9 @@ describe('counter lookup (pickup.today phoneTail + pickup.handOver)', () => {
   it('the clerk finds an order by 尾号 and hands it over from the list, audited; another point cannot', async () => {
     const ME = 'pd-lookup-1'
     await cloud.call('user', ME, { action: 'setContact', name: '赵先生', phone: '13900004321' })
-    const gb = await ownGroupBuy()
+    const gb = await ownGroupBuy(cloud)
     const orderId = await paidOrder(cloud, ME, gb, 2)
-    await arrived(gb)
+    await arrived(cloud, gb)
     const found = await cloud.call<{ items: Doc[] }>('pickup', DEMO.clerk, { action: 'today', phoneTail: '4321' })
     expect(found.data.items.map((i) => i.orderId)).toEqual([orderId])
     expect(found.data.items[0].contact).toEqual({ name: '赵先生', phoneTail: '4321', note: null })
@@ -323,7 +309,7 @@ describe('截团 (groupBuy.close)', () => {
   })
 
   it('a group short of its threshold fails and is refunded once; only its leader or the admin may close', async () => {
-    const gb = await ownGroupBuy({ minParticipants: 5 })
+    const gb = await ownGroupBuy(cloud, { minParticipants: 5 })
     const a = await paidOrder(cloud, 'pd-close-f1', gb, 2)
     const b = await paidOrder(cloud, 'pd-close-f2', gb, 1)
     expect((await cloud.call('groupBuy', DEMO.clerk, { action: 'close', groupBuyId: gb })).error?.code).toBe('AUTH.FORBIDDEN')
@@ -354,13 +340,13 @@ describe('提货时间 and 自提点 (pickup window and place)', () => {
     // 2026-12-06 16:00–20:00 Beijing time.
     const pickupStartAt = Date.UTC(2026, 11, 6, 8, 0)
     const pickupEndAt = Date.UTC(2026, 11, 6, 12, 0)
-    const gb = await ownGroupBuy({ pickupStartAt, pickupEndAt })
+    const gb = await ownGroupBuy(cloud, { pickupStartAt, pickupEndAt })
     const detail = await cloud.call<{ groupBuy: Doc }>('groupBuy', 'pd-window-1', { action: 'get', groupBuyId: gb })
     expect(detail.data.groupBuy).toMatchObject({ pickupStartAt, pickupEndAt, pickupPoint: { name: '幸福里社区', address: '幸福里小区 3 号楼底商', openingHours: '每天 8:00–21:00', contactPhone: '021-5555 0101' } })
     const orderId = await paidOrder(cloud, 'pd-window-1', gb, 1)
     const order = await cloud.call<{ order: Doc }>('order', 'pd-window-1', { action: 'get', orderId })
     expect(order.data.order.pickup).toMatchObject({ pickupStartAt, pickupEndAt, place: { address: '幸福里小区 3 号楼底商', openingHours: '每天 8:00–21:00' } })
-    await arrived(gb)
+    await arrived(cloud, gb)
     // Each queued message's in-app notice is written by settle's next run (#23).
     await cloud.fireTimer('settle')
     const notices = await readAll('notices', { openid: 'pd-window-1' })

@@ -1,4 +1,4 @@
-import { DEMO, database, join, type TestCloud } from './cloud'
+import { must, DEMO, database, join, type TestCloud } from './cloud'
 import { PNG_1PX } from './images'
 
 /** An image the resident uploaded through the host (what the rating / after-sales sheets send as fileIDs). */
@@ -9,11 +9,6 @@ export async function uploadPhoto(cloud: TestCloud, openid: string, name: string
   return body.data.fileID
 }
 
-async function must<T>(p: Promise<{ ok: boolean; data: T; error?: { code: string; message: string } }>, what: string): Promise<T> {
-  const r = await p
-  if (!r.ok) throw new Error(`${what}: ${r.error?.code} ${r.error?.message}`)
-  return r.data
-}
 
 export async function payAll(cloud: TestCloud, groupBuyId: string, buyers: Record<string, number>): Promise<Record<string, string>> {
   const orders: Record<string, string> = {}

@@ -147,4 +147,18 @@ export async function atTheSeam<T>(cloud: TestCloud, fn: () => Promise<T>): Prom
   }
 }
 
+/** A call that must succeed (a test's set-up step): its data, or an error naming `what` and the refusal. */
+export async function must<T = Doc>(p: Promise<{ ok: boolean; data: T; error?: { code: string; message: string } }>, what: string): Promise<T> {
+  const r = await p
+  if (!r.ok) throw new Error(`${what}: ${r.error?.code} ${r.error?.message}`)
+  return r.data
+}
+
+/** The pickup code a resident's order page shows (an error when the order shows none). */
+export async function pickupCodeOf(cloud: TestCloud, openid: string, orderId: string): Promise<string> {
+  const got = await cloud.call<{ order: { pickupCode: string | null } }>('order', openid, { action: 'get', orderId })
+  if (!got.ok || !got.data.order.pickupCode) throw new Error(`no pickup code for ${orderId}: ${got.error?.code ?? 'none shown'}`)
+  return got.data.order.pickupCode
+}
+
 export { DEMO }
