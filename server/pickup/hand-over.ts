@@ -9,7 +9,7 @@ import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { shippingMark } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
-import { isTombstone } from '@server/privacy/tombstone'
+import { forgetDoor, isTombstone } from '@server/privacy/tombstone'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
 export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
@@ -113,7 +113,7 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
   // test/node/attacks-pii.test.ts).
   if (isTombstone(result.order.openid)) {
     if (result.completes && result.order.delivery) {
-      await db.collection('orders').doc(orderId).update({ data: { 'delivery.building': db.command.remove(), 'delivery.room': db.command.remove() } })
+      await db.collection('orders').doc(orderId).update({ data: forgetDoor(db.command) })
     }
     return result
   }

@@ -1,7 +1,7 @@
 import type { MyData } from '@shared/contracts/user'
 import { ERASED_NAME } from '@shared/domain/group-buy'
 import { findById } from '@server/fetch'
-import { newTombstone } from '@server/privacy/tombstone'
+import { forgetDoor, newTombstone } from '@server/privacy/tombstone'
 import { exportedContact, type StoredContact } from '@server/privacy/contact'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
 import { deleteFiles } from '@server/storage/files'
@@ -194,7 +194,7 @@ export async function erase(db: DB.Database, openid: string, now: number): Promi
       if (p.collection === 'orders') {
         // The door an order went to: kept only while it still has to be delivered (the goods are paid for); once
         // delivered, refunded or cancelled the address is nobody's business (an audit: test/node/attacks-roles.test.ts).
-        await db.collection('orders').where({ [p.field]: openid, 'delivery.building': _.exists(true), status: _.nin(['PAID', 'READY_FOR_PICKUP']) }).update({ data: { 'delivery.building': _.remove(), 'delivery.room': _.remove() } })
+        await db.collection('orders').where({ [p.field]: openid, 'delivery.building': _.exists(true), status: _.nin(['PAID', 'READY_FOR_PICKUP']) }).update({ data: forgetDoor(_) })
       }
       if (p.collection === 'ratings' || p.collection === 'afterSalesCases') {
         await db.collection(p.collection).where({ [p.field]: openid }).update({ data: Object.fromEntries(RATING_PERSONAL_FIELDS.map((f) => [f, _.remove()])) })

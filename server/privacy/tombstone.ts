@@ -9,3 +9,8 @@ export function newTombstone(): string {
 export function isTombstone(openid: string): boolean {
   return openid.startsWith('erased_')
 }
+
+/** The write that forgets the door a 配送到家 order went to (an erased resident's, once it needs no delivering). */
+export function forgetDoor(_: DB.Database['command']): Record<string, unknown> {
+  return { 'delivery.building': _.remove(), 'delivery.room': _.remove() }
+}
