@@ -14,7 +14,7 @@ export const CRASH_POINTS = {
   handoverSteps: ['pickup:after-release', 'pickup:after-points'],
   arrival: ['arrival:after-plan', 'arrival:after-arrived', 'arrival:after-codes', 'arrival:after-bulk-ready', 'arrival:after-line'],
   payout: ['payout:after-lease', 'payout:after-transfer'],
-  ready: ['ready:after-move', 'ready:after-count'],
+  ready: ['ready:after-move', 'ready:after-readied'],
   receive: ['receive:after-quantity', 'receive:after-status'],
   couponPay: ['coupon:after-code', 'refund:after-request'],
   couponExpiry: ['coupon:after-expired'],

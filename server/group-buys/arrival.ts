@@ -11,7 +11,6 @@ import { pickupCodeTtlMs, readyForPickup, reserveDrawnCodes, tellArrivedAll } fr
 import { receiveIntoPurchaseOrder } from '@server/supply/purchase-orders'
 import { docsOf } from '@server/paging'
 import { moveOrdersWhere } from '@server/orders/moves'
-import { addBulkReadyCount } from '@server/pickup/ready-count'
 import { orderPickupOf, type OrderPickup } from '@server/pickup/place'
 import type { PickupPointDoc } from '@server/pickup/model'
 import { pickupExpiresAtFor } from '@shared/domain/pickup'
@@ -103,8 +102,8 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
 
 /**
  * A sign-off with nothing short readies its group in one conditional write: every PAID order of the group buy that
- * carries its pickup code moves to READY_FOR_PICKUP with its window and the mark `readyBatch` (the arrival's id), then
- * the 待提货 count grows by the recount of that mark, once (ready-count.ts addBulkReadyCount). Each order also gets
+ * carries its pickup code moves to READY_FOR_PICKUP with its window and the mark `readyBatch` (the arrival's id; the
+ * counter's 待提货 number is a count of READY orders, ready-count.ts, so nothing else moves). Each order also gets
  * where and when to collect (place.ts OrderPickup), so its pickup-code page reads the order alone. Orders paid the slow
  * way (no code yet) are left PAID for the per-order readying. The number of orders this call moved.
  */
@@ -112,8 +111,6 @@ async function readyInBulk(db: DB.Database, gb: GroupBuyDoc, pickup: OrderPickup
   // A payment that landed after the reservation above carries a code not reserved yet: left for the per-order readying.
   const moved = await moveOrdersWhere(db, { groupBuyId: gb._id, pickupCode: db.command.neq(null), codeDueAt: db.command.exists(false) }, 'PAID', 'READY_FOR_PICKUP', { readyAt: now, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyBatch: gb._id, pickup })
   crashPoint('arrival:after-bulk-ready')
-  const readied = (await db.collection('orders').where({ groupBuyId: gb._id, readyBatch: gb._id }).count()) as unknown as { total: number }
-  await addBulkReadyCount(db, gb.pickupPointId, gb._id, readied.total)
   return moved
 }
 

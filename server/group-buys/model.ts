@@ -148,8 +148,6 @@ export interface ArrivalDoc {
   createdAt: number
   /** 0 until a sign-off carried the plan out to the end; settle carries out a plan a crash cut off (finishInterruptedArrivals). */
   finishedAt?: number
-  /** The bulk-readied orders already added to the 待提货 count (ready-count.ts addBulkReadyCount). */
-  readyCounted?: number
 }
 
 /** shareCodes/<scene>: one per group buy, the mini-program code of its poster and whom it attributes joins to. */

@@ -5,7 +5,6 @@ import type { OrderDoc } from '@server/orders/model'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { addNotice } from '@server/messages/notices'
 import { moveOrderInTx } from '@server/orders/moves'
-import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { shippingMark } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
@@ -19,8 +18,8 @@ export type HandOverResult =
   | { ok: false; error: ErrorCode; order: OrderDoc }
 
 /**
- * 核销 of one order, all or part of what is left, decided inside one transaction on the order (#27: the status and
- * the pickup point's 待提货 count move together or not at all): READY, not expired, the code still the order's (its
+ * 核销 of one order, all or part of what is left, decided inside one transaction on the order (the counter's 待提货
+ * number is a count of READY orders, ready-count.ts, so it moves with the status by itself): READY, not expired, the code still the order's (its
  * own, or its outstanding proxy code), and no more than is left. Of any number of counters handing over the same
  * order at once, each unit goes out once. The write that completes the order moves it to PICKED_UP and, in the
  * same transaction, books the ledger's pickup, the points and the shipping record's mark (finishHandoverInTx; an order
@@ -87,9 +86,6 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
     // The status moves through the orders room's transition table.
     await moveOrderInTx(t, o, 'PICKED_UP', data)
     crashPoint('pickup:in-handover')
-    // The 待提货 count moves in the same transaction, on its order's shard (ready-count.ts): hand-overs of different
-    // orders at one counter do not all write one document.
-    await moveReadyCountInTx(t, db, o.pickupPointId, o._id, -1)
     return { ok: true, order: { ...after, handoverFinishedAt: data.handoverFinishedAt as number }, take: decided.take, left: left - decided.take, completes: true }
   })
   const orderId = result.order._id

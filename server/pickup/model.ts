@@ -32,8 +32,6 @@ export interface PickupPointDoc {
   openingHours?: string | null
   contactPhone?: string | null
   handlingFeeFen?: number
-  /** 待提货 as kept here before server/pickup/ready-count.ts; no longer moved, still added to the shards. */
-  readyCount?: number
   /** 配送到家 (#25): server/delivery/model.ts. */
   delivery?: StoredDeliverySettings | null
 }

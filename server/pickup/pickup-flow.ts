@@ -11,7 +11,6 @@ import { crashPoint } from '@server/crash-points'
 import { bookPickup, pickupLedgerFields } from '@server/ledger/ledger-flow'
 import { ledgerOf } from '@server/ledger/model'
 import { moveOrderInTx } from '@server/orders/moves'
-import { moveReadyCountInTx } from '@server/pickup/ready-count'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { earnPickupPoints, earnPickupPointsInTx } from '@server/members/points'
 import { queueShipping, shippingMark } from '@server/payments/shipping'
@@ -25,8 +24,8 @@ export function pickupCodeTtlMs(): number {
 }
 
 /**
- * A paid order whose goods are at the store: PAID → READY_FOR_PICKUP with its own pickup code and the pickup point's
- * 待提货 count +1, one transaction (#27: a crash leaves both or neither), then the resident is told (keyed by the
+ * A paid order whose goods are at the store: PAID → READY_FOR_PICKUP with its own pickup code in one transaction
+ * (the counter's 待提货 number counts READY orders: ready-count.ts), then the resident is told (keyed by the
  * order). Used by markArrived for everyone paid so far, and by the payment flow for anyone who pays after arrival.
  * False when another call readied it first or it is no longer PAID.
  */
@@ -46,15 +45,13 @@ export async function readyForPickup(db: DB.Database, order: OrderDoc, ttl: numb
     // `place`: where and when to collect, when the caller knows it (a sign-off): the pickup-code page then reads the order alone.
     await moveOrderInTx(t, o, 'READY_FOR_PICKUP', { pickupCode: its, pickupExpiresAt: pickupExpiresAtFor(now, ttl), readyAt: now, servedQuantity, ...(place ? { pickup: place } : {}) })
     crashPoint('ready:after-move')
-    // The counter's "待提货" number, moved with the status on its order's shard (ready-count.ts).
-    await moveReadyCountInTx(t, db, o.pickupPointId, o._id, 1)
     return its
   })
   // Not readied by this call (another one did, or it is being refunded), or the order had a code after all: a
   // code drawn here was never handed out.
   if (drawn && code !== drawn) await db.collection('pickupCodes').where({ _id: drawn, orderId: order._id }).remove()
   if (!code) return false
-  crashPoint('ready:after-count')
+  crashPoint('ready:after-readied')
   await tellArrived(db, { ...order, pickupCode: code, servedQuantity }, now)
   return true
 }

@@ -343,7 +343,7 @@ describe('配送到家: the code at the door', () => {
   })
 })
 
-describe('the 待提货 count (readyCounters shards)', () => {
+describe('the 待提货 count (a count of READY orders)', () => {
   it('REFUSED: after shortages (full and partial refunds), late payers, partial pickups and an erased resident, the count equals a recount', async () => {
     const before = (await readyCountShown(DEMO.clerk)) - (await readyRecount(cloud.pickupPointId))
     // A short arrival: first served in full, second in part, third refunded in full.

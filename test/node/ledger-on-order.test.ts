@@ -48,7 +48,7 @@ it('the payment books the sale on the order, and the hand-over books the pickup 
   const handing = await touched(() => cloud.call('pickup', DEMO.clerk, { action: 'verify', code }))
   expect(handing.result.ok).toBe(true)
   // The hand-over's transaction: the order (status, ledger pickup, shipping mark), the points, the 待提货 shard.
-  expect([...handing.inTx].sort()).toEqual(['members', 'orders', 'pointEntries', 'readyCounters'])
+  expect([...handing.inTx].sort()).toEqual(['members', 'orders', 'pointEntries'])
   expect(handing.all.has('ledgerOrders')).toBe(false)
   const order = (await readDoc<Doc>('orders', orderId))!
   expect(ledgerOf(order as never)).toMatchObject({ _id: orderId, pickedUpAt: order.pickedUpAt, tierFen: 4000 })

@@ -1,14 +1,12 @@
 import { adminContract } from '@shared/contracts/admin'
 import { ok } from '@shared/errors'
 import { action } from '@server/define'
-import { openReadyCounters } from '@server/pickup/ready-count'
 
 export const createPickupPoint = action({
   access: ['admin'],
   input: adminContract.createPickupPoint,
   async run({ caller, db, now }, input) {
     const res = (await db.collection('pickupPoints').add({ data: { ...input, createdBy: caller.openid, createdAt: now } })) as unknown as { _id: string }
-    await openReadyCounters(db, res._id)
     return ok({ pickupPointId: res._id })
   },
 })

@@ -24,7 +24,7 @@ const TAIL_ORDERS = 50
 
 /**
  * The counter's screen: orders ready at my pickup point (newest first, keyset pages on index pickup_ready),
- * and on the first page the last few attempts and two counts. Indexed reads and one counter, whatever the volume.
+ * and on the first page the last few attempts and two counts. Indexed reads and counts, whatever the volume.
  */
 export const today = action({
   access: ['clerk'],
@@ -74,7 +74,7 @@ export const today = action({
 
     const [recentRes, readyCount, pickedUpToday] = await Promise.all([
       db.collection('verifications').where({ pickupPointId: pointId }).orderBy('at', 'desc').limit(RECENT).get() as unknown as Promise<{ data: VerificationDoc[] }>,
-      // A maintained counter (server/pickup/ready-count.ts): counting ready orders would grow with the backlog.
+      // A count of the READY orders on the index the list pages on (server/pickup/ready-count.ts).
       readyCountOf(db, pointId),
       db.collection('verifications').where({ pickupPointId: pointId, at: _.gte(chinaMidnight(now)), kind: 'pickup', outcome: 'PICKED_UP' }).count() as unknown as Promise<{ total: number }>,
     ])
