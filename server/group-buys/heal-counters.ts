@@ -5,6 +5,7 @@ import { paymentWindowMs } from '@server/payments/pay'
 import { succeedIfReached } from '@server/payments/payment-flow'
 import { docsOf, eachPage } from '@server/paging'
 import { healSlotsOf } from '@server/vouchers/slot-heal'
+import { healQuotasOf } from '@server/group-buys/quota-heal'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -165,6 +166,9 @@ export async function healGroupBuyCounters(db: DB.Database, now: number): Promis
         if (!paidHealed) healed++
         unitsReleased += stockLeft - gb.stockLeft
         console.warn(`[heal] ${gb._id}: reserved ${gb.reservedQuantity}→${expected.reserved}`)
+        // The same cut left the buyer's quota taken (a join cut between quota and order): given back now that the
+        // group's counters have stood still (quota-heal.ts).
+        await healQuotasOf(db, gb._id)
         continue
       }
     }

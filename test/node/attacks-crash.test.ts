@@ -4,15 +4,16 @@
  * then lets settle run and checks the invariants (money, counters against a recount, exactly-once, nothing stuck).
  * Four flows that lost or froze something are now one transaction each: the roll-over move (stock, order,
  * participation), the after-sales request (tally and case) and decision (case, tally and refund); a service slot's
- * places lost to a cut booking or expiry are given back by the counter heal. One leak is known and not fixed; its test
- * is `it.failing` (it passes while the leak stands, and fails — to be turned around — once it is fixed): a join's
- * quota after a cut between quota and order.
+ * places lost to a cut booking or expiry are given back by the counter heal, and so is a join's quota after a cut
+ * between quota and order (it was pinned here as `it.failing` at the last stop).
  */
 import type { SlotView } from '@shared/contracts/voucher'
 import { healGroupBuyCounters, quietMs } from '@server/group-buys/heal-counters'
 import { expireUnpaidOrders } from '@server/group-buys/wind-up'
 import { releaseDue } from '@server/ledger/ledger-flow'
-import { processDueRefunds } from '@server/payments/refunds'
+import { processDueRefunds, requestRefund } from '@server/payments/refunds'
+import { healQuotasOf } from '@server/group-buys/quota-heal'
+import { reserveQuota } from '@server/group-buys/holds'
 import { participationIdFor } from '@server/ids'
 import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
@@ -302,7 +303,7 @@ describe('join holds', () => {
     expect((await readDoc('groupBuys', gb))).toMatchObject({ stockLeft: 10, reservedQuantity: 0, soldQuantity: 0 })
   })
 
-  it.failing('KNOWN, NOT FIXED (passes while the leak stands): a goods join killed after its quota, before its order — the client’s retry (same requestId) and any new join are refused for good; the counter heal gives the stock back but not the quota', async () => {
+  it('BUG (fixed): a goods join killed after its quota, before its order — the client’s retry (same requestId) and any new join were refused for good; the counter heal gave the stock back but not the quota (quota-heal.ts)', async () => {
     const A = fresh('jq')
     const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 2, minParticipants: 5 })
     const requestId = newRequestId('audc')
@@ -316,6 +317,70 @@ describe('join holds', () => {
     const part = await readDoc('participations', participationIdFor(gb, A))
     expect({ retry: retry.ok ? 'ok' : retry.error?.code, heldQuota: part?.quantity }).toEqual({ retry: 'ok', heldQuota: 2 })
     expect(await readAll('orders', { groupBuyId: gb, openid: A })).toHaveLength(1)
+  })
+
+  it('REFUSED: the quota heal racing a live join of the same person — the join’s quota is not lost, so the person cannot pass the limit', async () => {
+    const A = fresh('jr')
+    const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 3, minParticipants: 5 })
+    // A leak to heal: A's join cut between its quota and its order (1 unit).
+    expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
+    const partId = participationIdFor(gb, A)
+    expect((await readDoc('participations', partId))!.quantity).toBe(1)
+    // The heal reads the orders and the participation; A's next join takes its quota (2, as holds.ts reserveQuota
+    // does) just before the heal's correction is written, and its order is not written yet.
+    const real = database()
+    let raced = false
+    const racing = Object.create(real) as DB.Database
+    racing.collection = ((name: string) => {
+      const c = real.collection(name)
+      if (name !== 'participations') return c
+      return Object.assign(Object.create(c), {
+        where: (cond: Record<string, unknown>) => {
+          const q = c.where(cond)
+          return Object.assign(Object.create(q), {
+            update: async (u: unknown) => {
+              if (!raced) {
+                raced = true
+                expect(await reserveQuota(real, gb, A, 2, 3)).toBeNull()
+              }
+              return q.update(u as never)
+            },
+          })
+        },
+      })
+    }) as never
+    expect(await healQuotasOf(racing, gb)).toBe(0)
+    expect(raced).toBe(true)
+    // 1 leaked + 2 of the live join: the correction was refused, nothing was lowered under the live join.
+    expect((await readDoc('participations', partId))!.quantity).toBe(3)
+    // With the live join's order written the heal may still give back the 1 leaked unit, never the join's 2.
+    const at = Date.now()
+    await database().collection('orders').add({ data: { _id: `audc-race-${uid}`, openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'race', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
+    expect(await healQuotasOf(database(), gb)).toBe(1)
+    expect((await readDoc('participations', partId))!.quantity).toBe(2)
+    const third = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') })
+    expect(third.ok ? 'ok' : third.error?.code).toBe('GROUP_BUY.LIMIT_EXCEEDED')
+  })
+
+  it('REFUSED: the quota heal keeps what paid orders hold, refunded or not, and gives back only what no order holds', async () => {
+    const A = fresh('jk')
+    const B = fresh('jk')
+    const gb = await createGroupBuy(cloud, { stock: 20, limitPerUser: 2, minParticipants: 5 })
+    // A bought the limit and was refunded in full; B let one hold expire (given back) and bought one.
+    const aOrder = await paid(A, gb, 2)
+    expect(await requestRefund(database(), (await readDoc('orders', aOrder)) as never, '测试退款', Date.now())).toBe('STARTED')
+    const bHold = await cloud.call<{ orderId: string }>('groupBuy', B, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })
+    expect(bHold.ok).toBe(true)
+    expect((await cloud.call('order', B, { action: 'cancel', orderId: bHold.data.orderId })).ok).toBe(true)
+    await paid(B, gb, 1)
+    // A leak from a third person to set the heal off.
+    const C = fresh('jk')
+    expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', C, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))).died).toBe(true)
+    expect(await healQuotasOf(database(), gb)).toBe(1)
+    const quotas = await Promise.all([A, B, C].map(async (who) => (await readDoc('participations', participationIdFor(gb, who)))!.quantity))
+    expect(quotas).toEqual([2, 1, 0])
+    const again = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })
+    expect(again.ok ? 'ok' : again.error?.code).toBe('GROUP_BUY.LIMIT_EXCEEDED')
   })
 
   // Services (#25): the slot's places are a third hold, with no heal.
