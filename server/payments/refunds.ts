@@ -44,11 +44,21 @@ export async function requestRefund(
   order: Pick<OrderDoc, '_id' | 'openid' | 'groupBuyId' | 'amountFen' | 'tierRefundFen' | 'rollOverRefundFen'>,
   reason: string,
   now: number,
+  opts: RefundOpts = {},
 ): Promise<RefundStart> {
   // After a price-difference refund (阶梯价, a cheaper next group) only the rest is left to give back: the trade's
   // refunds never exceed its total.
   const rest = order.amountFen - (order.tierRefundFen ?? 0) - (order.rollOverRefundFen ?? 0)
-  return startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now)
+  return startRefund(db, 'order', { orderId: order._id, openid: order.openid, groupBuyId: order.groupBuyId, amountFen: rest, totalFen: order.amountFen }, reason, now, opts)
+}
+
+/**
+ * `givesBackParticipation`: the buyer's participation (its id) gives the order back — one paid order and its units —
+ * in the same transaction that asks the refund and moves the order, only when this call asked it (a rolled-over
+ * order's cancel: roll-over.ts cancelRolledOver).
+ */
+export interface RefundOpts {
+  givesBackParticipation?: string
 }
 
 /**
@@ -99,11 +109,12 @@ async function startRefund(
   paid: Pick<RefundDoc, 'orderId' | 'openid' | 'groupBuyId' | 'campaignId' | 'amountFen' | 'totalFen'>,
   reason: string,
   now: number,
+  opts: RefundOpts = {},
 ): Promise<RefundStart> {
   const _ = db.command
   const doc: RefundDoc = { _id: refundIdFor(paid.orderId), kind, ...paid, totalFen: paid.totalFen ?? paid.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
   if (doc.campaignId === undefined) delete doc.campaignId
-  if (kind === 'order') return refundOrder(db, doc, now)
+  if (kind === 'order') return refundOrder(db, doc, now, opts)
   let started: RefundStart = 'STARTED'
   try {
     await db.collection('refunds').add({ data: doc })
@@ -137,7 +148,7 @@ const FULL_REFUND_FROM: readonly string[] = [...PURCHASES.order.refundableFrom, 
  * (found by an audit: test/node/attacks-features.test.ts), the document was written first and unconditionally: a
  * voucher redeemed between the expiry sweep's read and this call was refunded in full as well.
  */
-async function refundOrder(db: DB.Database, doc: RefundDoc, now: number): Promise<RefundStart> {
+async function refundOrder(db: DB.Database, doc: RefundDoc, now: number, opts: RefundOpts): Promise<RefundStart> {
   const from = PURCHASES.order.refundableFrom
   const started = await inTransaction(db, async (t): Promise<RefundStart> => {
     const o = await txGet<OrderDoc>(t, 'orders', doc.orderId)
@@ -160,6 +171,9 @@ async function refundOrder(db: DB.Database, doc: RefundDoc, now: number): Promis
         await t.collection('groupBuys').doc(gb._id).update({ data: { soldQuantity: gb.soldQuantity - o.quantity, stockLeft: gb.stockLeft + o.quantity } })
         data.unitsReturnedAt = now
       }
+    }
+    if (opts.givesBackParticipation && outcome === 'STARTED' && o.status === 'PAID') {
+      await t.collection('participations').doc(opts.givesBackParticipation).update({ data: { paidOrders: db.command.inc(-1), quantity: db.command.inc(-o.quantity) } })
     }
     if (confirmed) await moveOrderInTx(t, o, 'REFUNDED', data, ['REFUNDING'])
     else await moveOrderInTx(t, o, 'REFUNDING', data)

@@ -5,6 +5,7 @@
  * refunded as well; a rolled-over order's cancel cut between its move and its refund left it REFUNDING with no
  * refund. The "REFUSED" attacks were already stopped and stay as regression tests.
  */
+import { participationIdFor } from '@server/ids'
 import type { SlotView } from '@shared/contracts/voucher'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
@@ -220,6 +221,9 @@ describe('roll-over', () => {
     await expect(cancelRolledOver(database(), moved, Date.now())).rejects.toThrow()
     expect(disarmCrash()).toBe(true)
     expect((await readDoc<OrderDoc>('orders', orderId))!.status).toBe('REFUNDING')
+    // The buyer's participation in the next group gave the order back in that same transaction (before, it was
+    // given back after it: this cut left the buyer counted as a paid participant and their units held).
+    expect(await readDoc('participations', participationIdFor(next, 'aud-roll-1'))).toMatchObject({ paidOrders: 0, quantity: 0 })
     // The resident does not tap again; time passes, settle runs.
     for (let i = 0; i < 3; i++) await cloud.fireTimer('settle')
     await processDueRefunds(database(), Date.now() + 3600_000)
