@@ -12,6 +12,7 @@ import {
   splitShares,
   splitTakeBackFen,
   tierFor,
+  tierVolumeFen,
   zeroShares,
   type Move,
   type Party,
@@ -191,9 +192,12 @@ export function pickupLedgerFields(lo: LedgerOrderDoc, pickedUpAt: number, now: 
   return ledgerUpdate(pickupFields(lo, pickedUpAt, now))
 }
 
-/** The pickup's marks on the ledger position: the after-sales window starts; what the order keeps counts toward the tier of its month. */
-function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen'>, pickedUpAt: number, now: number): Partial<LedgerRecord> {
-  return { pickedUpAt, tierFen: Math.max(0, lo.amountFen - lo.refundedFen), tierMonth: chinaMonth(pickedUpAt), updatedAt: now }
+/**
+ * The pickup's marks on the ledger position: the after-sales window starts; what the order keeps counts toward the
+ * tier of its month (tierVolumeFen).
+ */
+function pickupFields(lo: Pick<LedgerOrderDoc, 'amountFen' | 'refundedFen' | 'terms'>, pickedUpAt: number, now: number): Partial<LedgerRecord> {
+  return { pickedUpAt, tierFen: tierVolumeFen(lo), tierMonth: chinaMonth(pickedUpAt), updatedAt: now }
 }
 
 /**

@@ -199,9 +199,11 @@ describe('ledger', () => {
       const tier = (await balanceOf(cloud, DEMO.leader)).tier!
       expect(tier).toEqual({ bonusBp: 0, monthPickedUpFen: picked, nextThresholdFen: picked + 1000 })
 
-      const own = await createGroupBuy(cloud, { priceFen: 1000, minParticipants: 1 })
-      const big = await paidOrder(cloud, 'lg-tier-b', own, 1)
-      expect((await pickUp(cloud, 'lg-tier-b', own, big)).ok).toBe(true)
+      // A 帮卖 sale picked up lifts the tier (a leader's own group buy would not: money-rules.test.ts).
+      const other = await offerGroupBuy(cloud, { priceFen: 1000, supplyPriceFen: 500, commissionBp: 1000, minParticipants: 1 })
+      const big = await paidOrder(cloud, 'lg-tier-b', other, 1)
+      await closeGroupBuy(cloud, other)
+      expect((await pickUp(cloud, 'lg-tier-b', other, big)).ok).toBe(true)
       expect((await balanceOf(cloud, DEMO.leader)).tier).toEqual({ bonusBp: 200, monthPickedUpFen: picked + 1000, nextThresholdFen: null })
 
       const late = await paidOrder(cloud, 'lg-tier-c', groupBuyId, 1)

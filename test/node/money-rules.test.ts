@@ -9,7 +9,7 @@
  * - points are platform value (a minting campaign is refused) and a take-back voids what the points bought.
  */
 import type { BalanceView, ReconcileReport } from '@shared/contracts/ledger'
-import { splitShares, type SplitTerms } from '@shared/domain/ledger'
+import { splitShares, tierVolumeFen, type SplitTerms } from '@shared/domain/ledger'
 import { releaseDue } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
 import { rederiveMember } from '@server/members/points'
@@ -208,6 +208,39 @@ describe('tier volume is picked up less refunds', () => {
     const later = await paidOrder(cloud, 'mr-tier-buyer-2', other, 1)
     expect((await readLedger(later))!.terms.tierBonusBp).toBe(0)
     expect((await readLedger(meanwhile))!.terms.tierBonusBp).toBe(200)
+  })
+})
+
+describe('tier volume is 帮卖 goods only', () => {
+  beforeAll(() => {
+    process.env.COMMISSION_TIERS = '0:0,1000000:200'
+  })
+  afterAll(() => {
+    delete process.env.COMMISSION_TIERS
+  })
+
+  it('BUG (fixed): a leader’s own group buy bought from a second account for ¥20,000 lifted the 帮卖 tier bonus — it adds nothing now', async () => {
+    const before = (await balanceOf(cloud, DEMO.leader)).tier!
+    expect(before.bonusBp).toBe(0)
+    const own = await createGroupBuy(cloud, { priceFen: 2_000_000, minParticipants: 1, limitPerUser: 1 })
+    const orderId = await paidOrder(cloud, 'mr-tier-own', own, 1)
+    await closeGroupBuy(cloud, own)
+    expect((await pickUp(cloud, 'mr-tier-own', own, orderId)).ok).toBe(true)
+    expect((await readLedger(orderId))!).toMatchObject({ tierFen: 0 })
+    expect((await balanceOf(cloud, DEMO.leader)).tier).toMatchObject({ monthPickedUpFen: before.monthPickedUpFen, bonusBp: 0 })
+    // The next 帮卖 sale is split without a bonus: the platform's part is not handed to the leader.
+    const offer = await offerGroupBuy(cloud, { priceFen: 1000, supplyPriceFen: 500, commissionBp: 1000 })
+    const next = await paidOrder(cloud, 'mr-tier-own-buyer', offer, 1)
+    expect((await readLedger(next))!.terms.tierBonusBp).toBe(0)
+  })
+
+  it('a delivered 帮卖 order counts its goods, not the store’s delivery fee; a leader’s own order counts nothing', () => {
+    const offer = { kind: 'offer' as const, deliveryFeeFen: 300 }
+    expect(tierVolumeFen({ amountFen: 5300, refundedFen: 0, terms: offer })).toBe(5000)
+    expect(tierVolumeFen({ amountFen: 5300, refundedFen: 1000, terms: offer })).toBe(4000)
+    expect(tierVolumeFen({ amountFen: 5000, refundedFen: 0, terms: { kind: 'offer' } })).toBe(5000)
+    expect(tierVolumeFen({ amountFen: 5300, refundedFen: 6000, terms: offer })).toBe(0)
+    expect(tierVolumeFen({ amountFen: 5000, refundedFen: 0, terms: { kind: 'own' } })).toBe(0)
   })
 })
 

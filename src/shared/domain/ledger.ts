@@ -279,3 +279,15 @@ export function formatFen(fen: number): string {
   const abs = Math.abs(fen)
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
+
+/**
+ * What a picked-up order adds to its leader's tier volume: the goods of a 帮卖 sale it keeps — its amount less the
+ * delivery fee and the refunds so far. A leader's own group buy adds nothing: the tier's bonus comes out of the
+ * platform's part of 帮卖 sales, and before (an audit: test/node/money-rules.test.ts) a leader could lift it by
+ * buying from its own group buy with a second account, paying little more than the platform fee on money that came
+ * back to itself. The delivery fee is the store's, not a sale.
+ */
+export function tierVolumeFen(lo: { amountFen: number; refundedFen: number; terms: Pick<SplitTerms, 'kind' | 'deliveryFeeFen'> }): number {
+  if (lo.terms.kind !== 'offer') return 0
+  return Math.max(0, lo.amountFen - (lo.terms.deliveryFeeFen ?? 0) - lo.refundedFen)
+}

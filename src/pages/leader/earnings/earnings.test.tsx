@@ -35,7 +35,7 @@ it('shows what is withdrawable, frozen and paid out, the tier, and one line per 
   expect(screen.getByText('待提货 ¥10.00 · 售后期 ¥17.40')).toBeTruthy()
   expect(screen.getByText('¥20.00')).toBeTruthy()
   expect(screen.getByText('本月阶梯 · 当前加成 +1.00%')).toBeTruthy()
-  expect(screen.getByText('本月已提货销售 ¥12500.00，再卖 ¥7500.00 升到下一档')).toBeTruthy()
+  expect(screen.getByText('本月帮卖已提货 ¥12500.00，再帮卖 ¥7500.00 升到下一档')).toBeTruthy()
   expect(screen.getByText('赣南脐橙 × 2（实发 1） #3')).toBeTruthy()
   expect(screen.getByText('+¥3.29')).toBeTruthy()
   expect(screen.getByText('售出 +¥6.58 · 缺货退款 -¥3.29')).toBeTruthy()

@@ -85,8 +85,8 @@ export default function LeaderEarningsPage() {
             </View>
             <Text className='muted'>
               {balance.tier.nextThresholdFen === null
-                ? `本月已提货销售 ${formatFen(balance.tier.monthPickedUpFen)}，已是最高档`
-                : `本月已提货销售 ${formatFen(balance.tier.monthPickedUpFen)}，再卖 ${formatFen(balance.tier.nextThresholdFen - balance.tier.monthPickedUpFen)} 升到下一档`}
+                ? `本月帮卖已提货 ${formatFen(balance.tier.monthPickedUpFen)}，已是最高档`
+                : `本月帮卖已提货 ${formatFen(balance.tier.monthPickedUpFen)}，再帮卖 ${formatFen(balance.tier.nextThresholdFen - balance.tier.monthPickedUpFen)} 升到下一档`}
             </Text>
           </View>
         )}
