@@ -17,12 +17,14 @@ import { ledgerOf, type LedgerBalanceDoc, type LedgerEntryDoc } from '@server/le
 import { docsOf, eachPage } from '@server/paging'
 import { checkRollups } from '@server/insight/rollups'
 import { WarmCache } from '@server/warm-cache'
+import { reconcilePayouts } from '@server/ledger/reconcile-payouts'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
  * the order keeps), every kept balance against its entries, no account's balance below 0 in any state, and the list
  * of payees in debt. What WeChat Pay says (queryOrder, queryRefund) is the reference; the ledger's own records are
- * what is checked; and the orders', points' and group buys' own records of that money. A mismatch is reported, never
+ * what is checked; and the orders', points' and group buys' own records of that money, and every closed payout
+ * against its transfer bill (reconcile-payouts.ts). A mismatch is reported, never
  * fixed here: fixing it would hide the bug that caused it (settle finishes what a crash cut off, where the rule is clear).
  */
 
@@ -71,6 +73,7 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}`)
   await reconcileGroupCounts(db, now, report)
   await reconcileRollups(db, now, report)
   await reconcileBalances(db, report)
+  await reconcilePayouts(db, report)
   await checkNoNegativeBalance(db, report)
   const debts = await listDebts(db)
   const totals = await totalsByParty(db)

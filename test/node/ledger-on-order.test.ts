@@ -7,7 +7,7 @@
  */
 import { ledgerOf, type LedgerOrderDoc } from '@server/ledger/model'
 import { DEMO, atTheSeam, createGroupBuy, database, readAll, readDoc, readLedger, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
-import { paidOrder, partialRefund } from './support/ledger'
+import { closeGroupBuy, offerGroupBuy, paidOrder, partialRefund } from './support/ledger'
 
 jest.setTimeout(120_000)
 const cloud = testCloudForThisFile()
@@ -29,7 +29,8 @@ async function mismatchesOf(orderId: string): Promise<string[]> {
 }
 
 it('the payment books the sale on the order, and the hand-over books the pickup there: no ledger document of its own', async () => {
-  const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, priceFen: 2000 })
+  // A 帮卖 sale (a leader's own group buy adds nothing to the tier volume: money-rules.test.ts).
+  const groupBuyId = await offerGroupBuy(cloud, { minParticipants: 1, priceFen: 2000, supplyPriceFen: 1000, commissionBp: 1000 })
   const paying = await touched(() => paidOrder(cloud, 'lo-one', groupBuyId, 2))
   const orderId = paying.result
   expect(paying.all.has('ledgerOrders')).toBe(false)
@@ -43,11 +44,12 @@ it('the payment books the sale on the order, and the hand-over books the pickup 
   expect(view.orderId).toBe(orderId)
   for (const word of ['ledger', 'accounts', 'terms', 'position', DEMO.leader]) expect(JSON.stringify(view)).not.toContain(word)
 
+  await closeGroupBuy(cloud, groupBuyId)
   expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
   const code = await codeOf(orderId)
   const handing = await touched(() => cloud.call('pickup', DEMO.clerk, { action: 'verify', code }))
   expect(handing.result.ok).toBe(true)
-  // The hand-over's transaction: the order (status, ledger pickup, shipping mark), the points, the 待提货 shard.
+  // The hand-over's transaction: the order (status, ledger pickup, shipping mark) and the points (the 待提货 number is a count).
   expect([...handing.inTx].sort()).toEqual(['members', 'orders', 'pointEntries'])
   expect(handing.all.has('ledgerOrders')).toBe(false)
   const order = (await readDoc<Doc>('orders', orderId))!
@@ -57,8 +59,9 @@ it('the payment books the sale on the order, and the hand-over books the pickup 
 
 it('a refund confirmed while the counter hands the order over: booked once each, the tier volume and the split exact', async () => {
   for (let round = 0; round < 4; round++) {
-    const groupBuyId = await createGroupBuy(cloud, { minParticipants: 1, priceFen: 1500 })
+    const groupBuyId = await offerGroupBuy(cloud, { minParticipants: 1, priceFen: 1500, supplyPriceFen: 700, commissionBp: 1000 })
     const orderId = await paidOrder(cloud, `lo-race-${round}`, groupBuyId, 2)
+    await closeGroupBuy(cloud, groupBuyId)
     expect((await cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId })).ok).toBe(true)
     const code = await codeOf(orderId)
     const [verified] = await Promise.all([cloud.call('pickup', DEMO.clerk, { action: 'verify', code }), partialRefund(orderId, 700)])

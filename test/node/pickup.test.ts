@@ -193,7 +193,8 @@ describe('pickup.verify', () => {
       expect((await readDoc('orders', orderId))!.shippingDueAt).toBeGreaterThan(0)
       const lo = await readLedger(orderId)
       expect(lo!.pickedUpAt).not.toBeNull()
-      expect(lo!.tierFen).toBe(1980)
+      // A leader's own group buy: nothing toward the 帮卖 tier (ledger tierVolumeFen).
+      expect(lo!.tierFen).toBe(0)
     }
   })
 

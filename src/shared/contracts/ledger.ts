@@ -160,8 +160,11 @@ export interface ReconcileMismatch {
    * NEGATIVE_BALANCE: an account's balance in some state summed below 0. SPLIT: a party's entries for an order
    * differ from the split of what the order keeps (keptOf). NOT_RELEASED: picked up but the pickup is not booked.
    * SALES_ROLLUP: a group buy's day rollups (the dashboard's sums) differ from their recount from its orders and refunds.
+   * PAYOUT: a closed payout differs from its transfer bill at WeChat Pay (paid vs not paid, the amount, the payee).
    */
-  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS' | 'SALES_ROLLUP'
+  kind: 'PAID_MINUS_REFUNDED' | 'SPLIT' | 'NOT_RELEASED' | 'REFUNDED_FEN' | 'BALANCE' | 'NEGATIVE_BALANCE' | 'ORDER_REFUNDED_FEN' | 'ORDER_STATUS' | 'POINTS' | 'GROUP_COUNTS' | 'SALES_ROLLUP' | 'PAYOUT'
+  /** The payout on PAYOUT (orderId is null then). */
+  payoutId?: string
   expected: unknown
   actual: unknown
 }

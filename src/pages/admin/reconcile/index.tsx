@@ -19,6 +19,7 @@ const KIND: Record<ReconcileMismatch['kind'], string> = {
   POINTS: '已提货但积分未入账',
   GROUP_COUNTS: '团购已付人数/件数 ≠ 订单重数',
   SALES_ROLLUP: '看板日汇总 ≠ 订单与退款重算',
+  PAYOUT: '提现记录 ≠ 微信转账单',
 }
 
 const PARTY: Record<Party, string> = { merchant: '商家', leader: '团长', store: '门店', platform: '平台' }
@@ -42,6 +43,7 @@ function whereOf(m: ReconcileMismatch): string {
   const party = m.account ? PARTY[m.account.split(':')[0] as Party] : undefined
   if (m.orderId) return `订单 ${m.title ? `${m.title} · ` : ''}${m.orderId}${party ? ` · ${party}分成` : ''}`
   if (m.groupBuyId) return `团购 ${m.groupBuyId}`
+  if (m.payoutId) return `提现 ${m.payoutId}${party ? ` · ${party}` : ''}`
   return `账户 ${party ?? ''} ${m.account ?? ''}`.trim()
 }
 
