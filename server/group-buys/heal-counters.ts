@@ -5,7 +5,7 @@ import { paymentWindowMs } from '@server/payments/pay'
 import { succeedIfReached } from '@server/payments/payment-flow'
 import { docsOf, eachPage } from '@server/paging'
 import { healSlotsOf } from '@server/vouchers/slot-heal'
-import { healQuotasOf } from '@server/group-buys/quota-heal'
+import { applyQuotaHeal, planQuotaHeal } from '@server/group-buys/quota-heal'
 
 /**
  * A join, expiry or payment that is cut off between its writes (a function killed at its timeout, a lost
@@ -155,6 +155,9 @@ export async function healGroupBuyCounters(db: DB.Database, now: number): Promis
       seen.soldQuantity === gb.soldQuantity &&
       seen.expectedReserved === expected.reserved
     if (!consistent && same && now - seen.seenAt >= quiet) {
+      // The buyers' quotas the same cut left taken, read before the write below (quota-heal.ts: the write is what
+      // proves no join was between its quota and its order while they were read).
+      const quotas = await planQuotaHeal(db, gb._id)
       const target = gb.stock - expected.reserved - gb.soldQuantity
       // After a short arrival no unit goes back on sale.
       const stockLeft = Math.max(0, gb.arrivalShort ? Math.min(gb.stockLeft, target) : target)
@@ -166,9 +169,8 @@ export async function healGroupBuyCounters(db: DB.Database, now: number): Promis
         if (!paidHealed) healed++
         unitsReleased += stockLeft - gb.stockLeft
         console.warn(`[heal] ${gb._id}: reserved ${gb.reservedQuantity}→${expected.reserved}`)
-        // The same cut left the buyer's quota taken (a join cut between quota and order): given back now that the
-        // group's counters have stood still (quota-heal.ts).
-        await healQuotasOf(db, gb._id)
+        // The same cut left the buyer's quota taken (a join cut between quota and order): given back now.
+        await applyQuotaHeal(db, quotas)
         continue
       }
     }

@@ -13,40 +13,57 @@ interface Participation {
   quantity: number
 }
 
+/** One participation to lower: from the quantity read to what its buyer's orders hold. */
+export interface QuotaFix {
+  partId: string
+  from: number
+  to: number
+}
+
 /**
  * A join cut off between its quota and its order (holds.ts: stock, then quota, then the order), or an unpaid hold's
  * release cut off before its quota, leaves the person's participation holding units no order holds: their retry and
  * every later join were refused LIMIT_EXCEEDED for good (an audit: test/node/attacks-crash.test.ts). The stock of
- * such a cut is given back by the counter heal; this gives back the quota.
+ * such a cut is given back by the counter heal; this gives back the quota, in two halves around the counter heal's
+ * own correction (heal-counters.ts):
  *
- * Called only by the counter heal, right after it corrected a group buy's reserved count that had stood still for
- * quietMs() (heal-counters.ts): no join, expiry or payment moved the group's counters in that window, and each of
- * them moves the counters before the quota, so every call that took or gave back quota before the window has
- * finished or died — none is between its quota and its order now. A join starting after that read moves a
- * participation's quantity before its order exists: each correction is one write conditional on the quantity read
- * here, so such a join cancels it (lowering the count under a live join would let it pass the per-person limit).
+ * 1. planQuotaHeal reads the group's participations and orders — after the group's counters had stood still for
+ *    quietMs(), before the counter heal's write conditional on those counters;
+ * 2. that write succeeds only if no join, expiry or payment moved the counters since the sighting — each moves them
+ *    before the quota — so no call that takes or gives back quota started in that window, and every one started
+ *    before it has finished or died (quietMs() ≥ the longest function timeout): none was between its quota and its
+ *    order while (1) read;
+ * 3. only then applyQuotaHeal writes each correction, conditional on the quantity (1) read: a join starting after
+ *    (2) moves the quantity before its order exists, so it cancels the correction (lowering a count under a live join
+ *    would let it pass the per-person limit), or comes after it and adds to the corrected count.
+ *
  * A quota is only ever lowered, to what the buyer's orders hold (holdsQuota): an order the rule does not know counts
- * as holding, which can only keep a quota up, never let anyone past the limit. The number of participations corrected.
+ * as holding, which can only keep a quota up, never let anyone past the limit.
  */
-export async function healQuotasOf(db: DB.Database, groupBuyId: string): Promise<number> {
+export async function planQuotaHeal(db: DB.Database, groupBuyId: string): Promise<QuotaFix[]> {
   const _ = db.command
   const held = new Map<string, number>()
   await eachPage<Pick<OrderDoc, '_id' | 'openid' | 'quantity' | 'status'> & { endedAt?: number | null }>(db, 'orders', { groupBuyId }, async (orders) => {
     for (const o of orders) if (holdsQuota(o)) held.set(o.openid, (held.get(o.openid) ?? 0) + o.quantity)
   }, undefined, { openid: true, quantity: true, status: true, endedAt: true })
-  const over: Array<{ part: Participation; holds: number }> = []
+  const fixes: QuotaFix[] = []
   await eachPage<Participation>(db, 'participations', { groupBuyId, quantity: _.gt(0) }, async (parts) => {
     for (const part of parts) {
       const holds = held.get(part.openid) ?? 0
-      if (part.quantity > holds) over.push({ part, holds })
+      if (part.quantity > holds) fixes.push({ partId: part._id, from: part.quantity, to: holds })
     }
   }, undefined, { openid: true, quantity: true })
+  return fixes
+}
+
+/** Step 3 of planQuotaHeal: each correction conditional on the quantity read. The number written. */
+export async function applyQuotaHeal(db: DB.Database, fixes: readonly QuotaFix[]): Promise<number> {
   let healed = 0
-  for (const { part, holds } of over) {
-    const fixed = await db.collection('participations').where({ _id: part._id, quantity: part.quantity }).update({ data: { quantity: holds } })
+  for (const f of fixes) {
+    const fixed = await db.collection('participations').where({ _id: f.partId, quantity: f.from }).update({ data: { quantity: f.to } })
     if (updatedCount(fixed) !== 1) continue
     healed++
-    console.warn(`[heal] ${part._id}: quota ${part.quantity}→${holds}`)
+    console.warn(`[heal] ${f.partId}: quota ${f.from}→${f.to}`)
   }
   return healed
 }

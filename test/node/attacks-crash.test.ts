@@ -12,8 +12,8 @@ import { healGroupBuyCounters, quietMs } from '@server/group-buys/heal-counters'
 import { expireUnpaidOrders } from '@server/group-buys/wind-up'
 import { releaseDue } from '@server/ledger/ledger-flow'
 import { processDueRefunds, requestRefund } from '@server/payments/refunds'
-import { healQuotasOf } from '@server/group-buys/quota-heal'
-import { reserveQuota } from '@server/group-buys/holds'
+import { applyQuotaHeal, planQuotaHeal } from '@server/group-buys/quota-heal'
+import { reserveQuota, reserveStock } from '@server/group-buys/holds'
 import { participationIdFor } from '@server/ids'
 import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
@@ -319,47 +319,84 @@ describe('join holds', () => {
     expect(await readAll('orders', { groupBuyId: gb, openid: A })).toHaveLength(1)
   })
 
-  it('REFUSED: the quota heal racing a live join of the same person — the join’s quota is not lost, so the person cannot pass the limit', async () => {
+  it('REFUSED: the quota heal racing a live join of the same person — its correction is refused once the join took its quota, so the person cannot pass the limit', async () => {
     const A = fresh('jr')
     const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 3, minParticipants: 5 })
     // A leak to heal: A's join cut between its quota and its order (1 unit).
     expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
     const partId = participationIdFor(gb, A)
     expect((await readDoc('participations', partId))!.quantity).toBe(1)
-    // The heal reads the orders and the participation; A's next join takes its quota (2, as holds.ts reserveQuota
-    // does) just before the heal's correction is written, and its order is not written yet.
-    const real = database()
-    let raced = false
-    const racing = Object.create(real) as DB.Database
-    racing.collection = ((name: string) => {
-      const c = real.collection(name)
-      if (name !== 'participations') return c
-      return Object.assign(Object.create(c), {
-        where: (cond: Record<string, unknown>) => {
-          const q = c.where(cond)
-          return Object.assign(Object.create(q), {
-            update: async (u: unknown) => {
-              if (!raced) {
-                raced = true
-                expect(await reserveQuota(real, gb, A, 2, 3)).toBeNull()
-              }
-              return q.update(u as never)
-            },
-          })
-        },
-      })
-    }) as never
-    expect(await healQuotasOf(racing, gb)).toBe(0)
-    expect(raced).toBe(true)
-    // 1 leaked + 2 of the live join: the correction was refused, nothing was lowered under the live join.
+    const plan = await planQuotaHeal(database(), gb)
+    expect(plan).toEqual([{ partId, from: 1, to: 0 }])
+    // A's next join takes its quota (2) after the heal read, before its correction is written; its order is not written yet.
+    expect(await reserveQuota(database(), gb, A, 2, 3)).toBeNull()
+    expect(await applyQuotaHeal(database(), plan)).toBe(0)
+    // 1 leaked + 2 of the live join: nothing was lowered under the live join.
     expect((await readDoc('participations', partId))!.quantity).toBe(3)
-    // With the live join's order written the heal may still give back the 1 leaked unit, never the join's 2.
+    // With the live join's order written, the heal may still give back the 1 leaked unit, never the join's 2.
     const at = Date.now()
     await database().collection('orders').add({ data: { _id: `audc-race-${uid}`, openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'race', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
-    expect(await healQuotasOf(database(), gb)).toBe(1)
+    expect(await applyQuotaHeal(database(), await planQuotaHeal(database(), gb))).toBe(1)
     expect((await readDoc('participations', partId))!.quantity).toBe(2)
     const third = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') })
     expect(third.ok ? 'ok' : third.error?.code).toBe('GROUP_BUY.LIMIT_EXCEEDED')
+  })
+
+  it('REFUSED: a live join landing just before or just after the counter heal’s write on the group (quota taken, order not yet) — its quota is never lowered', async () => {
+    const A = fresh('jw')
+    const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 5, minParticipants: 5 })
+    expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
+    const partId = participationIdFor(gb, A)
+    const now = Date.now()
+    for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), now)
+    // At the fix, A's next join takes stock and quota (2), its order not written yet: just before the heal's write on
+    // the group's counters (the write is refused: the counters moved), or just after it (the quotas the heal read
+    // before its write no longer match: each correction is refused).
+    const real = database()
+    const liveJoin = async () => {
+      expect(await reserveStock(real, gb, 2, Date.now())).toBe('RESERVED')
+      expect(await reserveQuota(real, gb, A, 2, 5)).toBeNull()
+    }
+    const around = (when: 'before' | 'after') => {
+      let raced = false
+      const racing = Object.create(real) as DB.Database
+      racing.collection = ((name: string) => {
+        const c = real.collection(name)
+        if (name !== 'groupBuys') return c
+        return Object.assign(Object.create(c), {
+          where: (cond: Record<string, unknown>) => {
+            const q = c.where(cond)
+            if (!JSON.stringify(cond).includes('reservedQuantity')) return q
+            return Object.assign(Object.create(q), {
+              update: async (u: unknown) => {
+                if (raced) return q.update(u as never)
+                raced = true
+                if (when === 'before') await liveJoin()
+                const res = await q.update(u as never)
+                if (when === 'after') await liveJoin()
+                return res
+              },
+            })
+          },
+        })
+      }) as never
+      return { racing, raced: () => raced }
+    }
+    const before = around('before')
+    await healGroupBuyCounters(before.racing, now + quietMs() + 1)
+    expect(before.raced()).toBe(true)
+    expect((await readDoc('participations', partId))!.quantity).toBe(3)
+    // The live join's order lands; the leaked unit is still there, and the heal starts over.
+    const at = Date.now()
+    await database().collection('orders').add({ data: { _id: `audc-live-${uid}`, openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'live', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
+    const later = now + quietMs() + 10
+    for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), later)
+    const after = around('after')
+    await healGroupBuyCounters(after.racing, later + quietMs() + 1)
+    expect(after.raced()).toBe(true)
+    // The group's stock leak was healed; A's quota: 1 leaked + 2 + 2 of the join after the write, which has no order
+    // yet — nothing of it was lowered.
+    expect((await readDoc('participations', partId))!.quantity).toBe(5)
   })
 
   it('REFUSED: the quota heal keeps what paid orders hold, refunded or not, and gives back only what no order holds', async () => {
@@ -376,7 +413,7 @@ describe('join holds', () => {
     // A leak from a third person to set the heal off.
     const C = fresh('jk')
     expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', C, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))).died).toBe(true)
-    expect(await healQuotasOf(database(), gb)).toBe(1)
+    expect(await applyQuotaHeal(database(), await planQuotaHeal(database(), gb))).toBe(1)
     const quotas = await Promise.all([A, B, C].map(async (who) => (await readDoc('participations', participationIdFor(gb, who)))!.quantity))
     expect(quotas).toEqual([2, 1, 0])
     const again = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })
