@@ -89,6 +89,11 @@ export function safetyNetMs(): number {
   return msSetting(process.env.SETTLE_SAFETY_NET_MS, 5 * 60_000)
 }
 
+/** COUPON_HEAL_MS when set (0: every tick), else an hour: how often settle runs the coupon holds' heal (server/coupons/hold-heal.ts). */
+export function couponHealMs(): number {
+  return msSetting(process.env.COUPON_HEAL_MS, 3600_000)
+}
+
 /**
  * When settle's safety nets ran last in this instance: the passes that only repair what a crash or a lost write left
  * (the counter, rating and points heals, interrupted sign-offs) run at most every safetyNetMs(), not every minute
@@ -98,8 +103,9 @@ export function safetyNetMs(): number {
 export class Cadence {
   private last = Number.NEGATIVE_INFINITY
 
+  /** Due once `every` has passed since the last run, and also when the clock reads earlier than it (set back). */
   due(now: number, every: number): boolean {
-    return now - this.last >= every
+    return now < this.last || now - this.last >= every
   }
 
   ran(now: number): void {

@@ -103,6 +103,24 @@ export async function requestCouponRefund(db: DB.Database, coupon: Pick<CouponDo
   await startRefund(db, 'coupon', { orderId: coupon._id, openid: coupon.openid, groupBuyId: null, campaignId: coupon.campaignId, amountFen }, reason, now)
 }
 
+/**
+ * A bought coupon not used yet, given back in full: its refund document written and the coupon ISSUED → REFUNDING in
+ * one transaction, only while it is still ISSUED — a clerk's redemption committed first wins (no refund), and one
+ * racing this transaction conflicts with it. Used when its holder erases their account (privacy/personal-data.ts
+ * erase): before (an audit: test/node/attacks-coupons.test.ts) the coupon was voided and its money kept.
+ */
+export async function refundUnusedCoupon(db: DB.Database, couponId: string, reason: string, now: number): Promise<RefundStart> {
+  return inTransaction(db, async (t): Promise<RefundStart> => {
+    const c = await txGet<CouponDoc>(t, 'coupons', couponId)
+    if (!c || c.status !== 'ISSUED' || !c.amountFen) return 'REFUSED'
+    if (await txGet<RefundDoc>(t, 'refunds', refundIdFor(couponId))) return 'ALREADY'
+    const doc: RefundDoc = { _id: refundIdFor(couponId), kind: 'coupon', orderId: couponId, openid: c.openid, groupBuyId: null, campaignId: c.campaignId, amountFen: c.amountFen, totalFen: c.amountFen, reason, status: 'PENDING', attempts: 0, nextAttemptAt: now, lastError: null, createdAt: now, doneAt: null }
+    await t.collection('refunds').add({ data: doc as unknown as Record<string, unknown> })
+    await t.collection('coupons').doc(couponId).update({ data: { status: 'REFUNDING' } })
+    return 'STARTED'
+  })
+}
+
 async function startRefund(
   db: DB.Database,
   kind: RefundKind,

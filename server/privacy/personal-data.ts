@@ -6,6 +6,11 @@ import { exportedContact, type StoredContact } from '@server/privacy/contact'
 import { ifCollectionExists, readAllWhere } from '@server/insight/query'
 import { deleteFiles } from '@server/storage/files'
 import { filesOf, UPLOADS } from '@server/storage/uploads'
+import type { CouponDoc } from '@server/coupons/model'
+import { releaseUnpaidCoupon } from '@server/coupons/coupon-flow'
+import { releaseUnpaid } from '@server/group-buys/order-flow'
+import type { OrderDoc } from '@server/orders/model'
+import { refundUnusedCoupon } from '@server/payments/refunds'
 
 type Doc = Record<string, unknown> & { _id: string }
 
@@ -168,6 +173,22 @@ const VOIDABLE_COUPONS = ['ISSUED']
 const RATING_PERSONAL_FIELDS = ['comment', 'text', 'content', 'photos', 'images', 'nickname']
 
 /**
+ * Before a resident's documents are re-linked (an audit: test/node/attacks-coupons.test.ts): a coupon bought and not
+ * used yet was voided and its money kept — it is refunded now (refundUnusedCoupon); a purchase or order still awaiting
+ * payment was re-linked and, paid from the still-open pay sheet, issued to nobody — each ends now (EXPIRED /
+ * CANCELLED, its hold given back), so money that still arrives is refunded by the usual path. Run while the
+ * documents still carry the openid, so the refund documents are re-linked with the rest.
+ */
+async function settleUnfinishedPurchases(db: DB.Database, openid: string, now: number): Promise<void> {
+  const _ = db.command
+  for (const c of await readAllWhere<{ _id: string }>(db, 'coupons', { openid, status: 'ISSUED', amountFen: _.gt(0) }, { _id: true })) {
+    await refundUnusedCoupon(db, c._id, '注销账户，未使用的购券退款', now)
+  }
+  for (const c of await readAllWhere<CouponDoc>(db, 'coupons', { openid, status: 'PENDING_PAYMENT' })) await releaseUnpaidCoupon(db, c, now)
+  for (const o of await readAllWhere<OrderDoc>(db, 'orders', { openid, status: 'PENDING_PAYMENT' })) await releaseUnpaid(db, o, 'CANCELLED', now)
+}
+
+/**
  * Erase a resident. Kept documents are re-linked first (so a crash halfway leaves the person still erasable
  * by a retry, never a kept order pointing at a deleted profile), then personal documents are removed. Every
  * step is a multi-document conditional write on `field == openid`: a retry does only what is left.
@@ -183,6 +204,7 @@ export async function erase(db: DB.Database, openid: string, now: number): Promi
   const cases = await ifCollectionExists(() => readAllWhere<Record<string, unknown>>(db, 'afterSalesCases', { openid }, { images: true }), [])
   const ratingFiles = [...ratings, ...cases].flatMap((r) => [r.photos, r.images].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])))
   await deleteFiles([...(profile?.exportFiles ?? []), ...mine, ...ratingFiles])
+  await settleUnfinishedPurchases(db, openid, now)
   for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
     const p = PERSONAL_DATA[k]
     const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }

@@ -50,6 +50,20 @@ it('an idle tick costs at most 15 operations with the safety nets (14 before exp
   expect(idle.result.reconciliation).toEqual({ ran: false })
 })
 
+it('the hourly coupon holds’ heal (COUPON_HEAL_MS) costs 4 operations more with running campaigns, and writes nothing when nothing leaked', async () => {
+  const without = await measured(settle)
+  expect(without.result.couponHolds).toEqual({ checked: 0, healed: 0 })
+  process.env.COUPON_HEAL_MS = '0'
+  try {
+    const tick = await measured(settle)
+    expect(tick.result.couponHolds.checked).toBeGreaterThan(0)
+    expect(tick.ops - without.ops).toBeLessThanOrEqual(4)
+    expect(tick.writes).toEqual([])
+  } finally {
+    delete process.env.COUPON_HEAL_MS
+  }
+})
+
 it('the heal recounts its batch at once: paid counts fixed in the tick, a reserved leak only after it stood still, unwritten meanwhile', async () => {
   // Paid counts a payment cut off left behind (before counts were one transaction): fixed at once, 成团 follows.
   const paidGb = await createGroupBuy(cloud, { stock: 10, minParticipants: 2, limitPerUser: 5 })

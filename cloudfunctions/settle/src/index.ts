@@ -17,11 +17,12 @@ import { reconcileDaily } from '@server/ledger/reconcile'
 import { EXPIRY_REMINDERS_DUE, LAST_CALLS_DUE, READY_REMINDERS_DUE, sendPickupReminders, WINDOW_STARTS_DUE } from '@server/pickup/reminders'
 import { healRatingStats } from '@server/feedback/ratings'
 import { healMemberPoints } from '@server/members/points'
+import { healCouponHolds } from '@server/coupons/hold-heal'
 import { deleteExpiredExports } from '@server/storage/exports'
 import { ENDS_DUE, endDueGroupBuys, expireUnpaidOrders, UNPAID_ORDERS_DUE, WIND_UPS_DUE, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
 import { EXPIRED_HOLDS, HELD_ORDERS, processRollOvers, RECENT_ROLL_OVERS } from '@server/group-buys/roll-over'
 import { refundExpiredVouchers, VOUCHERS_DUE } from '@server/vouchers/changes'
-import { Cadence, didWork, DueWork, safetyNetMs, type DueQuery } from '@server/due'
+import { Cadence, couponHealMs, didWork, DueWork, safetyNetMs, type DueQuery } from '@server/due'
 
 /**
  * The passes that only act on what their selection finds, each with that selection (server/due.ts): on the
@@ -53,6 +54,8 @@ const SELECTS = {
 
 /** The safety nets' last run in this instance (server/due.ts Cadence). */
 const safetyNets = new Cadence()
+/** The coupon holds' heal reads every running campaign's coupons and tallies: once an hour (couponHealMs). */
+const couponNets = new Cadence()
 
 /** Every selection a tick may probe. */
 const SETTLE_SELECTIONS: readonly DueQuery[] = Object.values(SELECTS).flat()
@@ -102,6 +105,9 @@ const tick = action({
     const reminders = await pass(SELECTS.reminders, () => sendPickupReminders(db, now), { readyReminders: 0, expiryReminders: 0, windowStartReminders: 0, lastCallReminders: 0 })
     const ratings = await net(() => healRatingStats(db, now), { checked: 0, healed: 0 })
     const points = await net(() => healMemberPoints(db, now), { checked: 0, healed: 0 })
+    // Coupon slots and tallies a cut claim left taken (server/coupons/hold-heal.ts).
+    const couponsDue = couponNets.due(now, couponHealMs())
+    const couponHolds = couponsDue ? await pass(null, () => healCouponHolds(db, now), { checked: 0, healed: 0 }) : { checked: 0, healed: 0 }
     // Exports (pick lists with 收货人, personal-data copies, …) are deleted once their temp URL has expired.
     const exportsDeleted = await net(() => deleteExpiredExports(db, now), { deleted: 0 })
     // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
@@ -111,9 +117,10 @@ const tick = action({
     const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 })), ...noticed, succeededQueued: succeeded.queued }
     const reconciliation = await reconcileDaily(db, now)
     if (netsDue) safetyNets.ran(now)
+    if (couponsDue) couponNets.ran(now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
-      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, exports: exportsDeleted, messages, reconciliation })
+      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, couponHolds, exports: exportsDeleted, messages, reconciliation })
   },
 })
 

@@ -26,6 +26,9 @@ const createCampaignInput = z
   })
   .strict()
   .refine((v) => !v.pointsPrice || v.priceFen === 0, { message: '积分券不能同时收费', path: ['pointsPrice'] })
+  // A coupon bought for money is worth more than it costs (an audit: test/node/attacks-coupons.test.ts — a ¥1 coupon
+  // sold for ¥50 was accepted).
+  .refine((v) => v.priceFen < v.valueFen, { message: '售价必须低于券面值', path: ['priceFen'] })
   .refine((v) => v.validTo > v.validFrom, { message: '结束时间必须晚于开始时间', path: ['validTo'] })
   .refine((v) => v.limitPerUser <= v.total, { message: '每人限领不能超过总量', path: ['limitPerUser'] })
   .refine((v) => new Set(v.pickupPointIds).size === v.pickupPointIds.length, { message: '自提点重复', path: ['pickupPointIds'] })

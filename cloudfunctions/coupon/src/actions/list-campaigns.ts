@@ -33,9 +33,11 @@ export const listCampaigns = action({
         valueFen: c.valueFen,
         priceFen: c.priceFen,
         total: c.total,
-        // A targeted campaign's claims are a count about its audience (a merchant's own resident account may be
-        // in it): remaining moves in steps of 10 until the campaign is gone, like everything else said about it.
-        remaining: Math.max(0, c.total - (c.audience && c.issued < c.total ? disclosedCount(c.issued) : c.issued)),
+        // A targeted or member (minLevel) campaign's claims are a count about its audience (a merchant's own resident
+        // account may be in it): remaining moves in steps of 10 until the campaign is gone, like everything else said
+        // about it. Before (an audit: test/node/attacks-coupons.test.ts) a member campaign's was exact here, while
+        // listMyCampaigns rounded it: each member's claim showed the moment it happened.
+        remaining: Math.max(0, c.total - ((c.audience || (c.minLevel ?? 0) > 0) && c.issued < c.total ? disclosedCount(c.issued) : c.issued)),
         limitPerUser: c.limitPerUser,
         claimedByMe: mine.get(c._id) ?? 0,
         validFrom: c.validFrom,

@@ -38,6 +38,9 @@ export const redeem = action({
     const found = await docsOf<CouponDoc>(db.collection('coupons').where({ code }).limit(1))
     const coupon = found[0]
     if (!coupon) return refuse(ERROR_CODES.COUPON_NOT_FOUND, 'no such coupon')
+    // Nobody redeems their own coupon (an audit: test/node/attacks-coupons.test.ts): a clerk claiming coupons and
+    // redeeming them at their own counter with no customer collected each campaign's points (platform value) and value.
+    if (coupon.openid === caller.openid) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'a clerk does not redeem their own coupon', coupon._id)
 
     const blocked = decideRedeem(coupon, pointId, now)
     // A retry after a crash cut a redemption off: it is not repeated, but its points are credited (once).
