@@ -1,10 +1,11 @@
+import { LIVE_ORDER_STATUSES } from '@shared/domain/order'
 import type { OrderDoc } from '@server/orders/model'
 import { updatedCount } from '@server/fetch'
 import { eachPage } from '@server/paging'
 
-/** What an order holds of its buyer's quota: a join takes it; only an unpaid hold's end gives it back (order-flow.ts releaseUnpaid: CANCELLED/EXPIRED, `endedAt`). A paid order refunded keeps it. */
-export function holdsQuota(o: Pick<OrderDoc, 'status'> & { endedAt?: number | null }): boolean {
-  return o.status !== 'CANCELLED' && o.status !== 'EXPIRED' && !o.endedAt
+/** What an order holds of its buyer's quota: the per-person limit counts live orders (docs/api.md), so a live one holds its quantity. */
+export function holdsQuota(o: Pick<OrderDoc, 'status'>): boolean {
+  return LIVE_ORDER_STATUSES.includes(o.status)
 }
 
 interface Participation {
@@ -37,15 +38,14 @@ export interface QuotaFix {
  *    (2) moves the quantity before its order exists, so it cancels the correction (lowering a count under a live join
  *    would let it pass the per-person limit), or comes after it and adds to the corrected count.
  *
- * A quota is only ever lowered, to what the buyer's orders hold (holdsQuota): an order the rule does not know counts
- * as holding, which can only keep a quota up, never let anyone past the limit.
+ * A quota is only ever lowered, to what the buyer's live orders hold (holdsQuota).
  */
 export async function planQuotaHeal(db: DB.Database, groupBuyId: string): Promise<QuotaFix[]> {
   const _ = db.command
   const held = new Map<string, number>()
-  await eachPage<Pick<OrderDoc, '_id' | 'openid' | 'quantity' | 'status'> & { endedAt?: number | null }>(db, 'orders', { groupBuyId }, async (orders) => {
+  await eachPage<Pick<OrderDoc, '_id' | 'openid' | 'quantity' | 'status'>>(db, 'orders', { groupBuyId }, async (orders) => {
     for (const o of orders) if (holdsQuota(o)) held.set(o.openid, (held.get(o.openid) ?? 0) + o.quantity)
-  }, undefined, { openid: true, quantity: true, status: true, endedAt: true })
+  }, undefined, { openid: true, quantity: true, status: true })
   const fixes: QuotaFix[] = []
   await eachPage<Participation>(db, 'participations', { groupBuyId, quantity: _.gt(0) }, async (parts) => {
     for (const part of parts) {

@@ -2,6 +2,8 @@ import type { SlotView } from '@shared/contracts/voucher'
 import { decideChange, decideSlot, voucherExpiresAtFor } from '@shared/domain/voucher'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
 import type { OrderDoc } from '@server/orders/model'
+import type { GroupBuyDoc } from '@server/group-buys/model'
+import { participationIdFor } from '@server/ids'
 import { findById } from '@server/fetch'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { requestRefund } from '@server/payments/refunds'
@@ -18,8 +20,8 @@ async function ownServiceOrder(db: DB.Database, openid: string, orderId: string)
 
 /**
  * 随时退 (voucher.cancel): until its slot starts, the resident gives an unredeemed voucher back for the full amount.
- * One transaction on the order and its slot marks the voucher cancelled (`voucherCancelledAt`), gives the slot's
- * places back and sets `voucherExpiresAt` to now — so of concurrent cancels (or a cancel racing a redemption) one
+ * One transaction on the order, its slot and the buyer's participation marks the voucher cancelled
+ * (`voucherCancelledAt`), gives the slot's places and the participation's order back and sets `voucherExpiresAt` to now — so of concurrent cancels (or a cancel racing a redemption) one
  * wins; then the one keyed refund is requested (the order → REFUNDING, its group units back while it runs). A crash
  * between the two leaves a PAID order whose voucher expired now: settle's expiry sweep requests the same refund.
  */
@@ -31,8 +33,17 @@ export async function cancelVoucher(db: DB.Database, openid: string, orderId: st
     const blocked = decideChange(o, now)
     if (blocked) return blocked
     const slot = o.slotId ? await txGet<SlotDoc>(t, SLOTS, o.slotId) : null
+    const partId = participationIdFor(o.groupBuyId, o.openid)
+    const part = await txGet<{ paidOrders?: number; quantity: number }>(t, 'participations', partId)
+    const gb = part && (part.paidOrders ?? 0) === 1 ? await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId) : null
     await t.collection('orders').doc(o._id).update({ data: { voucherCancelledAt: now, voucherExpiresAt: now } })
     if (slot) await t.collection(SLOTS).doc(slot._id).update({ data: { left: slot.left + o.quantity } })
+    // The buyer's participation gives the order back (a refunded order is not live: the per-person limit and 成团
+    // count live orders), and a group still short of 成团 counts one paid participant less when this was their last.
+    // Before (an audit: test/node/attacks-aftersales-vouchers.test.ts) the resident could never book again, and a
+    // cancelled resident still took the group to 成团.
+    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: Math.max(0, (part.paidOrders ?? 0) - 1), quantity: Math.max(0, part.quantity - o.quantity) } })
+    if (gb && gb.status === 'OPEN' && gb.paidParticipants > 0) await t.collection('groupBuys').doc(gb._id).update({ data: { paidParticipants: gb.paidParticipants - 1 } })
     return { ...o, voucherCancelledAt: now, voucherExpiresAt: now }
   })
   if (typeof decided === 'string') return fail(decided, messageFor(decided))

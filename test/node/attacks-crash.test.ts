@@ -11,7 +11,7 @@ import type { SlotView } from '@shared/contracts/voucher'
 import { healGroupBuyCounters, quietMs } from '@server/group-buys/heal-counters'
 import { expireUnpaidOrders } from '@server/group-buys/wind-up'
 import { releaseDue } from '@server/ledger/ledger-flow'
-import { processDueRefunds, requestRefund } from '@server/payments/refunds'
+import { processDueRefunds } from '@server/payments/refunds'
 import { applyQuotaHeal, planQuotaHeal } from '@server/group-buys/quota-heal'
 import { reserveQuota, reserveStock } from '@server/group-buys/holds'
 import { participationIdFor } from '@server/ids'
@@ -399,25 +399,27 @@ describe('join holds', () => {
     expect((await readDoc('participations', partId))!.quantity).toBe(5)
   })
 
-  it('REFUSED: the quota heal keeps what paid orders hold, refunded or not, and gives back only what no order holds', async () => {
+  it('REFUSED: the quota heal keeps what live orders hold (paid or awaiting payment) and gives back only what no live order holds', async () => {
     const A = fresh('jk')
     const B = fresh('jk')
     const gb = await createGroupBuy(cloud, { stock: 20, limitPerUser: 2, minParticipants: 5 })
-    // A bought the limit and was refunded in full; B let one hold expire (given back) and bought one.
-    const aOrder = await paid(A, gb, 2)
-    expect(await requestRefund(database(), (await readDoc('orders', aOrder)) as never, '测试退款', Date.now())).toBe('STARTED')
+    // A bought the limit; B let one hold expire (given back), bought one and holds one more awaiting payment.
+    await paid(A, gb, 2)
     const bHold = await cloud.call<{ orderId: string }>('groupBuy', B, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })
     expect(bHold.ok).toBe(true)
     expect((await cloud.call('order', B, { action: 'cancel', orderId: bHold.data.orderId })).ok).toBe(true)
     await paid(B, gb, 1)
+    expect((await cloud.call('groupBuy', B, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })).ok).toBe(true)
     // A leak from a third person to set the heal off.
     const C = fresh('jk')
     expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', C, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))).died).toBe(true)
     expect(await applyQuotaHeal(database(), await planQuotaHeal(database(), gb))).toBe(1)
     const quotas = await Promise.all([A, B, C].map(async (who) => (await readDoc('participations', participationIdFor(gb, who)))!.quantity))
-    expect(quotas).toEqual([2, 1, 0])
-    const again = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })
-    expect(again.ok ? 'ok' : again.error?.code).toBe('GROUP_BUY.LIMIT_EXCEEDED')
+    expect(quotas).toEqual([2, 2, 0])
+    for (const who of [A, B]) {
+      const again = await cloud.call('groupBuy', who, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })
+      expect(again.ok ? 'ok' : again.error?.code).toBe('GROUP_BUY.LIMIT_EXCEEDED')
+    }
   })
 
   // Services (#25): the slot's places are a third hold, with no heal.

@@ -56,7 +56,7 @@ export const request = action({
     const shown = await attachPhotos(db, caller.openid, images, [], 'after-sales', now)
     const doc: AfterSalesCaseDoc = {
       _id: caseId, orderId: order._id, openid: caller.openid, nickname: order.nickname ?? null, groupBuyId: order.groupBuyId, pickupPointId: order.pickupPointId,
-      title: order.title, creatorOpenid: gb?.creatorOpenid ?? '', merchantId: gb?.merchantId ?? null, quantity: input.quantity, priceFen: order.priceFen,
+      title: order.title, creatorOpenid: gb?.creatorOpenid ?? '', merchantId: caseMerchantOf(gb), quantity: input.quantity, priceFen: order.priceFen,
       refundFen: afterSalesRefundFen(input.quantity, order.priceFen), reason: input.reason, text: input.text ?? '', images: shown, status: 'PENDING', note: '',
       requestId: input.requestId, refundId: afterSalesRefundIdFor(caseId), createdAt: now, decidedAt: null, decidedBy: null,
     }
@@ -89,3 +89,13 @@ export const request = action({
     return ok({ caseId, status: doc.status })
   },
 })
+
+/**
+ * Whose merchant inbox a case lands in: a 帮卖 group buy's merchant, or a service's provider (a merchant too). Before
+ * (an audit: test/node/attacks-aftersales-vouchers.test.ts) a service's cases carried no merchant: the provider was
+ * told of one and could decide it, but never found it in `listForMe`, and the order's money stayed frozen.
+ */
+function caseMerchantOf(gb: GroupBuyDoc | null): string | null {
+  if (!gb) return null
+  return gb.merchantId ?? (gb.kind === 'SERVICE' ? gb.providerId ?? null : null)
+}

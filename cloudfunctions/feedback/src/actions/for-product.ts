@@ -2,7 +2,8 @@ import { feedbackContract, type PointFeedbackView } from '@shared/contracts/feed
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { PRODUCTS } from '@server/catalog/products'
 import type { ProductDoc } from '@server/catalog/model'
-import { decodeCursor, keysetPage } from '@server/cursor'
+import { keysetPage } from '@server/cursor'
+import { openCursor, sealCursor } from '@server/sealed-cursor'
 import { action } from '@server/define'
 import { RATING_STATS, RATINGS, statsOf, toAggregateView, toRatingView } from '@server/feedback/ratings'
 import type { RatingDoc, RatingStatsDoc } from '@server/feedback/model'
@@ -18,7 +19,8 @@ export const forProduct = action({
   access: ['merchant', 'admin'],
   input: feedbackContract.forProduct,
   async run({ caller, db }, { productId, cursor }) {
-    const pos = decodeCursor(cursor)
+    // Sealed: a rating list's cursor would otherwise name the rating's order and instant (server/sealed-cursor.ts).
+    const pos = await openCursor(db, cursor)
     if (pos === 'invalid') return fail(ERROR_CODES.INPUT_INVALID, 'cursor: not one we issued')
     const product = await findById<ProductDoc>(db, PRODUCTS, productId)
     const user = await caller.user()
@@ -43,7 +45,7 @@ export const forProduct = action({
       productId,
       rating: toAggregateView(overall.get(overallId) ?? null),
       points,
-      ratings: { items: page.docs.map((d) => toRatingView(d, urls)), nextCursor: page.nextCursor },
+      ratings: { items: page.docs.map((d) => toRatingView(d, urls)), nextCursor: await sealCursor(db, page.nextCursor) },
     })
   },
 })
