@@ -91,6 +91,7 @@ export async function claimCoupon(db: DB.Database, openid: string, { campaignId,
       ...(paid ? { amountFen: campaign.priceFen, expiresAt: now + paymentWindowMs(), paidAt: null, transactionId: null, refundedAt: null } : {}),
       ...(pointsPrice > 0 ? { pointsPrice } : {}),
       ...(campaign.pointsOnRedeem ? { pointsOnRedeem: campaign.pointsOnRedeem } : {}),
+      ...((campaign.minLevel ?? 0) > 0 ? { minLevel: campaign.minLevel } : {}),
     }
     await db.collection('coupons').add({ data: coupon })
     crashPoint('coupon:after-insert')

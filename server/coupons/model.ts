@@ -70,6 +70,8 @@ export interface CouponDoc {
   /** The campaign's points terms, copied at claim like its other terms (absent = 0). */
   pointsPrice?: number
   pointsOnRedeem?: number
+  /** A member campaign's level (copied at the claim): redeemed only while its holder is still at it (coupon.redeem). */
+  minLevel?: number
 }
 
 /** A coupon its owner holds: issued (paid for, if bought) or redeemed, so it has its code. */

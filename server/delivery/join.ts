@@ -18,9 +18,11 @@ const PICKUP: DeliveryForJoin = { ok: true, feeFen: 0, fields: {}, remember: asy
  * A join's fulfilment (#25), decided before anything is reserved, so a refusal takes nothing and writes nothing.
  * PICKUP (the default) reads nothing. DELIVERY reads the point's settings and the resident's 收货人: building and
  * room come from the input, else from the saved contact; the fee is the point's (free over its threshold).
- * `remember` saves a newly typed address onto the resident's 收货人 — called once the order exists.
+ * `remember` saves a newly typed address onto the resident's 收货人 — called once the order exists. `goodsFrom`: when
+ * the goods can be there at the earliest (join-flow.ts goodsFromOf); a slot over before it is refused.
  */
-export async function deliveryForJoin(db: DB.Database, openid: string, input: JoinInput, pickupPointId: string, goodsFen: number, now: number): Promise<DeliveryForJoin> {
+export async function deliveryForJoin(db: DB.Database, openid: string, input: JoinInput, at: { pickupPointId: string; goodsFrom: number | null }, goodsFen: number, now: number): Promise<DeliveryForJoin> {
+  const { pickupPointId } = at
   if (input.fulfilment !== 'DELIVERY') return PICKUP
   const [point, user] = await Promise.all([
     findById<PickupPointDeliveryFields>(db, 'pickupPoints', pickupPointId),
@@ -30,7 +32,7 @@ export async function deliveryForJoin(db: DB.Database, openid: string, input: Jo
   const building = input.building ?? saved?.building ?? null
   const room = input.room ?? saved?.room ?? null
   if (!building || !room) return { ok: false, error: ERROR_CODES.DELIVERY_ADDRESS_REQUIRED, message: 'building and room are needed for delivery' }
-  const decided = decideDelivery(point?.delivery, { building, room, slot: input.slot! }, goodsFen, now)
+  const decided = decideDelivery(point?.delivery, { building, room, slot: input.slot! }, goodsFen, now, at.goodsFrom)
   if (!decided.ok) return decided
   const changed = !!saved && (saved.building !== building || saved.room !== room)
   return {

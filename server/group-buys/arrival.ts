@@ -64,8 +64,11 @@ export async function signOffArrival(db: DB.Database, gb: GroupBuyDoc, askedRece
         if (await movedToRefunding(db, order._id, now)) {
           outcome.shortOrders++
           outcome.refundedFen += order.amountFen
-          await tellShort(db, gb, order, line, now)
         }
+        // Keyed by the order (told once), and told on a resumed sign-off too: before (an audit:
+        // test/node/attacks-points-delivery-leader.test.ts) only the call that won the marker told, so a sign-off cut
+        // between the marker and the notice never told this resident.
+        await tellShort(db, gb, order, line, now)
       }
       crashPoint('arrival:after-line')
       continue

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { groupBuyContract, GroupBuyOutputs } from '@shared/contracts/group-buy'
 import { isInsideJoinWindow, isWithinLimit } from '@shared/domain/group-buy'
+import { arrivalWaitsForEnd } from '@shared/domain/pickup'
 import { amountFen } from '@shared/domain/order'
 import { ERROR_CODES, fail, ok, type ErrorCode, type Result } from '@shared/errors'
 import { batchedReads } from '@server/batched-reads'
@@ -18,7 +19,7 @@ import { WarmCache } from '@server/warm-cache'
 
 type JoinInput = z.infer<typeof groupBuyContract.join>
 type JoinOutput = GroupBuyOutputs['join']
-type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'> & { service?: GroupBuyDoc }
+type Terms = Pick<GroupBuyDoc, '_id' | 'title' | 'priceFen' | 'limitPerUser' | 'startAt' | 'endAt' | 'pickupPointId'> & { service?: GroupBuyDoc; goodsFrom: number | null }
 
 /** A group buy's terms are immutable after creation, so a warm instance reads them once (one read shared by
  * every join that arrives while it is in flight). */
@@ -37,7 +38,13 @@ const readOrder = batchedReads<OrderDoc>('orders')
 async function loadTerms(db: DB.Database, groupBuyId: string): Promise<Terms | null> {
   const doc = await findById<GroupBuyDoc>(db, 'groupBuys', groupBuyId)
   if (!doc) return null
-  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId, ...(doc.kind === 'SERVICE' ? { service: doc } : {}) }
+  return { _id: doc._id, title: doc.title, priceFen: doc.priceFen, limitPerUser: doc.limitPerUser, startAt: doc.startAt, endAt: doc.endAt, pickupPointId: doc.pickupPointId, goodsFrom: goodsFromOf(doc), ...(doc.kind === 'SERVICE' ? { service: doc } : {}) }
+}
+
+/** When a group buy's goods can be there at the earliest: its 提货时间's start, or its end for goods that arrive only after it (arrivalWaitsForEnd). */
+function goodsFromOf(gb: GroupBuyDoc): number | null {
+  const from = [gb.pickupStartAt ?? null, arrivalWaitsForEnd(gb) ? gb.endAt : null].filter((x): x is number => typeof x === 'number')
+  return from.length ? Math.max(...from) : null
 }
 
 const REFUSALS: Partial<Record<ErrorCode, string>> = {
@@ -78,7 +85,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
   // for joins that carry a scene; before anything is taken, so a failed read leaves nothing to hand back).
   const referrerLeader = await referrerOf(db, scene, groupBuyId)
   // 配送到家 (#25): decided before anything is taken; PICKUP reads nothing.
-  const delivery = await deliveryForJoin(db, openid, input, terms.pickupPointId, amountFen(terms.priceFen, quantity), now)
+  const delivery = await deliveryForJoin(db, openid, input, { pickupPointId: terms.pickupPointId, goodsFrom: terms.goodsFrom }, amountFen(terms.priceFen, quantity), now)
   if (!delivery.ok) return fail(delivery.error, delivery.message)
 
   // 1. Stock, in this instance's next stock round for the group buy (one conditional write shared by the

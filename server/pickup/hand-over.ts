@@ -92,6 +92,10 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
   if (!result.ok) {
     // A retry after a crash cut a hand-over off: it is not repeated (ALREADY_USED), but its later steps are finished.
     if (result.order.status === 'PICKED_UP' && result.order.handoverFinishedAt === 0) await finishHandover(db, result.order, now)
+    // …and its 已送达 notice (keyed by the order and what was handed over, so written once): before (an audit:
+    // test/node/attacks-points-delivery-leader.test.ts) a door hand-over cut after its transaction never told the
+    // resident. Nothing is written for a tombstone.
+    if (result.order.status === 'PICKED_UP' && !isTombstone(result.order.openid)) await noticeDelivered(db, result.order, result.order.pickedQuantity ?? result.order.quantity, 0, now)
     return result
   }
   if (result.completes) crashPoint('pickup:after-handover')

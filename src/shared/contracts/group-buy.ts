@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { StaffContactView } from '../domain/contact'
 import { ON_FAIL_CHOICES } from '../domain/on-fail'
 import { isPickupWindow } from '../domain/pickup'
+import { canReachMinimum, MINIMUM_MESSAGE, PICKUP_AFTER_END_MESSAGE, pickupWindowOutlastsEnd } from '../domain/group-buy'
 import { MAX_TIERS, MIN_TIERS, priceTiersProblem, type PriceTier } from '../domain/price-tiers'
 import { SHARE_SCENE_PATTERN } from '../domain/share-code'
 import { building, deliverySlot, fulfilment, room } from './delivery'
@@ -50,6 +51,8 @@ const createInput = z
     path: ['originalPriceFen'],
   })
   .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
+  .refine(canReachMinimum, { message: MINIMUM_MESSAGE, path: ['minParticipants'] })
+  .refine((v) => pickupWindowOutlastsEnd(v, v.endAt), { message: PICKUP_AFTER_END_MESSAGE, path: ['pickupEndAt'] })
 
 export type CreateGroupBuyInput = z.infer<typeof createInput>
 
@@ -101,6 +104,8 @@ export const groupBuyContract = {
     .superRefine(tiersFit)
     .refine(isPickupWindow, { message: PICKUP_WINDOW_MESSAGE, path: ['pickupEndAt'] })
     .refine((v) => v.limitPerUser <= v.stock, { message: '每人限购不能超过库存', path: ['limitPerUser'] })
+    .refine(canReachMinimum, { message: MINIMUM_MESSAGE, path: ['minParticipants'] })
+    .refine((v) => v.endAt === undefined || pickupWindowOutlastsEnd(v, v.endAt), { message: PICKUP_AFTER_END_MESSAGE, path: ['pickupEndAt'] })
     .refine((v) => v.startAt === undefined || v.endAt === undefined || v.endAt > v.startAt, { message: '结束时间必须晚于开始时间', path: ['endAt'] }),
   pickList: z.object({ groupBuyId: id, format: z.enum(['json', 'csv']).optional() }).strict(),
   /** The poster's mini-program code (its leader). */

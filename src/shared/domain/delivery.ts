@@ -69,11 +69,15 @@ export function decideDelivery(
   ask: { building: string; room: string; slot: DeliverySlot },
   goodsFen: number,
   now: number,
+  goodsFrom: number | null = null,
 ): { ok: true; delivery: DeliveryAddress } | { ok: false; error: ErrorCode; message: string } {
   if (!settings || !settings.enabled) return { ok: false, error: ERROR_CODES.DELIVERY_NOT_OFFERED, message: 'this pickup point does not deliver' }
   if (!settings.buildings.includes(ask.building)) return { ok: false, error: ERROR_CODES.DELIVERY_BUILDING_NOT_SERVED, message: `the store does not deliver to ${ask.building}` }
   const slot = settings.slots.find((s) => s.startAt === ask.slot.startAt && s.endAt === ask.slot.endAt)
   if (!slot || slot.endAt <= now) return { ok: false, error: ERROR_CODES.DELIVERY_SLOT_INVALID, message: 'not one of the point’s delivery slots, or it has ended' }
+  // A slot over before the goods can be there (the group buy's 提货时间 opens, or its end for goods that arrive only
+  // after it) cannot be kept: before (an audit: test/node/attacks-points-delivery-leader.test.ts) its fee was taken.
+  if (goodsFrom !== null && slot.endAt <= goodsFrom) return { ok: false, error: ERROR_CODES.DELIVERY_SLOT_INVALID, message: 'this slot ends before the goods can be delivered' }
   return { ok: true, delivery: { building: ask.building, room: ask.room, slotStartAt: slot.startAt, slotEndAt: slot.endAt, feeFen: deliveryFeeFor(settings, goodsFen) } }
 }
 

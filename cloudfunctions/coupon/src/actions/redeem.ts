@@ -9,6 +9,7 @@ import { finishRedeem } from '@server/coupons/redeem-flow'
 import { crashPoint, isCrash } from '@server/crash-points'
 import { audit } from '@server/pickup/verifications'
 import { docsOf } from '@server/paging'
+import { memberOf, toMemberView } from '@server/members/points'
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
   [ERROR_CODES.COUPON_NOT_FOUND]: 'no such coupon',
@@ -42,6 +43,12 @@ export const redeem = action({
     // redeeming them at their own counter with no customer collected each campaign's points (platform value) and value.
     if (coupon.openid === caller.openid) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'a clerk does not redeem their own coupon', coupon._id)
 
+    // A member coupon is for its level: a refund that took the level back (its points taken back) leaves the coupon
+    // unusable until the holder is at the level again. Before (an audit: test/node/attacks-points-delivery-leader.test.ts)
+    // a resident could buy up to 银卡, claim, return everything through 售后 and still redeem.
+    if (coupon.minLevel && coupon.status === 'ISSUED' && toMemberView(await memberOf(db, coupon.openid)).level < coupon.minLevel) {
+      return refuse(ERROR_CODES.MEMBER_LEVEL_TOO_LOW, 'this member coupon is for a level its holder is no longer at', coupon._id)
+    }
     const blocked = decideRedeem(coupon, pointId, now)
     // A retry after a crash cut a redemption off: it is not repeated, but its points are credited (once).
     if (blocked && coupon.status === 'REDEEMED' && coupon.redeemFinishedAt === 0) await finishRedeem(db, coupon, now)

@@ -2,6 +2,7 @@ import { groupBuyContract } from '@shared/contracts/group-buy'
 import { decideCreateFromOffer } from '@shared/domain/supply'
 import { maxTierBonusBp } from '@shared/domain/ledger'
 import { lowestTierPriceFen } from '@shared/domain/price-tiers'
+import { PICKUP_AFTER_END_MESSAGE, pickupWindowOutlastsEnd } from '@shared/domain/group-buy'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { action } from '@server/define'
 import { commissionTiers } from '@server/ledger/model'
@@ -37,6 +38,8 @@ export const createFromOffer = action({
       (input.priceTiers ? decideCreateFromOffer(offer, { priceFen: lowestTierPriceFen(input.priceTiers), startAt, endAt }, pointId, now, limits) : null)
     if (refused === ERROR_CODES.INPUT_INVALID) return fail(refused, 'startAt/endAt: 团购时间必须在货源的供货时间内')
     if (refused) return fail(refused, refused === ERROR_CODES.SUPPLY_NOT_AVAILABLE ? 'this offer is not open to your pickup point now' : `price${input.priceTiers ? ' (every tier)' : ''} must be within ${offer.minPriceFen}…${offer.maxPriceFen} fen and leave the platform its share`)
+    // The 提货时间 this group buy gets (its own, or the offer's default) must outlast its end (shared rule).
+    if (!pickupWindowOutlastsEnd({ pickupEndAt: input.pickupEndAt ?? offer.pickupEndAt ?? undefined }, endAt)) return fail(ERROR_CODES.INPUT_INVALID, `pickupEndAt: ${PICKUP_AFTER_END_MESSAGE}`)
 
     if (!(await allocateFromOffer(db, offer._id, input.stock))) return fail(ERROR_CODES.SUPPLY_SOLD_OUT, 'the offer has less stock left than asked')
     const doc = newGroupBuyDoc(
