@@ -72,7 +72,7 @@ it('a round whose total does not fit still hands out every unit an ask can take 
 })
 
 it('after sold out, a replayed requestId still gets its order and a fresh one is refused with nothing written', async () => {
-  const groupBuyId = await createGroupBuy(cloud, { stock: 2, limitPerUser: 2 })
+  const groupBuyId = await createGroupBuy(cloud, { stock: 2, limitPerUser: 2, minParticipants: 2 })
   const requestId = newRequestId('sold')
   const first = await join(cloud, 'sold-1', groupBuyId, 1, requestId)
   expect(first.ok).toBe(true)

@@ -337,9 +337,11 @@ describe('提货时间 and 自提点 (pickup window and place)', () => {
 
     // Half a window is refused.
     expect((await cloud.call('groupBuy', DEMO.leader, { action: 'create', title: 'x', priceFen: 100, stock: 5, minParticipants: 1, limitPerUser: 1, startAt: Date.now() - 1000, endAt: Date.now() + day, pickupPointId: cloud.pickupPointId, pickupStartAt: Date.now() + day })).error?.code).toBe('INPUT.INVALID')
-    // 2026-12-06 16:00–20:00 Beijing time.
-    const pickupStartAt = Date.UTC(2026, 11, 6, 8, 0)
-    const pickupEndAt = Date.UTC(2026, 11, 6, 12, 0)
+    // 16:00–20:00 Beijing time, two days from now (after the group buy ends: a window over before it is refused).
+    const beijing = new Date(Date.now() + 2 * day + 8 * 3600_000)
+    const pickupStartAt = Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate(), 8, 0)
+    const pickupEndAt = pickupStartAt + 4 * 3600_000
+    const shownDay = `${beijing.getUTCMonth() + 1}月${beijing.getUTCDate()}日 16:00–20:00`
     const gb = await ownGroupBuy(cloud, { pickupStartAt, pickupEndAt })
     const detail = await cloud.call<{ groupBuy: Doc }>('groupBuy', 'pd-window-1', { action: 'get', groupBuyId: gb })
     expect(detail.data.groupBuy).toMatchObject({ pickupStartAt, pickupEndAt, pickupPoint: { name: '幸福里社区', address: '幸福里小区 3 号楼底商', openingHours: '每天 8:00–21:00', contactPhone: '021-5555 0101' } })
@@ -352,8 +354,8 @@ describe('提货时间 and 自提点 (pickup window and place)', () => {
     const notices = await readAll('notices', { openid: 'pd-window-1' })
     const body = (kind: string) => notices.find((n) => n.kind === kind)?.body as string
     expect(body('GROUP_SUCCEEDED')).toContain('幸福里社区 幸福里小区 3 号楼底商')
-    expect(body('GROUP_SUCCEEDED')).toContain('12月6日 16:00–20:00')
-    expect(body('GOODS_ARRIVED')).toContain('12月6日 16:00–20:00')
+    expect(body('GROUP_SUCCEEDED')).toContain(shownDay)
+    expect(body('GOODS_ARRIVED')).toContain(shownDay)
     // The subscribe message itself keeps its template's fields only.
     const out = await readDoc('outbox', `arrived_${orderId}`)
     expect(Object.keys(out!.data).sort()).toEqual(['character_string2', 'number3', 'thing1'])
@@ -362,9 +364,12 @@ describe('提货时间 and 自提点 (pickup window and place)', () => {
   it('an offer carries a default window a leader keeps unless it sets its own', async () => {
     const start = Date.now() + 2 * day
     const offerId = await publishOffer(cloud, await createProduct(cloud, { name: '提货时间梨' }), DEMO.merchant, { pickupStartAt: start, pickupEndAt: start + 4 * 3600_000 })
-    const kept = await groupBuyFromOffer(cloud, DEMO.leader, offerId)
+    // The group buy ends before the window (a 帮卖 group's goods come after its end); the offer runs longer, so its
+    // default end would outlast the window and is refused.
+    expect((await cloud.call('groupBuy', DEMO.leader, { action: 'createFromOffer', offerId, priceFen: 1990, stock: 50, minParticipants: 1, limitPerUser: 5 })).error?.code).toBe('INPUT.INVALID')
+    const kept = await groupBuyFromOffer(cloud, DEMO.leader, offerId, { endAt: start - 3600_000 })
     expect(await readDoc('groupBuys', kept)).toMatchObject({ pickupStartAt: start, pickupEndAt: start + 4 * 3600_000 })
-    const own = await groupBuyFromOffer(cloud, DEMO.leader, offerId, { pickupStartAt: start + day, pickupEndAt: start + day + 3600_000 })
+    const own = await groupBuyFromOffer(cloud, DEMO.leader, offerId, { endAt: start - 3600_000, pickupStartAt: start + day, pickupEndAt: start + day + 3600_000 })
     expect(await readDoc('groupBuys', own)).toMatchObject({ pickupStartAt: start + day, pickupEndAt: start + day + 3600_000 })
   })
 })
