@@ -13,6 +13,7 @@ import { addToTotals, emptyTotals, sameTotals, type RatingTotals } from '@shared
 import { database, DEMO, must, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, pickedUpSupplyRound, uploadPhoto } from './support/after-pickup'
 import { PNG_1PX } from './support/images'
+import { dieAt } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -47,44 +48,6 @@ const decide = (openid: string, caseId: string, approve: boolean, extra: Record<
   cloud.call<{ caseId: string; status: string; refundFen: number; quantity: number }>('afterSales', openid, { action: 'decide', caseId, approve, ...extra })
 
 // ─── crash harness (as test/node/attacks-crash.test.ts) ──────────────────────────────────────────────────────
-
-const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
-
-async function dieAt<T>(spec: { collection: string; match?: string; nth?: number }, run: () => Promise<T>): Promise<{ died: boolean; result?: T; error?: unknown }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const original = db.handle.bind(db)
-  let seen = 0
-  let dead = false
-  const open = new Set<string>()
-  const spy = jest.spyOn(db, 'handle').mockImplementation((action: string, params?: Record<string, unknown>) => {
-    if (dead) return { code: 'SYS_ERR', message: 'simulated crash: the instance is dead' }
-    if (action === 'database.commitTransaction' || action === 'database.abortTransaction') open.delete(String(params?.transactionId))
-    if (WRITES.has(action) && params?.collectionName === spec.collection && (!spec.match || JSON.stringify(params).includes(spec.match))) {
-      if (++seen === (spec.nth ?? 1)) {
-        dead = true
-        return { code: 'SYS_ERR', message: `simulated crash before write to ${spec.collection}` }
-      }
-    }
-    const reply = original(action, params)
-    if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') open.add(reply.transactionId)
-    return reply
-  })
-  try {
-    const result = await run()
-    return { died: dead, result }
-  } catch (error) {
-    return { died: dead, error }
-  } finally {
-    spy.mockRestore()
-    for (const transactionId of open) {
-      try {
-        original('database.abortTransaction', { transactionId })
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
 
 let quiet: jest.SpyInstance[] = []
 beforeAll(() => {
@@ -410,7 +373,7 @@ describe('crash', () => {
     const B = fresh('crate-b')
     const r = await pickedUpSupplyRound(cloud, { [A]: 1, [B]: 1 })
     await must(rate(B, r.orders[B], 5, ['新鲜']), 'B rates')
-    const killed = await dieAt({ collection: 'ratingStats', nth: 2 }, () => rate(A, r.orders[A], 1, ['破损']))
+    const killed = await dieAt(cloud, { collection: 'ratingStats', nth: 2 }, () => rate(A, r.orders[A], 1, ['破损']))
     expect(killed.died).toBe(true)
     expect(codeOf(await rate(A, r.orders[A], 1, ['破损']))).toBe('FEEDBACK.ALREADY_RATED')
     // 21 minutes pass (the heal waits for a quiet rating).
@@ -430,7 +393,7 @@ describe('crash', () => {
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1000 })
     const asked = await must(request(A, orders[A], 2), 'request')
     await must(decide(DEMO.leader, asked.caseId, true), 'decide')
-    const killed = await dieAt({ collection: 'orders', match: orders[A] }, () => processDueRefunds(database(), Date.now()))
+    const killed = await dieAt(cloud, { collection: 'orders', match: orders[A] }, () => processDueRefunds(database(), Date.now()))
     expect(killed.died).toBe(true)
     const refund = (await readAll('refunds', { orderId: orders[A] }))[0]
     expect({ status: refund.status, appliedAt: refund.appliedAt }).toEqual({ status: 'DONE', appliedAt: 0 })
@@ -447,11 +410,11 @@ describe('crash', () => {
     const { groupBuyId } = await publish([4])
     const inside = await paidVoucher(fresh('rin'), groupBuyId)
     const after = await paidVoucher(fresh('raf'), groupBuyId)
-    const k1 = await dieAt({ collection: 'orders', match: inside.orderId }, () => cloud.call('voucher', DEMO.clerk, { action: 'redeem', code: inside.code }))
+    const k1 = await dieAt(cloud, { collection: 'orders', match: inside.orderId }, () => cloud.call('voucher', DEMO.clerk, { action: 'redeem', code: inside.code }))
     expect(k1.died).toBe(true)
     expect((await readDoc('orders', inside.orderId))!.status).toBe('PAID')
     expect(codeOf(await cloud.call('voucher', DEMO.clerk, { action: 'redeem', code: inside.code }))).toBe('ok')
-    const k2 = await dieAt({ collection: 'verifications' }, () => cloud.call('voucher', DEMO.merchant, { action: 'redeem', code: after.code }))
+    const k2 = await dieAt(cloud, { collection: 'verifications' }, () => cloud.call('voucher', DEMO.merchant, { action: 'redeem', code: after.code }))
     expect(k2.died).toBe(true)
     expect((await readDoc('orders', after.orderId))!.status).toBe('PICKED_UP')
     expect(codeOf(await cloud.call('voucher', DEMO.merchant, { action: 'redeem', code: after.code }))).toBe('VOUCHER.ALREADY_REDEEMED')

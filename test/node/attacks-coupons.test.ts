@@ -16,6 +16,7 @@ import { couponQuietMs, healCouponHolds } from '@server/coupons/hold-heal'
 import { reserveTally, takeCoupon } from '@server/coupons/holds'
 import { credit, healMemberPoints, memberOf, rederiveMember } from '@server/members/points'
 import { DEMO, database, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { dieAt } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -101,48 +102,6 @@ async function memberWith(openid: string, pts: number): Promise<void> {
 }
 
 // ─── crash harness (as test/node/attacks-crash.test.ts) ───────────────────────────────────────────────────────
-
-const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
-
-/**
- * Run `run` with the instance dying at the `nth` write to `collection` (whose request mentions `match`, when given):
- * that write fails and so does every database request after it until `run` returns.
- */
-async function dieAt<T>(spec: { collection: string; match?: string; nth?: number }, run: () => Promise<T>): Promise<{ died: boolean; result?: T; error?: unknown }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const original = db.handle.bind(db)
-  let seen = 0
-  let dead = false
-  const open = new Set<string>()
-  const spy = jest.spyOn(db, 'handle').mockImplementation((action: string, params?: Record<string, unknown>) => {
-    if (dead) return { code: 'SYS_ERR', message: 'simulated crash: the instance is dead' }
-    if (action === 'database.commitTransaction' || action === 'database.abortTransaction') open.delete(String(params?.transactionId))
-    if (WRITES.has(action) && params?.collectionName === spec.collection && (!spec.match || JSON.stringify(params).includes(spec.match))) {
-      if (++seen === (spec.nth ?? 1)) {
-        dead = true
-        return { code: 'SYS_ERR', message: `simulated crash before write to ${spec.collection}` }
-      }
-    }
-    const reply = original(action, params)
-    if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') open.add(reply.transactionId)
-    return reply
-  })
-  try {
-    const result = await run()
-    return { died: dead, result }
-  } catch (error) {
-    return { died: dead, error }
-  } finally {
-    spy.mockRestore()
-    for (const transactionId of open) {
-      try {
-        original('database.abortTransaction', { transactionId })
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
 
 let quiet: jest.SpyInstance[] = []
 beforeAll(() => {
@@ -409,7 +368,7 @@ describe('member coupons bought with points', () => {
     const id = await campaign({ pointsPrice: 50, total: 3, limitPerUser: 1 })
     const R = fresh('cutspend')
     await memberWith(R, 80)
-    const killed = await dieAt({ collection: 'coupons' }, () => claim(R, id))
+    const killed = await dieAt(cloud, { collection: 'coupons' }, () => claim(R, id))
     expect(killed.died).toBe(true)
     expect(await points(R)).toBe(30)
     // The coupon holds' heal runs first (its quiet period is shorter): the pending spend holds the slot and the
@@ -488,7 +447,7 @@ describe('crash in a claim or a redemption', () => {
     const id = await campaign({ total: 2, limitPerUser: 1 })
     const R = fresh('cutfree')
     const rq = newRequestId('cut')
-    const killed = await dieAt({ collection: 'coupons' }, () => claim(R, id, rq))
+    const killed = await dieAt(cloud, { collection: 'coupons' }, () => claim(R, id, rq))
     expect(killed.died).toBe(true)
     // settle's hourly coupon heal (server/coupons/hold-heal.ts): seen at one run, corrected at the next.
     await settleLater(HOUR, 1)
@@ -504,7 +463,7 @@ describe('crash in a claim or a redemption', () => {
     const id = await campaign({ total: 5, limitPerUser: 1 })
     const R = fresh('cuttally')
     const rq = newRequestId('cut')
-    const killed = await dieAt({ collection: 'couponCampaigns' }, () => claim(R, id, rq))
+    const killed = await dieAt(cloud, { collection: 'couponCampaigns' }, () => claim(R, id, rq))
     expect(killed.died).toBe(true)
     const t = Date.now()
     for (const at of [t, t + couponQuietMs() + 1]) for (let i = 0; i < 3; i++) await healCouponHolds(database(), at)
@@ -516,7 +475,7 @@ describe('crash in a claim or a redemption', () => {
   it('BUG (fixed): a paid purchase killed before its coupon is written: the slot stayed taken (nothing to expire), the last coupon could never be sold', async () => {
     const id = await campaign({ valueFen: 2000, priceFen: PRICE, total: 1, limitPerUser: 1 })
     const R = fresh('cutpaid')
-    const killed = await dieAt({ collection: 'coupons' }, () => claim(R, id))
+    const killed = await dieAt(cloud, { collection: 'coupons' }, () => claim(R, id))
     expect(killed.died).toBe(true)
     const t = Date.now()
     for (const at of [t, t + couponQuietMs() + 1]) for (let i = 0; i < 3; i++) await healCouponHolds(database(), at)
@@ -529,7 +488,7 @@ describe('crash in a claim or a redemption', () => {
   it('REFUSED: the coupon holds’ heal racing a live claim of the same person (tally and slot taken, coupon not yet written): nothing of the live claim is given back', async () => {
     const id = await campaign({ total: 5, limitPerUser: 3 })
     const R = fresh('cutlive')
-    expect((await dieAt({ collection: 'coupons' }, () => claim(R, id))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'coupons' }, () => claim(R, id))).died).toBe(true)
     const t = Date.now()
     for (let i = 0; i < 2; i++) await healCouponHolds(database(), t)
     // A live claim of R takes its tally and a slot after the sighting; its coupon is not written yet.
@@ -550,7 +509,7 @@ describe('crash in a claim or a redemption', () => {
     const id = await campaign({ valueFen: 3000, pointsOnRedeem: 30 })
     const R = fresh('cutredeem')
     const { couponId, code } = await claimed(R, id)
-    const killed = await dieAt({ collection: 'pointEntries' }, () => redeem(DEMO.clerk, code))
+    const killed = await dieAt(cloud, { collection: 'pointEntries' }, () => redeem(DEMO.clerk, code))
     expect(killed.died).toBe(true)
     expect((await readDoc('coupons', couponId))!).toMatchObject({ status: 'REDEEMED', redeemFinishedAt: 0 })
     const retries = await Promise.all([redeem(DEMO.clerk, code), redeem(DEMO.clerk, code), cloud.fireTimer('settle')])
@@ -568,7 +527,7 @@ describe('crash in a claim or a redemption', () => {
     const id = await campaign({ valueFen: 3000, pointsOnRedeem: 10 })
     const R = fresh('cutat')
     const { couponId, code } = await claimed(R, id)
-    const killed = await dieAt({ collection: 'coupons' }, () => redeem(DEMO.clerk, code))
+    const killed = await dieAt(cloud, { collection: 'coupons' }, () => redeem(DEMO.clerk, code))
     expect(killed.died).toBe(true)
     expect((await readDoc('coupons', couponId))!.status).toBe('ISSUED')
     await settle(1)

@@ -18,6 +18,7 @@ import { participationIdFor } from '@server/ids'
 import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
 import { PNG_1PX } from './support/images'
+import { dieAt } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -26,51 +27,6 @@ const MIN = 60_000
 const DAY = 86_400_000
 let uid = 0
 const fresh = (tag: string) => `audc-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
-
-const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
-
-/**
- * Run `run` with the instance dying at the `nth` write to `collection` (whose request mentions `match`, when given):
- * that write fails and so does every database request after it until `run` returns (a dead instance writes nothing
- * more, so no compensation runs). Returns whether the death happened and what `run` returned (or threw).
- */
-async function dieAt<T>(spec: { collection: string; match?: string; nth?: number }, run: () => Promise<T>): Promise<{ died: boolean; result?: T; error?: unknown }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const original = db.handle.bind(db)
-  let seen = 0
-  let dead = false
-  // Transactions the run opened and never finished: CloudBase aborts a dead instance's open transaction when it
-  // times out (its writes hold their documents until then); the kill ends them the same way when the run is over.
-  const open = new Set<string>()
-  const spy = jest.spyOn(db, 'handle').mockImplementation((action: string, params?: Record<string, unknown>) => {
-    if (dead) return { code: 'SYS_ERR', message: 'simulated crash: the instance is dead' }
-    if (action === 'database.commitTransaction' || action === 'database.abortTransaction') open.delete(String(params?.transactionId))
-    if (WRITES.has(action) && params?.collectionName === spec.collection && (!spec.match || JSON.stringify(params).includes(spec.match))) {
-      if (++seen === (spec.nth ?? 1)) {
-        dead = true
-        return { code: 'SYS_ERR', message: `simulated crash before write to ${spec.collection}` }
-      }
-    }
-    const reply = original(action, params)
-    if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') open.add(reply.transactionId)
-    return reply
-  })
-  try {
-    const result = await run()
-    return { died: dead, result }
-  } catch (error) {
-    return { died: dead, error }
-  } finally {
-    spy.mockRestore()
-    for (const transactionId of open) {
-      try {
-        original('database.abortTransaction', { transactionId })
-      } catch {
-        // already timed out
-      }
-    }
-  }
-}
 
 const settle = async (n = 3) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')
@@ -136,7 +92,7 @@ describe('roll-over move', () => {
   it('a move killed inside its transaction (at the participation) moves nothing; settle moves it once, counted, and the group reaches 成团', async () => {
     const { title, orderId, openid } = await heldOrder('rp')
     const next = await createGroupBuy(cloud, { title, priceFen: 1000, minParticipants: 1, limitPerUser: 5, stock: 20 })
-    const killed = await dieAt({ collection: 'participations', match: next }, () => cloud.fireTimer('settle'))
+    const killed = await dieAt(cloud, { collection: 'participations', match: next }, () => cloud.fireTimer('settle'))
     expect(killed.died).toBe(true)
     await settle(3)
 
@@ -160,7 +116,7 @@ describe('roll-over move', () => {
   it('the same cut, then the next group ends: it closes with the moved buyer counted, and nobody is refunded', async () => {
     const { title, orderId } = await heldOrder('rf')
     const next = await createGroupBuy(cloud, { title, priceFen: 1000, minParticipants: 1, limitPerUser: 5, stock: 20 })
-    expect((await dieAt({ collection: 'participations', match: next }, () => cloud.fireTimer('settle'))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'participations', match: next }, () => cloud.fireTimer('settle'))).died).toBe(true)
     await settle(2)
     await endGroup(next)
     await settle(2)
@@ -172,7 +128,7 @@ describe('roll-over move', () => {
   it('REFUSED: killed at the order’s write in the move: nothing taken, the move then happens once with its difference refunded once', async () => {
     const { title, orderId, openid } = await heldOrder('rs')
     const next = await createGroupBuy(cloud, { title, priceFen: 900, minParticipants: 3, limitPerUser: 5, stock: 20 })
-    const killed = await dieAt({ collection: 'orders', match: orderId }, () => cloud.fireTimer('settle'))
+    const killed = await dieAt(cloud, { collection: 'orders', match: orderId }, () => cloud.fireTimer('settle'))
     expect(killed.died).toBe(true)
     // The stock is taken in the move's own transaction: a kill there takes nothing.
     const cut = (await readDoc('groupBuys', next))!
@@ -192,7 +148,7 @@ describe('roll-over move', () => {
   it('REFUSED: killed after the move, before the difference refund: settle asks it once', async () => {
     const { title, orderId } = await heldOrder('rd')
     const next = await createGroupBuy(cloud, { title, priceFen: 800, minParticipants: 3, limitPerUser: 5, stock: 20 })
-    expect((await dieAt({ collection: 'refunds', match: orderId }, () => cloud.fireTimer('settle'))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'refunds', match: orderId }, () => cloud.fireTimer('settle'))).died).toBe(true)
     expect((await readDoc('orders', orderId))!.groupBuyId).toBe(next)
     await settle(3)
     await processDueRefunds(database(), Date.now() + MIN)
@@ -213,7 +169,7 @@ describe('after-sales', () => {
     const A = fresh('asq')
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
     const requestId = newRequestId('audc-as')
-    const killed = await dieAt({ collection: 'afterSalesCases' }, () => request(A, orders[A], 3, requestId))
+    const killed = await dieAt(cloud, { collection: 'afterSalesCases' }, () => request(A, orders[A], 3, requestId))
     expect(killed.died).toBe(true)
     expect((killed.result as Reply).ok).toBe(false)
     await settle(2)
@@ -227,7 +183,7 @@ describe('after-sales', () => {
   it('the same cut, never retried: no units are held by a case that does not exist, and the order’s money is released after the window', async () => {
     const A = fresh('asr')
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 2 }, { priceFen: 1990 })
-    expect((await dieAt({ collection: 'afterSalesCases' }, () => request(A, orders[A], 1))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'afterSalesCases' }, () => request(A, orders[A], 1))).died).toBe(true)
     const later = Date.now() + 3 * DAY
     await releaseDue(database(), later)
     await releaseDue(database(), later + MIN)
@@ -241,7 +197,7 @@ describe('after-sales', () => {
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
     const asked = await request(A, orders[A], 2)
     expect(asked.ok).toBe(true)
-    const killed = await dieAt({ collection: 'refunds' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true }))
+    const killed = await dieAt(cloud, { collection: 'refunds' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true }))
     expect(killed.died).toBe(true)
     expect((await readDoc('afterSalesCases', asked.data.caseId))!.status).toBe('PENDING')
     expect(await readAll('refunds', { orderId: orders[A] })).toEqual([])
@@ -263,7 +219,7 @@ describe('after-sales', () => {
     const A = fresh('asb')
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 3 }, { priceFen: 1990 })
     const asked = await request(A, orders[A], 2)
-    expect((await dieAt({ collection: 'refunds' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true }))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'refunds' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true }))).died).toBe(true)
     const again = await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: true })
     const twice = await cloud.call('afterSales', DEMO.admin, { action: 'decide', caseId: asked.data.caseId, approve: true })
     expect([again.ok, twice.ok]).toEqual([true, true])
@@ -278,7 +234,7 @@ describe('after-sales', () => {
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 2 }, { priceFen: 1990 })
     const asked = await request(A, orders[A], 2)
     expect(asked.ok).toBe(true)
-    const killed = await dieAt({ collection: 'afterSalesTallies' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: false }))
+    const killed = await dieAt(cloud, { collection: 'afterSalesTallies' }, () => cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: false }))
     expect(killed.died).toBe(true)
     const retried = await cloud.call('afterSales', DEMO.leader, { action: 'decide', caseId: asked.data.caseId, approve: false })
     expect(retried.ok).toBe(true)
@@ -295,7 +251,7 @@ describe('join holds', () => {
   it('REFUSED: a goods join killed after its stock, before its quota: the stock comes back once the discrepancy stood still', async () => {
     const A = fresh('js')
     const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 2, minParticipants: 5 })
-    const killed = await dieAt({ collection: 'participations', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))
+    const killed = await dieAt(cloud, { collection: 'participations', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))
     expect(killed.died).toBe(true)
     expect((await readDoc('groupBuys', gb))).toMatchObject({ stockLeft: 8, reservedQuantity: 2 })
     const now = Date.now()
@@ -307,7 +263,7 @@ describe('join holds', () => {
     const A = fresh('jq')
     const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 2, minParticipants: 5 })
     const requestId = newRequestId('audc')
-    const killed = await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId }))
+    const killed = await dieAt(cloud, { collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId }))
     expect(killed.died).toBe(true)
     const now = Date.now()
     for (const t of [now, now + quietMs() + 1]) for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), t)
@@ -323,7 +279,7 @@ describe('join holds', () => {
     const A = fresh('jr')
     const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 3, minParticipants: 5 })
     // A leak to heal: A's join cut between its quota and its order (1 unit).
-    expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
     const partId = participationIdFor(gb, A)
     expect((await readDoc('participations', partId))!.quantity).toBe(1)
     const plan = await planQuotaHeal(database(), gb)
@@ -345,7 +301,7 @@ describe('join holds', () => {
   it('REFUSED: a live join landing just before or just after the counter heal’s write on the group (quota taken, order not yet) — its quota is never lowered', async () => {
     const A = fresh('jw')
     const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 5, minParticipants: 5 })
-    expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'orders', match: gb }, () => cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') }))).died).toBe(true)
     const partId = participationIdFor(gb, A)
     const now = Date.now()
     for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), now)
@@ -412,7 +368,7 @@ describe('join holds', () => {
     expect((await cloud.call('groupBuy', B, { action: 'join', groupBuyId: gb, quantity: 1, requestId: newRequestId('audc') })).ok).toBe(true)
     // A leak from a third person to set the heal off.
     const C = fresh('jk')
-    expect((await dieAt({ collection: 'orders', match: gb }, () => cloud.call('groupBuy', C, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))).died).toBe(true)
+    expect((await dieAt(cloud, { collection: 'orders', match: gb }, () => cloud.call('groupBuy', C, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') }))).died).toBe(true)
     expect(await applyQuotaHeal(database(), await planQuotaHeal(database(), gb))).toBe(1)
     const quotas = await Promise.all([A, B, C].map(async (who) => (await readDoc('participations', participationIdFor(gb, who)))!.quantity))
     expect(quotas).toEqual([2, 2, 0])
@@ -464,7 +420,7 @@ describe('join holds', () => {
 
   it('a service booking killed after its slot place, before its stock: the counter heal gives the place back once the gap stood still (before, it was lost for good)', async () => {
     const { groupBuyId } = await publish(2)
-    const killed = await dieAt({ collection: 'groupBuys', match: groupBuyId }, () => book(fresh('vb'), groupBuyId))
+    const killed = await dieAt(cloud, { collection: 'groupBuys', match: groupBuyId }, () => book(fresh('vb'), groupBuyId))
     expect(killed.died).toBe(true)
     const now = Date.now()
     for (const t of [now, now + quietMs() + 1]) for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), t)
@@ -481,7 +437,7 @@ describe('join holds', () => {
     expect(booked.ok).toBe(true)
     expect(await slotLeft(groupBuyId)).toBe(0)
     await database().collection('orders').doc(booked.data.orderId).update({ data: { expiresAt: Date.now() - 1 } })
-    const killed = await dieAt({ collection: 'serviceSlots' }, () => expireUnpaidOrders(database(), Date.now()))
+    const killed = await dieAt(cloud, { collection: 'serviceSlots' }, () => expireUnpaidOrders(database(), Date.now()))
     expect(killed.died).toBe(true)
     expect((await readDoc('orders', booked.data.orderId))!.status).toBe('EXPIRED')
     await settle(3)
@@ -501,7 +457,7 @@ describe('截团', () => {
     const gb = await createGroupBuy(cloud, { minParticipants: 5, limitPerUser: 3 })
     const buyers = [fresh('cl'), fresh('cl')]
     const orderIds = [await paid(buyers[0], gb, 1), await paid(buyers[1], gb, 2)]
-    const killed = await dieAt({ collection: 'groupBuys', match: gb, nth: 2 }, () => cloud.call('groupBuy', DEMO.leader, { action: 'close', groupBuyId: gb }))
+    const killed = await dieAt(cloud, { collection: 'groupBuys', match: gb, nth: 2 }, () => cloud.call('groupBuy', DEMO.leader, { action: 'close', groupBuyId: gb }))
     expect(killed.died).toBe(true)
     expect((await readDoc('groupBuys', gb))!.status).toBe('OPEN')
     await settle(3)

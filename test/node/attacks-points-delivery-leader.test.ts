@@ -11,6 +11,7 @@ import { rederiveMember } from '@server/members/points'
 import { DEMO, database, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, uploadPhoto } from './support/after-pickup'
 import { ownGroupBuy } from './support/pickup-day'
+import { dieAt } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -21,45 +22,6 @@ let uid = 0
 const fresh = (tag: string) => `aud-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
 
 // ─── shared helpers ────────────────────────────────────────────────────────────────────────────────────────────
-
-const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
-
-/** The instance dies at the `nth` write to `collection` (attacks-crash.test.ts's pattern): that write and all after it fail. */
-async function dieAt<T>(spec: { collection: string; match?: string; nth?: number }, run: () => Promise<T>): Promise<{ died: boolean; result?: T; error?: unknown }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const original = db.handle.bind(db)
-  let seen = 0
-  let dead = false
-  const open = new Set<string>()
-  const spy = jest.spyOn(db, 'handle').mockImplementation((action: string, params?: Record<string, unknown>) => {
-    if (dead) return { code: 'SYS_ERR', message: 'simulated crash: the instance is dead' }
-    if (action === 'database.commitTransaction' || action === 'database.abortTransaction') open.delete(String(params?.transactionId))
-    if (WRITES.has(action) && params?.collectionName === spec.collection && (!spec.match || JSON.stringify(params).includes(spec.match))) {
-      if (++seen === (spec.nth ?? 1)) {
-        dead = true
-        return { code: 'SYS_ERR', message: `simulated crash before write to ${spec.collection}` }
-      }
-    }
-    const reply = original(action, params)
-    if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') open.add(reply.transactionId)
-    return reply
-  })
-  try {
-    const result = await run()
-    return { died: dead, result }
-  } catch (error) {
-    return { died: dead, error }
-  } finally {
-    spy.mockRestore()
-    for (const transactionId of open) {
-      try {
-        original('database.abortTransaction', { transactionId })
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
 
 let quiet: jest.SpyInstance[] = []
 beforeAll(() => {
@@ -480,7 +442,7 @@ describe('crash', () => {
     for (const cut of cuts) {
       let died = false
       const got = await shortRound(`cut-${cut.collection}-${cut.nth}`, async (gb) => {
-        died = (await dieAt(cut, () => cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 3 }))).died
+        died = (await dieAt(cloud, cut, () => cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 3 }))).died
       })
       results[`${cut.collection}#${cut.nth}`] = died ? got : 'DID NOT DIE'
     }
@@ -495,7 +457,7 @@ describe('crash', () => {
     let died = false
     const got = await shortRound('cut-notice', async (gb) => {
       // The 2nd notice of the sign-off: the first is the partly short order's, the 2nd the order that gets nothing.
-      died = (await dieAt({ collection: 'notices', nth: 2 }, () => cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 3 }))).died
+      died = (await dieAt(cloud, { collection: 'notices', nth: 2 }, () => cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb, receivedQuantity: 3 }))).died
     })
     expect(died).toBe(true)
     expect({ statuses: got.statuses, refunded: got.refunded }).toEqual({ statuses: ['READY_FOR_PICKUP', 'READY_FOR_PICKUP', 'REFUNDED'], refunded: [0, 1000, 2000] })
@@ -509,7 +471,7 @@ describe('crash', () => {
     expect((await cloud.pay.pay(orderId)).ok).toBe(true)
     await must(cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb }), 'markArrived')
     const code = await codeOf(R, orderId)
-    const cut = await dieAt({ collection: 'notices', match: 'DELIVERED' }, () => verify(DEMO.clerk, code))
+    const cut = await dieAt(cloud, { collection: 'notices', match: 'DELIVERED' }, () => verify(DEMO.clerk, code))
     expect(cut.died).toBe(true)
     // The clerk scans again (the screen said nothing), then settle runs.
     const retry = await verify(DEMO.clerk, code)
@@ -529,7 +491,7 @@ describe('crash', () => {
     expect((await cloud.pay.pay(orderId)).ok).toBe(true)
     await must(cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb }), 'markArrived')
     const code = await codeOf(R, orderId)
-    const cut = await dieAt({ collection: 'orders', match: orderId }, () => verify(DEMO.clerk, code))
+    const cut = await dieAt(cloud, { collection: 'orders', match: orderId }, () => verify(DEMO.clerk, code))
     expect(cut.died).toBe(true)
     expect((await readDoc('orders', orderId))!.status).toBe('READY_FOR_PICKUP')
     expect((await memberOf(R)).lifetimePoints).toBe(0)

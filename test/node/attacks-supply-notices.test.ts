@@ -10,6 +10,7 @@ import { participationIdFor } from '@server/ids'
 import { DEMO, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { createProduct, publishOffer } from './support/merchant'
 import { netByParty, orderEntries } from './support/ledger'
+import { dieAt } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -19,45 +20,6 @@ const MERCHANT2 = 'aud-sn-merchant-2'
 const MIN = 60_000
 let uid = 0
 const fresh = (tag: string) => `aud-sn-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
-
-const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
-
-/** The instance dies at the nth write to `collection` (whose request mentions `match`): that and every later request fail. */
-async function dieAt<T>(spec: { collection: string; match?: string; nth?: number }, run: () => Promise<T>): Promise<{ died: boolean; result?: T; error?: unknown }> {
-  const db = cloud.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
-  const original = db.handle.bind(db)
-  let seen = 0
-  let dead = false
-  const open = new Set<string>()
-  const spy = jest.spyOn(db, 'handle').mockImplementation((action: string, params?: Record<string, unknown>) => {
-    if (dead) return { code: 'SYS_ERR', message: 'simulated crash: the instance is dead' }
-    if (action === 'database.commitTransaction' || action === 'database.abortTransaction') open.delete(String(params?.transactionId))
-    if (WRITES.has(action) && params?.collectionName === spec.collection && (!spec.match || JSON.stringify(params).includes(spec.match))) {
-      if (++seen === (spec.nth ?? 1)) {
-        dead = true
-        return { code: 'SYS_ERR', message: `simulated crash before write to ${spec.collection}` }
-      }
-    }
-    const reply = original(action, params)
-    if (action === 'database.startTransaction' && typeof reply.transactionId === 'string') open.add(reply.transactionId)
-    return reply
-  })
-  try {
-    const result = await run()
-    return { died: dead, result }
-  } catch (error) {
-    return { died: dead, error }
-  } finally {
-    spy.mockRestore()
-    for (const transactionId of open) {
-      try {
-        original('database.abortTransaction', { transactionId })
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
 
 const settle = async (n = 1) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')
@@ -444,7 +406,7 @@ describe('payment notices (payCallback) attacked', () => {
       const gb = cut.alone ? await mustGb(DEMO.leader, offerId, { minParticipants: 1, stock: 10 }) : big
       const quantity = 1 + (i % 3)
       const o = await joined(fresh(`cut${i}`), gb, quantity)
-      const killed = await dieAt({ collection: cut.collection, nth: cut.nth, match: cut.matchGb ? gb : cut.collection === 'orders' ? o.orderId : undefined }, () => cloud.pay.pay(o.orderId))
+      const killed = await dieAt(cloud, { collection: cut.collection, nth: cut.nth, match: cut.matchGb ? gb : cut.collection === 'orders' ? o.orderId : undefined }, () => cloud.pay.pay(o.orderId))
       orders.push({ orderId: o.orderId, gb, quantity, died: killed.died, cut: `${cut.collection}#${cut.nth ?? 1}${cut.alone ? '(成团)' : ''}` })
       await settle(1)
       await cloud.pay.notify(o.orderId)
@@ -547,7 +509,7 @@ describe('shipping uploads (发货信息) of 帮卖 orders', () => {
     const t0 = Date.now() + 2 * MIN
     // Twice: WeChat accepts the upload (the first, then the one re-upload it allows), the instance dies before the mark.
     for (const [i, t] of [t0, t0 + 5 * MIN].entries()) {
-      const killed = await dieAt({ collection: 'shippingUploads', match: 'ACCEPTED' }, () => processDueShipping(database(), t))
+      const killed = await dieAt(cloud, { collection: 'shippingUploads', match: 'ACCEPTED' }, () => processDueShipping(database(), t))
       expect(killed.died).toBe(true)
       expect(cloud.shipping.uploadsFor(a.orderId)).toBe(i + 1)
     }
