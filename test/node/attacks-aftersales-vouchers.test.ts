@@ -13,7 +13,7 @@ import { addToTotals, emptyTotals, sameTotals, type RatingTotals } from '@shared
 import { database, DEMO, must, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, pickedUpSupplyRound, uploadPhoto } from './support/after-pickup'
 import { PNG_1PX } from './support/images'
-import { dieAt } from './support/crash'
+import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -49,19 +49,7 @@ const decide = (openid: string, caseId: string, approve: boolean, extra: Record<
 
 // ─── crash harness (as test/node/attacks-crash.test.ts) ──────────────────────────────────────────────────────
 
-let quiet: jest.SpyInstance[] = []
-beforeAll(() => {
-  const original = console.error
-  quiet = [
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
-    }),
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
-  ]
-})
-afterAll(() => {
-  for (const s of quiet) s.mockRestore()
-})
+quietCrashLogs()
 
 // ─── service helpers ─────────────────────────────────────────────────────────────────────────────────────────
 

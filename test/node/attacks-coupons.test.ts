@@ -16,7 +16,7 @@ import { couponQuietMs, healCouponHolds } from '@server/coupons/hold-heal'
 import { reserveTally, takeCoupon } from '@server/coupons/holds'
 import { credit, healMemberPoints, memberOf, rederiveMember } from '@server/members/points'
 import { DEMO, database, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
-import { dieAt } from './support/crash'
+import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -103,19 +103,7 @@ async function memberWith(openid: string, pts: number): Promise<void> {
 
 // ─── crash harness (as test/node/attacks-crash.test.ts) ───────────────────────────────────────────────────────
 
-let quiet: jest.SpyInstance[] = []
-beforeAll(() => {
-  const original = console.error
-  quiet = [
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
-    }),
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
-  ]
-})
-afterAll(() => {
-  for (const s of quiet) s.mockRestore()
-})
+quietCrashLogs()
 
 // ─── claims ─────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -18,7 +18,7 @@ import { participationIdFor } from '@server/ids'
 import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
 import { PNG_1PX } from './support/images'
-import { dieAt } from './support/crash'
+import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -32,19 +32,7 @@ const settle = async (n = 3) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')
 }
 
-let quiet: jest.SpyInstance[] = []
-beforeAll(() => {
-  const original = console.error
-  quiet = [
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
-    }),
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
-  ]
-})
-afterAll(() => {
-  for (const s of quiet) s.mockRestore()
-})
+quietCrashLogs()
 
 async function paid(openid: string, groupBuyId: string, quantity: number, onFail?: 'ROLL_OVER'): Promise<string> {
   const res = await cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId, quantity, requestId: newRequestId('audc'), ...(onFail ? { onFail } : {}) })

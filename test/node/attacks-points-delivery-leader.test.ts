@@ -11,7 +11,7 @@ import { rederiveMember } from '@server/members/points'
 import { DEMO, database, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, uploadPhoto } from './support/after-pickup'
 import { ownGroupBuy } from './support/pickup-day'
-import { dieAt } from './support/crash'
+import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -23,19 +23,7 @@ const fresh = (tag: string) => `aud-${tag}-${++uid}-${Math.random().toString(36)
 
 // ─── shared helpers ────────────────────────────────────────────────────────────────────────────────────────────
 
-let quiet: jest.SpyInstance[] = []
-beforeAll(() => {
-  const original = console.error
-  quiet = [
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
-    }),
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
-  ]
-})
-afterAll(() => {
-  for (const s of quiet) s.mockRestore()
-})
+quietCrashLogs()
 
 const settle = async (n = 3) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')

@@ -44,3 +44,23 @@ export async function dieAt<T>(cloud: TestCloud, spec: { collection: string; mat
     }
   }
 }
+
+/**
+ * For a file that kills calls: the simulated crashes' console errors (and every warning the heals print) are kept
+ * out of the output; any other error still shows.
+ */
+export function quietCrashLogs(): void {
+  let quiet: jest.SpyInstance[] = []
+  beforeAll(() => {
+    const original = console.error
+    quiet = [
+      jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+        if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
+      }),
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined),
+    ]
+  })
+  afterAll(() => {
+    for (const s of quiet) s.mockRestore()
+  })
+}
