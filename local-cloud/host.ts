@@ -130,6 +130,11 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://local')
+    // Only this machine's names for this server, and no other site's page (an audit:
+    // test/node/attacks-catalog-insight-sim.test.ts): a page that DNS-rebinds its name to 127.0.0.1 sent any Host,
+    // and a cross-site form POST (no preflight) drove the simulators and acted as the demo admin.
+    const refused = foreignRequest(req)
+    if (refused) return send(res, refused.status, { ok: false, error: { code: 'AUTH.FORBIDDEN', message: refused.message } })
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true })
     // Raw bodies up to 5 MB (uploads), so before the JSON routes and their 256 KB limit.
     if (await serveStorage(storage, req, res, url)) return
@@ -154,6 +159,10 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       }
       const b = (body ?? {}) as Record<string, unknown>
       if (url.pathname === '/sim/pay') {
+        // The sheet pays for its own payer only: a caller who says who they are must be the order's (or coupon's) owner.
+        const header = req.headers['x-wx-openid']
+        const payer = typeof header === 'string' && header.trim() ? await payerOf(String(b.orderId ?? '')) : null
+        if (payer && payer !== String(header).trim()) return send(res, 409, { ok: false, error: { code: 'PAYMENT.FAILED', message: 'only the order’s payer pays it' } })
         const r = await pay.pay(String(b.orderId ?? ''), { deliver: b.deliver !== false })
         return send(res, r.ok ? 200 : 409, r.ok ? { ok: true, data: { delivered: r.delivered } } : { ok: false, error: { code: 'PAYMENT.FAILED', message: r.reason } })
       }
@@ -182,6 +191,38 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     }
     if (req.method === 'GET' && opts.staticDir) return serveStatic(opts.staticDir, url.pathname, res)
     return send(res, 404, { ok: false, error: { code: 'ACTION.UNKNOWN', message: 'not found' } })
+  }
+
+  /** The resident a trade number belongs to (an order's or a bought coupon's owner), when the database has it. */
+  async function payerOf(tradeNo: string): Promise<string | null> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(tradeNo)) return null
+    const database = (cloud as unknown as { database(): DB.Database }).database()
+    for (const collection of ['orders', 'coupons']) {
+      const res = (await database.collection(collection).where({ _id: tradeNo }).field({ openid: true }).limit(1).get()) as unknown as { data: Array<{ openid?: string }> }
+      if (res.data[0]?.openid) return res.data[0].openid
+    }
+    return null
+  }
+
+  /** A request this server refuses: a Host that is not one of its own names, or a POST from another site's page. */
+  function foreignRequest(req: http.IncomingMessage): { status: number; message: string } | null {
+    const port = (server.address() as AddressInfo | null)?.port
+    const bound = opts.host ?? '127.0.0.1'
+    const host = req.headers.host ?? ''
+    // Bound to every interface (a phone on the LAN), the names cannot be listed: only loopback binds are checked.
+    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(bound)
+    if (loopback && port !== undefined && !['127.0.0.1', 'localhost', '[::1]'].map((h) => `${h}:${port}`).includes(host)) return { status: 421, message: `not a host this server answers: ${host}` }
+    const origin = req.headers.origin
+    if (req.method === 'POST' && typeof origin === 'string') {
+      let from = ''
+      try {
+        from = new URL(origin).host
+      } catch {
+        // unparsable: refused below
+      }
+      if (from !== host) return { status: 403, message: 'a request from another site' }
+    }
+    return null
   }
 
   // A start-up that fails (port taken, seed error) closes what it already opened, so no caller is left holding

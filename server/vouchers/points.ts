@@ -1,3 +1,4 @@
+import { SERVICE_CATEGORIES } from '@shared/domain/voucher'
 import type { ProductDoc } from '@server/catalog/model'
 import { docsOf } from '@server/paging'
 
@@ -11,7 +12,12 @@ export async function firstMissingPoint(db: DB.Database, ids: readonly string[])
 }
 
 /** catalog.updateProduct: service fields only on a service, and its stores must exist. Null when fine. */
-export async function serviceChangeProblem(db: DB.Database, product: ProductDoc, changes: { durationMinutes?: number; servingPointIds?: string[]; serviceArea?: string }): Promise<string | null> {
+export async function serviceChangeProblem(db: DB.Database, product: ProductDoc, changes: { durationMinutes?: number; servingPointIds?: string[]; serviceArea?: string; category?: string }): Promise<string | null> {
+  // A service stays in a service category (as createProduct requires): before (an audit:
+  // test/node/attacks-catalog-insight-sim.test.ts) an edit could move it to 水果.
+  if (product.kind === 'SERVICE' && changes.category !== undefined && !(SERVICE_CATEGORIES as readonly string[]).includes(changes.category)) {
+    return `category: 服务类别须为 ${SERVICE_CATEGORIES.join('、')}`
+  }
   const touches = changes.durationMinutes !== undefined || changes.servingPointIds !== undefined || changes.serviceArea !== undefined
   if (!touches) return null
   if (product.kind !== 'SERVICE') return 'durationMinutes/servingPointIds/serviceArea: only a SERVICE product has them'

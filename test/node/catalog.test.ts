@@ -91,14 +91,16 @@ describe('catalog.createProduct + get', () => {
   })
 
   it('a replayed requestId answers with the same product and creates no second one', async () => {
-    const img = await photo('replay.png')
+    // A product's photos are its merchant's own uploads (each merchant uploads its own).
+    const img = await photo('replay.png', PNG_1PX, otherMerchant)
+    const mineImg = await photo('replay-mine.png')
     const first = await create([img], { requestId: 'replay-0001' }, otherMerchant)
     const again = await create([img], { requestId: 'replay-0001', name: '改了名字' }, otherMerchant)
     expect(again.data.productId).toBe(first.data.productId)
     const mine = await cloud.call<{ items: ProductView[] }>('catalog', otherMerchant, { action: 'listMine' })
     expect(mine.data.items.filter((p) => p.productId === first.data.productId).map((p) => p.name)).toEqual(['阳山水蜜桃'])
     // The same requestId from another merchant is their own, separate product.
-    const theirs = await create([img], { requestId: 'replay-0001' }, merchant)
+    const theirs = await create([mineImg], { requestId: 'replay-0001' }, merchant)
     expect(theirs.data.productId).not.toBe(first.data.productId)
   })
 

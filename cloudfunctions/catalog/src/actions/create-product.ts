@@ -2,6 +2,7 @@ import { catalogContract } from '@shared/contracts/catalog'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { isDuplicateWrite } from '@server/cloud'
 import { checkImagesExist, PRODUCTS } from '@server/catalog/products'
+import { checkOwnPhotos } from '@server/storage/uploads'
 import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
 import { productIdFor } from '@server/ids'
@@ -16,6 +17,10 @@ export const createProduct = action({
   access: ['merchant'],
   input: catalogContract.createProduct,
   async run({ caller, db, now }, { requestId, ...fields }) {
+    // The merchant's own uploads only (an audit: test/node/attacks-catalog-insight-sim.test.ts): any stored file id
+    // was accepted, and `catalog.get` signed it for everyone — a resident's 售后 photo, another merchant's pictures.
+    const foreign = checkOwnPhotos(caller.openid, fields.images)
+    if (foreign) return foreign
     const missing = await checkImagesExist(fields.images)
     if (missing) return missing
     const unknownPoint = fields.servingPointIds ? await firstMissingPoint(db, fields.servingPointIds) : null

@@ -2,6 +2,7 @@ import { catalogContract } from '@shared/contracts/catalog'
 import { pricesAreValid, SUGGESTED_BELOW_SUPPLY } from '@shared/domain/catalog'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { checkImagesExist, PRODUCTS, toProductViews } from '@server/catalog/products'
+import { checkOwnPhotos } from '@server/storage/uploads'
 import type { ProductDoc } from '@server/catalog/model'
 import { action } from '@server/define'
 import { findById, updatedCount } from '@server/fetch'
@@ -28,6 +29,9 @@ export const updateProduct = action({
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const doc = await findById<ProductDoc>(db, PRODUCTS, productId)
       if (!doc || doc.merchantId !== caller.openid) return fail(ERROR_CODES.PRODUCT_NOT_FOUND, 'no such product of yours')
+      // New photos are the merchant's own uploads; the product's own keep their place (see createProduct).
+      const foreign = changes.images ? checkOwnPhotos(caller.openid, changes.images, doc.images ?? []) : null
+      if (foreign) return foreign
       const merged: ProductDoc = { ...doc, ...definedOnly(changes), updatedAt: now, version: doc.version + 1 }
       if (!pricesAreValid(merged)) return fail(ERROR_CODES.INPUT_INVALID, `suggestedPriceFen: ${SUGGESTED_BELOW_SUPPLY}`)
       const serviceProblem = await serviceChangeProblem(db, doc, changes)
