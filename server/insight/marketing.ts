@@ -34,11 +34,15 @@ export async function launchToAudience(db: DB.Database, campaign: Pick<CouponCam
       chunk.map(async (openid) => {
         const key = marketingKeyFor(openid, now)
         const page = 'pages/resident/coupons/index'
-        if (subscribed.has(openid)) {
+        // The day's one marketing message is claimed by its in-app notice (keyed by person and China day) for everyone,
+        // subscribed or not; only the launch that claimed it queues the push. Before (an audit:
+        // test/node/attacks-messages-admin.test.ts) a resident told by notice who then accepted the template was pushed
+        // again the same day, and a second launch counted subscribed residents as notified though it told them nothing.
+        const told = await addNotice(db, key, { openid, kind: 'MARKETING', title: '为你推荐', body: `「${campaign.title}」优惠券已为你准备好，快来领取`, page }, now)
+        if (told && subscribed.has(openid)) {
           await enqueue(db, key, { toOpenid: openid, template: 'MARKETING', page, data: { thing1: { value: campaign.title.slice(0, 20) }, thing2: { value: '优惠券已为你准备好，快来领取' } } }, now)
-          return true
         }
-        return addNotice(db, key, { openid, kind: 'MARKETING', title: '为你推荐', body: `「${campaign.title}」优惠券已为你准备好，快来领取`, page }, now)
+        return told
       }),
     )
     notified += results.filter(Boolean).length

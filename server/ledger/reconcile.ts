@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto'
 import { chinaDay } from '@shared/domain/calendar'
 import { PARTIES, splitOfKept, balanceFromEntries, BALANCE_FIELD, type Balance, type EntryState, type Party } from '@shared/domain/ledger'
 import type { DebtView, EntryKind, PartyTotals, ReconcileMismatch, ReconcileReport } from '@shared/contracts/ledger'
@@ -55,7 +56,9 @@ async function refundedPerWeChat(refundNo: string): Promise<number> {
 
 const MAX_LISTED = 200
 
-export async function reconcile(db: DB.Database, now: number, id = `run_${now}`): Promise<ReconcileReport> {
+// A run's id carries a random part: two runs in one millisecond (a double tap, two admins) each keep their report —
+// before (an audit: test/node/attacks-messages-admin.test.ts) the second answered INTERNAL on a duplicate id.
+export async function reconcile(db: DB.Database, now: number, id = `run_${now}_${randomBytes(4).toString('hex')}`): Promise<ReconcileReport> {
   const mismatches: ReconcileMismatch[] = []
   let mismatchCount = 0
   const report = (m: ReconcileMismatch) => {

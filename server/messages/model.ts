@@ -10,7 +10,8 @@ export interface OutboxDoc {
   data: Record<string, { value: string }>
   /** 自提点 and 提货时间 for the in-app notice (outbox.ts OutboxMessage.where), absent when the message has none. */
   where?: { place: string; window: string }
-  status: 'PENDING' | 'SENDING' | 'SENT' | 'NO_CONSENT' | 'FAILED'
+  /** WITHDRAWN: a marketing push its resident withdrew consent for before it was sent (user.setMarketingConsent). */
+  status: 'PENDING' | 'SENDING' | 'SENT' | 'NO_CONSENT' | 'FAILED' | 'WITHDRAWN'
   /** 0 until settle wrote its in-app notice (outbox.ts noticeQueuedMessages); absent on messages noticed when queued. */
   noticedAt?: number
   createdAt: number

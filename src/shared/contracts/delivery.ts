@@ -1,3 +1,4 @@
+import { isVisibleText, VISIBLE_TEXT_MESSAGE } from '../domain/visible-text'
 import { z } from 'zod'
 import { epochMs, fen, id } from './common'
 import type { StaffContactView } from '../domain/contact'
@@ -19,8 +20,8 @@ import {
  * fields, user.setContact's 楼栋/门牌, pickup.deliveryList. (Not a function of its own: each action's schema is in
  * its function's contract file and built from these.)
  */
-export const building = z.string().trim().min(1).max(BUILDING_MAX)
-export const room = z.string().trim().min(1).max(ROOM_MAX)
+export const building = z.string().trim().min(1).max(BUILDING_MAX).refine(isVisibleText, VISIBLE_TEXT_MESSAGE)
+export const room = z.string().trim().min(1).max(ROOM_MAX).refine(isVisibleText, VISIBLE_TEXT_MESSAGE)
 export const deliverySlot = z.object({ startAt: epochMs, endAt: epochMs }).strict()
 export const fulfilment = z.enum(FULFILMENTS)
 

@@ -1,3 +1,4 @@
+import { isVisibleText, VISIBLE_TEXT_MESSAGE } from '../domain/visible-text'
 import { z } from 'zod'
 import { cursor, fileId, id, type Page, type PickupPlaceView, type Role } from './common'
 import { building, room } from './delivery'
@@ -34,9 +35,9 @@ export const userContract = {
    */
   setContact: z
     .object({
-      name: z.string().trim().min(1).max(CONTACT_NAME_MAX),
+      name: z.string().trim().min(1).max(CONTACT_NAME_MAX).refine(isVisibleText, VISIBLE_TEXT_MESSAGE),
       phone: z.string().max(20).transform(normalizePhone).pipe(z.string().regex(CONTACT_PHONE_PATTERN, 'must be an 11-digit mobile number')).optional(),
-      note: z.string().trim().max(CONTACT_NOTE_MAX).optional(),
+      note: z.string().trim().max(CONTACT_NOTE_MAX).refine((v) => v === '' || isVisibleText(v), VISIBLE_TEXT_MESSAGE).optional(),
       /** 配送到家 (#25): 楼栋 and 门牌, both or neither; a delivery join fills them in when left out. */
       building: building.optional(),
       room: room.optional(),
