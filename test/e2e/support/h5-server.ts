@@ -20,9 +20,11 @@ export async function serveH5(distDir: string, cloudUrl: string): Promise<{ url:
   const target = new URL(cloudUrl)
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
+    // A same-origin gateway in front of the local cloud: the page's calls reach it as its own (Host and Origin), as
+    // with `npm start`, where the cloud serves the app itself (the host refuses another site's Origin).
     if (url.pathname.startsWith('/fn/') || url.pathname.startsWith('/sim/') || url.pathname.startsWith('/storage/')) {
       const upstream = http.request(
-        { hostname: target.hostname, port: target.port, path: url.pathname + url.search, method: req.method, headers: { ...req.headers, host: target.host } },
+        { hostname: target.hostname, port: target.port, path: url.pathname + url.search, method: req.method, headers: { ...req.headers, host: target.host, ...(req.headers.origin ? { origin: target.origin } : {}) } },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers)
           up.pipe(res)
