@@ -40,7 +40,7 @@ export async function launchToAudience(db: DB.Database, campaign: Pick<CouponCam
         // again the same day, and a second launch counted subscribed residents as notified though it told them nothing.
         const told = await addNotice(db, key, { openid, kind: 'MARKETING', title: '为你推荐', body: `「${campaign.title}」优惠券已为你准备好，快来领取`, page }, now)
         if (told && subscribed.has(openid)) {
-          await enqueue(db, key, { toOpenid: openid, template: 'MARKETING', page, data: { thing1: { value: campaign.title.slice(0, 20) }, thing2: { value: '优惠券已为你准备好，快来领取' } } }, now)
+          await enqueue(db, key, { toOpenid: openid, template: 'MARKETING', page, data: { thing1: { value: campaign.title.slice(0, 20) }, thing2: { value: '优惠券已为你准备好，快来领取' } } }, now, { noticed: true })
         }
         return told
       }),

@@ -40,9 +40,10 @@ export function noticeTextFor(msg: OutboxMessage): { title: string; body: string
  * the code that noticed it runs. Its in-app notice (same key) is written by settle's next run, in batches
  * (noticeQueuedMessages, #23: one document per message at the event, not two).
  */
-export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, now: number): Promise<void> {
+export async function enqueue(db: DB.Database, key: string, msg: OutboxMessage, now: number, opts: { noticed?: boolean } = {}): Promise<void> {
   try {
-    await db.collection('outbox').add({ data: outboxDoc(key, msg, now) })
+    // `noticed`: its in-app notice is written already (a marketing message's claims the day: insight/marketing.ts).
+    await db.collection('outbox').add({ data: { ...outboxDoc(key, msg, now), ...(opts.noticed ? { noticedAt: now } : {}) } })
   } catch (err) {
     if (!isDuplicateWrite(err)) throw err
   }
