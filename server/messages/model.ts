@@ -16,6 +16,8 @@ export interface OutboxDoc {
   noticedAt?: number
   createdAt: number
   sentAt: number | null
+  /** When the send claimed the message and spent its consent, in one transaction (notify.ts sendOutbox). */
+  spentAt?: number
   error: string | null
 }
 

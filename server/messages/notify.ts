@@ -2,6 +2,7 @@ import { getCloud, isDuplicateWrite } from '@server/cloud'
 import { updatedCount } from '@server/fetch'
 import type { TemplateKey, OutboxDoc } from '@server/messages/model'
 import { docsOf } from '@server/paging'
+import { inTransaction, txGet } from '@server/ledger/txn'
 import type { DueQuery } from '@server/due'
 
 /** A user's one-time subscribe consents per template: each accepted wx.requestSubscribeMessage adds one. */
@@ -58,13 +59,24 @@ export async function sendOutbox(db: DB.Database, now: number, batch = 50): Prom
   const without = res.filter((m) => !consented.has(subscriptionIdFor(m.toOpenid, m.template))).map((m) => m._id)
   if (without.length > 0) counts.noConsent += updatedCount(await db.collection('outbox').where({ _id: _.in(without), status: 'PENDING' }).update({ data: { status: 'NO_CONSENT' } }))
   for (const m of res.filter((x) => consented.has(subscriptionIdFor(x.toOpenid, x.template)))) {
-    // Claim the message first so two senders never both send it.
-    const claim = await db.collection('outbox').where({ _id: m._id, status: 'PENDING' }).update({ data: { status: 'SENDING' } })
-    if (updatedCount(claim) !== 1) continue
+    // The claim (so two senders never both send it) and the consent it spends, in one transaction: before (an
+    // audit: test/node/attacks-messages-admin.test.ts) they were two writes, and a settle cut between them left the
+    // message SENDING for ever with its consent unspent — the push was never sent. Now a cut leaves it PENDING.
     const subId = subscriptionIdFor(m.toOpenid, m.template)
-    const spent = updatedCount(await db.collection('subscriptions').where({ _id: subId, credits: _.gt(0) }).update({ data: { credits: _.inc(-1) } })) === 1
-    if (!spent) {
-      await db.collection('outbox').doc(m._id).update({ data: { status: 'NO_CONSENT' } })
+    const claimed = await inTransaction(db, async (t): Promise<'CLAIMED' | 'TAKEN' | 'NO_CONSENT'> => {
+      const row = await txGet<OutboxDoc>(t, 'outbox', m._id)
+      if (!row || row.status !== 'PENDING') return 'TAKEN'
+      const sub = await txGet<{ credits?: number }>(t, 'subscriptions', subId)
+      if (!sub || (sub.credits ?? 0) <= 0) {
+        await t.collection('outbox').doc(m._id).update({ data: { status: 'NO_CONSENT' } })
+        return 'NO_CONSENT'
+      }
+      await t.collection('subscriptions').doc(subId).update({ data: { credits: _.inc(-1) } })
+      await t.collection('outbox').doc(m._id).update({ data: { status: 'SENDING', spentAt: now } })
+      return 'CLAIMED'
+    })
+    if (claimed === 'TAKEN') continue
+    if (claimed === 'NO_CONSENT') {
       counts.noConsent++
       continue
     }

@@ -4,9 +4,8 @@
  * `REFUSED:` the system resisted (a regression test); `BUG (fixed):` the attack got through and is fixed, the test
  * failing on the code before the fix (checked): a marketing push sent after its resident withdrew consent, two
  * marketing messages in one China day, a second launch's `notified` over-counted, a 收货人 of invisible characters,
- * two role grants at once breaking the one-binding rule, two reconciles in one millisecond. One is KNOWN, NOT FIXED
- * (`it.failing`: it passes while the leak stands): settle cut between claiming a push and spending its consent loses
- * the push (the in-app notice is written anyway).
+ * two role grants at once breaking the one-binding rule, two reconciles in one millisecond, and settle cut between
+ * claiming a push and spending its consent, which lost the push for good.
  */
 import { subscriptionIdFor } from '@server/messages/notify'
 import { userFolder } from '../../local-cloud/storage'
@@ -128,13 +127,14 @@ describe('marketing (精准推送) messages', () => {
 })
 
 describe('crash while sending a subscribe message', () => {
-  it.failing('KNOWN, NOT FIXED (passes while the leak stands): settle killed after claiming a message (SENDING), before spending its consent — the message is never sent by any later settle (lost), though its consent is still there', async () => {
+  it('BUG (fixed): settle killed after claiming a message (SENDING), before spending its consent — the message is never sent by any later settle (lost), though its consent is still there', async () => {
     const { point, R } = await consentingAudience(tagOf('cr'))
     await must(cloud.call('user', R(1), { action: 'recordConsent', templates: ['MARKETING'] }), 'recordConsent')
     await must(campaign(point, '崩溃测试'), 'launch')
     const died = await dieAtWrite(cloud, 'subscriptions', subscriptionIdFor(R(1), 'MARKETING'), () => cloud.fireTimer('settle'))
     expect(died).toBe(true)
-    expect((await readAll('outbox', { toOpenid: R(1) })).map((m) => m.status)).toEqual(['SENDING'])
+    // The claim and the spend are one transaction now: the cut one changed nothing.
+    expect((await readAll('outbox', { toOpenid: R(1) })).map((m) => m.status)).toEqual(['PENDING'])
     expect(sentTo(R(1))).toEqual([])
     await settle(3)
     // Correct: nothing went out and no consent was spent, so a later settle sends it — once.
@@ -167,7 +167,7 @@ async function dieAtWrite(c: TestCloud, collection: string, match: string, run: 
   return (await dieAt(c, { collection, match }, run)).died
 }
 
-/** The instance dies at the first write to outbox/<outboxId> made after a write to subscriptions/<subId>. */
+/** The instance dies at the SENT mark of outbox/<outboxId>, made after its consent was spent (subscriptions/<subId>). */
 async function dieAfterSpend(c: TestCloud, subId: string, outboxId: string, run: () => Promise<unknown>): Promise<boolean> {
   const db = c.db as unknown as { handle(action: string, params?: Record<string, unknown>): Record<string, unknown> }
   const original = db.handle.bind(db)
@@ -178,7 +178,7 @@ async function dieAfterSpend(c: TestCloud, subId: string, outboxId: string, run:
     const write = WRITES.includes(action)
     const text = JSON.stringify(params ?? {})
     if (write && params?.collectionName === 'subscriptions' && text.includes(subId)) spent = true
-    else if (write && spent && params?.collectionName === 'outbox' && text.includes(outboxId)) {
+    else if (write && spent && params?.collectionName === 'outbox' && text.includes(outboxId) && text.includes('SENT')) {
       dead = true
       return { code: 'SYS_ERR', message: 'simulated crash before write to outbox' }
     }
