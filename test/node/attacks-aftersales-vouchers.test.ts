@@ -12,8 +12,8 @@ import { releaseDue } from '@server/ledger/ledger-flow'
 import { addToTotals, emptyTotals, sameTotals, type RatingTotals } from '@shared/domain/feedback'
 import { database, DEMO, must, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, pickedUpSupplyRound, uploadPhoto } from './support/after-pickup'
-import { PNG_1PX } from './support/images'
 import { dieAt, quietCrashLogs } from './support/crash'
+import { publishService } from './support/merchant'
 
 jest.setTimeout(300_000)
 
@@ -52,28 +52,6 @@ const decide = (openid: string, caseId: string, approve: boolean, extra: Record<
 quietCrashLogs()
 
 // ─── service helpers ─────────────────────────────────────────────────────────────────────────────────────────
-
-let seq = 0
-async function serviceProduct(servingPointIds: string[] = [cloud.pickupPointId]): Promise<string> {
-  const up = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(`products/aav-${++seq}.png`)}`, { method: 'POST', headers: { 'X-WX-OPENID': DEMO.merchant }, body: new Uint8Array(PNG_1PX) })
-  const image = ((await up.json()) as { data: { fileID: string } }).data.fileID
-  const res = await cloud.call<{ productId: string }>('catalog', DEMO.merchant, {
-    action: 'createProduct', kind: 'SERVICE', name: '审计保洁', unit: '次', category: '家政', images: [image],
-    supplyPriceFen: 6000, suggestedPriceFen: 9900, durationMinutes: 60, servingPointIds, serviceArea: '小区',
-  })
-  if (!res.ok) throw new Error(`createProduct: ${res.error?.code}`)
-  return res.data.productId
-}
-
-async function publish(capacities: number[], extra: Record<string, unknown> = {}): Promise<{ groupBuyId: string; slots: SlotView[] }> {
-  const now = Date.now()
-  const slots = capacities.map((capacity, i) => ({ startAt: now + (i + 1) * 60 * MIN, endAt: now + (i + 1) * 60 * MIN + 30 * MIN, capacity }))
-  const res = await cloud.call<{ groupBuyId: string; slots: SlotView[] }>('voucher', DEMO.merchant, {
-    action: 'publish', productId: await serviceProduct(), pickupPointId: cloud.pickupPointId, priceFen: 8800, slots, limitPerUser: 1, ...extra,
-  })
-  if (!res.ok) throw new Error(`publish: ${res.error?.code} ${res.error?.message}`)
-  return res.data
-}
 
 const book = (openid: string, groupBuyId: string, slotIndex = 0) =>
   cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId, quantity: 1, requestId: newRequestId('aav'), slotIndex })
@@ -273,7 +251,7 @@ describe('ratings', () => {
 
 describe('vouchers', () => {
   it('REFUSED: 12 residents book a 3-place slot at once while 2 residents reschedule into it: never more bookings than places', async () => {
-    const { groupBuyId } = await publish([3, 5])
+    const { groupBuyId } = await publishService(cloud, [3, 5])
     const movers = [fresh('mv1'), fresh('mv2')]
     const moved = await Promise.all(movers.map((m) => paidVoucher(m, groupBuyId, 1)))
     const crowd = Array.from({ length: 12 }, (_, i) => fresh(`bk${i}`))
@@ -292,7 +270,7 @@ describe('vouchers', () => {
   })
 
   it('REFUSED: a voucher past its expiry is refused at the counter (VOUCHER.EXPIRED) and refunded once by settle; a cancel after redemption gets nothing back; 10 scans by merchant + clerk redeem once', async () => {
-    const { groupBuyId } = await publish([4])
+    const { groupBuyId } = await publishService(cloud, [4])
     const late = await paidVoucher(fresh('late'), groupBuyId)
     const used = await paidVoucher(fresh('used'), groupBuyId)
     await database().collection('orders').doc(late.orderId).update({ data: { voucherExpiresAt: Date.now() - 1000 } })
@@ -309,7 +287,7 @@ describe('vouchers', () => {
   })
 
   it('BUG (fixed): after 随时退 (voucher.cancel) the resident’s quota stays taken — booking the same service again (limitPerUser 1) is GROUP_BUY.LIMIT_EXCEEDED although the cancelled order is no longer live', async () => {
-    const { groupBuyId } = await publish([3, 3])
+    const { groupBuyId } = await publishService(cloud, [3, 3])
     const A = fresh('rebook')
     const v = await paidVoucher(A, groupBuyId, 0)
     expect((await cloud.call('voucher', A, { action: 'cancel', orderId: v.orderId })).ok).toBe(true)
@@ -321,7 +299,7 @@ describe('vouchers', () => {
   })
 
   it('BUG (fixed): a resident who paid and cancelled (随时退) still counts toward 成团 — a service needing 2 buyers succeeds (and closes) with one paid voucher', async () => {
-    const { groupBuyId } = await publish([3], { minParticipants: 2 })
+    const { groupBuyId } = await publishService(cloud, [3], { minParticipants: 2 })
     const A = fresh('quit')
     const B = fresh('stay')
     const a = await paidVoucher(A, groupBuyId)
@@ -340,7 +318,7 @@ describe('vouchers', () => {
 
 describe('vouchers and 售后', () => {
   it('BUG (fixed): a resident’s 售后 case on a redeemed voucher never reaches the provider’s inbox (listForMe) — the provider is told of it and may decide it, but cannot find it', async () => {
-    const { groupBuyId } = await publish([2])
+    const { groupBuyId } = await publishService(cloud, [2])
     const A = fresh('svcas')
     const v = await paidVoucher(A, groupBuyId)
     await must(cloud.call('voucher', DEMO.merchant, { action: 'redeem', code: v.code }), 'redeem')
@@ -395,7 +373,7 @@ describe('crash', () => {
   })
 
   it('REFUSED: a redemption killed inside its transaction redeems nothing (the clerk’s retry redeems once); one killed after its commit (at the audit) is redeemed once and settled like any hand-over', async () => {
-    const { groupBuyId } = await publish([4])
+    const { groupBuyId } = await publishService(cloud, [4])
     const inside = await paidVoucher(fresh('rin'), groupBuyId)
     const after = await paidVoucher(fresh('raf'), groupBuyId)
     const k1 = await dieAt(cloud, { collection: 'orders', match: inside.orderId }, () => cloud.call('voucher', DEMO.clerk, { action: 'redeem', code: inside.code }))

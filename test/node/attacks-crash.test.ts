@@ -7,7 +7,6 @@
  * places lost to a cut booking or expiry are given back by the counter heal, and so is a join's quota after a cut
  * between quota and order (it was pinned here as `it.failing` at the last stop).
  */
-import type { SlotView } from '@shared/contracts/voucher'
 import { healGroupBuyCounters, quietMs } from '@server/group-buys/heal-counters'
 import { expireUnpaidOrders } from '@server/group-buys/wind-up'
 import { releaseDue } from '@server/ledger/ledger-flow'
@@ -17,8 +16,8 @@ import { reserveQuota, reserveStock } from '@server/group-buys/holds'
 import { participationIdFor } from '@server/ids'
 import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
-import { PNG_1PX } from './support/images'
-import { dieAt, quietCrashLogs } from './support/crash'
+import { dieAt, quietCrashLogs, recountGroupBuy } from './support/crash'
+import { publishService } from './support/merchant'
 
 jest.setTimeout(300_000)
 
@@ -44,17 +43,6 @@ async function paid(openid: string, groupBuyId: string, quantity: number, onFail
 async function endGroup(groupBuyId: string): Promise<void> {
   await database().collection('groupBuys').doc(groupBuyId).update({ data: { endAt: Date.now() - 1 } })
   await settle(2)
-}
-
-/** The group's counters as a recount from its orders would have them. */
-async function recount(groupBuyId: string): Promise<{ soldQuantity: number; reservedQuantity: number; paidParticipants: number }> {
-  const orders = await readAll('orders', { groupBuyId })
-  const live = orders.filter((o) => ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'].includes(o.status))
-  return {
-    soldQuantity: live.reduce((s, o) => s + o.quantity, 0),
-    reservedQuantity: orders.filter((o) => o.status === 'PENDING_PAYMENT').reduce((s, o) => s + o.quantity, 0),
-    paidParticipants: new Set(live.map((o) => o.openid)).size,
-  }
 }
 
 async function reconcileMismatches(): Promise<Doc[]> {
@@ -88,7 +76,7 @@ describe('roll-over move', () => {
     expect({ groupBuyId: order.groupBuyId, status: order.status }).toEqual({ groupBuyId: next, status: 'PAID' })
     const gb = (await readDoc('groupBuys', next))!
     const part = await readDoc('participations', participationIdFor(next, openid))
-    expect(await recount(next)).toEqual({ soldQuantity: 2, reservedQuantity: 0, paidParticipants: 1 })
+    expect(await recountGroupBuy(next)).toEqual({ soldQuantity: 2, reservedQuantity: 0, paidParticipants: 1 })
     // For the report: what admin reconcile says about this group (it recounts paid participants from participations).
     // eslint-disable-next-line no-console
     console.log(`reconcile on the cut roll-over: ${JSON.stringify((await reconcileMismatches()).filter((m) => m.groupBuyId === next || m.orderId === orderId))}`)
@@ -367,31 +355,11 @@ describe('join holds', () => {
   })
 
   // Services (#25): the slot's places are a third hold, with no heal.
-  let seq = 0
-  async function serviceProduct(): Promise<string> {
-    const up = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(`products/audc-${++seq}.png`)}`, { method: 'POST', headers: { 'X-WX-OPENID': DEMO.merchant }, body: new Uint8Array(PNG_1PX) })
-    const image = ((await up.json()) as { data: { fileID: string } }).data.fileID
-    const res = await cloud.call<{ productId: string }>('catalog', DEMO.merchant, {
-      action: 'createProduct', kind: 'SERVICE', name: `审计保洁${seq}`, unit: '次', category: '家政', images: [image],
-      supplyPriceFen: 6000, suggestedPriceFen: 9900, durationMinutes: 60, servingPointIds: [cloud.pickupPointId], serviceArea: '小区',
-    })
-    if (!res.ok) throw new Error(`createProduct: ${res.error?.code}`)
-    return res.data.productId
-  }
-  async function publish(capacity: number): Promise<{ groupBuyId: string; slots: SlotView[] }> {
-    const now = Date.now()
-    const slots = [{ startAt: now + 60 * MIN, endAt: now + 90 * MIN, capacity }]
-    const res = await cloud.call<{ groupBuyId: string; slots: SlotView[] }>('voucher', DEMO.merchant, {
-      action: 'publish', productId: await serviceProduct(), pickupPointId: cloud.pickupPointId, priceFen: 8800, slots, limitPerUser: 1, minParticipants: 1,
-    })
-    if (!res.ok) throw new Error(`publish: ${res.error?.code} ${res.error?.message}`)
-    return res.data
-  }
   const slotLeft = async (groupBuyId: string) => (await readAll('serviceSlots', { groupBuyId }))[0].left as number
   const book = (openid: string, groupBuyId: string) => cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId, quantity: 1, requestId: newRequestId('audc'), slotIndex: 0 })
 
   it('REFUSED: a slot whose places match its bookings (a hold, a paid voucher, a cancelled one) is left alone by the heal', async () => {
-    const { groupBuyId } = await publish(4)
+    const { groupBuyId } = await publishService(cloud, [4], { minParticipants: 1 })
     expect((await book(fresh('vh'), groupBuyId)).ok).toBe(true)
     const paidOne = await book(fresh('vh'), groupBuyId)
     expect((await cloud.pay.pay(paidOne.data.orderId)).ok).toBe(true)
@@ -407,7 +375,7 @@ describe('join holds', () => {
   })
 
   it('a service booking killed after its slot place, before its stock: the counter heal gives the place back once the gap stood still (before, it was lost for good)', async () => {
-    const { groupBuyId } = await publish(2)
+    const { groupBuyId } = await publishService(cloud, [2], { minParticipants: 1 })
     const killed = await dieAt(cloud, { collection: 'groupBuys', match: groupBuyId }, () => book(fresh('vb'), groupBuyId))
     expect(killed.died).toBe(true)
     const now = Date.now()
@@ -420,7 +388,7 @@ describe('join holds', () => {
   })
 
   it('an unpaid service booking’s expiry killed after EXPIRED and its stock, before its slot place: the counter heal gives the place back once the gap stood still (before, never)', async () => {
-    const { groupBuyId } = await publish(1)
+    const { groupBuyId } = await publishService(cloud, [1], { minParticipants: 1 })
     const booked = await book(fresh('ve'), groupBuyId)
     expect(booked.ok).toBe(true)
     expect(await slotLeft(groupBuyId)).toBe(0)

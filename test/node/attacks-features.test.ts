@@ -6,7 +6,6 @@
  * refund. The "REFUSED" attacks were already stopped and stay as regression tests.
  */
 import { participationIdFor } from '@server/ids'
-import type { SlotView } from '@shared/contracts/voucher'
 import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { processDueRefunds } from '@server/payments/refunds'
@@ -15,12 +14,11 @@ import { endGroupBuy, windUpGroupBuy } from '@server/group-buys/wind-up'
 import { cancelRolledOver } from '@server/group-buys/roll-over'
 import { armCrash, disarmCrash } from '@server/crash-points'
 import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, testCloudForThisFile, type Reply } from './support/cloud'
-import { PNG_1PX } from './support/images'
+import { publishService } from './support/merchant'
 
 jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
-const MIN = 60_000
 
 beforeAll(() => {
   process.env.AFTER_SALES_WINDOW_MS = '0'
@@ -49,28 +47,6 @@ function beforeTransaction(db: DB.Database, before: () => Promise<void>, nth = 1
   }) as DB.Database
 }
 
-let seq = 0
-async function serviceProduct(): Promise<string> {
-  const up = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(`products/audit-${++seq}.png`)}`, { method: 'POST', headers: { 'X-WX-OPENID': DEMO.merchant }, body: new Uint8Array(PNG_1PX) })
-  const image = ((await up.json()) as { data: { fileID: string } }).data.fileID
-  const res = await cloud.call<{ productId: string }>('catalog', DEMO.merchant, {
-    action: 'createProduct', kind: 'SERVICE', name: '审计保洁', unit: '次', category: '家政', images: [image],
-    supplyPriceFen: 6000, suggestedPriceFen: 9900, durationMinutes: 60, servingPointIds: [cloud.pickupPointId], serviceArea: '小区',
-  })
-  if (!res.ok) throw new Error(`createProduct: ${res.error?.code}`)
-  return res.data.productId
-}
-
-async function publish(capacities: number[], extra: Record<string, unknown> = {}): Promise<{ groupBuyId: string; slots: SlotView[] }> {
-  const now = Date.now()
-  const slots = capacities.map((capacity, i) => ({ startAt: now + (i + 1) * 60 * MIN, endAt: now + (i + 1) * 60 * MIN + 30 * MIN, capacity }))
-  const res = await cloud.call<{ groupBuyId: string; slots: SlotView[] }>('voucher', DEMO.merchant, {
-    action: 'publish', productId: await serviceProduct(), pickupPointId: cloud.pickupPointId, priceFen: 8800, slots, limitPerUser: 1, ...extra,
-  })
-  if (!res.ok) throw new Error(`publish: ${res.error?.code} ${res.error?.message}`)
-  return res.data
-}
-
 async function paidVoucher(openid: string, groupBuyId: string, slotIndex = 0): Promise<{ orderId: string; code: string }> {
   const res = await cloud.call<{ orderId: string }>('groupBuy', openid, { action: 'join', groupBuyId, quantity: 1, requestId: newRequestId('aud'), slotIndex })
   if (!res.ok) throw new Error(`book: ${res.error?.code} ${res.error?.message}`)
@@ -86,7 +62,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
 describe('vouchers', () => {
   it('过期退 racing a redemption: a voucher redeemed after the sweep read it is not refunded (the refund is asked with the status, in one transaction)', async () => {
-    const { groupBuyId } = await publish([3])
+    const { groupBuyId } = await publishService(cloud, [3])
     const { orderId, code } = await paidVoucher('aud-exp-race-1', groupBuyId)
     const before = (await readDoc<OrderDoc>('orders', orderId))!
     // settle's tick at the voucher's expiry reads it still PAID; a redemption begun just before expiry commits
@@ -110,7 +86,7 @@ describe('vouchers', () => {
   })
 
   it('a failed service group’s wind-up racing a redemption: the redeemed voucher is not refunded', async () => {
-    const { groupBuyId } = await publish([3], { minParticipants: 2 })
+    const { groupBuyId } = await publishService(cloud, [3], { minParticipants: 2 })
     const { orderId, code } = await paidVoucher('aud-fail-race-1', groupBuyId)
     await database().collection('groupBuys').doc(groupBuyId).update({ data: { endAt: Date.now() - 1000 } })
     const gb = (await readDoc<GroupBuyDoc>('groupBuys', groupBuyId))!
@@ -129,7 +105,7 @@ describe('vouchers', () => {
   })
 
   it('REFUSED: redeem racing 随时退 (cancel) — exactly one wins; refunded iff cancelled, once', async () => {
-    const { groupBuyId } = await publish([10])
+    const { groupBuyId } = await publishService(cloud, [10])
     const vouchers = await Promise.all(Array.from({ length: 6 }, (_, i) => paidVoucher(`aud-rc-${i}`, groupBuyId)))
     await Promise.all(vouchers.map((v, i) => Promise.all([
       redeem(v.code), redeem(v.code),
@@ -153,7 +129,7 @@ describe('vouchers', () => {
   })
 
   it('REFUSED: cancel ×3 concurrently with 过期退 sweeps and settles — one refund of the amount', async () => {
-    const { groupBuyId } = await publish([5])
+    const { groupBuyId } = await publishService(cloud, [5])
     const { orderId } = await paidVoucher('aud-cx-1', groupBuyId)
     await Promise.all([
       ...Array.from({ length: 3 }, () => cloud.call('voucher', 'aud-cx-1', { action: 'cancel', orderId })),
@@ -171,7 +147,7 @@ describe('vouchers', () => {
 
 describe('vouchers, crash', () => {
   it('REFUSED: 随时退 cut off between its mark and its refund request — settle’s sweep refunds it once; it no longer redeems', async () => {
-    const { groupBuyId } = await publish([2])
+    const { groupBuyId } = await publishService(cloud, [2])
     const { orderId, code } = await paidVoucher('aud-cx-crash', groupBuyId)
     // The mark is the first transaction, the refund's the second.
     const dying = beforeTransaction(database(), async () => {

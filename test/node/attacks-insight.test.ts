@@ -11,37 +11,19 @@ import { audienceSize as exactSize } from '@server/insight/audience'
 import { pickedUpGroupBuy, pickedUpSupplyRound } from './support/after-pickup'
 import { must, database, DEMO, newRequestId, testCloudForThisFile, type Doc } from './support/cloud'
 import { createProduct, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
+import { chinaToday, newMerchant, newPoint } from './support/insight'
 
 jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
 const DAY = 86_400_000
-const CN = 8 * 3600_000
-
-/** Today as a whole China day: [00:00, 24:00) UTC+8. */
-function today(): { from: number; to: number } {
-  const now = Date.now()
-  const from = Math.floor((now + CN) / DAY) * DAY - CN
-  return { from, to: from + DAY }
-}
-
-
-/** A fresh merchant account (so its dashboard holds exactly what the test sold). */
-async function newMerchant(openid: string): Promise<string> {
-  await must(cloud.call('admin', DEMO.admin, { action: 'grantRole', openid, role: 'merchant' }), 'grantRole')
-  return openid
-}
-
-async function newPoint(name: string): Promise<string> {
-  return (await must<{ pickupPointId: string }>(cloud.call('admin', DEMO.admin, { action: 'createPickupPoint', name, address: '审计路', storeName: '审计店' }), 'createPickupPoint')).pickupPointId
-}
 
 async function consentingResident(openid: string, pointId: string): Promise<void> {
   await must(cloud.call('user', openid, { action: 'choosePickupPoint', pickupPointId: pointId }), 'choosePickupPoint')
   await must(cloud.call('user', openid, { action: 'setMarketingConsent', consent: true }), 'setMarketingConsent')
 }
 
-const dashboard = (merchant: string) => cloud.call<Doc>('insight', merchant, { action: 'dashboard', ...today() })
+const dashboard = (merchant: string) => cloud.call<Doc>('insight', merchant, { action: 'dashboard', ...chinaToday() })
 
 async function campaignOf(merchant: string, campaignId: string): Promise<Doc> {
   const res = await must<{ items: Doc[] }>(cloud.call('coupon', merchant, { action: 'listMyCampaigns' }), 'listMyCampaigns')
@@ -51,13 +33,13 @@ async function campaignOf(merchant: string, campaignId: string): Promise<Doc> {
 describe('sales dashboard', () => {
   it('the repeat rate over one day would say whether two purchases (of two products) were made by one resident: over fewer than ten buyers a merchant is told none', async () => {
     // Merchant 1: one resident buys product X and product Y today.
-    const M1 = await newMerchant('audit-dash-merchant-2')
+    const M1 = await newMerchant(cloud, 'audit-dash-merchant-2')
     const X1 = await groupBuyFromOffer(cloud, DEMO.leader, await publishOffer(cloud, await createProduct(cloud, { merchantId: M1, name: '审计X1', category: '审计类目' }), M1))
     const Y1 = await groupBuyFromOffer(cloud, DEMO.leader, await publishOffer(cloud, await createProduct(cloud, { merchantId: M1, name: '审计Y1', category: '审计类目' }), M1))
     await paidOrder(cloud, 'audit-repeat-same', X1, 1)
     await paidOrder(cloud, 'audit-repeat-same', Y1, 1)
     // Merchant 2: the same sales, by two different residents.
-    const M2 = await newMerchant('audit-dash-merchant-3')
+    const M2 = await newMerchant(cloud, 'audit-dash-merchant-3')
     const X2 = await groupBuyFromOffer(cloud, DEMO.leader, await publishOffer(cloud, await createProduct(cloud, { merchantId: M2, name: '审计X2', category: '审计类目' }), M2))
     const Y2 = await groupBuyFromOffer(cloud, DEMO.leader, await publishOffer(cloud, await createProduct(cloud, { merchantId: M2, name: '审计Y2', category: '审计类目' }), M2))
     await paidOrder(cloud, 'audit-repeat-a', X2, 1)
@@ -73,7 +55,7 @@ describe('sales dashboard', () => {
 
 describe('coupon campaigns', () => {
   it('a member-level campaign (minLevel, no audience) for fewer than ten members is refused like an audience; over ten its counts move in steps of ten', async () => {
-    const M = await newMerchant('audit-level-merchant')
+    const M = await newMerchant(cloud, 'audit-level-merchant')
     const gold = 'audit-level-gold'
     // ¥2000 picked up = 2000 lifetime points = 金卡 (level 2): the only one.
     await pickedUpGroupBuy(cloud, { [gold]: 1 }, { priceFen: 200_000 })
@@ -166,8 +148,8 @@ const csvOf = async (url: string): Promise<string> => {
 
 describe('REFUSED: singling one resident out with an audience', () => {
   it('REFUSED: a targeted campaign (or audience size) for one person is AUDIENCE.TOO_SMALL, and nothing is created', async () => {
-    const M = await newMerchant('audit-one-merchant')
-    const point = await newPoint('审计单人小区')
+    const M = await newMerchant(cloud, 'audit-one-merchant')
+    const point = await newPoint(cloud, '审计单人小区')
     await consentingResident('audit-one-target', point)
     const audience = { pickupPointIds: [point] }
 
@@ -190,8 +172,8 @@ describe('REFUSED: singling one resident out with an audience', () => {
   })
 
   it('REFUSED: two audiences differing by one consenting resident (minOrders / category) answer the same, before and after that person buys', async () => {
-    const M = await newMerchant('audit-diff-merchant')
-    const point = await newPoint('审计差分小区')
+    const M = await newMerchant(cloud, 'audit-diff-merchant')
+    const point = await newPoint(cloud, '审计差分小区')
     const A = Array.from({ length: K_ANONYMITY_MIN }, (_, i) => `audit-diff-a-${String(i + 1).padStart(2, '0')}`)
     const T = 'audit-diff-target'
     for (const r of [...A, T]) await consentingResident(r, point)
@@ -237,8 +219,8 @@ describe('REFUSED: singling one resident out with an audience', () => {
   })
 
   it('REFUSED: a targeted campaign of total 1 claimed by one resident does not move the merchant\'s issued/redeemed', async () => {
-    const M = await newMerchant('audit-total1-merchant')
-    const point = await newPoint('审计限量小区')
+    const M = await newMerchant(cloud, 'audit-total1-merchant')
+    const point = await newPoint(cloud, '审计限量小区')
     const residents = Array.from({ length: K_ANONYMITY_MIN + 1 }, (_, i) => `audit-total1-${String(i + 1).padStart(2, '0')}`)
     for (const r of residents) await consentingResident(r, point)
     const made = await must(targetedCampaign(M, { pickupPointIds: [point] }, { title: '审计唯一券', total: 1 }), 'createCampaign')
@@ -319,7 +301,7 @@ describe('REFUSED: what a merchant is shown names no resident', () => {
 
 describe('REFUSED: a merchant and the 接龙 list', () => {
   it('REFUSED: a merchant who opens its own group buy at a point (and so is its creator) still gets no 收货人 on its 接龙 list or pick list', async () => {
-    const M = await newMerchant('audit-own-gb-merchant')
+    const M = await newMerchant(cloud, 'audit-own-gb-merchant')
     const R = 'audit-own-gb-resident'
     const contact = { name: '韩收货', phone: '13955524061', note: '3号楼301' }
     await must(cloud.call('user', R, { action: 'setContact', ...contact }), 'setContact')
@@ -344,7 +326,7 @@ describe('REFUSED: a merchant and the 接龙 list', () => {
   })
 
   it('REFUSED: a merchant calling participants on another leader\'s group buy is AUTH.FORBIDDEN', async () => {
-    const M = await newMerchant('audit-parts-merchant')
+    const M = await newMerchant(cloud, 'audit-parts-merchant')
     const R = 'audit-parts-resident'
     await must(cloud.call('user', R, { action: 'setContact', name: '钟接龙', phone: '13955530582' }), 'setContact')
     // The leader's own group buy, and the leader's 帮卖 group buy of this very merchant's offer.

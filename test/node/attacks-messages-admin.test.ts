@@ -12,7 +12,7 @@ import { userFolder } from '../../local-cloud/storage'
 import { pickedUpGroupBuy, uploadPhoto } from './support/after-pickup'
 import { database, DEMO, must, readAll, readDoc, testCloudForThisFile, type Doc, type TestCloud } from './support/cloud'
 import { storedFiles } from './support/images'
-import { dieAt } from './support/crash'
+import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -21,19 +21,7 @@ const DAY = 86_400_000
 let uid = 0
 const tagOf = (t: string) => `${t}${++uid}${Math.random().toString(36).slice(2, 6)}`
 
-let quiet: jest.SpyInstance[] = []
-beforeAll(() => {
-  const original = console.error
-  quiet = [
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
-    }),
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
-  ]
-})
-afterAll(() => {
-  for (const s of quiet) s.mockRestore()
-})
+quietCrashLogs()
 
 const settle = async (n = 1) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')

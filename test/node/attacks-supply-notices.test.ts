@@ -10,7 +10,7 @@ import { participationIdFor } from '@server/ids'
 import { DEMO, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { createProduct, publishOffer } from './support/merchant'
 import { netByParty, orderEntries } from './support/ledger'
-import { dieAt } from './support/crash'
+import { dieAt, quietCrashLogs, recountGroupBuy } from './support/crash'
 
 jest.setTimeout(300_000)
 
@@ -69,34 +69,14 @@ async function reconcileMismatches(): Promise<Doc[]> {
   return r.data.mismatches
 }
 
-async function recount(groupBuyId: string) {
-  const orders = await readAll('orders', { groupBuyId })
-  const live = orders.filter((o) => ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'].includes(o.status))
-  return {
-    soldQuantity: live.reduce((s, o) => s + o.quantity, 0),
-    reservedQuantity: orders.filter((o) => o.status === 'PENDING_PAYMENT').reduce((s, o) => s + o.quantity, 0),
-    paidParticipants: new Set(live.map((o) => o.openid)).size,
-  }
-}
-
 async function refundsOf(orderId: string): Promise<Doc[]> {
   return readAll('refunds', { orderId })
 }
 
-let quiet: jest.SpyInstance[] = []
+quietCrashLogs()
 beforeAll(async () => {
   await cloud.call('admin', DEMO.admin, { action: 'grantRole', openid: LEADER2, role: 'leader', pickupPointId: cloud.otherPickupPointId })
   await cloud.call('admin', DEMO.admin, { action: 'grantRole', openid: MERCHANT2, role: 'merchant' })
-  const original = console.error
-  quiet = [
-    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-      if (!args.some((a) => String(a instanceof Error ? a.message : JSON.stringify(a) ?? a).includes('simulated crash'))) original(...args)
-    }),
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined),
-  ]
-})
-afterAll(() => {
-  for (const s of quiet) s.mockRestore()
 })
 
 // ─── Area 1: supply (帮卖) ───────────────────────────────────────────────────────────────────────────────────
@@ -427,7 +407,7 @@ describe('payment notices (payCallback) attacked', () => {
       const mine = orders.filter((o) => o.gb === gb)
       const want = mine.reduce((s, o) => s + o.quantity, 0)
       expect({ gb, sold: g.soldQuantity, reserved: g.reservedQuantity, paid: g.paidParticipants, status: g.status }).toEqual({ gb, sold: want, reserved: 0, paid: mine.length, status: gb === big ? 'OPEN' : 'SUCCEEDED' })
-      const rc = await recount(gb)
+      const rc = await recountGroupBuy(gb)
       expect({ soldQuantity: g.soldQuantity, reservedQuantity: g.reservedQuantity, paidParticipants: g.paidParticipants }).toEqual(rc)
       if (gb !== big) {
         // Its 成团 told: the leader and the merchant once each, the payer's message queued once.

@@ -1,4 +1,4 @@
-import type { TestCloud } from './cloud'
+import { readAll, type TestCloud } from './cloud'
 
 const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
 
@@ -63,4 +63,15 @@ export function quietCrashLogs(): void {
   afterAll(() => {
     for (const s of quiet) s.mockRestore()
   })
+}
+
+/** A group buy's counters as a recount from its orders would have them (what a heal must bring them back to). */
+export async function recountGroupBuy(groupBuyId: string): Promise<{ soldQuantity: number; reservedQuantity: number; paidParticipants: number }> {
+  const orders = await readAll('orders', { groupBuyId })
+  const live = orders.filter((o) => ['PAID', 'READY_FOR_PICKUP', 'PICKED_UP'].includes(o.status))
+  return {
+    soldQuantity: live.reduce((s, o) => s + o.quantity, 0),
+    reservedQuantity: orders.filter((o) => o.status === 'PENDING_PAYMENT').reduce((s, o) => s + o.quantity, 0),
+    paidParticipants: new Set(live.map((o) => o.openid)).size,
+  }
 }

@@ -1,3 +1,4 @@
+import type { SlotView } from '@shared/contracts/voucher'
 import { DEMO, database, type TestCloud } from './cloud'
 import { PNG_1PX } from './images'
 // One join-and-pay for every test helper (it was written twice, here and in ./ledger).
@@ -47,4 +48,34 @@ export function schemaCollections(): string[] {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const schema = require('../../../database/schema.json') as { collections: Record<string, unknown> }
   return Object.keys(schema.collections)
+}
+
+let serviceSeq = 0
+
+/** A SERVICE product (家政) of the demo merchant, with a photo it uploads, served at `servingPointIds`. */
+export async function serviceProduct(cloud: TestCloud, servingPointIds: string[] = [cloud.pickupPointId]): Promise<string> {
+  const n = ++serviceSeq
+  const up = await fetch(`${cloud.url}/storage/upload?cloudPath=${encodeURIComponent(`products/service-${n}.png`)}`, { method: 'POST', headers: { 'X-WX-OPENID': DEMO.merchant }, body: new Uint8Array(PNG_1PX) })
+  const image = ((await up.json()) as { data: { fileID: string } }).data.fileID
+  const res = await cloud.call<{ productId: string }>('catalog', DEMO.merchant, {
+    action: 'createProduct', kind: 'SERVICE', name: `审计保洁${n}`, unit: '次', category: '家政', images: [image],
+    supplyPriceFen: 6000, suggestedPriceFen: 9900, durationMinutes: 60, servingPointIds, serviceArea: '小区',
+  })
+  if (!res.ok) throw new Error(`createProduct: ${res.error?.code}`)
+  return res.data.productId
+}
+
+/**
+ * A service group buy of a new service product at the demo point, ¥88: one 30-minute slot per capacity, the first an
+ * hour from now and each an hour after the last, one booking per person (`extra` overrides).
+ */
+export async function publishService(cloud: TestCloud, capacities: number[], extra: Record<string, unknown> = {}): Promise<{ groupBuyId: string; slots: SlotView[] }> {
+  const now = Date.now()
+  const min = 60_000
+  const slots = capacities.map((capacity, i) => ({ startAt: now + (i + 1) * 60 * min, endAt: now + (i + 1) * 60 * min + 30 * min, capacity }))
+  const res = await cloud.call<{ groupBuyId: string; slots: SlotView[] }>('voucher', DEMO.merchant, {
+    action: 'publish', productId: await serviceProduct(cloud), pickupPointId: cloud.pickupPointId, priceFen: 8800, slots, limitPerUser: 1, ...extra,
+  })
+  if (!res.ok) throw new Error(`publish: ${res.error?.code} ${res.error?.message}`)
+  return res.data
 }
