@@ -294,6 +294,22 @@ describe('paid coupons (购券)', () => {
     expect(await readAll('refunds', { openid: R })).toEqual([])
   })
 
+  it('REFUSED: erasing one’s account while a clerk redeems the same bought coupon: used or refunded, never both', async () => {
+    for (let round = 0; round < 6; round++) {
+      const id = await campaign(paidTerms)
+      const R = fresh('erase-race')
+      const couponId = await bought(R, id)
+      expect((await cloud.pay.pay(couponId)).ok).toBe(true)
+      const { code } = (await readDoc('coupons', couponId))!
+      const [, redeemed] = await Promise.all([cloud.call('user', R, { action: 'deleteMe', confirm: true }), redeem(DEMO.clerk, code)])
+      await settle(2)
+      await settleLater(2 * DAY, 2)
+      const status = (await readDoc('coupons', couponId))!.status as string
+      const refunded = cloud.pay.refundedFor(couponId)
+      expect({ round, outcome: [status, refunded] }).toEqual({ round, outcome: redeemed.ok ? ['REDEEMED', 0] : ['REFUNDED', PRICE] })
+    }
+  })
+
   it('BUG (fixed): a purchase still awaiting payment when its buyer deletes their account, then paid from the open pay sheet: was issued to nobody (a tombstone), money kept', async () => {
     const id = await campaign(paidTerms)
     const R = fresh('erase-pending')
