@@ -10,7 +10,7 @@ import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { expectedCounters } from '@server/group-buys/heal-counters'
 import { participationIdFor, pointEntryIdFor } from '@server/ids'
-import { POINT_ENTRIES } from '@server/members/points'
+import { earnedEntry, POINT_ENTRIES } from '@server/members/points'
 import type { PointEntryDoc } from '@server/members/model'
 import type { CloudPayApi } from '@server/payments/pay'
 import type { RefundDoc } from '@server/payments/model'
@@ -95,7 +95,9 @@ async function reconcileOrder(db: DB.Database, order: OrderDoc, report: (m: Reco
     entriesOf(db, orderId),
     order.status === 'PICKED_UP' ? findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', orderId)) : Promise.resolve(null),
   ])
-  reconcileOrderRecords(order, refunds, earned, report)
+  // …or still riding on the order as read (its hand-over's records, until settle copies them: applied already).
+  const riding = order.handoverRecords?.earned
+  reconcileOrderRecords(order, refunds, earned ?? (riding ? earnedEntry(orderId, order.openid, riding) : null), report)
   let refunded = 0
   for (const r of refunds) refunded += await refundedPerWeChat(r._id)
   const sum = entries.reduce((s, e) => s + e.amountFen, 0)

@@ -104,20 +104,25 @@ function pickupNote(order: Pick<OrderDoc, 'title'>): string {
 }
 
 /**
- * The points of a hand-over inside its own transaction (server/pickup/pickup-flow.ts): the EARN_PICKUP entry lands
- * already applied, with the balance moved by increments in the same commit, so no pending entry is ever left for a
- * crash. Once per order: the transaction that writes it is the one that moves the order to PICKED_UP (final), and
- * the entry is keyed by the order. A member seen for the first time is created (the increment found nothing).
+ * The points of a hand-over inside its own transaction (server/pickup/pickup-flow.ts): the balance moves by
+ * increments in that commit, and what it earned is answered for the order's own write to carry (#23: the EARN_PICKUP
+ * entry is no insert of this transaction; settle copies it, server/pickup/handover-records.ts, earnedEntry). Once per
+ * order: the transaction that writes it is the one that moves the order to PICKED_UP (final). A member seen for the
+ * first time is created (the increment found nothing). Null when the order earns nothing.
  */
-export async function earnPickupPointsInTx(t: Tx, db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<void> {
+export async function earnPickupPointsInTx(t: Tx, db: DB.Database, order: Pick<OrderDoc, '_id' | 'openid' | 'amountFen' | 'refundedFen' | 'title'>, now: number): Promise<{ points: number; note: string; at: number } | null> {
   const points = pointsForOrder(order)
-  if (points <= 0) return
-  const entry: PointEntryDoc = { _id: pointEntryIdFor('EARN_PICKUP', order._id), openid: order.openid, kind: 'EARN_PICKUP', ref: order._id, points, lifetime: points, unrecovered: 0, note: pickupNote(order), createdAt: now, pendingSince: 0 }
-  await t.collection(POINT_ENTRIES).add({ data: entry as unknown as Record<string, unknown> })
+  if (points <= 0) return null
   const _ = db.command
   const moved = await t.collection(MEMBERS).doc(order.openid).update({ data: { points: _.inc(points), lifetimePoints: _.inc(points), version: _.inc(1), updatedAt: now } })
   // wx-server-sdk answers a transaction's doc update as any update: { stats: { updated } }.
   if (updatedCount(moved) === 0) await t.collection(MEMBERS).doc(order.openid).set({ data: { points, lifetimePoints: points, unrecoveredPoints: 0, version: 1, updatedAt: now } })
+  return { points, note: pickupNote(order), at: now }
+}
+
+/** The EARN_PICKUP entry a hand-over's transaction earned (earnPickupPointsInTx), as settle copies it: applied already. */
+export function earnedEntry(orderId: string, openid: string, earned: { points: number; note: string; at: number }): PointEntryDoc {
+  return { _id: pointEntryIdFor('EARN_PICKUP', orderId), openid, kind: 'EARN_PICKUP', ref: orderId, points: earned.points, lifetime: earned.points, unrecovered: 0, note: earned.note, createdAt: earned.at, pendingSince: 0 }
 }
 
 type RefundRef = { _id: string; kind?: string; orderId: string; openid: string; amountFen: number }
@@ -146,7 +151,7 @@ export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: nu
     await applyEntry(db, entryId, now)
     return
   }
-  if (!entries.some((e) => e._id === earnedId)) return
+  if (!entries.some((e) => e._id === earnedId) && !(await earnedAtPickup(db, refund.orderId))) return
   const wanted = reckoned ?? (await reckonedFromOrder(db, refund))
   if (wanted <= 0) return
   const entry: PointEntryDoc = { _id: entryId, openid: refund.openid, kind: 'TAKE_BACK', ref: refund._id, points: -wanted, lifetime: -wanted, unrecovered: 0, note: '退款扣回积分', createdAt: now, pendingSince: now }
@@ -154,6 +159,17 @@ export async function takeBackPoints(db: DB.Database, refund: RefundRef, now: nu
   await record(db, entry)
   await voidToCover(db, refund.openid, wanted, now)
   await applyEntry(db, entryId, now)
+}
+
+/**
+ * Did the order earn points at its hand-over, its EARN_PICKUP entry not seen? It may still ride on the order
+ * (handoverRecords, until settle copies it: server/pickup/handover-records.ts). The order is read first and then the
+ * entry, as the copy inserts the entry before it clears the order's records: one of the two reads sees it.
+ */
+async function earnedAtPickup(db: DB.Database, orderId: string): Promise<boolean> {
+  const order = await findById<OrderDoc>(db, 'orders', orderId)
+  if (order?.handoverRecords?.earned) return true
+  return !!(await findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', orderId)))
 }
 
 /** A refund recorded before orders kept its points: what the order kept before it, less what it keeps after. */
@@ -264,10 +280,23 @@ export async function returnSpentPoints(db: DB.Database, openid: string, couponI
   await settled(db, entry)
 }
 
+/**
+ * Every entry of a member: those in pointEntries and those still riding on their orders (a hand-over's EARN_PICKUP
+ * until settle copies it, server/pickup/handover-records.ts) — the orders read first, as the copy inserts the entry
+ * before it clears the order: an entry is then seen in one place or both, never in neither (twins counted once).
+ */
 async function entriesOf(db: DB.Database, openid: string): Promise<PointEntryDoc[]> {
+  const riding = await pendingEarnedEntries(db, openid)
   const out: PointEntryDoc[] = []
   await eachPage<PointEntryDoc>(db, POINT_ENTRIES, { openid }, async (page) => void out.push(...page), 1000)
-  return out
+  const copied = new Set(out.map((e) => e._id))
+  return [...out, ...riding.filter((e) => !copied.has(e._id))]
+}
+
+/** A member's EARN_PICKUP entries still on their orders (handoverRecords), as settle will copy them (earnedEntry). */
+export async function pendingEarnedEntries(db: DB.Database, openid: string): Promise<PointEntryDoc[]> {
+  const orders = await docsOf<OrderDoc>(db.collection('orders').where({ openid, recordsDueAt: db.command.gt(0) }).limit(1000))
+  return orders.flatMap((o) => (o.handoverRecords?.earned ? [earnedEntry(o._id, o.openid, o.handoverRecords.earned)] : []))
 }
 
 function sumOf(entries: readonly PointEntryDoc[]): Pick<MemberDoc, 'points' | 'lifetimePoints' | 'unrecoveredPoints'> {

@@ -4,8 +4,19 @@ import type { PickupPlaceView } from '@shared/contracts/common'
 import type { OrderDeliveryFields } from '@server/delivery/model'
 import { toVoucherView } from '@shared/domain/voucher'
 import type { LedgerRecord } from '@server/ledger/model'
+import type { VerificationDoc } from '@server/pickup/model'
 
 // The orders room's stored shapes (database/schema.json): orders.
+
+/**
+ * What a completing hand-over records besides moving the order, kept on the order until settle copies it
+ * (server/pickup/handover-records.ts): the audit line (a verifications row, keyed by the order) and the points it
+ * earned (a pointEntries row EARN_PICKUP; its openid is the order's when copied, so an erasure in between is followed).
+ */
+export interface HandoverRecords {
+  verification?: Omit<VerificationDoc, '_id'>
+  earned?: { points: number; note: string; at: number }
+}
 
 /** `fulfilment`/`delivery`: 配送到家 (#25), server/delivery/model.ts. */
 export interface OrderDoc extends OrderDeliveryFields {
@@ -78,6 +89,14 @@ export interface OrderDoc extends OrderDeliveryFields {
   countedAt?: number
   /** 0 from READY_FOR_PICKUP → PICKED_UP until the hand-over's later steps are done (pickup-flow finishHandover). */
   handoverFinishedAt?: number
+  /**
+   * The hand-over's own records, written on the order by the transaction that hands it over (#23: no document of
+   * their own in it): its line of the counter's audit and the points entry it earned (server/pickup/handover-records.ts).
+   * `recordsDueAt` > 0 (the hand-over's time) until settle copied them into `verifications` and `pointEntries`, then 0
+   * and `handoverRecords` removed; absent on orders handed over before, or not yet.
+   */
+  recordsDueAt?: number
+  handoverRecords?: HandoverRecords
   /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
   referrerLeader?: string | null
   /**

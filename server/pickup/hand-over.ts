@@ -9,12 +9,19 @@ import { finishHandover, finishHandoverInTx } from '@server/pickup/pickup-flow'
 import { shippingMark } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
 import { forgetDoor, isTombstone } from '@server/privacy/tombstone'
+import type { VerificationDoc } from '@server/pickup/model'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
 export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
 
+/**
+ * The counter's audit line of this attempt, but for what the hand-over decides (order, quantity, outcome): a
+ * completing hand-over writes it on the order in its own transaction (handover-records.ts) and answers `audited`.
+ */
+export type HandOverAudit = Omit<VerificationDoc, '_id' | 'orderId' | 'quantity' | 'outcome'>
+
 export type HandOverResult =
-  | { ok: true; order: OrderDoc; take: number; left: number; completes: boolean }
+  | { ok: true; order: OrderDoc; take: number; left: number; completes: boolean; audited?: boolean }
   | { ok: false; error: ErrorCode; order: OrderDoc }
 
 /**
@@ -26,7 +33,7 @@ export type HandOverResult =
  * whose sale is not booked yet gets handoverFinishedAt 0 and finishHandover after, settle's after a crash); a part
  * only moves `pickedQuantity`. A proxy code is cleared by its use (valid once) and its owner told.
  */
-export async function handOver(db: DB.Database, order: OrderDoc, how: { via: HandOverVia; code: string | null; quantity?: number }, now: number): Promise<HandOverResult> {
+export async function handOver(db: DB.Database, order: OrderDoc, how: { via: HandOverVia; code: string | null; quantity?: number; audit?: HandOverAudit }, now: number): Promise<HandOverResult> {
   return handOverAt(db, order, how, now)
 }
 
@@ -35,7 +42,7 @@ export async function handOver(db: DB.Database, order: OrderDoc, how: { via: Han
  * is the only one (pickup.verify by code). A code that is not the order's is PICKUP_CODE_NOT_FOUND, an order of
  * another point AUTH_FORBIDDEN — checked before anything else, as they were on a read before the transaction.
  */
-export async function handOverById(db: DB.Database, orderId: string, pickupPointId: string, how: { via: 'code' | 'delegate'; code: string; quantity?: number }, now: number): Promise<HandOverResult | { ok: false; error: ErrorCode; order: null }> {
+export async function handOverById(db: DB.Database, orderId: string, pickupPointId: string, how: { via: 'code' | 'delegate'; code: string; quantity?: number; audit?: HandOverAudit }, now: number): Promise<HandOverResult | { ok: false; error: ErrorCode; order: null }> {
   try {
     return await handOverAt(db, null, how, now, { orderId, pickupPointId })
   } catch (err) {
@@ -50,7 +57,7 @@ class NotThisCounter extends Error {
   }
 }
 
-async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: HandOverVia; code: string | null; quantity?: number }, now: number, at?: { orderId: string; pickupPointId: string }): Promise<HandOverResult> {
+async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: HandOverVia; code: string | null; quantity?: number; audit?: HandOverAudit }, now: number, at?: { orderId: string; pickupPointId: string }): Promise<HandOverResult> {
   const result = await inTransaction(db, async (t): Promise<HandOverResult> => {
     const read = await txGet<OrderDoc>(t, 'orders', at?.orderId ?? order!._id)
     if (at) {
@@ -80,13 +87,14 @@ async function handOverAt(db: DB.Database, order: OrderDoc | null, how: { via: H
     // The ledger's pickup, the points and the shipping record are written in this same commit (pickup-flow
     // finishHandoverInTx); only an order whose sale is not booked yet leaves them to finishHandover (mark 0).
     const after = { ...o, ...(data as Partial<OrderDoc>), status: 'PICKED_UP' as const }
-    const steps = await finishHandoverInTx(t, db, after, now)
+    const line = how.audit && { ...how.audit, orderId: o._id, quantity: decided.take, outcome: 'PICKED_UP' as const }
+    const steps = await finishHandoverInTx(t, db, after, now, line)
     Object.assign(data, steps)
     data.handoverFinishedAt = steps ? now : 0
     // The status moves through the orders room's transition table.
     await moveOrderInTx(t, o, 'PICKED_UP', data)
     crashPoint('pickup:in-handover')
-    return { ok: true, order: { ...after, handoverFinishedAt: data.handoverFinishedAt as number }, take: decided.take, left: left - decided.take, completes: true }
+    return { ok: true, order: { ...after, handoverFinishedAt: data.handoverFinishedAt as number }, take: decided.take, left: left - decided.take, completes: true, audited: !!(steps && line) }
   })
   const orderId = result.order._id
   if (!result.ok) {

@@ -13,6 +13,8 @@ import { ledgerOf } from '@server/ledger/model'
 import { moveOrderInTx } from '@server/orders/moves'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { earnPickupPoints, earnPickupPointsInTx } from '@server/members/points'
+import { handoverRecordFields } from '@server/pickup/handover-records'
+import type { VerificationDoc } from '@server/pickup/model'
 import { queueShipping, shippingMark } from '@server/payments/shipping'
 import { finishEach } from '@server/crash-finish'
 import { docsOf } from '@server/paging'
@@ -145,22 +147,23 @@ export async function tellArrivedAll(db: DB.Database, groupBuyId: string, orders
 
 /**
  * The hand-over's own steps inside the transaction that moves the order to PICKED_UP (pickup.verify, voucher.redeem):
- * the ledger's pickup (the after-sales window starts, the tier volume counted), the order's points (entry and
- * balance), and the shipping record's mark, returned for the caller's write of the order (shippingMark) — all in
+ * the ledger's pickup (the after-sales window starts, the tier volume counted), the order's points (the balance
+ * moved; its entry), the shipping record's mark and the counter's audit line (`audit`), returned for the caller's
+ * write of the order (shippingMark, handoverRecordFields: settle writes the entry and the line as documents) — all in
  * that one commit, so nothing is left for a crash to cut off and the order is written with `handoverFinishedAt:
  * now`. `order` is the order as the transaction writes it (PICKED_UP, pickedUpAt). Null when the order's sale is
  * not in the ledger yet (a payment cut off before it): the order is then written with `handoverFinishedAt: 0` and
  * finishHandover runs the steps after the commit, booking the sale first, as settle's finishInterruptedHandovers
  * would.
  */
-export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, now: number): Promise<Record<string, unknown> | null> {
+export async function finishHandoverInTx(t: Tx, db: DB.Database, order: OrderDoc, now: number, audit?: Omit<VerificationDoc, '_id'>): Promise<Record<string, unknown> | null> {
   // The ledger position is on the order the transaction read (#23): no second document to read or write.
   const lo = ledgerOf(order)
   if (!lo) return null
-  await earnPickupPointsInTx(t, db, order, now)
-  // The ledger's pickup and the shipping record ride on the order's own write (settle queues the record:
-  // payments/shipping.ts queueDueShipping).
-  return { ...pickupLedgerFields(lo, order.pickedUpAt ?? now, now), ...shippingMark(order, order.pickedUpAt ?? now) }
+  const earned = await earnPickupPointsInTx(t, db, order, now)
+  // The ledger's pickup, the shipping record, the audit line and the points entry ride on the order's own write
+  // (settle writes the documents in batches: payments/shipping.ts queueDueShipping, pickup/handover-records.ts).
+  return { ...pickupLedgerFields(lo, order.pickedUpAt ?? now, now), ...shippingMark(order, order.pickedUpAt ?? now), ...handoverRecordFields({ ...(audit ? { verification: audit } : {}), ...(earned ? { earned } : {}) }, now) }
 }
 
 /**

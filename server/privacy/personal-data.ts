@@ -11,6 +11,7 @@ import { releaseUnpaidCoupon } from '@server/coupons/coupon-flow'
 import { releaseUnpaid } from '@server/group-buys/order-flow'
 import type { OrderDoc } from '@server/orders/model'
 import { refundUnusedCoupon } from '@server/payments/refunds'
+import { writeDueHandoverRecords } from '@server/pickup/handover-records'
 
 type Doc = Record<string, unknown> & { _id: string }
 
@@ -61,6 +62,9 @@ function readPersonal(db: DB.Database, collection: string, where: Record<string,
 
 /** Everything stored about the caller, as stored; nothing about anyone else (only documents keyed to them). */
 export async function collectMyData(db: DB.Database, openid: string, now: number): Promise<MyData> {
+  // Hand-overs' audit lines and points entries still riding on orders are written first (settle would within the
+  // minute), so the codes a former clerk typed and a resident's points are all in the copy.
+  await writeDueHandoverRecords(db)
   const profile = await findById<Doc>(db, 'users', openid)
   const lists = await Promise.all(KEYS.map((k) => {
     const p = PERSONAL_DATA[k]
@@ -205,6 +209,10 @@ export async function erase(db: DB.Database, openid: string, now: number): Promi
   const ratingFiles = [...ratings, ...cases].flatMap((r) => [r.photos, r.images].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])))
   await deleteFiles([...(profile?.exportFiles ?? []), ...mine, ...ratingFiles])
   await settleUnfinishedPurchases(db, openid, now)
+  // Audit lines still riding on orders name their clerk (a former clerk may erase themselves): written first, so the
+  // re-link below finds them. A resident's riding points entries are written for the order's openid as settle finds
+  // it — a tombstone after the re-link, and then not written (server/pickup/handover-records.ts).
+  await writeDueHandoverRecords(db)
   for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
     const p = PERSONAL_DATA[k]
     const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }

@@ -46,7 +46,8 @@ export async function redeemVoucher(db: DB.Database, user: UserDoc, code: string
     const data = { pickedUpAt: now, pickedQuantity: o.quantity, redeemedBy: user._id }
     // The hand-over's steps (ledger pickup, points, shipping record) in this same commit, as at the counter.
     const after: OrderDoc = { ...o, ...data, status: 'PICKED_UP' }
-    const steps = await finishHandoverInTx(t, db, after, now)
+    // The audit line rides on the order's write too (settle copies it: server/pickup/handover-records.ts).
+    const steps = await finishHandoverInTx(t, db, after, now, { kind: 'voucher', code, clerkOpenid: user._id, pickupPointId: pointId, orderId: o._id, quantity: o.quantity, outcome: 'REDEEMED', at: now })
     const handoverFinishedAt = steps ? now : 0
     await moveOrderInTx(t, o, 'PICKED_UP', { ...data, ...steps, handoverFinishedAt })
     // (the steps' fields are dotted paths of the write — the ledger position's — not the order's own shape)
@@ -65,7 +66,7 @@ export async function redeemVoucher(db: DB.Database, user: UserDoc, code: string
       console.error('[vouchers] redemption steps failed; settle finishes them', order._id, err)
     }
   }
-  await audit(db, { kind: 'voucher', code, clerkOpenid: user._id, pickupPointId: pointId, orderId: order._id, quantity: order.quantity, outcome: 'REDEEMED', at: now })
+  if (result.order.handoverFinishedAt === 0) await audit(db, { kind: 'voucher', code, clerkOpenid: user._id, pickupPointId: pointId, orderId: order._id, quantity: order.quantity, outcome: 'REDEEMED', at: now })
   await addNotice(db, `voucher_used_${order._id}`, {
     openid: order.openid, kind: 'VOUCHER_REDEEMED', title: '服务券已核销', body: `「${order.title}」已完成核销`, page: `pages/resident/order/index?orderId=${order._id}`,
   }, now)

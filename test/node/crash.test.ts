@@ -232,7 +232,9 @@ describe('in-process kills at every gap, restarted on the same data', () => {
         // order; settle queues the record) are all there before anyone retries or settle runs — no later step is left.
         const doc = (await readDoc('orders', cutOrder.orderId))!
         expect({ status: doc.status, finished: doc.handoverFinishedAt > 0 }).toEqual({ status: 'PICKED_UP', finished: true })
-        expect(await readDoc('pointEntries', entryId)).toMatchObject({ points: 10, pendingSince: 0 })
+        // The points entry and the audit line ride on the order (settle writes them as documents, #23).
+        expect(doc.handoverRecords.earned).toMatchObject({ points: 10 })
+        expect(doc.handoverRecords.verification).toMatchObject({ outcome: 'PICKED_UP', orderId: cutOrder.orderId })
         expect((await readDoc('members', cutOrder.openid))!.points).toBe(10)
         expect((await readLedger(cutOrder.orderId))!.pickedUpAt).toBe(doc.pickedUpAt)
         expect(doc.shippingDueAt).toBe(doc.pickedUpAt)

@@ -5,7 +5,7 @@
  * same exactly-once, store-bound, audited path as the counter, and the resident is told 已送达.
  */
 import { splitShares } from '@shared/domain/ledger'
-import { DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { copyHandoverRecords, DEMO, createGroupBuy, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { netByParty, orderEntries } from './support/ledger'
 
 jest.setTimeout(180_000)
@@ -262,6 +262,8 @@ describe('配送单 and the hand-over at the door', () => {
     expect(notices).toHaveLength(1)
     expect(notices[0]).toMatchObject({ title: '已送达' })
     expect(notices[0].body).toContain('2栋 101')
+    // The hand-over's own line rode on the order until settle copied it (#23).
+    await copyHandoverRecords()
     expect(await readAll('verifications', { code })).toHaveLength(20)
     await cloud.fireTimer('settle')
     expect(await readAll('shippingUploads', { orderId })).toHaveLength(1)

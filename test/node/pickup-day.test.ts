@@ -3,7 +3,7 @@
  * the served quantity at the counter after a shortage, partial and proxy pickup, one code for all my orders at
  * a point, and the counter's 尾号 search with hand-over from the list.
  */
-import { DEMO, database, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { copyHandoverRecords, DEMO, database, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { createProduct, endNow, groupBuyFromOffer, paidOrder, publishOffer } from './support/merchant'
 import { arrived, ownGroupBuy } from './support/pickup-day'
 
@@ -140,6 +140,8 @@ describe('partial pickup (pickup.verify quantity)', () => {
     expect(rest.data).toMatchObject({ quantity: 1, leftQuantity: 0, status: 'PICKED_UP' })
     expect(await readDoc('orders', orderId)).toMatchObject({ status: 'PICKED_UP', pickedQuantity: 3 })
     expect((await cloud.call('pickup', DEMO.clerk, { action: 'verify', code })).error?.code).toBe('PICKUP.ALREADY_USED')
+    // The completing hand-over's line rode on the order until settle copied it (#23).
+    await copyHandoverRecords()
     const audited = await readAll('verifications', { orderId })
     expect(audited.map((v) => [v.outcome, v.quantity ?? null]).sort()).toEqual(
       [['HANDED_PART', 2], ['PICKED_UP', 1], ['PICKUP.ALREADY_USED', null], ['PICKUP.QUANTITY_TOO_MANY', null], ['PICKUP.QUANTITY_TOO_MANY', null]].sort(),
@@ -212,6 +214,7 @@ describe('one code for all my orders at a point (pickup.myCode)', () => {
     for (const id of orders) expect((await readDoc('orders', id))!.status).toBe('PICKED_UP')
     expect((await readDoc('orders', notMine))!.status).toBe('READY_FOR_PICKUP')
     // Every attempt audited; points and the ledger saw each pickup once.
+    await copyHandoverRecords()
     const audited = await readAll('verifications', { code: mine.data.code })
     expect(audited.filter((v) => v.outcome === 'PICKED_UP').map((v) => v.orderId).sort()).toEqual([...orders].sort())
     expect(audited.some((v) => v.outcome === 'AUTH.FORBIDDEN')).toBe(true)
@@ -247,6 +250,8 @@ describe('counter lookup (pickup.today phoneTail + pickup.handOver)', () => {
     const both = await Promise.all([1, 2].map(() => cloud.call<Doc>('pickup', DEMO.clerk, { action: 'handOver', orderId })))
     expect(both.filter((r) => r.ok)).toHaveLength(1)
     expect(both.find((r) => r.ok)!.data).toMatchObject({ via: 'list', quantity: 2, status: 'PICKED_UP', contact: { name: '赵先生' } })
+    // The completing hand-over's line rode on the order until settle copied it (#23).
+    await copyHandoverRecords()
     const audited = await readAll('verifications', { orderId })
     expect(audited.filter((v) => v.via === 'list').map((v) => v.outcome).sort()).toEqual(['ORDER.NOT_FOUND', 'PICKED_UP', 'PICKUP.ALREADY_USED'])
   })

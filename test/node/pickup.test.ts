@@ -3,7 +3,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { PickupOutputs } from '@shared/contracts/pickup'
 import { chinaMidnight } from '@shared/domain/calendar'
 import { decidePickup, isPickupCodeFormat } from '@shared/domain/pickup'
-import { readDoc, readLedger } from './support/cloud'
+import { copyHandoverRecords, readDoc, readLedger } from './support/cloud'
 import { DEMO, errorCode, expectOk, startHarness, type Harness } from './support/pickup-coupon'
 
 jest.setTimeout(120_000)
@@ -166,7 +166,13 @@ describe('pickup.verify', () => {
     const order = await myOrder(r, orders[r])
     expect(order.status).toBe('PICKED_UP')
     expect(order.pickedUpAt).not.toBeNull()
-    // Every one of the 20 attempts is in the audit, exactly one of them a hand-over.
+    // The hand-over's own line rides on the order, written in its transaction (#23); the 19 refusals are rows.
+    expect(await h.count('verifications', { kind: 'pickup', code: codes[r] })).toBe(19)
+    expect((await readDoc('orders', orders[r]))!.handoverRecords.verification).toMatchObject({ kind: 'pickup', code: codes[r], outcome: 'PICKED_UP', orderId: orders[r], quantity: 2 })
+    // Once settle has copied it (twice: nothing twice), every one of the 20 attempts is in the audit, exactly one of them a hand-over.
+    expect(await copyHandoverRecords()).toBeGreaterThan(0)
+    expect(await copyHandoverRecords()).toBe(0)
+    expect((await readDoc('orders', orders[r]))!.handoverRecords).toBeUndefined()
     expect(await h.count('verifications', { kind: 'pickup', code: codes[r] })).toBe(20)
     expect(await h.count('verifications', { kind: 'pickup', code: codes[r], outcome: 'PICKED_UP' })).toBe(1)
   })
@@ -187,6 +193,8 @@ describe('pickup.verify', () => {
     for (const reply of replies) expectOk(reply)
     const after = await readDoc('members', r)
     expect(after).toMatchObject({ points: 57, lifetimePoints: 57, unrecoveredPoints: 0, version: 3 })
+    // Each hand-over's points entry rode on its order (#23); settle writes them as entries, applied already.
+    await copyHandoverRecords()
     for (const orderId of [first.orders[r], second.orders[r], third.orders[r]]) {
       expect(await h.count('pointEntries', { ref: orderId, kind: 'EARN_PICKUP', pendingSince: 0 })).toBe(1)
       // The shipping record's mark, on the order (settle queues the record, #23).

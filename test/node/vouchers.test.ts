@@ -7,7 +7,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { SlotView } from '@shared/contracts/voucher'
 import { chinaMidnight, DAY_MS } from '@shared/domain/calendar'
 import { processDueRefunds } from '@server/payments/refunds'
-import { DEMO, atTheSeam, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
+import { copyHandoverRecords, DEMO, atTheSeam, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
 import { PNG_1PX } from './support/images'
 
 jest.setTimeout(180_000)
@@ -214,6 +214,8 @@ describe('redeeming a voucher', () => {
     const order = await readDoc('orders', orderId)
     expect(order).toMatchObject({ status: 'PICKED_UP', redeemedBy: DEMO.merchant })
     expect(order!.handoverFinishedAt).toBeGreaterThan(0)
+    // The redemption's line rode on the order until settle copied it (#23).
+    await copyHandoverRecords()
     const audit = await readAll('verifications', { kind: 'voucher', orderId })
     expect(audit).toHaveLength(10)
     expect(audit.filter((a) => a.outcome === 'REDEEMED')).toHaveLength(1)

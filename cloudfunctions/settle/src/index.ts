@@ -10,6 +10,7 @@ import { finishConfirmedRefunds, processDueRefunds, REFUNDS_DUE, UNFINISHED_REFU
 import { processDueShipping, queueDueShipping, SHIPPING_DUE } from '@server/payments/shipping'
 import { finishInterruptedPayments, OWED_SUCCESS_MESSAGES, queueDueSucceeded, UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES } from '@server/payments/payment-flow'
 import { finishInterruptedHandovers, UNFINISHED_HANDOVERS } from '@server/pickup/pickup-flow'
+import { HANDOVER_RECORDS_DUE, writeDueHandoverRecords } from '@server/pickup/handover-records'
 import { finishInterruptedArrivals } from '@server/group-buys/arrival'
 import { CATCH_UP_PAID, CATCH_UP_PICKED_UP, CATCH_UP_REFUNDS, catchUpLedger, releaseDue, RELEASES_DUE } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
@@ -46,6 +47,7 @@ const SELECTS = {
   ledger: [CATCH_UP_PAID, CATCH_UP_PICKED_UP, CATCH_UP_REFUNDS],
   releases: [RELEASES_DUE],
   shippingQueue: [SHIPPING_DUE],
+  handoverRecords: [HANDOVER_RECORDS_DUE],
   reminders: [WINDOW_STARTS_DUE, LAST_CALLS_DUE, READY_REMINDERS_DUE, EXPIRY_REMINDERS_DUE],
   owedSuccesses: [OWED_SUCCESS_MESSAGES],
   notices: [UNNOTICED_MESSAGES],
@@ -102,6 +104,8 @@ const tick = action({
     // Hand-overs marked their orders (shippingMark): their records are queued in batches, then uploaded.
     const shippingQueued = await pass(SELECTS.shippingQueue, () => queueDueShipping(db), { queued: 0 })
     const shipping = { ...(await pass(null, () => processDueShipping(db, now), { accepted: 0, retrying: 0, skipped: 0 })), ...shippingQueued }
+    // …and their audit lines and points entries (server/pickup/handover-records.ts), before the points heal reads them.
+    const handoverRecords = await pass(SELECTS.handoverRecords, () => writeDueHandoverRecords(db), { written: 0 })
     const reminders = await pass(SELECTS.reminders, () => sendPickupReminders(db, now), { readyReminders: 0, expiryReminders: 0, windowStartReminders: 0, lastCallReminders: 0 })
     const ratings = await net(() => healRatingStats(db, now), { checked: 0, healed: 0 })
     const points = await net(() => healMemberPoints(db, now), { checked: 0, healed: 0 })
@@ -120,7 +124,7 @@ const tick = action({
     if (couponsDue) couponNets.ran(now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
-      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, reminders, ratings, points, couponHolds, exports: exportsDeleted, messages, reconciliation })
+      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, handoverRecords, reminders, ratings, points, couponHolds, exports: exportsDeleted, messages, reconciliation })
   },
 })
 

@@ -1,5 +1,6 @@
 import { startLocalCloud, type LocalCloud } from '../../../local-cloud/host'
 import { DEMO } from '../../../local-cloud/seed'
+import { writeDueHandoverRecords } from '@server/pickup/handover-records'
 
 /** Loose document shape for assertions (tests read fields the way a JSON consumer would). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -122,6 +123,15 @@ export async function readAll<T = Doc>(collection: string, where: Record<string,
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * What settle does every minute for hand-overs (#23): the audit lines and points entries that rode on their orders
+ * (server/pickup/handover-records.ts) written into `verifications` and `pointEntries`. Tests that read those
+ * collections after a hand-over run it first, as settle would.
+ */
+export async function copyHandoverRecords(): Promise<number> {
+  return (await writeDueHandoverRecords(database())).written
+}
 
 /** One request a call made at the database seam: its action (`database.getDocument`, …), collection and query. */
 export interface SeamCall {

@@ -1,8 +1,8 @@
 import { memberContract, type PointEntryView } from '@shared/contracts/member'
 import { ERROR_CODES, fail, ok } from '@shared/errors'
-import { decodeCursor, keysetPage } from '@server/cursor'
+import { decodeCursor, encodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
-import { POINT_ENTRIES } from '@server/members/points'
+import { pendingEarnedEntries, POINT_ENTRIES } from '@server/members/points'
 import type { PointEntryDoc } from '@server/members/model'
 
 const PAGE = 20
@@ -15,8 +15,22 @@ export const history = action({
     const pos = decodeCursor(cursor)
     if (pos === 'invalid') return fail(ERROR_CODES.INPUT_INVALID, 'cursor: not one we issued')
     // A void entry (a spend that never happened) is not a spend: it is not listed.
-    const page = await keysetPage<PointEntryDoc>(db, POINT_ENTRIES, { openid: caller.openid, void: db.command.neq(true) }, { field: 'createdAt', dir: 'desc' }, pos, PAGE)
-    const items = page.docs.map((e): PointEntryView => ({ entryId: e._id, kind: e.kind, points: e.points, unrecovered: e.unrecovered, note: e.note, createdAt: e.createdAt }))
-    return ok({ items, nextCursor: page.nextCursor })
+    const [riding, page] = await Promise.all([
+      // A hand-over's points entry rides on its order until settle copies it (server/pickup/handover-records.ts): its
+      // balance has moved already, so the entry is listed at once, in its place.
+      pendingEarnedEntries(db, caller.openid),
+      keysetPage<PointEntryDoc>(db, POINT_ENTRIES, { openid: caller.openid, void: db.command.neq(true) }, { field: 'createdAt', dir: 'desc' }, pos, PAGE),
+    ])
+    const listed = new Set(page.docs.map((e) => e._id))
+    // Newest first, ties by id (as keysetPage orders): the riding entries that belong after the cursor.
+    const newer = (a: { v: number; id: string }, b: { v: number; id: string }) => a.v > b.v || (a.v === b.v && a.id > b.id)
+    const after = riding.filter((e) => !listed.has(e._id) && (!pos || newer(pos, { v: e.createdAt, id: e._id })))
+    const merged = [...page.docs, ...after].sort((a, b) => b.createdAt - a.createdAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0))
+    // With riding entries merged in, the page may spill over: the next page starts after its last entry.
+    const docs = merged.slice(0, PAGE)
+    const last = docs[docs.length - 1]
+    const nextCursor = (page.nextCursor || merged.length > PAGE) && last ? encodeCursor({ v: last.createdAt, id: last._id }) : null
+    const items = docs.map((e): PointEntryView => ({ entryId: e._id, kind: e.kind, points: e.points, unrecovered: e.unrecovered, note: e.note, createdAt: e.createdAt }))
+    return ok({ items, nextCursor })
   },
 })

@@ -28,12 +28,13 @@ export const handOver = action({
       await audit(db, { ...entry, outcome: ERROR_CODES.ORDER_NOT_FOUND })
       return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order at this pickup point')
     }
-    const r = await handOverOrder(db, order, { via: 'list', code: null, quantity }, now)
+    const r = await handOverOrder(db, order, { via: 'list', code: null, quantity, audit: { ...entry, code: '' } }, now)
     if (!r.ok) {
       await audit(db, { ...entry, outcome: r.error })
       return fail(r.error, refusalMessage(r.error, 'refused'))
     }
-    await audit(db, { ...entry, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART' })
+    // A completing hand-over's line rode on the order (settle copies it: server/pickup/handover-records.ts).
+    if (!r.audited) await audit(db, { ...entry, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART' })
     const one = view(r.order, r.take, r.left, (await staffContactsOf(db, [order.openid])).get(order.openid) ?? null)
     return ok({ ...one, orders: [one], via: 'list' as const })
   },

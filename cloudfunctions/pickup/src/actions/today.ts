@@ -14,6 +14,7 @@ import type { VerificationDoc } from '@server/pickup/model'
 import { staffContactsOf } from '@server/privacy/contact'
 import { docsOf } from '@server/paging'
 import { readAllWhere } from '@server/insight/query'
+import { pendingVerificationsAt } from '@server/pickup/handover-records'
 
 const PAGE = 20
 const RECENT = 10
@@ -72,13 +73,18 @@ export const today = action({
     const out: PickupOutputs['today'] = { items, nextCursor: page.nextCursor }
     if (pos || phoneTail) return ok(out)
 
-    const [recentRes, readyCount, pickedUpToday] = await Promise.all([
+    const [recentRes, riding, readyCount, pickedUpToday] = await Promise.all([
       db.collection('verifications').where({ pickupPointId: pointId }).orderBy('at', 'desc').limit(RECENT).get() as unknown as Promise<{ data: VerificationDoc[] }>,
+      // A completing hand-over's line rides on its order until settle copies it (server/pickup/handover-records.ts).
+      pendingVerificationsAt(db, pointId, RECENT),
       // A count of the READY orders on the index the list pages on (server/pickup/ready-count.ts).
       readyCountOf(db, pointId),
-      db.collection('verifications').where({ pickupPointId: pointId, at: _.gte(chinaMidnight(now)), kind: 'pickup', outcome: 'PICKED_UP' }).count() as unknown as Promise<{ total: number }>,
+      // Orders handed over here today, whole (orders.point_picked): exact at once, wherever their audit line is.
+      db.collection('orders').where({ pickupPointId: pointId, pickedUpAt: _.gte(chinaMidnight(now)) }).count() as unknown as Promise<{ total: number }>,
     ])
-    out.recent = recentRes.data.map(
+    const copied = new Set(recentRes.data.map((v) => v._id))
+    const recent = [...recentRes.data, ...riding.filter((v) => !copied.has(v._id))].sort((a, b) => b.at - a.at).slice(0, RECENT)
+    out.recent = recent.map(
       (v): VerificationView => ({ kind: v.kind, outcome: v.outcome, orderId: v.orderId ?? null, couponId: v.couponId ?? null, at: v.at }),
     )
     out.counts = { readyCount, pickedUpToday: pickedUpToday.total }
