@@ -18,8 +18,8 @@ export async function fillOrders(pickupPointId: string, groupBuyIds: string[], f
     const writes = []
     for (let k = i; k < Math.min(total, i + batch); k++) {
       const status = statuses[k % statuses.length]
-      // Paid orders carry what the payment fixes on them: paidAt, paidIn and the 跟团号 (every order of the group
-      // joined before it, as joinSeqOf counts; the fill joins in k order, round robin over the group buys).
+      // Paid orders carry what the payment fixes on them: paidAt, paidIn and a 跟团号 (numbered here in fill order,
+      // round robin over the group buys, as orders numbered before the group buy's counter are: the paidIn form).
       const paid = status === 'PAID' || status === 'READY_FOR_PICKUP' || status === 'PICKED_UP'
       const groupBuyId = groupBuyIds[k % groupBuyIds.length]
       writes.push(

@@ -4,7 +4,7 @@ import { crashPoint, isCrash } from '@server/crash-points'
 import type { GroupBuyDoc, ArrivalDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
-import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { inSeqOrder, readOrdersInJoinOrder } from '@server/group-buys/join-order'
 import { addNotice } from '@server/messages/notices'
 import { requestRefund, requestShortageRefund } from '@server/payments/refunds'
 import { pickupCodeTtlMs, readyForPickup, reserveDrawnCodes, tellArrivedAll } from '@server/pickup/pickup-flow'
@@ -157,7 +157,8 @@ async function tellMerchantShort(db: DB.Database, gb: GroupBuyDoc, arrival: Arri
 async function decideArrival(db: DB.Database, gb: GroupBuyDoc, askedReceived: number | undefined, now: number): Promise<{ arrival: ArrivalDoc; resumed: boolean }> {
   const existing = await findById<ArrivalDoc>(db, 'arrivals', gb._id)
   if (existing) return { arrival: existing, resumed: true }
-  const paid = (await readOrdersInJoinOrder(db, gb._id)).filter((o) => o.status === 'PAID')
+  // Served in 跟团号 order: first paid, first served (group-buys/join-order.ts).
+  const paid = inSeqOrder(await readOrdersInJoinOrder(db, gb._id)).filter((o) => o.status === 'PAID')
   const paidQuantity = paid.reduce((s, o) => s + o.quantity, 0)
   const receivedQuantity = askedReceived === undefined ? paidQuantity : Math.min(askedReceived, paidQuantity)
   const doc: ArrivalDoc = {

@@ -23,6 +23,8 @@ export interface GroupBuyDoc {
   minParticipants: number
   /** Distinct residents with at least one paid order. */
   paidParticipants: number
+  /** The last 跟团号 given (server/group-buys/join-order.ts); absent on group buys from before the counter. */
+  paidSeq?: number
   limitPerUser: number
   startAt: number
   endAt: number

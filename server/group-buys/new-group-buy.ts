@@ -17,6 +17,7 @@ export function newGroupBuyDoc(terms: GroupBuyTerms, now: number): Omit<GroupBuy
     reservedQuantity: 0,
     soldQuantity: 0,
     paidParticipants: 0,
+    paidSeq: 0,
     status: 'OPEN',
     createdAt: now,
     succeededAt: null,

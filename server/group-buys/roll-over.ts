@@ -11,6 +11,7 @@ import { requestPartialRefund, requestRefund } from '@server/payments/refunds'
 import { succeedIfReached } from '@server/payments/payment-flow'
 import { docsOf } from '@server/paging'
 import type { DueQuery } from '@server/due'
+import { nextSeqOf, seqFields } from '@server/group-buys/join-order'
 
 /**
  * ROLL_OVER (the resident's choice at join): when a group fails, such an order stays PAID and is held
@@ -113,12 +114,15 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
     const part = await txGet<ParticipationDoc>(t, 'participations', partId)
     if ((part?.quantity ?? 0) + o.quantity > gb.limitPerUser) return null
     const first = (part?.paidOrders ?? 0) === 0
-    const counts = { stockLeft: gb.stockLeft - o.quantity, soldQuantity: gb.soldQuantity + o.quantity, paidParticipants: gb.paidParticipants + (first ? 1 : 0) }
+    // Its 跟团号 in the next group, from that group's counter like a payment's (group-buys/join-order.ts): before, it
+    // was counted by its first join and shared a number with an order paid there earlier.
+    const numbered = await nextSeqOf(db, gb)
+    const counts = { stockLeft: gb.stockLeft - o.quantity, soldQuantity: gb.soldQuantity + o.quantity, paidParticipants: gb.paidParticipants + (first ? 1 : 0), paidSeq: numbered.paidSeq }
     await t.collection('groupBuys').doc(gb._id).update({ data: counts })
     if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity } })
     else await t.collection('participations').doc(partId).set({ data: { groupBuyId: gb._id, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
     await t.collection('orders').doc(o._id).update({
-      data: { groupBuyId: gb._id, priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },
+      data: { groupBuyId: gb._id, ...seqFields(gb._id, numbered.seq), priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },
     })
     return { ...gb, ...counts }
   })

@@ -92,7 +92,7 @@ export async function planSale(db: DB.Database, order: OrderDoc, gb: GroupBuyDoc
   // paidAt and transactionId are set only by the PENDING_PAYMENT → PAID write, after the amount was checked.
   if (order.paidAt === null || !order.transactionId) return null
   const terms: SplitTerms = { ...(await termsFor(db, gb, order.paidAt)), ...(order.delivery?.feeFen ? { deliveryFeeFen: order.delivery.feeFen } : {}) }
-  const seq = await seqOf(db, order)
+  const seq = seqOf(order)
   const accounts: Record<Party, string> = { merchant: gb.merchantId ?? '', leader: gb.creatorOpenid, store: order.pickupPointId, platform: PLATFORM_ACCOUNT_ID }
   const shares = splitShares(order.amountFen, order.quantity, terms)
   const orderId = order._id

@@ -66,8 +66,8 @@ export interface LedgerOrderDoc {
   _id: string
   groupBuyId: string
   title: string
-  /** 跟团号, fixed at the sale (orders are never removed, so it cannot change). */
-  seq: number
+  /** 跟团号 as the order carried it at the sale (null for one paid after its group ended: never counted, never numbered). */
+  seq: number | null
   terms: SplitTerms
   accounts: Record<Party, string>
   amountFen: number

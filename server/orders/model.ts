@@ -64,8 +64,13 @@ export interface OrderDoc extends OrderDeliveryFields {
   pointsBack?: Record<string, number>
   /** 0 from PENDING_PAYMENT → PAID until the payment's later steps are done (payment-flow finishPayment). */
   paymentFinishedAt?: number
-  /** 跟团号, fixed at payment; `paidIn` is the group buy it was paid in (a roll-over moves the order on: its 跟团号 there is counted again, and its sale stays in the rollups of `paidIn`). */
+  /**
+   * 跟团号 (server/group-buys/join-order.ts), given when the order is counted into a group buy: `seqIn` is that group
+   * buy (a roll-over's move gives it a number in the next group); orders from before `seqIn` were numbered in `paidIn`.
+   * `paidIn` is the group buy it was paid in: its sale stays in that group buy's rollups after a roll-over.
+   */
   seq?: number
+  seqIn?: string
   paidIn?: string
   /** Where and when to collect, written with the readying (server/pickup/place.ts OrderPickup; absent before). */
   pickup?: { place: PickupPlaceView | null; pickupStartAt: number | null; pickupEndAt: number | null }

@@ -14,7 +14,7 @@ import { drawnPickupCode, pickupCodeTtlMs, readyForPickup, tellArrived } from '@
 import { pickupWordsFor, pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
 import { bookSale, planSale, writeSale } from '@server/ledger/ledger-flow'
-import { joinSeqOf } from '@server/group-buys/join-order'
+import { nextSeqOf, seqFields, seqOf } from '@server/group-buys/join-order'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
 import { finishEach } from '@server/crash-finish'
@@ -50,10 +50,9 @@ export async function applyPayment(db: DB.Database, orderId: string, now: number
     return 'REFUNDING'
   }
 
-  // 跟团号, fixed at payment (the ledger's sale and the order page read it from the order from then on).
-  const seq = await joinSeqOf(db, order)
-  // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them.
-  const paidFields = { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, seq, paidIn: order.groupBuyId }
+  // paymentFinishedAt 0 marks the steps below as not done yet: a re-sent notice or settle finishes them. The 跟团号
+  // is given by the count (countPayment), from the group buy's counter.
+  const paidFields = { paidAt: now, transactionId: confirmed.transactionId, paymentFinishedAt: 0, paidIn: order.groupBuyId }
   const asPaid: OrderDoc = { ...order, ...paidFields, status: 'PAID' }
   const paid = await moveOrder(db, orderId, 'PENDING_PAYMENT', 'PAID', paidFields)
   if (!paid) {
@@ -215,10 +214,10 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     if (!read) return { outcome: 'ALREADY' }
     // `pending`: this transaction also makes the move to PAID (payInOneCommit), for the usual payment only.
     if (pending && (read.status !== 'PENDING_PAYMENT' || read.amountFen !== pending.totalFee)) throw new NotPending()
-    // 跟团号, fixed at payment (an indexed count, read beside the transaction: the order's place never changes).
-    const fromPending = pending && { paidAt: pending.paidAt, transactionId: pending.transactionId, paymentFinishedAt: 0, seq: await joinSeqOf(db, read), paidIn: read.groupBuyId }
-    // The order as this transaction will write it: PAID when it makes the move (moveOrderInTx below).
-    const o: OrderDoc & { countedAfterEnd?: boolean } = fromPending ? { ...read, ...fromPending, status: 'PAID' } : read
+    const fromPending = pending && { paidAt: pending.paidAt, transactionId: pending.transactionId, paymentFinishedAt: 0, paidIn: read.groupBuyId }
+    // The order as this transaction will write it: PAID when it makes the move (moveOrderInTx below); with its
+    // 跟团号 once the count below gives it one.
+    let o: OrderDoc & { countedAfterEnd?: boolean } = fromPending ? { ...read, ...fromPending, status: 'PAID' } : read
     // The ledger position of a sale booked here rides on the order's write (#23: no document of its own).
     let saleFields: Record<string, unknown> = {}
     // The order's write in this transaction: with the move to PAID when it is made here.
@@ -255,15 +254,20 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     const partId = participationIdFor(o.groupBuyId, o.openid)
     const part = await txGet<ParticipationDoc>(t, 'participations', partId)
     const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
+    const running = !!gb && RUNNING_STATUSES.includes(gb.status)
+    // 跟团号: the group buy's next number, given with the count (one home: group-buys/join-order.ts) — before the
+    // sale is planned, which carries it into the ledger's lines.
+    const numbered = gb && running && seqOf(o) === null ? await nextSeqOf(db, gb) : null
+    const seqMark = numbered && gb ? seqFields(gb._id, numbered.seq) : {}
+    o = { ...o, ...seqMark }
     await bookSaleWith(gb)
     const firstPaid = (part?.paidOrders ?? 0) === 0
     // The buyer's paid day (the repeat rate's rollup, #23) rides on the participation's own write.
     if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, ...buyerDayUpdate(db, o) } })
     else await addBuyerDayInTx(t, db, o, { quantity: o.quantity, paidOrders: 1 })
-    const running = !!gb && RUNNING_STATUSES.includes(gb.status)
     let counted: GroupBuyDoc | undefined
     if (gb && running) {
-      const counts = { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity }
+      const counts = { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity, ...(numbered ? { paidSeq: numbered.paidSeq } : {}) }
       await t.collection('groupBuys').doc(gb._id).update({ data: { ...counts, ...sale } })
       counted = { ...gb, ...counts }
     } else if (gb) {
@@ -280,7 +284,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     // when the goods arrive and shown only then: the sign-off readies the group in one write instead of a
     // transaction per order, and the payment writes no document for the code (#23).
     const code = fresh && counted && o.status === 'PAID' && o.kind !== 'SERVICE' && !o.pickupCode ? drawnPickupCode(now) : {}
-    const mark = running ? { countedAt: now, ...code, ...voucher, ...succeededDue, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
+    const mark = running ? { countedAt: now, ...seqMark, ...code, ...voucher, ...succeededDue, ...(finished ? { paymentFinishedAt: now } : {}) } : { countedAt: now, countedAfterEnd: true }
     await writeOrder(mark)
     return { outcome: running ? 'COUNTED' : 'ENDED', order: { ...o, ...saleFields, ...mark }, groupBuy: counted, sale: booked, finished }
   })

@@ -7,6 +7,11 @@ export function formatFen(fen: number): string {
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
 
+/** 跟团号 as shown: "#12", or "待付款" for an order not paid yet (it has no number until its payment is counted). */
+export function formatSeq(seq: number | null | undefined): string {
+  return typeof seq === 'number' ? `#${seq}` : '待付款'
+}
+
 /** Times read in China time on every phone, as they are entered (the shared calendar). */
 export function formatTime(ms: number): string {
   return formatChina(ms, 'MM-DD HH:mm')

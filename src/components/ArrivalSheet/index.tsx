@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import type { PickListItem } from '@/shared/contracts/group-buy'
-import { formatFen } from '../format'
+import { formatFen, formatSeq } from '../format'
 import InputNumber from '../kit/inputnumber'
 import Popup from '../kit/popup'
 import { previewShortage } from './shortage'
@@ -40,7 +40,7 @@ export default function ArrivalSheet({ visible, items, priceFen, unit, submittin
             <Text className='arrival__short-title'>{`缺货 ${p.short}${unit}`}</Text>
             <Text className='arrival__line'>按跟团号先后配货，排在后面的团员少发，少发部分按团购价原路退款：</Text>
             {p.cut.map((c) => (
-              <Text key={c.seq} className='arrival__line'>{`#${c.seq} ${c.maskedName}：应发 ${c.quantity}，实发 ${c.served}，退 ${formatFen((c.quantity - c.served) * priceFen)}`}</Text>
+              <Text key={`${c.seq}-${c.maskedName}`} className='arrival__line'>{`${formatSeq(c.seq)} ${c.maskedName}：应发 ${c.quantity}，实发 ${c.served}，退 ${formatFen((c.quantity - c.served) * priceFen)}`}</Text>
             ))}
             <Text className='arrival__line arrival__refund'>{`共退款 ${formatFen(p.refundFen)}`}</Text>
           </View>

@@ -6,7 +6,7 @@ export interface ShortagePreview {
   received: number
   short: number
   /** 跟团号 whose order gets less than paid for, with what they get. */
-  cut: { seq: number; maskedName: string; quantity: number; served: number }[]
+  cut: { seq: number | null; maskedName: string; quantity: number; served: number }[]
   refundFen: number
 }
 
@@ -15,11 +15,12 @@ export interface ShortagePreview {
  * (planArrival: served in 跟团号 order, the missing units refunded at the order's price).
  */
 export function previewShortage(items: readonly PickListItem[], received: number, priceFen: number): ShortagePreview {
-  const ordered = [...items].sort((a, b) => a.seq - b.seq)
+  // Numbered orders by their number; one without (rolled over before numbers were kept) last, as the cloud serves it.
+  const ordered = [...items].sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER))
   const expected = ordered.reduce((n, i) => n + i.quantity, 0)
   const bounded = Math.max(0, Math.min(received, expected))
   const plan = planArrival(
-    ordered.map((i) => ({ orderId: String(i.seq), quantity: i.quantity, priceFen, amountFen: i.quantity * priceFen })),
+    ordered.map((i, k) => ({ orderId: String(k), quantity: i.quantity, priceFen, amountFen: i.quantity * priceFen })),
     bounded,
   )
   const cut = ordered

@@ -163,8 +163,8 @@ export interface PaymentParams {
 }
 
 export interface ParticipantView {
-  /** 跟团号: the order's join sequence number within its group buy. */
-  seq: number
+  /** 跟团号: the number the order was counted with (payment order, group-buys/join-order.ts); null while unpaid. */
+  seq: number | null
   maskedName: string
   quantity: number
   /** What is (or will be) handed over: less than quantity after a shortage, 0 once refunded in full (always sent). */
@@ -185,8 +185,8 @@ export interface SharePosterText {
 }
 
 export interface PickListItem {
-  /** 跟团号 */
-  seq: number
+  /** 跟团号 (null only for an order numbered by no count: one rolled over before numbers were kept) */
+  seq: number | null
   maskedName: string
   quantity: number
   /** What will be handed over (less than quantity after a shortage; 0 if refunded in full). */

@@ -74,6 +74,6 @@ export interface OrderOutputs {
    * (部分提货); `delegateCode`: the outstanding 代取 code, if any (READY orders only); `afterSalesUntil`: the last
    * moment a 售后 case may be opened (pickedUpAt + the deployment's after-sales window), null until picked up.
    */
-  get: { order: OrderView & { seq: number; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null; afterSalesUntil?: number | null } }
+  get: { order: OrderView & { seq: number | null; pickup?: OrderPickupInfo; pickedQuantity?: number; delegateCode?: string | null; afterSalesUntil?: number | null } }
   cancel: { order: OrderView }
 }

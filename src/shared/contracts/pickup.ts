@@ -68,8 +68,8 @@ export interface PickupTodayItem {
   servedQuantity: number
   /** Still to hand over (servedQuantity less any part already picked up). */
   leftQuantity: number
-  /** 跟团号 within its group buy. */
-  seq: number
+  /** 跟团号 within its group buy (null only for an order numbered by no count: one rolled over before numbers were kept). */
+  seq: number | null
   maskedName: string
   /** 收货人: 称呼, phone tail, note (null when the resident gave none). */
   contact: StaffContactView | null

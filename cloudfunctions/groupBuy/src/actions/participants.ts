@@ -8,15 +8,15 @@ import { servedQuantityOf, type OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { contactsFor } from '@server/privacy/contact'
 import { leadsGroupBuy } from '@server/group-buys/access'
-import { JOIN_ORDER } from '@server/group-buys/join-order'
+import { JOIN_ORDER, seqOf } from '@server/group-buys/join-order'
 import { docsOf } from '@server/paging'
 
 const PAGE = 50
 
 /**
- * The leader's 接龙 list: orders in join order, numbered 1, 2, 3… (跟团号), names masked; the
- * 收货人 (称呼, phone tail, note) only for the leader and clerks of its pickup point (server/privacy/contact.ts). The cursor carries
- * the position so numbering continues across pages without counting.
+ * The leader's 接龙 list: orders in join order, each with its own 跟团号 (given when its payment was counted:
+ * group-buys/join-order.ts; none while unpaid), names masked; the 收货人 (称呼, phone tail, note) only for the leader
+ * and clerks of its pickup point (server/privacy/contact.ts).
  */
 export const participants = action({
   access: ['leader', 'merchant', 'admin'],
@@ -29,19 +29,18 @@ export const participants = action({
     const user = await caller.user()
     if (!leadsGroupBuy(user, gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
     const _ = db.command
-    // Position = (createdAt, _id, seq so far); seq rides in the cursor's id as "<seq>:<orderId>".
-    const [seqText, lastId] = pos ? pos.id.split(':') : ['0', '']
-    const startSeq = Number(seqText) || 0
+    // Position = (createdAt, _id). A cursor from before carried "<seq>:<orderId>": its id is the part after the colon.
+    const lastId = pos ? (pos.id.split(':').pop() ?? '') : ''
     const where = afterPosition(_, { groupBuyId }, JOIN_ORDER, pos && { v: pos.v, id: lastId })
     const res = await docsOf<OrderDoc>(db.collection('orders').where(where as never).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(PAGE + 1))
     const docs = res.slice(0, PAGE)
     const contacts = await contactsFor(db, user, gb.pickupPointId, docs.map((o) => o.openid))
-    const items = docs.map((o, i) => ({
-      seq: startSeq + i + 1, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: servedQuantityOf(o), status: o.status, createdAt: o.createdAt,
+    const items = docs.map((o) => ({
+      seq: seqOf(o), maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: servedQuantityOf(o), status: o.status, createdAt: o.createdAt,
       fromPoster: !!o.referrerLeader && o.referrerLeader === gb.creatorOpenid, contact: contacts.get(o.openid) ?? null,
     }))
     const last = docs[docs.length - 1]
-    const nextCursor = res.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: `${startSeq + docs.length}:${last._id}` }) : null
+    const nextCursor = res.length > PAGE && last ? encodeCursor({ v: last.createdAt, id: last._id }) : null
     return ok({ items, nextCursor })
   },
 })

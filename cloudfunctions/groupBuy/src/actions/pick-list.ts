@@ -7,7 +7,7 @@ import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { canSeeGroupBuyOrders } from '@server/group-buys/access'
-import { readOrdersInJoinOrder } from '@server/group-buys/join-order'
+import { inSeqOrder, readOrdersInJoinOrder, seqOf } from '@server/group-buys/join-order'
 import { canSeeContactsAt, contactsFor } from '@server/privacy/contact'
 import { csvDocument } from '@server/csv'
 import { saveExport } from '@server/storage/exports'
@@ -30,11 +30,12 @@ export const pickList = action({
     if (!gb) return fail(ERROR_CODES.GROUP_BUY_NOT_FOUND, 'no such group buy')
     const user = await caller.user()
     if (!canSeeGroupBuyOrders(user, gb)) return fail(ERROR_CODES.AUTH_FORBIDDEN, 'not your group buy')
-    const orders = await readOrdersInJoinOrder(db, groupBuyId)
-    const handed = orders.map((o, i) => ({ o, seq: i + 1 })).filter(({ o }) => TO_HAND_OVER.includes(o.status))
+    // In 跟团号 order, each numbered as the order is (group-buys/join-order.ts): the order a short arrival serves in.
+    const orders = inSeqOrder(await readOrdersInJoinOrder(db, groupBuyId))
+    const handed = orders.map((o) => ({ o, seq: seqOf(o) })).filter(({ o }) => TO_HAND_OVER.includes(o.status))
     // 收货人 only for the leader and clerks of this pickup point (never the merchant or the admin).
     const contacts = await contactsFor(db, user, gb.pickupPointId, handed.map(({ o }) => o.openid))
-    const items: PickListItem[] = handed.map(({ o, seq }: { o: OrderDoc; seq: number }) => ({
+    const items: PickListItem[] = handed.map(({ o, seq }: { o: OrderDoc; seq: number | null }) => ({
       seq, maskedName: maskName(o.nickname), quantity: o.quantity, servedQuantity: o.servedQuantity ?? o.quantity, status: o.status, contact: contacts.get(o.openid) ?? null,
     }))
     if (format === 'json') return ok({ items })
@@ -42,7 +43,7 @@ export const pickList = action({
     const withContact = canSeeContactsAt(user, gb.pickupPointId)
     const csv = csvDocument([
       ['跟团号', '昵称', ...(withContact ? ['收货人'] : []), '数量', '实发', '状态'],
-      ...items.map((it) => [it.seq, it.maskedName, ...(withContact ? [contactLine(it.contact)] : []), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status]),
+      ...items.map((it) => [it.seq ?? '', it.maskedName, ...(withContact ? [contactLine(it.contact)] : []), it.quantity, it.servedQuantity, STATUS_TEXT[it.status] ?? it.status]),
     ])
     return ok({ items, ...(await saveExport(db, 'picklists', `${groupBuyId}-${now}.csv`, Buffer.from(csv, 'utf8'), now)) })
   },

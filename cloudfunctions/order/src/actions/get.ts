@@ -20,9 +20,9 @@ export const get = action({
     // Where and when as the sign-off wrote them on the order (#23: the pickup-code page reads the order alone);
     // read from the group buy and the point before that, and for an order moved on to a next group.
     const onOrder = view.rollOver?.state === 'MOVED' ? undefined : order.pickup
-    // 跟团号 as fixed at payment (counted only for an order not paid yet, or moved to another group since).
-    const [seq, gb, place] = await Promise.all([
-      seqOf(db, order),
+    // 跟团号 as the count gave it (none before the order is paid and counted: group-buys/join-order.ts).
+    const seq = seqOf(order)
+    const [gb, place] = await Promise.all([
       onOrder ? null : findById<GroupBuyDoc>(db, 'groupBuys', order.groupBuyId),
       onOrder ? onOrder.place : pickupPlaceOf(db, order.pickupPointId),
     ])

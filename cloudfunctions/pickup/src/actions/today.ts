@@ -56,7 +56,7 @@ export const today = action({
       page = await keysetPage<OrderDoc>(db, 'orders', ready, { field: 'readyAt', dir: 'desc' }, pos, PAGE)
     }
     // The clerk works at this point: the 收货人 beside each 跟团号 is theirs to see (server/privacy/contact.ts).
-    const [contacts, seqs] = await Promise.all([staffContactsOf(db, page.docs.map((o) => o.openid)), Promise.all(page.docs.map((o) => seqOf(db, o)))])
+    const [contacts, seqs] = await Promise.all([staffContactsOf(db, page.docs.map((o) => o.openid)), Promise.resolve(page.docs.map((o) => seqOf(o)))])
     const items: PickupTodayItem[] = page.docs.map((o, i) => ({
       orderId: o._id,
       groupBuyId: o.groupBuyId,

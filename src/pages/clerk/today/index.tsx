@@ -1,7 +1,7 @@
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { useState } from 'react'
-import { formatTime } from '@/components/format'
+import { formatSeq, formatTime } from '@/components/format'
 import QuantityStepper from '@/components/QuantityStepper'
 import StateView from '@/components/StateView'
 import type { PickupTodayItem, VerificationView } from '@/shared/contracts/pickup'
@@ -25,7 +25,7 @@ function ReadyRow({ item }: { item: PickupTodayItem }) {
   const take = Math.min(count, item.leftQuantity)
   const who = contactLine(item.contact) || item.maskedName
   const handOver = async () => {
-    const { confirm } = await Taro.showModal({ title: '核对后交付', content: `#${item.seq} ${who}\n${item.title} ×${take}${take < item.leftQuantity ? `（剩 ${item.leftQuantity - take} 待提）` : ''}` })
+    const { confirm } = await Taro.showModal({ title: '核对后交付', content: `${formatSeq(item.seq)} ${who}\n${item.title} ×${take}${take < item.leftQuantity ? `（剩 ${item.leftQuantity - take} 待提）` : ''}` })
     if (!confirm) return
     const r = await useClerkStore.getState().handOver(item.orderId, take < item.leftQuantity ? take : undefined)
     if (!r) return
@@ -35,7 +35,7 @@ function ReadyRow({ item }: { item: PickupTodayItem }) {
   return (
     <View className='row clerk-today__row' id={`ready-${item.orderId}`}>
       <View className='clerk-today__who'>
-        <Text className='clerk-today__seq'>{`#${item.seq}`}</Text>
+        <Text className='clerk-today__seq'>{formatSeq(item.seq)}</Text>
         <Text>{` ${who}`}</Text>
         <Text className='muted clerk-today__title'>{item.title}</Text>
       </View>

@@ -4,7 +4,7 @@ import ArrivalSheet from '@/components/ArrivalSheet'
 import Gallery from '@/components/Gallery'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter, useShareAppMessage } from '@tarojs/taro'
 import Countdown from '@/components/Countdown'
-import { formatFen, formatTime } from '@/components/format'
+import { formatFen, formatSeq, formatTime } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import GroupProgress from '@/components/GroupProgress'
 import Poster from '@/components/Poster'
@@ -143,9 +143,9 @@ export default function LeaderGroupPage() {
           emptyText='还没有人参团，分享给邻居吧'
           onRetry={() => void leader.refreshParticipants(id)}
         >
-          {parts.items.map((p) => (
-            <View key={p.seq} className='row leader-group__participant'>
-              <Text className='leader-group__seq'>{`#${p.seq}`}</Text>
+          {parts.items.map((p, k) => (
+            <View key={p.seq ?? `unpaid-${k}`} className='row leader-group__participant'>
+              <Text className='leader-group__seq'>{formatSeq(p.seq)}</Text>
               <Text className='leader-group__name'>{contactLine(p.contact) || p.maskedName}</Text>
               {p.fromPoster && <Text className='leader-group__from-poster'>来自海报</Text>}
               <Text>{p.servedQuantity !== undefined && p.servedQuantity < p.quantity ? `×${p.servedQuantity}（订 ${p.quantity}）` : `×${p.quantity}`}</Text>

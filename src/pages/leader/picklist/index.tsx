@@ -1,6 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { friendlyMessage } from '@/components/error-copy'
+import { formatSeq } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import StateView from '@/components/StateView'
 import MissingLink from '@/components/MissingLink'
@@ -52,9 +53,9 @@ export default function LeaderPickListPage() {
           emptyText='还没有已付款的订单'
           onRetry={() => void supply.loadPickList(id)}
         >
-          {list?.items.map((i) => (
-            <View key={i.seq} className='row picklist__item'>
-              <Text className='picklist__seq'>{`#${i.seq}`}</Text>
+          {list?.items.map((i, k) => (
+            <View key={i.seq ?? `n-${k}`} className='row picklist__item'>
+              <Text className='picklist__seq'>{formatSeq(i.seq)}</Text>
               <Text className='picklist__name'>{i.maskedName}</Text>
               <Text className='picklist__qty'>{i.servedQuantity < i.quantity ? `${i.servedQuantity}/${i.quantity}` : `×${i.quantity}`}</Text>
               <Text className='picklist__status muted'>{statusLabel(i.status)}</Text>

@@ -3,7 +3,7 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro'
 import { useMemo, useState } from 'react'
 import AfterSalesSheet from '@/components/AfterSalesSheet'
 import Countdown from '@/components/Countdown'
-import { formatDateTime, formatFen } from '@/components/format'
+import { formatDateTime, formatFen, formatSeq } from '@/components/format'
 import { ORDER_STATUS_LABEL } from '@/components/labels'
 import OrderTimeline from '@/components/OrderTimeline'
 import PickupCode from '@/components/PickupCode'
@@ -101,10 +101,10 @@ export default function OrderPage() {
       {order.status === 'READY_FOR_PICKUP' && !order.delivery && <ProxyPickup order={order} />}
       <View className='section'>
         <Text className='section__title'>{order.title}</Text>
-        {order.seq !== undefined && (
+        {typeof order.seq === 'number' && (
           <View className='row'>
             <Text className='muted'>跟团号</Text>
-            <Text>{`#${order.seq}`}</Text>
+            <Text>{formatSeq(order.seq)}</Text>
           </View>
         )}
         <View className='row'>
