@@ -4,6 +4,8 @@ import { earnedEntry } from '@server/members/points'
 import type { HandoverRecords, OrderDoc } from '@server/orders/model'
 import type { VerificationDoc } from '@server/pickup/model'
 import { isTombstone } from '@server/privacy/tombstone'
+import type { PointEntryDoc } from '@server/members/model'
+import { docsOf } from '@server/paging'
 
 /**
  * A completing hand-over's records — its line of the counter's audit (verifications) and the EARN_PICKUP points
@@ -26,9 +28,13 @@ export function handoverVerificationId(orderId: string): string {
 /** What writeDueHandoverRecords selects: orders whose hand-over records are still on them. */
 export const HANDOVER_RECORDS_DUE: DueQuery = { collection: 'orders', where: (_) => ({ recordsDueAt: _.gt(0) }) }
 
-/** The audit lines still on orders of one pickup point (the counter's screen reads them beside verifications). */
+/**
+ * The newest audit lines still riding on orders that were made at one pickup point (the counter's screen reads them
+ * beside verifications): selected by the line's own point — a voucher is redeemed at a serving store, not at its
+ * order's point (an audit: test/node/audit-handover-seq.test.ts) — newest first.
+ */
 export async function pendingVerificationsAt(db: DB.Database, pickupPointId: string, limit: number): Promise<VerificationDoc[]> {
-  const res = (await db.collection('orders').where({ pickupPointId, recordsDueAt: db.command.gt(0) }).limit(limit).get()) as unknown as { data: OrderDoc[] }
+  const res = (await db.collection('orders').where({ recordsDueAt: db.command.gt(0), 'handoverRecords.verification.pickupPointId': pickupPointId }).orderBy('recordsDueAt', 'desc').limit(limit).get()) as unknown as { data: OrderDoc[] }
   return res.data.flatMap((o) => (o.handoverRecords?.verification ? [{ _id: handoverVerificationId(o._id), ...o.handoverRecords.verification }] : []))
 }
 
@@ -39,14 +45,28 @@ export async function pendingVerificationsAt(db: DB.Database, pickupPointId: str
  * is written for the order's resident as the order names them when copied: an erased resident's (a tombstone) is
  * not written (their entries are removed by the erasure).
  */
-export async function writeDueHandoverRecords(db: DB.Database, batch = 100): Promise<{ written: number }> {
+export async function writeDueHandoverRecords(db: DB.Database, max = 100): Promise<{ written: number }> {
   const _ = db.command
   const written = await drainMarked<OrderDoc>(db, 'orders', HANDOVER_RECORDS_DUE.where(_, 0), { recordsDueAt: 0, handoverRecords: _.remove() }, async (marked) => {
     const lines = marked.flatMap((o) => (o.handoverRecords?.verification ? [{ _id: handoverVerificationId(o._id), ...o.handoverRecords.verification }] : []))
     const entries = marked.flatMap((o) => (o.handoverRecords?.earned && !isTombstone(o.openid) ? [earnedEntry(o._id, o.openid, o.handoverRecords.earned)] : []))
     await addManyKeyed(db, 'verifications', lines as unknown as Record<string, unknown>[])
     await addManyKeyed(db, 'pointEntries', entries as unknown as Record<string, unknown>[])
+    if (entries.length > 0) await forgetErasedEarners(db, entries)
     return lines.length + entries.length
-  }, batch)
+  }, max)
   return { written }
+}
+
+/**
+ * The resident of an entry just written may have erased themselves since this run read their order (the erasure
+ * writes the riding records first, re-links the orders, then removes the person's entries — and this run's insert
+ * can land after that): the orders are read again, and an entry whose order now names a tombstone is removed, under
+ * the openid it was written with (an audit: test/node/audit-handover-seq.test.ts). One read per batch.
+ */
+async function forgetErasedEarners(db: DB.Database, entries: readonly PointEntryDoc[]): Promise<void> {
+  const _ = db.command
+  const now = await docsOf<Pick<OrderDoc, '_id' | 'openid'>>(db.collection('orders').where({ _id: _.in(entries.map((e) => e.ref)) }).field({ openid: true }).limit(entries.length))
+  const erased = new Set(now.filter((o) => isTombstone(o.openid)).map((o) => o._id))
+  for (const e of entries.filter((x) => erased.has(x.ref))) await db.collection('pointEntries').where({ _id: e._id, openid: e.openid }).remove()
 }

@@ -52,6 +52,9 @@ type PersonalKey = keyof typeof PERSONAL_DATA
 /** In this order: kept documents are re-linked before personal ones are removed. */
 const KEYS = Object.keys(PERSONAL_DATA) as PersonalKey[]
 
+/** Hand-over records riding on orders are written before an export or an erasure: all of them (settle leaves few). */
+const ALL_RIDING = 1_000_000
+
 /** How many documents of one kind a person may have that export reads (far above any real resident). */
 const EXPORT_CAP = 20_000
 
@@ -63,8 +66,9 @@ function readPersonal(db: DB.Database, collection: string, where: Record<string,
 /** Everything stored about the caller, as stored; nothing about anyone else (only documents keyed to them). */
 export async function collectMyData(db: DB.Database, openid: string, now: number): Promise<MyData> {
   // Hand-overs' audit lines and points entries still riding on orders are written first (settle would within the
-  // minute), so the codes a former clerk typed and a resident's points are all in the copy.
-  await writeDueHandoverRecords(db)
+  // minute), so the codes a former clerk typed and a resident's points are all in the copy — every one riding on the
+  // platform, not a first batch (an audit: test/node/audit-handover-seq.test.ts).
+  await writeDueHandoverRecords(db, ALL_RIDING)
   const profile = await findById<Doc>(db, 'users', openid)
   const lists = await Promise.all(KEYS.map((k) => {
     const p = PERSONAL_DATA[k]
@@ -212,7 +216,7 @@ export async function erase(db: DB.Database, openid: string, now: number): Promi
   // Audit lines still riding on orders name their clerk (a former clerk may erase themselves): written first, so the
   // re-link below finds them. A resident's riding points entries are written for the order's openid as settle finds
   // it — a tombstone after the re-link, and then not written (server/pickup/handover-records.ts).
-  await writeDueHandoverRecords(db)
+  await writeDueHandoverRecords(db, ALL_RIDING)
   for (const k of KEYS.filter((x) => PERSONAL_DATA[x].erase === 'relink')) {
     const p = PERSONAL_DATA[k]
     const patch: Record<string, unknown> = { [p.field]: tombstone, erasedAt: now }
