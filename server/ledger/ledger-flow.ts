@@ -28,6 +28,7 @@ import { seqOf } from '@server/group-buys/join-order'
 import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
+import { copySaleOf, saleRides } from '@server/ledger/sale-entries'
 import { accountOf, commissionTiers, ledgerOf, ledgerPath, ledgerUpdate, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc, type LedgerRecord } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
@@ -77,16 +78,15 @@ async function termsFor(db: DB.Database, gb: GroupBuyDoc, paidAt: number): Promi
   }
 }
 
-/** A paid order's sale, worked out and ready to write: its ledger position and its FROZEN share entries. */
+/** A paid order's sale, worked out and ready to write: its ledger position (its FROZEN entries follow from it: sale-entries.ts). */
 export interface SalePlan {
   doc: LedgerOrderDoc
-  specs: EntrySpec[]
 }
 
 /**
  * Work out a paid order's sale (four shares, FROZEN) from the order and its group buy: the split terms (its pickup
  * point's handling fee, the leader's tier now) and the 跟团号. Null for an order never paid in full. Reads, never
- * writes: writeSale books the plan inside a transaction (bookSale's own, or the payment count's).
+ * writes: saleFields books the plan inside a transaction (bookSale's own, or the payment count's).
  */
 export async function planSale(db: DB.Database, order: OrderDoc, gb: GroupBuyDoc, now: number): Promise<SalePlan | null> {
   // paidAt and transactionId are set only by the PENDING_PAYMENT → PAID write, after the amount was checked.
@@ -100,21 +100,19 @@ export async function planSale(db: DB.Database, order: OrderDoc, gb: GroupBuyDoc
     _id: orderId, groupBuyId: order.groupBuyId, title: order.title, seq, terms, accounts, amountFen: order.amountFen, quantity: order.quantity,
     keptQuantity: order.quantity, refundedFen: 0, refundIds: [], released: false, pickedUpAt: null, tierFen: 0, tierMonth: null, leaderId: accounts.leader, position: { frozen: shares, available: zeroShares() }, paidAt: order.paidAt, createdAt: now, updatedAt: now,
   }
-  const specs = PARTIES.map((party) => ({ id: `${orderId}_s_${party}`, orderId, groupBuyId: order.groupBuyId, party, partyId: accounts[party], kind: 'SALE' as const, amountFen: shares[party], state: 'FROZEN' as const, refId: null }))
-  return { doc, specs }
+  return { doc }
 }
 
 /**
- * Write a planned sale inside transaction `t`: its entries (keyed: booked before, the insert is a duplicate and the
- * whole transaction writes nothing). Returns the order's fields that hold its ledger position, for the caller's own
- * write of the order in the same transaction (#23: the payment's count writes the order anyway) — the position and
- * the entries commit together or not at all.
+ * A planned sale as the fields of its order's write inside the caller's transaction (bookSale's own, or the payment
+ * count's): the position, and `saleDueAt` — its four FROZEN entries ride on the order until settle copies them
+ * (server/ledger/sale-entries.ts; #23: no insert in the payment's transaction). The position and the mark commit
+ * together with the order or not at all.
  */
-export async function writeSale(t: Tx, plan: SalePlan, now: number): Promise<{ ledger: LedgerRecord }> {
-  await writeEntries(t, plan.specs, now)
+export function saleFields(plan: SalePlan, now: number): { ledger: LedgerRecord; saleDueAt: number } {
   const { _id, ...ledger } = plan.doc
   void _id
-  return { ledger }
+  return { ledger, saleDueAt: now }
 }
 
 /** An order with its ledger position (null before the sale is booked): one read of the order. */
@@ -140,7 +138,7 @@ export async function bookSale(db: DB.Database, orderId: string, now: number): P
     booked = await inTransaction(db, async (t) => {
       const cur = await txGet<OrderDoc>(t, 'orders', orderId)
       if (!cur || cur.ledger) return false
-      await t.collection('orders').doc(orderId).update({ data: await writeSale(t, plan, now) })
+      await t.collection('orders').doc(orderId).update({ data: saleFields(plan, now) })
       return true
     })
   } catch (err) {
@@ -213,6 +211,8 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
   const lo = ledgerOf(known)
   if (!known || !lo) return 'NOT_YET'
   if (lo.released) return 'ALREADY'
+  // The sale's entries before the release's (they ride on the order until settle copies them: sale-entries.ts).
+  await copySaleOf(db, known)
   // The order's refunds are read only when something says one may exist (#23): see mayHaveRefunds. The order's cases
   // matter only when its after-sales tally holds units (afterSales.request reserves them there before a case
   // exists): read only then, with the refunds. The transaction tells when — nearly every order has neither.
@@ -222,6 +222,8 @@ export async function bookRelease(db: DB.Database, orderId: string, now: number,
     const order = await txGet<OrderDoc>(t, 'orders', orderId)
     const cur = ledgerOf(order)
     if (!order || !cur || cur.released) return 'ALREADY' as const
+    // A sale booked since the read above and still riding: its entries first, at the next run.
+    if (saleRides(order)) return 'NOT_YET' as const
     const tally = await txGet<{ quantity: number; refundedUnits?: number; closed?: boolean }>(t, AFTER_SALES_TALLIES, orderId)
     if ((tally?.quantity ?? 0) > 0 && cases === null) return 'READ_CASES' as const
     // Refunds not read, and the order as read here says one may exist (booked or requested since the read above).
@@ -308,9 +310,11 @@ export async function releaseDue(db: DB.Database, now: number): Promise<{ releas
  */
 export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'orderId' | 'amountFen'> & { kind?: RefundDoc['kind'] }, now: number): Promise<'REVERSED' | 'ALREADY' | 'NOT_BOOKED'> {
   if ((refund.kind ?? 'order') !== 'order') return 'NOT_BOOKED'
-  const { lo } = await orderWithLedger(db, refund.orderId)
+  const { order: known, lo } = await orderWithLedger(db, refund.orderId)
   if (!lo) return 'NOT_BOOKED'
   if (lo.refundIds.includes(refund._id)) return 'ALREADY'
+  // The sale's entries before the reversal's (they ride on the order until settle copies them: sale-entries.ts).
+  await copySaleOf(db, known)
   const all = await refundsOf(db, refund.orderId)
   const reversed = await inTransaction(db, async (t) => {
     const order = await txGet<OrderDoc>(t, 'orders', refund.orderId)
@@ -332,6 +336,8 @@ export async function bookRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' 
 export async function reverseInTx(t: Tx, db: DB.Database, order: OrderDoc | null, refund: Pick<RefundDoc, '_id' | 'amountFen'>, all: readonly RefundDoc[], now: number): Promise<Record<string, unknown> | null> {
   const cur = ledgerOf(order)
   if (!cur || cur.refundIds.includes(refund._id)) return null
+  // Never a reversal without its sale's entries: callers copy a riding sale first (copySaleOf).
+  if (saleRides(order)) throw new Error(`ledger: the sale of ${cur._id} still rides on its order; copy it before reversing`)
   const refundIds = [...cur.refundIds, refund._id]
   const booked = [...all.filter((r) => cur.refundIds.includes(r._id) && r._id !== refund._id), refund]
   const refundedFen = cur.refundedFen + refund.amountFen

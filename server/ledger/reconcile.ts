@@ -19,6 +19,7 @@ import { docsOf, eachPage } from '@server/paging'
 import { checkRollups } from '@server/insight/rollups'
 import { WarmCache } from '@server/warm-cache'
 import { reconcilePayouts } from '@server/ledger/reconcile-payouts'
+import { saleEntryDocs, saleRides, writeDueSales } from '@server/ledger/sale-entries'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
@@ -66,6 +67,8 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}_$
     if (mismatches.length < MAX_LISTED) mismatches.push(m)
   }
   let orders = 0
+  // Sales whose entries still ride on their orders are copied first (ledger/sale-entries.ts): the books as settle keeps them.
+  await writeDueSales(db, 100_000)
   await eachPage<OrderDoc>(db, 'orders', {}, async (page) => {
     for (const order of page) {
       orders++
@@ -92,7 +95,7 @@ async function reconcileOrder(db: DB.Database, order: OrderDoc, report: (m: Reco
   const [paid, refunds, entries, earned] = await Promise.all([
     paidPerWeChat(orderId),
     query<RefundDoc>(db.collection('refunds').where({ orderId }).limit(100)),
-    entriesOf(db, orderId),
+    entriesOf(db, order),
     order.status === 'PICKED_UP' ? findById<PointEntryDoc>(db, POINT_ENTRIES, pointEntryIdFor('EARN_PICKUP', orderId)) : Promise.resolve(null),
   ])
   // …or still riding on the order as read (its hand-over's records, until settle copies them: applied already).
@@ -221,9 +224,13 @@ async function query<T>(q: { get(): unknown }): Promise<T[]> {
   return ((await q.get()) as { data: T[] }).data
 }
 
-async function entriesOf(db: DB.Database, orderId: string): Promise<LedgerEntryDoc[]> {
-  const res = await docsOf<LedgerEntryDoc>(db.collection('ledgerEntries').where({ orderId }).limit(1000))
-  return res
+/** An order's entries, with its sale's if they still ride on it as read (a payment booked since the copy above). */
+async function entriesOf(db: DB.Database, order: OrderDoc): Promise<LedgerEntryDoc[]> {
+  const res = await docsOf<LedgerEntryDoc>(db.collection('ledgerEntries').where({ orderId: order._id }).limit(1000))
+  const lo = ledgerOf(order)
+  if (!lo || !saleRides(order)) return res
+  const copied = new Set(res.map((e) => e._id))
+  return [...res, ...saleEntryDocs(lo).filter((e) => !copied.has(e._id))]
 }
 
 /**

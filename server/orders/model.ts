@@ -102,6 +102,11 @@ export interface OrderDoc extends OrderDeliveryFields {
    */
   recordsDueAt?: number
   handoverRecords?: HandoverRecords
+  /**
+   * The sale's ledger entries ride on the order (its `ledger` position says them): > 0 (the sale's time) from the
+   * transaction that booked the sale until settle copied them into `ledgerEntries`, then 0 (server/ledger/sale-entries.ts).
+   */
+  saleDueAt?: number
   /** The leader whose poster code the resident joined through (groupBuy.shareCode), absent otherwise. */
   referrerLeader?: string | null
   /**

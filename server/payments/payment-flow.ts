@@ -13,7 +13,7 @@ import { queryPaid } from '@server/payments/pay'
 import { drawnPickupCode, pickupCodeTtlMs, readyForPickup, tellArrived } from '@server/pickup/pickup-flow'
 import { pickupWordsFor, pickupWordsForGroupBuy } from '@server/pickup/place'
 import { requestRefund } from '@server/payments/refunds'
-import { bookSale, planSale, writeSale } from '@server/ledger/ledger-flow'
+import { bookSale, planSale, saleFields as saleFieldsOf } from '@server/ledger/ledger-flow'
 import { nextSeqOf, seqFields, seqOf } from '@server/group-buys/join-order'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { crashPoint } from '@server/crash-points'
@@ -237,7 +237,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
         return
       }
       const plan = gb ? await planSale(db, o, gb, now) : null
-      if (plan) saleFields = await writeSale(t, plan, now)
+      if (plan) saleFields = saleFieldsOf(plan, now)
       booked = !!plan
     }
     // The sale goes into its group buy's day rollup exactly once, with the count (the dashboard's figures, #23):

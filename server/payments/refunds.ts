@@ -12,6 +12,7 @@ import { takeBackPoints } from '@server/members/points'
 import { enqueue } from '@server/messages/outbox'
 import { queryRefunded, submitRefund } from '@server/payments/pay'
 import { bookRefund, refundsOf, reverseInTx } from '@server/ledger/ledger-flow'
+import { copySaleOf, saleRides } from '@server/ledger/sale-entries'
 import { ledgerOf } from '@server/ledger/model'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import { moveOrderInTx } from '@server/orders/moves'
@@ -287,6 +288,8 @@ export async function finishRefund(db: DB.Database, r: RefundDoc, now: number): 
  */
 async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | null, now: number): Promise<{ outcome: 'REFUNDED' | 'RECORDED' | 'MISSING'; pointsBack: number | null }> {
   const lo = ledgerOf(known)
+  // The sale's entries before the reversal's (they ride on the order until settle copies them: ledger/sale-entries.ts).
+  if (lo && !lo.refundIds.includes(r._id)) await copySaleOf(db, known)
   const all = lo && !lo.refundIds.includes(r._id) ? await refundsOf(db, r.orderId) : null
   let reverseAfter = false
   // The points the refund takes back: reckoned where it is recorded (null: recorded before they were kept there).
@@ -297,7 +300,8 @@ async function applyToOrder(db: DB.Database, r: RefundDoc, known: OrderDoc | nul
     const booked = ledgerOf(cur)
     let data: Record<string, unknown> = {}
     if (booked && !booked.refundIds.includes(r._id)) {
-      if (all === null) reverseAfter = true
+      // Not read before, or booked since with its entries still riding: reversed after, by bookRefund (which copies them first).
+      if (all === null || saleRides(cur)) reverseAfter = true
       else data = (await reverseInTx(t, db, cur, r, all, now)) ?? {}
     }
     const ids = cur.refundIds ?? []

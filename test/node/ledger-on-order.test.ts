@@ -6,7 +6,7 @@
  * sign-off, which readies order by order, still writes where to collect on each order.
  */
 import { ledgerOf, type LedgerOrderDoc } from '@server/ledger/model'
-import { DEMO, atTheSeam, createGroupBuy, database, readAll, readDoc, readLedger, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
+import { copyRidingSales, DEMO, atTheSeam, createGroupBuy, database, readAll, readDoc, readLedger, testCloudForThisFile, unbookLedger, type Doc } from './support/cloud'
 import { closeGroupBuy, offerGroupBuy, paidOrder, partialRefund } from './support/ledger'
 
 jest.setTimeout(120_000)
@@ -38,6 +38,11 @@ it('the payment books the sale on the order, and the hand-over books the pickup 
   expect(lo).toMatchObject({ amountFen: 4000, quantity: 2, released: false, pickedUpAt: null, refundedFen: 0 })
   const frozen = Object.values(lo.position.frozen).reduce((s, x) => s + x, 0)
   expect(frozen).toBe(4000)
+  // Its four entries ride on the order (saleDueAt) until settle copies them — exactly what the position says (#23).
+  expect((await readDoc<Doc>('orders', orderId))!.saleDueAt).toBeGreaterThan(0)
+  expect(await readAll('ledgerEntries', { orderId })).toEqual([])
+  await copyRidingSales()
+  expect((await readDoc<Doc>('orders', orderId))!.saleDueAt).toBe(0)
   expect((await readAll('ledgerEntries', { orderId, kind: 'SALE' })).reduce((s, e) => s + (e.amountFen as number), 0)).toBe(4000)
   // The books ride on the order but never reach its owner's view: no shares, no accounts, no terms.
   const view = (await cloud.call<{ order: Doc }>('order', 'lo-one', { action: 'get', orderId })).data.order

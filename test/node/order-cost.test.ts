@@ -12,7 +12,7 @@ import { enqueueMany } from '@server/messages/outbox'
 import { queueShipping } from '@server/payments/shipping'
 import { requestRefund } from '@server/payments/refunds'
 import { readyCountOf } from '@server/pickup/ready-count'
-import { DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, sleep, testCloudForThisFile, type Doc } from './support/cloud'
+import { copyRidingSales, DEMO, atTheSeam, createGroupBuy, database, join, readAll, readDoc, readLedger, sleep, testCloudForThisFile, type Doc } from './support/cloud'
 import { paidOrder } from './support/ledger'
 import { pickedUpGroupBuy, pickedUpSupplyRound } from './support/after-pickup'
 import { bookRelease } from '@server/ledger/ledger-flow'
@@ -228,6 +228,8 @@ it('a handling fee changed mid-sale moves no sale’s shares: the fee the group 
     // The store's fee is raised after the group buy opened: its payments are split as agreed, without reading the point.
     await setFee(400)
     const [o] = await paidOrders(groupBuyId, 1, 'fee')
+    // The sale's entries ride on the order until settle copies them (#23).
+    await copyRidingSales()
     const store = (await readAll('ledgerEntries', { orderId: o.orderId, kind: 'SALE', party: 'store' })).reduce((s, e) => s + e.amountFen, 0)
     expect(store).toBe(50)
     expect((await readLedger(o.orderId))!.terms.handlingFeeFen).toBe(50)

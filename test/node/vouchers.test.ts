@@ -7,7 +7,7 @@ import type { OrderView } from '@shared/contracts/order'
 import type { SlotView } from '@shared/contracts/voucher'
 import { chinaMidnight, DAY_MS } from '@shared/domain/calendar'
 import { processDueRefunds } from '@server/payments/refunds'
-import { copyHandoverRecords, DEMO, atTheSeam, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
+import { copyHandoverRecords, copyRidingSales, DEMO, atTheSeam, database, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Reply, type TestCloud } from './support/cloud'
 import { PNG_1PX } from './support/images'
 
 jest.setTimeout(180_000)
@@ -192,6 +192,8 @@ describe('a voucher’s split', () => {
       expect((await readDoc('groupBuys', groupBuyId))!.handlingFeeFen).toBe(80)
       await setFee(900)
       const { orderId } = await paidVoucher('svc-fee-1', groupBuyId)
+      // The sale's entries ride on the order until settle copies them (#23).
+      await copyRidingSales()
       const store = (await readAll('ledgerEntries', { orderId, kind: 'SALE', party: 'store' })).reduce((n, e) => n + (e.amountFen as number), 0)
       expect(store).toBe(80)
       expect((await readLedger(orderId))!.terms.handlingFeeFen).toBe(80)
@@ -368,7 +370,8 @@ describe('the voucher is issued inside the payment’s transaction (#23)', () =>
     const order = (await readDoc('orders', orderId))!
     expect(order).toMatchObject({ status: 'PAID', voucherCode: expect.stringMatching(/^\d+$/) })
     expect(await readAll('vouchers', { orderId })).toEqual([expect.objectContaining({ _id: order.voucherCode })])
-    // Paid, booked and counted once.
+    // Paid, booked and counted once (the sale's entries copied off the order as settle does, #23).
+    await copyRidingSales()
     const sale = await readAll('ledgerEntries', { orderId, kind: 'SALE' })
     expect(sale.reduce((sum, e) => sum + e.amountFen, 0)).toBe(order.amountFen)
     expect((await readAll('participations', { groupBuyId, openid: 'svc-taken-1' }))[0].paidOrders).toBe(1)

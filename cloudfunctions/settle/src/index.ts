@@ -11,6 +11,7 @@ import { processDueShipping, queueDueShipping, SHIPPING_DUE } from '@server/paym
 import { finishInterruptedPayments, OWED_SUCCESS_MESSAGES, queueDueSucceeded, UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES } from '@server/payments/payment-flow'
 import { finishInterruptedHandovers, UNFINISHED_HANDOVERS } from '@server/pickup/pickup-flow'
 import { HANDOVER_RECORDS_DUE, writeDueHandoverRecords } from '@server/pickup/handover-records'
+import { SALES_DUE, writeDueSales } from '@server/ledger/sale-entries'
 import { finishInterruptedArrivals } from '@server/group-buys/arrival'
 import { CATCH_UP_PAID, CATCH_UP_PICKED_UP, CATCH_UP_REFUNDS, catchUpLedger, releaseDue, RELEASES_DUE } from '@server/ledger/ledger-flow'
 import { processDuePayouts } from '@server/ledger/payouts'
@@ -34,6 +35,7 @@ import { Cadence, couponHealMs, didWork, DueWork, safetyNetMs, type DueQuery } f
  */
 const SELECTS = {
   payments: [UNFINISHED_PAYMENTS, UNTOLD_SUCCESSES],
+  sales: [SALES_DUE],
   handovers: [UNFINISHED_HANDOVERS],
   redeems: [UNFINISHED_REDEEMS],
   expireOrders: [UNPAID_ORDERS_DUE],
@@ -86,6 +88,8 @@ const tick = action({
     const net = async <T>(run: () => Promise<T>, idle: T): Promise<T> => (netsDue ? pass(null, run, idle) : idle)
     // First what a crash cut off, so the counts that decide 成团 and the end are whole before they are read.
     const finishedPayments = await pass(SELECTS.payments, () => finishInterruptedPayments(db, now), { payments: 0, succeededNotices: 0 })
+    // The sales' entries that ride on their orders (ledger/sale-entries.ts), written before anything reads the books.
+    const sales = await pass(SELECTS.sales, () => writeDueSales(db), { written: 0 })
     const finishedHandovers = await pass(SELECTS.handovers, () => finishInterruptedHandovers(db, now), { finished: 0 })
     const finishedArrivals = await net(() => finishInterruptedArrivals(db, now), { finished: 0 })
     const finishedRedeems = await pass(SELECTS.redeems, () => finishInterruptedRedeems(db, now), { finished: 0 })
@@ -124,7 +128,7 @@ const tick = action({
     if (couponsDue) couponNets.ran(now)
     // The reply keys are what callers and tests read (`reconciled` is the counters' heal, from before the names split).
     return ok({ expired: orders.expired, expiredCoupons: coupons.expired, paidAtExpiry: orders.paidAtExpiry + coupons.paidAtExpiry, ...ended, reconciled: healedCounters, ...woundUp, rollOvers, vouchers, refunds,
-      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, released, payouts, shipping, handoverRecords, reminders, ratings, points, couponHolds, exports: exportsDeleted, messages, reconciliation })
+      finished: { ...finishedPayments, handovers: finishedHandovers.finished, arrivals: finishedArrivals.finished, redeems: finishedRedeems.finished, refunds: finishedRefunds.finished }, ledger, salesCopied: sales.written, released, payouts, shipping, handoverRecords, reminders, ratings, points, couponHolds, exports: exportsDeleted, messages, reconciliation })
   },
 })
 

@@ -1,6 +1,7 @@
 import { startLocalCloud, type LocalCloud } from '../../../local-cloud/host'
 import { DEMO } from '../../../local-cloud/seed'
 import { writeDueHandoverRecords } from '@server/pickup/handover-records'
+import { writeDueSales } from '@server/ledger/sale-entries'
 
 /** Loose document shape for assertions (tests read fields the way a JSON consumer would). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -131,6 +132,15 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  */
 export async function copyHandoverRecords(): Promise<number> {
   return (await writeDueHandoverRecords(database())).written
+}
+
+/**
+ * What settle does every minute for payments (#23): the sales' ledger entries that ride on their orders (their
+ * positions say them: server/ledger/sale-entries.ts) written into `ledgerEntries`. Tests that read that collection
+ * after a payment run it first, as settle (and every ledger view) would.
+ */
+export async function copyRidingSales(): Promise<number> {
+  return (await writeDueSales(database())).written
 }
 
 /** One request a call made at the database seam: its action (`database.getDocument`, …), collection and query. */
