@@ -181,9 +181,9 @@ interface Counted {
  * countPayment for a payment that just moved the order to PAID (`fresh`): the sale, and when nothing else follows
  * paymentFinishedAt (and the mark of a 成团 message owed, succeededDueAt), go into the same transaction (#23).
  * A sale booked already (settle's catch-up) is on the order the transaction reads, and is not booked again.
- * Something keyed it would write that exists already — the entries of a sale whose position is still in the old
- * ledgerOrders collection — makes the whole transaction a duplicate that wrote
- * nothing: it is then counted alone, and the caller books the sale and finishes the rest the ordinary way (each
+ * The sale's entries ride on the order (ledger/sale-entries.ts): the transaction inserts nothing for them. Something
+ * keyed it does insert that exists already — a service's voucher or its notice (issueVoucherInTx) — makes the whole
+ * transaction a duplicate that wrote nothing: it is then counted alone, and the caller books the sale and finishes the rest the ordinary way (each
  * step keyed, so nothing twice).
  */
 async function countOnce(db: DB.Database, orderId: string, now: number, fresh: boolean, pending?: Confirmed): Promise<Counted | null> {
