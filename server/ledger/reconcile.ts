@@ -19,7 +19,7 @@ import { docsOf, eachPage } from '@server/paging'
 import { checkRollups } from '@server/insight/rollups'
 import { WarmCache } from '@server/warm-cache'
 import { reconcilePayouts } from '@server/ledger/reconcile-payouts'
-import { saleEntryDocs, saleRides, writeDueSales } from '@server/ledger/sale-entries'
+import { copyAllRidingSales, saleEntryDocs, saleRides } from '@server/ledger/sale-entries'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
@@ -68,7 +68,7 @@ export async function reconcile(db: DB.Database, now: number, id = `run_${now}_$
   }
   let orders = 0
   // Sales whose entries still ride on their orders are copied first (ledger/sale-entries.ts): the books as settle keeps them.
-  await writeDueSales(db, 100_000)
+  await copyAllRidingSales(db)
   await eachPage<OrderDoc>(db, 'orders', {}, async (page) => {
     for (const order of page) {
       orders++

@@ -4,7 +4,7 @@ import { decodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import type { LedgerEntryDoc } from '@server/ledger/model'
 import { accountFor, entryViews } from '@server/ledger/views'
-import { writeDueSales } from '@server/ledger/sale-entries'
+import { copyAllRidingSales } from '@server/ledger/sale-entries'
 
 /** My ledger entries, newest first, each with its order's title and 跟团号. */
 export const entries = action({
@@ -12,7 +12,7 @@ export const entries = action({
   input: ledgerContract.entries,
   async run({ caller, db }, { cursor, as }) {
     // Sales whose entries still ride on their orders are copied first (server/ledger/sale-entries.ts): the books as they are.
-    await writeDueSales(db)
+    await copyAllRidingSales(db)
     const account = accountFor(await caller.user(), as)
     if (!account) return fail(ERROR_CODES.LEDGER_NO_ACCOUNT, 'no account of that kind for the caller')
     const pos = decodeCursor(cursor)

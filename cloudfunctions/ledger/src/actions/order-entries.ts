@@ -4,7 +4,7 @@ import { action } from '@server/define'
 import type { LedgerEntryDoc } from '@server/ledger/model'
 import { entryViews } from '@server/ledger/views'
 import { docsOf } from '@server/paging'
-import { writeDueSales } from '@server/ledger/sale-entries'
+import { copyAllRidingSales } from '@server/ledger/sale-entries'
 
 /** Every entry of one order (admin: answering "where did this order's money go"). */
 export const orderEntries = action({
@@ -12,7 +12,7 @@ export const orderEntries = action({
   input: ledgerContract.orderEntries,
   async run({ db }, { orderId }) {
     // Sales whose entries still ride on their orders are copied first (server/ledger/sale-entries.ts): the books as they are.
-    await writeDueSales(db)
+    await copyAllRidingSales(db)
     const res = await docsOf<LedgerEntryDoc>(db.collection('ledgerEntries').where({ orderId }).orderBy('createdAt', 'asc').orderBy('_id', 'asc').limit(1000))
     return ok({ items: await entryViews(db, res) })
   },

@@ -7,7 +7,7 @@ import { statementCsv, statementTotals } from '@server/ledger/statement'
 import { accountFor, entryViews } from '@server/ledger/views'
 import { saveExport } from '@server/storage/exports'
 import { eachPage } from '@server/paging'
-import { writeDueSales } from '@server/ledger/sale-entries'
+import { copyAllRidingSales } from '@server/ledger/sale-entries'
 
 /** A statement can list this many entries; a month beyond that is an account for a data export, not a screen. */
 const MAX_ENTRIES = 5000
@@ -18,7 +18,7 @@ export const statement = action({
   input: ledgerContract.statement,
   async run({ caller, db, now }, { month, as }) {
     // Sales whose entries still ride on their orders are copied first (server/ledger/sale-entries.ts): the books as they are.
-    await writeDueSales(db)
+    await copyAllRidingSales(db)
     const account = accountFor(await caller.user(), as)
     if (!account || account.party === 'store') return fail(ERROR_CODES.LEDGER_NO_ACCOUNT, 'no account of that kind for the caller')
     const _ = db.command
