@@ -11,7 +11,7 @@ import { processDueRefunds } from '@server/payments/refunds'
 import type { PointEntryView } from '@shared/contracts/member'
 import type { PickupOutputs } from '@shared/contracts/pickup'
 import { copyHandoverRecords, createGroupBuy, database, DEMO, join, must, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
-import { payAll, pickedUpGroupBuy } from './support/after-pickup'
+import { arrivedGroupBuy, payAll, pickedUpGroupBuy } from './support/after-pickup'
 import { dieAt, quietCrashLogs } from './support/crash'
 import { serviceProduct } from './support/merchant'
 
@@ -23,20 +23,7 @@ const fresh = (tag: string) => `aud-${tag}-${++uid}-${Math.random().toString(36)
 
 quietCrashLogs()
 
-/** A group buy at the demo point whose buyers paid and whose goods arrived (nothing handed over yet). */
-async function arrived(buyers: Record<string, number>): Promise<{ groupBuyId: string; orders: Record<string, string> }> {
-  const now = Date.now()
-  const { groupBuyId } = await must(
-    cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
-      action: 'create', title: `审计提货 ${fresh('g')}`, priceFen: 1990, stock: 500, minParticipants: 1, limitPerUser: 10,
-      startAt: now - 1000, endAt: now + 86_400_000, pickupPointId: cloud.pickupPointId,
-    }),
-    'groupBuy.create',
-  )
-  const orders = await payAll(cloud, groupBuyId, buyers)
-  await must(cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId }), 'markArrived')
-  return { groupBuyId, orders }
-}
+const arrived = (buyers: Record<string, number>) => arrivedGroupBuy(cloud, buyers)
 
 const codeOf = async (openid: string, orderId: string) =>
   (await must(cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId }), 'order.get')).order.pickupCode

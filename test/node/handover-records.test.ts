@@ -11,7 +11,7 @@ import { pointEntryIdFor } from '@server/ids'
 import type { PointEntryView } from '@shared/contracts/member'
 import type { PickupOutputs } from '@shared/contracts/pickup'
 import { copyHandoverRecords, database, DEMO, must, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
-import { pickedUpGroupBuy, payAll } from './support/after-pickup'
+import { arrivedGroupBuy, pickedUpGroupBuy } from './support/after-pickup'
 import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
@@ -22,20 +22,8 @@ const fresh = (tag: string) => `hor-${tag}-${++uid}-${Math.random().toString(36)
 
 quietCrashLogs()
 
-/** A group buy at the demo point whose buyers paid and whose goods arrived (nothing handed over yet). */
-async function arrived(buyers: Record<string, number>): Promise<Record<string, string>> {
-  const now = Date.now()
-  const { groupBuyId } = await must(
-    cloud.call<{ groupBuyId: string }>('groupBuy', DEMO.leader, {
-      action: 'create', title: `提货记录 ${fresh('g')}`, priceFen: 1990, stock: 500, minParticipants: 1, limitPerUser: 10,
-      startAt: now - 1000, endAt: now + 86_400_000, pickupPointId: cloud.pickupPointId,
-    }),
-    'groupBuy.create',
-  )
-  const orders = await payAll(cloud, groupBuyId, buyers)
-  await must(cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId }), 'markArrived')
-  return orders
-}
+/** A group buy at the demo point whose buyers paid and whose goods arrived (nothing handed over yet): their orders. */
+const arrived = async (buyers: Record<string, number>) => (await arrivedGroupBuy(cloud, buyers)).orders
 
 const codeOf = async (openid: string, orderId: string) =>
   (await must(cloud.call<{ order: { pickupCode: string } }>('order', openid, { action: 'get', orderId }), 'order.get')).order.pickupCode

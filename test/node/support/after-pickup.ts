@@ -86,3 +86,8 @@ export async function pickedUpSupplyRound(
   }
   return { productId, offerId, groupBuyId, orders }
 }
+
+/** demo-leader's own group buy at the demo point: the buyers join and pay, the goods arrive; nobody has picked up yet. */
+export function arrivedGroupBuy(cloud: TestCloud, buyers: Record<string, number>): Promise<{ groupBuyId: string; orders: Record<string, string> }> {
+  return pickedUpGroupBuy(cloud, buyers, { pickers: [] })
+}
