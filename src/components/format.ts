@@ -7,9 +7,9 @@ export function formatFen(fen: number): string {
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
 
-/** 跟团号 as shown: "#12", or "待付款" for an order not paid yet (it has no number until its payment is counted). */
+/** 跟团号 as shown: "#12", or "—" for an order without one (not paid yet: it is numbered when its payment is counted). */
 export function formatSeq(seq: number | null | undefined): string {
-  return typeof seq === 'number' ? `#${seq}` : '待付款'
+  return typeof seq === 'number' ? `#${seq}` : '—'
 }
 
 /** Times read in China time on every phone, as they are entered (the shared calendar). */
