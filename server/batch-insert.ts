@@ -48,6 +48,16 @@ export async function drainMarked<T extends { _id: string }>(
   return done
 }
 
+/**
+ * Documents read from their collection, and those still riding on the documents of their events (marked, not copied
+ * yet: drainMarked's passes copy them) — each once. A reader that reads the riding ones first and the collection
+ * after sees every document in one place or both, never in neither: the copy inserts before it clears the mark.
+ */
+export function withRiding<T extends { _id?: string }>(copied: readonly T[], riding: readonly T[]): T[] {
+  const seen = new Set(copied.map((d) => d._id))
+  return [...copied, ...riding.filter((d) => !seen.has(d._id))]
+}
+
 export async function addManyKeyed(db: DB.Database, collection: string, docs: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   for (let i = 0; i < docs.length; i += INSERT_BATCH) {
     const chunk = docs.slice(i, i + INSERT_BATCH)

@@ -20,6 +20,7 @@ import { checkRollups } from '@server/insight/rollups'
 import { WarmCache } from '@server/warm-cache'
 import { reconcilePayouts } from '@server/ledger/reconcile-payouts'
 import { copyAllRidingSales, saleEntryDocs, saleRides } from '@server/ledger/sale-entries'
+import { withRiding } from '@server/batch-insert'
 
 /**
  * admin.reconcile: the ledger against the payment system, order by order (each party's entries = the split of what
@@ -229,8 +230,7 @@ async function entriesOf(db: DB.Database, order: OrderDoc): Promise<LedgerEntryD
   const res = await docsOf<LedgerEntryDoc>(db.collection('ledgerEntries').where({ orderId: order._id }).limit(1000))
   const lo = ledgerOf(order)
   if (!lo || !saleRides(order)) return res
-  const copied = new Set(res.map((e) => e._id))
-  return [...res, ...saleEntryDocs(lo).filter((e) => !copied.has(e._id))]
+  return withRiding(res, saleEntryDocs(lo))
 }
 
 /**

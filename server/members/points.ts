@@ -9,6 +9,7 @@ import { releaseCouponHold } from '@server/coupons/holds'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage } from '@server/paging'
 import type { MemberDoc, PointEntryDoc } from '@server/members/model'
+import { withRiding } from '@server/batch-insert'
 
 export const MEMBERS = 'members'
 export const POINT_ENTRIES = 'pointEntries'
@@ -289,8 +290,7 @@ async function entriesOf(db: DB.Database, openid: string): Promise<PointEntryDoc
   const riding = await pendingEarnedEntries(db, openid)
   const out: PointEntryDoc[] = []
   await eachPage<PointEntryDoc>(db, POINT_ENTRIES, { openid }, async (page) => void out.push(...page), 1000)
-  const copied = new Set(out.map((e) => e._id))
-  return [...out, ...riding.filter((e) => !copied.has(e._id))]
+  return withRiding(out, riding)
 }
 
 /** A member's EARN_PICKUP entries still on their orders (handoverRecords), as settle will copy them (earnedEntry). */

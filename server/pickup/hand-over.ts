@@ -10,6 +10,7 @@ import { shippingMark } from '@server/payments/shipping'
 import { noticeDelivered } from '@server/delivery/notice'
 import { forgetDoor, isTombstone } from '@server/privacy/tombstone'
 import type { VerificationDoc } from '@server/pickup/model'
+import { audit } from '@server/pickup/verifications'
 
 /** How the order was found at the counter: its own code, a proxy code, the resident's all-my-orders code, or the list. */
 export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
@@ -19,6 +20,14 @@ export type HandOverVia = 'code' | 'delegate' | 'myCode' | 'list'
  * completing hand-over writes it on the order in its own transaction (handover-records.ts) and answers `audited`.
  */
 export type HandOverAudit = Omit<VerificationDoc, '_id' | 'orderId' | 'quantity' | 'outcome'>
+
+/**
+ * The audit line of a hand-over that went through, when it did not ride on the order (a part of an order, or an order
+ * whose sale was not booked yet): written after, as every attempt's is.
+ */
+export async function auditHandedOver(db: DB.Database, line: HandOverAudit, r: Extract<HandOverResult, { ok: true }>): Promise<void> {
+  if (!r.audited) await audit(db, { ...line, orderId: r.order._id, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART' })
+}
 
 export type HandOverResult =
   | { ok: true; order: OrderDoc; take: number; left: number; completes: boolean; audited?: boolean }

@@ -25,6 +25,11 @@ export function handoverVerificationId(orderId: string): string {
   return `ho_${orderId}`
 }
 
+/** An order's audit line as it rides on the order, keyed as its copy will be (none once copied). */
+function ridingLine(o: OrderDoc): VerificationDoc[] {
+  return o.handoverRecords?.verification ? [{ _id: handoverVerificationId(o._id), ...o.handoverRecords.verification }] : []
+}
+
 /** What writeDueHandoverRecords selects: orders whose hand-over records are still on them. */
 export const HANDOVER_RECORDS_DUE: DueQuery = { collection: 'orders', where: (_) => ({ recordsDueAt: _.gt(0) }) }
 
@@ -35,7 +40,7 @@ export const HANDOVER_RECORDS_DUE: DueQuery = { collection: 'orders', where: (_)
  */
 export async function pendingVerificationsAt(db: DB.Database, pickupPointId: string, limit: number): Promise<VerificationDoc[]> {
   const res = (await db.collection('orders').where({ recordsDueAt: db.command.gt(0), 'handoverRecords.verification.pickupPointId': pickupPointId }).orderBy('recordsDueAt', 'desc').limit(limit).get()) as unknown as { data: OrderDoc[] }
-  return res.data.flatMap((o) => (o.handoverRecords?.verification ? [{ _id: handoverVerificationId(o._id), ...o.handoverRecords.verification }] : []))
+  return res.data.flatMap(ridingLine)
 }
 
 /**
@@ -48,7 +53,7 @@ export async function pendingVerificationsAt(db: DB.Database, pickupPointId: str
 export async function writeDueHandoverRecords(db: DB.Database, max = 100): Promise<{ written: number }> {
   const _ = db.command
   const written = await drainMarked<OrderDoc>(db, 'orders', HANDOVER_RECORDS_DUE.where(_, 0), { recordsDueAt: 0, handoverRecords: _.remove() }, async (marked) => {
-    const lines = marked.flatMap((o) => (o.handoverRecords?.verification ? [{ _id: handoverVerificationId(o._id), ...o.handoverRecords.verification }] : []))
+    const lines = marked.flatMap(ridingLine)
     const entries = marked.flatMap((o) => (o.handoverRecords?.earned && !isTombstone(o.openid) ? [earnedEntry(o._id, o.openid, o.handoverRecords.earned)] : []))
     await addManyKeyed(db, 'verifications', lines as unknown as Record<string, unknown>[])
     await addManyKeyed(db, 'pointEntries', entries as unknown as Record<string, unknown>[])

@@ -3,6 +3,7 @@ import { ERROR_CODES, fail, ok } from '@shared/errors'
 import { decodeCursor, encodeCursor, keysetPage } from '@server/cursor'
 import { action } from '@server/define'
 import { pendingEarnedEntries, POINT_ENTRIES } from '@server/members/points'
+import { withRiding } from '@server/batch-insert'
 import type { PointEntryDoc } from '@server/members/model'
 
 const PAGE = 20
@@ -21,11 +22,10 @@ export const history = action({
       pendingEarnedEntries(db, caller.openid),
       keysetPage<PointEntryDoc>(db, POINT_ENTRIES, { openid: caller.openid, void: db.command.neq(true) }, { field: 'createdAt', dir: 'desc' }, pos, PAGE),
     ])
-    const listed = new Set(page.docs.map((e) => e._id))
     // Newest first, ties by id (as keysetPage orders): the riding entries that belong after the cursor.
     const newer = (a: { v: number; id: string }, b: { v: number; id: string }) => a.v > b.v || (a.v === b.v && a.id > b.id)
-    const after = riding.filter((e) => !listed.has(e._id) && (!pos || newer(pos, { v: e.createdAt, id: e._id })))
-    const merged = [...page.docs, ...after].sort((a, b) => b.createdAt - a.createdAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0))
+    const after = riding.filter((e) => !pos || newer(pos, { v: e.createdAt, id: e._id }))
+    const merged = withRiding(page.docs, after).sort((a, b) => b.createdAt - a.createdAt || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0))
     // With riding entries merged in, the page may spill over: the next page starts after its last entry.
     const docs = merged.slice(0, PAGE)
     const last = docs[docs.length - 1]

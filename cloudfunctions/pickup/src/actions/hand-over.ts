@@ -4,7 +4,7 @@ import { action } from '@server/define'
 import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
 import { counterPointOf } from '@server/pickup/clerk'
-import { handOver as handOverOrder } from '@server/pickup/hand-over'
+import { auditHandedOver, handOver as handOverOrder } from '@server/pickup/hand-over'
 import { audit } from '@server/pickup/verifications'
 import { staffContactsOf } from '@server/privacy/contact'
 import { refusalMessage, view } from './verify'
@@ -28,13 +28,13 @@ export const handOver = action({
       await audit(db, { ...entry, outcome: ERROR_CODES.ORDER_NOT_FOUND })
       return fail(ERROR_CODES.ORDER_NOT_FOUND, 'no such order at this pickup point')
     }
-    const r = await handOverOrder(db, order, { via: 'list', code: null, quantity, audit: { ...entry, code: '' } }, now)
+    const r = await handOverOrder(db, order, { via: 'list', code: null, quantity, audit: entry }, now)
     if (!r.ok) {
       await audit(db, { ...entry, outcome: r.error })
       return fail(r.error, refusalMessage(r.error, 'refused'))
     }
     // A completing hand-over's line rode on the order (settle copies it: server/pickup/handover-records.ts).
-    if (!r.audited) await audit(db, { ...entry, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART' })
+    await auditHandedOver(db, entry, r)
     const one = view(r.order, r.take, r.left, (await staffContactsOf(db, [order.openid])).get(order.openid) ?? null)
     return ok({ ...one, orders: [one], via: 'list' as const })
   },

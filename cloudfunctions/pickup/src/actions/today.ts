@@ -15,6 +15,7 @@ import { staffContactsOf } from '@server/privacy/contact'
 import { docsOf } from '@server/paging'
 import { readAllWhere } from '@server/insight/query'
 import { pendingVerificationsAt } from '@server/pickup/handover-records'
+import { withRiding } from '@server/batch-insert'
 
 const PAGE = 20
 const RECENT = 10
@@ -56,15 +57,15 @@ export const today = action({
       page = await keysetPage<OrderDoc>(db, 'orders', ready, { field: 'readyAt', dir: 'desc' }, pos, PAGE)
     }
     // The clerk works at this point: the 收货人 beside each 跟团号 is theirs to see (server/privacy/contact.ts).
-    const [contacts, seqs] = await Promise.all([staffContactsOf(db, page.docs.map((o) => o.openid)), Promise.resolve(page.docs.map((o) => seqOf(o)))])
-    const items: PickupTodayItem[] = page.docs.map((o, i) => ({
+    const contacts = await staffContactsOf(db, page.docs.map((o) => o.openid))
+    const items: PickupTodayItem[] = page.docs.map((o) => ({
       orderId: o._id,
       groupBuyId: o.groupBuyId,
       title: o.title,
       quantity: o.quantity,
       servedQuantity: o.servedQuantity ?? o.quantity,
       leftQuantity: quantityLeftToHandOver(o),
-      seq: seqs[i],
+      seq: seqOf(o),
       maskedName: maskName(o.nickname),
       contact: contacts.get(o.openid) ?? null,
       readyAt: o.readyAt ?? 0,
@@ -82,8 +83,7 @@ export const today = action({
       // Orders handed over here today, whole (orders.point_picked): exact at once, wherever their audit line is.
       db.collection('orders').where({ pickupPointId: pointId, pickedUpAt: _.gte(chinaMidnight(now)) }).count() as unknown as Promise<{ total: number }>,
     ])
-    const copied = new Set(recentRes.data.map((v) => v._id))
-    const recent = [...recentRes.data, ...riding.filter((v) => !copied.has(v._id))].sort((a, b) => b.at - a.at).slice(0, RECENT)
+    const recent = withRiding(recentRes.data, riding).sort((a, b) => b.at - a.at).slice(0, RECENT)
     out.recent = recent.map(
       (v): VerificationView => ({ kind: v.kind, outcome: v.outcome, orderId: v.orderId ?? null, couponId: v.couponId ?? null, at: v.at }),
     )

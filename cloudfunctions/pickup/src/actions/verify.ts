@@ -8,7 +8,7 @@ import { action, type Caller, type StoredUser } from '@server/define'
 import type { PickupCodeDoc } from '@server/pickup/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById } from '@server/fetch'
-import { handOver, handOverById, type HandOverVia } from '@server/pickup/hand-over'
+import { auditHandedOver, handOver, handOverById, type HandOverAudit, type HandOverVia } from '@server/pickup/hand-over'
 import { audit } from '@server/pickup/verifications'
 import { staffContactOf, staffContactsOf, type ContactFields } from '@server/privacy/contact'
 import { docsOf } from '@server/paging'
@@ -37,6 +37,8 @@ export const verify = action({
       return fail(error, refusalMessage(error, message))
     }
     if (!pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'only a clerk bound to a pickup point verifies pickup codes')
+    // This attempt's audit line at this counter, but for the order and what became of it.
+    const line = (via: HandOverVia): HandOverAudit => ({ kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, via, at: now })
 
     if (binding?.kind === 'mine') {
       if (binding.pickupPointId !== pointId) return refuse(ERROR_CODES.AUTH_FORBIDDEN, 'this code is for another pickup point', undefined, 'myCode')
@@ -48,14 +50,14 @@ export const verify = action({
       let lastRefusal: ErrorCode = ERROR_CODES.PICKUP_ALREADY_USED
       const contacts = await staffContactsOf(db, [binding.openid!])
       for (const o of res) {
-        const r = await handOver(db, o, { via: 'myCode', code, audit: { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, via: 'myCode', at: now } }, now)
+        const r = await handOver(db, o, { via: 'myCode', code, audit: line('myCode') }, now)
         if (!r.ok) {
           lastRefusal = r.error
-          await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: o._id, via: 'myCode', outcome: r.error, at: now })
+          await audit(db, { ...line('myCode'), orderId: o._id, outcome: r.error })
           continue
         }
         // A completing hand-over's line rode on the order (settle copies it: server/pickup/handover-records.ts).
-        if (!r.audited) await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: o._id, via: 'myCode', quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART', at: now })
+        await auditHandedOver(db, line('myCode'), r)
         handed.push(view(r.order, r.take, r.left, contacts.get(o.openid) ?? null))
       }
       if (handed.length === 0) return fail(lastRefusal, refusalMessage(lastRefusal, 'nothing left to hand over'))
@@ -65,13 +67,13 @@ export const verify = action({
     const via = binding?.kind === 'delegate' ? 'delegate' : 'code'
     if (!binding?.orderId) return refuse(ERROR_CODES.PICKUP_CODE_NOT_FOUND, 'no such pickup code', undefined, via)
     // The order is read once, inside the hand-over's transaction, which also checks the code and the counter.
-    const r = await handOverById(db, binding.orderId, pointId, { via, code, quantity, audit: { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, via, at: now } }, now)
+    const r = await handOverById(db, binding.orderId, pointId, { via, code, quantity, audit: line(via) }, now)
     if (!r.ok) {
       const message = r.error === ERROR_CODES.PICKUP_CODE_NOT_FOUND ? 'no such pickup code' : r.error === ERROR_CODES.AUTH_FORBIDDEN ? 'this order is picked up at another pickup point' : ''
       return refuse(r.error, message, r.order?._id, via)
     }
     const order = r.order
-    if (!r.audited) await audit(db, { kind: 'pickup', code, clerkOpenid: caller.openid, pickupPointId: pointId, orderId: order._id, via, quantity: r.take, outcome: r.completes ? 'PICKED_UP' : 'HANDED_PART', at: now })
+    await auditHandedOver(db, line(via), r)
     // Shown only now, handed over at this clerk's own point. The binding's resident is trusted only as the order's.
     const contact = resident?.openid === order.openid ? resident.contact : (await staffContactsOf(db, [order.openid])).get(order.openid) ?? null
     const one = view(r.order, r.take, r.left, contact)
