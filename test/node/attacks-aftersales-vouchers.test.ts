@@ -10,7 +10,7 @@ import type { SlotView } from '@shared/contracts/voucher'
 import { processDueRefunds } from '@server/payments/refunds'
 import { releaseDue } from '@server/ledger/ledger-flow'
 import { addToTotals, emptyTotals, sameTotals, type RatingTotals } from '@shared/domain/feedback'
-import { database, DEMO, must, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { database, DEMO, idMaker, must, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, pickedUpSupplyRound, uploadPhoto } from './support/after-pickup'
 import { dieAt, quietCrashLogs } from './support/crash'
 import { publishService } from './support/merchant'
@@ -21,8 +21,7 @@ const cloud = testCloudForThisFile()
 const MIN = 60_000
 const HOUR = 3600_000
 const DAY = 86_400_000
-let uid = 0
-const fresh = (tag: string) => `aav-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('aav')
 const codeOf = (r: Reply<unknown>) => (r.ok ? 'ok' : r.error?.code)
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
 
@@ -102,7 +101,7 @@ describe('after-sales', () => {
     const B = fresh('other')
     const { orders } = await pickedUpGroupBuy(cloud, { [A]: 2, [B]: 1 }, { priceFen: 1000 })
     // B asks (with B's own photo) so an attached copy exists under after-sales/…
-    const bPhoto = await uploadPhoto(cloud, B, `aav/b-${uid}.png`)
+    const bPhoto = await uploadPhoto(cloud, B, `aav/${fresh('b')}.png`)
     const bCase = await must(request(B, orders[B], 1, { images: [bPhoto] }), 'B request')
     const bCopy = (await readDoc('afterSalesCases', bCase.caseId))!.images[0] as string
     expect(bCopy).toContain('after-sales/')

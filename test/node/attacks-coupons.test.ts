@@ -15,7 +15,7 @@ import { couponClaimIdFor } from '@server/ids'
 import { couponQuietMs, healCouponHolds } from '@server/coupons/hold-heal'
 import { reserveTally, takeCoupon } from '@server/coupons/holds'
 import { credit, healMemberPoints, memberOf, rederiveMember } from '@server/members/points'
-import { DEMO, database, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { database, DEMO, idMaker, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
@@ -26,7 +26,7 @@ const DAY = 86_400_000
 const HOUR = 3_600_000
 const PRICE = 990
 let uid = 0
-const fresh = (tag: string) => `audcp-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('audcp')
 
 type Terms = Partial<{
   title: string; valueFen: number; priceFen: number; total: number; limitPerUser: number; validFrom: number; validTo: number

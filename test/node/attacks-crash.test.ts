@@ -14,7 +14,7 @@ import { processDueRefunds } from '@server/payments/refunds'
 import { applyQuotaHeal, planQuotaHeal } from '@server/group-buys/quota-heal'
 import { reserveQuota, reserveStock } from '@server/group-buys/holds'
 import { participationIdFor } from '@server/ids'
-import { createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { createGroupBuy, database, DEMO, idMaker, newRequestId, readAll, readDoc, readLedger, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy } from './support/after-pickup'
 import { dieAt, quietCrashLogs, recountGroupBuy } from './support/crash'
 import { publishService } from './support/merchant'
@@ -24,8 +24,7 @@ jest.setTimeout(300_000)
 const cloud = testCloudForThisFile()
 const MIN = 60_000
 const DAY = 86_400_000
-let uid = 0
-const fresh = (tag: string) => `audc-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('audc')
 
 const settle = async (n = 3) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')
@@ -267,7 +266,7 @@ describe('join holds', () => {
     expect((await readDoc('participations', partId))!.quantity).toBe(3)
     // With the live join's order written, the heal may still give back the 1 leaked unit, never the join's 2.
     const at = Date.now()
-    await database().collection('orders').add({ data: { _id: `audc-race-${uid}`, openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'race', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
+    await database().collection('orders').add({ data: { _id: fresh('race'), openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'race', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
     expect(await applyQuotaHeal(database(), await planQuotaHeal(database(), gb))).toBe(1)
     expect((await readDoc('participations', partId))!.quantity).toBe(2)
     const third = await cloud.call('groupBuy', A, { action: 'join', groupBuyId: gb, quantity: 2, requestId: newRequestId('audc') })
@@ -320,7 +319,7 @@ describe('join holds', () => {
     expect((await readDoc('participations', partId))!.quantity).toBe(3)
     // The live join's order lands; the leaked unit is still there, and the heal starts over.
     const at = Date.now()
-    await database().collection('orders').add({ data: { _id: `audc-live-${uid}`, openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'live', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
+    await database().collection('orders').add({ data: { _id: fresh('live'), openid: A, groupBuyId: gb, quantity: 2, status: 'PENDING_PAYMENT', createdAt: at, requestId: 'live', priceFen: 1000, amountFen: 2000, expiresAt: at + DAY } })
     const later = now + quietMs() + 10
     for (let i = 0; i < 4; i++) await healGroupBuyCounters(database(), later)
     const after = around('after')

@@ -10,7 +10,7 @@ import { writeDueHandoverRecords } from '@server/pickup/handover-records'
 import { processDueRefunds } from '@server/payments/refunds'
 import type { PointEntryView } from '@shared/contracts/member'
 import type { PickupOutputs } from '@shared/contracts/pickup'
-import { copyHandoverRecords, createGroupBuy, database, DEMO, join, must, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { copyHandoverRecords, createGroupBuy, database, DEMO, idMaker, join, must, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { arrivedGroupBuy, payAll, pickedUpGroupBuy } from './support/after-pickup'
 import { dieAt, quietCrashLogs } from './support/crash'
 import { serviceProduct } from './support/merchant'
@@ -18,8 +18,7 @@ import { serviceProduct } from './support/merchant'
 jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
-let uid = 0
-const fresh = (tag: string) => `aud-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('aud')
 
 quietCrashLogs()
 

@@ -8,7 +8,7 @@
  */
 import { processDueRefunds } from '@server/payments/refunds'
 import { rederiveMember } from '@server/members/points'
-import { DEMO, database, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { database, DEMO, idMaker, must, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { pickedUpGroupBuy, uploadPhoto } from './support/after-pickup'
 import { ownGroupBuy } from './support/pickup-day'
 import { dieAt, quietCrashLogs } from './support/crash'
@@ -18,8 +18,7 @@ jest.setTimeout(300_000)
 const cloud = testCloudForThisFile()
 const HOUR = 3600_000
 const DAY = 86_400_000
-let uid = 0
-const fresh = (tag: string) => `aud-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('aud')
 
 // ─── shared helpers ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -230,7 +229,7 @@ describe('配送到家', () => {
     const ROOM = '7301'
     const now = Date.now()
     const { productId } = await must<{ productId: string }>(cloud.call('catalog', DEMO.merchant, {
-      action: 'createProduct', name: '门牌测试桃', unit: '箱', category: '水果', images: [await uploadPhoto(cloud, DEMO.merchant, `p/door-${uid}.png`)], supplyPriceFen: 1000, suggestedPriceFen: 2500,
+      action: 'createProduct', name: '门牌测试桃', unit: '箱', category: '水果', images: [await uploadPhoto(cloud, DEMO.merchant, `p/${fresh('door')}.png`)], supplyPriceFen: 1000, suggestedPriceFen: 2500,
     }), 'createProduct')
     const { offerId } = await must<{ offerId: string }>(cloud.call('supply', DEMO.merchant, { action: 'publish', productId, stock: 100, commissionBp: 1000, minPriceFen: 1500, maxPriceFen: 2500, startAt: now - 1000, endAt: now + 7 * DAY }), 'publish')
     // A 帮卖 group's goods arrive only after it ends: it ends before the delivery slot, so the slot can be kept.
@@ -358,7 +357,7 @@ describe('leader operations', () => {
 
   it('REFUSED: a ROLL_OVER order is not moved into the merchant’s same-title group at the same point, nor the leader’s other product; it moves into the leader’s same product', async () => {
     const R = fresh('roll')
-    const title = `保留审计 ${uid}`
+    const title = `保留审计 ${fresh('t')}`
     const failing = await ownGroupBuy(cloud, { title, priceFen: 1000, minParticipants: 3 })
     const orderId = await paid(R, failing, 2, { onFail: 'ROLL_OVER' })
     await endNow(failing)
@@ -452,13 +451,18 @@ describe('crash', () => {
     expect(got.shortNotices).toEqual([0, 1, 1])
   })
 
-  it('BUG (fixed): a door hand-over killed after its transaction, at the 已送达 notice: the goods, ledger and points are right, but the resident is never told 已送达 (neither the clerk’s retry nor settle writes it)', async () => {
-    const R = fresh('dl-crash')
+  /** A paid 配送到家 order of 2 units at ¥10, its goods arrived: its id and its code. */
+  async function arrivedAtTheDoor(R: string): Promise<{ orderId: string; code: string }> {
     const gb = await ownGroupBuy(cloud, { priceFen: 1000 })
     const orderId = (await joinDelivery(R, gb, 2)).data.orderId
     expect((await cloud.pay.pay(orderId)).ok).toBe(true)
     await must(cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb }), 'markArrived')
-    const code = await codeOf(R, orderId)
+    return { orderId, code: await codeOf(R, orderId) }
+  }
+
+  it('BUG (fixed): a door hand-over killed after its transaction, at the 已送达 notice: the goods, ledger and points are right, but the resident is never told 已送达 (neither the clerk’s retry nor settle writes it)', async () => {
+    const R = fresh('dl-crash')
+    const { orderId, code } = await arrivedAtTheDoor(R)
     const cut = await dieAt(cloud, { collection: 'notices', match: 'DELIVERED' }, () => verify(DEMO.clerk, code))
     expect(cut.died).toBe(true)
     // The clerk scans again (the screen said nothing), then settle runs.
@@ -474,11 +478,7 @@ describe('crash', () => {
 
   it('REFUSED: a door hand-over killed inside its transaction (the order write): nothing handed over; the retry hands over once, points once, one 已送达', async () => {
     const R = fresh('dl-crash2')
-    const gb = await ownGroupBuy(cloud, { priceFen: 1000 })
-    const orderId = (await joinDelivery(R, gb, 2)).data.orderId
-    expect((await cloud.pay.pay(orderId)).ok).toBe(true)
-    await must(cloud.call('groupBuy', DEMO.leader, { action: 'markArrived', groupBuyId: gb }), 'markArrived')
-    const code = await codeOf(R, orderId)
+    const { orderId, code } = await arrivedAtTheDoor(R)
     const cut = await dieAt(cloud, { collection: 'orders', match: orderId }, () => verify(DEMO.clerk, code))
     expect(cut.died).toBe(true)
     expect((await readDoc('orders', orderId))!.status).toBe('READY_FOR_PICKUP')

@@ -14,7 +14,7 @@ import { catchUpLedger, releaseDue } from '@server/ledger/ledger-flow'
 import { ledgerOf } from '@server/ledger/model'
 import { saleEntryDocs, writeDueSales } from '@server/ledger/sale-entries'
 import { finishConfirmedRefunds, processDueRefunds, requestPartialRefund, requestRefund } from '@server/payments/refunds'
-import { copyRidingSales, createGroupBuy, database, DEMO, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { copyRidingSales, createGroupBuy, database, DEMO, idMaker, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { balanceOf, netByParty, offerGroupBuy, orderEntries, paidOrder, partialRefund } from './support/ledger'
 import { dieAt, quietCrashLogs } from './support/crash'
 
@@ -22,8 +22,7 @@ jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
 quietCrashLogs()
-let uid = 0
-const fresh = (tag: string) => `au-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('au')
 const db = () => database()
 type Entry = { _id: string; orderId: string | null; account: string; party: string; kind: string; amountFen: number; state: 'FROZEN' | 'AVAILABLE' | 'PAYOUT_PENDING' | 'PAID_OUT' | 'DEBT' }
 

@@ -7,7 +7,7 @@
 import { processDueShipping, shippingBacklog } from '@server/payments/shipping'
 import { processDueRefunds } from '@server/payments/refunds'
 import { participationIdFor } from '@server/ids'
-import { DEMO, database, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
+import { database, DEMO, idMaker, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type Reply } from './support/cloud'
 import { createProduct, publishOffer } from './support/merchant'
 import { netByParty, orderEntries } from './support/ledger'
 import { dieAt, quietCrashLogs, recountGroupBuy } from './support/crash'
@@ -18,8 +18,7 @@ const cloud = testCloudForThisFile()
 const LEADER2 = 'aud-sn-leader-2'
 const MERCHANT2 = 'aud-sn-merchant-2'
 const MIN = 60_000
-let uid = 0
-const fresh = (tag: string) => `aud-sn-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('aud-sn')
 
 const settle = async (n = 1) => {
   for (let i = 0; i < n; i++) await cloud.fireTimer('settle')

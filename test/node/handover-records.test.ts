@@ -10,15 +10,14 @@ import { processDueRefunds } from '@server/payments/refunds'
 import { pointEntryIdFor } from '@server/ids'
 import type { PointEntryView } from '@shared/contracts/member'
 import type { PickupOutputs } from '@shared/contracts/pickup'
-import { copyHandoverRecords, database, DEMO, must, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { copyHandoverRecords, database, DEMO, idMaker, must, newRequestId, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { arrivedGroupBuy, pickedUpGroupBuy } from './support/after-pickup'
 import { dieAt, quietCrashLogs } from './support/crash'
 
 jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
-let uid = 0
-const fresh = (tag: string) => `hor-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('hor')
 
 quietCrashLogs()
 

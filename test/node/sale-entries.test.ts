@@ -6,7 +6,7 @@
  */
 import { balanceFromEntries } from '@shared/domain/ledger'
 import { writeDueSales } from '@server/ledger/sale-entries'
-import { copyRidingSales, database, DEMO, readAll, readDoc, testCloudForThisFile } from './support/cloud'
+import { copyRidingSales, database, DEMO, idMaker, readAll, readDoc, testCloudForThisFile } from './support/cloud'
 import { balanceOf, offerGroupBuy, paidOrder, partialRefund } from './support/ledger'
 import { dieAt, quietCrashLogs } from './support/crash'
 
@@ -14,8 +14,7 @@ jest.setTimeout(300_000)
 
 const cloud = testCloudForThisFile()
 quietCrashLogs()
-let uid = 0
-const fresh = (tag: string) => `se-${tag}-${++uid}-${Math.random().toString(36).slice(2, 6)}`
+const fresh = idMaker('se')
 
 /** Every account's entries, each state summed: none may be below 0. */
 async function everyBalanceAtLeastZero(): Promise<void> {

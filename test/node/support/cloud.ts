@@ -80,6 +80,15 @@ export async function createGroupBuy(cloud: TestCloud, terms: GroupBuyTerms = {}
   return res.data.groupBuyId
 }
 
+/**
+ * A maker of ids unique in a test file's run (residents, titles, file names), readable in failures: `${prefix}-${tag}-`
+ * then a counter and a random tail.
+ */
+export function idMaker(prefix: string): (tag: string) => string {
+  let n = 0
+  return (tag) => `${prefix}-${tag}-${++n}-${Math.random().toString(36).slice(2, 6)}`
+}
+
 let seq = 0
 /** A fresh client-made requestId (the contract wants 8–64 URL-safe characters). */
 export function newRequestId(tag = 'req'): string {
