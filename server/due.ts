@@ -1,9 +1,10 @@
 import { msSetting } from '@server/settings'
+import { fieldsOfSelection, matchesSelection } from '@server/due-match'
 
 /**
  * What a periodic pass selects, said once: the collection and the condition its own query reads. The pass builds its
- * query from it, and settle's probe (DueWork) asks the same conditions, all of a collection's in one read, whether
- * anything is due at all — so a tick with nothing to do costs one read per collection, not one per pass (#23).
+ * query from it, and settle's probe (DueWork) reads the documents any of a collection's conditions select in one read
+ * and asks each pass's of them — so a tick costs one read per collection for the passes with nothing to do (#23).
  */
 export interface DueQuery {
   collection: ProbedCollection
@@ -18,20 +19,33 @@ export interface DueQuery {
 const PROBED = { orders: { collection: 'orders' }, groupBuys: { collection: 'groupBuys' }, coupons: { collection: 'coupons' }, refunds: { collection: 'refunds' }, outbox: { collection: 'outbox' } } as const
 export type ProbedCollection = keyof typeof PROBED
 
+/** At most this many due documents are read by one probe; beyond it, every pass on the collection runs. */
+export const PROBE_LIMIT = 100
+
+/** What one probe read: the due documents of a collection (the fields the selections ask), all of them or not. */
+interface Seen {
+  docs: Record<string, unknown>[]
+  complete: boolean
+}
+
 /**
- * One settle tick's view of what is due. Each collection is probed at most once, and only when a pass that reads
- * it is about to run: one `$or` of every registered condition on it, `limit(1)`. A pass runs when any of its own
- * conditions' collections has something due. Once any pass has done something (`worked`), the probes stop and every
- * later pass runs as before: a pass can make work for a later one in the same tick (a group that fails asks refunds,
- * a refund marks its order), and a probe taken before that work existed must not hide it.
+ * One settle tick's view of what is due. A collection is probed only when a pass that reads it is about to run: one
+ * read of the `$or` of every registered condition on it, the fields those conditions ask, up to PROBE_LIMIT
+ * documents. Each pass's own selections are then asked of those documents (server/due-match.ts), so a pass runs only
+ * when its own selection has something due — not whenever anything on its collection is (#23: a tick after a
+ * hand-over used to run every pass on `orders` because the hand-over's records were due). A probe that read
+ * PROBE_LIMIT documents may not have seen them all: every pass on that collection then runs, and so does a pass whose
+ * selection the matcher cannot decide.
  *
- * Nothing is lost by a skip: a probe finds exactly what the passes' own queries would, so a pass is skipped only
- * when its query would have found nothing then. Work that appears after its collection was probed — by time, by a
- * call, or by a pass whose reply does not count it — is found by the next tick's probe, a minute later.
+ * A pass can make work for a later one in the same tick (a group that fails asks refunds, a refund marks its order),
+ * and a probe taken before that work existed must not hide it: once a pass has done something (`worked`), the
+ * collections it may have made work in are probed again before the next pass that reads them — every collection,
+ * unless the pass says which (`makes`). A pass that names too few only delays work: what a probe did not see is
+ * found by the next tick's, a minute later. Work that appears after its collection was probed — by time, or by a
+ * call — is found the same way.
  */
 export class DueWork {
-  private readonly probed = new Map<ProbedCollection, Promise<boolean>>()
-  private busy = false
+  private readonly probed = new Map<ProbedCollection, Promise<Seen>>()
 
   constructor(
     private readonly db: DB.Database,
@@ -39,21 +53,24 @@ export class DueWork {
     private readonly registered: readonly DueQuery[],
   ) {}
 
-  /** Does any of these selections have something due (or has the tick stopped probing)? */
+  /** Does any of these selections have something due? */
   async any(selections: readonly DueQuery[]): Promise<boolean> {
-    if (this.busy) return true
-    for (const collection of new Set(selections.map((s) => s.collection))) {
-      if (await this.probe(collection)) return true
+    const _ = this.db.command
+    for (const s of selections) {
+      const seen = await this.probe(s.collection)
+      if (!seen.complete) return true
+      const where = s.where(_, this.now)
+      if (seen.docs.some((d) => matchesSelection(d, where) !== false)) return true
     }
     return false
   }
 
-  /** A pass did something: from now on every pass runs (its work may be what a later pass selects). */
-  worked(): void {
-    this.busy = true
+  /** A pass did something: the collections it may have made work in (all, unless `makes` names them) are probed afresh. */
+  worked(makes?: readonly ProbedCollection[]): void {
+    for (const c of makes ?? (Object.keys(PROBED) as ProbedCollection[])) this.probed.delete(c)
   }
 
-  private probe(collection: ProbedCollection): Promise<boolean> {
+  private probe(collection: ProbedCollection): Promise<Seen> {
     let seen = this.probed.get(collection)
     if (!seen) {
       seen = this.read(collection)
@@ -62,14 +79,18 @@ export class DueWork {
     return seen
   }
 
-  private async read(collection: ProbedCollection): Promise<boolean> {
+  private async read(collection: ProbedCollection): Promise<Seen> {
     const _ = this.db.command
     const wheres = this.registered.filter((q) => q.collection === collection).map((q) => q.where(_, this.now))
     // A selection not registered with the tick would be skipped unseen: refuse instead of guessing.
     if (wheres.length === 0) throw new Error(`due: no selection registered on ${collection}`)
     const where = wheres.length === 1 ? wheres[0] : _.or(wheres)
-    const res = (await this.db.collection(PROBED[collection].collection).where(where as never).field({ _id: true }).limit(1).get()) as { data: unknown[] }
-    return res.data.length > 0
+    const fields = wheres.map(fieldsOfSelection)
+    let query = this.db.collection(PROBED[collection].collection).where(where as never)
+    // The fields the selections ask (all of the document when one of them cannot say which).
+    if (!fields.includes(null)) query = query.field(Object.fromEntries(['_id', ...(fields as string[][]).flat()].map((f) => [f, true])))
+    const res = (await query.limit(PROBE_LIMIT).get()) as { data: Record<string, unknown>[] }
+    return { docs: res.data, complete: res.data.length < PROBE_LIMIT }
   }
 }
 

@@ -403,9 +403,14 @@ export function recordRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'o
 /** How far back settle looks for events a hook could not book (it runs every minute). */
 export const CATCH_UP_WINDOW_MS = 30 * 60_000
 
-/** What catchUpLedger walks: the orders paid or handed over in its window, and the refunds confirmed in it. */
-export const CATCH_UP_PAID: DueQuery = { collection: 'orders', where: (_, now) => ({ paidAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
-export const CATCH_UP_PICKED_UP: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PICKED_UP', pickedUpAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
+/**
+ * What catchUpLedger walks: the orders paid in its window whose sale is not in the ledger (no position on the order),
+ * the orders handed over in it whose pickup is not (`ledger.pickedUpAt` null or missing), and the refunds confirmed
+ * in it. #23: only what is not booked — every order paid in the last half hour made settle's probe of `orders` find
+ * work in every busy tick.
+ */
+export const CATCH_UP_PAID: DueQuery = { collection: 'orders', where: (_, now) => ({ paidAt: _.gte(now - CATCH_UP_WINDOW_MS), ledger: _.exists(false) }) }
+export const CATCH_UP_PICKED_UP: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PICKED_UP', pickedUpAt: _.gte(now - CATCH_UP_WINDOW_MS), [ledgerPath('pickedUpAt')]: null }) }
 export const CATCH_UP_REFUNDS: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'DONE', doneAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
 
 /**

@@ -1,10 +1,12 @@
 /**
- * #23, settle skips what is not due: a tick probes each collection once (one `$or` of every selection its passes
- * read) and skips the passes whose selections found nothing. The attacks are the ways a skip could lose work:
- * work that falls due only by time passing, work an earlier pass makes for a later one in the same tick, and a
- * probe taken before that work existed. Each must still be done in the tick it is due.
+ * #23, settle skips what is not due: a tick reads each collection's due documents once (one `$or` of every selection
+ * its passes read) and asks each pass's own selection of them (server/due-match.ts), skipping the passes whose
+ * selections found nothing. The attacks are the ways a skip could lose work: work that falls due only by time
+ * passing, work an earlier pass makes for a later one in the same tick, a probe taken before that work existed, a
+ * probe that could not read everything, and a selection the matcher cannot decide. Each must still be done in the
+ * tick it is due.
  */
-import { didWork, DueWork, type DueQuery } from '@server/due'
+import { didWork, DueWork, PROBE_LIMIT, type DueQuery } from '@server/due'
 import { atTheSeam, createGroupBuy, database, join, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc, type SeamCall } from './support/cloud'
 import { paidOrder } from './support/ledger'
 
@@ -17,8 +19,8 @@ const settle = async () => {
   expect(res.ok).toBe(true)
   return res.data
 }
-/** The tick's probes: the limit-1 reads of `_id` alone that ask what is due on a collection. */
-const probesOf = (calls: SeamCall[]) => calls.filter((c) => c.action === 'database.getDocument' && c.params.limit === 1 && String(c.params.projection).replace(/\s/g, '') === '{"_id":{"$numberInt":"1"}}')
+/** The tick's probes: the reads of an `$or` of a collection's selections, PROBE_LIMIT documents, their fields only. */
+const probesOf = (calls: SeamCall[]) => calls.filter((c) => c.action === 'database.getDocument' && c.params.limit === PROBE_LIMIT && !!c.params.projection && String(c.query).includes('$or'))
 
 /** Settle until nothing is left to do (the demo seed's notices and the day's reconciliation). */
 async function quiet(): Promise<void> {
@@ -50,8 +52,13 @@ it('work that falls due by time alone is found by the probe: an unpaid join past
   const tick = await atTheSeam(cloud, settle)
   expect(tick.result.expired).toBe(1)
   expect((await readDoc('orders', orderId))!.status).toBe('EXPIRED')
-  // The probes came before the expiry did something; from then on every pass ran without probing.
-  expect(probesOf(tick.calls).map((c) => c.collection)).toEqual(['orders', 'coupons'])
+  // Orders, group buys and coupons were probed before the expiry; it did something (and says it may have made work
+  // anywhere), so the collections the later passes read were probed again after it — orders among them.
+  const probed = probesOf(tick.calls).map((c) => c.collection)
+  expect(probed.slice(0, 3)).toEqual(['orders', 'groupBuys', 'coupons'])
+  expect(probed.slice(3)).toContain('orders')
+  // The passes on orders whose selections found nothing in the probe did not read (the roll-over's three, the vouchers').
+  expect(tick.calls.filter((c) => c.collection === 'orders' && String(c.query).includes('rollOverUntil') && !String(c.query).includes('$or'))).toEqual([])
 })
 
 it('work an earlier pass makes is done by the later passes of the same tick: a group that fails is refunded in it', async () => {
@@ -96,7 +103,7 @@ it('a probe taken before the work existed does not hide it: a held order of a gr
   expect(await readDoc('orders', res.data.orderId)).toMatchObject({ status: 'PAID', groupBuyId: next, rolledFromGroupBuyId: failing })
 })
 
-it('a probe answers only for the selections registered on its collection, and refuses a collection with none', async () => {
+it('a probe answers for each selection, not for its collection, and refuses a collection with none', async () => {
   const db = database()
   const now = Date.now()
   const gb = await createGroupBuy(cloud, { stock: 10 })
@@ -105,13 +112,61 @@ it('a probe answers only for the selections registered on its collection, and re
   await db.collection('orders').doc(orderId).update({ data: { expiresAt: now - 1 } })
   const expiring: DueQuery = { collection: 'orders', where: (_, at) => ({ _id: orderId, status: 'PENDING_PAYMENT', expiresAt: _.lte(at) }) }
   const other: DueQuery = { collection: 'orders', where: () => ({ _id: orderId, status: 'PAID' }) }
-  expect(await new DueWork(db, now, [expiring, other]).any([other])).toBe(true)
+  // The probe found the expired hold; `other` selects nothing in it, so its pass is skipped (before #23's matcher, any
+  // due document on orders ran every pass on orders).
+  const due = new DueWork(db, now, [expiring, other])
+  expect(await due.any([other])).toBe(false)
+  expect(await due.any([expiring])).toBe(true)
   expect(await new DueWork(db, now - 10, [expiring, other]).any([expiring])).toBe(false)
   await expect(new DueWork(db, now, [expiring]).any([{ collection: 'refunds', where: () => ({ status: 'PENDING' }) }])).rejects.toThrow(/no selection registered on refunds/)
-  // Once the tick has worked, nothing is probed: every pass runs.
-  const busy = new DueWork(db, now - 10, [expiring])
-  busy.worked()
-  expect(await busy.any([expiring])).toBe(true)
+})
+
+it('work made after a probe: a pass that worked has the collections it names probed again, and only those', async () => {
+  const db = database()
+  const now = Date.now()
+  const tag = `made-${now}`
+  const made: DueQuery = { collection: 'orders', where: () => ({ probeTag: tag }) }
+  const due = new DueWork(db, now, [made])
+  expect(await due.any([made])).toBe(false)
+  await db.collection('orders').add({ data: { _id: `${tag}-1`, probeTag: tag } })
+  // A pass that says its work is only on the outbox: the probe of orders stands (a minute's delay at worst, by design).
+  due.worked(['outbox'])
+  expect(await due.any([made])).toBe(false)
+  // A pass that says nothing: every collection is probed again, and the new work is seen in this tick.
+  due.worked()
+  expect(await due.any([made])).toBe(true)
+  await db.collection('orders').doc(`${tag}-1`).remove()
+})
+
+it('a probe that could not read every due document runs every pass on its collection', async () => {
+  const db = database()
+  const now = Date.now()
+  const tag = `flood-${now}`
+  const flood: DueQuery = { collection: 'orders', where: () => ({ probeTag: tag }) }
+  const rare: DueQuery = { collection: 'orders', where: () => ({ probeTag: `${tag}-rare` }) }
+  const ids = Array.from({ length: PROBE_LIMIT }, (_, i) => `${tag}-${i}`)
+  for (const id of ids) await db.collection('orders').add({ data: { _id: id, probeTag: tag } })
+  // One document `rare` selects, behind a hundred the probe reads first: it may be among those not read.
+  await db.collection('orders').add({ data: { _id: `${tag}-rare`, probeTag: `${tag}-rare` } })
+  expect(await new DueWork(db, now, [flood, rare]).any([rare])).toBe(true)
+  // With nothing beyond the limit, the same question is answered from what was read.
+  await db.collection('orders').where({ probeTag: tag }).remove()
+  const left = new DueWork(db, now, [flood, rare])
+  expect(await left.any([rare])).toBe(true)
+  expect(await left.any([flood])).toBe(false)
+  await db.collection('orders').where({ probeTag: `${tag}-rare` }).remove()
+})
+
+it('a selection the matcher cannot decide runs its pass', async () => {
+  const db = database()
+  const now = Date.now()
+  const tag = `undecided-${now}`
+  await db.collection('orders').add({ data: { _id: tag, probeTag: tag, items: [{ sku: 'a' }] } })
+  const plain: DueQuery = { collection: 'orders', where: () => ({ probeTag: tag }) }
+  // elemMatch is not evaluated by the matcher: the document the probe read is taken as due for it.
+  const undecided: DueQuery = { collection: 'orders', where: (_) => ({ probeTag: tag, items: _.elemMatch({ sku: 'b' }) }) }
+  expect(await new DueWork(db, now, [plain, undecided]).any([undecided])).toBe(true)
+  await db.collection('orders').doc(tag).remove()
 })
 
 it('a reply says it worked when any count but a heal’s `checked` is above zero', () => {

@@ -24,12 +24,12 @@ import { deleteExpiredExports } from '@server/storage/exports'
 import { ENDS_DUE, endDueGroupBuys, expireUnpaidOrders, UNPAID_ORDERS_DUE, WIND_UPS_DUE, windUpEndedGroupBuys } from '@server/group-buys/wind-up'
 import { EXPIRED_HOLDS, HELD_ORDERS, processRollOvers, RECENT_ROLL_OVERS } from '@server/group-buys/roll-over'
 import { refundExpiredVouchers, VOUCHERS_DUE } from '@server/vouchers/changes'
-import { Cadence, couponHealMs, didWork, DueWork, safetyNetMs, type DueQuery } from '@server/due'
+import { Cadence, couponHealMs, didWork, DueWork, safetyNetMs, type DueQuery, type ProbedCollection } from '@server/due'
 
 /**
- * The passes that only act on what their selection finds, each with that selection (server/due.ts): on the
- * collections these read, a tick probes once per collection before the first of them runs, and skips them when
- * nothing is due. Payouts and shipping uploads read one selection of their own anyway and always run; the safety
+ * The passes that only act on what their selection finds, each with that selection (server/due.ts): a tick reads
+ * each collection's due documents once, before the first of these passes on it runs, and skips the passes whose own
+ * selection found nothing there. Payouts and shipping uploads read one selection of their own anyway and always run; the safety
  * nets (the counter heal, interrupted sign-offs, the rating and points heals) and the expiry of exports run every
  * safetyNetMs().
  */
@@ -56,6 +56,20 @@ const SELECTS = {
   outbox: [MESSAGES_TO_SEND],
 } satisfies Record<string, DueQuery[]>
 
+/**
+ * What a pass's work can make due for a later pass, where that is less than every probed collection (DueWork.worked;
+ * a pass not named here makes any). `copies`: the passes that copy what rides on orders into their own collections
+ * (sales' ledger entries, shipping records, hand-over records) and clear the marks — nothing probed selects what they
+ * write or a mark's absence. `payouts` and `uploads` write payouts, balances and shipping uploads, which no probed
+ * selection reads. `messages`: the passes that queue, notice and send messages touch only the outbox.
+ */
+const MAKES = {
+  copies: [],
+  payouts: [],
+  uploads: [],
+  messages: ['outbox'],
+} satisfies Record<string, ProbedCollection[]>
+
 /** The safety nets' last run in this instance (server/due.ts Cadence). */
 const safetyNets = new Cadence()
 /** The coupon holds' heal reads every running campaign's coupons and tallies: once an hour (couponHealMs). */
@@ -77,10 +91,10 @@ const tick = action({
   async run({ db, now }) {
     const due = new DueWork(db, now, SETTLE_SELECTIONS)
     /** Run a pass when its selection has something due (or the tick has stopped probing); `idle` is its reply when skipped. */
-    const pass = async <T>(selects: readonly DueQuery[] | null, run: () => Promise<T>, idle: T): Promise<T> => {
+    const pass = async <T>(selects: readonly DueQuery[] | null, run: () => Promise<T>, idle: T, makes?: readonly ProbedCollection[]): Promise<T> => {
       if (selects && !(await due.any(selects))) return idle
       const reply = await run()
-      if (didWork(reply)) due.worked()
+      if (didWork(reply)) due.worked(makes)
       return reply
     }
     // The safety nets (they only repair what a crash or a lost write left) run every safetyNetMs(), not every tick.
@@ -89,7 +103,7 @@ const tick = action({
     // First what a crash cut off, so the counts that decide 成团 and the end are whole before they are read.
     const finishedPayments = await pass(SELECTS.payments, () => finishInterruptedPayments(db, now), { payments: 0, succeededNotices: 0 })
     // The sales' entries that ride on their orders (ledger/sale-entries.ts), written before anything reads the books.
-    const sales = await pass(SELECTS.sales, () => writeDueSales(db), { written: 0 })
+    const sales = await pass(SELECTS.sales, () => writeDueSales(db), { written: 0 }, MAKES.copies)
     const finishedHandovers = await pass(SELECTS.handovers, () => finishInterruptedHandovers(db, now), { finished: 0 })
     const finishedArrivals = await net(() => finishInterruptedArrivals(db, now), { finished: 0 })
     const finishedRedeems = await pass(SELECTS.redeems, () => finishInterruptedRedeems(db, now), { finished: 0 })
@@ -104,12 +118,12 @@ const tick = action({
     const finishedRefunds = await pass(SELECTS.finishRefunds, () => finishConfirmedRefunds(db, now), { finished: 0 })
     const ledger = await pass(SELECTS.ledger, () => catchUpLedger(db, now), { sales: 0, pickups: 0, refunds: 0 })
     const released = await pass(SELECTS.releases, () => releaseDue(db, now), { released: 0, waiting: 0 })
-    const payouts = await pass(null, () => processDuePayouts(db, now), { paid: 0, retrying: 0, failed: 0, waiting: 0 })
+    const payouts = await pass(null, () => processDuePayouts(db, now), { paid: 0, retrying: 0, failed: 0, waiting: 0 }, MAKES.payouts)
     // Hand-overs marked their orders (shippingMark): their records are queued in batches, then uploaded.
-    const shippingQueued = await pass(SELECTS.shippingQueue, () => queueDueShipping(db), { queued: 0 })
-    const shipping = { ...(await pass(null, () => processDueShipping(db, now), { accepted: 0, retrying: 0, skipped: 0 })), ...shippingQueued }
+    const shippingQueued = await pass(SELECTS.shippingQueue, () => queueDueShipping(db), { queued: 0 }, MAKES.copies)
+    const shipping = { ...(await pass(null, () => processDueShipping(db, now), { accepted: 0, retrying: 0, skipped: 0 }, MAKES.uploads)), ...shippingQueued }
     // …and their audit lines and points entries (server/pickup/handover-records.ts), before the points heal reads them.
-    const handoverRecords = await pass(SELECTS.handoverRecords, () => writeDueHandoverRecords(db), { written: 0 })
+    const handoverRecords = await pass(SELECTS.handoverRecords, () => writeDueHandoverRecords(db), { written: 0 }, MAKES.copies)
     const reminders = await pass(SELECTS.reminders, () => sendPickupReminders(db, now), { readyReminders: 0, expiryReminders: 0, windowStartReminders: 0, lastCallReminders: 0 })
     const ratings = await net(() => healRatingStats(db, now), { checked: 0, healed: 0 })
     const points = await net(() => healMemberPoints(db, now), { checked: 0, healed: 0 })
@@ -120,9 +134,9 @@ const tick = action({
     const exportsDeleted = await net(() => deleteExpiredExports(db, now), { deleted: 0 })
     // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
     // message's in-app notice, in batches, then the subscribe messages themselves: all in this tick.
-    const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 })
-    const noticed = await pass(SELECTS.notices, () => noticeQueuedMessages(db, now), { noticed: 0 })
-    const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 })), ...noticed, succeededQueued: succeeded.queued }
+    const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 }, MAKES.messages)
+    const noticed = await pass(SELECTS.notices, () => noticeQueuedMessages(db, now), { noticed: 0 }, MAKES.messages)
+    const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 }, MAKES.messages)), ...noticed, succeededQueued: succeeded.queued }
     const reconciliation = await reconcileDaily(db, now)
     if (netsDue) safetyNets.ran(now)
     if (couponsDue) couponNets.ran(now)
