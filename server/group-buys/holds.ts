@@ -6,6 +6,7 @@ import { whereConditions } from '@server/group-buys/conditions'
 import { participationIdFor } from '@server/ids'
 import { WarmCache } from '@server/warm-cache'
 import { releaseSlotOfHold } from '@server/vouchers/slots'
+import { madeByFields } from '@server/group-buys/first-payer'
 
 /**
  * A hold = stock of the group buy (stockLeft − q, reservedQuantity + q) and the person's quota (their
@@ -21,8 +22,12 @@ const knownParticipations = new WarmCache<true>(50_000)
  * racing it to a duplicate insert (one operation saved per twin; the outcome is the same). */
 const creatingParticipations = new Map<string, Promise<unknown>>()
 
-/** The person's quota: their tally may only grow while it stays within `limit`. Null when taken. */
-export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: string, quantity: number, limit: number): Promise<ErrorCode | null> {
+/**
+ * The person's quota: their tally may only grow while it stays within `limit`. 'MADE' when this join made the
+ * participation (the order `orderId` is then its buyer's first here: group-buys/first-payer.ts), 'TAKEN' when it
+ * added to one, an error code when refused.
+ */
+export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: string, quantity: number, limit: number, orderId: string): Promise<'MADE' | 'TAKEN' | ErrorCode> {
   const _ = db.command
   const participations = db.collection('participations')
   const partId = participationIdFor(groupBuyId, openid)
@@ -30,12 +35,12 @@ export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: 
   const twinInsert = knownParticipations.get(partId) ? undefined : creatingParticipations.get(partId)
   if (twinInsert) await twinInsert.catch(() => undefined)
   if (!knownParticipations.get(partId)) {
-    const inserting = Promise.resolve(participations.add({ data: { _id: partId, groupBuyId, openid, quantity, paidOrders: 0 } }))
+    const inserting = Promise.resolve(participations.add({ data: { _id: partId, groupBuyId, openid, quantity, paidOrders: 0, ...madeByFields(orderId) } }))
     creatingParticipations.set(partId, inserting)
     try {
       await inserting
       knownParticipations.set(partId, true)
-      return null
+      return 'MADE'
     } catch (err) {
       if (!isDuplicateWrite(err)) throw err
       knownParticipations.set(partId, true)
@@ -44,7 +49,7 @@ export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: 
     }
   }
   const res = await participations.where({ _id: partId, ...whereConditions(_, quotaConditions(limit, quantity)) }).update({ data: { quantity: _.inc(quantity) } })
-  return updatedCount(res) === 1 ? null : ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED
+  return updatedCount(res) === 1 ? 'TAKEN' : ERROR_CODES.GROUP_BUY_LIMIT_EXCEEDED
 }
 
 /** Give back the stock half of a hold. */

@@ -94,8 +94,8 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
   if (stock !== 'RESERVED') return replayOr(stock)
 
   // 2. Per-person quota: the tally may only grow while it stays within the limit.
-  const quota = await reserveQuota(db, groupBuyId, openid, quantity, terms.limitPerUser)
-  if (quota !== null) {
+  const quota = await reserveQuota(db, groupBuyId, openid, quantity, terms.limitPerUser, orderId)
+  if (quota !== 'MADE' && quota !== 'TAKEN') {
     await releaseStock(db, groupBuyId, quantity)
     return replayOr(quota)
   }
@@ -124,6 +124,8 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
     nickname: null,
     ...(referrerLeader ? { referrerLeader } : {}),
     ...(onFail === 'ROLL_OVER' ? { onFail } : {}),
+    // Its join made the buyer's participation: its payment is counted without reading it (group-buys/first-payer.ts).
+    ...(quota === 'MADE' ? { madeParticipation: true } : {}),
     ...delivery.fields,
   }
   try {

@@ -101,6 +101,8 @@ export interface ParticipationDoc {
   paidOrders: number
   /** The repeat rate's rollup (#23): this buyer's orders in the group buy per China day paid, moved by the payment's count (server/insight/buyer-days.ts). */
   paidDays?: BuyerDays
+  /** The order whose join made this participation, until another order of the buyer is counted here (first-payer.ts). */
+  madeBy?: string
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */

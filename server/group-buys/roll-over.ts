@@ -2,6 +2,7 @@ import { JOINABLE_STATUSES } from '@shared/domain/group-buy'
 import { canCancelRolledOver, cstMonthDayTime, pickRollOverTarget, rollOverDeadline, ROLL_OVER_WINDOW_DAYS, type RollOverGroup } from '@shared/domain/roll-over'
 import { tierDifferenceFen } from '@shared/domain/price-tiers'
 import type { GroupBuyDoc, ParticipationDoc } from '@server/group-buys/model'
+import { takeFirstMark } from '@server/group-buys/first-payer'
 import { inTransaction, txGet } from '@server/ledger/txn'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
@@ -119,7 +120,8 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
     const numbered = await nextSeqOf(db, gb)
     const counts = { stockLeft: gb.stockLeft - o.quantity, soldQuantity: gb.soldQuantity + o.quantity, paidParticipants: gb.paidParticipants + (first ? 1 : 0), paidSeq: numbered.paidSeq }
     await t.collection('groupBuys').doc(gb._id).update({ data: counts })
-    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity } })
+    // Another order of the buyer counted here: the order whose join made the participation is no longer surely first.
+    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity, ...(await takeFirstMark(t, db, part, o._id)) } })
     else await t.collection('participations').doc(partId).set({ data: { groupBuyId: gb._id, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
     await t.collection('orders').doc(o._id).update({
       data: { groupBuyId: gb._id, ...seqFields(gb._id, numbered.seq), priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },

@@ -121,6 +121,8 @@ export interface OrderDoc extends OrderDeliveryFields {
   rollOverUntil?: number
   /** Moved to a next group: where from, when, and the price difference refunded (its own partial refund). */
   rolledFromGroupBuyId?: string
+  /** Its join made the buyer's participation, and no other order of theirs was counted here since (group-buys/first-payer.ts). */
+  madeParticipation?: boolean
   rolledAt?: number
   rollOverRefundFen?: number
   /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */

@@ -1,11 +1,10 @@
 import { chinaDayNumber } from '@shared/domain/calendar'
 import { hasReachedThreshold, thresholdConditions } from '@shared/domain/group-buy'
 import { saleIncrements } from '@shared/domain/insight'
-import type { GroupBuyDoc, ParticipationDoc } from '@server/group-buys/model'
+import type { GroupBuyDoc } from '@server/group-buys/model'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { whereConditions } from '@server/group-buys/conditions'
-import { participationIdFor } from '@server/ids'
 import { moveOrder, moveOrderInTx } from '@server/orders/moves'
 import { addNotice } from '@server/messages/notices'
 import { enqueue, enqueueMany, type OutboxMessage } from '@server/messages/outbox'
@@ -22,7 +21,8 @@ import { docsOf, eachPage } from '@server/paging'
 import { drainMarked } from '@server/batch-insert'
 import { isDuplicateWrite } from '@server/cloud'
 import { issueVoucher, issueVoucherInTx } from '@server/vouchers/issue'
-import { addBuyerDayInTx, buyerDayUpdate } from '@server/insight/buyer-days'
+import { addBuyerDayInTx } from '@server/insight/buyer-days'
+import { countParticipationInTx, isFirstPaid, participationForCount } from '@server/group-buys/first-payer'
 import type { DueQuery } from '@server/due'
 
 export type PaymentOutcome = 'PAID' | 'ALREADY_APPLIED' | 'NOT_PAID' | 'UNKNOWN_ORDER' | 'REFUNDING'
@@ -251,8 +251,8 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
       await writeOrder({ countedAt: now })
       return { outcome: 'ALREADY', order: { ...o, ...saleFields, countedAt: now }, sale: booked }
     }
-    const partId = participationIdFor(o.groupBuyId, o.openid)
-    const part = await txGet<ParticipationDoc>(t, 'participations', partId)
+    // The buyer's participation, not read for the order whose join made it (group-buys/first-payer.ts, #23).
+    const participation = await participationForCount(t, o)
     const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
     const running = !!gb && RUNNING_STATUSES.includes(gb.status)
     // 跟团号: the group buy's next number, given with the count (one home: group-buys/join-order.ts) — before the
@@ -261,10 +261,9 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     const seqMark = numbered && gb ? seqFields(gb._id, numbered.seq) : {}
     o = { ...o, ...seqMark }
     await bookSaleWith(gb)
-    const firstPaid = (part?.paidOrders ?? 0) === 0
+    const firstPaid = isFirstPaid(participation)
     // The buyer's paid day (the repeat rate's rollup, #23) rides on the participation's own write.
-    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, ...buyerDayUpdate(db, o) } })
-    else await addBuyerDayInTx(t, db, o, { quantity: o.quantity, paidOrders: 1 })
+    await countParticipationInTx(t, db, o, participation)
     let counted: GroupBuyDoc | undefined
     if (gb && running) {
       const counts = { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity, ...(numbered ? { paidSeq: numbered.paidSeq } : {}) }

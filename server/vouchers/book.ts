@@ -54,8 +54,8 @@ export async function bookSlot(db: DB.Database, openid: string, gb: GroupBuyDoc,
     return replayOr(stock, 'cannot book now')
   }
   // 3. The per-person quota.
-  const quota = await reserveQuota(db, groupBuyId, openid, quantity, gb.limitPerUser)
-  if (quota !== null) {
+  const quota = await reserveQuota(db, groupBuyId, openid, quantity, gb.limitPerUser, orderId)
+  if (quota !== 'MADE' && quota !== 'TAKEN') {
     await releaseStock(db, groupBuyId, quantity)
     await releaseSlot(db, slot._id, quantity)
     return replayOr(quota, 'over the per-person limit')
@@ -67,6 +67,7 @@ export async function bookSlot(db: DB.Database, openid: string, gb: GroupBuyDoc,
     paidAt: null, transactionId: null, readyAt: null, pickedUpAt: null, refundedAt: null, pickupCode: null, pickupExpiresAt: null, nickname: null,
     kind: 'SERVICE', providerId: gb.providerId, slotId: slot._id, slotStartAt: slot.startAt, slotEndAt: slot.endAt, voucherCode: null,
     ...(referrerLeader ? { referrerLeader } : {}),
+    ...(quota === 'MADE' ? { madeParticipation: true } : {}),
   }
   try {
     await db.collection('orders').add({ data: order as unknown as Record<string, unknown> })
