@@ -61,13 +61,16 @@ const SELECTS = {
  * a pass not named here makes any). `copies`: the passes that copy what rides on orders into their own collections
  * (sales' ledger entries, shipping records, hand-over records) and clear the marks — nothing probed selects what they
  * write or a mark's absence. `payouts` and `uploads` write payouts, balances and shipping uploads, which no probed
- * selection reads. `messages`: the passes that queue, notice and send messages touch only the outbox.
+ * selection reads. `queued`: the owed 成团 messages go into the outbox. `noticed` and `sent`: a message's in-app notice
+ * (`notices`, not probed) and its send only move it on within the outbox — no message becomes due by them.
  */
 const MAKES = {
   copies: [],
   payouts: [],
   uploads: [],
-  messages: ['outbox'],
+  queued: ['outbox'],
+  noticed: [],
+  sent: [],
 } satisfies Record<string, ProbedCollection[]>
 
 /** The safety nets' last run in this instance (server/due.ts Cadence). */
@@ -90,7 +93,10 @@ const tick = action({
   input: z.unknown(),
   async run({ db, now }) {
     const due = new DueWork(db, now, SETTLE_SELECTIONS)
-    /** Run a pass when its selection has something due (or the tick has stopped probing); `idle` is its reply when skipped. */
+    /**
+     * Run a pass when its own selection has something due (server/due.ts DueWork); `idle` is its reply when skipped;
+     * `makes`: the collections its work can make due (MAKES), probed again after it worked.
+     */
     const pass = async <T>(selects: readonly DueQuery[] | null, run: () => Promise<T>, idle: T, makes?: readonly ProbedCollection[]): Promise<T> => {
       if (selects && !(await due.any(selects))) return idle
       const reply = await run()
@@ -134,9 +140,9 @@ const tick = action({
     const exportsDeleted = await net(() => deleteExpiredExports(db, now), { deleted: 0 })
     // 成团 messages owed to payments into a group that had succeeded (marked on their orders), then every queued
     // message's in-app notice, in batches, then the subscribe messages themselves: all in this tick.
-    const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 }, MAKES.messages)
-    const noticed = await pass(SELECTS.notices, () => noticeQueuedMessages(db, now), { noticed: 0 }, MAKES.messages)
-    const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 }, MAKES.messages)), ...noticed, succeededQueued: succeeded.queued }
+    const succeeded = await pass(SELECTS.owedSuccesses, () => queueDueSucceeded(db, now), { queued: 0 }, MAKES.queued)
+    const noticed = await pass(SELECTS.notices, () => noticeQueuedMessages(db, now), { noticed: 0 }, MAKES.noticed)
+    const messages = { ...(await pass(SELECTS.outbox, () => sendOutbox(db, now), { sent: 0, noConsent: 0, failed: 0 }, MAKES.sent)), ...noticed, succeededQueued: succeeded.queued }
     const reconciliation = await reconcileDaily(db, now)
     if (netsDue) safetyNets.ran(now)
     if (couponsDue) couponNets.ran(now)
