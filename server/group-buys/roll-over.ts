@@ -124,7 +124,8 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
     if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity, ...(await takeFirstMark(t, db, part, o._id)) } })
     else await t.collection('participations').doc(partId).set({ data: { groupBuyId: gb._id, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
     await t.collection('orders').doc(o._id).update({
-      data: { groupBuyId: gb._id, ...seqFields(gb._id, numbered.seq), priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference },
+      // (Its join's mark was about its first group's participation: it is counted here by this move, never again.)
+      data: { groupBuyId: gb._id, ...seqFields(gb._id, numbered.seq), priceFen: target.priceFen, rollOverUntil: 0, rolledFromGroupBuyId: o.groupBuyId, rolledAt: now, rollOverRefundFen: (o.rollOverRefundFen ?? 0) + difference, madeParticipation: false },
     })
     return { ...gb, ...counts }
   })
