@@ -24,10 +24,10 @@ const creatingParticipations = new Map<string, Promise<unknown>>()
 
 /**
  * The person's quota: their tally may only grow while it stays within `limit`. 'MADE' when this join made the
- * participation (the order `orderId` is then its buyer's first here: group-buys/first-payer.ts), 'TAKEN' when it
+ * participation (the order `made.orderId` is then its buyer's first here: group-buys/first-payer.ts), 'TAKEN' when it
  * added to one, an error code when refused.
  */
-export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: string, quantity: number, limit: number, orderId: string): Promise<'MADE' | 'TAKEN' | ErrorCode> {
+export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: string, quantity: number, limit: number, made: { orderId: string; at: number }): Promise<'MADE' | 'TAKEN' | ErrorCode> {
   const _ = db.command
   const participations = db.collection('participations')
   const partId = participationIdFor(groupBuyId, openid)
@@ -35,7 +35,7 @@ export async function reserveQuota(db: DB.Database, groupBuyId: string, openid: 
   const twinInsert = knownParticipations.get(partId) ? undefined : creatingParticipations.get(partId)
   if (twinInsert) await twinInsert.catch(() => undefined)
   if (!knownParticipations.get(partId)) {
-    const inserting = Promise.resolve(participations.add({ data: { _id: partId, groupBuyId, openid, quantity, paidOrders: 0, ...madeByFields(orderId) } }))
+    const inserting = Promise.resolve(participations.add({ data: { _id: partId, groupBuyId, openid, quantity, paidOrders: 0, ...madeByFields(made.orderId, made.at) } }))
     creatingParticipations.set(partId, inserting)
     try {
       await inserting

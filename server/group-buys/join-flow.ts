@@ -94,7 +94,7 @@ async function joinOnce(db: DB.Database, openid: string, input: JoinInput, now: 
   if (stock !== 'RESERVED') return replayOr(stock)
 
   // 2. Per-person quota: the tally may only grow while it stays within the limit.
-  const quota = await reserveQuota(db, groupBuyId, openid, quantity, terms.limitPerUser, orderId)
+  const quota = await reserveQuota(db, groupBuyId, openid, quantity, terms.limitPerUser, { orderId, at: now })
   if (quota !== 'MADE' && quota !== 'TAKEN') {
     await releaseStock(db, groupBuyId, quantity)
     return replayOr(quota)

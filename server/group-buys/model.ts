@@ -103,6 +103,8 @@ export interface ParticipationDoc {
   paidDays?: BuyerDays
   /** The order whose join made this participation, until another order of the buyer is counted here (first-payer.ts). */
   madeBy?: string
+  /** When that join made it (first-payer.ts: a count waits for the order it names, not longer than a join runs). */
+  madeAt?: number
 }
 
 /** `urls` maps the doc's image ids to temp URLs (server/storage/files.ts tempUrls). */

@@ -3,7 +3,7 @@ import { canCancelRolledOver, cstMonthDayTime, pickRollOverTarget, rollOverDeadl
 import { tierDifferenceFen } from '@shared/domain/price-tiers'
 import type { GroupBuyDoc, ParticipationDoc } from '@server/group-buys/model'
 import { takeFirstMark } from '@server/group-buys/first-payer'
-import { inTransaction, txGet } from '@server/ledger/txn'
+import { inTransaction, isRunAgain, txGet } from '@server/ledger/txn'
 import type { OrderDoc } from '@server/orders/model'
 import { findById, updatedCount } from '@server/fetch'
 import { participationIdFor, rollOverRefundIdFor } from '@server/ids'
@@ -78,7 +78,12 @@ export async function processRollOvers(db: DB.Database, now: number): Promise<{ 
       out.expired++
       continue
     }
-    if (await moveToNextGroup(db, o, now)) out.moved++
+    try {
+      if (await moveToNextGroup(db, o, now)) out.moved++
+    } catch (err) {
+      // The buyer's first join in the next group is between its two writes (first-payer.ts): moved by a later tick.
+      if (!isRunAgain(err)) throw err
+    }
   }
   // A run cut off between an expiry and its refund: the order left the hold but is still PAID; refund it now.
   const stuck = await docsOf<OrderDoc>(db.collection('orders').where(EXPIRED_HOLDS.where(_, now)).limit(BATCH))
@@ -121,7 +126,7 @@ async function moveToNextGroup(db: DB.Database, o: OrderDoc, now: number): Promi
     const counts = { stockLeft: gb.stockLeft - o.quantity, soldQuantity: gb.soldQuantity + o.quantity, paidParticipants: gb.paidParticipants + (first ? 1 : 0), paidSeq: numbered.paidSeq }
     await t.collection('groupBuys').doc(gb._id).update({ data: counts })
     // Another order of the buyer counted here: the order whose join made the participation is no longer surely first.
-    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity, ...(await takeFirstMark(t, db, part, o._id)) } })
+    if (part) await t.collection('participations').doc(partId).update({ data: { paidOrders: (part.paidOrders ?? 0) + 1, quantity: part.quantity + o.quantity, ...(await takeFirstMark(t, db, part, o._id, now)) } })
     else await t.collection('participations').doc(partId).set({ data: { groupBuyId: gb._id, openid: o.openid, quantity: o.quantity, paidOrders: 1 } })
     await t.collection('orders').doc(o._id).update({
       // (Its join's mark was about its first group's participation: it is counted here by this move, never again.)

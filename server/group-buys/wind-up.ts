@@ -86,17 +86,19 @@ export const WIND_UPS_DUE: DueQuery = { collection: 'groupBuys', where: (_) => (
  * Ended group buys not yet wound up: unpaid holds are cancelled; a failed group's paid orders are refunded.
  * Resumable — a group buy is marked wound up (its stored `settledAt`) only once nothing is left to do.
  */
-export async function windUpEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number }> {
+export async function windUpEndedGroupBuys(db: DB.Database, now: number): Promise<{ refundsRequested: number; cancelled: number; held: number }> {
   const _ = db.command
   const ended = await docsOf<GroupBuyDoc>(db.collection('groupBuys').where(WIND_UPS_DUE.where(_, now)).limit(20))
   let refundsRequested = 0
   let cancelled = 0
+  let held = 0
   for (const gb of ended) {
     const step = await windUpGroupBuy(db, gb, now)
     refundsRequested += step.refundsRequested
+    held += step.held
     cancelled += step.cancelled
   }
-  return { refundsRequested, cancelled }
+  return { refundsRequested, cancelled, held }
 }
 
 /**
@@ -104,8 +106,10 @@ export async function windUpEndedGroupBuys(db: DB.Database, now: number): Promis
  * left to do. Every write in it is conditional, so the timer and a 截团 winding up the same group buy at once
  * cancel, refund and hand back to the offer once.
  */
-export async function windUpGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<{ refundsRequested: number; cancelled: number; settled: boolean }> {
+export async function windUpGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: number): Promise<{ refundsRequested: number; cancelled: number; held: number; settled: boolean }> {
   let refundsRequested = 0
+  // Orders kept for a next group (ROLL_OVER): counted, so settle's later passes see the work it makes (roll-over.ts).
+  let held = 0
   let cancelled = 0
   let more = false
   const pending = await docsOf<OrderDoc>(db.collection('orders').where({ groupBuyId: gb._id, status: 'PENDING_PAYMENT' }).limit(BATCH))
@@ -120,6 +124,7 @@ export async function windUpGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: numb
     for (const o of await readOrdersInJoinOrder(db, gb._id)) {
       if (o.status !== 'PAID' && o.status !== 'READY_FOR_PICKUP') continue
       if ((await refundOrHold(db, gb, o, now)) === 'REFUND') refundsRequested++
+      else held++
     }
   }
   // 阶梯价: every order paid by the end gets the difference to the final price back (once each).
@@ -130,5 +135,5 @@ export async function windUpGroupBuy(db: DB.Database, gb: GroupBuyDoc, now: numb
     await returnUnsoldToOffer(db, gb, now)
   }
   if (!more) await db.collection('groupBuys').where({ _id: gb._id, settledAt: 0 }).update({ data: { settledAt: now } })
-  return { refundsRequested, cancelled, settled: !more }
+  return { refundsRequested, cancelled, held, settled: !more }
 }

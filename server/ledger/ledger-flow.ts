@@ -29,7 +29,7 @@ import type { RefundDoc } from '@server/payments/model'
 import { availableOf, repayDebt, touchBalance } from '@server/ledger/debts'
 import { writeEntries, type EntrySpec } from '@server/ledger/entries'
 import { copySaleOf, saleRides } from '@server/ledger/sale-entries'
-import { accountOf, commissionTiers, ledgerOf, ledgerPath, ledgerUpdate, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc, type LedgerRecord } from '@server/ledger/model'
+import { accountOf, commissionTiers, LEDGER_FIELD, ledgerOf, ledgerPath, ledgerUpdate, platformFeeBp, type LedgerBalanceDoc, type LedgerOrderDoc, type LedgerRecord } from '@server/ledger/model'
 import { monthPickedUpFen } from '@server/ledger/tiers'
 import { inTransaction, txGet, type Tx } from '@server/ledger/txn'
 import { docsOf, eachPage, PAGE_SIZE } from '@server/paging'
@@ -404,12 +404,13 @@ export function recordRefund(db: DB.Database, refund: Pick<RefundDoc, '_id' | 'o
 export const CATCH_UP_WINDOW_MS = 30 * 60_000
 
 /**
- * What catchUpLedger walks: the orders paid in its window whose sale is not in the ledger (no position on the order),
+ * What catchUpLedger walks: the orders paid in its window whose sale is not in the ledger (no position on the order:
+ * `ledger` missing or null, as catchUpLedger and bookSale read it),
  * the orders handed over in it whose pickup is not (`ledger.pickedUpAt` null or missing), and the refunds confirmed
  * in it. #23: only what is not booked — every order paid in the last half hour made settle's probe of `orders` find
  * work in every busy tick.
  */
-export const CATCH_UP_PAID: DueQuery = { collection: 'orders', where: (_, now) => ({ paidAt: _.gte(now - CATCH_UP_WINDOW_MS), ledger: _.exists(false) }) }
+export const CATCH_UP_PAID: DueQuery = { collection: 'orders', where: (_, now) => ({ paidAt: _.gte(now - CATCH_UP_WINDOW_MS), [LEDGER_FIELD]: null }) }
 export const CATCH_UP_PICKED_UP: DueQuery = { collection: 'orders', where: (_, now) => ({ status: 'PICKED_UP', pickedUpAt: _.gte(now - CATCH_UP_WINDOW_MS), [ledgerPath('pickedUpAt')]: null }) }
 export const CATCH_UP_REFUNDS: DueQuery = { collection: 'refunds', where: (_, now) => ({ status: 'DONE', doneAt: _.gte(now - CATCH_UP_WINDOW_MS) }) }
 

@@ -23,7 +23,23 @@ const MAX_BACKOFF_MS = 200
 // "[ResourceUnavailable.TransactionConflict] …"; wx-server-sdk keeps only the message for a conflict raised at a
 // write inside the transaction (errCode -501001), and the raw code for one raised at commit.
 function isConflict(err: unknown): boolean {
-  return /TRANSACTION_CONFLICT|TransactionConflict/.test(errorText(err))
+  return isRunAgain(err) || /TRANSACTION_CONFLICT|TransactionConflict/.test(errorText(err))
+}
+
+/**
+ * Thrown by a transaction's own code when what it read is about to change (a document another call is writing right
+ * now): the transaction is run again, as after a conflict, with the same backoff; after the last attempt it is
+ * thrown to the caller (isRunAgain), whose call is then retried as a whole later.
+ */
+export class RunAgain extends Error {
+  constructor(why: string) {
+    super(`RUN_AGAIN: ${why}`)
+  }
+}
+
+/** RunAgain, as thrown or as a transaction's wrapper passes its message on. */
+export function isRunAgain(err: unknown): boolean {
+  return err instanceof RunAgain || /RUN_AGAIN/.test(errorText(err))
 }
 
 /**

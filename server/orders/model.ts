@@ -123,6 +123,8 @@ export interface OrderDoc extends OrderDeliveryFields {
   rolledFromGroupBuyId?: string
   /** Its join made the buyer's participation, and no other order of theirs was counted here since (group-buys/first-payer.ts). */
   madeParticipation?: boolean
+  /** The order whose count took that mark off (first-payer.ts takeFirstMark). */
+  markTakenBy?: string
   rolledAt?: number
   rollOverRefundFen?: number
   /** The hold ran out (no next group in time): set with rollOverUntil 0, just before the refund. */

@@ -263,7 +263,7 @@ async function countPayment(db: DB.Database, orderId: string, now: number, fresh
     await bookSaleWith(gb)
     const firstPaid = isFirstPaid(participation)
     // The buyer's paid day (the repeat rate's rollup, #23) rides on the participation's own write.
-    await countParticipationInTx(t, db, o, participation)
+    await countParticipationInTx(t, db, o, participation, now)
     let counted: GroupBuyDoc | undefined
     if (gb && running) {
       const counts = { paidParticipants: gb.paidParticipants + (firstPaid ? 1 : 0), soldQuantity: gb.soldQuantity + o.quantity, reservedQuantity: gb.reservedQuantity - o.quantity, ...(numbered ? { paidSeq: numbered.paidSeq } : {}) }

@@ -1,7 +1,7 @@
 import { chinaDayNumber } from '@shared/domain/calendar'
 import { refundIncrements } from '@shared/domain/insight'
 import { pointsTakenBackBy } from '@shared/domain/members'
-import type { GroupBuyDoc } from '@server/group-buys/model'
+import type { GroupBuyDoc, ParticipationDoc } from '@server/group-buys/model'
 import type { CouponDoc } from '@server/coupons/model'
 import type { OrderDoc } from '@server/orders/model'
 import { isDuplicateWrite } from '@server/cloud'
@@ -184,16 +184,22 @@ async function refundOrder(db: DB.Database, doc: RefundDoc, now: number, opts: R
     const data: Record<string, unknown> = {}
     // Counted: by countPayment (countedAt), or paid before payments recorded it (no paymentFinishedAt at all).
     const counted = o.status === 'PAID' && (!!o.countedAt || o.paymentFinishedAt === undefined)
-    if (counted) {
-      const gb = await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId)
-      if (gb && RUNNING.includes(gb.status) && !gb.arrivedAt) {
-        await t.collection('groupBuys').doc(gb._id).update({ data: { soldQuantity: gb.soldQuantity - o.quantity, stockLeft: gb.stockLeft + o.quantity } })
-        data.unitsReturnedAt = now
-      }
+    const gb = counted ? await txGet<GroupBuyDoc>(t, 'groupBuys', o.groupBuyId) : null
+    // The group buy's write in this transaction (one, whatever it carries).
+    const gbData: Record<string, unknown> = {}
+    if (gb && RUNNING.includes(gb.status) && !gb.arrivedAt) {
+      Object.assign(gbData, { soldQuantity: gb.soldQuantity - o.quantity, stockLeft: gb.stockLeft + o.quantity })
+      data.unitsReturnedAt = now
     }
     if (opts.givesBackParticipation && outcome === 'STARTED' && o.status === 'PAID') {
-      await t.collection('participations').doc(opts.givesBackParticipation).update({ data: { paidOrders: db.command.inc(-1), quantity: db.command.inc(-o.quantity) } })
+      const part = await txGet<ParticipationDoc>(t, 'participations', opts.givesBackParticipation)
+      if (part) await t.collection('participations').doc(part._id).update({ data: { paidOrders: Math.max(0, (part.paidOrders ?? 0) - 1), quantity: Math.max(0, part.quantity - o.quantity) } })
+      // Their last paid order in a group short of 成团: one paid participant less, as a voucher's cancel does. Before
+      // (an audit: test/node/attacks-first-payer-audit.test.ts), the counter kept the buyer, and their next order there counted
+      // them again — a group reached 成团 on one buyer.
+      if (part && (part.paidOrders ?? 0) === 1 && gb && gb.status === 'OPEN' && gb.paidParticipants > 0) gbData.paidParticipants = gb.paidParticipants - 1
     }
+    if (gb && Object.keys(gbData).length > 0) await t.collection('groupBuys').doc(gb._id).update({ data: gbData })
     if (confirmed) await moveOrderInTx(t, o, 'REFUNDED', data, ['REFUNDING'])
     else await moveOrderInTx(t, o, 'REFUNDING', data)
     return outcome

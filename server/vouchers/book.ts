@@ -54,7 +54,7 @@ export async function bookSlot(db: DB.Database, openid: string, gb: GroupBuyDoc,
     return replayOr(stock, 'cannot book now')
   }
   // 3. The per-person quota.
-  const quota = await reserveQuota(db, groupBuyId, openid, quantity, gb.limitPerUser, orderId)
+  const quota = await reserveQuota(db, groupBuyId, openid, quantity, gb.limitPerUser, { orderId, at: now })
   if (quota !== 'MADE' && quota !== 'TAKEN') {
     await releaseStock(db, groupBuyId, quantity)
     await releaseSlot(db, slot._id, quantity)

@@ -260,7 +260,7 @@ describe('join holds', () => {
     const plan = await planQuotaHeal(database(), gb)
     expect(plan).toEqual([{ partId, from: 1, to: 0 }])
     // A's next join takes its quota (2) after the heal read, before its correction is written; its order is not written yet.
-    expect(await reserveQuota(database(), gb, A, 2, 3, fresh('live'))).toBe('TAKEN')
+    expect(await reserveQuota(database(), gb, A, 2, 3, { orderId: fresh('live'), at: Date.now() })).toBe('TAKEN')
     expect(await applyQuotaHeal(database(), plan)).toBe(0)
     // 1 leaked + 2 of the live join: nothing was lowered under the live join.
     expect((await readDoc('participations', partId))!.quantity).toBe(3)
@@ -286,7 +286,7 @@ describe('join holds', () => {
     const real = database()
     const liveJoin = async () => {
       expect(await reserveStock(real, gb, 2, Date.now())).toBe('RESERVED')
-      expect(await reserveQuota(real, gb, A, 2, 5, fresh('live'))).toBe('TAKEN')
+      expect(await reserveQuota(real, gb, A, 2, 5, { orderId: fresh('live'), at: Date.now() })).toBe('TAKEN')
     }
     const around = (when: 'before' | 'after') => {
       let raced = false

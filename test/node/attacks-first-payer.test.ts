@@ -6,7 +6,10 @@
  * counter heal's recount (participations with a paid order), and never reach 成团 on one buyer counted as two.
  */
 import { healGroupBuyCounters } from '@server/group-buys/heal-counters'
+import { readFileSync } from 'fs'
+import path from 'path'
 import { participationIdFor } from '@server/ids'
+import { JOIN_RUNS_AT_MOST_MS } from '@server/group-buys/first-payer'
 import { applyPayment } from '@server/payments/payment-flow'
 import { createGroupBuy, database, idMaker, join, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 
@@ -173,4 +176,11 @@ it('ATTACK: the first order counted (unread) between the second order’s read o
   expect(await applyPayment(race.db, second, Date.now())).toBe('PAID')
   expect(race.attempts()).toBeGreaterThanOrEqual(2)
   expect(await participants(gb)).toEqual({ counted: 1, recounted: 1, status: 'OPEN' })
+})
+
+it('a count waits for the order its participation names no longer than a join can run: the bound is above every function timeout (cloudbaserc.json)', () => {
+  const rc = JSON.parse(readFileSync(path.join(__dirname, '../../cloudbaserc.json'), 'utf8')) as { functionDefaultConfig?: { timeout?: number }; functions?: Array<{ name: string; timeout?: number }> }
+  const timeouts = [rc.functionDefaultConfig?.timeout ?? 0, ...(rc.functions ?? []).map((f) => f.timeout ?? 0)].filter((t) => t > 0)
+  expect(timeouts.length).toBeGreaterThan(1)
+  expect(JOIN_RUNS_AT_MOST_MS).toBeGreaterThan(Math.max(...timeouts) * 1000)
 })

@@ -117,7 +117,7 @@ const tick = action({
     const coupons = await pass(SELECTS.expireCoupons, () => expireUnpaidCoupons(db, now), { expired: 0, paidAtExpiry: 0 })
     const ended = await pass(SELECTS.ends, () => endDueGroupBuys(db, now), { closed: 0, failed: 0 })
     const healedCounters = await net(() => healGroupBuyCounters(db, now), { checked: 0, healed: 0, unitsReleased: 0 })
-    const woundUp = await pass(SELECTS.windUps, () => windUpEndedGroupBuys(db, now), { refundsRequested: 0, cancelled: 0 })
+    const woundUp = await pass(SELECTS.windUps, () => windUpEndedGroupBuys(db, now), { refundsRequested: 0, cancelled: 0, held: 0 })
     const rollOvers = await pass(SELECTS.rollOvers, () => processRollOvers(db, now), { moved: 0, expired: 0 })
     const vouchers = await pass(SELECTS.vouchers, () => refundExpiredVouchers(db, now), { expired: 0 })
     const refunds = await pass(SELECTS.refunds, () => processDueRefunds(db, now), { done: 0, retrying: 0 })
