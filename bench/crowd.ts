@@ -23,7 +23,7 @@ export async function createCrowdGroupBuy(cloud: LocalCloud, stock: number): Pro
   const me = (await cloud.invoke('user', { action: 'me' }, 'demo-leader')) as Reply
   const pickupPointId = String(me.data?.boundPickupPointId)
   const now = Date.now()
-  const res = (await cloud.invoke('groupBuy', { action: 'create', title: '秒杀：东北大米 10kg', priceFen: 4990, stock, minParticipants: 50, limitPerUser: 2, startAt: now - 1000, endAt: now + 3600_000, pickupPointId }, 'demo-leader')) as Reply
+  const res = (await cloud.invoke('groupBuy', { action: 'create', title: '秒杀：东北大米 10kg', priceFen: 4990, stock, minParticipants: Math.min(50, stock), limitPerUser: 2, startAt: now - 1000, endAt: now + 3600_000, pickupPointId }, 'demo-leader')) as Reply
   if (!res.ok) throw new Error(`create failed: ${JSON.stringify(res.error)}`)
   return String(res.data?.groupBuyId)
 }

@@ -92,6 +92,10 @@ function compare(field: string, op: string, v: unknown): Compiled {
   if (kind === 'number') {
     return { sql: `${valueExpr(field)} ${sqlOp} ? AND ${typeExpr(path)} IN ('integer', 'real')`, params: [v], exact: true }
   }
+  // Equal to a string that is no object's or array's JSON text: only a JSON string can be (json_extract answers a
+  // number, true or false as a number, an object or array as its JSON text) — no guard, so a count is answered from
+  // the index alone, as CloudBase counts (#23: the counter's 待提货 count over 20k orders read every row's JSON).
+  if (kind === 'string' && op === '$eq' && !/^[[{]/.test(v as string)) return { sql: `${valueExpr(field)} = ?`, params: [v], exact: true }
   if (kind === 'string') return { sql: `${valueExpr(field)} ${sqlOp} ? AND ${typeExpr(path)} = 'text'`, params: [v], exact: true }
   if (kind === 'date') {
     const datePath = `${path}."$date"`
@@ -111,6 +115,9 @@ function compileIn(field: string, values: unknown[]): Compiled {
   const marks = values.map(() => '?').join(', ')
   if (field === '_id' && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
     return { sql: `id IN (${marks})`, params: values.map(idKey), exact: true }
+  }
+  if (path !== null && kinds.size === 1 && kinds.has('string') && values.every((v) => !/^[[{]/.test(v as string))) {
+    return { sql: `${expr} IN (${marks})`, params: values, exact: true }
   }
   if (path !== null && kinds.size === 1 && (kinds.has('string') || kinds.has('number'))) {
     const guard = kinds.has('string') ? `= 'text'` : `IN ('integer', 'real')`
