@@ -16,6 +16,7 @@ import { applyPayment } from '@server/payments/payment-flow'
 import { JOIN_RUNS_AT_MOST_MS } from '@server/group-buys/first-payer'
 import { createGroupBuy, database, idMaker, join, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
 import { dieAt, quietCrashLogs } from './support/crash'
+import { racingAt } from './support/tx-race'
 import { publishService } from './support/merchant'
 
 jest.setTimeout(300_000)
@@ -69,45 +70,6 @@ function pausedAtOrderInsert(meanwhile: () => Promise<void>): DB.Database {
   return racing
 }
 
-/**
- * A database whose transactions, at their first read of `target`, first let `meanwhile` run to its end (once): the
- * other call commits between this transaction's snapshot and its writes.
- */
-function racingAt(target: { collection: string; id: string }, meanwhile: () => Promise<void>): { db: DB.Database; attempts: () => number } {
-  const real = database()
-  let raced = false
-  let attempts = 0
-  const racing = Object.create(real) as DB.Database
-  type AnyTx = { collection(name: string): { doc(id: string): Record<string, (...a: unknown[]) => Promise<unknown>>; add(o: unknown): Promise<unknown> } }
-  ;(racing as unknown as { runTransaction: unknown }).runTransaction = (cb: (t: AnyTx) => Promise<unknown>, times: number) =>
-    (real as unknown as { runTransaction(cb: (t: AnyTx) => Promise<unknown>, times: number): Promise<unknown> }).runTransaction(async (t: AnyTx) => {
-      attempts++
-      const wrapped: AnyTx = {
-        collection: (name) => ({
-          add: (o) => t.collection(name).add(o),
-          doc: (id) => {
-            const d = t.collection(name).doc(id)
-            if (name !== target.collection || id !== target.id) return d
-            return {
-              get: async () => {
-                const r = await d.get()
-                if (!raced) {
-                  raced = true
-                  await meanwhile()
-                }
-                return r
-              },
-              set: (o: unknown) => d.set(o),
-              update: (o: unknown) => d.update(o),
-              remove: () => d.remove(),
-            }
-          },
-        }),
-      }
-      return cb(wrapped)
-    }, times)
-  return { db: racing, attempts: () => attempts }
-}
 
 /** A failed group (ended, decided FAILED, wound up) holding `openid`'s paid ROLL_OVER order; `next` open beside it. */
 async function heldForNext(title: string, openid: string, nextTerms: { minParticipants: number; limitPerUser?: number }): Promise<{ held: string; failing: string; next: string }> {

@@ -12,6 +12,7 @@ import { participationIdFor } from '@server/ids'
 import { JOIN_RUNS_AT_MOST_MS } from '@server/group-buys/first-payer'
 import { applyPayment } from '@server/payments/payment-flow'
 import { createGroupBuy, database, idMaker, join, newRequestId, readAll, readDoc, testCloudForThisFile, type Doc } from './support/cloud'
+import { racingAt } from './support/tx-race'
 
 jest.setTimeout(120_000)
 const cloud = testCloudForThisFile()
@@ -112,45 +113,6 @@ it('ATTACK: an order rolled over into the group, then the buyer’s own order th
   expect(await participants(next)).toEqual({ counted: 1, recounted: 1, status: 'OPEN' })
 })
 
-/**
- * A database whose transactions, at their first read of `orders/<orderId>` (or of the participation), first let
- * `meanwhile` run to its end: the other count commits between this transaction's snapshot and its writes.
- */
-function racingAt(target: { collection: string; id: string }, meanwhile: () => Promise<void>): { db: DB.Database; attempts: () => number } {
-  const real = database()
-  let raced = false
-  let attempts = 0
-  const racing = Object.create(real) as DB.Database
-  type AnyTx = { collection(name: string): { doc(id: string): Record<string, (...a: unknown[]) => Promise<unknown>>; add(o: unknown): Promise<unknown> } }
-  ;(racing as unknown as { runTransaction: unknown }).runTransaction = (cb: (t: AnyTx) => Promise<unknown>, times: number) =>
-    (real as unknown as { runTransaction(cb: (t: AnyTx) => Promise<unknown>, times: number): Promise<unknown> }).runTransaction(async (t: AnyTx) => {
-      attempts++
-      // The read that takes the snapshot's view of the target, then the other count, once.
-      const wrapped: AnyTx = {
-        collection: (name) => ({
-          add: (o) => t.collection(name).add(o),
-          doc: (id) => {
-            const d = t.collection(name).doc(id)
-            if (name !== target.collection || id !== target.id) return d
-            return {
-              get: async () => {
-                const r = await d.get()
-                if (!raced) {
-                  raced = true
-                  await meanwhile()
-                }
-                return r
-              },
-              set: (o: unknown) => d.set(o),
-              update: (o: unknown) => d.update(o),
-            }
-          },
-        }),
-      }
-      return cb(wrapped)
-    }, times)
-  return { db: racing, attempts: () => attempts }
-}
 
 it('ATTACK: the second order counted between the first order’s read of itself and its writes — the first is retried, read from the participation, and not counted again', async () => {
   const gb = await createGroupBuy(cloud, { stock: 10, limitPerUser: 3, minParticipants: 2 })
