@@ -6,6 +6,12 @@ import { updatedCount } from '@server/fetch'
 import { RunAgain, txGet, type Tx } from '@server/ledger/txn'
 
 /**
+ * Longer than any join runs: CloudBase stops a function after its timeout (cloudbaserc.json: the joining functions,
+ * groupBuy and voucher, 20 s and 10 s; the longest of all, settle, 60 s — a test holds this above every one).
+ */
+export const JOIN_RUNS_AT_MOST_MS = 120_000
+
+/**
  * Is a counted payment its buyer's first paid order in the group buy (a new paid participant: `paidParticipants`,
  * which decides 成团)? Said without reading the participation for the usual order (#23: pay 7 → 6).
  *
@@ -21,18 +27,12 @@ import { RunAgain, txGet, type Tx } from '@server/ledger/txn'
  * The join writes the participation before its order: a count that finds the order its participation names not written
  * yet waits for it (the transaction runs again: the join is between its two writes), until longer than any join can
  * run — then it never will be written marked (a join retried finds the participation there and writes its order
- * unmarked). Before (an audit: test/node/attacks-first-payer.test.ts), the mark's removal found no order, and the order
+ * unmarked). Before (an audit: test/node/attacks-first-payer-audit.test.ts), the mark's removal found no order, and the order
  * written after it kept its mark: its buyer was counted twice and a group reached 成团 on one buyer.
  *
  * An order whose join found the participation there (a second order, a retried join, a roll-over) is not marked, and
  * is counted as before, from the participation read.
  */
-
-/**
- * Longer than any join runs: CloudBase stops a function after its timeout (cloudbaserc.json: the joining functions,
- * groupBuy and voucher, 20 s and 10 s; the longest of all, settle, 60 s — a test holds this above every one).
- */
-export const JOIN_RUNS_AT_MOST_MS = 120_000
 export type Participation = { mine: true } | { mine: false; part: ParticipationDoc | null }
 
 /** The participation insert's mark of the order whose join makes it, and when. */
