@@ -61,10 +61,17 @@ function hintsOf(where: unknown, into = new Map<string, unknown[]>(), field?: st
   if (where && typeof where === 'object' && 'operator' in where && 'operands' in where) {
     const { operator, operands } = where as { operator: string; operands: unknown }
     const list = Array.isArray(operands) ? operands : [operands]
-    if (field && operator === 'exists') add(field, list[0] ? 1 : MISSING)
-    else if (field && (operator === 'in' || operator === 'nin')) for (const v of list) add(field, v)
-    else for (const v of list) if (v && typeof v === 'object') hintsOf(v, into, field)
-    else if (field) add(field, v)
+    if (field && operator === 'exists') {
+      add(field, list[0] ? 1 : MISSING)
+    } else if (field && (operator === 'in' || operator === 'nin')) {
+      for (const v of list) add(field, v)
+    } else {
+      // A logic command's operands: commands on the same field, or (top level) selections of their own.
+      for (const v of list) {
+        if (v && typeof v === 'object') hintsOf(v, into, field)
+        else if (field) add(field, v)
+      }
+    }
     return into
   }
   if (where && typeof where === 'object') {
